@@ -1,0 +1,55 @@
+import type { ButtonHTMLAttributes, ReactNode } from 'react'
+
+type Variant = 'primary' | 'secondary' | 'danger' | 'ghost'
+
+const VARIANTS: Record<Variant, string> = {
+  primary: 'bg-brand-700 text-white hover:bg-brand-800 shadow-sm',
+  secondary: 'border border-stone-300 bg-white text-stone-800 hover:bg-stone-50',
+  danger: 'border border-red-300 bg-white text-red-700 hover:bg-red-50',
+  ghost: 'text-stone-700 hover:bg-stone-100',
+}
+
+export function buttonClass(variant: Variant = 'primary', extra = '') {
+  return `inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2.5 text-sm font-semibold transition disabled:cursor-not-allowed disabled:opacity-60 ${VARIANTS[variant]} ${extra}`
+}
+
+export function Button({
+  variant = 'primary',
+  className = '',
+  type = 'submit',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+  return <button type={type} className={buttonClass(variant, className)} {...props} />
+}
+
+export function Card({ children, className = '' }: { children: ReactNode; className?: string }) {
+  return <section className={`rounded-2xl border border-stone-200 bg-white p-5 shadow-sm sm:p-6 ${className}`}>{children}</section>
+}
+
+export function PageTitle({ children, subtitle }: { children: ReactNode; subtitle?: ReactNode }) {
+  return (
+    <header className="mb-6">
+      <h1 className="text-2xl font-bold tracking-tight text-stone-900 sm:text-3xl">{children}</h1>
+      {subtitle ? <p className="mt-2 text-stone-600">{subtitle}</p> : null}
+    </header>
+  )
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return (
+    <p className="rounded-2xl border border-dashed border-stone-300 bg-white/60 px-5 py-10 text-center text-stone-500">
+      {children}
+    </p>
+  )
+}
+
+export function Badge({ children, tone = 'stone' }: { children: ReactNode; tone?: 'stone' | 'brand' | 'green' | 'red' | 'amber' }) {
+  const tones = {
+    stone: 'bg-stone-100 text-stone-700',
+    brand: 'bg-brand-100 text-brand-800',
+    green: 'bg-green-100 text-green-800',
+    red: 'bg-red-100 text-red-800',
+    amber: 'bg-amber-100 text-amber-800',
+  }
+  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>
+}

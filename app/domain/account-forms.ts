@@ -1,0 +1,49 @@
+// Validation of the account forms. Pure, shared by actions and tests.
+import { z } from 'zod'
+import { t } from '~/i18n/zh-CN'
+
+export const email = z
+  .string({ error: t.errors.emailInvalid })
+  .trim()
+  .toLowerCase()
+  .max(254, t.errors.emailInvalid)
+  .pipe(z.email({ error: t.errors.emailInvalid }))
+
+export const password = z
+  .string({ error: t.errors.passwordTooShort })
+  .min(8, t.errors.passwordTooShort)
+  .max(128, t.errors.passwordTooLong)
+
+export const displayName = z
+  .string({ error: t.errors.nameRequired })
+  .trim()
+  .min(1, t.errors.nameRequired)
+  .max(40, t.errors.nameTooLong)
+
+export const signupForm = z.object({ email, displayName, password, redirectTo: z.string().optional() })
+
+// Sign-in checks only the shape; whether the password is right gets one generic message.
+export const loginForm = z.object({
+  email,
+  password: z.string({ error: t.errors.loginFailed }).min(1, t.errors.required).max(1024),
+  redirectTo: z.string().optional(),
+})
+
+export const emailOnlyForm = z.object({ email, redirectTo: z.string().optional() })
+
+export const newPasswordForm = z
+  .object({ password, confirmPassword: z.string({ error: t.errors.required }) })
+  .refine((v) => v.password === v.confirmPassword, { message: t.errors.passwordMismatch, path: ['confirmPassword'] })
+
+export const changePasswordForm = z
+  .object({
+    currentPassword: z.string({ error: t.errors.required }).min(1, t.errors.required),
+    password,
+    confirmPassword: z.string({ error: t.errors.required }),
+  })
+  .refine((v) => v.password === v.confirmPassword, { message: t.errors.passwordMismatch, path: ['confirmPassword'] })
+
+export const profileForm = z.object({ displayName })
+
+const checkbox = z.literal('on').optional().transform((v) => v === 'on')
+export const emailPreferencesForm = z.object({ emailDaily: checkbox, emailNews: checkbox })

@@ -1,0 +1,32 @@
+// Pure time helpers for the site time zone. Callers pass the zone; nothing reads a clock.
+
+/** The offset of a time zone from UTC at an instant, in milliseconds (e.g. +8 h for Shanghai). */
+export function zoneOffsetMs(instant: Date, timeZone: string) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant)
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000
+}
+
+/** The instant when a calendar date (YYYY-MM-DD) begins in a time zone, or null if invalid. */
+export function startOfDateIn(date: string, timeZone: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  if (!match) return null
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const naive = Date.UTC(year, month - 1, day)
+  const check = new Date(naive)
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null
+  // Two passes settle the offset on days when it changes (daylight saving zones).
+  let instant = naive - zoneOffsetMs(new Date(naive), timeZone)
+  instant = naive - zoneOffsetMs(new Date(instant), timeZone)
+  return new Date(instant)
+}

@@ -1,0 +1,59 @@
+import { and, eq, gt, isNull } from 'drizzle-orm'
+import { authTokens, type AuthTokenPurpose } from '../../db/schema'
+import { db, type Executor } from '~/utils/db.server'
+import { generateToken, hashToken } from '~/utils/crypto.server'
+
+export const TOKEN_MINUTES: Record<AuthTokenPurpose, number> = {
+  magic_link: 15,
+  password_reset: 30,
+}
+
+/** Creates a single-use token for an emailed link; returns the token (only its hash is kept). */
+export async function createAuthToken(
+  { userId, purpose, now = new Date() }: { userId: number; purpose: AuthTokenPurpose; now?: Date },
+  executor: Executor = db,
+) {
+  const token = generateToken()
+  await executor.insert(authTokens).values({
+    id: hashToken(token),
+    userId,
+    purpose,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + TOKEN_MINUTES[purpose] * 60_000),
+  })
+  return token
+}
+
+/** Whether a token can still be used (for showing the confirm page); does not consume it. */
+export async function peekAuthToken({ token, purpose, now = new Date() }: { token: string; purpose: AuthTokenPurpose; now?: Date }) {
+  const row = await db.query.authTokens.findFirst({
+    where: and(eq(authTokens.id, hashToken(token)), eq(authTokens.purpose, purpose)),
+  })
+  if (!row) return { ok: false as const, reason: 'invalid' as const }
+  if (row.usedAt) return { ok: false as const, reason: 'used' as const }
+  if (row.expiresAt <= now) return { ok: false as const, reason: 'expired' as const }
+  return { ok: true as const, userId: row.userId }
+}
+
+/**
+ * Uses a token up: one conditional UPDATE, so two clicks of the same link cannot both succeed.
+ * Returns the user id, or null when the token is unknown, used or expired.
+ */
+export async function consumeAuthToken(
+  { token, purpose, now = new Date() }: { token: string; purpose: AuthTokenPurpose; now?: Date },
+  executor: Executor = db,
+) {
+  const [row] = await executor
+    .update(authTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(authTokens.id, hashToken(token)),
+        eq(authTokens.purpose, purpose),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, now),
+      ),
+    )
+    .returning({ userId: authTokens.userId })
+  return row?.userId ?? null
+}

@@ -1,0 +1,156 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm'
+import { memberships, tiers, type MembershipSource } from '../../db/schema'
+import type { MembershipPeriod } from '~/domain/membership'
+import { recordAudit } from './audit.server'
+import { db, transaction } from '~/utils/db.server'
+
+export function listTiers() {
+  return db.query.tiers.findMany({ orderBy: [asc(tiers.rank)] })
+}
+
+export function getTierById(id: number) {
+  return db.query.tiers.findFirst({ where: eq(tiers.id, id) })
+}
+
+/** Every membership of a user with its tier's rank: the input of checkAccess / activeRank. */
+export async function getMembershipPeriods(userId: number): Promise<MembershipPeriod[]> {
+  return db
+    .select({
+      tierRank: tiers.rank,
+      validFrom: memberships.validFrom,
+      validUntil: memberships.validUntil,
+      revokedAt: memberships.revokedAt,
+    })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(eq(memberships.userId, userId))
+}
+
+/** The user's current membership of the highest rank, with its tier, or undefined. */
+export async function getActiveMembership(userId: number, now = new Date()) {
+  const [row] = await db
+    .select({ membership: memberships, tier: tiers })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        isNull(memberships.revokedAt),
+        lte(memberships.validFrom, now),
+        gt(memberships.validUntil, now),
+      ),
+    )
+    .orderBy(desc(tiers.rank), desc(memberships.validUntil))
+    .limit(1)
+  return row
+}
+
+export function listUserMemberships(userId: number) {
+  return db
+    .select({ membership: memberships, tier: tiers })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(desc(memberships.validUntil))
+}
+
+/** An admin's gift of a membership, recorded with the audit entry in one transaction. */
+export async function grantComplimentaryMembership({
+  userId,
+  tierId,
+  validUntil,
+  note = '',
+  actorId,
+  now = new Date(),
+}: {
+  userId: number
+  tierId: number
+  validUntil: Date
+  note?: string
+  actorId: number
+  now?: Date
+}) {
+  return transaction(async (tx) => {
+    const [membership] = await tx
+      .insert(memberships)
+      .values({
+        userId,
+        tierId,
+        validFrom: now,
+        validUntil,
+        source: 'complimentary' satisfies MembershipSource,
+        grantedBy: actorId,
+        note,
+      })
+      .returning()
+    if (!membership) throw new Error('insert returned no row')
+    await recordAudit(
+      {
+        actorId,
+        action: 'membership.grant',
+        targetType: 'user',
+        targetId: userId,
+        detail: { membershipId: membership.id, tierId, validUntil: validUntil.toISOString(), note },
+      },
+      tx,
+    )
+    return membership
+  })
+}
+
+/** Ends a membership now; only a membership of that user (checked in the query). */
+export async function revokeMembership({
+  userId,
+  membershipId,
+  actorId,
+  now = new Date(),
+}: {
+  userId: number
+  membershipId: number
+  actorId: number
+  now?: Date
+}) {
+  return transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(memberships)
+      .set({ revokedAt: now })
+      .where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
+      .returning()
+    if (revoked) {
+      await recordAudit(
+        { actorId, action: 'membership.revoke', targetType: 'user', targetId: userId, detail: { membershipId } },
+        tx,
+      )
+    }
+    return revoked
+  })
+}
+
+/** Active memberships of many users at once (for admin lists): userId → highest-rank tier. */
+export async function activeMembershipsByUser(userIds: number[], now = new Date()) {
+  if (userIds.length === 0) return new Map<number, { membershipId: number; tierName: string; rank: number; validUntil: Date }>()
+  const rows = await db
+    .select({
+      userId: memberships.userId,
+      membershipId: memberships.id,
+      tierName: tiers.name,
+      rank: tiers.rank,
+      validUntil: memberships.validUntil,
+    })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(
+      and(
+        inArray(memberships.userId, userIds),
+        isNull(memberships.revokedAt),
+        lte(memberships.validFrom, now),
+        gt(memberships.validUntil, now),
+      ),
+    )
+  const byUser = new Map<number, { membershipId: number; tierName: string; rank: number; validUntil: Date }>()
+  for (const { userId, ...m } of rows) {
+    const current = byUser.get(userId)
+    if (!current || m.rank > current.rank) byUser.set(userId, m)
+  }
+  return byUser
+}

@@ -1,0 +1,164 @@
+import { and, eq, gte, like, or, sql, count, desc } from 'drizzle-orm'
+import { loginFailures, passwords, users, type StaffRole, type User } from '../../db/schema'
+import { db, transaction, type Executor } from '~/utils/db.server'
+import { hashPassword, verifyPassword } from '~/utils/password.server'
+import { recordAudit } from './audit.server'
+
+export function normalizeEmail(email: string) {
+  return email.trim().toLowerCase()
+}
+
+export function getUserById(id: number) {
+  return db.query.users.findFirst({ where: eq(users.id, id) })
+}
+
+export function getUserByEmail(email: string) {
+  return db.query.users.findFirst({ where: sql`lower(${users.email}) = ${normalizeEmail(email)}` })
+}
+
+export class EmailTakenError extends Error {
+  name = 'EmailTakenError'
+}
+
+function isUniqueViolation(error: unknown) {
+  const text = String((error as { cause?: unknown })?.cause ?? error)
+  return text.includes('UNIQUE constraint failed')
+}
+
+/** Creates a user with a password; the unique index (not a prior SELECT) decides "email taken". */
+export async function createUser(input: {
+  email: string
+  displayName: string
+  password: string
+  role?: StaffRole
+}): Promise<User> {
+  // Hash before taking the write lock: argon2 is deliberately slow.
+  const hash = await hashPassword(input.password)
+  try {
+    return await transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ email: normalizeEmail(input.email), displayName: input.displayName, role: input.role ?? 'user' })
+        .returning()
+      if (!user) throw new Error('insert returned no row')
+      await tx.insert(passwords).values({ userId: user.id, hash })
+      return user
+    })
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new EmailTakenError(input.email)
+    throw error
+  }
+}
+
+/** The user when the password matches, else null (and the caller records a failure). */
+export async function verifyLogin(email: string, password: string) {
+  const [row] = await db
+    .select({ user: users, hash: passwords.hash })
+    .from(users)
+    .innerJoin(passwords, eq(passwords.userId, users.id))
+    .where(sql`lower(${users.email}) = ${normalizeEmail(email)}`)
+    .limit(1)
+  // Hash anyway when the account is unknown, so timing does not reveal which emails exist.
+  const valid = await verifyPassword(row?.hash ?? DUMMY_HASH, password)
+  return row && valid ? row.user : null
+}
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$jx7VBhMcfe0b/2kEH+2xzA$lWw7pMx6wFeEzEC/YcaN4AHOuDHWDssX6aSnvtyDDFo'
+
+export async function checkPassword(userId: number, password: string) {
+  const row = await db.query.passwords.findFirst({ where: eq(passwords.userId, userId) })
+  return row ? verifyPassword(row.hash, password) : false
+}
+
+/** Stores an argon2id hash made beforehand with hashPassword (kept out of write transactions). */
+export async function setPasswordHash({ userId, hash }: { userId: number; hash: string }, executor: Executor = db) {
+  await executor
+    .insert(passwords)
+    .values({ userId, hash })
+    .onConflictDoUpdate({ target: passwords.userId, set: { hash, updatedAt: new Date() } })
+}
+
+export async function updateProfile({ userId, displayName }: { userId: number; displayName: string }) {
+  await db.update(users).set({ displayName }).where(eq(users.id, userId))
+}
+
+export async function updateEmailPreferences({
+  userId,
+  emailDaily,
+  emailNews,
+}: {
+  userId: number
+  emailDaily: boolean
+  emailNews: boolean
+}) {
+  await db.update(users).set({ emailDaily, emailNews }).where(eq(users.id, userId))
+}
+
+/** An admin sets a user's staff role; the change and its audit entry commit together. */
+export async function changeRole({ userId, role, actorId }: { userId: number; role: StaffRole; actorId: number }) {
+  return transaction(async (tx) => {
+    const [before] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId))
+    if (!before) return undefined
+    const [user] = await tx.update(users).set({ role }).where(eq(users.id, userId)).returning()
+    await recordAudit({ actorId, action: 'role.set', targetType: 'user', targetId: userId, detail: { from: before.role, to: role } }, tx)
+    return user
+  })
+}
+
+export const USERS_PAGE_SIZE = 20
+
+export async function searchUsers({ query, page = 1 }: { query: string; page?: number }) {
+  const q = query.trim()
+  const where = q
+    ? or(like(users.email, `%${escapeLike(q.toLowerCase())}%`), like(users.displayName, `%${escapeLike(q)}%`))
+    : undefined
+  const [rows, [total]] = await Promise.all([
+    db.query.users.findMany({
+      where,
+      orderBy: [desc(users.id)],
+      limit: USERS_PAGE_SIZE,
+      offset: (page - 1) * USERS_PAGE_SIZE,
+    }),
+    db.select({ n: count() }).from(users).where(where),
+  ])
+  return { users: rows, total: total?.n ?? 0 }
+}
+
+function escapeLike(text: string) {
+  // drizzle's like() has no ESCAPE clause; strip the wildcards so a search for "%" is literal-ish.
+  return text.replace(/[%_]/g, '')
+}
+
+// ---- failed sign-ins (rate limiting) --------------------------------------------------------
+
+export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000
+export const MAX_LOGIN_FAILURES = 10
+
+export async function recordLoginFailure({ email, ip, now = new Date() }: { email: string; ip: string; now?: Date }) {
+  await db.insert(loginFailures).values({ email: normalizeEmail(email), ip, createdAt: now })
+}
+
+export async function clearLoginFailures(email: string) {
+  await db.delete(loginFailures).where(eq(loginFailures.email, normalizeEmail(email)))
+}
+
+/**
+ * When the email or the IP has reached the limit of failures in the window, the number of
+ * seconds until the oldest of them leaves the window; otherwise null.
+ */
+export async function loginLockout({ email, ip, now = new Date() }: { email: string; ip: string; now?: Date }) {
+  const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS)
+  for (const condition of [eq(loginFailures.email, normalizeEmail(email)), eq(loginFailures.ip, ip)]) {
+    const recent = await db
+      .select({ createdAt: loginFailures.createdAt })
+      .from(loginFailures)
+      .where(and(condition, gte(loginFailures.createdAt, since)))
+      .orderBy(desc(loginFailures.createdAt))
+      .limit(MAX_LOGIN_FAILURES)
+    if (recent.length >= MAX_LOGIN_FAILURES) {
+      const oldest = recent[recent.length - 1]!.createdAt
+      return Math.max(1, Math.ceil((oldest.getTime() + LOGIN_FAILURE_WINDOW_MS - now.getTime()) / 1000))
+    }
+  }
+  return null
+}

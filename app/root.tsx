@@ -1,0 +1,269 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
+import { useEffect, useState, type ReactNode } from 'react'
+import { buttonClass } from '~/components/ui'
+import { activeRank } from '~/domain/membership'
+import { t } from '~/i18n/zh-CN'
+import { getActiveMembership } from '~/models/membership.server'
+import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
+import { getEnv } from '~/utils/env.server'
+import { readFlash, type Flash } from '~/utils/flash.server'
+import { hasRole } from '~/utils/permissions.server'
+import { useNonce } from '~/utils/nonce'
+import stylesheet from '~/tailwind.css'
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+
+export const meta: MetaFunction = () => [
+  { title: `${t.site.name} · ${t.site.tagline}` },
+  { name: 'description', content: t.site.description },
+]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [auth, { flash, clearHeader }] = await Promise.all([getAuth(request), readFlash(request)])
+  const headers = new Headers()
+  if (clearHeader) headers.append('Set-Cookie', clearHeader)
+  if (auth?.renewedCookie) headers.append('Set-Cookie', auth.renewedCookie)
+  // A cookie that names no live session (forged, expired, revoked) is dropped.
+  if (!auth && readSessionToken(request) !== null) headers.append('Set-Cookie', clearSessionCookie())
+  const membership = auth ? await getActiveMembership(auth.user.id) : undefined
+  return data(
+    {
+      user: auth
+        ? {
+            id: auth.user.id,
+            displayName: auth.user.displayName,
+            role: auth.user.role,
+            isStaff: hasRole(auth.user.role, 'editor'),
+            rank: activeRank(auth.memberships, new Date()),
+            tierName: membership?.tier.name ?? null,
+          }
+        : null,
+      flash,
+      timeZone: getEnv().SITE_TIMEZONE,
+    },
+    { headers },
+  )
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>['data']
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>('root')
+}
+
+const NAV = [
+  { to: '/daily', label: t.nav.daily },
+  { to: '/community', label: t.nav.community },
+  { to: '/shop', label: t.nav.shop },
+  { to: '/membership', label: t.nav.membership },
+] as const
+
+function Header() {
+  const root = useRootData()
+  const user = root?.user
+  return (
+    <header className="sticky top-0 z-20 border-b border-stone-200 bg-white/95 backdrop-blur">
+      <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3">
+        <Link to="/" className="flex items-baseline gap-2 text-brand-700">
+          <span className="text-xl font-bold">{t.site.name}</span>
+          <span className="hidden text-xs text-stone-500 sm:inline">{t.site.tagline}</span>
+        </Link>
+        <nav aria-label={t.nav.primary} className="ml-auto hidden sm:block">
+          <NavItems />
+        </nav>
+        <div className="ml-auto sm:ml-2">{user ? <AccountMenu user={user} /> : <GuestLinks />}</div>
+      </div>
+      <nav aria-label={t.nav.primary} className="border-t border-stone-100 sm:hidden">
+        <NavItems />
+      </nav>
+    </header>
+  )
+}
+
+function NavItems() {
+  return (
+    <ul className="flex justify-around sm:justify-end sm:gap-1">
+      {NAV.map((item) => (
+        <li key={item.to}>
+          <NavLink
+            to={item.to}
+            className={({ isActive }) =>
+              `block px-3 py-2.5 text-[15px] font-medium sm:rounded-lg sm:py-2 ${
+                isActive ? 'text-brand-700' : 'text-stone-700 hover:text-brand-700'
+              }`
+            }
+          >
+            {item.label}
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function GuestLinks() {
+  return (
+    <div className="flex items-center gap-1">
+      <Link to="/login" className="px-2 py-2 text-sm font-medium text-stone-700 hover:text-brand-700">
+        {t.nav.login}
+      </Link>
+      <Link to="/signup" className={buttonClass('primary', 'px-3 py-1.5')}>
+        {t.nav.signup}
+      </Link>
+    </div>
+  )
+}
+
+function AccountMenu({ user }: { user: NonNullable<RootData['user']> }) {
+  const location = useLocation()
+  const [open, setOpen] = useState(false)
+  // Close the menu after navigating.
+  useEffect(() => setOpen(false), [location.key])
+  return (
+    <details className="relative" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary
+        aria-label={t.nav.menu}
+        className="flex cursor-pointer list-none items-center gap-2 rounded-full border border-stone-200 py-1 pl-1 pr-3 text-sm hover:bg-stone-50"
+      >
+        <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-800">
+          {user.displayName.slice(0, 1)}
+        </span>
+        <span className="max-w-24 truncate">{user.displayName}</span>
+      </summary>
+      <div className="absolute right-0 mt-2 w-52 rounded-xl border border-stone-200 bg-white p-2 shadow-lg">
+        <p className="px-3 py-2 text-xs text-stone-500">{user.tierName ?? t.tierBadge.free}</p>
+        <Link to="/account" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
+          {t.nav.account}
+        </Link>
+        {user.isStaff ? (
+          <Link to="/admin" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
+            {t.nav.admin}
+          </Link>
+        ) : null}
+        <Form method="post" action="/logout">
+          <button type="submit" className="block w-full rounded-lg px-3 py-2 text-left text-sm hover:bg-stone-100">
+            {t.nav.logout}
+          </button>
+        </Form>
+      </div>
+    </details>
+  )
+}
+
+function FlashMessage({ flash }: { flash: Flash }) {
+  const [shown, setShown] = useState(true)
+  useEffect(() => setShown(true), [flash])
+  if (!shown) return null
+  const tone = {
+    success: 'border-green-200 bg-green-50 text-green-900',
+    error: 'border-red-200 bg-red-50 text-red-900',
+    info: 'border-sky-200 bg-sky-50 text-sky-900',
+  }[flash.kind]
+  return (
+    <div role="status" className={`mb-4 flex items-start gap-3 rounded-xl border px-4 py-3 text-sm ${tone}`}>
+      <p className="flex-1">{flash.message}</p>
+      <button type="button" onClick={() => setShown(false)} aria-label={t.flash.close} className="-my-1 px-1 text-lg leading-none">
+        ×
+      </button>
+    </div>
+  )
+}
+
+function Footer() {
+  return (
+    <footer className="mt-16 border-t border-stone-200 bg-white">
+      <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-stone-500 sm:flex-row sm:justify-between">
+        <p>{t.site.footer}</p>
+        <nav aria-label="页脚导航" className="flex gap-4">
+          {NAV.map((item) => (
+            <Link key={item.to} to={item.to} className="hover:text-brand-700">
+              {item.label}
+            </Link>
+          ))}
+        </nav>
+      </div>
+    </footer>
+  )
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const root = useRootData()
+  const nonce = useNonce()
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="format-detection" content="telephone=no" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="flex min-h-screen flex-col">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          {t.site.skipToContent}
+        </a>
+        <Header />
+        <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
+          {root?.flash ? <FlashMessage flash={root.flash} /> : null}
+          {children}
+        </main>
+        <Footer />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  )
+}
+
+export default function App() {
+  return <Outlet />
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError()
+  return <ErrorPage error={error} />
+}
+
+export function ErrorPage({ error }: { error: unknown }) {
+  const status = isRouteErrorResponse(error) ? error.status : 500
+  const page =
+    status === 404
+      ? t.pages.notFound
+      : status === 403
+        ? t.pages.forbidden
+        : status === 410
+          ? t.pages.gone
+          : status === 429
+            ? t.pages.tooMany
+            : status >= 400 && status < 500
+              ? t.pages.badRequest
+              : t.pages.serverError
+  // A thrown Response may carry a specific zh-CN message as its body.
+  const detail = isRouteErrorResponse(error) && typeof error.data === 'string' && error.data ? error.data : page.body
+  if (!isRouteErrorResponse(error)) console.error(error)
+  return (
+    <div className="mx-auto max-w-md py-12 text-center">
+      <p className="text-5xl font-bold text-brand-700">{status}</p>
+      <h1 className="mt-4 text-2xl font-bold text-stone-900">{page.title}</h1>
+      <p className="mt-3 text-stone-600">{detail}</p>
+      <Link to="/" className={buttonClass('primary', 'mt-8')}>
+        {t.pages.backHome}
+      </Link>
+    </div>
+  )
+}

@@ -1,0 +1,63 @@
+import { Link, useLoaderData } from '@remix-run/react'
+import { TierList } from '~/components/tier-list'
+import { buttonClass } from '~/components/ui'
+import { t } from '~/i18n/zh-CN'
+import { listTiers } from '~/models/membership.server'
+import { useRootData } from '~/root'
+
+export async function loader() {
+  const tiers = await listTiers()
+  return { tiers: tiers.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })) }
+}
+
+const SECTIONS = [
+  { to: '/daily', ...t.home.sections.daily, icon: '🎧' },
+  { to: '/community', ...t.home.sections.community, icon: '💬' },
+  { to: '/shop', ...t.home.sections.shop, icon: '📚' },
+  { to: '/membership', ...t.home.sections.membership, icon: '🎫' },
+] as const
+
+export default function Home() {
+  const { tiers } = useLoaderData<typeof loader>()
+  const user = useRootData()?.user
+  return (
+    <div className="space-y-10">
+      <section className="rounded-3xl bg-gradient-to-br from-brand-700 to-brand-800 px-6 py-10 text-white shadow-md sm:px-10 sm:py-14">
+        {user ? <p className="mb-3 text-sm text-brand-100">{t.home.welcomeBack(user.displayName)}</p> : null}
+        <h1 className="text-3xl font-bold leading-tight sm:text-4xl">{t.home.heroTitle}</h1>
+        <p className="mt-4 max-w-xl text-base leading-relaxed text-brand-50 sm:text-lg">{t.home.heroBody}</p>
+        <div className="mt-8 flex flex-wrap gap-3">
+          {user ? null : (
+            <Link to="/signup" className={buttonClass('secondary', 'border-transparent text-brand-800')}>
+              {t.home.ctaSignup}
+            </Link>
+          )}
+          <Link to="/membership" className={buttonClass('ghost', 'border border-white/40 text-white hover:bg-white/10')}>
+            {t.home.ctaMembership}
+          </Link>
+        </div>
+      </section>
+
+      <ul className="grid gap-4 sm:grid-cols-2">
+        {SECTIONS.map((s) => (
+          <li key={s.to}>
+            <Link to={s.to} className="flex h-full gap-4 rounded-2xl border border-stone-200 bg-white p-5 shadow-sm transition hover:border-brand-600">
+              <span aria-hidden className="text-3xl">
+                {s.icon}
+              </span>
+              <span>
+                <span className="block text-lg font-semibold text-stone-900">{s.title}</span>
+                <span className="mt-1 block text-sm leading-relaxed text-stone-600">{s.body}</span>
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+
+      <section>
+        <h2 className="mb-4 text-xl font-bold text-stone-900">{t.home.tiersTitle}</h2>
+        <TierList tiers={tiers} />
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,243 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { Field, FormError } from '~/components/field'
+import { Badge, Button, Card, PageTitle } from '~/components/ui'
+import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
+import { passwordChangedEmail } from '~/emails/auth'
+import { t } from '~/i18n/zh-CN'
+import { getActiveMembership } from '~/models/membership.server'
+import {
+  invalidateUserSessions,
+  listUserSessions,
+  revokeOtherSessions,
+  revokeUserSession,
+} from '~/models/session.server'
+import { checkPassword, setPasswordHash, updateEmailPreferences, updateProfile } from '~/models/user.server'
+import { newSessionCookie, requireAuth, sessionContext } from '~/utils/auth.server'
+import { transaction } from '~/utils/db.server'
+import { sendEmail } from '~/utils/email.server'
+import { getEnv } from '~/utils/env.server'
+import { redirectWithFlash } from '~/utils/flash.server'
+import { formatDate, formatDateTime } from '~/utils/format'
+import { parseForm, type FieldErrors } from '~/utils/forms'
+import { hashPassword } from '~/utils/password.server'
+
+export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.site.name}` }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, session } = await requireAuth(request)
+  const [sessions, membership] = await Promise.all([listUserSessions(user.id), getActiveMembership(user.id)])
+  return {
+    user: { email: user.email, displayName: user.displayName, role: user.role, emailDaily: user.emailDaily, emailNews: user.emailNews },
+    membership: membership
+      ? { tierName: membership.tier.name, memberNumber: membership.membership.memberNumber, validUntil: membership.membership.validUntil }
+      : null,
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      current: s.id === session.id,
+      userAgent: s.userAgent,
+      ip: s.ip,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+    })),
+    timeZone: getEnv().SITE_TIMEZONE,
+  }
+}
+
+type Intent = 'profile' | 'preferences' | 'password' | 'revoke' | 'revoke-others'
+type ActionData = { intent: Intent; errors: FieldErrors }
+const fail = (intent: Intent, errors: FieldErrors, status = 400) => data<ActionData>({ intent, errors }, { status })
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user, session } = await requireAuth(request)
+  const formData = await request.formData()
+  const intent = formData.get('intent')
+  switch (intent) {
+    case 'profile': {
+      const form = parseForm(profileForm, formData)
+      if (!form.ok) return fail(intent, form.errors)
+      await updateProfile({ userId: user.id, displayName: form.data.displayName })
+      return redirectWithFlash('/account', { kind: 'success', message: t.account.profileSaved })
+    }
+    case 'preferences': {
+      const form = parseForm(emailPreferencesForm, formData)
+      if (!form.ok) return fail(intent, form.errors)
+      await updateEmailPreferences({ userId: user.id, ...form.data })
+      return redirectWithFlash('/account', { kind: 'success', message: t.account.prefsSaved })
+    }
+    case 'password': {
+      const form = parseForm(changePasswordForm, formData)
+      if (!form.ok) return fail(intent, form.errors)
+      if (!(await checkPassword(user.id, form.data.currentPassword))) {
+        return fail(intent, { currentPassword: t.errors.currentPasswordWrong })
+      }
+      const hash = await hashPassword(form.data.password)
+      // Every session ends (this one too); this browser gets a fresh one below.
+      await transaction(async (tx) => {
+        await setPasswordHash({ userId: user.id, hash }, tx)
+        await invalidateUserSessions(user.id, tx)
+        await sendEmail({ ...passwordChangedEmail({ name: user.displayName }), to: user.email, template: 'password_changed' }, tx)
+      })
+      const cookie = await newSessionCookie(user.id, sessionContext(request, context.clientIp))
+      return redirectWithFlash('/account', { kind: 'success', message: t.account.passwordChanged }, { headers: { 'Set-Cookie': cookie } })
+    }
+    case 'revoke': {
+      const sessionId = z.string().regex(/^[0-9a-f]{64}$/).safeParse(formData.get('sessionId'))
+      if (!sessionId.success) return fail(intent, { form: t.errors.invalidChoice })
+      // The query names this user, so another user's session id does nothing.
+      const revoked = await revokeUserSession({ userId: user.id, sessionId: sessionId.data })
+      if (!revoked) return fail(intent, { form: t.errors.invalidChoice }, 404)
+      return redirectWithFlash('/account', { kind: 'success', message: t.account.revoked })
+    }
+    case 'revoke-others': {
+      await revokeOtherSessions({ userId: user.id, keepSessionId: session.id })
+      return redirectWithFlash('/account', { kind: 'success', message: t.account.othersRevoked })
+    }
+    default:
+      return fail('profile', { form: t.errors.invalidChoice })
+  }
+}
+
+function describeDevice(userAgent: string) {
+  if (!userAgent) return t.account.unknownDevice
+  const browser = /MicroMessenger/.test(userAgent)
+    ? '微信'
+    : /Edg\//.test(userAgent)
+      ? 'Edge'
+      : /Chrome\//.test(userAgent)
+        ? 'Chrome'
+        : /Firefox\//.test(userAgent)
+          ? 'Firefox'
+          : /Safari\//.test(userAgent)
+            ? 'Safari'
+            : null
+  const os = /iPhone|iPad/.test(userAgent)
+    ? 'iOS'
+    : /Android/.test(userAgent)
+      ? 'Android'
+      : /Mac OS X/.test(userAgent)
+        ? 'macOS'
+        : /Windows/.test(userAgent)
+          ? 'Windows'
+          : /Linux/.test(userAgent)
+            ? 'Linux'
+            : null
+  return [browser, os].filter(Boolean).join(' · ') || userAgent.slice(0, 60)
+}
+
+export default function Account() {
+  const { user, membership, sessions, timeZone } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
+  const busy = useNavigation().state !== 'idle'
+  return (
+    <div className="space-y-6">
+      <PageTitle subtitle={`${t.account.email}：${user.email}`}>{t.account.title}</PageTitle>
+
+      <Card>
+        <h2 className="mb-3 text-lg font-semibold">{t.account.membership}</h2>
+        {membership ? (
+          <p className="flex flex-wrap items-center gap-2">
+            <Badge tone="brand">{membership.tierName}</Badge>
+            <span className="text-stone-700">
+              {t.fields.validUntil} {formatDate(membership.validUntil, timeZone)}
+            </span>
+          </p>
+        ) : (
+          <p className="text-stone-600">
+            {t.account.noMembership}{' '}
+            <Link to="/membership" className="font-medium text-brand-700 underline">
+              {t.account.seeMembership}
+            </Link>
+          </p>
+        )}
+        {user.role !== 'user' ? (
+          <p className="mt-3 text-sm text-stone-600">
+            {t.account.role}：<Badge tone="amber">{t.roles[user.role]}</Badge>
+          </p>
+        ) : null}
+      </Card>
+
+      <Card>
+        <h2 className="mb-4 text-lg font-semibold">{t.account.profile}</h2>
+        <Form method="post" className="space-y-4" noValidate>
+          <input type="hidden" name="intent" value="profile" />
+          <FormError error={errorsFor('profile').form} />
+          <Field label={t.fields.displayName} name="displayName" defaultValue={user.displayName} maxLength={40} required error={errorsFor('profile').displayName} />
+          <Button disabled={busy}>{t.account.saveProfile}</Button>
+        </Form>
+      </Card>
+
+      <Card>
+        <h2 className="mb-4 text-lg font-semibold">{t.account.prefs}</h2>
+        <Form method="post" className="space-y-3">
+          <input type="hidden" name="intent" value="preferences" />
+          <label className="flex items-start gap-3">
+            <input type="checkbox" name="emailDaily" defaultChecked={user.emailDaily} className="mt-1 h-4 w-4 accent-brand-700" />
+            <span>{t.account.prefDaily}</span>
+          </label>
+          <label className="flex items-start gap-3">
+            <input type="checkbox" name="emailNews" defaultChecked={user.emailNews} className="mt-1 h-4 w-4 accent-brand-700" />
+            <span>{t.account.prefNews}</span>
+          </label>
+          <Button variant="secondary" disabled={busy}>
+            {t.account.savePrefs}
+          </Button>
+        </Form>
+      </Card>
+
+      <Card>
+        <h2 className="mb-4 text-lg font-semibold">{t.account.password}</h2>
+        <Form method="post" className="space-y-4" noValidate>
+          <input type="hidden" name="intent" value="password" />
+          <Field label={t.fields.currentPassword} name="currentPassword" type="password" autoComplete="current-password" required error={errorsFor('password').currentPassword} />
+          <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('password').password} />
+          <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('password').confirmPassword} />
+          <Button variant="secondary" disabled={busy}>
+            {t.account.changePassword}
+          </Button>
+        </Form>
+      </Card>
+
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">{t.account.sessions}</h2>
+        <p className="mb-4 text-sm text-stone-600">{t.account.sessionsHelp}</p>
+        <FormError error={errorsFor('revoke').form} />
+        <ul className="divide-y divide-stone-100">
+          {sessions.map((s) => (
+            <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
+              <div>
+                <p className="font-medium">
+                  {describeDevice(s.userAgent)} {s.current ? <Badge tone="green">{t.account.thisDevice}</Badge> : null}
+                </p>
+                <p className="text-xs text-stone-500">
+                  {t.account.lastSeen} {formatDateTime(s.lastSeenAt, timeZone)} · {t.account.signedInAt} {formatDateTime(s.createdAt, timeZone)}
+                  {s.ip ? ` · ${s.ip}` : ''}
+                </p>
+              </div>
+              {s.current ? null : (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="revoke" />
+                  <input type="hidden" name="sessionId" value={s.id} />
+                  <Button variant="danger" className="px-3 py-1.5" disabled={busy}>
+                    {t.account.revoke}
+                  </Button>
+                </Form>
+              )}
+            </li>
+          ))}
+        </ul>
+        {sessions.length > 1 ? (
+          <Form method="post" className="mt-4">
+            <input type="hidden" name="intent" value="revoke-others" />
+            <Button variant="secondary" disabled={busy}>
+              {t.account.revokeOthers}
+            </Button>
+          </Form>
+        ) : null}
+      </Card>
+    </div>
+  )
+}

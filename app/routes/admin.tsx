@@ -1,0 +1,50 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { NavLink, Outlet, useLoaderData } from '@remix-run/react'
+import { t } from '~/i18n/zh-CN'
+import { hasRole, requireRole } from '~/utils/permissions.server'
+
+export const meta: MetaFunction = () => [{ title: `${t.admin.title} · ${t.site.name}` }, { name: 'robots', content: 'noindex' }]
+
+// Every /admin page sits under this guard: staff (editor or admin) only.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, 'editor')
+  return { isAdmin: hasRole(user.role, 'admin') }
+}
+
+export default function AdminLayout() {
+  const { isAdmin } = useLoaderData<typeof loader>()
+  const links = [
+    { to: '/admin', label: t.admin.dashboard, end: true },
+    ...(isAdmin
+      ? [
+          { to: '/admin/users', label: t.admin.users, end: false },
+          { to: '/admin/outbox', label: t.admin.outbox, end: false },
+        ]
+      : []),
+  ]
+  return (
+    <div>
+      <p className="mb-2 text-sm font-semibold text-brand-700">{t.admin.title}</p>
+      <nav aria-label={t.admin.title} className="-mx-4 mb-6 overflow-x-auto border-b border-stone-200 px-4">
+        <ul className="flex gap-1">
+          {links.map((link) => (
+            <li key={link.to}>
+              <NavLink
+                to={link.to}
+                end={link.end}
+                className={({ isActive }) =>
+                  `block whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium ${
+                    isActive ? 'border-brand-700 text-brand-700' : 'border-transparent text-stone-600 hover:text-stone-900'
+                  }`
+                }
+              >
+                {link.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Outlet />
+    </div>
+  )
+}

@@ -1,0 +1,46 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, useNavigation } from '@remix-run/react'
+import { AuthCard } from '~/components/auth-layout'
+import { Button } from '~/components/ui'
+import { t } from '~/i18n/zh-CN'
+import { consumeAuthToken, peekAuthToken } from '~/models/auth-token.server'
+import { getUserById } from '~/models/user.server'
+import { sessionContext, signIn } from '~/utils/auth.server'
+
+export const meta: MetaFunction = () => [{ title: `${t.auth.magicConfirmTitle} · ${t.site.name}` }]
+
+const REASONS = { invalid: t.errors.tokenInvalid, used: t.errors.tokenUsed, expired: t.errors.tokenExpired }
+
+// Opening the link only shows a button: mail scanners that prefetch links must not use it up.
+export async function loader({ params }: LoaderFunctionArgs) {
+  const check = await peekAuthToken({ token: params.token ?? '', purpose: 'magic_link' })
+  if (!check.ok) throw new Response(REASONS[check.reason], { status: check.reason === 'invalid' ? 404 : 410 })
+  return null
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const userId = await consumeAuthToken({ token: params.token ?? '', purpose: 'magic_link' })
+  if (userId === null) throw new Response(t.errors.tokenUsed, { status: 410 })
+  const user = await getUserById(userId)
+  if (!user) throw new Response(t.errors.tokenInvalid, { status: 404 })
+  return signIn({
+    userId,
+    context: sessionContext(request, context.clientIp),
+    redirectTo: '/',
+    flash: { kind: 'success', message: `${t.auth.signedIn}：${user.displayName}` },
+  })
+}
+
+export default function MagicLink() {
+  const busy = useNavigation().state !== 'idle'
+  return (
+    <AuthCard title={t.auth.magicConfirmTitle}>
+      <p className="mb-5 text-stone-600">{t.auth.magicConfirmBody}</p>
+      <Form method="post">
+        <Button className="w-full" disabled={busy}>
+          {t.auth.magicConfirmSubmit}
+        </Button>
+      </Form>
+    </AuthCard>
+  )
+}

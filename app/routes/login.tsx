@@ -1,0 +1,130 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { AuthCard } from '~/components/auth-layout'
+import { Field, FormError } from '~/components/field'
+import { Button } from '~/components/ui'
+import { emailOnlyForm, loginForm } from '~/domain/account-forms'
+import { magicLinkEmail } from '~/emails/auth'
+import { t } from '~/i18n/zh-CN'
+import { createAuthToken, TOKEN_MINUTES } from '~/models/auth-token.server'
+import { clearLoginFailures, getUserByEmail, loginLockout, recordLoginFailure, verifyLogin } from '~/models/user.server'
+import { requireAnonymous, sessionContext, signIn } from '~/utils/auth.server'
+import { transaction } from '~/utils/db.server'
+import { sendEmail } from '~/utils/email.server'
+import { getEnv } from '~/utils/env.server'
+import { redirectWithFlash } from '~/utils/flash.server'
+import { parseForm, type FieldErrors } from '~/utils/forms'
+import { safeRedirect } from '~/utils/redirect'
+
+export const meta: MetaFunction = () => [{ title: `${t.auth.loginTitle} · ${t.site.name}` }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request)
+  return null
+}
+
+type ActionData = { intent: 'password' | 'magic'; errors: FieldErrors }
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireAnonymous(request)
+  const formData = await request.formData()
+  if (formData.get('intent') === 'magic') return sendMagicLink(formData)
+
+  const form = parseForm(loginForm, formData)
+  if (!form.ok) return data<ActionData>({ intent: 'password', errors: form.errors }, { status: 400 })
+  const { email, password, redirectTo } = form.data
+  const ip = context.clientIp ?? ''
+
+  const waitSeconds = await loginLockout({ email, ip })
+  if (waitSeconds !== null) {
+    return data<ActionData>(
+      { intent: 'password', errors: { form: t.errors.tooManyAttempts(waitSeconds) } },
+      { status: 429, headers: { 'Retry-After': String(waitSeconds) } },
+    )
+  }
+  const user = await verifyLogin(email, password)
+  if (!user) {
+    await recordLoginFailure({ email, ip })
+    return data<ActionData>({ intent: 'password', errors: { form: t.errors.loginFailed } }, { status: 400 })
+  }
+  await clearLoginFailures(email)
+  return signIn({
+    userId: user.id,
+    context: sessionContext(request, context.clientIp),
+    redirectTo: safeRedirect(redirectTo),
+    flash: { kind: 'success', message: `${t.auth.signedIn}：${user.displayName}` },
+  })
+}
+
+async function sendMagicLink(formData: FormData) {
+  const form = parseForm(emailOnlyForm, formData)
+  if (!form.ok) return data<ActionData>({ intent: 'magic', errors: form.errors }, { status: 400 })
+  const user = await getUserByEmail(form.data.email)
+  // The same answer whether or not the account exists, so the form cannot probe for emails.
+  if (user) {
+    await transaction(async (tx) => {
+      const token = await createAuthToken({ userId: user.id, purpose: 'magic_link' }, tx)
+      const url = `${getEnv().SITE_URL}/auth/magic/${token}`
+      const email = magicLinkEmail({ name: user.displayName, url, minutes: TOKEN_MINUTES.magic_link })
+      await sendEmail({ ...email, to: user.email, template: 'magic_link' }, tx)
+    })
+  }
+  return redirectWithFlash('/login', { kind: 'info', message: t.auth.magicSent })
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const navigation = useNavigation()
+  const busy = navigation.state !== 'idle'
+  const redirectTo = searchParams.get('redirectTo') ?? ''
+  const errors = actionData?.intent === 'password' ? actionData.errors : {}
+  const magicErrors = actionData?.intent === 'magic' ? actionData.errors : {}
+  return (
+    <AuthCard
+      title={t.auth.loginTitle}
+      footer={
+        <>
+          {t.auth.noAccount}{' '}
+          <Link to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`} className="font-medium text-brand-700 underline">
+            {t.nav.signup}
+          </Link>
+        </>
+      }
+    >
+      <Form method="post" className="space-y-4" noValidate>
+        <input type="hidden" name="intent" value="password" />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <FormError error={errors.form} />
+        <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={errors.email} />
+        <Field
+          label={t.fields.password}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
+        <Button className="w-full" disabled={busy}>
+          {t.auth.loginSubmit}
+        </Button>
+        <p className="text-right text-sm">
+          <Link to="/forgot-password" className="text-stone-600 underline hover:text-brand-700">
+            {t.auth.forgot}
+          </Link>
+        </p>
+      </Form>
+      <hr className="my-6 border-stone-200" />
+      <Form method="post" className="space-y-4" noValidate>
+        <h2 className="font-semibold text-stone-900">{t.auth.magicTitle}</h2>
+        <p className="text-sm text-stone-600">{t.auth.magicHelp}</p>
+        <input type="hidden" name="intent" value="magic" />
+        <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={magicErrors.email} />
+        <Button variant="secondary" className="w-full" disabled={busy}>
+          {t.auth.magicSubmit}
+        </Button>
+      </Form>
+    </AuthCard>
+  )
+}

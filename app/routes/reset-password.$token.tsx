@@ -1,0 +1,78 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, useActionData, useNavigation } from '@remix-run/react'
+import { AuthCard } from '~/components/auth-layout'
+import { Field } from '~/components/field'
+import { Button } from '~/components/ui'
+import { newPasswordForm } from '~/domain/account-forms'
+import { t } from '~/i18n/zh-CN'
+import { consumeAuthToken, peekAuthToken } from '~/models/auth-token.server'
+import { invalidateUserSessions } from '~/models/session.server'
+import { setPasswordHash } from '~/models/user.server'
+import { sessionContext, signIn } from '~/utils/auth.server'
+import { transaction } from '~/utils/db.server'
+import { parseForm, type FieldErrors } from '~/utils/forms'
+import { hashPassword } from '~/utils/password.server'
+
+export const meta: MetaFunction = () => [{ title: `${t.auth.resetTitle} · ${t.site.name}` }]
+
+const REASONS = { invalid: t.errors.tokenInvalid, used: t.errors.tokenUsed, expired: t.errors.tokenExpired }
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const check = await peekAuthToken({ token: params.token ?? '', purpose: 'password_reset' })
+  if (!check.ok) throw new Response(REASONS[check.reason], { status: check.reason === 'invalid' ? 404 : 410 })
+  return null
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = parseForm(newPasswordForm, await request.formData())
+  if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 })
+  const hash = await hashPassword(form.data.password)
+  // Use the token, set the password and end every session together, or not at all.
+  const userId = await transaction(async (tx) => {
+    const id = await consumeAuthToken({ token: params.token ?? '', purpose: 'password_reset' }, tx)
+    if (id === null) return null
+    await setPasswordHash({ userId: id, hash }, tx)
+    await invalidateUserSessions(id, tx)
+    return id
+  })
+  if (userId === null) throw new Response(t.errors.tokenUsed, { status: 410 })
+  return signIn({
+    userId,
+    context: sessionContext(request, context.clientIp),
+    redirectTo: '/account',
+    flash: { kind: 'success', message: t.auth.resetDone },
+  })
+}
+
+export default function ResetPassword() {
+  const errors = useActionData<typeof action>()?.errors ?? {}
+  const busy = useNavigation().state !== 'idle'
+  return (
+    <AuthCard title={t.auth.resetTitle}>
+      <Form method="post" className="space-y-4" noValidate>
+        <Field
+          label={t.fields.newPassword}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          hint={t.auth.passwordHint}
+          error={errors.password}
+        />
+        <Field
+          label={t.fields.confirmPassword}
+          name="confirmPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={errors.confirmPassword}
+        />
+        <Button className="w-full" disabled={busy}>
+          {t.auth.resetSubmit}
+        </Button>
+      </Form>
+    </AuthCard>
+  )
+}

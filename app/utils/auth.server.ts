@@ -1,0 +1,147 @@
+// Sessions on Lucia's design (docs/decisions/002-sessions.md): the cookie carries a random
+// token; the database keeps its SHA-256; expiry slides; a new session on every sign-in.
+import { redirect } from '@remix-run/node'
+import type { Session, User } from '../../db/schema'
+import type { Viewer } from '~/domain/access'
+import type { MembershipPeriod } from '~/domain/membership'
+import { getMembershipPeriods } from '~/models/membership.server'
+import {
+  createSession,
+  invalidateSession,
+  validateSessionToken,
+  type SessionContext,
+} from '~/models/session.server'
+import { getEnv } from './env.server'
+import { flashHeader, type Flash } from './flash.server'
+import { safeRedirect } from './redirect'
+
+export const SESSION_COOKIE = 'zhiyin_session'
+
+export interface Auth {
+  user: User
+  session: Session
+  memberships: MembershipPeriod[]
+  /** Set-Cookie value when the session's expiry moved and the cookie must follow. */
+  renewedCookie: string | null
+}
+
+function sessionCookie(value: string, expiresAt: Date | null) {
+  const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax']
+  if (expiresAt) parts.push(`Expires=${expiresAt.toUTCString()}`)
+  else parts.push('Max-Age=0')
+  if (getEnv().NODE_ENV === 'production') parts.push('Secure')
+  return parts.join('; ')
+}
+
+export function readSessionToken(request: Request) {
+  const header = request.headers.get('Cookie') ?? ''
+  for (const part of header.split(';')) {
+    const [name, ...rest] = part.trim().split('=')
+    if (name === SESSION_COOKIE) {
+      const value = rest.join('=')
+      // Tokens are base32 (a-z, 2-7); anything else is forged and never reaches the database.
+      return /^[a-z2-7]{32}$/.test(value) ? value : null
+    }
+  }
+  return null
+}
+
+const authByRequest = new WeakMap<Request, Promise<Auth | null>>()
+
+/** The signed-in user of this request, or null. Memoised per request. */
+export function getAuth(request: Request): Promise<Auth | null> {
+  let pending = authByRequest.get(request)
+  if (!pending) {
+    pending = loadAuth(request)
+    authByRequest.set(request, pending)
+  }
+  return pending
+}
+
+async function loadAuth(request: Request): Promise<Auth | null> {
+  const token = readSessionToken(request)
+  if (!token) return null
+  const valid = await validateSessionToken(token)
+  if (!valid) return null
+  const memberships = await getMembershipPeriods(valid.user.id)
+  return {
+    user: valid.user,
+    session: valid.session,
+    memberships,
+    renewedCookie: valid.renewed ? sessionCookie(token, valid.session.expiresAt) : null,
+  }
+}
+
+export async function getUser(request: Request) {
+  return (await getAuth(request))?.user ?? null
+}
+
+/** The viewer that checkAccess() takes. */
+export async function getViewer(request: Request): Promise<Viewer> {
+  const auth = await getAuth(request)
+  return auth ? { role: auth.user.role, memberships: auth.memberships } : null
+}
+
+function loginRedirect(request: Request) {
+  const url = new URL(request.url)
+  const params = new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })
+  return redirect(`/login?${params}`)
+}
+
+/** The signed-in user; otherwise a thrown redirect to /login that comes back here. */
+export async function requireAuth(request: Request) {
+  const auth = await getAuth(request)
+  if (!auth) throw loginRedirect(request)
+  return auth
+}
+
+export async function requireUser(request: Request) {
+  return (await requireAuth(request)).user
+}
+
+export async function requireAnonymous(request: Request) {
+  if (await getAuth(request)) throw redirect('/')
+}
+
+/** Starts a new session for the user and redirects with its cookie (and an optional flash). */
+export async function signIn({
+  userId,
+  context,
+  redirectTo,
+  flash,
+}: {
+  userId: number
+  context: SessionContext
+  redirectTo?: string | null
+  flash?: Flash
+}) {
+  const { token, expiresAt } = await createSession({ userId, context })
+  const headers = new Headers()
+  headers.append('Set-Cookie', sessionCookie(token, expiresAt))
+  if (flash) headers.append('Set-Cookie', await flashHeader(flash))
+  return redirect(safeRedirect(redirectTo), { headers })
+}
+
+/** Set-Cookie for a new session (used where the redirect is built elsewhere). */
+export async function newSessionCookie(userId: number, context: SessionContext) {
+  const { token, expiresAt } = await createSession({ userId, context })
+  return sessionCookie(token, expiresAt)
+}
+
+export async function signOut(request: Request, flash?: Flash) {
+  const auth = await getAuth(request)
+  if (auth) await invalidateSession(auth.session.id)
+  const headers = new Headers()
+  headers.append('Set-Cookie', sessionCookie('', null))
+  if (flash) headers.append('Set-Cookie', await flashHeader(flash))
+  return redirect('/', { headers })
+}
+
+/** The cookie that ends the session on this browser (for a forged or expired token). */
+export function clearSessionCookie() {
+  return sessionCookie('', null)
+}
+
+export function sessionContext(request: Request, clientIp: string | undefined): SessionContext {
+  return { userAgent: request.headers.get('User-Agent') ?? '', ip: clientIp ?? '' }
+}

@@ -1,0 +1,22 @@
+import { createDatabase, type DatabaseHandle } from '../../db/client'
+import { getEnv } from './env.server'
+
+export type { Database, Executor, Transaction } from '../../db/client'
+
+declare global {
+  var __zhiyinDatabase: DatabaseHandle | undefined
+}
+
+function connect() {
+  const env = getEnv()
+  return createDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN)
+}
+
+// One client per process, kept on globalThis so a rebuilt server bundle reuses it.
+const handle = (globalThis.__zhiyinDatabase ??= connect())
+
+export const db = handle.db
+export const transaction = handle.transaction.bind(handle)
+
+/** The whole handle, for start-up work (migrations, seeding) and shutdown. */
+export const databaseHandle = handle

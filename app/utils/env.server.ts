@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+
+const DATABASE_SCHEMES = ['file:', 'libsql:', 'http:', 'https:', 'ws:', 'wss:']
+
+function isTimeZone(value: string) {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}
+
+// An empty variable (`FOO=`) means "not set", as it does in most deploy tools.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+
+const schema = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])).transform((v) => v ?? 'development'),
+  PORT: optional(z.coerce.number().int().min(1).max(65535)).transform((v) => v ?? 3000),
+  DATA_DIR: optional(z.string()).transform((v) => v ?? './data'),
+  DATABASE_URL: optional(
+    z.string().refine((v) => DATABASE_SCHEMES.some((s) => v.startsWith(s)), {
+      message: `must start with one of ${DATABASE_SCHEMES.join(' ')}`,
+    }),
+  ),
+  DATABASE_AUTH_TOKEN: optional(z.string()),
+  SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  SITE_URL: optional(z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''))),
+  SITE_TIMEZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).transform(
+    (v) => v ?? 'Asia/Shanghai',
+  ),
+  RESEND_API_KEY: optional(z.string().startsWith('re_', 'must be a Resend API key (re_…)')),
+  MAIL_FROM: optional(z.string().min(3)).transform((v) => v ?? '知音 Zhiyin <noreply@zhiyin.local>'),
+})
+
+export type Env = Omit<z.infer<typeof schema>, 'DATABASE_URL' | 'SESSION_SECRET' | 'SITE_URL'> & {
+  DATABASE_URL: string
+  SESSION_SECRET: string
+  SITE_URL: string
+}
+
+export class EnvError extends Error {
+  name = 'EnvError'
+}
+
+/** Parses an environment; throws an EnvError naming every wrong variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source)
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new EnvError(`Invalid environment variables:\n${lines.join('\n')}`)
+  }
+  const env = result.data
+  let secret = env.SESSION_SECRET
+  if (!secret) {
+    if (env.NODE_ENV === 'production') {
+      throw new EnvError('Invalid environment variables:\n  SESSION_SECRET: required when NODE_ENV=production')
+    }
+    secret = readOrCreateSecret(env.DATA_DIR)
+  }
+  return {
+    ...env,
+    DATABASE_URL: env.DATABASE_URL ?? `file:${join(env.DATA_DIR, 'zhiyin.db')}`,
+    SESSION_SECRET: secret,
+    SITE_URL: env.SITE_URL ?? `http://localhost:${env.PORT}`,
+  }
+}
+
+/** Outside production a secret is generated once and kept beside the database. */
+function readOrCreateSecret(dataDir: string) {
+  const file = join(dataDir, 'session-secret')
+  try {
+    return readFileSync(file, 'utf8').trim()
+  } catch {
+    mkdirSync(dataDir, { recursive: true })
+    const secret = randomBytes(32).toString('hex')
+    try {
+      writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
+      return secret
+    } catch (error) {
+      // Another process wrote it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim()
+      throw error
+    }
+  }
+}
+
+let cached: Env | undefined
+/** The validated environment of this process (parsed once). */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env)
+  return cached
+}

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { createClient, type Client } from '@libsql/client'
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
+import * as schema from './schema'
+
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client }
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+/** Anything that can run a query: the database itself or an open transaction. */
+export type Executor = Database | Transaction
+
+export interface DatabaseHandle {
+  db: Database
+  client: Client
+  isLocalFile: boolean
+  /** Runs `fn` in one write transaction (see docs/decisions/003-database-write-path.md). */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>
+  close(): void
+}
+
+/** Busy timeout for local files, in milliseconds: waits for another writer instead of failing. */
+const BUSY_TIMEOUT_MS = 5000
+
+export function isLocalFileUrl(url: string) {
+  return url.startsWith('file:')
+}
+
+export function createDatabase(url: string, authToken?: string): DatabaseHandle {
+  const isLocalFile = isLocalFileUrl(url)
+  if (isLocalFile) {
+    const path = url.slice('file:'.length)
+    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  }
+  const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS })
+  const db = drizzle({ client, schema, casing: 'snake_case' }) as Database
+
+  // Each interactive transaction of @libsql/client takes its own connection; on one local
+  // file they would fight for SQLite's single write lock. Queue them in this process instead.
+  let queue: Promise<unknown> = Promise.resolve()
+  function transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (!isLocalFile) return db.transaction(fn)
+    const run = queue.then(() => db.transaction(fn))
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  return { db, client, isLocalFile, transaction, close: () => client.close() }
+}
+
+/** Settings that live in the database file: set once before first use. */
+export async function prepareLocalFile(client: Client) {
+  await client.execute('PRAGMA journal_mode = WAL')
+  await client.execute('PRAGMA synchronous = NORMAL')
+}

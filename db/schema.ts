@@ -1,0 +1,173 @@
+// The source of truth for the database. Migrations in db/migrations are generated from this
+// file with `npm run db:generate` and committed; never edit them by hand.
+import { sql } from 'drizzle-orm'
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+const createdAt = () =>
+  integer({ mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`)
+
+export const STAFF_ROLES = ['user', 'editor', 'admin'] as const
+export type StaffRole = (typeof STAFF_ROLES)[number]
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    // Stored trimmed and lower-cased; the unique index makes sign-up case-insensitive.
+    email: text().notNull(),
+    displayName: text().notNull(),
+    role: text({ enum: STAFF_ROLES }).notNull().default('user'),
+    emailDaily: integer({ mode: 'boolean' }).notNull().default(false),
+    emailNews: integer({ mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_unique').on(sql`lower(${t.email})`)],
+)
+
+export const passwords = sqliteTable('passwords', {
+  userId: integer()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  hash: text().notNull(),
+  updatedAt: createdAt(),
+})
+
+// Lucia's design: the cookie holds a random token, the table holds only its SHA-256 (hex).
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    userAgent: text().notNull().default(''),
+    ip: text().notNull().default(''),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+)
+
+export const AUTH_TOKEN_PURPOSES = ['magic_link', 'password_reset'] as const
+export type AuthTokenPurpose = (typeof AUTH_TOKEN_PURPOSES)[number]
+
+// Single-use emailed tokens (magic sign-in links, password resets); only the hash is stored.
+export const authTokens = sqliteTable(
+  'auth_tokens',
+  {
+    id: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text({ enum: AUTH_TOKEN_PURPOSES }).notNull(),
+    expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('auth_tokens_user_idx').on(t.userId)],
+)
+
+// Failed sign-ins, counted per email and per IP over a sliding window (rate limiting).
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    email: text().notNull(),
+    ip: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('login_failures_email_idx').on(t.email, t.createdAt),
+    index('login_failures_ip_idx').on(t.ip, t.createdAt),
+  ],
+)
+
+// Member tiers are data: names, prices and ranks are edited, not coded. rank 0 is "free".
+export const tiers = sqliteTable(
+  'tiers',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    slug: text().notNull(),
+    name: text().notNull(),
+    rank: integer().notNull(),
+    priceFen: integer().notNull().default(0),
+    description: text().notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('tiers_slug_unique').on(t.slug), uniqueIndex('tiers_rank_unique').on(t.rank)],
+)
+
+export const MEMBERSHIP_SOURCES = ['drop', 'complimentary', 'demo'] as const
+export type MembershipSource = (typeof MEMBERSHIP_SOURCES)[number]
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tierId: integer()
+      .notNull()
+      .references(() => tiers.id),
+    memberNumber: integer(),
+    validFrom: integer({ mode: 'timestamp_ms' }).notNull(),
+    validUntil: integer({ mode: 'timestamp_ms' }).notNull(),
+    source: text({ enum: MEMBERSHIP_SOURCES }).notNull(),
+    grantedBy: integer().references(() => users.id),
+    note: text().notNull().default(''),
+    revokedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('memberships_user_idx').on(t.userId, t.validUntil)],
+)
+
+export const OUTBOX_STATES = ['pending', 'sending', 'sent', 'failed'] as const
+export type OutboxState = (typeof OUTBOX_STATES)[number]
+
+// Every email is a row here first, written in the transaction that causes it; a delivery loop
+// sends pending rows (docs/decisions/004-email-outbox.md).
+export const emailOutbox = sqliteTable(
+  'email_outbox',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    template: text().notNull(),
+    toAddress: text().notNull(),
+    subject: text().notNull(),
+    html: text().notNull(),
+    text: text().notNull(),
+    headers: text({ mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    state: text({ enum: OUTBOX_STATES }).notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    lockedUntil: integer({ mode: 'timestamp_ms' }),
+    sentAt: integer({ mode: 'timestamp_ms' }),
+    providerMessageId: text(),
+    lastError: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('email_outbox_due_idx').on(t.state, t.nextAttemptAt)],
+)
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    actorId: integer().references(() => users.id),
+    action: text().notNull(),
+    targetType: text().notNull(),
+    targetId: text().notNull(),
+    detail: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+)
+
+export type User = typeof users.$inferSelect
+export type Session = typeof sessions.$inferSelect
+export type Tier = typeof tiers.$inferSelect
+export type Membership = typeof memberships.$inferSelect
+export type OutboxEmail = typeof emailOutbox.$inferSelect

@@ -1,0 +1,68 @@
+// Fills a database: the member tiers (always, when there are none) and, outside production,
+// demo accounts. The demo accounts and their passwords are listed in README.md.
+import { count } from 'drizzle-orm'
+import { memberships, tiers, users } from './schema'
+import type { DatabaseHandle } from './client'
+
+export const DEFAULT_TIERS = [
+  { slug: 'free', name: '免费用户', rank: 0, priceFen: 0, description: '注册即可收听公开的每日内容，浏览社群与商城。' },
+  {
+    slug: 'qinqing',
+    name: '亲情会员',
+    rank: 1,
+    priceFen: 200_00,
+    description: '收听全部会员每日内容，在社群发帖交流，购买会员专享商品。',
+  },
+  {
+    slug: 'tiegan',
+    name: '铁杆会员',
+    rank: 2,
+    priceFen: 1_200_00,
+    description: '亲情会员的一切，加上铁杆专属文章与限量商品的优先购买权。',
+  },
+] as const
+
+export const DEMO_ACCOUNTS = [
+  { email: 'admin@zhiyin.local', password: 'zhiyin-admin', displayName: '知音管理员', role: 'admin', tier: null },
+  { email: 'editor@zhiyin.local', password: 'zhiyin-editor', displayName: '早报编辑', role: 'editor', tier: null },
+  { email: 'tiegan@zhiyin.local', password: 'zhiyin-member', displayName: '铁杆老友', role: 'user', tier: 'tiegan' },
+  { email: 'qinqing@zhiyin.local', password: 'zhiyin-member', displayName: '亲情读者', role: 'user', tier: 'qinqing' },
+  { email: 'expired@zhiyin.local', password: 'zhiyin-member', displayName: '过期会员', role: 'user', tier: 'expired' },
+  { email: 'user@zhiyin.local', password: 'zhiyin-user', displayName: '普通用户', role: 'user', tier: null },
+] as const
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export async function seedTiers({ db }: DatabaseHandle) {
+  const [existing] = await db.select({ n: count() }).from(tiers)
+  if ((existing?.n ?? 0) > 0) return false
+  await db.insert(tiers).values([...DEFAULT_TIERS])
+  return true
+}
+
+/** Demo accounts, only into a database without users. Returns whether it seeded. */
+export async function seedDemo(handle: DatabaseHandle, { now = new Date() } = {}) {
+  const { db } = handle
+  const [existing] = await db.select({ n: count() }).from(users)
+  if ((existing?.n ?? 0) > 0) return false
+  // Imported here so that the app's modules (and their env check) load only when seeding.
+  const { createUser } = await import('~/models/user.server')
+  const tierRows = await db.select().from(tiers)
+  const tierId = (slug: string) => tierRows.find((t) => t.slug === slug)!.id
+  let memberNumber = 0
+  for (const account of DEMO_ACCOUNTS) {
+    const user = await createUser(account)
+    if (!account.tier) continue
+    const expired = account.tier === 'expired'
+    await db.insert(memberships).values({
+      userId: user.id,
+      tierId: tierId(expired ? 'qinqing' : account.tier),
+      memberNumber: ++memberNumber,
+      validFrom: new Date(now.getTime() - (expired ? 400 : 30) * DAY_MS),
+      validUntil: new Date(now.getTime() + (expired ? -35 : 335) * DAY_MS),
+      source: 'demo',
+      note: '演示数据',
+    })
+  }
+  return true
+}

@@ -1,0 +1,125 @@
+// The Zhiyin server: one Express process that builds the app if needed, brings the database
+// up to date, and serves Remix with compression, security headers, caching and request logs.
+import { randomBytes } from 'node:crypto'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import helmet from 'helmet'
+import morgan from 'morgan'
+import { EnvError, getEnv, type Env } from '~/utils/env.server'
+import { setupDatabase } from '../db/setup'
+import { buildIfNeeded } from './build-if-needed'
+import { isAllowedOrigin } from './origin'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const SERVER_BUILD = join(ROOT, 'build/index.js')
+
+type Build = ServerBuild & { entry: { module: { startBackgroundJobs?: () => () => Promise<void> } } }
+
+function loadEnv(): Env {
+  try {
+    return getEnv()
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`知音无法启动 — ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+export function createApp(build: Build, env: Env) {
+  const app = express()
+  app.disable('x-powered-by')
+  // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
+  app.set('trust proxy', process.env.TRUST_PROXY ? JSON.parse(process.env.TRUST_PROXY) : 'loopback')
+
+  app.use(compression())
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64')
+    next()
+  })
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'media-src': ["'self'", 'blob:'],
+          'upgrade-insecure-requests': env.NODE_ENV === 'production' ? [] : null,
+        },
+      },
+      // HSTS only makes sense where the site is served over HTTPS.
+      strictTransportSecurity: env.NODE_ENV === 'production',
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    }),
+  )
+  app.use(morgan(':remote-addr :method :url :status :res[content-length] - :response-time ms'))
+
+  // Hashed build assets never change: cache them for a year.
+  app.use('/build', express.static(join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))
+  app.use(express.static(join(ROOT, 'public'), { maxAge: '1h' }))
+
+  app.use((req, res, next) => {
+    const allowed = isAllowedOrigin({
+      method: req.method,
+      origin: req.get('origin'),
+      host: req.get('host'),
+      protocol: req.protocol,
+      siteUrl: env.SITE_URL,
+    })
+    if (allowed) return next()
+    res.status(403).type('text/plain; charset=utf-8').send('403 请求来源不受信任（Origin 校验失败）')
+  })
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: 'production',
+      getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
+    }),
+  )
+  return app
+}
+
+async function main() {
+  const env = loadEnv()
+  buildIfNeeded(ROOT, SERVER_BUILD)
+  const { databaseHandle } = await import('~/utils/db.server')
+  await setupDatabase(databaseHandle, { nodeEnv: env.NODE_ENV })
+
+  const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Build
+  const app = createApp(build, env)
+  const server = app.listen(env.PORT, () => {
+    console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
+  })
+  const stopJobs = build.entry.module.startBackgroundJobs?.() ?? (async () => {})
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: finishing open requests, then stopping`)
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    server.close(async () => {
+      await stopJobs()
+      databaseHandle.close()
+      process.exit(0)
+    })
+    server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
