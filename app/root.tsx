@@ -26,7 +26,10 @@ import { hasRole } from '~/utils/permissions.server'
 import { useNonce } from '~/utils/nonce'
 import stylesheet from '~/tailwind.css'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export const meta: MetaFunction = () => [
   { title: `${t.site.name} · ${t.site.tagline}` },

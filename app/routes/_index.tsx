@@ -11,10 +11,10 @@ export async function loader() {
 }
 
 const SECTIONS = [
-  { to: '/daily', ...t.home.sections.daily, icon: '🎧' },
-  { to: '/community', ...t.home.sections.community, icon: '💬' },
-  { to: '/shop', ...t.home.sections.shop, icon: '📚' },
-  { to: '/membership', ...t.home.sections.membership, icon: '🎫' },
+  { to: '/daily', ...t.home.sections.daily },
+  { to: '/community', ...t.home.sections.community },
+  { to: '/shop', ...t.home.sections.shop },
+  { to: '/membership', ...t.home.sections.membership },
 ] as const
 
 export default function Home() {
@@ -42,7 +42,7 @@ export default function Home() {
         {SECTIONS.map((s) => (
           <li key={s.to}>
             <Link to={s.to} className="flex h-full gap-4 rounded-2xl border border-stone-200 bg-white p-5 shadow-sm transition hover:border-brand-600">
-              <span aria-hidden className="text-3xl">
+              <span aria-hidden className="flex h-11 w-11 shrink-0 items-center justify-center rounded-xl bg-brand-100 text-lg font-bold text-brand-800">
                 {s.icon}
               </span>
               <span>

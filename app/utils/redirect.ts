@@ -6,7 +6,8 @@ const DEFAULT_REDIRECT = '/'
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = DEFAULT_REDIRECT) {
   if (!to || typeof to !== 'string') return fallback
-  if (!to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\') || /[\u0000-\u001f]/.test(to)) {
+  const hasControlCharacter = [...to].some((c) => c.charCodeAt(0) < 0x20)
+  if (!to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\') || hasControlCharacter) {
     return fallback
   }
   return to
