@@ -35,7 +35,7 @@ export function createApp(build: Build, env: Env) {
   const app = express()
   app.disable('x-powered-by')
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
-  app.set('trust proxy', process.env.TRUST_PROXY ? JSON.parse(process.env.TRUST_PROXY) : 'loopback')
+  app.set('trust proxy', env.TRUST_PROXY)
 
   app.use(compression())
   app.use((_req, res, next) => {

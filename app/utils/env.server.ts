@@ -34,6 +34,12 @@ const schema = z.object({
     (v) => v ?? 'Asia/Shanghai',
   ),
   RESEND_API_KEY: optional(z.string().startsWith('re_', 'must be a Resend API key (re_…)')),
+  // Express `trust proxy`: a hop count, true/false, or addresses ("loopback", "10.0.0.0/8").
+  TRUST_PROXY: optional(z.string()).transform((v): boolean | number | string => {
+    if (v === undefined) return 'loopback'
+    if (v === 'true' || v === 'false') return v === 'true'
+    return /^\d+$/.test(v) ? Number(v) : v
+  }),
   MAIL_FROM: optional(z.string().min(3)).transform((v) => v ?? '知音 Zhiyin <noreply@zhiyin.local>'),
 })
 
