@@ -2,6 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm'
 import { authTokens, type AuthTokenPurpose } from '../../db/schema'
 import { db, type Executor } from '~/utils/db.server'
 import { generateToken, hashToken } from '~/utils/crypto.server'
+import { t } from '~/i18n/zh-CN'
 
 export const TOKEN_MINUTES: Record<AuthTokenPurpose, number> = {
   magic_link: 15,
@@ -56,4 +57,15 @@ export async function consumeAuthToken(
     )
     .returning({ userId: authTokens.userId })
   return row?.userId ?? null
+}
+
+/**
+ * For a loader: throws the page a reader sees when an emailed link no longer works
+ * (404 unknown, 410 used or expired); returns when the token is still good.
+ */
+export async function assertAuthTokenUsable({ token, purpose }: { token: string; purpose: AuthTokenPurpose }) {
+  const check = await peekAuthToken({ token, purpose })
+  if (check.ok) return
+  const message = { invalid: t.errors.tokenInvalid, used: t.errors.tokenUsed, expired: t.errors.tokenExpired }[check.reason]
+  throw new Response(message, { status: check.reason === 'invalid' ? 404 : 410 })
 }

@@ -1,6 +1,7 @@
-import { and, count, desc, eq, gt, inArray, isNull, lte, countDistinct } from 'drizzle-orm'
+import { count, countDistinct, desc, eq, inArray } from 'drizzle-orm'
 import { auditLog, emailOutbox, memberships, users } from '../../db/schema'
 import { db } from '~/utils/db.server'
+import { membershipActiveAt } from './membership.server'
 
 export async function getDashboardStats(now = new Date()) {
   const [[userCount], [memberCount], [staffCount], [pendingEmails]] = await Promise.all([
@@ -8,7 +9,7 @@ export async function getDashboardStats(now = new Date()) {
     db
       .select({ n: countDistinct(memberships.userId) })
       .from(memberships)
-      .where(and(isNull(memberships.revokedAt), lte(memberships.validFrom, now), gt(memberships.validUntil, now))),
+      .where(membershipActiveAt(now)),
     db.select({ n: count() }).from(users).where(inArray(users.role, ['editor', 'admin'])),
     db.select({ n: count() }).from(emailOutbox).where(inArray(emailOutbox.state, ['pending', 'sending'])),
   ])

@@ -4,6 +4,11 @@ import type { MembershipPeriod } from '~/domain/membership'
 import { recordAudit } from './audit.server'
 import { db, transaction } from '~/utils/db.server'
 
+/** SQL condition: the membership is in force at `now` (not revoked, started, not ended). */
+export function membershipActiveAt(now: Date) {
+  return and(isNull(memberships.revokedAt), lte(memberships.validFrom, now), gt(memberships.validUntil, now))
+}
+
 export function listTiers() {
   return db.query.tiers.findMany({ orderBy: [asc(tiers.rank)] })
 }
@@ -32,14 +37,7 @@ export async function getActiveMembership(userId: number, now = new Date()) {
     .select({ membership: memberships, tier: tiers })
     .from(memberships)
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(
-      and(
-        eq(memberships.userId, userId),
-        isNull(memberships.revokedAt),
-        lte(memberships.validFrom, now),
-        gt(memberships.validUntil, now),
-      ),
-    )
+    .where(and(eq(memberships.userId, userId), membershipActiveAt(now)))
     .orderBy(desc(tiers.rank), desc(memberships.validUntil))
     .limit(1)
   return row
@@ -139,14 +137,7 @@ export async function activeMembershipsByUser(userIds: number[], now = new Date(
     })
     .from(memberships)
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(
-      and(
-        inArray(memberships.userId, userIds),
-        isNull(memberships.revokedAt),
-        lte(memberships.validFrom, now),
-        gt(memberships.validUntil, now),
-      ),
-    )
+    .where(and(inArray(memberships.userId, userIds), membershipActiveAt(now)))
   const byUser = new Map<number, { membershipId: number; tierName: string; rank: number; validUntil: Date }>()
   for (const { userId, ...m } of rows) {
     const current = byUser.get(userId)

@@ -3,18 +3,15 @@ import { Form, useNavigation } from '@remix-run/react'
 import { AuthCard } from '~/components/auth-layout'
 import { Button } from '~/components/ui'
 import { t } from '~/i18n/zh-CN'
-import { consumeAuthToken, peekAuthToken } from '~/models/auth-token.server'
+import { assertAuthTokenUsable, consumeAuthToken } from '~/models/auth-token.server'
 import { getUserById } from '~/models/user.server'
 import { sessionContext, signIn } from '~/utils/auth.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.magicConfirmTitle} · ${t.site.name}` }]
 
-const REASONS = { invalid: t.errors.tokenInvalid, used: t.errors.tokenUsed, expired: t.errors.tokenExpired }
-
 // Opening the link only shows a button: mail scanners that prefetch links must not use it up.
 export async function loader({ params }: LoaderFunctionArgs) {
-  const check = await peekAuthToken({ token: params.token ?? '', purpose: 'magic_link' })
-  if (!check.ok) throw new Response(REASONS[check.reason], { status: check.reason === 'invalid' ? 404 : 410 })
+  await assertAuthTokenUsable({ token: params.token ?? '', purpose: 'magic_link' })
   return null
 }
 

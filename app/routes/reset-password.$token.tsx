@@ -6,7 +6,7 @@ import { Field } from '~/components/field'
 import { Button } from '~/components/ui'
 import { newPasswordForm } from '~/domain/account-forms'
 import { t } from '~/i18n/zh-CN'
-import { consumeAuthToken, peekAuthToken } from '~/models/auth-token.server'
+import { assertAuthTokenUsable, consumeAuthToken } from '~/models/auth-token.server'
 import { invalidateUserSessions } from '~/models/session.server'
 import { setPasswordHash } from '~/models/user.server'
 import { sessionContext, signIn } from '~/utils/auth.server'
@@ -16,11 +16,8 @@ import { hashPassword } from '~/utils/password.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.resetTitle} · ${t.site.name}` }]
 
-const REASONS = { invalid: t.errors.tokenInvalid, used: t.errors.tokenUsed, expired: t.errors.tokenExpired }
-
 export async function loader({ params }: LoaderFunctionArgs) {
-  const check = await peekAuthToken({ token: params.token ?? '', purpose: 'password_reset' })
-  if (!check.ok) throw new Response(REASONS[check.reason], { status: check.reason === 'invalid' ? 404 : 410 })
+  await assertAuthTokenUsable({ token: params.token ?? '', purpose: 'password_reset' })
   return null
 }
 
