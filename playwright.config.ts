@@ -1,0 +1,90 @@
+// End-to-end tests: Playwright drives Debian's Chromium (never a downloaded browser) against a
+// real server started on its own port, with a fresh database for every run.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { defineConfig, devices } from '@playwright/test'
+
+const ROOT = dirname(fileURLToPath(import.meta.url))
+const PORT = Number(process.env.E2E_PORT ?? 3100)
+const BASE_URL = `http://127.0.0.1:${PORT}`
+const TMP = join(ROOT, 'tests/.tmp')
+
+// This file is loaded by the runner and again by every worker. Only the runner (the first to
+// load it) picks the data dir and wipes earlier runs; workers inherit E2E_DATA_DIR from it.
+if (!process.env.E2E_DATA_DIR) {
+  mkdirSync(TMP, { recursive: true })
+  for (const name of readdirSync(TMP)) {
+    if (name.startsWith('e2e-')) rmSync(join(TMP, name), { recursive: true, force: true })
+  }
+  const dir = join(TMP, `e2e-${Date.now()}-${process.pid}`)
+  mkdirSync(dir, { recursive: true })
+  process.env.E2E_DATA_DIR = dir
+}
+const DATA_DIR = process.env.E2E_DATA_DIR
+process.env.E2E_DATABASE_URL = `file:${join(DATA_DIR, 'zhiyin.db')}`
+process.env.E2E_SITE_URL = BASE_URL
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  workers: 2,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [['line']] : [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: BASE_URL,
+    timezoneId: 'Asia/Shanghai',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        locale: 'zh-CN',
+        launchOptions: {
+          // Debian's Chromium; `npx playwright install` is never needed (nor possible here).
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+            '--disable-quic',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // Builds the app first when build/ is missing or stale, then migrates and seeds DATA_DIR.
+    command: 'npx tsx server/main.ts',
+    url: `${BASE_URL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    // The request log is noise in a passing run; E2E_SERVER_LOG=1 shows it.
+    stdout: process.env.E2E_SERVER_LOG ? 'pipe' : 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    env: {
+      NODE_ENV: 'test',
+      PORT: String(PORT),
+      DATA_DIR,
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
+      DATABASE_AUTH_TOKEN: '',
+      SITE_URL: BASE_URL,
+      SESSION_SECRET: '',
+      SITE_TIMEZONE: 'Asia/Shanghai',
+      TRUST_PROXY: '',
+      // Mail stays in the outbox, where the tests read it.
+      RESEND_API_KEY: '',
+    },
+  },
+})

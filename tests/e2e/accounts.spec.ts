@@ -1,0 +1,147 @@
+import { expect, test } from '@playwright/test'
+import {
+  DEMO,
+  SITE_URL,
+  expectSignedInAs,
+  expectSignedOut,
+  flash,
+  logInWithPassword,
+  logOut,
+  magicLinkForm,
+  magicLinkIn,
+  newAccount,
+  newestEmailTo,
+  passwordForm,
+} from './support'
+
+/** The calendar date one year from today in the site's time zone, as a date input takes it. */
+function oneYearAhead() {
+  const date = new Date()
+  date.setFullYear(date.getFullYear() + 1)
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
+}
+
+test('a new reader signs up, signs in with a password and with a one-time email link, and an admin grants them 铁杆会员', async ({ page }) => {
+  test.setTimeout(120_000)
+  const reader = newAccount('新读者')
+
+  await test.step('signs up and is welcomed by name, signed in', async () => {
+    await page.goto('/signup')
+    await page.getByLabel('邮箱').fill(reader.email)
+    await page.getByLabel('昵称').fill(reader.name)
+    await page.getByLabel('密码').fill(reader.password)
+    await page.getByRole('button', { name: '注册', exact: true }).click()
+    await expect(flash(page)).toContainText(`欢迎，${reader.name}！注册成功。`)
+    await expectSignedInAs(page, reader.name)
+  })
+
+  await test.step('logs out through the account menu', async () => {
+    await logOut(page)
+  })
+
+  await test.step('logs in with the password', async () => {
+    await logInWithPassword(page, reader)
+    await expect(flash(page)).toContainText(`已登录：${reader.name}`)
+    await expectSignedInAs(page, reader.name)
+    await logOut(page)
+  })
+
+  let link = ''
+  await test.step('requests a sign-in link by email; it lands in the outbox', async () => {
+    await page.goto('/login')
+    const form = magicLinkForm(page)
+    await form.getByLabel('邮箱').fill(reader.email)
+    await form.getByRole('button', { name: '发送登录链接' }).click()
+    await expect(flash(page)).toContainText('登录链接已经发出')
+    await expectSignedOut(page)
+
+    await expect.poll(async () => (await newestEmailTo(reader.email))?.template, { timeout: 10_000 }).toBe('magic_link')
+    const email = await newestEmailTo(reader.email)
+    expect(email?.subject).toBe('你的知音登录链接')
+    link = magicLinkIn(email!.text)
+    expect(new URL(link).origin).toBe(new URL(SITE_URL).origin)
+  })
+
+  await test.step('opens the link, confirms with 「登录知音」 and is signed in', async () => {
+    const response = await page.goto(link)
+    expect(response?.status()).toBe(200)
+    await expect(page.getByRole('heading', { name: '确认登录' })).toBeVisible()
+    // Opening the link alone must not sign in (mail scanners prefetch links).
+    await expectSignedOut(page)
+    await page.getByRole('button', { name: '登录知音' }).click()
+    await expect(flash(page)).toContainText(`已登录：${reader.name}`)
+    await expect(page).toHaveURL(`${SITE_URL}/`)
+    await expectSignedInAs(page, reader.name)
+  })
+
+  await test.step('the same link opened again is gone (410)', async () => {
+    const response = await page.goto(link)
+    expect(response?.status()).toBe(410)
+    await expect(page.getByText('链接已经使用过')).toBeVisible()
+    await expect(page.getByRole('button', { name: '登录知音' })).toHaveCount(0)
+    await logOut(page)
+  })
+
+  await test.step('an admin finds the reader and grants 铁杆会员 for a year', async () => {
+    await logInWithPassword(page, DEMO.admin)
+    await expectSignedInAs(page, DEMO.admin.name)
+    await page.goto('/admin/users')
+    await page.getByLabel('搜索用户').fill(reader.email)
+    await page.getByRole('button', { name: '搜索', exact: true }).click()
+    await expect(page).toHaveURL(/[?&]q=/)
+    const row = page.getByRole('listitem', { name: reader.name, exact: true })
+    await expect(row).toHaveCount(1)
+    await expect(row).toContainText(reader.email)
+    const current = row.locator('p').filter({ hasText: '当前会员' })
+    await expect(current).toContainText('无')
+
+    await row.getByLabel('会员等级').selectOption({ label: '铁杆会员' })
+    await row.getByLabel('有效期至').fill(oneYearAhead())
+    await row.getByRole('button', { name: '赠送会员' }).click()
+
+    await expect(flash(page)).toContainText(`已赠送 ${reader.name} 铁杆会员`)
+    await expect(current.getByText('铁杆会员', { exact: true })).toBeVisible()
+    await expect(current).toContainText('有效期至')
+  })
+
+  await test.step('the admin outbox lists the magic-link email, with the link in its text', async () => {
+    await page.goto('/admin/outbox')
+    const entry = page.getByRole('link').filter({ hasText: reader.email })
+    await expect(entry).toHaveCount(1)
+    await expect(entry).toContainText('你的知音登录链接')
+    await entry.click()
+    await expect(page.getByTestId('email-text')).toContainText(link)
+  })
+})
+
+test('a wrong password is refused with one generic message', async ({ page }) => {
+  await logInWithPassword(page, { email: DEMO.user.email, password: 'not-the-password' })
+  await expect(passwordForm(page).getByRole('alert')).toHaveText('邮箱或密码不正确')
+  await expect(page).toHaveURL(/\/login/)
+  await expectSignedOut(page)
+})
+
+test('signup refuses a password shorter than 8 characters, with the message next to the field', async ({ page }) => {
+  const reader = newAccount('短密码')
+  await page.goto('/signup')
+  await page.getByLabel('邮箱').fill(reader.email)
+  await page.getByLabel('昵称').fill(reader.name)
+  await page.getByLabel('密码').fill('short')
+  await page.getByRole('button', { name: '注册', exact: true }).click()
+
+  const password = page.getByLabel('密码')
+  await expect(password).toHaveAttribute('aria-invalid', 'true')
+  await expect(password).toHaveAccessibleDescription('密码至少 8 个字符')
+  await expect(password.locator('xpath=following-sibling::*[@role="alert"][1]')).toHaveText('密码至少 8 个字符')
+  await expect(page).toHaveURL(/\/signup/)
+  await expectSignedOut(page)
+})
+
+test('a member without a staff role gets the 403 page at /admin', async ({ page }) => {
+  await logInWithPassword(page, DEMO.qinqing)
+  await expectSignedInAs(page, DEMO.qinqing.name)
+  const response = await page.goto('/admin')
+  expect(response?.status()).toBe(403)
+  await expect(page.getByRole('heading', { name: '没有权限' })).toBeVisible()
+  await expect(page.getByRole('navigation', { name: '管理后台' })).toHaveCount(0)
+})

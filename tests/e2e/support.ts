@@ -1,0 +1,112 @@
+// Helpers shared by the end-to-end specs: the run's database (for reading the email outbox),
+// demo accounts, and a few page actions that several journeys need.
+import { createClient } from '@libsql/client'
+import { expect, type Locator, type Page } from '@playwright/test'
+
+function required(name: string) {
+  const value = process.env[name]
+  if (!value) throw new Error(`${name} is not set: run the tests through playwright.config.ts`)
+  return value
+}
+
+/** The site's base URL; also the host of every link the site emails (SITE_URL). */
+export const SITE_URL = required('E2E_SITE_URL')
+
+export const DEMO = {
+  admin: { email: 'admin@zhiyin.local', password: 'zhiyin-admin', name: '知音管理员' },
+  qinqing: { email: 'qinqing@zhiyin.local', password: 'zhiyin-member', name: '亲情读者' },
+  user: { email: 'user@zhiyin.local', password: 'zhiyin-user', name: '普通用户' },
+} as const
+
+/** A new, unique account for one test. */
+export function newAccount(label = '读者') {
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+  return { email: `e2e-${suffix}@example.com`, name: `${label}${suffix.slice(-4)}`, password: `pw-${suffix}-secret` }
+}
+
+export interface OutboxRow {
+  id: number
+  template: string
+  subject: string
+  text: string
+}
+
+/**
+ * The newest outbox email to an address, read straight from the server's SQLite file. The
+ * connection is made query-only so a test can never write to the server's database.
+ */
+export async function newestEmailTo(address: string): Promise<OutboxRow | undefined> {
+  const client = createClient({ url: required('E2E_DATABASE_URL') })
+  try {
+    await client.execute('PRAGMA query_only = ON')
+    const { rows } = await client.execute({
+      sql: 'SELECT id, template, subject, text FROM email_outbox WHERE to_address = ? ORDER BY id DESC LIMIT 1',
+      args: [address],
+    })
+    const row = rows[0]
+    if (!row) return undefined
+    return { id: Number(row.id), template: String(row.template), subject: String(row.subject), text: String(row.text) }
+  } finally {
+    client.close()
+  }
+}
+
+/** The single-use sign-in link in a magic-link email's plain-text part. */
+export function magicLinkIn(text: string) {
+  const escaped = SITE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const match = new RegExp(`${escaped}/auth/magic/[a-z2-7]+`).exec(text)
+  if (!match) throw new Error(`no ${SITE_URL}/auth/magic/… link in the email text:\n${text}`)
+  return match[0]
+}
+
+/** The flash message shown at the top of the page after a redirect. */
+export function flash(page: Page): Locator {
+  return page.getByRole('status')
+}
+
+/** The header's account menu (a <details>); its summary is labelled 账户菜单. */
+export function accountMenu(page: Page): Locator {
+  return page.getByLabel('账户菜单')
+}
+
+/** The password form on /login (the page also has the magic-link form, with its own 邮箱). */
+export function passwordForm(page: Page): Locator {
+  return page.locator('form').filter({ has: page.getByRole('button', { name: '登录', exact: true }) })
+}
+
+/** The 「用邮件链接登录」 form on /login. */
+export function magicLinkForm(page: Page): Locator {
+  return page.locator('form').filter({ has: page.getByRole('button', { name: '发送登录链接' }) })
+}
+
+export async function expectSignedInAs(page: Page, name: string) {
+  await expect(page.getByRole('banner').getByLabel('账户菜单')).toContainText(name)
+  await expect(page.getByRole('banner').getByRole('link', { name: '登录', exact: true })).toHaveCount(0)
+}
+
+export async function expectSignedOut(page: Page) {
+  await expect(page.getByRole('banner').getByRole('link', { name: '登录', exact: true })).toBeVisible()
+  await expect(accountMenu(page)).toHaveCount(0)
+}
+
+export async function logInWithPassword(page: Page, { email, password }: { email: string; password: string }) {
+  await page.goto('/login')
+  const form = passwordForm(page)
+  await form.getByLabel('邮箱').fill(email)
+  await form.getByLabel('密码').fill(password)
+  await form.getByRole('button', { name: '登录', exact: true }).click()
+}
+
+/** Opens the account menu and clicks 「退出登录」. */
+export async function logOut(page: Page) {
+  const logout = page.getByRole('banner').getByRole('button', { name: '退出登录' })
+  // A click that lands while the page is still hydrating may be undone by React: retry until
+  // the menu is open (without clicking an open menu shut again).
+  await expect(async () => {
+    if (!(await logout.isVisible())) await accountMenu(page).click()
+    await expect(logout).toBeVisible({ timeout: 1_000 })
+  }).toPass({ timeout: 10_000 })
+  await logout.click()
+  await expect(flash(page)).toContainText('已退出登录')
+  await expectSignedOut(page)
+}
