@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
-import type { AppLoadContext, EntryContext } from '@remix-run/node'
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './utils/nonce'
@@ -10,6 +10,13 @@ export { startBackgroundJobs } from './utils/jobs.server'
 
 const ABORT_DELAY = 5_000
 export const streamTimeout = ABORT_DELAY
+
+// Log real failures only: an unmatched URL (404) or a client that went away is not an error.
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return
+  if (isRouteErrorResponse(error) && error.status < 500) return
+  console.error(error)
+}
 
 export default function handleRequest(
   request: Request,

@@ -62,6 +62,8 @@ export function createApp(build: Build, env: Env) {
   // Hashed build assets never change: cache them for a year.
   app.use('/build', express.static(join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))
   app.use(express.static(join(ROOT, 'public'), { maxAge: '1h' }))
+  // Browsers ask for /favicon.ico whatever the page declares.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'))
 
   app.use((req, res, next) => {
     const allowed = isAllowedOrigin({
