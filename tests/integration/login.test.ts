@@ -1,0 +1,104 @@
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { loginFailures, sessions } from '../../db/schema'
+import { t } from '~/i18n/zh-CN'
+import { LOGIN_FAILURE_WINDOW_MS, MAX_LOGIN_FAILURES, recordLoginFailure } from '~/models/user.server'
+import { action } from '~/routes/login'
+import { db } from '~/utils/db.server'
+import { countRows, sha256Hex } from '../factories/db'
+import { readData, readRedirect, requestFor, routeArgs, sessionCookieOf } from '../factories/requests'
+import { createTestUser } from '../factories/users'
+
+type LoginData = { intent: string; errors: Record<string, string> }
+
+function login(form: Record<string, string>, clientIp = '203.0.113.1') {
+  return action(routeArgs(requestFor('/login', { form }), {}, clientIp))
+}
+
+describe('sign-in with a password', () => {
+  it('a wrong password and an unknown email get the same generic 400, and no session', async () => {
+    const { user } = await createTestUser({ email: 'known@example.com' })
+    const wrongPassword = readData<LoginData>(await login({ email: 'known@example.com', password: 'wrong password' }, '198.51.100.1'))
+    const unknownEmail = readData<LoginData>(await login({ email: 'nobody@example.com', password: 'wrong password' }, '198.51.100.1'))
+
+    for (const answer of [wrongPassword, unknownEmail]) {
+      expect(answer.status).toBe(400)
+      expect(answer.data).toEqual({ intent: 'password', errors: { form: t.errors.loginFailed } })
+      expect(answer.headers.get('Set-Cookie')).toBeNull()
+    }
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([])
+  })
+
+  it('the 11th attempt after 10 failures for one email in 15 minutes is refused with 429 and a wait time, even with the right password', async () => {
+    const { user, password } = await createTestUser({ email: 'target@example.com' })
+    // Each failure from another address: the limit is per email, not per IP.
+    for (let i = 0; i < MAX_LOGIN_FAILURES; i++) {
+      const answer = readData<LoginData>(await login({ email: 'target@example.com', password: `guess ${i}` }, `192.0.2.${i + 1}`))
+      expect(answer.status).toBe(400)
+    }
+
+    const locked = readData<LoginData>(await login({ email: 'Target@Example.com', password }, '192.0.2.200'))
+    expect(locked.status).toBe(429)
+    const retryAfter = Number(locked.headers.get('Retry-After'))
+    expect(retryAfter).toBeGreaterThan(0)
+    expect(retryAfter).toBeLessThanOrEqual(LOGIN_FAILURE_WINDOW_MS / 1000)
+    expect(locked.data.errors.form).toBe(t.errors.tooManyAttempts(retryAfter))
+    expect(locked.data.errors.form).toMatch(/\d+\s*分钟/)
+    expect(await db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([])
+  })
+
+  it('10 failures from one IP across different emails lock that IP out, but not other IPs', async () => {
+    const { password } = await createTestUser({ email: 'victim@example.com' })
+    for (let i = 0; i < MAX_LOGIN_FAILURES; i++) {
+      await login({ email: `probe${i}@example.com`, password: 'whatever' }, '203.0.113.66')
+    }
+
+    const locked = readData<LoginData>(await login({ email: 'victim@example.com', password }, '203.0.113.66'))
+    expect(locked.status).toBe(429)
+    expect(locked.headers.get('Retry-After')).toMatch(/^\d+$/)
+    expect(locked.data.errors.form).toBe(t.errors.tooManyAttempts(Number(locked.headers.get('Retry-After'))))
+
+    readRedirect(await login({ email: 'victim@example.com', password }, '203.0.113.67'))
+  })
+
+  it('failures older than 15 minutes no longer count', async () => {
+    const { password } = await createTestUser({ email: 'patient@example.com' })
+    const longAgo = new Date(Date.now() - LOGIN_FAILURE_WINDOW_MS - 60_000)
+    for (let i = 0; i < MAX_LOGIN_FAILURES; i++) {
+      await recordLoginFailure({ email: 'patient@example.com', ip: '198.51.100.9', now: longAgo })
+    }
+    readRedirect(await login({ email: 'patient@example.com', password }, '198.51.100.9'))
+  })
+
+  it('success starts a new session each time and clears the failures for that email', async () => {
+    const { user, password } = await createTestUser({ email: 'returning@example.com' })
+    await login({ email: 'returning@example.com', password: 'wrong one' }, '198.51.100.20')
+    await login({ email: 'returning@example.com', password: 'wrong two' }, '198.51.100.21')
+    expect(await db.select().from(loginFailures).where(eq(loginFailures.email, 'returning@example.com'))).toHaveLength(2)
+
+    const first = readRedirect(await login({ email: 'returning@example.com', password, redirectTo: '/account' }))
+    expect(first.location).toBe('/account')
+    const second = readRedirect(await login({ email: 'returning@example.com', password }))
+    const firstToken = sessionCookieOf(first.cookies)!.token
+    const secondToken = sessionCookieOf(second.cookies)!.token
+    expect(secondToken).not.toBe(firstToken)
+
+    const ids = (await db.select().from(sessions).where(eq(sessions.userId, user.id))).map((s) => s.id).sort()
+    expect(ids).toEqual([sha256Hex(firstToken), sha256Hex(secondToken)].sort())
+    expect(await db.select().from(loginFailures).where(eq(loginFailures.email, 'returning@example.com'))).toEqual([])
+  })
+
+  it.each(['https://evil.example', '//evil.example', '/\\evil.example'])('redirectTo=%s sends the user to / instead', async (redirectTo) => {
+    const { password, user } = await createTestUser()
+    const { location } = readRedirect(await login({ email: user.email, password, redirectTo }))
+    expect(location).toBe('/')
+  })
+
+  it('a malformed email is a field error and is not counted as a failure', async () => {
+    const before = await countRows(loginFailures)
+    const answer = readData<LoginData>(await login({ email: 'no-at-sign', password: 'whatever' }))
+    expect(answer.status).toBe(400)
+    expect(answer.data.errors).toEqual({ email: t.errors.emailInvalid })
+    expect(await countRows(loginFailures)).toBe(before)
+  })
+})

@@ -1,0 +1,39 @@
+// Runs before every test file: gives that file its own environment and its own fresh SQLite
+// file, migrated and seeded with the member tiers, before any app module reads the env.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, vi } from 'vitest'
+import { runMigrations } from '../../db/migrate'
+import { seedTiers } from '../../db/seed'
+
+// A worker may run several files one after another (always so with --no-isolate), and
+// globalThis outlives the module registry: drop the previous file's handle and app modules so
+// that db.server and getEnv() start over with this file's database and environment.
+globalThis.__zhiyinDatabase?.close()
+delete globalThis.__zhiyinDatabase
+vi.resetModules()
+
+const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-test-'))
+process.env.NODE_ENV = 'test'
+process.env.DATA_DIR = dataDir
+process.env.DATABASE_URL = `file:${join(dataDir, 'test.db')}`
+process.env.SESSION_SECRET = 'test-session-secret-0123456789abcdef'
+process.env.SITE_URL = 'http://localhost:3000'
+delete process.env.RESEND_API_KEY
+delete process.env.DATABASE_AUTH_TOKEN
+delete process.env.PORT
+delete process.env.SITE_TIMEZONE
+delete process.env.MAIL_FROM
+
+const { databaseHandle } = await import('~/utils/db.server')
+await runMigrations(databaseHandle)
+await seedTiers(databaseHandle)
+
+afterAll(() => {
+  if (globalThis.__zhiyinDatabase === databaseHandle) {
+    databaseHandle.close()
+    delete globalThis.__zhiyinDatabase
+  }
+  rmSync(dataDir, { recursive: true, force: true })
+})

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  resolve: {
+    alias: { '~': fileURLToPath(new URL('./app', import.meta.url)) },
+  },
+  test: {
+    environment: 'node',
+    include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.ts'],
+    // Playwright owns the browser tests.
+    exclude: ['tests/e2e/**', 'node_modules/**'],
+    // Each test file gets its own SQLite file in a temp dir (see tests/setup/env.ts).
+    setupFiles: ['tests/setup/env.ts'],
+    // argon2id hashing takes ~30-50 ms per hash; a test that signs up and logs in does several.
+    testTimeout: 15_000,
+    hookTimeout: 15_000,
+  },
+})
