@@ -25,8 +25,33 @@ export function startOfDateIn(date: string, timeZone: string): Date | null {
   const naive = Date.UTC(year, month - 1, day)
   const check = new Date(naive)
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null
-  // Two passes settle the offset on days when it changes (daylight saving zones).
-  let instant = naive - zoneOffsetMs(new Date(naive), timeZone)
-  instant = naive - zoneOffsetMs(new Date(instant), timeZone)
-  return new Date(instant)
+  // Two passes settle the offset on days when it changes (daylight saving zones). Where the
+  // clocks skip midnight, the second pass lands on the previous day: the first one is right.
+  const first = new Date(naive - zoneOffsetMs(new Date(naive), timeZone))
+  const second = new Date(naive - zoneOffsetMs(first, timeZone))
+  return localDate(second, timeZone) === date ? second : first
 }
+
+/** YYYY-MM-DD of an instant in a time zone. */
+export function localDate(instant: Date, timeZone: string) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)
+}
+
+/** The calendar date after `date` (YYYY-MM-DD), or null if `date` is not a valid date. */
+export function nextDate(date: string) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  if (!match) return null
+  const next = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1))
+  return next.toISOString().slice(0, 10)
+}
+
+/**
+ * "Valid until <date>" counts that whole day: the membership ends when the next day begins in
+ * the site time zone. Null for an invalid date.
+ */
+export function endOfValidityDate(date: string, timeZone: string) {
+  if (!startOfDateIn(date, timeZone)) return null
+  const next = nextDate(date)
+  return next ? startOfDateIn(next, timeZone) : null
+}
+

@@ -53,7 +53,7 @@ export const zhCN = {
     required: '此项必填',
     invalidChoice: '无效的选项',
     dateInvalid: '请输入有效的日期',
-    dateInPast: '有效期必须晚于今天',
+    dateInPast: '有效期不能早于今天',
     userNotFound: '找不到该用户',
     cannotDemoteSelf: '不能修改自己的角色',
     crossOrigin: '请求来源不受信任',

@@ -69,3 +69,11 @@ export async function assertAuthTokenUsable({ token, purpose }: { token: string;
   const message = { invalid: t.errors.tokenInvalid, used: t.errors.tokenUsed, expired: t.errors.tokenExpired }[check.reason]
   throw new Response(message, { status: check.reason === 'invalid' ? 404 : 410 })
 }
+
+/**
+ * Ends every unused emailed link of a user (after a password change or reset none may linger).
+ * Used ones stay, so reopening them still says "already used".
+ */
+export async function deleteUserAuthTokens(userId: number, executor: Executor = db) {
+  await executor.delete(authTokens).where(and(eq(authTokens.userId, userId), isNull(authTokens.usedAt)))
+}

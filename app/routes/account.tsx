@@ -7,6 +7,7 @@ import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
 import { passwordChangedEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
+import { deleteUserAuthTokens } from '~/models/auth-token.server'
 import { getActiveMembership } from '~/models/membership.server'
 import {
   invalidateUserSessions,
@@ -20,7 +21,7 @@ import { transaction } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { formatDate, formatDateTime } from '~/utils/format'
+import { formatDateTime, formatValidUntil } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { hashPassword } from '~/utils/password.server'
 
@@ -78,6 +79,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await transaction(async (tx) => {
         await setPasswordHash({ userId: user.id, hash }, tx)
         await invalidateUserSessions(user.id, tx)
+        await deleteUserAuthTokens(user.id, tx)
         await sendEmail({ ...passwordChangedEmail({ name: user.displayName }), to: user.email, template: 'password_changed' }, tx)
       })
       const cookie = await newSessionCookie(user.id, sessionContext(request, context.clientIp))
@@ -142,7 +144,7 @@ export default function Account() {
           <p className="flex flex-wrap items-center gap-2">
             <Badge tone="brand">{membership.tierName}</Badge>
             <span className="text-stone-700">
-              {t.fields.validUntil} {formatDate(membership.validUntil, timeZone)}
+              {t.fields.validUntil} {formatValidUntil(membership.validUntil, timeZone)}
             </span>
           </p>
         ) : (

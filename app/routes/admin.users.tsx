@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { Field, FormError, SelectField } from '~/components/field'
 import { Badge, Button, EmptyState, PageTitle } from '~/components/ui'
 import { grantMembershipForm, revokeMembershipForm, setRoleForm } from '~/domain/admin-forms'
-import { startOfDateIn } from '~/domain/time'
+import { endOfValidityDate, localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import {
   activeMembershipsByUser,
@@ -16,7 +16,7 @@ import {
 import { changeRole, getUserById, searchUsers, USERS_PAGE_SIZE } from '~/models/user.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
-import { formatDate, isoDateIn } from '~/utils/format'
+import { formatDate, formatValidUntil } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { requireRole } from '~/utils/permissions.server'
 
@@ -44,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       membership: active.get(u.id) ?? null,
     })),
     tiers: tiers.filter((tier) => tier.rank > 0).map((tier) => ({ id: tier.id, name: tier.name })),
-    defaultUntil: isoDateIn(nextYear, timeZone),
+    defaultUntil: localDate(nextYear, timeZone),
     timeZone,
   }
 }
@@ -73,7 +73,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const [user, tier] = await Promise.all([getUserById(userId), getTierById(tierId)])
       if (!user) return fail(userIdField, { form: t.errors.userNotFound }, 404)
       if (!tier || tier.rank <= 0) return fail(userIdField, { tierId: t.errors.invalidChoice })
-      const validUntil = startOfDateIn(form.data.validUntil, getEnv().SITE_TIMEZONE)
+      const validUntil = endOfValidityDate(form.data.validUntil, getEnv().SITE_TIMEZONE)
       if (!validUntil) return fail(userIdField, { validUntil: t.errors.dateInvalid })
       if (validUntil <= new Date()) return fail(userIdField, { validUntil: t.errors.dateInPast })
       await grantComplimentaryMembership({ userId, tierId, validUntil, note, actorId: admin.id })
@@ -125,7 +125,7 @@ export default function AdminUsers() {
                   <>
                     <Badge tone="brand">{u.membership.tierName}</Badge>{' '}
                     <span className="text-stone-600">
-                      {t.fields.validUntil} {formatDate(u.membership.validUntil, timeZone)}
+                      {t.fields.validUntil} {formatValidUntil(u.membership.validUntil, timeZone)}
                     </span>
                   </>
                 ) : (

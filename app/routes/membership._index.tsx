@@ -6,7 +6,7 @@ import { t } from '~/i18n/zh-CN'
 import { getActiveMembership, listTiers } from '~/models/membership.server'
 import { getUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
-import { formatDate } from '~/utils/format'
+import { formatValidUntil } from '~/utils/format'
 
 export const meta: MetaFunction = () => [{ title: `${t.sections.membership.title} · ${t.site.name}` }]
 
@@ -28,7 +28,7 @@ export default function MembershipIndex() {
       {mine ? (
         <Card className="border-brand-100 bg-brand-50">
           <p className="font-medium text-brand-800">
-            {t.sections.membership.yourMembership(mine.tierName, formatDate(mine.validUntil, timeZone))}
+            {t.sections.membership.yourMembership(mine.tierName, formatValidUntil(mine.validUntil, timeZone))}
           </p>
         </Card>
       ) : null}

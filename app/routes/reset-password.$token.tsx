@@ -6,7 +6,7 @@ import { Field } from '~/components/field'
 import { Button } from '~/components/ui'
 import { newPasswordForm } from '~/domain/account-forms'
 import { t } from '~/i18n/zh-CN'
-import { assertAuthTokenUsable, consumeAuthToken } from '~/models/auth-token.server'
+import { assertAuthTokenUsable, consumeAuthToken, deleteUserAuthTokens } from '~/models/auth-token.server'
 import { invalidateUserSessions } from '~/models/session.server'
 import { setPasswordHash } from '~/models/user.server'
 import { sessionContext, signIn } from '~/utils/auth.server'
@@ -22,15 +22,19 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
+  const token = params.token ?? ''
+  // A dead link is refused before argon2 runs, so made-up tokens cost the server nothing.
+  await assertAuthTokenUsable({ token, purpose: 'password_reset' })
   const form = parseForm(newPasswordForm, await request.formData())
   if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 })
   const hash = await hashPassword(form.data.password)
   // Use the token, set the password and end every session together, or not at all.
   const userId = await transaction(async (tx) => {
-    const id = await consumeAuthToken({ token: params.token ?? '', purpose: 'password_reset' }, tx)
+    const id = await consumeAuthToken({ token, purpose: 'password_reset' }, tx)
     if (id === null) return null
     await setPasswordHash({ userId: id, hash }, tx)
     await invalidateUserSessions(id, tx)
+    await deleteUserAuthTokens(id, tx)
     return id
   })
   if (userId === null) throw new Response(t.errors.tokenUsed, { status: 410 })

@@ -79,20 +79,31 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 /** Outside production a secret is generated once and kept beside the database. */
 function readOrCreateSecret(dataDir: string) {
   const file = join(dataDir, 'session-secret')
+  const existing = readSecretFile(file)
+  if (existing !== null) return existing
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('hex')
   try {
-    return readFileSync(file, 'utf8').trim()
-  } catch {
-    mkdirSync(dataDir, { recursive: true })
-    const secret = randomBytes(32).toString('hex')
-    try {
-      writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
-      return secret
-    } catch (error) {
-      // Another process wrote it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim()
-      throw error
-    }
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
+    return secret
+  } catch (error) {
+    // Another process wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readSecretFile(file)!
+    throw error
   }
+}
+
+function readSecretFile(file: string) {
+  let secret: string
+  try {
+    secret = readFileSync(file, 'utf8').trim()
+  } catch {
+    return null
+  }
+  if (secret.length < 32) {
+    throw new EnvError(`Invalid environment variables:\n  SESSION_SECRET: ${file} holds fewer than 32 characters; delete it to generate a new one`)
+  }
+  return secret
 }
 
 let cached: Env | undefined

@@ -22,7 +22,7 @@ export function formatDateTime(date: Date | string | number, timeZone: string) {
   }).format(new Date(date))
 }
 
-/** YYYY-MM-DD of an instant in a time zone (for <input type="date"> values and URLs). */
-export function isoDateIn(date: Date, timeZone: string) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
+/** A membership's end as people read it: the last day it covers (validUntil is exclusive). */
+export function formatValidUntil(validUntil: Date | string | number, timeZone: string) {
+  return formatDate(new Date(new Date(validUntil).getTime() - 1), timeZone)
 }

@@ -2,14 +2,13 @@ import { eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, memberships, users, type User } from '../../db/schema'
 import { checkAccess } from '~/domain/access'
-import { startOfDateIn } from '~/domain/time'
+import { endOfValidityDate, localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import { getMembershipPeriods } from '~/models/membership.server'
 import * as adminDashboard from '~/routes/admin._index'
 import * as adminLayout from '~/routes/admin'
 import * as adminUsers from '~/routes/admin.users'
 import { db } from '~/utils/db.server'
-import { isoDateIn } from '~/utils/format'
 import { countRows } from '../factories/db'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, DAY_MS, signedInCookie, tierIdOf } from '../factories/users'
@@ -34,7 +33,7 @@ function usersAction(cookie: string, form: Record<string, string>) {
 }
 
 /** A YYYY-MM-DD date some days from now in the site time zone. */
-const dateInDays = (days: number) => isoDateIn(new Date(Date.now() + days * DAY_MS), 'Asia/Shanghai')
+const dateInDays = (days: number) => localDate(new Date(Date.now() + days * DAY_MS), 'Asia/Shanghai')
 
 async function snapshot() {
   return { memberships: await countRows(memberships), audit: await countRows(auditLog), users: await db.select().from(users) }
@@ -61,7 +60,7 @@ describe('/admin/users as an admin', () => {
       grantedBy: admin.id,
       note: '活动赠送',
       revokedAt: null,
-      validUntil: startOfDateIn(until, 'Asia/Shanghai'),
+      validUntil: endOfValidityDate(until, 'Asia/Shanghai'),
     })
 
     const audit = await db.query.auditLog.findMany({ where: eq(auditLog.action, 'membership.grant') })
@@ -90,7 +89,7 @@ describe('/admin/users as an admin', () => {
 
   it.each([
     ['an end date in the past', { validUntil: '2020-01-01' }, 'validUntil', t.errors.dateInPast],
-    ['today as the end date', { validUntil: dateInDays(0) }, 'validUntil', t.errors.dateInPast],
+    ['yesterday as the end date', { validUntil: dateInDays(-1) }, 'validUntil', t.errors.dateInPast],
     ['an impossible date', { validUntil: '2031-02-30' }, 'validUntil', t.errors.dateInvalid],
     ['an unknown tier', { tierId: '9999' }, 'tierId', t.errors.invalidChoice],
   ])('%s answers 400 with the field error and writes nothing', async (_name, change, field, message) => {

@@ -194,4 +194,20 @@ describe('password reset by email', () => {
     expect((await thrownResponse(reset(token, { password: 'my new secret', confirmPassword: 'my new secret' }))).status).toBe(410)
     expect(await verifyLogin(user.email, password)).toMatchObject({ id: user.id })
   })
+
+  it('a reset ends every other unused emailed link of that user', async () => {
+    const { user } = await createTestUser()
+    const resetToken = await createAuthToken({ userId: user.id, purpose: 'password_reset' })
+    const oldReset = await createAuthToken({ userId: user.id, purpose: 'password_reset' })
+    const oldMagic = await createAuthToken({ userId: user.id, purpose: 'magic_link' })
+    readRedirect(await reset(resetToken, { password: 'my new secret', confirmPassword: 'my new secret' }))
+    expect(await consumeAuthToken({ token: oldReset, purpose: 'password_reset' })).toBeNull()
+    expect(await consumeAuthToken({ token: oldMagic, purpose: 'magic_link' })).toBeNull()
+  })
+
+  it('a made-up reset token is refused (404) before the form is even read', async () => {
+    const answer = await thrownResponse(reset('a'.repeat(32), { password: 'x' }))
+    expect(answer.status).toBe(404)
+    expect(await answer.text()).toBe(t.errors.tokenInvalid)
+  })
 })
