@@ -256,8 +256,13 @@ export function ErrorPage({ error }: { error: unknown }) {
             : status >= 400 && status < 500
               ? t.pages.badRequest
               : t.pages.serverError
-  // A thrown Response may carry a specific zh-CN message as its body.
-  const detail = isRouteErrorResponse(error) && typeof error.data === 'string' && error.data ? error.data : page.body
+  // A Response our code throws may carry a specific zh-CN message as its body; the router's own
+  // errors (an unmatched URL, a wrong method) carry English text and are marked internal.
+  const ownMessage =
+    isRouteErrorResponse(error) && !(error as { internal?: boolean }).internal && typeof error.data === 'string'
+      ? error.data
+      : ''
+  const detail = ownMessage || page.body
   if (!isRouteErrorResponse(error)) console.error(error)
   return (
     <div className="mx-auto max-w-md py-12 text-center">

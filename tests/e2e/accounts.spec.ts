@@ -145,3 +145,11 @@ test('a member without a staff role gets the 403 page at /admin', async ({ page 
   await expect(page.getByRole('heading', { name: '没有权限' })).toBeVisible()
   await expect(page.getByRole('navigation', { name: '管理后台' })).toHaveCount(0)
 })
+
+test('an unknown address gets the Chinese 404 page, with no router message in English', async ({ page }) => {
+  const response = await page.goto('/no-such-page')
+  expect(response?.status()).toBe(404)
+  await expect(page.getByRole('heading', { name: '页面不存在' })).toBeVisible()
+  await expect(page.getByText('你要找的页面不存在，或已被移走。')).toBeVisible()
+  await expect(page.getByText(/No route matches/)).toHaveCount(0)
+})
