@@ -21,9 +21,14 @@ export const users = sqliteTable(
     role: text({ enum: STAFF_ROLES }).notNull().default('user'),
     emailDaily: integer({ mode: 'boolean' }).notNull().default(false),
     emailNews: integer({ mode: 'boolean' }).notNull().default(true),
+    // The secret in a member's private podcast feed URL; reset from /account.
+    podcastToken: text(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('users_email_unique').on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+    uniqueIndex('users_podcast_token_unique').on(t.podcastToken),
+  ],
 )
 
 export const passwords = sqliteTable('passwords', {
@@ -166,8 +171,86 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_created_idx').on(t.createdAt)],
 )
 
+export const MEDIA_KINDS = ['audio', 'image'] as const
+export type MediaKind = (typeof MEDIA_KINDS)[number]
+
+// Uploaded files. The id is random (it appears in /media/:id); the file lives under the upload
+// directory as `path`, written to a temporary name first and renamed.
+export const media = sqliteTable('media', {
+  id: text().primaryKey(),
+  kind: text({ enum: MEDIA_KINDS }).notNull(),
+  mimeType: text().notNull(),
+  bytes: integer().notNull(),
+  durationMs: integer(),
+  path: text().notNull(),
+  originalName: text().notNull().default(''),
+  uploadedBy: integer().references(() => users.id),
+  createdAt: createdAt(),
+})
+
+export const DAILY_STATES = ['draft', 'scheduled', 'published'] as const
+export type DailyState = (typeof DAILY_STATES)[number]
+
+export const dailies = sqliteTable(
+  'dailies',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    // The calendar date in the site time zone, YYYY-MM-DD: one daily per date.
+    date: text().notNull(),
+    title: text().notNull(),
+    keyword: text().notNull(),
+    // NFKC, trimmed, case-folded (app/domain/keyword.ts): what replies are matched against.
+    keywordKey: text().notNull(),
+    teaser: text().notNull(),
+    body: text().notNull(),
+    minRank: integer().notNull().default(0),
+    state: text({ enum: DAILY_STATES }).notNull().default('draft'),
+    publishAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    publishedAt: integer({ mode: 'timestamp_ms' }),
+    // Set when the daily email went to the outbox, so a re-publish never mails twice.
+    emailedAt: integer({ mode: 'timestamp_ms' }),
+    audioId: text().references(() => media.id),
+    coverId: text().references(() => media.id),
+    authorId: integer().references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('dailies_date_unique').on(t.date),
+    uniqueIndex('dailies_published_keyword_unique').on(t.keywordKey).where(sql`${t.state} = 'published'`),
+    index('dailies_state_publish_idx').on(t.state, t.publishAt),
+  ],
+)
+
+// A signed-in reader's keyword replies: one row per reader and daily, with the local day of the
+// reply (for the streak on /account).
+export const keywordUnlocks = sqliteTable(
+  'keyword_unlocks',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    dailyId: integer()
+      .notNull()
+      .references(() => dailies.id, { onDelete: 'cascade' }),
+    day: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('keyword_unlocks_user_daily_unique').on(t.userId, t.dailyId), index('keyword_unlocks_user_day_idx').on(t.userId, t.day)],
+)
+
+// WeChat retries a message up to three times: the first reply is kept and sent again.
+export const wechatMessages = sqliteTable('wechat_messages', {
+  msgKey: text().primaryKey(),
+  reply: text().notNull(),
+  createdAt: createdAt(),
+})
+
 export type User = typeof users.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type Tier = typeof tiers.$inferSelect
 export type Membership = typeof memberships.$inferSelect
 export type OutboxEmail = typeof emailOutbox.$inferSelect
+export type Daily = typeof dailies.$inferSelect
+export type Media = typeof media.$inferSelect

@@ -68,6 +68,7 @@ export function createApp(build: Build, env: Env) {
   app.use((req, res, next) => {
     const allowed = isAllowedOrigin({
       method: req.method,
+      path: req.path,
       origin: req.get('origin'),
       host: req.get('host'),
       protocol: req.protocol,

@@ -1,6 +1,7 @@
 import { and, eq, gte, like, or, sql, count, desc } from 'drizzle-orm'
 import { loginFailures, passwords, users, type StaffRole, type User } from '../../db/schema'
 import { db, transaction, type Executor } from '~/utils/db.server'
+import { generateToken } from '~/utils/crypto.server'
 import { hashPassword, verifyPassword } from '~/utils/password.server'
 import { recordAudit } from './audit.server'
 
@@ -161,4 +162,18 @@ export async function loginLockout({ email, ip, now = new Date() }: { email: str
     }
   }
   return null
+}
+
+// ---- private podcast feed -------------------------------------------------------------------
+
+/** A new random secret for the user's podcast feed URL; the old URL stops working. */
+export async function resetPodcastToken(userId: number) {
+  const token = generateToken()
+  await db.update(users).set({ podcastToken: token }).where(eq(users.id, userId))
+  return token
+}
+
+export function getUserByPodcastToken(token: string) {
+  if (!/^[a-z2-7]{32}$/.test(token)) return Promise.resolve(undefined)
+  return db.query.users.findFirst({ where: eq(users.podcastToken, token) })
 }

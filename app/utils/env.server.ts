@@ -28,6 +28,8 @@ const schema = z.object({
     }),
   ),
   DATABASE_AUTH_TOKEN: optional(z.string()),
+  UPLOAD_DIR: optional(z.string()),
+  WECHAT_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3-32 letters or digits, as the WeChat console requires')),
   SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SITE_URL: optional(z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''))),
   SITE_TIMEZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).transform(
@@ -43,8 +45,9 @@ const schema = z.object({
   MAIL_FROM: optional(z.string().min(3)).transform((v) => v ?? '知音 Zhiyin <noreply@zhiyin.local>'),
 })
 
-export type Env = Omit<z.infer<typeof schema>, 'DATABASE_URL' | 'SESSION_SECRET' | 'SITE_URL'> & {
+export type Env = Omit<z.infer<typeof schema>, 'DATABASE_URL' | 'SESSION_SECRET' | 'SITE_URL' | 'UPLOAD_DIR'> & {
   DATABASE_URL: string
+  UPLOAD_DIR: string
   SESSION_SECRET: string
   SITE_URL: string
 }
@@ -71,6 +74,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return {
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? `file:${join(env.DATA_DIR, 'zhiyin.db')}`,
+    UPLOAD_DIR: env.UPLOAD_DIR ?? join(env.DATA_DIR, 'uploads'),
     SESSION_SECRET: secret,
     SITE_URL: env.SITE_URL ?? `http://localhost:${env.PORT}`,
   }

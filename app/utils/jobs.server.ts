@@ -1,28 +1,44 @@
-// Periodic work inside the server process. The server calls startBackgroundJobs() once after
-// it starts listening; the returned stop() lets a SIGTERM finish the current pass before exit.
+// Periodic work inside the server process: publishing scheduled dailies and delivering email.
+// The server calls startBackgroundJobs() once after it starts listening; the returned stop()
+// lets a SIGTERM finish the current pass before exit.
+import { publishDueDailies } from '~/models/daily.server'
 import { deliverDueEmails } from './email.server'
 
-const EMAIL_INTERVAL_MS = 5_000
+interface Job {
+  name: string
+  everyMs: number
+  run: () => Promise<unknown>
+}
+
+const JOBS: Job[] = [
+  // Publishing first: a daily that goes out also queues its emails for the next delivery pass.
+  { name: 'publish scheduled dailies', everyMs: 15_000, run: () => publishDueDailies() },
+  { name: 'deliver email', everyMs: 5_000, run: () => deliverDueEmails() },
+]
 
 export function startBackgroundJobs() {
   let stopped = false
-  let running: Promise<void> | null = null
-  const tick = () => {
-    // One pass at a time: a slow provider never piles up overlapping passes.
-    if (stopped || running) return
-    running = deliverDueEmails()
-      .then(() => undefined)
-      .catch((error: unknown) => console.error('email delivery failed', error))
-      .finally(() => {
-        running = null
-      })
-  }
-  const timer = setInterval(tick, EMAIL_INTERVAL_MS)
-  timer.unref()
-  tick()
+  const running = new Map<string, Promise<void>>()
+  const timers = JOBS.map((job) => {
+    const tick = () => {
+      // One pass of a job at a time: a slow pass never piles up overlapping ones.
+      if (stopped || running.has(job.name)) return
+      const pass = job
+        .run()
+        .then(() => undefined)
+        .catch((error: unknown) => console.error(`${job.name} failed`, error))
+        .finally(() => running.delete(job.name))
+      running.set(job.name, pass)
+    }
+    const timer = setInterval(tick, job.everyMs)
+    timer.unref()
+    // Catch up at start: dailies whose time passed while the server was down go out now.
+    tick()
+    return timer
+  })
   return async function stop() {
     stopped = true
-    clearInterval(timer)
-    await running
+    for (const timer of timers) clearInterval(timer)
+    await Promise.all(running.values())
   }
 }

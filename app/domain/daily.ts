@@ -1,0 +1,49 @@
+// Pure rules of the daily feed. Callers pass `now` and the site time zone.
+import { localDate, startOfDateIn } from './time'
+
+/** Today's calendar date (YYYY-MM-DD) in the site time zone. */
+export function todayIn(timeZone: string, now: Date) {
+  return localDate(now, timeZone)
+}
+
+export const DEFAULT_PUBLISH_TIME = '06:30'
+
+/** The instant of a local wall-clock time (HH:MM) on a date in the site time zone, or null. */
+export function localDateTime(date: string, time: string, timeZone: string): Date | null {
+  const start = startOfDateIn(date, timeZone)
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time)
+  if (!start || !match) return null
+  return new Date(start.getTime() + (Number(match[1]) * 60 + Number(match[2])) * 60_000)
+}
+
+/** A daily is visible to readers once published and its publish time has come. */
+export function isDailyLive(daily: { state: string; publishAt: Date }, now: Date) {
+  return daily.state === 'published' && daily.publishAt <= now
+}
+
+/** Valid YYYY-MM-DD calendar date (for URLs and forms). */
+export function isCalendarDate(value: string) {
+  return startOfDateIn(value, 'UTC') !== null
+}
+
+/** The day before a calendar date, YYYY-MM-DD. */
+function previousDay(date: string) {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() - 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/**
+ * Consecutive days with a keyword reply, counting back from today (or from yesterday when
+ * today has none yet, so the streak is not lost before the morning's reply).
+ */
+export function keywordStreak(days: readonly string[], today: string) {
+  const set = new Set(days)
+  let day = set.has(today) ? today : previousDay(today)
+  let streak = 0
+  while (set.has(day)) {
+    streak++
+    day = previousDay(day)
+  }
+  return streak
+}

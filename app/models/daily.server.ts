@@ -1,0 +1,314 @@
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, max, sql } from 'drizzle-orm'
+import { dailies, keywordUnlocks, memberships, tiers, users, type Daily } from '../../db/schema'
+import { checkAccess } from '~/domain/access'
+import { normalizeKeyword } from '~/domain/keyword'
+import { dailyEmail } from '~/emails/daily'
+import { t } from '~/i18n/zh-CN'
+import { db, transaction, type Executor } from '~/utils/db.server'
+import { sendEmail } from '~/utils/email.server'
+import { getEnv } from '~/utils/env.server'
+import { renderMarkdown } from '~/utils/markdown.server'
+import { unsubscribeUrl } from '~/utils/unsubscribe.server'
+import { deleteMedia } from './media.server'
+import { membershipActiveAt } from './membership.server'
+
+export const DAILY_PAGE_SIZE = 20
+
+/** Published and past its publish time: what readers may see. */
+const live = (now: Date) => and(eq(dailies.state, 'published'), lte(dailies.publishAt, now))
+
+// ---- reading ------------------------------------------------------------------------------
+
+export function getLiveDailyByDate(date: string, now = new Date()) {
+  return db.query.dailies.findFirst({ where: and(eq(dailies.date, date), live(now)) })
+}
+
+/** Any daily of a date, whatever its state (for staff previews and the editor). */
+export function getDailyByDate(date: string) {
+  return db.query.dailies.findFirst({ where: eq(dailies.date, date) })
+}
+
+export function getDailyById(id: number) {
+  return db.query.dailies.findFirst({ where: eq(dailies.id, id) })
+}
+
+/** Today's daily if it is out, else the latest one published before it. */
+export function getTodayOrLatestDaily(today: string, now = new Date()) {
+  return db.query.dailies.findFirst({
+    where: and(live(now), lte(dailies.date, today)),
+    orderBy: [desc(dailies.date)],
+  })
+}
+
+export async function listLiveDailies({ page = 1, now = new Date() }: { page?: number; now?: Date } = {}) {
+  const [rows, [total]] = await Promise.all([
+    db.query.dailies.findMany({
+      where: live(now),
+      orderBy: [desc(dailies.date)],
+      limit: DAILY_PAGE_SIZE,
+      offset: (page - 1) * DAILY_PAGE_SIZE,
+    }),
+    db.select({ n: count() }).from(dailies).where(live(now)),
+  ])
+  return { dailies: rows, total: total?.n ?? 0 }
+}
+
+/** The most recent published daily whose keyword matches the reply, or undefined. */
+export function findLiveDailyByKeyword(reply: string, now = new Date()) {
+  const key = normalizeKeyword(reply)
+  if (!key) return Promise.resolve(undefined)
+  return db.query.dailies.findFirst({
+    where: and(eq(dailies.keywordKey, key), live(now)),
+    orderBy: [desc(dailies.date)],
+  })
+}
+
+/** The live dailies just before and after a date, for previous / next links. */
+export async function adjacentLiveDailies(date: string, now = new Date()) {
+  const columns = { date: true, title: true } as const
+  const [previous, next] = await Promise.all([
+    db.query.dailies.findFirst({ columns, where: and(live(now), lt(dailies.date, date)), orderBy: [desc(dailies.date)] }),
+    db.query.dailies.findFirst({ columns, where: and(live(now), gt(dailies.date, date)), orderBy: [asc(dailies.date)] }),
+  ])
+  return { previous: previous ?? null, next: next ?? null }
+}
+
+export async function listDailiesForStaff({ page = 1 }: { page?: number } = {}) {
+  const [rows, [total]] = await Promise.all([
+    db.query.dailies.findMany({ orderBy: [desc(dailies.date)], limit: DAILY_PAGE_SIZE, offset: (page - 1) * DAILY_PAGE_SIZE }),
+    db.select({ n: count() }).from(dailies),
+  ])
+  return { dailies: rows, total: total?.n ?? 0 }
+}
+
+// ---- writing (editors) --------------------------------------------------------------------
+
+export interface DailyInput {
+  date: string
+  title: string
+  keyword: string
+  teaser: string
+  body: string
+  minRank: number
+  publishAt: Date
+  audioId: string | null
+  coverId: string | null
+}
+
+export type SaveResult = { ok: true; daily: Daily } | { ok: false; errors: Partial<Record<keyof DailyInput | 'form', string>> }
+
+function uniqueViolation(error: unknown) {
+  const text = String((error as { cause?: unknown })?.cause ?? error)
+  if (!text.includes('UNIQUE constraint failed')) return null
+  if (text.includes('dailies.date')) return { date: t.daily.errors.dateTaken }
+  if (text.includes('dailies.keyword_key')) return { keyword: t.daily.errors.keywordTaken }
+  return { form: t.daily.errors.conflict }
+}
+
+/** A published daily already uses this keyword (the unique index enforces it on publish too). */
+async function keywordTaken(keywordKey: string, exceptId: number | null, executor: Executor = db) {
+  const row = await executor.query.dailies.findFirst({
+    columns: { id: true },
+    where: and(eq(dailies.keywordKey, keywordKey), inArray(dailies.state, ['published', 'scheduled'])),
+  })
+  return row !== undefined && row.id !== exceptId
+}
+
+export async function createDaily(input: DailyInput, authorId: number, now = new Date()): Promise<SaveResult> {
+  const keywordKey = normalizeKeyword(input.keyword)
+  if (await keywordTaken(keywordKey, null)) return { ok: false, errors: { keyword: t.daily.errors.keywordTaken } }
+  try {
+    const [daily] = await db
+      .insert(dailies)
+      .values({ ...input, keywordKey, authorId, state: 'draft', updatedAt: now, createdAt: now })
+      .returning()
+    return { ok: true, daily: daily! }
+  } catch (error) {
+    const errors = uniqueViolation(error)
+    if (errors) return { ok: false, errors }
+    throw error
+  }
+}
+
+/** Saves an edit; a replaced audio clip or cover is deleted once the change has committed. */
+export async function updateDaily(id: number, input: DailyInput, now = new Date()): Promise<SaveResult> {
+  const before = await getDailyById(id)
+  if (!before) return { ok: false, errors: { form: t.daily.errors.notFound } }
+  const keywordKey = normalizeKeyword(input.keyword)
+  if (await keywordTaken(keywordKey, id)) return { ok: false, errors: { keyword: t.daily.errors.keywordTaken } }
+  let daily: Daily | undefined
+  try {
+    ;[daily] = await db
+      .update(dailies)
+      .set({ ...input, keywordKey, updatedAt: now })
+      .where(eq(dailies.id, id))
+      .returning()
+  } catch (error) {
+    const errors = uniqueViolation(error)
+    if (errors) return { ok: false, errors }
+    throw error
+  }
+  for (const old of [before.audioId, before.coverId]) {
+    if (old && old !== input.audioId && old !== input.coverId) await deleteMedia(old)
+  }
+  return { ok: true, daily: daily! }
+}
+
+/** Queues a daily for the scheduler, which publishes it at its publish time. */
+export async function scheduleDaily(id: number, now = new Date()) {
+  const [row] = await db
+    .update(dailies)
+    .set({ state: 'scheduled', updatedAt: now })
+    .where(and(eq(dailies.id, id), eq(dailies.state, 'draft')))
+    .returning()
+  return row
+}
+
+/** Back to draft: readers no longer see it (the email, once sent, is not sent again). */
+export async function unpublishDaily(id: number, now = new Date()) {
+  const [row] = await db
+    .update(dailies)
+    .set({ state: 'draft', publishedAt: null, updatedAt: now })
+    .where(and(eq(dailies.id, id), inArray(dailies.state, ['scheduled', 'published'])))
+    .returning()
+  return row
+}
+
+/**
+ * Publishes now: the state change and the daily emails commit together, and only a daily that
+ * was not yet published changes, so two clicks or a click racing the scheduler publish once.
+ */
+export async function publishDailyNow(id: number, now = new Date()) {
+  try {
+    return await transaction(async (tx) => {
+      const [daily] = await tx
+        .update(dailies)
+        .set({
+          state: 'published',
+          publishedAt: now,
+          publishAt: sql`min(${dailies.publishAt}, ${now.getTime()})`,
+          updatedAt: now,
+        })
+        .where(and(eq(dailies.id, id), inArray(dailies.state, ['draft', 'scheduled'])))
+        .returning()
+      if (daily) await enqueueDailyEmails(daily, now, tx)
+      return { ok: true as const, daily }
+    })
+  } catch (error) {
+    const errors = uniqueViolation(error)
+    if (errors) return { ok: false as const, errors }
+    throw error
+  }
+}
+
+/**
+ * The scheduler's pass: publishes every scheduled daily whose time has come, each in its own
+ * transaction with its emails. The conditional UPDATE makes a second pass (or a second
+ * process) find nothing to do, so nothing is ever published or mailed twice.
+ */
+export async function publishDueDailies(now = new Date()) {
+  const due = await db
+    .select({ id: dailies.id })
+    .from(dailies)
+    .where(and(eq(dailies.state, 'scheduled'), lte(dailies.publishAt, now)))
+    .orderBy(asc(dailies.publishAt))
+  const published: Daily[] = []
+  for (const { id } of due) {
+    try {
+      const daily = await transaction(async (tx) => {
+        const [row] = await tx
+          .update(dailies)
+          .set({ state: 'published', publishedAt: now, updatedAt: now })
+          .where(and(eq(dailies.id, id), eq(dailies.state, 'scheduled'), lte(dailies.publishAt, now)))
+          .returning()
+        if (row) await enqueueDailyEmails(row, now, tx)
+        return row
+      })
+      if (daily) published.push(daily)
+    } catch (error) {
+      console.error(`scheduler: daily ${id} could not be published`, error)
+    }
+  }
+  return published
+}
+
+// ---- the daily email ------------------------------------------------------------------------
+
+/** Readers who asked for the daily email, with the rank their active membership gives. */
+async function dailyEmailReaders(now: Date, executor: Executor) {
+  return executor
+    .select({
+      id: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      role: users.role,
+      rank: sql<number>`coalesce(${max(tiers.rank)}, 0)`,
+    })
+    .from(users)
+    .leftJoin(memberships, and(eq(memberships.userId, users.id), membershipActiveAt(now)))
+    .leftJoin(tiers, eq(tiers.id, memberships.tierId))
+    .where(eq(users.emailDaily, true))
+    .groupBy(users.id)
+}
+
+/**
+ * One email per opted-in reader, rendered for what that reader may read (the body when
+ * granted, the teaser and a link when not). Runs inside the publishing transaction and marks
+ * the daily as mailed, so a later re-publish sends nothing.
+ */
+async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
+  const [marked] = await tx
+    .update(dailies)
+    .set({ emailedAt: now })
+    .where(and(eq(dailies.id, daily.id), isNull(dailies.emailedAt)))
+    .returning({ id: dailies.id })
+  if (!marked) return 0
+  const readers = await dailyEmailReaders(now, tx)
+  const siteUrl = getEnv().SITE_URL
+  const bodyHtml = renderMarkdown(daily.body)
+  for (const reader of readers) {
+    // The reader's rank stands for their memberships: one period that is active right now.
+    const viewer = {
+      role: reader.role,
+      memberships: reader.rank > 0 ? [{ tierRank: reader.rank, validFrom: now, validUntil: new Date(now.getTime() + 1), revokedAt: null }] : [],
+    }
+    const access = checkAccess({ minRank: daily.minRank }, viewer, now)
+    const unsubscribe = unsubscribeUrl(reader.id)
+    const email = dailyEmail({
+      daily,
+      name: reader.displayName,
+      url: `${siteUrl}/daily/${daily.date}`,
+      bodyHtml: access.granted ? bodyHtml : null,
+      unsubscribeUrl: unsubscribe,
+    })
+    await sendEmail(
+      {
+        ...email,
+        to: reader.email,
+        template: 'daily',
+        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      },
+      tx,
+      now,
+    )
+  }
+  return readers.length
+}
+
+// ---- keyword replies ------------------------------------------------------------------------
+
+/** Records that a signed-in reader unlocked a daily by its keyword (once per daily). */
+export async function recordKeywordUnlock({ userId, dailyId, day }: { userId: number; dailyId: number; day: string }) {
+  await db.insert(keywordUnlocks).values({ userId, dailyId, day }).onConflictDoNothing()
+}
+
+/** The local days on which a reader replied with a keyword, newest first (enough for a streak). */
+export async function keywordUnlockDays(userId: number) {
+  const rows = await db
+    .selectDistinct({ day: keywordUnlocks.day })
+    .from(keywordUnlocks)
+    .where(eq(keywordUnlocks.userId, userId))
+    .orderBy(desc(keywordUnlocks.day))
+    .limit(400)
+  return rows.map((r) => r.day)
+}
