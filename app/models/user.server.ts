@@ -177,3 +177,7 @@ export function getUserByPodcastToken(token: string) {
   if (!/^[a-z2-7]{32}$/.test(token)) return Promise.resolve(undefined)
   return db.query.users.findFirst({ where: eq(users.podcastToken, token) })
 }
+
+export async function unsubscribeFromDaily(userId: number) {
+  await db.update(users).set({ emailDaily: false }).where(eq(users.id, userId))
+}

@@ -1,13 +1,26 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { DailyArticle, KeywordBox } from '~/components/daily'
 import { TierList } from '~/components/tier-list'
-import { buttonClass } from '~/components/ui'
+import { buttonClass, Card } from '~/components/ui'
+import { isDailyLive, todayIn } from '~/domain/daily'
 import { t } from '~/i18n/zh-CN'
+import { getTodayOrLatestDaily } from '~/models/daily.server'
 import { listTiers } from '~/models/membership.server'
 import { useRootData } from '~/root'
+import { getViewer } from '~/utils/auth.server'
+import { presentDaily } from '~/utils/daily-view.server'
+import { getEnv } from '~/utils/env.server'
 
-export async function loader() {
-  const tiers = await listTiers()
-  return { tiers: tiers.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })) }
+export async function loader({ request }: LoaderFunctionArgs) {
+  const now = new Date()
+  const today = todayIn(getEnv().SITE_TIMEZONE, now)
+  const [tiers, daily, viewer] = await Promise.all([listTiers(), getTodayOrLatestDaily(today, now), getViewer(request)])
+  return {
+    today,
+    daily: daily ? await presentDaily(daily, viewer, { now, tiers, isLive: isDailyLive(daily, now) }) : null,
+    tiers: tiers.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })),
+  }
 }
 
 const SECTIONS = [
@@ -18,25 +31,35 @@ const SECTIONS = [
 ] as const
 
 export default function Home() {
-  const { tiers } = useLoaderData<typeof loader>()
+  const { today, daily, tiers } = useLoaderData<typeof loader>()
   const user = useRootData()?.user
   return (
     <div className="space-y-10">
-      <section className="rounded-3xl bg-gradient-to-br from-brand-700 to-brand-800 px-6 py-10 text-white shadow-md sm:px-10 sm:py-14">
-        {user ? <p className="mb-3 text-sm text-brand-100">{t.home.welcomeBack(user.displayName)}</p> : null}
-        <h1 className="text-3xl font-bold leading-tight sm:text-4xl">{t.home.heroTitle}</h1>
-        <p className="mt-4 max-w-xl text-base leading-relaxed text-brand-50 sm:text-lg">{t.home.heroBody}</p>
-        <div className="mt-8 flex flex-wrap gap-3">
-          {user ? null : (
+      <h1 className="sr-only">{`${t.site.name} · ${t.site.tagline}`}</h1>
+      {daily ? (
+        <Card className="mx-auto max-w-2xl">
+          <p className="mb-3 text-sm font-semibold text-brand-700">{daily.date === today ? t.daily.today : t.daily.latest}</p>
+          <DailyArticle daily={daily} headingLevel={2} />
+          <div className="mt-6 border-t border-stone-100 pt-5">
+            <KeywordBox />
+          </div>
+        </Card>
+      ) : null}
+
+      {user ? null : (
+        <section className="rounded-3xl bg-gradient-to-br from-brand-700 to-brand-800 px-6 py-10 text-white shadow-md sm:px-10 sm:py-14">
+          <h2 className="text-3xl font-bold leading-tight sm:text-4xl">{t.home.heroTitle}</h2>
+          <p className="mt-4 max-w-xl text-base leading-relaxed text-brand-50 sm:text-lg">{t.home.heroBody}</p>
+          <div className="mt-8 flex flex-wrap gap-3">
             <Link to="/signup" className={buttonClass('secondary', 'border-transparent text-brand-800')}>
               {t.home.ctaSignup}
             </Link>
-          )}
-          <Link to="/membership" className={buttonClass('ghost', 'border border-white/40 text-white hover:bg-white/10')}>
-            {t.home.ctaMembership}
-          </Link>
-        </div>
-      </section>
+            <Link to="/membership" className={buttonClass('ghost', 'border border-white/40 text-white hover:bg-white/10')}>
+              {t.home.ctaMembership}
+            </Link>
+          </div>
+        </section>
+      )}
 
       <ul className="grid gap-4 sm:grid-cols-2">
         {SECTIONS.map((s) => (

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { Field, FormError } from '~/components/field'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
+import { keywordStreak, todayIn } from '~/domain/daily'
 import { passwordChangedEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
 import { deleteUserAuthTokens } from '~/models/auth-token.server'
@@ -15,7 +16,14 @@ import {
   revokeOtherSessions,
   revokeUserSession,
 } from '~/models/session.server'
-import { checkPassword, setPasswordHash, updateEmailPreferences, updateProfile } from '~/models/user.server'
+import { keywordUnlockDays } from '~/models/daily.server'
+import {
+  checkPassword,
+  resetPodcastToken,
+  setPasswordHash,
+  updateEmailPreferences,
+  updateProfile,
+} from '~/models/user.server'
 import { newSessionCookie, requireAuth, sessionContext } from '~/utils/auth.server'
 import { transaction } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
@@ -29,8 +37,18 @@ export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.sit
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireAuth(request)
-  const [sessions, membership] = await Promise.all([listUserSessions(user.id), getActiveMembership(user.id)])
+  const [sessions, membership, unlockDays] = await Promise.all([
+    listUserSessions(user.id),
+    getActiveMembership(user.id),
+    keywordUnlockDays(user.id),
+  ])
+  const env = getEnv()
+  const canHavePodcast = Boolean(membership) || user.role !== 'user'
   return {
+    streak: keywordStreak(unlockDays, todayIn(env.SITE_TIMEZONE, new Date())),
+    podcast: canHavePodcast
+      ? { url: user.podcastToken ? `${env.SITE_URL}/podcast/${user.podcastToken}.xml` : null }
+      : null,
     user: { email: user.email, displayName: user.displayName, role: user.role, emailDaily: user.emailDaily, emailNews: user.emailNews },
     membership: membership
       ? { tierName: membership.tier.name, memberNumber: membership.membership.memberNumber, validUntil: membership.membership.validUntil }
@@ -47,7 +65,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type Intent = 'profile' | 'preferences' | 'password' | 'revoke' | 'revoke-others'
+type Intent = 'profile' | 'preferences' | 'password' | 'revoke' | 'revoke-others' | 'podcast-reset'
 type ActionData = { intent: Intent; errors: FieldErrors }
 const fail = (intent: Intent, errors: FieldErrors, status = 400) => data<ActionData>({ intent, errors }, { status })
 
@@ -93,6 +111,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!revoked) return fail(intent, { form: t.errors.invalidChoice }, 404)
       return redirectWithFlash('/account', { kind: 'success', message: t.account.revoked })
     }
+    case 'podcast-reset': {
+      const active = await getActiveMembership(user.id)
+      if (!active && user.role === 'user') return fail(intent, { form: t.daily.podcastMembersOnly }, 403)
+      const hadToken = Boolean(user.podcastToken)
+      await resetPodcastToken(user.id)
+      return redirectWithFlash('/account', {
+        kind: 'success',
+        message: hadToken ? t.daily.podcastResetDone : t.daily.podcastCreated,
+      })
+    }
     case 'revoke-others': {
       await revokeOtherSessions({ userId: user.id, keepSessionId: session.id })
       return redirectWithFlash('/account', { kind: 'success', message: t.account.othersRevoked })
@@ -130,7 +158,7 @@ function describeDevice(userAgent: string) {
 }
 
 export default function Account() {
-  const { user, membership, sessions, timeZone } = useLoaderData<typeof loader>()
+  const { user, membership, sessions, timeZone, streak, podcast } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
   const busy = useNavigation().state !== 'idle'
@@ -161,6 +189,33 @@ export default function Account() {
           </p>
         ) : null}
       </Card>
+
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">{t.daily.streakTitle}</h2>
+        <p className="text-3xl font-bold text-brand-700" data-testid="streak">
+          {t.daily.streak(streak)}
+        </p>
+        <p className="mt-1 text-sm text-stone-600">{t.daily.streakHelp}</p>
+      </Card>
+
+      {podcast ? (
+        <Card>
+          <h2 className="mb-1 text-lg font-semibold">{t.daily.podcastTitle}</h2>
+          <p className="mb-3 text-sm text-stone-600">{t.daily.podcastHelp}</p>
+          <FormError error={errorsFor('podcast-reset').form} />
+          {podcast.url ? (
+            <p className="mb-3 break-all rounded-lg bg-stone-50 p-3 font-mono text-sm" data-testid="podcast-url">
+              {podcast.url}
+            </p>
+          ) : null}
+          <Form method="post">
+            <input type="hidden" name="intent" value="podcast-reset" />
+            <Button variant="secondary" disabled={busy}>
+              {podcast.url ? t.daily.podcastReset : t.daily.podcastCreate}
+            </Button>
+          </Form>
+        </Card>
+      ) : null}
 
       <Card>
         <h2 className="mb-4 text-lg font-semibold">{t.account.profile}</h2>

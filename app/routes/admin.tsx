@@ -15,6 +15,7 @@ export default function AdminLayout() {
   const { isAdmin } = useLoaderData<typeof loader>()
   const links = [
     { to: '/admin', label: t.admin.dashboard, end: true },
+    { to: '/admin/posts', label: t.admin.posts, end: false },
     ...(isAdmin
       ? [
           { to: '/admin/users', label: t.admin.users, end: false },

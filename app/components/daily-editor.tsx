@@ -1,0 +1,283 @@
+import { Form, Link, useFetcher, useNavigation } from '@remix-run/react'
+import { useEffect, useId, useRef, useState } from 'react'
+import { Field, FormError, SelectField } from '~/components/field'
+import { Badge, Button, Card } from '~/components/ui'
+import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from '~/domain/media-types'
+import { t } from '~/i18n/zh-CN'
+import type { FieldErrors } from '~/utils/forms'
+
+const f = t.daily.editor.fields
+
+export interface EditorDaily {
+  id: number | null
+  date: string
+  time: string
+  title: string
+  keyword: string
+  teaser: string
+  body: string
+  minRank: number
+  state: 'draft' | 'scheduled' | 'published'
+  audio: { id: string; url: string; durationMs: number | null } | null
+  cover: { id: string; url: string } | null
+}
+
+export function DailyEditor({
+  daily,
+  tiers,
+  errors,
+}: {
+  daily: EditorDaily
+  tiers: { rank: number; name: string }[]
+  errors: FieldErrors
+}) {
+  const busy = useNavigation().state !== 'idle'
+  return (
+    <Form method="post" className="space-y-5" noValidate>
+      <FormError error={errors.form} />
+      <div className="grid grid-cols-2 gap-3">
+        <Field label={f.date} name="date" type="date" defaultValue={daily.date} required error={errors.date} />
+        <Field label={f.time} name="time" type="time" defaultValue={daily.time} required error={errors.time} />
+      </div>
+      <Field label={f.title} name="title" defaultValue={daily.title} maxLength={80} required error={errors.title} />
+      <Field label={f.keyword} name="keyword" defaultValue={daily.keyword} maxLength={20} required hint={f.keywordHint} error={errors.keyword} />
+      <TextArea label={f.teaser} name="teaser" defaultValue={daily.teaser} rows={3} maxLength={300} hint={f.teaserHint} error={errors.teaser} />
+      <MarkdownField defaultValue={daily.body} error={errors.body} />
+      <SelectField label={f.minRank} name="minRank" defaultValue={String(daily.minRank)} error={errors.minRank}>
+        {tiers.map((tier) => (
+          <option key={tier.rank} value={tier.rank}>
+            {tier.rank === 0 ? f.public : tier.name}
+          </option>
+        ))}
+      </SelectField>
+      <UploadField
+        kind="audio"
+        label={f.audio}
+        hint={f.audioHint}
+        name="audioId"
+        accept="audio/mpeg,audio/mp4,audio/aac,audio/ogg,audio/opus,audio/wav,audio/x-wav,.mp3,.m4a,.aac,.ogg,.opus,.wav"
+        maxBytes={MAX_AUDIO_BYTES}
+        initial={daily.audio}
+        error={errors.audioId}
+      />
+      <UploadField
+        kind="image"
+        label={f.cover}
+        hint={f.coverHint}
+        name="coverId"
+        accept="image/jpeg,image/png,image/webp"
+        maxBytes={MAX_IMAGE_BYTES}
+        initial={daily.cover ? { ...daily.cover, durationMs: null } : null}
+        error={errors.coverId}
+      />
+      <div className="flex flex-wrap gap-2 border-t border-stone-200 pt-5">
+        <Button name="intent" value="save" variant="secondary" disabled={busy}>
+          {daily.state === 'draft' ? t.daily.editor.save : t.daily.editor.saveChanges}
+        </Button>
+        {daily.state === 'draft' ? (
+          <Button name="intent" value="schedule" variant="secondary" disabled={busy}>
+            {t.daily.editor.schedule}
+          </Button>
+        ) : null}
+        {daily.state !== 'published' ? (
+          <Button name="intent" value="publish" disabled={busy}>
+            {t.daily.editor.publish}
+          </Button>
+        ) : null}
+        {daily.state !== 'draft' ? (
+          <Button name="intent" value="unpublish" variant="danger" disabled={busy}>
+            {t.daily.editor.unpublish}
+          </Button>
+        ) : null}
+        {daily.id !== null ? (
+          <Link to={`/daily/${daily.date}`} className="ml-auto self-center text-sm text-stone-600 underline">
+            {t.daily.editor.view}
+          </Link>
+        ) : null}
+      </div>
+    </Form>
+  )
+}
+
+function TextArea({
+  label,
+  name,
+  error,
+  hint,
+  ...props
+}: { label: string; name: string; error?: string; hint?: string } & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId()
+  return (
+    <div>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-700">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        className={`block w-full rounded-lg border bg-white px-3 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30 ${
+          error ? 'border-red-500' : 'border-stone-300'
+        }`}
+        {...props}
+      />
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} role="alert" className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+/** The body in markdown, with a preview rendered by the server's renderMarkdown as you type. */
+function MarkdownField({ defaultValue, error }: { defaultValue: string; error?: string }) {
+  const preview = useFetcher<{ html: string }>()
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  const { submit } = preview
+  const requestPreview = (body: string) => {
+    clearTimeout(timer.current)
+    timer.current = setTimeout(() => submit({ body }, { method: 'post', action: '/admin/posts/preview' }), 400)
+  }
+  useEffect(() => {
+    if (defaultValue) submit({ body: defaultValue }, { method: 'post', action: '/admin/posts/preview' })
+    return () => clearTimeout(timer.current)
+  }, [defaultValue, submit])
+  return (
+    <div className="grid gap-3 lg:grid-cols-2">
+      <TextArea
+        label={f.body}
+        name="body"
+        defaultValue={defaultValue}
+        rows={14}
+        maxLength={50_000}
+        error={error}
+        onChange={(e) => requestPreview(e.currentTarget.value)}
+        className="font-mono"
+      />
+      <section aria-label={f.preview} className="rounded-lg border border-dashed border-stone-300 bg-white p-3">
+        <p className="mb-2 text-xs font-semibold text-stone-500">{f.preview}</p>
+        <div className="prose-zhiyin text-[15px]" dangerouslySetInnerHTML={{ __html: preview.data?.html ?? '' }} />
+      </section>
+    </div>
+  )
+}
+
+type Uploaded = { id: string; url: string; durationMs: number | null }
+
+/** A file field that uploads at once (with progress) and keeps only the stored id in the form. */
+function UploadField({
+  kind,
+  label,
+  hint,
+  name,
+  accept,
+  maxBytes,
+  initial,
+  error,
+}: {
+  kind: 'audio' | 'image'
+  label: string
+  hint: string
+  name: string
+  accept: string
+  maxBytes: number
+  initial: Uploaded | null
+  error?: string
+}) {
+  const id = useId()
+  const [uploaded, setUploaded] = useState<Uploaded | null>(initial)
+  const [progress, setProgress] = useState<number | null>(null)
+  const [uploadError, setUploadError] = useState<string | null>(null)
+  const shownError = uploadError ?? error
+
+  function upload(file: File) {
+    setUploadError(null)
+    if (file.size > maxBytes) {
+      setUploadError(kind === 'audio' ? t.media.audioTooLarge : t.media.imageTooLarge)
+      return
+    }
+    const body = new FormData()
+    body.append('file', file)
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/admin/media?kind=${kind}`)
+    xhr.responseType = 'json'
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) setProgress(Math.round((event.loaded / event.total) * 100))
+    }
+    xhr.onload = () => {
+      setProgress(null)
+      const response = xhr.response as { id?: string; url?: string; durationMs?: number | null; error?: string } | null
+      if (xhr.status === 201 && response?.id && response.url) {
+        setUploaded({ id: response.id, url: response.url, durationMs: response.durationMs ?? null })
+      } else {
+        setUploadError(response?.error ?? f.uploadFailed)
+      }
+    }
+    xhr.onerror = () => {
+      setProgress(null)
+      setUploadError(f.uploadFailed)
+    }
+    setProgress(0)
+    xhr.send(body)
+  }
+
+  return (
+    <Card className="p-4 sm:p-4">
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-700">
+        {label}
+      </label>
+      <input type="hidden" name={name} value={uploaded?.id ?? ''} />
+      <input
+        id={id}
+        type="file"
+        accept={accept}
+        aria-describedby={`${id}-hint`}
+        aria-invalid={shownError ? true : undefined}
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0]
+          if (file) upload(file)
+        }}
+        className="block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-brand-100 file:px-3 file:py-2 file:font-semibold file:text-brand-800"
+      />
+      <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">
+        {hint}
+      </p>
+      {progress !== null ? (
+        <div className="mt-3">
+          <progress max={100} value={progress} className="h-2 w-full accent-brand-700" aria-label={f.uploading(progress)} />
+          <p className="mt-1 text-xs text-stone-600">{f.uploading(progress)}</p>
+        </div>
+      ) : null}
+      {uploaded && progress === null ? (
+        <div className="mt-3 space-y-2">
+          {kind === 'audio' ? (
+            <>
+              <Badge tone="green">{f.uploaded(Math.round((uploaded.durationMs ?? 0) / 1000))}</Badge>
+              <audio controls preload="metadata" src={uploaded.url} className="w-full" />
+            </>
+          ) : (
+            <>
+              <Badge tone="green">{f.imageUploaded}</Badge>
+              <img src={uploaded.url} alt="" className="max-h-40 rounded-lg" />
+            </>
+          )}
+          <button type="button" onClick={() => setUploaded(null)} className="text-sm text-red-700 underline">
+            {f.remove}
+          </button>
+        </div>
+      ) : null}
+      {shownError ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {shownError}
+        </p>
+      ) : null}
+    </Card>
+  )
+}

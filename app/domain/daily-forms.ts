@@ -1,0 +1,27 @@
+import { z } from 'zod'
+import { t } from '~/i18n/zh-CN'
+import { isCalendarDate } from './daily'
+
+const e = t.daily.errors
+const mediaId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16}$/, e.mediaUnknown)
+  .optional()
+  .or(z.literal('').transform(() => undefined))
+
+export const DAILY_INTENTS = ['save', 'schedule', 'publish', 'unpublish'] as const
+
+export const dailyForm = z.object({
+  intent: z.enum(DAILY_INTENTS, { error: t.errors.invalidChoice }),
+  date: z.string({ error: e.dateInvalid }).refine(isCalendarDate, e.dateInvalid),
+  time: z.string({ error: e.timeInvalid }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, e.timeInvalid),
+  title: z.string({ error: e.titleRequired }).trim().min(1, e.titleRequired).max(80, e.titleTooLong),
+  keyword: z.string({ error: e.keywordRequired }).trim().min(1, e.keywordRequired).max(20, e.keywordTooLong),
+  teaser: z.string({ error: e.teaserRequired }).trim().min(1, e.teaserRequired).max(300, e.teaserTooLong),
+  body: z.string({ error: e.bodyRequired }).trim().min(1, e.bodyRequired).max(50_000, e.bodyTooLong),
+  minRank: z.coerce.number({ error: e.tierInvalid }).int(e.tierInvalid).min(0, e.tierInvalid),
+  audioId: mediaId,
+  coverId: mediaId,
+})
+
+export type DailyForm = z.output<typeof dailyForm>

@@ -1,0 +1,64 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useLoaderData } from '@remix-run/react'
+import { DailyEditor } from '~/components/daily-editor'
+import { Badge, PageTitle } from '~/components/ui'
+import { localDate } from '~/domain/time'
+import { t } from '~/i18n/zh-CN'
+import { getDailyById } from '~/models/daily.server'
+import { getMedia } from '~/models/media.server'
+import { listTiers } from '~/models/membership.server'
+import { saveDailyFromForm } from '~/utils/daily-editor.server'
+import { getEnv } from '~/utils/env.server'
+import { requireRole } from '~/utils/permissions.server'
+
+function dailyId(param: string | undefined) {
+  const id = Number(param)
+  if (!Number.isInteger(id) || id <= 0) throw new Response(t.daily.errors.notFound, { status: 404 })
+  return id
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, 'editor')
+  const daily = await getDailyById(dailyId(params.id))
+  if (!daily) throw new Response(t.daily.errors.notFound, { status: 404 })
+  const [tiers, audio, cover] = await Promise.all([
+    listTiers(),
+    daily.audioId ? getMedia(daily.audioId) : undefined,
+    daily.coverId ? getMedia(daily.coverId) : undefined,
+  ])
+  const timeZone = getEnv().SITE_TIMEZONE
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(daily.publishAt)
+  return {
+    tiers: tiers.map(({ rank, name }) => ({ rank, name })),
+    daily: {
+      id: daily.id,
+      date: daily.date,
+      time: localDate(daily.publishAt, timeZone) === daily.date ? time : '06:30',
+      title: daily.title,
+      keyword: daily.keyword,
+      teaser: daily.teaser,
+      body: daily.body,
+      minRank: daily.minRank,
+      state: daily.state,
+      audio: audio ? { id: audio.id, url: `/media/${audio.id}`, durationMs: audio.durationMs } : null,
+      cover: cover ? { id: cover.id, url: `/media/${cover.id}` } : null,
+    },
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const editor = await requireRole(request, 'editor')
+  return saveDailyFromForm({ formData: await request.formData(), editor, dailyId: dailyId(params.id) })
+}
+
+export default function EditDaily() {
+  const { daily, tiers } = useLoaderData<typeof loader>()
+  const errors = useActionData<typeof action>()?.errors ?? {}
+  const tone = { draft: 'stone', scheduled: 'amber', published: 'green' } as const
+  return (
+    <div>
+      <PageTitle subtitle={<Badge tone={tone[daily.state]}>{t.daily.editor.states[daily.state]}</Badge>}>{t.daily.editor.editTitle}</PageTitle>
+      <DailyEditor key={daily.id} daily={daily} tiers={tiers} errors={errors} />
+    </div>
+  )
+}

@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { DailyArticle } from '~/components/daily'
+import { isCalendarDate, isDailyLive } from '~/domain/daily'
+import { isStaff } from '~/domain/access'
+import { t } from '~/i18n/zh-CN'
+import { adjacentLiveDailies, getDailyByDate } from '~/models/daily.server'
+import { listTiers } from '~/models/membership.server'
+import { getViewer } from '~/utils/auth.server'
+import { presentDaily } from '~/utils/daily-view.server'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? [{ title: `${data.daily.title} · ${t.site.name}` }, { name: 'description', content: data.daily.teaser }] : []
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const date = params.date ?? ''
+  if (!isCalendarDate(date)) throw new Response(t.pages.notFound.body, { status: 404 })
+  const now = new Date()
+  const [daily, viewer, tiers] = await Promise.all([getDailyByDate(date), getViewer(request), listTiers()])
+  const live = daily ? isDailyLive(daily, now) : false
+  // Drafts and future dailies exist only for staff; everyone else gets the same 404.
+  if (!daily || (!live && !(viewer && isStaff(viewer.role)))) {
+    throw new Response(t.pages.notFound.body, { status: 404 })
+  }
+  const [view, adjacent] = await Promise.all([presentDaily(daily, viewer, { now, tiers, isLive: live }), adjacentLiveDailies(date, now)])
+  return { daily: view, ...adjacent }
+}
+
+export default function DailyPage() {
+  const { daily, previous, next } = useLoaderData<typeof loader>()
+  return (
+    <div className="mx-auto max-w-2xl">
+      {daily.isLive ? null : (
+        <p role="status" className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {t.daily.draftNotice}
+        </p>
+      )}
+      <DailyArticle daily={daily} />
+      <nav aria-label={t.daily.archiveTitle} className="mt-10 grid grid-cols-2 gap-3 border-t border-stone-200 pt-6 text-sm">
+        <div>
+          {previous ? (
+            <Link to={`/daily/${previous.date}`} className="block rounded-lg p-2 hover:bg-white">
+              <span className="block text-stone-500">← {t.daily.previous}</span>
+              <span className="font-medium text-stone-900">{previous.title}</span>
+            </Link>
+          ) : null}
+        </div>
+        <div className="text-right">
+          {next ? (
+            <Link to={`/daily/${next.date}`} className="block rounded-lg p-2 hover:bg-white">
+              <span className="block text-stone-500">{t.daily.next} →</span>
+              <span className="font-medium text-stone-900">{next.title}</span>
+            </Link>
+          ) : null}
+        </div>
+      </nav>
+      <p className="mt-4 text-center">
+        <Link to="/daily" className="text-sm text-stone-600 underline">
+          {t.daily.backToArchive}
+        </Link>
+      </p>
+    </div>
+  )
+}
