@@ -1,0 +1,51 @@
+// The WeChat Official Account endpoint (plaintext mode): GET answers the console's URL check,
+// POST answers pushed messages with a passive reply. Off (404) unless WECHAT_TOKEN is set.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { t } from '~/i18n/zh-CN'
+import { findLiveDailyByKeyword } from '~/models/daily.server'
+import { getEnv } from '~/utils/env.server'
+import {
+  composeReply,
+  messageKey,
+  noReplyResponse,
+  parseMessage,
+  readBodyWithin,
+  replyOnce,
+  textResponse,
+  verifySignature,
+  xmlResponse,
+} from '~/utils/wechat.server'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const token = getEnv().WECHAT_TOKEN
+  if (!token) return textResponse(t.wechat.errors.notEnabled, 404)
+  const query = new URL(request.url).searchParams
+  if (!verifySignature(token, query)) return textResponse(t.wechat.errors.signature, 403)
+  const echostr = query.get('echostr')
+  if (echostr === null) return textResponse(t.wechat.errors.echostrMissing, 400)
+  return textResponse(echostr)
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { WECHAT_TOKEN: token, SITE_URL: siteUrl } = getEnv()
+  if (!token) return textResponse(t.wechat.errors.notEnabled, 404)
+  if (request.method !== 'POST') return textResponse(t.wechat.errors.method, 405)
+  const query = new URL(request.url).searchParams
+  if (!verifySignature(token, query)) return textResponse(t.wechat.errors.signature, 403)
+  // Safe mode (安全模式) encrypts messages with an EncodingAESKey; only plaintext is supported.
+  if (query.get('encrypt_type') === 'aes') return textResponse(t.wechat.errors.safeMode, 400)
+
+  const body = await readBodyWithin(request)
+  if (!body.ok) return textResponse(t.wechat.errors[body.error], 400)
+  const parsed = parseMessage(body.text)
+  if (!parsed.ok) return textResponse(t.wechat.errors[parsed.error], 400)
+  const message = parsed.message
+  if (message.type === 'other') return noReplyResponse()
+
+  const now = new Date()
+  const reply = await replyOnce(messageKey(message), async () => {
+    const daily = message.type === 'text' ? await findLiveDailyByKeyword(message.content, now) : undefined
+    return composeReply(message, { daily, siteUrl, now })
+  })
+  return xmlResponse(reply)
+}
