@@ -1,15 +1,25 @@
 // Brings a database up to date before the server starts: migrations, the member tiers and,
-// for an empty database outside production, the demo accounts.
+// for an empty database outside production, the demo accounts and the demo dailies of content/.
 import type { DatabaseHandle } from './client'
 import { runMigrations } from './migrate'
 import { seedDemo, seedTiers } from './seed'
+import { importDemoDailies } from './seed-content'
 
-export async function setupDatabase(handle: DatabaseHandle, { nodeEnv, log = console.log }: { nodeEnv: string; log?: (line: string) => void }) {
+export async function setupDatabase(
+  handle: DatabaseHandle,
+  { nodeEnv, log = console.log, now = new Date() }: { nodeEnv: string; log?: (line: string) => void; now?: Date },
+) {
   await runMigrations(handle)
   if (await seedTiers(handle)) log('seed: member tiers created')
   if (nodeEnv === 'production') {
     log('seed: NODE_ENV=production, demo accounts are never seeded')
     return
   }
-  if (await seedDemo(handle)) log('seed: demo accounts created (see README.md)')
+  if (await seedDemo(handle, { now })) {
+    log('seed: demo accounts created (see README.md)')
+    const { getEnv } = await import('~/utils/env.server')
+    const created = await importDemoDailies(handle, { now, timeZone: getEnv().SITE_TIMEZONE })
+    const scheduled = created.filter((daily) => daily.state === 'scheduled').length
+    log(`seed: ${created.length} demo dailies imported from content/dailies (${scheduled} scheduled)`)
+  }
 }
