@@ -104,6 +104,7 @@ function TextArea({
   name,
   error,
   hint,
+  className = '',
   ...props
 }: { label: string; name: string; error?: string; hint?: string } & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = useId()
@@ -119,7 +120,7 @@ function TextArea({
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
         className={`block w-full rounded-lg border bg-white px-3 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30 ${
           error ? 'border-red-500' : 'border-stone-300'
-        }`}
+        } ${className}`}
         {...props}
       />
       {hint && !error ? (
@@ -159,7 +160,7 @@ function MarkdownField({ defaultValue, error }: { defaultValue: string; error?: 
         maxLength={50_000}
         error={error}
         onChange={(e) => requestPreview(e.currentTarget.value)}
-        className="font-mono"
+        className="font-mono text-sm leading-6"
       />
       <section aria-label={f.preview} className="rounded-lg border border-dashed border-stone-300 bg-white p-3">
         <p className="mb-2 text-xs font-semibold text-stone-500">{f.preview}</p>
@@ -259,7 +260,7 @@ function UploadField({
         <div className="mt-3 space-y-2">
           {kind === 'audio' ? (
             <>
-              <Badge tone="green">{f.uploaded(Math.round((uploaded.durationMs ?? 0) / 1000))}</Badge>
+              <Badge tone="green">{f.uploaded(Math.floor((uploaded.durationMs ?? 0) / 1000))}</Badge>
               <audio controls preload="metadata" src={uploaded.url} className="w-full" />
             </>
           ) : (

@@ -3,6 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { t } from '~/i18n/zh-CN'
 import { findLiveDailyByKeyword } from '~/models/daily.server'
+import { replyOnce } from '~/models/wechat.server'
 import { getEnv } from '~/utils/env.server'
 import {
   composeReply,
@@ -10,7 +11,6 @@ import {
   noReplyResponse,
   parseMessage,
   readBodyWithin,
-  replyOnce,
   textResponse,
   verifySignature,
   xmlResponse,

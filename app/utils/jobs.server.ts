@@ -2,6 +2,7 @@
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
 // lets a SIGTERM finish the current pass before exit.
 import { publishDueDailies } from '~/models/daily.server'
+import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { deliverDueEmails } from './email.server'
 
 interface Job {
@@ -14,6 +15,7 @@ const JOBS: Job[] = [
   // Publishing first: a daily that goes out also queues its emails for the next delivery pass.
   { name: 'publish scheduled dailies', everyMs: 15_000, run: () => publishDueDailies() },
   { name: 'deliver email', everyMs: 5_000, run: () => deliverDueEmails() },
+  { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
 ]
 
 export function startBackgroundJobs() {

@@ -2,11 +2,9 @@
 // check, reading and parsing a pushed message, and building passive replies.
 // https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { wechatMessages, type Daily } from '../../db/schema'
+import type { Daily } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
-import { db } from '~/utils/db.server'
 
 /** WeChat pushes small messages; anything larger is refused before it is buffered. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -223,24 +221,4 @@ export function textResponse(text: string, status = 200) {
 /** WeChat's "no reply": it shows nothing to the subscriber and does not retry. */
 export function noReplyResponse() {
   return textResponse('success')
-}
-
-// ---- replying once ------------------------------------------------------------------------
-
-async function storedReply(msgKey: string) {
-  const row = await db.query.wechatMessages.findFirst({ columns: { reply: true }, where: eq(wechatMessages.msgKey, msgKey) })
-  return row?.reply
-}
-
-/**
- * WeChat retries a message it got no answer to within 5 s (up to three times): each retry gets
- * the reply stored for the first. Two retries racing both compose, the first insert wins, and
- * both send what was stored.
- */
-export async function replyOnce(msgKey: string, compose: () => Promise<string>) {
-  const stored = await storedReply(msgKey)
-  if (stored !== undefined) return stored
-  const reply = await compose()
-  await db.insert(wechatMessages).values({ msgKey, reply }).onConflictDoNothing()
-  return (await storedReply(msgKey)) ?? reply
 }
