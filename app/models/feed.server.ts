@@ -1,0 +1,157 @@
+// What the feeds and /media/:id read: the public RSS, a member's private podcast feed, and who
+// may fetch an uploaded file. Gating is checkAccess, as everywhere (DESIGN.md §4.6).
+import { and, desc, eq, lte, or } from 'drizzle-orm'
+import { dailies, media, type User } from '../../db/schema'
+import { checkAccess, isStaff, type Viewer } from '~/domain/access'
+import { isDailyLive } from '~/domain/daily'
+import { activeRank } from '~/domain/membership'
+import { db } from '~/utils/db.server'
+import { getMembershipPeriods } from './membership.server'
+import { getUserByPodcastToken } from './user.server'
+
+/** How many dailies a feed carries. */
+export const FEED_SIZE = 30
+
+const live = (now: Date) => and(eq(dailies.state, 'published'), lte(dailies.publishAt, now))
+
+// ---- the public feed --------------------------------------------------------------------------
+
+/**
+ * The latest live dailies, newest first. The body is deliberately not selected: the public feed
+ * carries teasers only, so a gated text cannot leak through it.
+ */
+export function listFeedDailies({ now = new Date(), limit = FEED_SIZE }: { now?: Date; limit?: number } = {}) {
+  return db
+    .select({
+      id: dailies.id,
+      date: dailies.date,
+      title: dailies.title,
+      teaser: dailies.teaser,
+      minRank: dailies.minRank,
+      publishAt: dailies.publishAt,
+      updatedAt: dailies.updatedAt,
+    })
+    .from(dailies)
+    .where(live(now))
+    .orderBy(desc(dailies.date))
+    .limit(limit)
+}
+
+export type FeedDaily = Awaited<ReturnType<typeof listFeedDailies>>[number]
+
+// ---- the private podcast feed -----------------------------------------------------------------
+
+/** Live dailies that have audio, newest first, with their audio file's details (no bodies). */
+export function listLiveEpisodes({ now, limit, offset = 0 }: { now: Date; limit: number; offset?: number }) {
+  return db
+    .select({
+      id: dailies.id,
+      date: dailies.date,
+      title: dailies.title,
+      teaser: dailies.teaser,
+      minRank: dailies.minRank,
+      publishAt: dailies.publishAt,
+      updatedAt: dailies.updatedAt,
+      audio: { id: media.id, mimeType: media.mimeType, bytes: media.bytes, durationMs: media.durationMs },
+    })
+    .from(dailies)
+    .innerJoin(media, eq(media.id, dailies.audioId))
+    .where(live(now))
+    .orderBy(desc(dailies.date))
+    .limit(limit)
+    .offset(offset)
+}
+
+export type Episode = Awaited<ReturnType<typeof listLiveEpisodes>>[number]
+
+/**
+ * The latest episodes this viewer may hear (at most FEED_SIZE). Reads in pages so that a
+ * member of a lower tier still gets a full feed when higher-tier episodes are in between.
+ */
+export async function listPodcastEpisodes(viewer: Viewer, now = new Date()) {
+  const episodes: Episode[] = []
+  const page = FEED_SIZE * 2
+  for (let offset = 0; episodes.length < FEED_SIZE; offset += page) {
+    const rows = await listLiveEpisodes({ now, limit: page, offset })
+    for (const row of rows) {
+      if (episodes.length < FEED_SIZE && checkAccess({ minRank: row.minRank }, viewer, now).granted) episodes.push(row)
+    }
+    if (rows.length < page) break
+  }
+  return episodes
+}
+
+/** The user behind a podcast token, as a viewer for checkAccess; null for an unknown token. */
+export async function getPodcastViewer(token: string): Promise<{ user: User; viewer: NonNullable<Viewer> } | null> {
+  const user = await getUserByPodcastToken(token)
+  if (!user) return null
+  return { user, viewer: { role: user.role, memberships: await getMembershipPeriods(user.id) } }
+}
+
+/**
+ * The subscriber of a private feed: the token's user while they hold an active membership (or
+ * are staff). The feed dies with the membership and with a token reset: null then.
+ */
+export async function getPodcastSubscriber(token: string, now = new Date()) {
+  const found = await getPodcastViewer(token)
+  if (!found) return null
+  const { viewer } = found
+  return isStaff(viewer.role) || activeRank(viewer.memberships, now) >= 1 ? found : null
+}
+
+// ---- who may fetch /media/:id -------------------------------------------------------------------
+
+/** Every daily that uses a file, as its audio or its cover, whatever the daily's state. */
+export function listMediaReferences(mediaId: string) {
+  return db
+    .select({ state: dailies.state, publishAt: dailies.publishAt, minRank: dailies.minRank, audioId: dailies.audioId, coverId: dailies.coverId })
+    .from(dailies)
+    .where(or(eq(dailies.audioId, mediaId), eq(dailies.coverId, mediaId)))
+}
+
+export type MediaReference = Awaited<ReturnType<typeof listMediaReferences>>[number]
+
+export type MediaAccess =
+  | { allowed: true; cache: 'public' | 'private' }
+  | { allowed: false; status: 403 | 404 }
+
+/**
+ * Who may fetch an uploaded file, from the dailies that use it:
+ * - the cover of a live daily, or the audio of a live public daily → everyone (`public`);
+ * - the audio of a live gated daily → whoever checkAccess lets read that daily: the signed-in
+ *   viewer, or the owner of a podcast token (podcast apps send no cookies) → `private`;
+ * - anything else (drafts, scheduled, unused uploads) → staff signed in, for previews.
+ * Refused: 403 when a live gated daily uses the file (its existence is public), else 404, so
+ * the ids of unpublished uploads do not leak.
+ */
+export function decideMediaAccess({
+  mediaId,
+  references,
+  viewers,
+  staffViewer,
+  now,
+}: {
+  mediaId: string
+  references: readonly MediaReference[]
+  /** Every viewer the request stands for (the session's, the token's); null ones are visitors. */
+  viewers: readonly Viewer[]
+  /** The signed-in (cookie) viewer: only staff signed in see what is not live. */
+  staffViewer: Viewer
+  now: Date
+}): MediaAccess {
+  const liveRefs = references.filter((ref) => isDailyLive(ref, now))
+  if (liveRefs.some((ref) => ref.coverId === mediaId)) return { allowed: true, cache: 'public' }
+  const liveAudio = liveRefs.filter((ref) => ref.audioId === mediaId)
+  const candidates = viewers.length > 0 ? viewers : [null]
+  let granted = false
+  for (const ref of liveAudio) {
+    for (const viewer of candidates) {
+      const access = checkAccess({ minRank: ref.minRank }, viewer, now)
+      if (access.granted && access.via === 'public') return { allowed: true, cache: 'public' }
+      if (access.granted) granted = true
+    }
+  }
+  if (granted) return { allowed: true, cache: 'private' }
+  if (staffViewer && isStaff(staffViewer.role)) return { allowed: true, cache: 'private' }
+  return { allowed: false, status: liveAudio.length > 0 ? 403 : 404 }
+}

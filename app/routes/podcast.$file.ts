@@ -1,0 +1,58 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { t } from '~/i18n/zh-CN'
+import { getPodcastSubscriber, listPodcastEpisodes, type Episode } from '~/models/feed.server'
+import { getEnv } from '~/utils/env.server'
+import { rfc822Date, XML_DECLARATION, xmlElement } from '~/utils/xml.server'
+
+const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
+const PRIVATE = { 'Cache-Control': 'private, no-store' }
+
+function notFound() {
+  return new Response(t.feeds.notFound, { status: 404, headers: { ...PRIVATE, 'Content-Type': 'text/plain; charset=utf-8' } })
+}
+
+// /podcast/:token.xml — a route file cannot put a literal after a param, so the param is the
+// whole file name. The feed answers 404 once the membership ends or the token is reset.
+export async function loader({ params }: LoaderFunctionArgs) {
+  const file = params.file ?? ''
+  if (!file.endsWith('.xml')) return notFound()
+  const token = file.slice(0, -'.xml'.length)
+  const now = new Date()
+  const subscriber = await getPodcastSubscriber(token, now)
+  if (!subscriber) return notFound()
+  const episodes = await listPodcastEpisodes(subscriber.viewer, now)
+  const body = renderPodcast(episodes, { siteUrl: getEnv().SITE_URL, token })
+  return new Response(body, { headers: { ...PRIVATE, 'Content-Type': 'application/rss+xml; charset=utf-8' } })
+}
+
+function renderPodcast(episodes: Episode[], { siteUrl, token }: { siteUrl: string; token: string }) {
+  const times = episodes.flatMap((e) => [e.publishAt.getTime(), e.updatedAt.getTime()])
+  const channel = [
+    xmlElement('title', t.feeds.podcastTitle),
+    xmlElement('link', siteUrl),
+    xmlElement('description', t.feeds.podcastDescription),
+    xmlElement('language', 'zh-cn'),
+    times.length > 0 ? xmlElement('lastBuildDate', rfc822Date(new Date(Math.max(...times)))) : '',
+    xmlElement('itunes:author', t.feeds.author),
+    xmlElement('itunes:explicit', 'false'),
+    // A private feed: directories must not list it.
+    xmlElement('itunes:block', 'Yes'),
+    ...episodes.map((episode) =>
+      xmlElement('item', [
+        xmlElement('title', episode.title),
+        xmlElement('link', `${siteUrl}/daily/${episode.date}`),
+        xmlElement('guid', `zhiyin-daily-${episode.date}`, { isPermaLink: 'false' }),
+        xmlElement('pubDate', rfc822Date(episode.publishAt)),
+        xmlElement('description', episode.teaser),
+        xmlElement('enclosure', null, {
+          url: `${siteUrl}/media/${encodeURIComponent(episode.audio.id)}?token=${encodeURIComponent(token)}`,
+          length: episode.audio.bytes,
+          type: episode.audio.mimeType,
+        }),
+        episode.audio.durationMs === null ? '' : xmlElement('itunes:duration', Math.round(episode.audio.durationMs / 1000)),
+      ]),
+    ),
+  ]
+  const rss = xmlElement('rss', [xmlElement('channel', channel)], { version: '2.0', 'xmlns:itunes': ITUNES_NS })
+  return `${XML_DECLARATION}\n${rss}\n`
+}
