@@ -1,0 +1,101 @@
+// npm run bench — how fast the pages everyone reads are, as ratios against a bare node:http
+// "hello" server measured in the same run (these machines are shared and noisy: compare
+// ratios, not absolute numbers). The app runs as `npm start` would, on a fresh seeded database.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+
+function freePort() {
+  return new Promise<number>((resolve) => {
+    const server = createServer().listen(0, () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitFor(url: string, child: ChildProcess, seconds = 180) {
+  const deadline = Date.now() + seconds * 1000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`${url} did not answer in ${seconds} s`)
+}
+
+const BARE_SERVER = `require('node:http').createServer((q, s) => { s.writeHead(200, {'content-type': 'text/plain'}); s.end('hello') }).listen(+process.env.PORT)`
+
+async function measure(name: string, url: string) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S })
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-bench-'))
+  const [barePort, appPort] = await Promise.all([freePort(), freePort()])
+  const bare = spawn(process.execPath, ['-e', BARE_SERVER], { env: { ...process.env, PORT: String(barePort) }, stdio: 'ignore' })
+  const startApp = (env: Record<string, string>) =>
+    spawn('npx', ['tsx', 'server/main.ts'], {
+      env: { ...process.env, PORT: String(appPort), DATA_DIR: dataDir, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true,
+    })
+  const stopApp = async (child: ChildProcess) => {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM')
+    await new Promise((r) => child.once('exit', r))
+  }
+  const app0 = `http://127.0.0.1:${appPort}`
+  // First start (development) seeds the demo accounts and dailies; the measured one is production.
+  const seeding = startApp({ NODE_ENV: 'development' })
+  await waitFor(`${app0}/healthz`, seeding)
+  await stopApp(seeding)
+  const app = startApp({ NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret!!' })
+  try {
+    await Promise.all([waitFor(`http://127.0.0.1:${barePort}/`, bare), waitFor(`${app0}/healthz`, app)])
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
+    const targets = [
+      { name: 'bare node:http hello (baseline)', url: `http://127.0.0.1:${barePort}/` },
+      { name: 'GET /healthz (one SQL query)', url: `${app0}/healthz` },
+      { name: 'GET / (today\'s daily, SSR)', url: `${app0}/` },
+      { name: `GET /daily/${today}.data (loader data)`, url: `${app0}/daily/${today}.data` },
+      { name: 'GET /keyword?q=… (302 to the article)', url: `${app0}/keyword?q=${encodeURIComponent('费曼')}` },
+    ]
+    await measure('warm-up', `${app0}/`)
+    const rows = []
+    for (const target of targets) rows.push(await measure(target.name, target.url))
+    const baseline = rows[0]!.rps
+    console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each, node ${process.version}\n`)
+    console.log('| target | req/s | p50 ms | p99 ms | vs baseline | errors | non-2xx |')
+    console.log('|---|---:|---:|---:|---:|---:|---:|')
+    for (const r of rows) {
+      console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / baseline).toFixed(3)} | ${r.errors} | ${r.non2xx} |`)
+    }
+  } finally {
+    bare.kill()
+    await stopApp(app)
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
