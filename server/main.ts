@@ -13,6 +13,7 @@ import { EnvError, getEnv, type Env } from '~/utils/env.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
+import { redactUrl } from './redact'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SERVER_BUILD = join(ROOT, 'build/index.js')
@@ -57,7 +58,8 @@ export function createApp(build: Build, env: Env) {
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   )
-  app.use(morgan(':remote-addr :method :url :status :res[content-length] - :response-time ms'))
+  morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
+  app.use(morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms'))
 
   // Hashed build assets never change: cache them for a year.
   app.use('/build', express.static(join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))

@@ -1,0 +1,58 @@
+// Who may fetch an uploaded file (/media/:id), decided from the dailies that use it. Pure:
+// the route loads the references and the viewers, this decides (docs/decisions/006).
+import { checkAccess, isStaff, type Viewer } from './access'
+import { isDailyLive } from './daily'
+
+/** A daily that uses a file, as its audio or its cover. */
+export interface MediaReference {
+  state: string
+  publishAt: Date
+  minRank: number
+  audioId: string | null
+  coverId: string | null
+}
+
+export type MediaAccess =
+  | { allowed: true; cache: 'public' | 'private' }
+  | { allowed: false; status: 403 | 404 }
+
+/**
+ * Who may fetch an uploaded file, from the dailies that use it:
+ * - the cover of a live daily, or the audio of a live public daily → everyone (`public`);
+ * - the audio of a live gated daily → whoever checkAccess lets read that daily: the signed-in
+ *   viewer, or the owner of a podcast token (podcast apps send no cookies) → `private`;
+ * - anything else (drafts, scheduled, unused uploads) → staff signed in, for previews.
+ * Refused: 403 when a live gated daily uses the file (its existence is public), else 404, so
+ * the ids of unpublished uploads do not leak.
+ */
+export function decideMediaAccess({
+  mediaId,
+  references,
+  viewers,
+  staffViewer,
+  now,
+}: {
+  mediaId: string
+  references: readonly MediaReference[]
+  /** Every viewer the request stands for (the session's, the token's); null ones are visitors. */
+  viewers: readonly Viewer[]
+  /** The signed-in (cookie) viewer: only staff signed in see what is not live. */
+  staffViewer: Viewer
+  now: Date
+}): MediaAccess {
+  const liveRefs = references.filter((ref) => isDailyLive(ref, now))
+  if (liveRefs.some((ref) => ref.coverId === mediaId)) return { allowed: true, cache: 'public' }
+  const liveAudio = liveRefs.filter((ref) => ref.audioId === mediaId)
+  const candidates = viewers.length > 0 ? viewers : [null]
+  let granted = false
+  for (const ref of liveAudio) {
+    for (const viewer of candidates) {
+      const access = checkAccess({ minRank: ref.minRank }, viewer, now)
+      if (access.granted && access.via === 'public') return { allowed: true, cache: 'public' }
+      if (access.granted) granted = true
+    }
+  }
+  if (granted) return { allowed: true, cache: 'private' }
+  if (staffViewer && isStaff(staffViewer.role)) return { allowed: true, cache: 'private' }
+  return { allowed: false, status: liveAudio.length > 0 ? 403 : 404 }
+}
