@@ -110,3 +110,15 @@ export async function logOut(page: Page) {
   await expect(flash(page)).toContainText('已退出登录')
   await expectSignedOut(page)
 }
+
+/** The demo editor (role editor: the daily editor, not the user admin). */
+export const DEMO_EDITOR = { email: 'editor@zhiyin.local', password: 'zhiyin-editor', name: '早报编辑' } as const
+
+/** The site's time zone (SITE_TIMEZONE in playwright.config.ts). */
+export const SITE_TIMEZONE = 'Asia/Shanghai'
+
+/** A calendar date in the site's time zone, `days` from today (negative goes back), as YYYY-MM-DD. */
+export function siteDate(days = 0, now = new Date()) {
+  const at = new Date(now.getTime() + days * 24 * 60 * 60 * 1000)
+  return new Intl.DateTimeFormat('en-CA', { timeZone: SITE_TIMEZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+}
