@@ -193,6 +193,7 @@ function UploadField({
   error?: string
 }) {
   const id = useId()
+  const input = useRef<HTMLInputElement>(null)
   const [uploaded, setUploaded] = useState<Uploaded | null>(initial)
   const [progress, setProgress] = useState<number | null>(null)
   const [uploadError, setUploadError] = useState<string | null>(null)
@@ -229,6 +230,14 @@ function UploadField({
     xhr.send(body)
   }
 
+  // A file chosen before the page's scripts ran fired no change event: upload it now.
+  useEffect(() => {
+    const early = input.current?.files?.[0]
+    if (early) upload(early)
+    // Only once, on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
   return (
     <Card className="p-4 sm:p-4">
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-700">
@@ -236,6 +245,7 @@ function UploadField({
       </label>
       <input type="hidden" name={name} value={uploaded?.id ?? ''} />
       <input
+        ref={input}
         id={id}
         type="file"
         accept={accept}

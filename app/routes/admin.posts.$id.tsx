@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { DailyEditor } from '~/components/daily-editor'
 import { Badge, PageTitle } from '~/components/ui'
+import { DEFAULT_PUBLISH_TIME } from '~/domain/daily'
 import { localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import { getDailyById } from '~/models/daily.server'
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     daily: {
       id: daily.id,
       date: daily.date,
-      time: localDate(daily.publishAt, timeZone) === daily.date ? time : '06:30',
+      time: localDate(daily.publishAt, timeZone) === daily.date ? time : DEFAULT_PUBLISH_TIME,
       title: daily.title,
       keyword: daily.keyword,
       teaser: daily.teaser,

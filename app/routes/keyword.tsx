@@ -3,10 +3,11 @@ import { data, redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { KeywordBox } from '~/components/daily'
 import { buttonClass } from '~/components/ui'
+import { checkAccess } from '~/domain/access'
 import { todayIn } from '~/domain/daily'
 import { t } from '~/i18n/zh-CN'
 import { findLiveDailyByKeyword, getTodayOrLatestDaily, recordKeywordUnlock } from '~/models/daily.server'
-import { getUser } from '~/utils/auth.server'
+import { getAuth } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.daily.keywordNotFound.title} · ${t.site.name}` }]
@@ -20,8 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (q.trim()) {
     const daily = await findLiveDailyByKeyword(q, now)
     if (daily) {
-      const user = await getUser(request)
-      if (user) await recordKeywordUnlock({ userId: user.id, dailyId: daily.id, day: today })
+      // The streak counts replies that got the reader the article, not locked ones.
+      const auth = await getAuth(request)
+      const viewer = auth ? { role: auth.user.role, memberships: auth.memberships } : null
+      if (auth && checkAccess({ minRank: daily.minRank }, viewer, now).granted) {
+        await recordKeywordUnlock({ userId: auth.user.id, dailyId: daily.id, day: today })
+      }
       return redirect(`/daily/${daily.date}`)
     }
   }
