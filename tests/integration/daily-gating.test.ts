@@ -1,0 +1,392 @@
+// The gating table applied to dailies (DESIGN.md §4.6): every daily loader goes through
+// presentDaily(), so a blocked viewer's data never holds the body, the keyword or the audio URL.
+// First the loaders against this file's database, then the real HTML of the running server.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dailies, type Daily, type Media } from '../../db/schema'
+import type { Access } from '~/domain/access'
+import { loader as homeLoader } from '~/routes/_index'
+import { loader as dailyLoader } from '~/routes/daily.$date'
+import { loader as archiveLoader } from '~/routes/daily._index'
+import { db } from '~/utils/db.server'
+import { dateFromToday, expiredMembership, insertDaily, nextSequence, serialized, signedIn, uploadDemoAudio } from '../factories/dailies'
+import { requestFor, routeArgs, thrownResponse } from '../factories/requests'
+import { DAY_MS } from '../factories/users'
+
+type Blocked = Extract<Access, { granted: false }>
+const PUBLIC: Access = { granted: true, via: 'public' }
+const MEMBER: Access = { granted: true, via: 'membership' }
+const STAFF: Access = { granted: true, via: 'staff' }
+const blocked = (reason: Blocked['reason'], requiredRank: number): Access => ({ granted: false, reason, requiredRank })
+
+const VIEWERS = ['visitor', 'user', '亲情会员', '铁杆会员', 'expired 亲情会员', 'editor', 'admin'] as const
+type ViewerName = (typeof VIEWERS)[number]
+
+// Rows: viewer → what they get of a daily of minRank 0 (public), 1 (亲情会员) and 2 (铁杆会员).
+const TABLE: Record<ViewerName, [Access, Access, Access]> = {
+  visitor: [PUBLIC, blocked('sign_in_required', 1), blocked('sign_in_required', 2)],
+  user: [PUBLIC, blocked('membership_required', 1), blocked('membership_required', 2)],
+  亲情会员: [PUBLIC, MEMBER, blocked('higher_tier_required', 2)],
+  铁杆会员: [PUBLIC, MEMBER, MEMBER],
+  'expired 亲情会员': [PUBLIC, blocked('membership_expired', 1), blocked('membership_expired', 2)],
+  editor: [PUBLIC, STAFF, STAFF],
+  admin: [PUBLIC, STAFF, STAFF],
+}
+
+const RANKS = [0, 1, 2] as const
+
+const describeAccess = (access: Access) => (access.granted ? `the whole daily (via ${access.via})` : `only the teaser (${access.reason})`)
+
+interface GatedDaily {
+  daily: Daily
+  audio: Media
+  sentence: string
+}
+
+const cookies = {} as Record<ViewerName, string | undefined>
+const byRank = {} as Record<(typeof RANKS)[number], GatedDaily>
+let today: GatedDaily
+
+/** A daily whose body carries a sentence found nowhere else, with a real audio clip attached. */
+async function gatedDaily(minRank: number, values: Partial<typeof dailies.$inferInsert> = {}): Promise<GatedDaily> {
+  const audio = await uploadDemoAudio()
+  const n = nextSequence()
+  const sentence = `只有等级${minRank}及以上才能读到的第${n}句话`
+  const daily = await insertDaily({
+    minRank,
+    keyword: `暗号${n}号`,
+    teaser: `等级 ${minRank} 的导语，人人可见`,
+    body: `## 正文\n\n${sentence}\n\n- 第一条`,
+    audioId: audio.id,
+    ...values,
+  })
+  return { daily, audio, sentence }
+}
+
+beforeAll(async () => {
+  cookies.visitor = undefined
+  cookies.user = (await signedIn()).cookie
+  cookies['亲情会员'] = (await signedIn({ tier: 'qinqing' })).cookie
+  cookies['铁杆会员'] = (await signedIn({ tier: 'tiegan' })).cookie
+  cookies['expired 亲情会员'] = (await signedIn({ tier: expiredMembership() })).cookie
+  cookies.editor = (await signedIn({ role: 'editor' })).cookie
+  cookies.admin = (await signedIn({ role: 'admin' })).cookie
+  for (const rank of RANKS) byRank[rank] = await gatedDaily(rank)
+  today = await gatedDaily(0, { date: dateFromToday(0), publishAt: new Date(Date.now() - 60_000) })
+})
+
+function expectBlockedView(
+  json: string,
+  view: { access: Access; teaser: string; bodyHtml: string | null; keyword: string | null; audio: unknown },
+  gated: GatedDaily,
+  expected: Access,
+) {
+  expect(view.access).toEqual(expected)
+  expect(view.teaser).toBe(gated.daily.teaser)
+  expect(view.bodyHtml).toBeNull()
+  expect(view.keyword).toBeNull()
+  expect(view.audio).toBeNull()
+  expect(json).toContain(gated.daily.teaser)
+  expect(json).not.toContain(gated.sentence)
+  expect(json).not.toContain(gated.daily.keyword)
+  expect(json).not.toContain(`/media/${gated.audio.id}`)
+}
+
+function expectGrantedView(
+  view: { access: Access; bodyHtml: string | null; keyword: string | null; audio: { url: string; durationMs: number | null } | null },
+  gated: GatedDaily,
+  expected: Access,
+) {
+  expect(view.access).toEqual(expected)
+  expect(view.bodyHtml).toContain(gated.sentence)
+  expect(view.bodyHtml).toContain('<h2>正文</h2>')
+  expect(view.keyword).toBe(gated.daily.keyword)
+  expect(view.audio).toEqual({ url: `/media/${gated.audio.id}`, durationMs: gated.audio.durationMs })
+}
+
+describe('/daily/:date applies the gating table', () => {
+  for (const viewer of VIEWERS) {
+    for (const rank of RANKS) {
+      const expected = TABLE[viewer][rank]
+      it(`${viewer} on a daily of rank ${rank} gets ${describeAccess(expected)}`, async () => {
+        const gated = byRank[rank]
+        const data = await dailyLoader(routeArgs(requestFor(`/daily/${gated.daily.date}`, { cookie: cookies[viewer] }), { date: gated.daily.date }))
+        const json = serialized(data)
+        expect(data.daily).toMatchObject({ date: gated.daily.date, title: gated.daily.title, minRank: rank, isLive: true })
+        if (expected.granted) {
+          expectGrantedView(data.daily, gated, expected)
+          expect(json).toContain(gated.sentence)
+        } else {
+          expectBlockedView(json, data.daily, gated, expected)
+        }
+      })
+    }
+  }
+
+  it('names the tier a blocked reader needs', async () => {
+    const data = await dailyLoader(routeArgs(requestFor(`/daily/${byRank[2].daily.date}`), { date: byRank[2].daily.date }))
+    expect(data.daily.tierName).toBe('铁杆会员')
+    const open = await dailyLoader(routeArgs(requestFor(`/daily/${byRank[0].daily.date}`), { date: byRank[0].daily.date }))
+    expect(open.daily.tierName).toBeNull()
+  })
+})
+
+describe('the home page shows today’s daily through the same gate', () => {
+  describe.each(RANKS)('today’s daily of rank %d', (rank) => {
+    beforeAll(async () => {
+      await db.update(dailies).set({ minRank: rank }).where(eq(dailies.id, today.daily.id))
+      today.daily = { ...today.daily, minRank: rank }
+    })
+
+    for (const viewer of VIEWERS) {
+      const expected = TABLE[viewer][rank]
+      it(`${viewer} gets ${describeAccess(expected)}`, async () => {
+        const data = await homeLoader(routeArgs(requestFor('/', { cookie: cookies[viewer] })))
+        expect(data.today).toBe(dateFromToday(0))
+        expect(data.daily).toMatchObject({ date: today.daily.date, isLive: true })
+        const json = serialized(data)
+        if (expected.granted) {
+          expectGrantedView(data.daily!, today, expected)
+          expect(json).toContain(today.sentence)
+        } else {
+          expectBlockedView(json, data.daily!, today, expected)
+        }
+      })
+    }
+  })
+})
+
+// ---- what is not out yet, and the archive ------------------------------------------------------
+
+describe('a daily readers may not see yet is a 404 for them and a preview for staff', () => {
+  let hidden: Record<'draft' | 'scheduled' | 'published for later', Daily>
+
+  beforeAll(async () => {
+    const later = new Date(Date.now() + 3 * DAY_MS)
+    hidden = {
+      draft: (await gatedDaily(2, { date: '2023-06-01', state: 'draft', publishedAt: null })).daily,
+      scheduled: (await gatedDaily(2, { date: dateFromToday(3), state: 'scheduled', publishAt: later })).daily,
+      'published for later': (await gatedDaily(2, { date: dateFromToday(4), publishAt: later })).daily,
+    }
+  })
+
+  const NON_STAFF = ['visitor', 'user', '铁杆会员'] as const
+  const STATES = ['draft', 'scheduled', 'published for later'] as const
+
+  for (const state of STATES) {
+    it.each(NON_STAFF)(`a ${state} daily is a 404 for a %s`, async (viewer) => {
+      const { date } = hidden[state]
+      const response = await thrownResponse(dailyLoader(routeArgs(requestFor(`/daily/${date}`, { cookie: cookies[viewer] }), { date })))
+      expect(response.status).toBe(404)
+    })
+
+    it.each(['editor', 'admin'] as const)(`a ${state} daily is shown to an %s, marked as not live`, async (viewer) => {
+      const { date, title } = hidden[state]
+      const data = await dailyLoader(routeArgs(requestFor(`/daily/${date}`, { cookie: cookies[viewer] }), { date }))
+      expect(data.daily).toMatchObject({ date, title, isLive: false, access: STAFF })
+    })
+  }
+
+  it('the home page never shows them', async () => {
+    const data = await homeLoader(routeArgs(requestFor('/', { cookie: cookies.editor })))
+    expect(data.daily?.date).toBe(today.daily.date)
+  })
+
+  it.each(['2026-13-45', 'abc', '2026-02-30', '2026-1-5', ''])('the date %j is a 404, even for an editor', async (date) => {
+    for (const viewer of ['visitor', 'editor'] as const) {
+      const response = await thrownResponse(dailyLoader(routeArgs(requestFor(`/daily/${date}`, { cookie: cookies[viewer] }), { date })))
+      expect(response.status, viewer).toBe(404)
+    }
+  })
+
+  it('a date without a daily is a 404', async () => {
+    const response = await thrownResponse(dailyLoader(routeArgs(requestFor('/daily/2001-01-01'), { date: '2001-01-01' })))
+    expect(response.status).toBe(404)
+  })
+})
+
+describe('the archive (/daily)', () => {
+  const archive: GatedDaily[] = []
+
+  beforeAll(async () => {
+    // 25 live dailies in January 2024, newest on the 25th; a draft and a later one among them.
+    for (let day = 1; day <= 25; day++) archive.push(await gatedDaily(day % 3, { date: `2024-01-${String(day).padStart(2, '0')}` }))
+    await gatedDaily(0, { date: '2024-01-26', state: 'draft' })
+    await gatedDaily(0, { date: '2024-01-27', publishAt: new Date(Date.now() + DAY_MS) })
+  })
+
+  async function page(n?: string) {
+    return archiveLoader(routeArgs(requestFor(n === undefined ? '/daily' : `/daily?page=${n}`)))
+  }
+
+  it('lists 20 live dailies a page, newest first, and never what is not out', async () => {
+    const first = await page()
+    expect(first.page).toBe(1)
+    expect(first.dailies).toHaveLength(20)
+    // Today's daily, then January 2024 from the 25th down.
+    const january = archive.map((a) => a.daily.date).reverse()
+    expect(first.dailies.map((d) => d.date)).toEqual([today.daily.date, ...january.slice(0, 19)])
+
+    const second = await page('2')
+    expect(second.page).toBe(2)
+    expect(second.dailies.map((d) => d.date).slice(0, 6)).toEqual(january.slice(19))
+    const all = [...first.dailies, ...second.dailies].map((d) => d.date)
+    expect(all).toEqual([...all].sort().reverse())
+    expect(all).not.toContain('2024-01-26')
+    expect(all).not.toContain('2024-01-27')
+    expect(first.pages).toBe(second.pages)
+    expect(first.pages).toBe(Math.ceil((first.dailies.length + second.dailies.length) / 20))
+  })
+
+  it('holds the teaser and never a body, a keyword or an audio URL', async () => {
+    const first = await page()
+    const json = serialized(first)
+    for (const item of first.dailies) {
+      expect(Object.keys(item).sort()).toEqual(['date', 'hasAudio', 'minRank', 'teaser', 'tierName', 'title'])
+    }
+    for (const { daily, audio, sentence } of archive.slice(-19)) {
+      expect(json).toContain(daily.teaser)
+      expect(json).not.toContain(sentence)
+      expect(json).not.toContain(daily.keyword)
+      expect(json).not.toContain(audio.id)
+    }
+    const jan25 = first.dailies.find((d) => d.date === '2024-01-25')!
+    expect(jan25).toMatchObject({ minRank: 1, tierName: '亲情会员', hasAudio: true })
+  })
+
+  it('a page number that is not one shows the first page; one past the end is empty', async () => {
+    expect((await page('abc')).page).toBe(1)
+    expect((await page('-3')).page).toBe(1)
+    const beyond = await page('99')
+    expect(beyond.dailies).toEqual([])
+  })
+})
+
+// ---- the real HTML, from the running server ---------------------------------------------------
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+interface RunningServer {
+  child: ChildProcess
+  dataDir: string
+  origin: string
+  /** Settles once the server listens (it builds the app first when build/ is stale). */
+  listening: Promise<void>
+}
+
+/** Starts `tsx server/main.ts` (what `npm start` runs) on a free port and a fresh data dir. */
+async function spawnServer(): Promise<RunningServer> {
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-gating-server-'))
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'test', SITE_URL: `http://localhost:${port}` }
+  for (const name of ['DATABASE_URL', 'UPLOAD_DIR', 'RESEND_API_KEY', 'DATABASE_AUTH_TOKEN', 'SITE_TIMEZONE']) delete env[name]
+  // Its own process group, so that stopping it also stops the node process tsx starts.
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const listening = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('is listening on')) resolve()
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)))
+  })
+  // Stopped before it listened (a hook timeout): not an unhandled rejection on top of that.
+  listening.catch(() => undefined)
+  return { child, dataDir, origin: `http://localhost:${port}`, listening }
+}
+
+function stopServer(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.pid === undefined) return resolve()
+    const force = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5000)
+    child.once('exit', () => {
+      clearTimeout(force)
+      resolve()
+    })
+    process.kill(-child.pid, 'SIGTERM')
+  })
+}
+
+describe('the running server sends a blocked reader no gated text, in HTML or in data', () => {
+  let server: RunningServer | undefined
+  const sessionCookies: Record<string, string> = {}
+
+  // The demo seed imports content/dailies relative to today: 03-curiosity (day -4) is for
+  // 亲情会员 and up, 01-first-principles (day -6) for 铁杆会员 only.
+  const qinqingDaily = { date: dateFromToday(-4), sentence: '好奇心像一块肌肉，用得越多越强' }
+  const tieganDaily = { date: dateFromToday(-6), sentence: '对同一个问题连续追问几次“为什么”' }
+
+  async function login(email: string, password: string) {
+    const response = await fetch(`${server!.origin}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Origin: server!.origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ intent: 'password', email, password }),
+    })
+    expect(response.status, `login of ${email}`).toBe(302)
+    const pair = response.headers.getSetCookie().find((c) => c.startsWith('zhiyin_session='))
+    expect(pair, `session cookie for ${email}`).toBeDefined()
+    return pair!.split(';')[0]!
+  }
+
+  async function fetchText(path: string, cookie?: string) {
+    const response = await fetch(`${server!.origin}${path}`, { headers: cookie ? { Cookie: cookie } : {} })
+    expect(response.status, path).toBe(200)
+    return response.text()
+  }
+
+  beforeAll(async () => {
+    server = await spawnServer()
+    await server.listening
+    sessionCookies.qinqing = await login('qinqing@zhiyin.local', 'zhiyin-member')
+    sessionCookies.tiegan = await login('tiegan@zhiyin.local', 'zhiyin-member')
+  }, 180_000)
+
+  afterAll(async () => {
+    if (server) {
+      await stopServer(server.child)
+      rmSync(server.dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it.each([
+    { who: 'a visitor', account: undefined, tier: '亲情会员', daily: qinqingDaily, allowed: false },
+    { who: 'a visitor', account: undefined, tier: '铁杆会员', daily: tieganDaily, allowed: false },
+    { who: 'a 亲情会员', account: 'qinqing', tier: '亲情会员', daily: qinqingDaily, allowed: true },
+    { who: 'a 亲情会员', account: 'qinqing', tier: '铁杆会员', daily: tieganDaily, allowed: false },
+    { who: 'a 铁杆会员', account: 'tiegan', tier: '铁杆会员', daily: tieganDaily, allowed: true },
+  ] as const)('$who, body of a $tier demo daily in /daily/:date and its .data: $allowed', async ({ account, daily, allowed }) => {
+    const cookie = account ? sessionCookies[account] : undefined
+    for (const path of [`/daily/${daily.date}`, `/daily/${daily.date}.data`]) {
+      const text = await fetchText(path, cookie)
+      if (allowed) expect(text, path).toContain(daily.sentence)
+      else expect(text, path).not.toContain(daily.sentence)
+    }
+  })
+
+  it('a visitor sees the teaser and the reason on the page of a gated demo daily', async () => {
+    const html = await fetchText(`/daily/${qinqingDaily.date}`)
+    expect(html).toContain('好奇心不是天赋，而是一种可以锻炼的习惯。')
+    expect(html).toContain('本文仅对亲情会员开放，登录后查看你的会员权益')
+    expect(html).not.toContain('<audio')
+  })
+})
