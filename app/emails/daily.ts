@@ -27,14 +27,16 @@ ${button(url, '阅读全文')}`
     title: subject,
     bodyHtml: `<p>${escapeHtml(name)}，早上好：</p>
 <h1 style="font-size:20px;margin:16px 0 8px">${escapeHtml(daily.title)}</h1>
-<p style="font-size:13px;color:#6b7280">${escapeHtml(daily.date)} · 今日关键词「${escapeHtml(daily.keyword)}」</p>
+<p style="font-size:13px;color:#6b7280">${escapeHtml(daily.date)}${
+    // The keyword is part of what only readers with access receive (as on the site).
+    bodyHtml ? ` · 今日关键词「${escapeHtml(daily.keyword)}」` : ''
+  }</p>
 ${main}
 ${footer}`,
   })
   const text = `${name}，早上好：
 
-${daily.title}（${daily.date}）
-今日关键词：${daily.keyword}
+${daily.title}（${daily.date}）${bodyHtml ? `\n今日关键词：${daily.keyword}` : ''}
 
 ${bodyHtml ? '全文和语音：' : `${daily.teaser}\n\n全文和语音仅对会员开放：`}
 ${url}

@@ -136,11 +136,15 @@ export async function updateDaily(id: number, input: DailyInput, now = new Date(
   if (!before) return { ok: false, errors: { form: t.daily.errors.notFound } }
   const keywordKey = normalizeKeyword(input.keyword)
   if (await keywordTaken(keywordKey, id)) return { ok: false, errors: { keyword: t.daily.errors.keywordTaken } }
+  // A daily already out stays out: an edit never moves its publish time later (an early
+  // "publish now" may have put it before the date's usual hour).
+  const publishAt =
+    before.state === 'published' && before.publishAt < input.publishAt ? before.publishAt : input.publishAt
   let daily: Daily | undefined
   try {
     ;[daily] = await db
       .update(dailies)
-      .set({ ...input, keywordKey, updatedAt: now })
+      .set({ ...input, publishAt, keywordKey, updatedAt: now })
       .where(eq(dailies.id, id))
       .returning()
   } catch (error) {
