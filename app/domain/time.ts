@@ -2,7 +2,7 @@
 
 /** The offset of a time zone from UTC at an instant, in milliseconds (e.g. +8 h for Shanghai). */
 export function zoneOffsetMs(instant: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = formatter('parts', timeZone, () => ({
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -11,7 +11,7 @@ export function zoneOffsetMs(instant: Date, timeZone: string) {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-  }).formatToParts(instant)
+  })).formatToParts(instant)
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000
@@ -34,7 +34,19 @@ export function startOfDateIn(date: string, timeZone: string): Date | null {
 
 /** YYYY-MM-DD of an instant in a time zone. */
 export function localDate(instant: Date, timeZone: string) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant)
+  return formatter('date', timeZone, () => ({ timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(instant)
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone and shape.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(shape: 'parts' | 'date', timeZone: string, options: () => Intl.DateTimeFormatOptions) {
+  const key = `${shape} ${timeZone}`
+  let found = formatters.get(key)
+  if (!found) {
+    found = new Intl.DateTimeFormat(shape === 'date' ? 'en-CA' : 'en-US', options())
+    formatters.set(key, found)
+  }
+  return found
 }
 
 /** The calendar date after `date` (YYYY-MM-DD), or null if `date` is not a valid date. */

@@ -17,6 +17,10 @@ export const DAILY_PAGE_SIZE = 20
 /** Published and past its publish time: what readers may see. */
 const live = (now: Date) => and(eq(dailies.state, 'published'), lte(dailies.publishAt, now))
 
+/** Lists never carry the body: it is the heavy column, and lists show teasers only. */
+const LIST_COLUMNS = { body: false } as const
+export type DailyListItem = Omit<Daily, 'body'>
+
 // ---- reading ------------------------------------------------------------------------------
 
 export function getLiveDailyByDate(date: string, now = new Date()) {
@@ -43,6 +47,7 @@ export function getTodayOrLatestDaily(today: string, now = new Date()) {
 export async function listLiveDailies({ page = 1, now = new Date() }: { page?: number; now?: Date } = {}) {
   const [rows, [total]] = await Promise.all([
     db.query.dailies.findMany({
+      columns: LIST_COLUMNS,
       where: live(now),
       orderBy: [desc(dailies.date)],
       limit: DAILY_PAGE_SIZE,
@@ -75,7 +80,12 @@ export async function adjacentLiveDailies(date: string, now = new Date()) {
 
 export async function listDailiesForStaff({ page = 1 }: { page?: number } = {}) {
   const [rows, [total]] = await Promise.all([
-    db.query.dailies.findMany({ orderBy: [desc(dailies.date)], limit: DAILY_PAGE_SIZE, offset: (page - 1) * DAILY_PAGE_SIZE }),
+    db.query.dailies.findMany({
+      columns: LIST_COLUMNS,
+      orderBy: [desc(dailies.date)],
+      limit: DAILY_PAGE_SIZE,
+      offset: (page - 1) * DAILY_PAGE_SIZE,
+    }),
     db.select({ n: count() }).from(dailies),
   ])
   return { dailies: rows, total: total?.n ?? 0 }

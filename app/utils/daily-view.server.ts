@@ -45,7 +45,7 @@ export async function presentDaily(
 }
 
 /** A list item: never more than the teaser. */
-export function presentDailySummary(daily: Daily, tiers: readonly Pick<Tier, 'rank' | 'name'>[]) {
+export function presentDailySummary(daily: Omit<Daily, 'body'>, tiers: readonly Pick<Tier, 'rank' | 'name'>[]) {
   return {
     date: daily.date,
     title: daily.title,

@@ -1,25 +1,44 @@
 // Display formatting shared by server and browser. Money is integer fen; times are UTC and shown
-// in the site time zone.
+// in the site time zone. Intl formatters are costly to build, so each one is built once.
+
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
+function memo<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
+  let found = cache.get(key) as T | undefined
+  if (!found) {
+    found = build()
+    cache.set(key, found)
+  }
+  return found
+}
 
 export function formatFen(fen: number) {
-  const yuan = fen / 100
-  return `¥${yuan.toLocaleString('zh-CN', { minimumFractionDigits: fen % 100 === 0 ? 0 : 2, maximumFractionDigits: 2 })}`
+  const whole = fen % 100 === 0
+  const format = memo(`fen ${whole}`, () =>
+    new Intl.NumberFormat('zh-CN', { minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: 2 }),
+  )
+  return `¥${format.format(fen / 100)}`
 }
 
 export function formatDate(date: Date | string | number, timeZone: string) {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone, year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(date))
+  const format = memo(`date ${timeZone}`, () => new Intl.DateTimeFormat('zh-CN', { timeZone, year: 'numeric', month: 'long', day: 'numeric' }))
+  return format.format(new Date(date))
 }
 
 export function formatDateTime(date: Date | string | number, timeZone: string) {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(date))
+  const format = memo(
+    `datetime ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('zh-CN', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }),
+  )
+  return format.format(new Date(date))
 }
 
 /** A membership's end as people read it: the last day it covers (validUntil is exclusive). */

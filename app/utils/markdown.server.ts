@@ -35,6 +35,16 @@ const SANITIZE: sanitizeHtml.IOptions = {
 }
 SANITIZE.allowedAttributes = { ...SANITIZE.allowedAttributes, a: ['href', 'title', 'rel', 'target'] }
 
+// The same few dailies are rendered for every reader all morning; rendering is pure, so the
+// latest results are kept (a small map in insertion order, oldest dropped first).
+const CACHE_SIZE = 64
+const rendered = new Map<string, string>()
+
 export function renderMarkdown(markdown: string) {
-  return sanitizeHtml(marked.parse(markdown) as string, SANITIZE)
+  const cached = rendered.get(markdown)
+  if (cached !== undefined) return cached
+  const html = sanitizeHtml(marked.parse(markdown) as string, SANITIZE)
+  if (rendered.size >= CACHE_SIZE) rendered.delete(rendered.keys().next().value!)
+  rendered.set(markdown, html)
+  return html
 }
