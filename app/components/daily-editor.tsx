@@ -1,6 +1,6 @@
 import { Form, Link, useFetcher, useNavigation } from '@remix-run/react'
 import { useEffect, useId, useRef, useState } from 'react'
-import { Field, FormError, SelectField } from '~/components/field'
+import { Field, FormError, SelectField, TextAreaField } from '~/components/field'
 import { Badge, Button, Card } from '~/components/ui'
 import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from '~/domain/media-types'
 import { t } from '~/i18n/zh-CN'
@@ -41,7 +41,7 @@ export function DailyEditor({
       </div>
       <Field label={f.title} name="title" defaultValue={daily.title} maxLength={80} required error={errors.title} />
       <Field label={f.keyword} name="keyword" defaultValue={daily.keyword} maxLength={20} required hint={f.keywordHint} error={errors.keyword} />
-      <TextArea label={f.teaser} name="teaser" defaultValue={daily.teaser} rows={3} maxLength={300} hint={f.teaserHint} error={errors.teaser} />
+      <TextAreaField label={f.teaser} name="teaser" defaultValue={daily.teaser} rows={3} maxLength={300} hint={f.teaserHint} error={errors.teaser} />
       <MarkdownField defaultValue={daily.body} error={errors.body} />
       <SelectField label={f.minRank} name="minRank" defaultValue={String(daily.minRank)} error={errors.minRank}>
         {tiers.map((tier) => (
@@ -99,44 +99,6 @@ export function DailyEditor({
   )
 }
 
-function TextArea({
-  label,
-  name,
-  error,
-  hint,
-  className = '',
-  ...props
-}: { label: string; name: string; error?: string; hint?: string } & React.TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId()
-  return (
-    <div>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-700">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={`block w-full rounded-lg border bg-white px-3 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30 ${
-          error ? 'border-red-500' : 'border-stone-300'
-        } ${className}`}
-        {...props}
-      />
-      {hint && !error ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} role="alert" className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  )
-}
-
 /** The body in markdown, with a preview rendered by the server's renderMarkdown as you type. */
 function MarkdownField({ defaultValue, error }: { defaultValue: string; error?: string }) {
   const preview = useFetcher<{ html: string }>()
@@ -152,7 +114,7 @@ function MarkdownField({ defaultValue, error }: { defaultValue: string; error?: 
   }, [defaultValue, submit])
   return (
     <div className="grid gap-3 lg:grid-cols-2">
-      <TextArea
+      <TextAreaField
         label={f.body}
         name="body"
         defaultValue={defaultValue}
@@ -160,7 +122,7 @@ function MarkdownField({ defaultValue, error }: { defaultValue: string; error?: 
         maxLength={50_000}
         error={error}
         onChange={(e) => requestPreview(e.currentTarget.value)}
-        className="font-mono text-sm leading-6"
+        controlClassName="font-mono text-sm leading-6"
       />
       <section aria-label={f.preview} className="rounded-lg border border-dashed border-stone-300 bg-white p-3">
         <p className="mb-2 text-xs font-semibold text-stone-500">{f.preview}</p>

@@ -1,21 +1,8 @@
 import { Form, Link } from '@remix-run/react'
 import { Badge, buttonClass } from '~/components/ui'
 import type { Access } from '~/domain/access'
+import type { DailyView } from '~/domain/daily'
 import { t } from '~/i18n/zh-CN'
-
-export interface DailyViewData {
-  date: string
-  title: string
-  teaser: string
-  minRank: number
-  tierName: string | null
-  access: Access
-  keyword: string | null
-  bodyHtml: string | null
-  audio: { url: string; durationMs: number | null } | null
-  coverUrl: string | null
-  isLive: boolean
-}
 
 export function TierBadge({ tierName }: { tierName: string | null }) {
   return tierName ? <Badge tone="brand">{t.daily.tierBadge(tierName)}</Badge> : <Badge>{t.daily.publicBadge}</Badge>
@@ -88,7 +75,7 @@ export function KeywordBox({ defaultValue = '', error }: { defaultValue?: string
 }
 
 /** The daily itself: title, player, body or teaser with the reason it is hidden. */
-export function DailyArticle({ daily, headingLevel = 1 }: { daily: DailyViewData; headingLevel?: 1 | 2 }) {
+export function DailyArticle({ daily, headingLevel = 1 }: { daily: Omit<DailyView, 'id'>; headingLevel?: 1 | 2 }) {
   const Heading = headingLevel === 1 ? 'h1' : 'h2'
   return (
     <article className="space-y-4">

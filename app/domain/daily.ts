@@ -1,5 +1,23 @@
 // Pure rules of the daily feed. Callers pass `now` and the site time zone.
+import type { Access } from './access'
 import { localDate, startOfDateIn } from './time'
+
+/** What a viewer receives of a daily (built by presentDaily, shown by DailyArticle). */
+export interface DailyView {
+  id: number
+  date: string
+  title: string
+  teaser: string
+  minRank: number
+  tierName: string | null
+  access: Access
+  /** The keyword, the body and the audio only when access is granted. */
+  keyword: string | null
+  bodyHtml: string | null
+  audio: { url: string; durationMs: number | null } | null
+  coverUrl: string | null
+  isLive: boolean
+}
 
 /** Today's calendar date (YYYY-MM-DD) in the site time zone. */
 export function todayIn(timeZone: string, now: Date) {

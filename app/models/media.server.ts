@@ -21,43 +21,79 @@ import {
 } from '~/utils/storage.server'
 
 export type IngestResult = { ok: true; media: Media } | { ok: false; error: string; status: 400 | 413 | 415 }
+type Refusal = Extract<IngestResult, { ok: false }>
 
-/**
- * Stores an uploaded audio clip: at most 10 MB (the stream stops at the limit), a known audio
- * type by its content, at most 60 s long (measured). Nothing is kept when a check fails.
- */
-export async function ingestAudio({
-  data,
-  originalName,
-  uploadedBy,
-}: {
+interface Upload {
   data: AsyncIterable<Uint8Array>
   originalName: string
   uploadedBy: number | null
-}): Promise<IngestResult> {
+}
+
+/**
+ * The one way an upload is stored: streamed to a temporary file under a byte cap, checked by
+ * `inspect` (type by content, and whatever else the kind needs), then renamed into place and
+ * recorded. Nothing is kept when a check fails.
+ */
+async function ingest(
+  upload: Upload,
+  {
+    kind,
+    maxBytes,
+    tooLarge,
+    inspect,
+  }: {
+    kind: Media['kind']
+    maxBytes: number
+    tooLarge: string
+    inspect: (tempPath: string, bytes: number) => Promise<Refusal | { mimeType: string; extension: string; durationMs: number | null }>
+  },
+): Promise<IngestResult> {
   let temp: { tempPath: string; bytes: number }
   try {
-    temp = await writeTempUpload(data, MAX_AUDIO_BYTES)
+    temp = await writeTempUpload(upload.data, maxBytes)
   } catch (error) {
-    if (error instanceof UploadTooLargeError) return { ok: false, error: t.media.audioTooLarge, status: 413 }
+    if (error instanceof UploadTooLargeError) return { ok: false, error: tooLarge, status: 413 }
     throw error
   }
   try {
-    const type = detectAudioType(await readHead(temp.tempPath))
-    if (!type || temp.bytes === 0) return { ok: false, error: t.media.audioType, status: 415 }
-    const durationMs = await measureDurationMs(temp.tempPath)
-    if (durationMs === null) return { ok: false, error: t.media.audioUnreadable, status: 400 }
-    if (durationMs > MAX_AUDIO_SECONDS * 1000) return { ok: false, error: t.media.audioTooLong(durationMs), status: 400 }
+    const checked = await inspect(temp.tempPath, temp.bytes)
+    if ('ok' in checked) return checked
     const id = newMediaId()
-    const path = await commitUpload(temp.tempPath, `${id}.${type.extension}`)
+    const path = await commitUpload(temp.tempPath, `${id}.${checked.extension}`)
     const [row] = await db
       .insert(media)
-      .values({ id, kind: 'audio', mimeType: type.mimeType, bytes: temp.bytes, durationMs, path, originalName: originalName.slice(0, 200), uploadedBy })
+      .values({
+        id,
+        kind,
+        mimeType: checked.mimeType,
+        bytes: temp.bytes,
+        durationMs: checked.durationMs,
+        path,
+        originalName: upload.originalName.slice(0, 200),
+        uploadedBy: upload.uploadedBy,
+      })
       .returning()
     return { ok: true, media: row! }
   } finally {
     await discardFile(temp.tempPath)
   }
+}
+
+/** An audio clip: at most 10 MB, a known audio type by its content, at most 60 s (measured). */
+export function ingestAudio(upload: Upload) {
+  return ingest(upload, {
+    kind: 'audio',
+    maxBytes: MAX_AUDIO_BYTES,
+    tooLarge: t.media.audioTooLarge,
+    async inspect(tempPath, bytes) {
+      const type = detectAudioType(await readHead(tempPath))
+      if (!type || bytes === 0) return { ok: false, error: t.media.audioType, status: 415 }
+      const durationMs = await measureDurationMs(tempPath)
+      if (durationMs === null) return { ok: false, error: t.media.audioUnreadable, status: 400 }
+      if (durationMs > MAX_AUDIO_SECONDS * 1000) return { ok: false, error: t.media.audioTooLong(durationMs), status: 400 }
+      return { ...type, durationMs }
+    },
+  })
 }
 
 async function measureDurationMs(path: string) {
@@ -70,36 +106,18 @@ async function measureDurationMs(path: string) {
   }
 }
 
-/** Stores a cover image: jpeg, png or webp by content, at most 5 MB. */
-export async function ingestImage({
-  data,
-  originalName,
-  uploadedBy,
-}: {
-  data: AsyncIterable<Uint8Array>
-  originalName: string
-  uploadedBy: number | null
-}): Promise<IngestResult> {
-  let temp: { tempPath: string; bytes: number }
-  try {
-    temp = await writeTempUpload(data, MAX_IMAGE_BYTES)
-  } catch (error) {
-    if (error instanceof UploadTooLargeError) return { ok: false, error: t.media.imageTooLarge, status: 413 }
-    throw error
-  }
-  try {
-    const type = detectImageType(await readHead(temp.tempPath))
-    if (!type) return { ok: false, error: t.media.imageType, status: 415 }
-    const id = newMediaId()
-    const path = await commitUpload(temp.tempPath, `${id}.${type.extension}`)
-    const [row] = await db
-      .insert(media)
-      .values({ id, kind: 'image', mimeType: type.mimeType, bytes: temp.bytes, path, originalName: originalName.slice(0, 200), uploadedBy })
-      .returning()
-    return { ok: true, media: row! }
-  } finally {
-    await discardFile(temp.tempPath)
-  }
+/** A cover image: jpeg, png or webp by content, at most 5 MB. */
+export function ingestImage(upload: Upload) {
+  return ingest(upload, {
+    kind: 'image',
+    maxBytes: MAX_IMAGE_BYTES,
+    tooLarge: t.media.imageTooLarge,
+    async inspect(tempPath) {
+      const type = detectImageType(await readHead(tempPath))
+      if (!type) return { ok: false, error: t.media.imageType, status: 415 }
+      return { ...type, durationMs: null }
+    },
+  })
 }
 
 export function getMedia(id: string) {

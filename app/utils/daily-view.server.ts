@@ -1,25 +1,10 @@
 // What a viewer may receive of a daily. Every loader that shows a daily goes through
 // presentDaily(), so a blocked viewer's data never holds the body, the keyword or the audio URL.
 import type { Daily, Tier } from '../../db/schema'
-import { checkAccess, type Access, type Viewer } from '~/domain/access'
+import { checkAccess, type Viewer } from '~/domain/access'
+import type { DailyView } from '~/domain/daily'
 import { getMedia } from '~/models/media.server'
 import { renderMarkdown } from './markdown.server'
-
-export interface DailyView {
-  id: number
-  date: string
-  title: string
-  teaser: string
-  minRank: number
-  tierName: string | null
-  access: Access
-  /** Only when access is granted. */
-  keyword: string | null
-  bodyHtml: string | null
-  audio: { url: string; durationMs: number | null } | null
-  coverUrl: string | null
-  isLive: boolean
-}
 
 export async function presentDaily(
   daily: Daily,
