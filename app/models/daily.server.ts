@@ -14,8 +14,8 @@ import { membershipActiveAt } from './membership.server'
 
 export const DAILY_PAGE_SIZE = 20
 
-/** Published and past its publish time: what readers may see. */
-const live = (now: Date) => and(eq(dailies.state, 'published'), lte(dailies.publishAt, now))
+/** Published and past its publish time: what readers may see (SQL condition). */
+export const live = (now: Date) => and(eq(dailies.state, 'published'), lte(dailies.publishAt, now))
 
 /** Lists never carry the body: it is the heavy column, and lists show teasers only. */
 const LIST_COLUMNS = { body: false } as const

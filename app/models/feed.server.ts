@@ -1,17 +1,17 @@
 // What the feeds and /media/:id read: the public RSS, a member's private podcast feed, and who
 // may fetch an uploaded file. Gating is checkAccess, as everywhere (DESIGN.md §4.6).
-import { and, desc, eq, lte, or } from 'drizzle-orm'
+import { desc, eq, or } from 'drizzle-orm'
 import { dailies, media, type User } from '../../db/schema'
 import { checkAccess, isStaff, type Viewer } from '~/domain/access'
 import { activeRank } from '~/domain/membership'
 import { db } from '~/utils/db.server'
+import { live } from './daily.server'
 import { getMembershipPeriods } from './membership.server'
 import { getUserByPodcastToken } from './user.server'
 
 /** How many dailies a feed carries. */
 export const FEED_SIZE = 30
 
-const live = (now: Date) => and(eq(dailies.state, 'published'), lte(dailies.publishAt, now))
 
 // ---- the public feed --------------------------------------------------------------------------
 
@@ -19,17 +19,19 @@ const live = (now: Date) => and(eq(dailies.state, 'published'), lte(dailies.publ
  * The latest live dailies, newest first. The body is deliberately not selected: the public feed
  * carries teasers only, so a gated text cannot leak through it.
  */
+const FEED_COLUMNS = {
+  id: dailies.id,
+  date: dailies.date,
+  title: dailies.title,
+  teaser: dailies.teaser,
+  minRank: dailies.minRank,
+  publishAt: dailies.publishAt,
+  updatedAt: dailies.updatedAt,
+}
+
 export function listFeedDailies({ now = new Date(), limit = FEED_SIZE }: { now?: Date; limit?: number } = {}) {
   return db
-    .select({
-      id: dailies.id,
-      date: dailies.date,
-      title: dailies.title,
-      teaser: dailies.teaser,
-      minRank: dailies.minRank,
-      publishAt: dailies.publishAt,
-      updatedAt: dailies.updatedAt,
-    })
+    .select(FEED_COLUMNS)
     .from(dailies)
     .where(live(now))
     .orderBy(desc(dailies.date))
@@ -43,16 +45,7 @@ export type FeedDaily = Awaited<ReturnType<typeof listFeedDailies>>[number]
 /** Live dailies that have audio, newest first, with their audio file's details (no bodies). */
 export function listLiveEpisodes({ now, limit, offset = 0 }: { now: Date; limit: number; offset?: number }) {
   return db
-    .select({
-      id: dailies.id,
-      date: dailies.date,
-      title: dailies.title,
-      teaser: dailies.teaser,
-      minRank: dailies.minRank,
-      publishAt: dailies.publishAt,
-      updatedAt: dailies.updatedAt,
-      audio: { id: media.id, mimeType: media.mimeType, bytes: media.bytes, durationMs: media.durationMs },
-    })
+    .select({ ...FEED_COLUMNS, audio: { id: media.id, mimeType: media.mimeType, bytes: media.bytes, durationMs: media.durationMs } })
     .from(dailies)
     .innerJoin(media, eq(media.id, dailies.audioId))
     .where(live(now))
