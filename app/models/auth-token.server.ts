@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm'
+import { and, count, eq, gt, gte, isNull } from 'drizzle-orm'
 import { authTokens, type AuthTokenPurpose } from '../../db/schema'
 import { db, type Executor } from '~/utils/db.server'
 import { generateToken, hashToken } from '~/utils/crypto.server'
@@ -7,6 +7,18 @@ import { t } from '~/i18n/zh-CN'
 export const TOKEN_MINUTES: Record<AuthTokenPurpose, number> = {
   magic_link: 15,
   password_reset: 30,
+}
+
+/** Emailed links per account and purpose per hour: more would let anyone flood an inbox. */
+export const MAX_LINKS_PER_HOUR = 5
+
+/** Whether another link of this purpose may be emailed to the user now. */
+export async function mayEmailAnotherLink({ userId, purpose, now = new Date() }: { userId: number; purpose: AuthTokenPurpose; now?: Date }) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(authTokens)
+    .where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, purpose), gte(authTokens.createdAt, new Date(now.getTime() - 60 * 60_000))))
+  return (row?.n ?? 0) < MAX_LINKS_PER_HOUR
 }
 
 /** Creates a single-use token for an emailed link; returns the token (only its hash is kept). */

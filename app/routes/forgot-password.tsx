@@ -7,7 +7,7 @@ import { Button } from '~/components/ui'
 import { emailOnlyForm } from '~/domain/account-forms'
 import { passwordResetEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
-import { createAuthToken, TOKEN_MINUTES } from '~/models/auth-token.server'
+import { createAuthToken, mayEmailAnotherLink, TOKEN_MINUTES } from '~/models/auth-token.server'
 import { getUserByEmail } from '~/models/user.server'
 import { transaction } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
@@ -21,7 +21,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(emailOnlyForm, await request.formData())
   if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 })
   const user = await getUserByEmail(form.data.email)
-  if (user) {
+  // The same answer for unknown emails and for accounts that had enough links this hour.
+  if (user && (await mayEmailAnotherLink({ userId: user.id, purpose: 'password_reset' }))) {
     await transaction(async (tx) => {
       const token = await createAuthToken({ userId: user.id, purpose: 'password_reset' }, tx)
       const url = `${getEnv().SITE_URL}/reset-password/${token}`

@@ -7,7 +7,7 @@ import { Button } from '~/components/ui'
 import { emailOnlyForm, loginForm } from '~/domain/account-forms'
 import { magicLinkEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
-import { createAuthToken, TOKEN_MINUTES } from '~/models/auth-token.server'
+import { createAuthToken, mayEmailAnotherLink, TOKEN_MINUTES } from '~/models/auth-token.server'
 import { clearLoginFailures, getUserByEmail, loginLockout, recordLoginFailure, verifyLogin } from '~/models/user.server'
 import { requireAnonymous, sessionContext, signIn } from '~/utils/auth.server'
 import { transaction } from '~/utils/db.server'
@@ -61,8 +61,9 @@ async function sendMagicLink(formData: FormData) {
   const form = parseForm(emailOnlyForm, formData)
   if (!form.ok) return data<ActionData>({ intent: 'magic', errors: form.errors }, { status: 400 })
   const user = await getUserByEmail(form.data.email)
-  // The same answer whether or not the account exists, so the form cannot probe for emails.
-  if (user) {
+  // The same answer whether or not the account exists (or has had enough links this hour),
+  // so the form can neither probe for emails nor flood an inbox.
+  if (user && (await mayEmailAnotherLink({ userId: user.id, purpose: 'magic_link' }))) {
     await transaction(async (tx) => {
       const token = await createAuthToken({ userId: user.id, purpose: 'magic_link' }, tx)
       const url = `${getEnv().SITE_URL}/auth/magic/${token}`

@@ -132,6 +132,27 @@ describe('magic sign-in link', () => {
   })
 })
 
+describe('emailed links are capped per account', () => {
+  it('a sixth magic link within the hour is not sent, and the answer is the same', async () => {
+    await createTestUser({ email: 'flooded@example.com' })
+    for (let i = 0; i < 6; i++) {
+      const { location, cookies } = readRedirect(await requestMagicLink('flooded@example.com'))
+      expect(location).toBe('/login')
+      expect(await flashOf(cookies)).toEqual({ kind: 'info', message: t.auth.magicSent })
+    }
+    expect(await countRows(emailOutbox)).toBe(5)
+    expect(await countRows(authTokens)).toBe(5)
+  })
+
+  it('a sixth reset email within the hour is not sent either', async () => {
+    await createTestUser({ email: 'forgot-often@example.com' })
+    for (let i = 0; i < 6; i++) {
+      await forgotRoute.action(routeArgs(requestFor('/forgot-password', { form: { email: 'forgot-often@example.com' } })))
+    }
+    expect(await countRows(emailOutbox)).toBe(5)
+  })
+})
+
 describe('password reset by email', () => {
   function forgot(email: string) {
     return forgotRoute.action(routeArgs(requestFor('/forgot-password', { form: { email } })))
