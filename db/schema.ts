@@ -247,6 +247,126 @@ export const wechatMessages = sqliteTable('wechat_messages', {
   createdAt: createdAt(),
 })
 
+// ---- community ------------------------------------------------------------------------------
+
+export const BOARD_KINDS = ['jobs', 'sharing'] as const
+export type BoardKind = (typeof BOARD_KINDS)[number]
+
+// Boards are data: name, description and who may read and post (minimum member rank).
+export const boards = sqliteTable(
+  'boards',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    slug: text().notNull(),
+    kind: text({ enum: BOARD_KINDS }).notNull(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    readMinRank: integer().notNull().default(0),
+    postMinRank: integer().notNull().default(1),
+    sortOrder: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('boards_slug_unique').on(t.slug)],
+)
+
+export const JOB_KINDS = ['hiring', 'seeking'] as const
+export type JobKind = (typeof JOB_KINDS)[number]
+
+export const threads = sqliteTable(
+  'threads',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    boardId: integer()
+      .notNull()
+      .references(() => boards.id),
+    authorId: integer()
+      .notNull()
+      .references(() => users.id),
+    title: text().notNull(),
+    body: text().notNull(),
+    // Job threads only (boards of kind 'jobs').
+    jobKind: text({ enum: JOB_KINDS }),
+    city: text(),
+    remote: integer({ mode: 'boolean' }).notNull().default(false),
+    salaryMin: integer(),
+    salaryMax: integer(),
+    contact: text(),
+    expiresAt: integer({ mode: 'timestamp_ms' }),
+    renewedAt: integer({ mode: 'timestamp_ms' }),
+    pinned: integer({ mode: 'boolean' }).notNull().default(false),
+    featured: integer({ mode: 'boolean' }).notNull().default(false),
+    locked: integer({ mode: 'boolean' }).notNull().default(false),
+    hiddenAt: integer({ mode: 'timestamp_ms' }),
+    hiddenReason: text(),
+    deletedAt: integer({ mode: 'timestamp_ms' }),
+    replyCount: integer().notNull().default(0),
+    lastActivityAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    editedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('threads_board_activity_idx').on(t.boardId, t.pinned, t.lastActivityAt),
+    index('threads_author_created_idx').on(t.authorId, t.createdAt),
+  ],
+)
+
+export const replies = sqliteTable(
+  'replies',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    threadId: integer()
+      .notNull()
+      .references(() => threads.id),
+    authorId: integer()
+      .notNull()
+      .references(() => users.id),
+    body: text().notNull(),
+    quoteReplyId: integer(),
+    hiddenAt: integer({ mode: 'timestamp_ms' }),
+    hiddenReason: text(),
+    deletedAt: integer({ mode: 'timestamp_ms' }),
+    editedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('replies_thread_idx').on(t.threadId, t.id), index('replies_author_created_idx').on(t.authorId, t.createdAt)],
+)
+
+export const REPORT_TARGETS = ['thread', 'reply'] as const
+export type ReportTarget = (typeof REPORT_TARGETS)[number]
+export const REPORT_STATES = ['open', 'resolved', 'dismissed'] as const
+
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    reporterId: integer()
+      .notNull()
+      .references(() => users.id),
+    targetType: text({ enum: REPORT_TARGETS }).notNull(),
+    targetId: integer().notNull(),
+    reason: text().notNull(),
+    state: text({ enum: REPORT_STATES }).notNull().default('open'),
+    resolvedBy: integer().references(() => users.id),
+    resolvedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Report once: one report per user and target, enforced by the database.
+    uniqueIndex('reports_once_unique').on(t.reporterId, t.targetType, t.targetId),
+    index('reports_state_idx').on(t.state, t.createdAt),
+  ],
+)
+
+export const postingBans = sqliteTable('posting_bans', {
+  userId: integer()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  until: integer({ mode: 'timestamp_ms' }).notNull(),
+  reason: text().notNull(),
+  bannedBy: integer().references(() => users.id),
+  createdAt: createdAt(),
+})
+
 export type User = typeof users.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type Tier = typeof tiers.$inferSelect
@@ -254,3 +374,6 @@ export type Membership = typeof memberships.$inferSelect
 export type OutboxEmail = typeof emailOutbox.$inferSelect
 export type Daily = typeof dailies.$inferSelect
 export type Media = typeof media.$inferSelect
+export type Board = typeof boards.$inferSelect
+export type Thread = typeof threads.$inferSelect
+export type Reply = typeof replies.$inferSelect

@@ -1,7 +1,7 @@
 // Fills a database: the member tiers (always, when there are none) and, outside production,
 // demo accounts. The demo accounts and their passwords are listed in README.md.
 import { count } from 'drizzle-orm'
-import { memberships, tiers, users } from './schema'
+import { boards, memberships, tiers, users } from './schema'
 import type { DatabaseHandle } from './client'
 
 export const DEFAULT_TIERS = [
@@ -21,6 +21,20 @@ export const DEFAULT_TIERS = [
     description: '亲情会员的一切，加上铁杆专属文章与限量商品的优先购买权。',
   },
 ] as const
+
+// The community's boards are data too (editable by an admin): reading open to everyone, posting
+// and replying for members (rank ≥ 1).
+export const DEFAULT_BOARDS = [
+  { slug: 'jobs', kind: 'jobs', name: '招聘求职', description: '会员之间的招聘与求职：写清城市、薪资和要求，联系方式仅会员可见。', readMinRank: 0, postMinRank: 1, sortOrder: 1 },
+  { slug: 'sharing', kind: 'sharing', name: '分享', description: '读书笔记、学习方法、行业见闻，分享你今天学到的东西。', readMinRank: 0, postMinRank: 1, sortOrder: 2 },
+] as const
+
+export async function seedBoards({ db }: DatabaseHandle) {
+  const [existing] = await db.select({ n: count() }).from(boards)
+  if ((existing?.n ?? 0) > 0) return false
+  await db.insert(boards).values([...DEFAULT_BOARDS])
+  return true
+}
 
 export const DEMO_ACCOUNTS = [
   { email: 'admin@zhiyin.local', password: 'zhiyin-admin', displayName: '知音管理员', role: 'admin', tier: null },

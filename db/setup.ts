@@ -1,8 +1,9 @@
-// Brings a database up to date before the server starts: migrations, the member tiers and,
+// Brings a database up to date before the server starts: migrations, the member tiers and the
+// community boards and,
 // for an empty database outside production, the demo accounts and the demo dailies of content/.
 import type { DatabaseHandle } from './client'
 import { runMigrations } from './migrate'
-import { seedDemo, seedTiers } from './seed'
+import { seedBoards, seedDemo, seedTiers } from './seed'
 import { importDemoDailies } from './seed-content'
 
 export async function setupDatabase(
@@ -11,6 +12,7 @@ export async function setupDatabase(
 ) {
   await runMigrations(handle)
   if (await seedTiers(handle)) log('seed: member tiers created')
+  if (await seedBoards(handle)) log('seed: community boards created')
   if (nodeEnv === 'production') {
     log('seed: NODE_ENV=production, demo accounts are never seeded')
     return
