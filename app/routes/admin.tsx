@@ -16,6 +16,7 @@ export default function AdminLayout() {
   const links = [
     { to: '/admin', label: t.admin.dashboard, end: true },
     { to: '/admin/posts', label: t.admin.posts, end: false },
+    { to: '/admin/community', label: t.moderation.navLabel, end: false },
     ...(isAdmin
       ? [
           { to: '/admin/users', label: t.admin.users, end: false },
