@@ -3,7 +3,7 @@
 // queries themselves, so changing an id in a form never reaches someone else's post.
 import { and, asc, count, desc, eq, gt, gte, isNull, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
-import { boards, postingBans, replies, threads, users, type Board, type JobKind } from '../../db/schema'
+import { boards, replies, threads, users, type Board, type JobKind } from '../../db/schema'
 import { COMMUNITY_LIMITS, jobExpiry } from '~/domain/community'
 import { db, transaction, type Executor } from '~/utils/db.server'
 
@@ -16,11 +16,6 @@ export function listBoards() {
 
 export function getBoardBySlug(slug: string) {
   return db.query.boards.findFirst({ where: eq(boards.slug, slug) })
-}
-
-/** The posting ban in force for a user at `now`, if any. */
-export async function getActivePostingBan(userId: number, now = new Date()) {
-  return db.query.postingBans.findFirst({ where: and(eq(postingBans.userId, userId), gt(postingBans.until, now)) })
 }
 
 // ---- listing ---------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ export default function AdminDashboard() {
           <ul className="divide-y divide-stone-100 text-sm">
             {audit.map((a) => (
               <li key={a.id} className="py-2">
-                <span className="font-medium">{a.actorName}</span> · {t.admin.actions[a.action] ?? a.action} · {a.targetType} #{a.targetId}
+                <span className="font-medium">{a.actorName}</span> · {t.admin.actions[a.action] ?? (t.moderation.auditActions as Record<string, string>)[a.action] ?? a.action} · {a.targetType} #{a.targetId}
                 <span className="block text-xs text-stone-500">
                   {formatDateTime(a.createdAt, timeZone)} · {a.detail}
                 </span>

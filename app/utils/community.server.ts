@@ -1,13 +1,13 @@
 import type { CommunityViewer } from '~/domain/community'
 import { activeRank } from '~/domain/membership'
-import { getActivePostingBan } from '~/models/community.server'
+import { getPostingBan } from '~/models/moderation.server'
 import { getAuth } from './auth.server'
 
 /** The community's view of this request's user: rank from active memberships, ban in force. */
 export async function getCommunityViewer(request: Request, now = new Date()) {
   const auth = await getAuth(request)
   if (!auth) return { viewer: null as CommunityViewer, user: null }
-  const ban = await getActivePostingBan(auth.user.id, now)
+  const ban = await getPostingBan(auth.user.id, now)
   const viewer: CommunityViewer = {
     userId: auth.user.id,
     role: auth.user.role,
