@@ -51,9 +51,14 @@ export function canModerate(viewer: CommunityViewer) {
   return viewer !== null && isStaff(viewer.role)
 }
 
-/** The author may edit a thread or reply for 15 minutes after posting. */
+/**
+ * The author may edit a thread or reply for 15 minutes after posting — unless a posting ban is
+ * in force: an edit is new content too.
+ */
 export function canEdit(post: { authorId: number; createdAt: Date }, viewer: CommunityViewer, now: Date) {
-  return viewer !== null && viewer.userId === post.authorId && now.getTime() - post.createdAt.getTime() <= COMMUNITY_LIMITS.editWindowMs
+  if (viewer === null || viewer.userId !== post.authorId) return false
+  if (viewer.bannedUntil && viewer.bannedUntil > now) return false
+  return now.getTime() - post.createdAt.getTime() <= COMMUNITY_LIMITS.editWindowMs
 }
 
 export function canDelete(post: { authorId: number }, viewer: CommunityViewer) {

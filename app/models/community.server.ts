@@ -1,7 +1,7 @@
 // All SQL of the community boards: threads, replies, listing, search. Moderation (flags, hiding,
 // reports, bans) is in moderation.server.ts. Ownership and time windows are checked in the
 // queries themselves, so changing an id in a form never reaches someone else's post.
-import { and, asc, count, desc, eq, gt, gte, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { boards, replies, threads, users, type Board, type JobKind } from '../../db/schema'
 import { COMMUNITY_LIMITS, jobExpiry } from '~/domain/community'
@@ -45,6 +45,8 @@ const listColumns = {
 
 export interface ListOptions {
   boardId?: number
+  /** Only these boards (the ones the viewer may read), applied before paging. */
+  boardIds?: number[]
   featured?: boolean
   page?: number
   now?: Date
@@ -52,9 +54,10 @@ export interface ListOptions {
   includeHidden?: boolean
 }
 
-function listConditions({ boardId, featured, now = new Date(), includeHidden = false }: ListOptions): SQL[] {
+function listConditions({ boardId, boardIds, featured, now = new Date(), includeHidden = false }: ListOptions): SQL[] {
   const conditions: SQL[] = [isNull(threads.deletedAt)]
   if (boardId !== undefined) conditions.push(eq(threads.boardId, boardId))
+  if (boardIds !== undefined) conditions.push(boardIds.length > 0 ? inArray(threads.boardId, boardIds) : sql`0`)
   if (featured) conditions.push(eq(threads.featured, true))
   if (!includeHidden) conditions.push(isNull(threads.hiddenAt))
   // Expired job threads leave the listing (they stay reachable by link).
@@ -163,7 +166,9 @@ async function waitForLimit(
   const recent = await executor
     .select({ createdAt: table.createdAt })
     .from(table)
-    .where(and(eq(table.authorId, authorId), gte(table.createdAt, since)))
+    // Strictly inside the window: a post exactly one window old no longer counts, so waiting
+    // the time we told the member is enough.
+    .where(and(eq(table.authorId, authorId), gt(table.createdAt, since)))
     .orderBy(desc(table.createdAt))
     .limit(limit)
   if (recent.length < limit) return null

@@ -100,7 +100,8 @@ const TABLE: Record<ViewerName, Record<ActionName, Answer>> = {
   'banned 亲情会员': {
     'read a seeded board': true, 'read a 铁杆-only board': false,
     'post or reply on a seeded board': BANNED, 'post or reply on a 铁杆-only board': BANNED,
-    'edit own post 14 min after posting': true, 'edit own post 16 min after posting': false, "edit someone else's fresh post": false,
+    // A ban stops edits too: an edit is new content.
+    'edit own post 14 min after posting': false, 'edit own post 16 min after posting': false, "edit someone else's fresh post": false,
     'delete own post': true, "delete someone else's post": false,
     moderate: false, 'see a job contact': true,
   },
