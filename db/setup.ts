@@ -4,6 +4,7 @@
 import type { DatabaseHandle } from './client'
 import { runMigrations } from './migrate'
 import { seedBoards, seedDemo, seedTiers } from './seed'
+import { seedDemoCommunity } from './seed-community'
 import { importDemoDailies } from './seed-content'
 
 export async function setupDatabase(
@@ -23,5 +24,6 @@ export async function setupDatabase(
     const created = await importDemoDailies(handle, { now, timeZone: getEnv().SITE_TIMEZONE })
     const scheduled = created.filter((daily) => daily.state === 'scheduled').length
     log(`seed: ${created.length} demo dailies imported from content/dailies (${scheduled} scheduled)`)
+    log(`seed: ${await seedDemoCommunity(handle, { now })} demo community threads created`)
   }
 }
