@@ -122,3 +122,14 @@ export function siteDate(days = 0, now = new Date()) {
   const at = new Date(now.getTime() + days * 24 * 60 * 60 * 1000)
   return new Intl.DateTimeFormat('en-CA', { timeZone: SITE_TIMEZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
 }
+
+/** The demo 铁杆会员 (rank 2). */
+export const DEMO_TIEGAN = { email: 'tiegan@zhiyin.local', password: 'zhiyin-member', name: '铁杆老友' } as const
+
+/**
+ * The flash message only, on pages that have other role="status" notes too (the community's
+ * 「已隐藏」 notices, 「登录后即可发帖」): the flash is the status with a 关闭提示 button.
+ */
+export function flashMessage(page: Page): Locator {
+  return page.getByRole('status').filter({ has: page.getByRole('button', { name: '关闭提示' }) })
+}
