@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import type { ReactNode } from 'react'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useOutlet } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { CannotPost, JobBadges, JobDetails, StateBadges, presentGate } from '~/components/community'
 import { FormError, TextAreaField } from '~/components/field'
 import { Badge, Button, buttonClass } from '~/components/ui'
@@ -10,7 +10,6 @@ import {
   canDelete,
   canEdit,
   canModerate,
-  canReadBoard,
   canRenew,
   canSeeContact,
   canSeeHidden,
@@ -21,10 +20,10 @@ import {
 import { replyForm, replyTargetForm } from '~/domain/community-forms'
 import { MODERATION_INTENTS, moderationForm, reportForm, type ModerationIntent } from '~/domain/moderation-forms'
 import { t } from '~/i18n/zh-CN'
-import { createReply, deleteReply, deleteThread, getThread, listReplies, renewJob } from '~/models/community.server'
+import { createReply, deleteReply, deleteThread, listReplies, renewJob } from '~/models/community.server'
 import { applyModeration, reportContent } from '~/models/moderation.server'
 import { requireUser } from '~/utils/auth.server'
-import { getCommunityViewer } from '~/utils/community.server'
+import { requireVisibleThread } from '~/utils/community.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime } from '~/utils/format'
@@ -38,19 +37,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 const notFound = () => new Response(t.pages.notFound.body, { status: 404 })
 
-/**
- * The thread this viewer may see: ids are digits; deleted threads are gone for everyone, hidden
- * ones for all but staff and the author; the board's read rule applies.
- */
-async function loadVisibleThread(request: Request, idParam: string | undefined, now: Date) {
-  if (!/^[1-9]\d{0,15}$/.test(idParam ?? '')) throw notFound()
-  const [thread, { viewer, user }] = await Promise.all([getThread(Number(idParam)), getCommunityViewer(request, now)])
-  if (!thread || thread.deletedAt) throw notFound()
-  if (thread.hiddenAt && !canSeeHidden(thread, viewer)) throw notFound()
-  if (!canReadBoard(thread.board, viewer)) throw new Response(c.readRestricted, { status: 403 })
-  return { thread, viewer, user }
-}
-
 const QUOTE_EXCERPT = 120
 
 function excerpt(body: string) {
@@ -60,7 +46,7 @@ function excerpt(body: string) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date()
-  const { thread, viewer } = await loadVisibleThread(request, params.id, now)
+  const { thread, viewer } = await requireVisibleThread(request, params.id, now)
   const timeZone = getEnv().SITE_TIMEZONE
   const rows = await listReplies(thread.id)
   const own = (authorId: number) => viewer !== null && viewer.userId === authorId
@@ -148,7 +134,7 @@ const isModerationIntent = (intent: string): intent is ModerationIntent => (MODE
 export async function action({ request, params }: ActionFunctionArgs) {
   const now = new Date()
   const user = await requireUser(request)
-  const { thread, viewer } = await loadVisibleThread(request, params.id, now)
+  const { thread, viewer } = await requireVisibleThread(request, params.id, now)
   const formData = await request.formData()
   const intent = String(formData.get('intent') ?? '')
   const here = `/community/t/${thread.id}`
@@ -456,12 +442,9 @@ function ReplyBox() {
 }
 
 export default function ThreadPage() {
-  const outlet = useOutlet()
   const { thread, replies, moderator, replyState, timeZone } = useLoaderData<typeof loader>()
   const renewErrors = useErrorsFor('renew', 'thread')
   const busy = useNavigation().state !== 'idle'
-  // The edit page is nested under this route (community.t.$id.edit); it replaces the thread view.
-  if (outlet) return outlet
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <nav aria-label={c.inBoard} className="text-sm text-stone-500">

@@ -7,7 +7,7 @@ import { loader as boardLoader } from '~/routes/community.$board'
 import { loader as indexLoader } from '~/routes/community._index'
 import { action as newThreadAction, loader as newThreadLoader } from '~/routes/community.new'
 import { action as threadAction, loader as threadLoader } from '~/routes/community.t.$id'
-import { action as editAction, loader as editLoader } from '~/routes/community.t.$id.edit'
+import { action as editAction, loader as editLoader } from '~/routes/community.t.$id_.edit'
 import {
   insertBoard,
   insertPostingBan,

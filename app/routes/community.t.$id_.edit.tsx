@@ -6,12 +6,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { ThreadFormFields, type ThreadFormValues } from '~/components/community'
 import { FormError, TextAreaField } from '~/components/field'
 import { Button, Card, PageTitle, buttonClass } from '~/components/ui'
-import { COMMUNITY_LIMITS, canEdit, canReadBoard, canSeeHidden } from '~/domain/community'
+import { COMMUNITY_LIMITS, canEdit } from '~/domain/community'
 import { replyEditForm, threadFormFor } from '~/domain/community-forms'
 import { t } from '~/i18n/zh-CN'
-import { getThread, listReplies, updateReply, updateThread } from '~/models/community.server'
+import { listReplies, updateReply, updateThread } from '~/models/community.server'
 import { requireUser } from '~/utils/auth.server'
-import { getCommunityViewer } from '~/utils/community.server'
+import { requireVisibleThread } from '~/utils/community.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 
@@ -24,11 +24,7 @@ const notFound = () => new Response(t.pages.notFound.body, { status: 404 })
 /** The thread (and reply, for ?reply=) this signed-in author may still edit; else 404/403. */
 async function requireEditable(request: Request, idParam: string | undefined, now: Date) {
   await requireUser(request)
-  if (!/^[1-9]\d{0,15}$/.test(idParam ?? '')) throw notFound()
-  const [thread, { viewer, user }] = await Promise.all([getThread(Number(idParam)), getCommunityViewer(request, now)])
-  if (!thread || thread.deletedAt) throw notFound()
-  if (thread.hiddenAt && !canSeeHidden(thread, viewer)) throw notFound()
-  if (!canReadBoard(thread.board, viewer)) throw new Response(c.readRestricted, { status: 403 })
+  const { thread, viewer, user } = await requireVisibleThread(request, idParam, now)
   const replyParam = new URL(request.url).searchParams.get('reply')
   if (replyParam === null) {
     if (thread.authorId !== user!.id) throw new Response(c.errors.notYours, { status: 403 })
