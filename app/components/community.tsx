@@ -151,7 +151,7 @@ export function PostGate({ gate, boardSlug, loginRedirect }: { gate: PostGateVie
 
 export function CannotPost({ gate, loginRedirect }: { gate: Extract<PostGateView, { allowed: false }>; loginRedirect: string }) {
   return (
-    <p role="status" className="flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm text-stone-700">
+    <p role="note" className="flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm text-stone-700">
       <span>{gate.reason === 'banned' ? c.cannotPost.banned(gate.until ?? '') : c.cannotPost[gate.reason]}</span>
       {gate.reason === 'sign_in_required' ? (
         <Link to={`/login?redirectTo=${encodeURIComponent(loginRedirect)}`} className="font-medium text-brand-700 underline">

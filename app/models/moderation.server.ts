@@ -59,13 +59,29 @@ async function setHidden(
   { targetType, targetId, hiddenAt, hiddenReason }: ContentTarget & { hiddenAt: Date | null; hiddenReason: string | null },
   tx: Executor,
 ) {
-  const table = targetType === 'thread' ? threads : replies
+  if (targetType === 'thread') {
+    const [row] = await tx
+      .update(threads)
+      .set({ hiddenAt, hiddenReason })
+      .where(and(eq(threads.id, targetId), isNull(threads.deletedAt)))
+      .returning({ id: threads.id })
+    return row
+  }
   const [row] = await tx
-    .update(table)
+    .update(replies)
     .set({ hiddenAt, hiddenReason })
-    .where(and(eq(table.id, targetId), isNull(table.deletedAt)))
-    .returning({ id: table.id })
-  return row
+    .where(and(eq(replies.id, targetId), isNull(replies.deletedAt)))
+    .returning({ id: replies.id, threadId: replies.threadId })
+  // The thread's reply count is what readers see: recount its visible replies.
+  if (row) {
+    await tx
+      .update(threads)
+      .set({
+        replyCount: sql`(select count(*) from ${replies} where ${replies.threadId} = ${row.threadId} and ${replies.hiddenAt} is null and ${replies.deletedAt} is null)`,
+      })
+      .where(eq(threads.id, row.threadId))
+  }
+  return row ? { id: row.id } : undefined
 }
 
 /** Hides a thread or reply from readers and resolves the open reports on it. */

@@ -252,7 +252,7 @@ function Meta({ authorName, createdAt, edited, timeZone }: { authorName: string;
 
 function HiddenNotice({ reason }: { reason: string }) {
   return (
-    <p role="status" className="flex flex-wrap items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+    <p role="note" className="flex flex-wrap items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
       <Badge tone="red">{c.badges.hidden}</Badge>
       <span>{c.hiddenNotice(reason)}</span>
     </p>
@@ -416,7 +416,7 @@ function ReplyBox() {
   const busy = useNavigation().state !== 'idle'
   if (replyState === 'locked' || replyState === 'hidden') {
     return (
-      <p role="status" className="rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm text-stone-700">
+      <p role="note" className="rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm text-stone-700">
         {replyState === 'locked' ? c.reply.locked : c.reply.hiddenThread}
       </p>
     )

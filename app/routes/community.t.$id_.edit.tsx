@@ -44,7 +44,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     threadId: thread.id,
     boardKind: thread.board.kind,
     reply: reply ? { id: reply.id, body: reply.body } : null,
-    values: {
+    // Editing a reply needs none of the thread's fields (its contact least of all).
+    values: reply ? null : ({
       title: thread.title,
       body: thread.body,
       jobKind: thread.jobKind,
@@ -53,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       salaryMin: thread.salaryMin,
       salaryMax: thread.salaryMax,
       contact: thread.contact,
-    } satisfies ThreadFormValues,
+    } satisfies ThreadFormValues),
   }
 }
 
@@ -107,7 +108,7 @@ export default function EditThread() {
               />
             </>
           ) : (
-            <ThreadFormFields boardKind={boardKind} values={actionData?.values ?? values} errors={errors} editing />
+            <ThreadFormFields boardKind={boardKind} values={actionData?.values ?? values ?? undefined} errors={errors} editing />
           )}
           <div className="flex flex-wrap gap-3">
             <Button disabled={busy}>{c.form.submitEdit}</Button>

@@ -77,7 +77,7 @@ test('a member posts a job; a visitor sees it without the contact; another membe
   await test.step('a visitor sees the job listed, and 「会员可见」 instead of the contact, which never reaches the browser', async () => {
     await visitorPage.goto('/community/jobs')
     await expectSignedOut(visitorPage)
-    await expect(visitorPage.getByRole('status').filter({ hasText: '登录后即可发帖和回复' })).toBeVisible()
+    await expect(visitorPage.getByRole('note').filter({ hasText: '登录后即可发帖和回复' })).toBeVisible()
     await expect(visitorPage.getByRole('link', { name: '发帖', exact: true })).toHaveCount(0)
     const listed = boardThreads(visitorPage).filter({ hasText: title })
     await expect(listed).toHaveCount(1)
@@ -138,7 +138,7 @@ test('a member posts a job; a visitor sees it without the contact; another membe
     await moderation.getByRole('button', { name: '隐藏', exact: true }).click()
 
     await expect(flashMessage(editorPage)).toContainText('已隐藏')
-    await expect(reply.getByRole('status')).toContainText(`已隐藏：${hideReason}`)
+    await expect(reply.getByRole('note')).toContainText(`已隐藏：${hideReason}`)
     await expect(reply).toContainText(sentence)
     await expect(moderation.getByRole('button', { name: '恢复' })).toBeVisible()
 

@@ -173,6 +173,19 @@ describe('hiding and restoring', () => {
     })
   })
 
+  it('the reply count shows only visible replies: hiding lowers it, hiding twice changes nothing, restoring raises it', async () => {
+    const thread = await insertThread()
+    const [first] = [await insertReply(thread.id), await insertReply(thread.id)]
+    await db.update(threads).set({ replyCount: 2 }).where(eq(threads.id, thread.id))
+    const now = new Date()
+    await hideContent({ targetType: 'reply', targetId: first.id, reason: '广告', actorId: editor.id, now })
+    expect((await threadRow(thread.id))?.replyCount).toBe(1)
+    await hideContent({ targetType: 'reply', targetId: first.id, reason: '广告', actorId: editor.id, now })
+    expect((await threadRow(thread.id))?.replyCount).toBe(1)
+    await restoreContent({ targetType: 'reply', targetId: first.id, actorId: editor.id, now })
+    expect((await threadRow(thread.id))?.replyCount).toBe(2)
+  })
+
   it('a deleted thread cannot be hidden, and nothing is audited', async () => {
     const thread = await insertThread({ deletedAt: new Date() })
     expect(
