@@ -61,3 +61,14 @@ export const postingBanForm = z.object({
 })
 
 export const liftBanForm = z.object({ userId: id })
+
+const rank = z.coerce.number({ error: t.errors.invalidChoice }).int(t.errors.invalidChoice).min(0, t.errors.invalidChoice).max(99, t.errors.invalidChoice)
+
+/** An admin's board settings: name, description, minimum ranks to read and to post. */
+export const boardSettingsForm = z.object({
+  boardId: id,
+  name: z.string({ error: t.moderation.boards.nameRequired }).trim().min(1, t.moderation.boards.nameRequired).max(20, t.moderation.boards.nameTooLong),
+  description: z.string().trim().max(200, t.moderation.boards.descriptionTooLong).optional().default(''),
+  readMinRank: rank,
+  postMinRank: rank,
+})

@@ -6,12 +6,45 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { boards, replies, threads, users, type Board, type JobKind } from '../../db/schema'
 import { COMMUNITY_LIMITS, jobExpiry } from '~/domain/community'
 import { db, transaction, type Executor } from '~/utils/db.server'
+import { recordAudit } from './audit.server'
 
 const MINUTE_MS = 60_000
 const DAY_MS = 24 * 60 * MINUTE_MS
 
 export function listBoards() {
   return db.query.boards.findMany({ orderBy: [asc(boards.sortOrder), asc(boards.id)] })
+}
+
+/** An admin edits a board's name, description and who may read and post, audited together. */
+export async function updateBoard({
+  boardId,
+  name,
+  description,
+  readMinRank,
+  postMinRank,
+  actorId,
+}: {
+  boardId: number
+  name: string
+  description: string
+  readMinRank: number
+  postMinRank: number
+  actorId: number
+}) {
+  return transaction(async (tx) => {
+    const [board] = await tx
+      .update(boards)
+      .set({ name, description, readMinRank, postMinRank })
+      .where(eq(boards.id, boardId))
+      .returning()
+    if (board) {
+      await recordAudit(
+        { actorId, action: 'board.update', targetType: 'board', targetId: boardId, detail: { name, readMinRank, postMinRank } },
+        tx,
+      )
+    }
+    return board
+  })
 }
 
 export function getBoardBySlug(slug: string) {

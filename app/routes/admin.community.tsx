@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { Field, FormError } from '~/components/field'
+import { Field, FormError, SelectField, TextAreaField } from '~/components/field'
 import { Badge, Button, Card, EmptyState, PageTitle } from '~/components/ui'
-import { hideReportedForm, liftBanForm, postingBanForm, reportActionForm } from '~/domain/moderation-forms'
+import { boardSettingsForm, hideReportedForm, liftBanForm, postingBanForm, reportActionForm } from '~/domain/moderation-forms'
 import { endOfValidityDate, localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import {
@@ -16,24 +16,34 @@ import {
   listActiveBans,
   listOpenReports,
 } from '~/models/moderation.server'
+import { listBoards, updateBoard } from '~/models/community.server'
+import { listTiers } from '~/models/membership.server'
 import { getUserByEmail, getUserById } from '~/models/user.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDate, formatDateTime } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
-import { requireRole } from '~/utils/permissions.server'
+import { hasRole, requireRole } from '~/utils/permissions.server'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const AUTHOR_BAN_DAYS = 7
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, 'editor')
+  const staff = await requireRole(request, 'editor')
   const now = new Date()
   const timeZone = getEnv().SITE_TIMEZONE
-  const [reports, bans] = await Promise.all([listOpenReports(), listActiveBans(now)])
+  const isAdmin = hasRole(staff.role, 'admin')
+  const [reports, bans, boards, tiers] = await Promise.all([
+    listOpenReports(),
+    listActiveBans(now),
+    isAdmin ? listBoards() : Promise.resolve([]),
+    isAdmin ? listTiers() : Promise.resolve([]),
+  ])
   return {
     reports,
     bans,
+    boards: boards.map(({ id, name, description, readMinRank, postMinRank }) => ({ id, name, description, readMinRank, postMinRank })),
+    tiers: tiers.map(({ rank, name }) => ({ rank, name })),
     timeZone,
     today: localDate(now, timeZone),
     defaultUntil: localDate(new Date(now.getTime() + AUTHOR_BAN_DAYS * DAY_MS), timeZone),
@@ -135,13 +145,25 @@ export async function action({ request }: ActionFunctionArgs) {
         message: t.moderation.lifted(user?.displayName ?? ''),
       })
     }
+    case 'board': {
+      const scope = `board-${String(formData.get('boardId'))}`
+      if (!hasRole(staff.role, 'admin')) return fail(scope, { form: t.moderation.boards.adminOnly }, 403)
+      const form = parseForm(boardSettingsForm, formData)
+      if (!form.ok) return fail(scope, form.errors)
+      const ranks = new Set((await listTiers()).map((tier) => tier.rank))
+      if (!ranks.has(form.data.readMinRank)) return fail(scope, { readMinRank: t.moderation.boards.unknownRank })
+      if (!ranks.has(form.data.postMinRank)) return fail(scope, { postMinRank: t.moderation.boards.unknownRank })
+      const board = await updateBoard({ ...form.data, actorId: staff.id })
+      if (!board) return fail(scope, { form: t.errors.invalidChoice }, 404)
+      return redirectWithFlash(back, { kind: 'success', message: t.moderation.boards.saved(board.name) })
+    }
     default:
       return fail('page', { form: t.errors.invalidChoice })
   }
 }
 
 export default function AdminCommunity() {
-  const { reports, bans, timeZone, today, defaultUntil } = useLoaderData<typeof loader>()
+  const { reports, bans, boards, tiers, timeZone, today, defaultUntil } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state !== 'idle'
   const errorsFor = (scope: string) => (actionData?.scope === scope ? actionData.errors : {})
@@ -292,6 +314,45 @@ export default function AdminCommunity() {
           </ul>
         ) : null}
       </section>
+
+      {boards.length > 0 ? (
+        <section aria-labelledby="boards-title" className="space-y-4">
+          <div>
+            <h2 id="boards-title" className="text-lg font-semibold text-stone-900">
+              {t.moderation.boards.title}
+            </h2>
+            <p className="text-sm text-stone-600">{t.moderation.boards.help}</p>
+          </div>
+          {boards.map((board) => {
+            const errors = errorsFor(`board-${board.id}`)
+            const rankOptions = tiers.map((tier) => (
+              <option key={tier.rank} value={tier.rank}>
+                {tier.rank === 0 ? t.moderation.boards.everyone : tier.name}
+              </option>
+            ))
+            return (
+              <Form key={board.id} method="post" className="space-y-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm" aria-label={board.name}>
+                <input type="hidden" name="intent" value="board" />
+                <input type="hidden" name="boardId" value={board.id} />
+                <FormError error={errors.form} />
+                <Field label={t.moderation.boards.name} name="name" defaultValue={board.name} maxLength={20} required error={errors.name} />
+                <TextAreaField label={t.moderation.boards.description} name="description" defaultValue={board.description} rows={2} maxLength={200} error={errors.description} />
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <SelectField label={t.moderation.boards.readMinRank} name="readMinRank" defaultValue={String(board.readMinRank)} error={errors.readMinRank}>
+                    {rankOptions}
+                  </SelectField>
+                  <SelectField label={t.moderation.boards.postMinRank} name="postMinRank" defaultValue={String(board.postMinRank)} error={errors.postMinRank}>
+                    {rankOptions}
+                  </SelectField>
+                </div>
+                <Button variant="secondary" disabled={busy}>
+                  {t.moderation.boards.save}
+                </Button>
+              </Form>
+            )
+          })}
+        </section>
+      ) : null}
     </div>
   )
 }

@@ -405,3 +405,45 @@ describe('/admin/community', () => {
     expect(await snapshot()).toEqual(before)
   })
 })
+
+describe('board settings (admin only)', () => {
+  const boardForm = (values: Record<string, string>) => ({
+    intent: 'board',
+    boardId: String(boardId),
+    name: '分享交流',
+    description: '读书笔记与见闻',
+    readMinRank: '0',
+    postMinRank: '1',
+    ...values,
+  })
+
+  it('an admin renames a board and raises who may post; the change is audited', async () => {
+    const admin = (await createTestUser({ role: 'admin' })).user
+    const cookie = (await signedInCookie(admin.id)).cookie
+    const done = readRedirect(await adminCommunity.action(routeArgs(requestFor('/admin/community', { form: boardForm({ postMinRank: '2' }), cookie }))))
+    expect(done.location).toBe('/admin/community')
+    expect(await db.query.boards.findFirst({ where: eq(boards.id, boardId) })).toMatchObject({ name: '分享交流', postMinRank: 2 })
+    expect(await auditFor('board.update', boardId)).toHaveLength(1)
+  })
+
+  it('an editor may moderate but not change a board (403), and nothing changes', async () => {
+    const before = await db.query.boards.findFirst({ where: eq(boards.id, boardId) })
+    const answer = readData(await adminCommunity.action(routeArgs(requestFor('/admin/community', { form: boardForm({ name: '改名' }), cookie: editorCookie }))))
+    expect(answer.status).toBe(403)
+    expect(await db.query.boards.findFirst({ where: eq(boards.id, boardId) })).toEqual(before)
+  })
+
+  it.each([
+    ['an empty name', { name: '' }, 'name'],
+    ['a rank no tier has', { readMinRank: '7' }, 'readMinRank'],
+    ['a negative rank', { postMinRank: '-1' }, 'postMinRank'],
+  ])('%s is a field error and changes nothing', async (_name, change, field) => {
+    const admin = (await createTestUser({ role: 'admin' })).user
+    const cookie = (await signedInCookie(admin.id)).cookie
+    const before = await db.query.boards.findFirst({ where: eq(boards.id, boardId) })
+    const answer = readData(await adminCommunity.action(routeArgs(requestFor('/admin/community', { form: boardForm(change), cookie }))))
+    expect(answer.status).toBe(400)
+    expect(Object.keys((answer.data as { errors: object }).errors)).toContain(field)
+    expect(await db.query.boards.findFirst({ where: eq(boards.id, boardId) })).toEqual(before)
+  })
+})
