@@ -26,7 +26,7 @@ test('an editor uploads audio and schedules a 亲情会员 daily; a member reads
   browser,
 }, testInfo) => {
   // The scheduler may need up to 15 s, on top of four sign-ins and an upload.
-  test.setTimeout(90_000)
+  test.setTimeout(150_000)
   // Ten days back has no demo daily (they cover -6 … +1), so its 06:30 is already due. A repeat
   // or a retry against the same server takes an earlier day: one daily per date.
   const date = siteDate(-10 - testInfo.repeatEachIndex * 3 - testInfo.retry)
@@ -41,6 +41,8 @@ test('an editor uploads audio and schedules a 亲情会员 daily; a member reads
     await page.goto('/admin/posts')
     await page.getByRole('link', { name: '新建每日' }).click()
     await expect(page.getByRole('heading', { name: '新建每日' })).toBeVisible()
+    // Let the page's scripts load and hydrate before choosing the file (slow on a loaded machine).
+    await page.waitForLoadState('networkidle')
 
     // The upload runs in React's change handler: a file set before hydration is not seen, so
     // set it again until the upload starts (uploading first also means the form is hydrated
@@ -50,8 +52,8 @@ test('an editor uploads audio and schedules a 亲情会员 daily; a member reads
     await expect(async () => {
       await audioField.setInputFiles(AUDIO_FILE)
       await expect(uploadState.first()).toBeVisible({ timeout: 2_000 })
-    }).toPass({ timeout: 20_000 })
-    await expect(page.getByText(/^已上传，时长 \d+ 秒$/)).toBeVisible()
+    }).toPass({ timeout: 30_000 })
+    await expect(page.getByText(/^已上传，时长 \d+ 秒$/)).toBeVisible({ timeout: 15_000 })
   })
 
   await test.step('fills the daily, 谁可以收听和阅读全文 = 亲情会员, and schedules it', async () => {
@@ -79,7 +81,7 @@ test('an editor uploads audio and schedules a 亲情会员 daily; a member reads
     await expectSignedInAs(memberPage, DEMO.qinqing.name)
     // The scheduler publishes due dailies every 15 s; until then the page is a 404 for readers.
     await expect
-      .poll(async () => (await memberPage.request.get(`/daily/${date}`)).status(), { timeout: 35_000, intervals: [1_000] })
+      .poll(async () => (await memberPage.request.get(`/daily/${date}`)).status(), { timeout: 60_000, intervals: [1_000] })
       .toBe(200)
 
     const audioResponse = memberPage.waitForResponse((r) => r.url().includes('/media/') && r.request().method() === 'GET')
