@@ -52,3 +52,13 @@ export async function prepareLocalFile(client: Client) {
   await client.execute('PRAGMA journal_mode = WAL')
   await client.execute('PRAGMA synchronous = NORMAL')
 }
+
+/**
+ * The "table.column" a UNIQUE constraint failure names (e.g. "dailies.date"), or null when the
+ * error is something else. libsql wraps the SQLite error in `cause`.
+ */
+export function uniqueViolation(error: unknown): string | null {
+  const text = String((error as { cause?: unknown })?.cause ?? error)
+  const match = /UNIQUE constraint failed: ([^\n]+)/.exec(text)
+  return match ? match[1]!.trim() : null
+}

@@ -4,7 +4,7 @@ import { checkAccess } from '~/domain/access'
 import { normalizeKeyword } from '~/domain/keyword'
 import { dailyEmail } from '~/emails/daily'
 import { t } from '~/i18n/zh-CN'
-import { db, transaction, type Executor } from '~/utils/db.server'
+import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { renderMarkdown } from '~/utils/markdown.server'
@@ -107,11 +107,12 @@ export interface DailyInput {
 
 export type SaveResult = { ok: true; daily: Daily } | { ok: false; errors: Partial<Record<keyof DailyInput | 'form', string>> }
 
-function uniqueViolation(error: unknown) {
-  const text = String((error as { cause?: unknown })?.cause ?? error)
-  if (!text.includes('UNIQUE constraint failed')) return null
-  if (text.includes('dailies.date')) return { date: t.daily.errors.dateTaken }
-  if (text.includes('dailies.keyword_key')) return { keyword: t.daily.errors.keywordTaken }
+/** Field errors for a save the unique indexes refused (one date, one published keyword). */
+function conflictErrors(error: unknown) {
+  const constraint = uniqueViolation(error)
+  if (constraint === null) return null
+  if (constraint.includes('dailies.date')) return { date: t.daily.errors.dateTaken }
+  if (constraint.includes('dailies.keyword_key')) return { keyword: t.daily.errors.keywordTaken }
   return { form: t.daily.errors.conflict }
 }
 
@@ -134,7 +135,7 @@ export async function createDaily(input: DailyInput, authorId: number, now = new
       .returning()
     return { ok: true, daily: daily! }
   } catch (error) {
-    const errors = uniqueViolation(error)
+    const errors = conflictErrors(error)
     if (errors) return { ok: false, errors }
     throw error
   }
@@ -158,7 +159,7 @@ export async function updateDaily(id: number, input: DailyInput, now = new Date(
       .where(eq(dailies.id, id))
       .returning()
   } catch (error) {
-    const errors = uniqueViolation(error)
+    const errors = conflictErrors(error)
     if (errors) return { ok: false, errors }
     throw error
   }
@@ -209,7 +210,7 @@ export async function publishDailyNow(id: number, now = new Date()) {
       return { ok: true as const, daily }
     })
   } catch (error) {
-    const errors = uniqueViolation(error)
+    const errors = conflictErrors(error)
     if (errors) return { ok: false as const, errors }
     throw error
   }

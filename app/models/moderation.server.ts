@@ -4,7 +4,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import { postingBans, replies, reports, threads, users, type ReportTarget } from '../../db/schema'
 import type { ModerationIntent } from '~/domain/moderation-forms'
-import { db, transaction, type Executor } from '~/utils/db.server'
+import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 
 export type ThreadFlag = 'pinned' | 'featured' | 'locked'
@@ -258,10 +258,6 @@ export function listActiveBans(now: Date) {
 
 export type ReportResult = { ok: true } | { ok: false; reason: 'already' | 'missing' }
 
-function isUniqueViolation(error: unknown) {
-  const text = String((error as { cause?: unknown })?.cause ?? error)
-  return text.includes('UNIQUE constraint failed')
-}
 
 /** Visible content only: a reply counts as gone when its thread is hidden or deleted. */
 function visibleTarget({ targetType, targetId }: ContentTarget) {
@@ -295,7 +291,7 @@ export async function reportContent({
       returning id`)
     return inserted.length > 0 ? { ok: true } : { ok: false, reason: 'missing' }
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, reason: 'already' }
+    if (uniqueViolation(error) !== null) return { ok: false, reason: 'already' }
     throw error
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq, gte, like, or, sql, count, desc } from 'drizzle-orm'
 import { loginFailures, passwords, users, type StaffRole, type User } from '../../db/schema'
-import { db, transaction, type Executor } from '~/utils/db.server'
+import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { generateToken } from '~/utils/crypto.server'
 import { hashPassword, verifyPassword } from '~/utils/password.server'
 import { recordAudit } from './audit.server'
@@ -21,10 +21,6 @@ export class EmailTakenError extends Error {
   name = 'EmailTakenError'
 }
 
-function isUniqueViolation(error: unknown) {
-  const text = String((error as { cause?: unknown })?.cause ?? error)
-  return text.includes('UNIQUE constraint failed')
-}
 
 /** Creates a user with a password; the unique index (not a prior SELECT) decides "email taken". */
 export async function createUser(input: {
@@ -46,7 +42,7 @@ export async function createUser(input: {
       return user
     })
   } catch (error) {
-    if (isUniqueViolation(error)) throw new EmailTakenError(input.email)
+    if (uniqueViolation(error) !== null) throw new EmailTakenError(input.email)
     throw error
   }
 }
