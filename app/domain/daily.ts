@@ -1,6 +1,6 @@
 // Pure rules of the daily feed. Callers pass `now` and the site time zone.
 import type { Access } from './access'
-import { localDate, startOfDateIn } from './time'
+import { addDays, localDate, startOfDateIn } from './time'
 
 /** What a viewer receives of a daily (built by presentDaily, shown by DailyArticle). */
 export interface DailyView {
@@ -44,24 +44,17 @@ export function isCalendarDate(value: string) {
   return startOfDateIn(value, 'UTC') !== null
 }
 
-/** The day before a calendar date, YYYY-MM-DD. */
-function previousDay(date: string) {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() - 1)
-  return d.toISOString().slice(0, 10)
-}
-
 /**
  * Consecutive days with a keyword reply, counting back from today (or from yesterday when
  * today has none yet, so the streak is not lost before the morning's reply).
  */
 export function keywordStreak(days: readonly string[], today: string) {
   const set = new Set(days)
-  let day = set.has(today) ? today : previousDay(today)
+  let day: string | null = set.has(today) ? today : addDays(today, -1)
   let streak = 0
-  while (set.has(day)) {
+  while (day !== null && set.has(day)) {
     streak++
-    day = previousDay(day)
+    day = addDays(day, -1)
   }
   return streak
 }

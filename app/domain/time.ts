@@ -49,12 +49,12 @@ function formatter(shape: 'parts' | 'date', timeZone: string, options: () => Int
   return found
 }
 
-/** The calendar date after `date` (YYYY-MM-DD), or null if `date` is not a valid date. */
-export function nextDate(date: string) {
+/** The calendar date `days` after (before, when negative) `date`, YYYY-MM-DD; null if invalid. */
+export function addDays(date: string, days: number) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
   if (!match) return null
-  const next = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1))
-  return next.toISOString().slice(0, 10)
+  const moved = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days))
+  return moved.toISOString().slice(0, 10)
 }
 
 /**
@@ -63,7 +63,7 @@ export function nextDate(date: string) {
  */
 export function endOfValidityDate(date: string, timeZone: string) {
   if (!startOfDateIn(date, timeZone)) return null
-  const next = nextDate(date)
+  const next = addDays(date, 1)
   return next ? startOfDateIn(next, timeZone) : null
 }
 

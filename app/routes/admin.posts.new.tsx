@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { DailyEditor } from '~/components/daily-editor'
 import { PageTitle } from '~/components/ui'
 import { DEFAULT_PUBLISH_TIME, todayIn } from '~/domain/daily'
-import { nextDate } from '~/domain/time'
+import { addDays } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import { listTiers } from '~/models/membership.server'
 import { saveDailyFromForm } from '~/utils/daily-editor.server'
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'editor')
   const tiers = await listTiers()
   // A new daily is usually tomorrow morning's.
-  const tomorrow = nextDate(todayIn(getEnv().SITE_TIMEZONE, new Date()))!
+  const tomorrow = addDays(todayIn(getEnv().SITE_TIMEZONE, new Date()), 1)!
   return { tiers: tiers.map(({ rank, name }) => ({ rank, name })), date: tomorrow }
 }
 

@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import type { Daily } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
+import { stripIllegalXmlChars } from './xml.server'
 
 /** WeChat pushes small messages; anything larger is refused before it is buffered. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -146,13 +147,12 @@ export function messageKey(message: WechatMessage) {
 
 // ---- building replies ---------------------------------------------------------------------
 
-// XML 1.0 §2.2 Char: what falls outside it (C0 controls, lone surrogates, U+FFFE/U+FFFF)
-// makes the reply ill-formed even inside CDATA, so it is dropped.
-const XML_INVALID_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
-
-/** A CDATA section holding any text: a `]]>` inside is split across two sections. */
+/**
+ * A CDATA section holding any text: a `]]>` inside is split across two sections, and characters
+ * XML 1.0 forbids (ill-formed even inside CDATA) are dropped.
+ */
 export function cdata(value: string) {
-  return `<![CDATA[${value.replace(XML_INVALID_CHARS, '').replaceAll(']]>', ']]]]><![CDATA[>')}]]>`
+  return `<![CDATA[${stripIllegalXmlChars(value).replaceAll(']]>', ']]]]><![CDATA[>')}]]>`
 }
 
 /** The head every passive reply shares: addressed back to the sender. */
