@@ -16,9 +16,8 @@ import {
 } from '@remix-run/react'
 import { useEffect, useState, type ReactNode } from 'react'
 import { buttonClass } from '~/components/ui'
-import { activeRank } from '~/domain/membership'
+import { highestActiveMembership } from '~/domain/membership'
 import { t } from '~/i18n/zh-CN'
-import { getActiveMembership } from '~/models/membership.server'
 import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { readFlash, type Flash } from '~/utils/flash.server'
@@ -43,7 +42,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (auth?.renewedCookie) headers.append('Set-Cookie', auth.renewedCookie)
   // A cookie that names no live session (forged, expired, revoked) is dropped.
   if (!auth && readSessionToken(request) !== null) headers.append('Set-Cookie', clearSessionCookie())
-  const membership = auth ? await getActiveMembership(auth.user.id) : undefined
+  const now = new Date()
+  // The memberships came with the session: no further query for the header's tier name.
+  const membership = auth ? highestActiveMembership(auth.memberships, now) : undefined
   return data(
     {
       user: auth
@@ -52,8 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
             displayName: auth.user.displayName,
             role: auth.user.role,
             isStaff: hasRole(auth.user.role, 'editor'),
-            rank: activeRank(auth.memberships, new Date()),
-            tierName: membership?.tier.name ?? null,
+            rank: membership?.tierRank ?? 0,
+            tierName: membership?.tierName ?? null,
           }
         : null,
       flash,

@@ -17,11 +17,12 @@ export function getTierById(id: number) {
   return db.query.tiers.findFirst({ where: eq(tiers.id, id) })
 }
 
-/** Every membership of a user with its tier's rank: the input of checkAccess / activeRank. */
-export async function getMembershipPeriods(userId: number): Promise<MembershipPeriod[]> {
+/** Every membership of a user with its tier's rank and name: the input of checkAccess / activeRank. */
+export async function getMembershipPeriods(userId: number): Promise<(MembershipPeriod & { tierName: string })[]> {
   return db
     .select({
       tierRank: tiers.rank,
+      tierName: tiers.name,
       validFrom: memberships.validFrom,
       validUntil: memberships.validUntil,
       revokedAt: memberships.revokedAt,

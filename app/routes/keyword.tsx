@@ -7,7 +7,7 @@ import { checkAccess } from '~/domain/access'
 import { todayIn } from '~/domain/daily'
 import { t } from '~/i18n/zh-CN'
 import { findLiveDailyByKeyword, getTodayOrLatestDaily, recordKeywordUnlock } from '~/models/daily.server'
-import { getAuth } from '~/utils/auth.server'
+import { getUser, getViewer } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.daily.keywordNotFound.title} · ${t.site.name}` }]
@@ -22,10 +22,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const daily = await findLiveDailyByKeyword(q, now)
     if (daily) {
       // The streak counts replies that got the reader the article, not locked ones.
-      const auth = await getAuth(request)
-      const viewer = auth ? { role: auth.user.role, memberships: auth.memberships } : null
-      if (auth && checkAccess({ minRank: daily.minRank }, viewer, now).granted) {
-        await recordKeywordUnlock({ userId: auth.user.id, dailyId: daily.id, day: today })
+      const [user, viewer] = await Promise.all([getUser(request), getViewer(request)])
+      if (user && checkAccess({ minRank: daily.minRank }, viewer, now).granted) {
+        await recordKeywordUnlock({ userId: user.id, dailyId: daily.id, day: today })
       }
       return redirect(`/daily/${daily.date}`)
     }

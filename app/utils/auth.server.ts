@@ -20,7 +20,7 @@ export const SESSION_COOKIE = 'zhiyin_session'
 export interface Auth {
   user: User
   session: Session
-  memberships: MembershipPeriod[]
+  memberships: (MembershipPeriod & { tierName: string })[]
   /** Set-Cookie value when the session's expiry moved and the cookie must follow. */
   renewedCookie: string | null
 }
