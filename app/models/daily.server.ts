@@ -5,7 +5,7 @@ import { normalizeKeyword } from '~/domain/keyword'
 import { dailyEmail } from '~/emails/daily'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
-import { sendEmail } from '~/utils/email.server'
+import { sendEmails } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { renderMarkdown } from '~/utils/markdown.server'
 import { unsubscribeUrl } from '~/utils/unsubscribe.server'
@@ -281,7 +281,7 @@ async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
   const readers = await dailyEmailReaders(now, tx)
   const siteUrl = getEnv().SITE_URL
   const bodyHtml = renderMarkdown(daily.body)
-  for (const reader of readers) {
+  const emails = readers.map((reader) => {
     // The reader's rank stands for their memberships: one period that is active right now.
     const viewer = {
       role: reader.role,
@@ -296,17 +296,14 @@ async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
       bodyHtml: access.granted ? bodyHtml : null,
       unsubscribeUrl: unsubscribe,
     })
-    await sendEmail(
-      {
-        ...email,
-        to: reader.email,
-        template: 'daily',
-        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      },
-      tx,
-      now,
-    )
-  }
+    return {
+      ...email,
+      to: reader.email,
+      template: 'daily',
+      headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    }
+  })
+  await sendEmails(emails, tx, now)
   return readers.length
 }
 

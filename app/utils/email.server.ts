@@ -15,19 +15,34 @@ export interface EmailMessage extends RenderedEmail {
 }
 
 export async function sendEmail(message: EmailMessage, executor: Executor = db, now = new Date()) {
-  const [row] = await executor
-    .insert(emailOutbox)
-    .values({
-      template: message.template,
-      toAddress: message.to,
-      subject: message.subject,
-      html: message.html,
-      text: message.text,
-      headers: message.headers ?? {},
-      nextAttemptAt: now,
-    })
-    .returning({ id: emailOutbox.id })
-  return row!.id
+  const [id] = await sendEmails([message], executor, now)
+  return id!
+}
+
+// Rows per INSERT: well under SQLite's limit on bound parameters.
+const BATCH = 200
+
+/** Queues many emails (a daily to every opted-in reader) with a few multi-row INSERTs. */
+export async function sendEmails(messages: readonly EmailMessage[], executor: Executor = db, now = new Date()) {
+  const ids: number[] = []
+  for (let i = 0; i < messages.length; i += BATCH) {
+    const rows = await executor
+      .insert(emailOutbox)
+      .values(
+        messages.slice(i, i + BATCH).map((message) => ({
+          template: message.template,
+          toAddress: message.to,
+          subject: message.subject,
+          html: message.html,
+          text: message.text,
+          headers: message.headers ?? {},
+          nextAttemptAt: now,
+        })),
+      )
+      .returning({ id: emailOutbox.id })
+    ids.push(...rows.map((row) => row.id))
+  }
+  return ids
 }
 
 export const MAX_ATTEMPTS = 8
