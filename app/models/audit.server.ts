@@ -1,4 +1,3 @@
-import { desc } from 'drizzle-orm'
 import { auditLog } from '../../db/schema'
 import { db, type Executor } from '~/utils/db.server'
 
@@ -15,6 +14,3 @@ export async function recordAudit(entry: AuditEntry, executor: Executor = db) {
   await executor.insert(auditLog).values({ ...entry, targetId: String(entry.targetId), detail: entry.detail ?? {} })
 }
 
-export function listAuditEntries({ limit = 50 } = {}) {
-  return db.query.auditLog.findMany({ orderBy: [desc(auditLog.id)], limit })
-}

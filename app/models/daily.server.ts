@@ -23,9 +23,6 @@ export type DailyListItem = Omit<Daily, 'body'>
 
 // ---- reading ------------------------------------------------------------------------------
 
-export function getLiveDailyByDate(date: string, now = new Date()) {
-  return db.query.dailies.findFirst({ where: and(eq(dailies.date, date), live(now)) })
-}
 
 /** Any daily of a date, whatever its state (for staff previews and the editor). */
 export function getDailyByDate(date: string) {

@@ -44,14 +44,6 @@ export async function getActiveMembership(userId: number, now = new Date()) {
   return row
 }
 
-export function listUserMemberships(userId: number) {
-  return db
-    .select({ membership: memberships, tier: tiers })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(desc(memberships.validUntil))
-}
 
 /** An admin's gift of a membership, recorded with the audit entry in one transaction. */
 export async function grantComplimentaryMembership({

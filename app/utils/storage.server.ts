@@ -2,7 +2,7 @@
 // size cap, checked, and only then renamed into place (DESIGN.md §4.7: nothing half-written).
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -56,9 +56,6 @@ export function storedPath(fileName: string) {
   return join(uploadDir(), fileName)
 }
 
-export async function storedSize(fileName: string) {
-  return (await stat(storedPath(fileName))).size
-}
 
 /** The first bytes of a file, for deciding its type by content. */
 export async function readHead(path: string, length = 64) {
