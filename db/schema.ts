@@ -1,7 +1,7 @@
 // The source of truth for the database. Migrations in db/migrations are generated from this
 // file with `npm run db:generate` and committed; never edit them by hand.
 import { sql } from 'drizzle-orm'
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 const createdAt = () =>
   integer({ mode: 'timestamp_ms' })
@@ -122,12 +122,19 @@ export const memberships = sqliteTable(
     validFrom: integer({ mode: 'timestamp_ms' }).notNull(),
     validUntil: integer({ mode: 'timestamp_ms' }).notNull(),
     source: text({ enum: MEMBERSHIP_SOURCES }).notNull(),
+    // Memberships bought in a drop: the drop and the order that paid for the seat.
+    dropId: integer(),
+    orderId: integer(),
     grantedBy: integer().references(() => users.id),
     note: text().notNull().default(''),
     revokedAt: integer({ mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
-  (t) => [index('memberships_user_idx').on(t.userId, t.validUntil)],
+  (t) => [
+    index('memberships_user_idx').on(t.userId, t.validUntil),
+    // Member numbers are unique within a drop (an upgrade keeps its number on the same row).
+    uniqueIndex('memberships_drop_number_unique').on(t.dropId, t.memberNumber).where(sql`${t.dropId} IS NOT NULL`),
+  ],
 )
 
 export const OUTBOX_STATES = ['pending', 'sending', 'sent', 'failed'] as const
@@ -366,6 +373,380 @@ export const postingBans = sqliteTable('posting_bans', {
   bannedBy: integer().references(() => users.id),
   createdAt: createdAt(),
 })
+
+// ---- reservations: one mechanism for shop stock and drop seats (DESIGN.md §4) ---------------
+// docs/decisions/007-reservations-and-payments.md
+
+// A limited quantity: one per product, one per drop tier. available = capacity - sold - held;
+// the CHECK makes overselling impossible even for a statement that forgot its condition.
+export const stock = sqliteTable(
+  'stock',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    // null = unlimited.
+    capacity: integer(),
+    sold: integer().notNull().default(0),
+    held: integer().notNull().default(0),
+    // Units sold here take numbers from this counter (edition numbers of a product, member
+    // numbers of a drop: all tiers of a drop share one counter). null = not numbered.
+    counterId: integer().references(() => counters.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('stock_within_capacity', sql`${t.sold} >= 0 AND ${t.held} >= 0 AND (${t.capacity} IS NULL OR ${t.sold} + ${t.held} <= ${t.capacity})`),
+  ],
+)
+
+// Number sequences: `value` is the last number handed out. Numbers are never given back.
+export const counters = sqliteTable('counters', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  value: integer().notNull().default(0),
+})
+
+export const ORDER_KINDS = ['goods', 'membership'] as const
+export type OrderKind = (typeof ORDER_KINDS)[number]
+
+// pending → paid → shipped → completed, or cancelled / expired (unpaid) / refunding → refunded.
+export const ORDER_STATES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired', 'refunding', 'refunded'] as const
+export type OrderState = (typeof ORDER_STATES)[number]
+
+export const PAYMENT_PROVIDERS = ['test', 'stripe'] as const
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number]
+
+export interface ShippingAddress {
+  name: string
+  phone: string
+  province: string
+  city: string
+  district: string
+  street: string
+}
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    kind: text({ enum: ORDER_KINDS }).notNull(),
+    state: text({ enum: ORDER_STATES }).notNull().default('pending'),
+    totalFen: integer().notNull(),
+    currency: text().notNull().default('CNY'),
+    // When the holds of a pending order lapse.
+    expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    provider: text({ enum: PAYMENT_PROVIDERS }),
+    // The provider's checkout (e.g. a Stripe Checkout Session id) and, once paid, its payment.
+    providerRef: text(),
+    providerPaymentId: text(),
+    // At most one live order per key (e.g. one seat per user per drop): a unique index decides.
+    exclusiveKey: text(),
+    dropId: integer(),
+    shipping: text({ mode: 'json' }).$type<ShippingAddress>(),
+    carrier: text(),
+    trackingNumber: text(),
+    // Something an admin must look at (a payment after expiry, a wrong amount); null when fine.
+    flag: text(),
+    flaggedAt: integer({ mode: 'timestamp_ms' }),
+    paidAt: integer({ mode: 'timestamp_ms' }),
+    shippedAt: integer({ mode: 'timestamp_ms' }),
+    completedAt: integer({ mode: 'timestamp_ms' }),
+    cancelledAt: integer({ mode: 'timestamp_ms' }),
+    expiredAt: integer({ mode: 'timestamp_ms' }),
+    refundRequestedAt: integer({ mode: 'timestamp_ms' }),
+    refundedAt: integer({ mode: 'timestamp_ms' }),
+    refundAttempts: integer().notNull().default(0),
+    refundError: text(),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('orders_user_idx').on(t.userId, t.createdAt),
+    index('orders_state_idx').on(t.state, t.createdAt),
+    index('orders_created_idx').on(t.createdAt),
+    index('orders_drop_idx').on(t.dropId, t.state),
+    uniqueIndex('orders_exclusive_key_unique')
+      .on(t.exclusiveKey)
+      .where(sql`${t.exclusiveKey} IS NOT NULL AND ${t.state} IN ('pending', 'paid', 'shipped', 'completed', 'refunding')`),
+    uniqueIndex('orders_provider_ref_unique').on(t.provider, t.providerRef),
+  ],
+)
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    stockId: integer()
+      .notNull()
+      .references(() => stock.id),
+    productId: integer(),
+    dropTierId: integer(),
+    // What the buyer saw, kept as it was when the order was placed.
+    title: text().notNull(),
+    qty: integer().notNull(),
+    unitPriceFen: integer().notNull(),
+    personalisation: text(),
+    // Whether paying takes numbers from the stock's counter (an upgrade keeps its number).
+    takesNumbers: integer({ mode: 'boolean' }).notNull().default(true),
+    numbers: text({ mode: 'json' }).$type<number[]>().notNull().default([]),
+  },
+  (t) => [index('order_lines_order_idx').on(t.orderId), index('order_lines_product_idx').on(t.productId)],
+)
+
+export const HOLD_STATES = ['held', 'sold', 'released', 'returned'] as const
+export type HoldState = (typeof HOLD_STATES)[number]
+
+// Units taken at checkout: held until paid (sold) or lapsed / cancelled (released); a refunded
+// sale gives its units back (returned). Sum of `held` holds = stock.held, of `sold` = stock.sold.
+export const holds = sqliteTable(
+  'holds',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    stockId: integer()
+      .notNull()
+      .references(() => stock.id),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    lineId: integer()
+      .notNull()
+      .references(() => orderLines.id),
+    userId: integer()
+      .notNull()
+      .references(() => users.id),
+    qty: integer().notNull(),
+    state: text({ enum: HOLD_STATES }).notNull().default('held'),
+    expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('holds_due_idx').on(t.state, t.expiresAt),
+    index('holds_stock_user_idx').on(t.stockId, t.userId, t.state),
+    index('holds_order_idx').on(t.orderId),
+    check('holds_qty_positive', sql`${t.qty} > 0`),
+  ],
+)
+
+// Provider events are delivered at least once: the unique index makes fulfilment happen once.
+export const paymentEvents = sqliteTable(
+  'payment_events',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    provider: text({ enum: PAYMENT_PROVIDERS }).notNull(),
+    eventId: text().notNull(),
+    orderId: integer(),
+    type: text().notNull(),
+    amountFen: integer().notNull(),
+    currency: text().notNull(),
+    // What confirming it did: paid, reseated, refunding, amount_mismatch, ignored.
+    outcome: text().notNull(),
+    receivedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('payment_events_unique').on(t.provider, t.eventId), index('payment_events_order_idx').on(t.orderId)],
+)
+
+// ---- shop -----------------------------------------------------------------------------------
+
+export const productCategories = sqliteTable(
+  'product_categories',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    slug: text().notNull(),
+    name: text().notNull(),
+    description: text().notNull().default(''),
+    sortOrder: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('product_categories_slug_unique').on(t.slug)],
+)
+
+// Below minRank a product is either shown but not buyable, or hidden altogether.
+export const GATED_VISIBILITY = ['visible', 'hidden'] as const
+export type GatedVisibility = (typeof GATED_VISIBILITY)[number]
+
+export const products = sqliteTable(
+  'products',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    slug: text().notNull(),
+    title: text().notNull(),
+    categoryId: integer()
+      .notNull()
+      .references(() => productCategories.id),
+    // One line everyone sees (lists, the product page of a mystery item).
+    summary: text().notNull().default(''),
+    // Markdown; for a mystery item shown only to buyers after payment.
+    description: text().notNull().default(''),
+    priceFen: integer().notNull(),
+    minRank: integer().notNull().default(0),
+    gatedVisibility: text({ enum: GATED_VISIBILITY }).notNull().default('visible'),
+    saleStartsAt: integer({ mode: 'timestamp_ms' }),
+    saleEndsAt: integer({ mode: 'timestamp_ms' }),
+    stockId: integer()
+      .notNull()
+      .references(() => stock.id),
+    limitedEdition: integer({ mode: 'boolean' }).notNull().default(false),
+    perMemberLimit: integer(),
+    // e.g. 刻字, up to personalisationMaxLength characters; null label = not personalised.
+    personalisationLabel: text(),
+    personalisationMaxLength: integer(),
+    mystery: integer({ mode: 'boolean' }).notNull().default(false),
+    published: integer({ mode: 'boolean' }).notNull().default(false),
+    publishedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('products_slug_unique').on(t.slug),
+    uniqueIndex('products_stock_unique').on(t.stockId),
+    index('products_category_idx').on(t.categoryId, t.published),
+    index('products_published_idx').on(t.published, t.publishedAt),
+  ],
+)
+
+// Optional member price per tier (the lowest price the viewer's active tiers give applies).
+export const productTierPrices = sqliteTable(
+  'product_tier_prices',
+  {
+    productId: integer()
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    tierId: integer()
+      .notNull()
+      .references(() => tiers.id),
+    priceFen: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.tierId] })],
+)
+
+// Product photos, each resized once into a thumbnail and a large rendition (media rows).
+export const productImages = sqliteTable(
+  'product_images',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    productId: integer()
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    position: integer().notNull().default(0),
+    thumbMediaId: text()
+      .notNull()
+      .references(() => media.id),
+    largeMediaId: text()
+      .notNull()
+      .references(() => media.id),
+    alt: text().notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [index('product_images_product_idx').on(t.productId, t.position)],
+)
+
+// A signed-in user's cart (a visitor's lives in a cookie and is merged in at sign-in).
+export const cartItems = sqliteTable(
+  'cart_items',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    productId: integer()
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    qty: integer().notNull(),
+    personalisation: text().notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('cart_items_line_unique').on(t.userId, t.productId, t.personalisation)],
+)
+
+// The shipping address saved at checkout (one per account).
+export const addresses = sqliteTable('addresses', {
+  userId: integer()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  phone: text().notNull(),
+  province: text().notNull(),
+  city: text().notNull(),
+  district: text().notNull(),
+  street: text().notNull(),
+  updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+})
+
+// ---- membership drops -----------------------------------------------------------------------
+
+// The once-a-year window. All tiers of a drop share one member-number counter.
+export const drops = sqliteTable(
+  'drops',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    name: text().notNull(),
+    opensAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    closesAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    // Shown after the drop closes (e.g. when the next one is expected).
+    announcement: text().notNull().default(''),
+    counterId: integer()
+      .notNull()
+      .references(() => counters.id),
+    createdBy: integer().references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('drops_opens_idx').on(t.opensAt), check('drops_window', sql`${t.closesAt} > ${t.opensAt}`)],
+)
+
+export const dropTiers = sqliteTable(
+  'drop_tiers',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    dropId: integer()
+      .notNull()
+      .references(() => drops.id, { onDelete: 'cascade' }),
+    tierId: integer()
+      .notNull()
+      .references(() => tiers.id),
+    priceFen: integer().notNull(),
+    stockId: integer()
+      .notNull()
+      .references(() => stock.id),
+    // Memberships sold in this drop are valid until this instant.
+    validUntil: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('drop_tiers_unique').on(t.dropId, t.tierId), uniqueIndex('drop_tiers_stock_unique').on(t.stockId)],
+)
+
+// Waiting for a sold-out drop tier; emailed in order of joining when seats come back.
+export const dropWaitlist = sqliteTable(
+  'drop_waitlist',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    dropTierId: integer()
+      .notNull()
+      .references(() => dropTiers.id, { onDelete: 'cascade' }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    notifiedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('drop_waitlist_once_unique').on(t.dropTierId, t.userId), index('drop_waitlist_queue_idx').on(t.dropTierId, t.notifiedAt, t.id)],
+)
+
+export type Stock = typeof stock.$inferSelect
+export type Order = typeof orders.$inferSelect
+export type OrderLine = typeof orderLines.$inferSelect
+export type Hold = typeof holds.$inferSelect
+export type PaymentEvent = typeof paymentEvents.$inferSelect
+export type ProductCategory = typeof productCategories.$inferSelect
+export type Product = typeof products.$inferSelect
+export type ProductImage = typeof productImages.$inferSelect
+export type CartItem = typeof cartItems.$inferSelect
+export type Address = typeof addresses.$inferSelect
+export type Drop = typeof drops.$inferSelect
+export type DropTier = typeof dropTiers.$inferSelect
 
 export type User = typeof users.$inferSelect
 export type Session = typeof sessions.$inferSelect

@@ -1,5 +1,11 @@
 // Every user-facing string of the site, in Simplified Chinese. An English catalogue can follow
-// with the same shape.
+// with the same shape. Larger areas keep their strings in app/i18n/<area>.zh-CN.ts.
+import { adminOrdersZhCN } from './adminOrders.zh-CN'
+import { dropsZhCN } from './drops.zh-CN'
+import { ordersZhCN } from './orders.zh-CN'
+import { paymentsZhCN } from './payments.zh-CN'
+import { shopZhCN } from './shop.zh-CN'
+
 export const zhCN = {
   site: {
     name: '知音',
@@ -610,6 +616,11 @@ export const zhCN = {
       boardRequired: '请选择版块',
     },
   },
+  shop: shopZhCN,
+  orders: ordersZhCN,
+  adminOrders: adminOrdersZhCN,
+  payments: paymentsZhCN,
+  drops: dropsZhCN,
   flash: { close: '关闭提示' },
   common: { save: '保存', cancel: '取消', yes: '是', no: '否' },
 } as const

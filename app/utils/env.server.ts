@@ -43,7 +43,16 @@ const schema = z.object({
     return /^\d+$/.test(v) ? Number(v) : v
   }),
   MAIL_FROM: optional(z.string().min(3)).transform((v) => v ?? '知音 Zhiyin <noreply@zhiyin.local>'),
+  // Minutes a checkout holds stock or a seat before it lapses (DESIGN.md §4.2).
+  HOLD_MINUTES: optional(z.coerce.number().int().min(1).max(120)).transform((v) => v ?? 10),
+  // Both set: payments go through Stripe Checkout; neither: the built-in test provider.
+  STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… / sk_live_…)')),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', 'must be a Stripe webhook signing secret (whsec_…)')),
 })
+  .refine((env) => Boolean(env.STRIPE_SECRET_KEY) === Boolean(env.STRIPE_WEBHOOK_SECRET), {
+    message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together or not at all',
+    path: ['STRIPE_WEBHOOK_SECRET'],
+  })
 
 export type Env = Omit<z.infer<typeof schema>, 'DATABASE_URL' | 'SESSION_SECRET' | 'SITE_URL' | 'UPLOAD_DIR'> & {
   DATABASE_URL: string
