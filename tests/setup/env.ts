@@ -25,6 +25,9 @@ delete process.env.DATABASE_AUTH_TOKEN
 delete process.env.PORT
 delete process.env.SITE_TIMEZONE
 delete process.env.MAIL_FROM
+delete process.env.HOLD_MINUTES
+delete process.env.STRIPE_SECRET_KEY
+delete process.env.STRIPE_WEBHOOK_SECRET
 
 const { databaseHandle } = await import('~/utils/db.server')
 await runMigrations(databaseHandle)
