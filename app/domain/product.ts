@@ -1,0 +1,187 @@
+// Pure rules of the catalogue: who sees a product, who may buy it now, at what price, and what
+// the shelves show (new this week, stock left). No I/O: callers pass `now` and the time zone.
+import { checkAccess, isStaff, type Viewer } from './access'
+import { activeRank } from './membership'
+import { addDays, localDate, startOfDateIn } from './time'
+import { t } from '~/i18n/zh-CN'
+
+/** The parts of a product that decide visibility, buying and price. */
+export interface ProductRules {
+  published: boolean
+  minRank: number
+  gatedVisibility: 'visible' | 'hidden'
+  saleStartsAt: Date | null
+  saleEndsAt: Date | null
+  priceFen: number
+  tierPrices: readonly { tierRank: number; priceFen: number }[]
+  personalisationLabel: string | null
+  personalisationMaxLength: number | null
+  perMemberLimit: number | null
+}
+
+/** A product's stock row: capacity null = unlimited. */
+export interface StockLevels {
+  capacity: number | null
+  sold: number
+  held: number
+}
+
+/** Lowest of the base price and the member prices of tiers whose rank ≤ the viewer's active rank. */
+export function priceForViewer(product: ProductRules, viewer: Viewer, now: Date): number {
+  const rank = viewer ? activeRank(viewer.memberships, now) : 0
+  return product.tierPrices.reduce(
+    (lowest, tp) => (tp.tierRank <= rank && tp.tierRank > 0 && tp.priceFen < lowest ? tp.priceFen : lowest),
+    product.priceFen,
+  )
+}
+
+/** Member prices below the base price, lowest rank first (what the product page lists). */
+export function memberPrices(product: ProductRules) {
+  return product.tierPrices
+    .filter((tp) => tp.tierRank > 0 && tp.priceFen < product.priceFen)
+    .slice()
+    .sort((a, b) => a.tierRank - b.tierRank)
+}
+
+/**
+ * Whether the product appears in lists and its page exists for this viewer: unpublished ones
+ * only for staff; a product "hidden below tier" only for viewers of that rank (and staff).
+ */
+export function isProductVisible(product: ProductRules, viewer: Viewer, now: Date): boolean {
+  if (viewer && isStaff(viewer.role)) return true
+  if (!product.published) return false
+  if (product.gatedVisibility === 'hidden' && product.minRank > 0) {
+    return checkAccess({ minRank: product.minRank }, viewer, now).granted
+  }
+  return true
+}
+
+export type SaleWindowState = 'upcoming' | 'on_sale' | 'ended'
+
+/** The sale window: starts inclusive, ends exclusive. */
+export function saleWindowState(product: Pick<ProductRules, 'saleStartsAt' | 'saleEndsAt'>, now: Date): SaleWindowState {
+  if (product.saleStartsAt && now < product.saleStartsAt) return 'upcoming'
+  if (product.saleEndsAt && now >= product.saleEndsAt) return 'ended'
+  return 'on_sale'
+}
+
+export type PurchaseCheck =
+  | { allowed: true }
+  | {
+      allowed: false
+      reason:
+        | 'not_published'
+        | 'not_on_sale_yet'
+        | 'sale_ended'
+        | 'sign_in_required'
+        | 'membership_required'
+        | 'membership_expired'
+        | 'higher_tier_required'
+      requiredRank?: number
+      startsAt?: Date
+    }
+
+/**
+ * May this viewer buy it now? Published, inside the sale window (staff too: the window is the
+ * same for everyone), and the tier rule of checkAccess. Stock is not part of this: holding
+ * stock decides sold out, atomically.
+ */
+export function checkPurchase(product: ProductRules, viewer: Viewer, now: Date): PurchaseCheck {
+  if (!product.published) return { allowed: false, reason: 'not_published' }
+  const window = saleWindowState(product, now)
+  if (window === 'upcoming') return { allowed: false, reason: 'not_on_sale_yet', startsAt: product.saleStartsAt ?? undefined }
+  if (window === 'ended') return { allowed: false, reason: 'sale_ended' }
+  const access = checkAccess({ minRank: product.minRank }, viewer, now)
+  if (!access.granted) return { allowed: false, reason: access.reason, requiredRank: access.requiredRank }
+  return { allowed: true }
+}
+
+/** zh-CN message for a blocked purchase; pass the required tier's name when known. */
+export function purchaseBlockMessage(check: Extract<PurchaseCheck, { allowed: false }>, tierName?: string): string {
+  const m = t.shop.purchaseBlocked
+  const tier = tierName ?? m.anyMember
+  switch (check.reason) {
+    case 'not_published':
+    case 'not_on_sale_yet':
+    case 'sale_ended':
+      return m[check.reason]
+    default:
+      return m[check.reason](tier)
+  }
+}
+
+// Newlines and control characters would break an engraving and the packing slip.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u
+
+/** Characters as a buyer counts them: code points, so 刻 and 😀 are one each. */
+export function characterCount(text: string) {
+  return [...text].length
+}
+
+/** Personalisation text (checked trimmed): an error message, or null when it is fine. Empty is fine. */
+export function personalisationError(product: ProductRules, text: string): string | null {
+  const value = text.trim()
+  if (value === '') return null
+  const m = t.shop.personalisation
+  if (!product.personalisationLabel) return m.notOffered
+  const label = product.personalisationLabel
+  if (CONTROL.test(value)) return m.invalidCharacters(label)
+  const max = product.personalisationMaxLength ?? 0
+  if (characterCount(value) > max) return m.tooLong(label, max)
+  return null
+}
+
+/** Units left to sell: capacity − sold − held; null = unlimited. Never negative. */
+export function availableUnits(stock: StockLevels): number | null {
+  if (stock.capacity === null) return null
+  return Math.max(0, stock.capacity - stock.sold - stock.held)
+}
+
+/** How many one buyer may put in one order: the per-member limit, the units left, and a sane cap. */
+export const MAX_QTY_PER_LINE = 99
+
+export function maxOrderQuantity(product: Pick<ProductRules, 'perMemberLimit'>, stock: StockLevels) {
+  const left = availableUnits(stock)
+  return Math.max(0, Math.min(MAX_QTY_PER_LINE, product.perMemberLimit ?? MAX_QTY_PER_LINE, left ?? MAX_QTY_PER_LINE))
+}
+
+/** "仅剩 N 件" shows when this few are left. */
+export const LOW_STOCK_THRESHOLD = 20
+
+export type StockState = { kind: 'unlimited' } | { kind: 'plenty'; left: number } | { kind: 'low'; left: number } | { kind: 'sold_out' }
+
+export function stockState(stock: StockLevels): StockState {
+  const left = availableUnits(stock)
+  if (left === null) return { kind: 'unlimited' }
+  if (left <= 0) return { kind: 'sold_out' }
+  if (left <= LOW_STOCK_THRESHOLD) return { kind: 'low', left }
+  return { kind: 'plenty', left }
+}
+
+/**
+ * The current week in the site time zone, Monday 00:00 (inclusive) to the next Monday
+ * (exclusive): what 本周上新 shows.
+ */
+export function weekBounds(now: Date, timeZone: string): { start: Date; end: Date } {
+  const today = localDate(now, timeZone)
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number]
+  // getUTCDay of the calendar date itself: 0 = Sunday … 6 = Saturday.
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay()
+  const monday = addDays(today, -((weekday + 6) % 7))!
+  const nextMonday = addDays(monday, 7)!
+  return { start: startOfDateIn(monday, timeZone)!, end: startOfDateIn(nextMonday, timeZone)! }
+}
+
+/** Whether a product published at `publishedAt` is 本周上新 at `now`. */
+export function isNewThisWeek(publishedAt: Date | null, now: Date, timeZone: string) {
+  if (!publishedAt) return false
+  const { start, end } = weekBounds(now, timeZone)
+  return publishedAt >= start && publishedAt < end
+}
+
+/** 最热 counts units paid in this many days before now. */
+export const HOT_WINDOW_DAYS = 30
+
+/** Order states whose units count as paid (sold and not given back). */
+export const PAID_ORDER_STATES = ['paid', 'shipped', 'completed'] as const
