@@ -1,0 +1,210 @@
+// What paying for (and refunding) a drop seat or an upgrade does, inside the transaction of
+// confirmPayment / requestRefund (fulfilment.server.ts calls these for kind 'membership').
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { dropTiers, drops, holds, memberships, orderLines, orders, tiers, users, type Order, type OrderLine } from '../../db/schema'
+import { upgradeKey } from '~/domain/drop'
+import { membershipUpgradeEmail, membershipWelcomeEmail } from '~/emails/drop'
+import type { Executor } from '~/utils/db.server'
+import { sendEmail } from '~/utils/email.server'
+import { getEnv } from '~/utils/env.server'
+import { notifyWaitlists } from './drop.server'
+
+export const MEMBERSHIP_FLAGS = {
+  /** An upgrade was paid but the buyer has no membership of the drop any more (refunded meanwhile). */
+  upgradeWithoutMembership: 'upgrade_without_membership',
+  /** An upgrade was refunded while the lower tier was full: the member is back on it without a seat. */
+  upgradeRefundOverCapacity: 'upgrade_refund_over_capacity',
+  /** The seat was refunded after an upgrade: the upgrade's payment is for an admin to refund. */
+  seatRefundedAfterUpgrade: 'seat_refunded_after_upgrade',
+} as const
+
+interface PaidMembershipOrder {
+  order: Order
+  lines: OrderLine[]
+}
+
+async function dropTierOf(tx: Executor, dropTierId: number) {
+  const [row] = await tx
+    .select({ dropTier: dropTiers, drop: drops, tier: tiers })
+    .from(dropTiers)
+    .innerJoin(drops, eq(drops.id, dropTiers.dropId))
+    .innerJoin(tiers, eq(tiers.id, dropTiers.tierId))
+    .where(eq(dropTiers.id, dropTierId))
+  if (!row) throw new Error(`no drop tier ${dropTierId}`)
+  return row
+}
+
+/** The buyer's membership of the drop (not revoked), with the drop tier it sits on. */
+async function membershipInDrop(tx: Executor, dropId: number, userId: number) {
+  const [row] = await tx
+    .select({ membership: memberships, dropTier: dropTiers })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(dropTiers, and(eq(dropTiers.dropId, memberships.dropId), eq(dropTiers.tierId, memberships.tierId)))
+    .where(and(eq(memberships.dropId, dropId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
+    .orderBy(desc(tiers.rank))
+    .limit(1)
+  return row
+}
+
+async function flag(tx: Executor, orderId: number, value: string, now: Date) {
+  await tx.update(orders).set({ flag: value, flaggedAt: now, updatedAt: now }).where(eq(orders.id, orderId))
+}
+
+/**
+ * Moves a sold seat back to available (its hold sold → returned, stock sold − 1), conditional on
+ * the hold still being sold, so it happens once. Returns whether it did.
+ */
+async function giveSeatBack(tx: Executor, { orderId, stockId }: { orderId: number; stockId: number }, now: Date) {
+  const [hold] = await tx
+    .update(holds)
+    .set({ state: 'returned', updatedAt: now })
+    .where(and(eq(holds.orderId, orderId), eq(holds.stockId, stockId), eq(holds.state, 'sold')))
+    .returning({ id: holds.id, qty: holds.qty })
+  if (!hold) return false
+  await tx.all(sql`UPDATE stock SET sold = sold - ${hold.qty} WHERE id = ${stockId} AND sold >= ${hold.qty} RETURNING id`)
+  return true
+}
+
+/** Takes a returned seat again if one is free (one conditional UPDATE), marking its hold sold. */
+async function retakeSeat(tx: Executor, { orderId, stockId }: { orderId: number; stockId: number }, now: Date) {
+  const taken = await tx.all<{ id: number }>(sql`
+    UPDATE stock SET sold = sold + 1
+    WHERE id = ${stockId} AND capacity - sold - held >= 1
+    RETURNING id`)
+  if (taken.length === 0) return false
+  await tx
+    .update(holds)
+    .set({ state: 'sold', updatedAt: now })
+    .where(and(eq(holds.orderId, orderId), eq(holds.stockId, stockId), eq(holds.state, 'returned')))
+  return true
+}
+
+async function buyerOf(tx: Executor, userId: number) {
+  const [buyer] = await tx.select({ email: users.email, name: users.displayName }).from(users).where(eq(users.id, userId))
+  return buyer
+}
+
+/**
+ * A paid seat becomes a membership of the drop tier's tier, numbered with the number payment
+ * took (line.numbers[0]), valid from now until the tier's validUntil; a paid upgrade moves the
+ * buyer's membership of this drop to the higher tier, keeping its number, and gives the old
+ * tier's seat back. The welcome / upgrade email goes to the outbox in the same transaction.
+ */
+export async function fulfilMembershipOrder(tx: Executor, { order, lines }: PaidMembershipOrder, now: Date) {
+  const env = getEnv()
+  const buyer = await buyerOf(tx, order.userId)
+  const cardUrl = `${env.SITE_URL}/membership/card`
+  for (const line of lines) {
+    if (line.dropTierId === null) throw new Error(`membership order ${order.id} has a line without a drop tier`)
+    const target = await dropTierOf(tx, line.dropTierId)
+    if (line.takesNumbers) {
+      const memberNumber = line.numbers[0]
+      if (memberNumber === undefined) throw new Error(`membership order ${order.id} was paid without a member number`)
+      await tx.insert(memberships).values({
+        userId: order.userId,
+        tierId: target.tier.id,
+        memberNumber,
+        validFrom: now,
+        validUntil: target.dropTier.validUntil,
+        source: 'drop',
+        dropId: target.drop.id,
+        orderId: order.id,
+      })
+      if (buyer) {
+        const message = membershipWelcomeEmail({
+          name: buyer.name,
+          dropName: target.drop.name,
+          tierName: target.tier.name,
+          memberNumber,
+          validUntil: target.dropTier.validUntil,
+          amountFen: order.totalFen,
+          orderId: order.id,
+          cardUrl,
+          timeZone: env.SITE_TIMEZONE,
+        })
+        await sendEmail({ ...message, to: buyer.email, template: 'drop-welcome' }, tx, now)
+      }
+      continue
+    }
+
+    const current = await membershipInDrop(tx, target.drop.id, order.userId)
+    if (!current || current.dropTier.id === target.dropTier.id) {
+      await flag(tx, order.id, MEMBERSHIP_FLAGS.upgradeWithoutMembership, now)
+      continue
+    }
+    const [moved] = await tx
+      .update(memberships)
+      .set({ tierId: target.tier.id, validUntil: target.dropTier.validUntil })
+      .where(and(eq(memberships.id, current.membership.id), eq(memberships.tierId, current.dropTier.tierId), isNull(memberships.revokedAt)))
+      .returning()
+    if (!moved) {
+      await flag(tx, order.id, MEMBERSHIP_FLAGS.upgradeWithoutMembership, now)
+      continue
+    }
+    if (current.membership.orderId !== null && (await giveSeatBack(tx, { orderId: current.membership.orderId, stockId: current.dropTier.stockId }, now))) {
+      await notifyWaitlists(tx, [current.dropTier.stockId], now)
+    }
+    if (buyer) {
+      const message = membershipUpgradeEmail({
+        name: buyer.name,
+        tierName: target.tier.name,
+        memberNumber: moved.memberNumber,
+        validUntil: moved.validUntil,
+        amountFen: order.totalFen,
+        orderId: order.id,
+        cardUrl,
+        timeZone: env.SITE_TIMEZONE,
+      })
+      await sendEmail({ ...message, to: buyer.email, template: 'drop-upgrade' }, tx, now)
+    }
+  }
+}
+
+/**
+ * A refunded membership order (its sold holds were already returned by requestRefund): a seat's
+ * membership is revoked; an upgrade's membership goes back to the tier it came from, retaking
+ * that tier's seat when one is free. Seats that came back reach the waitlist.
+ */
+export async function returnMembershipOrder(tx: Executor, order: Order, now: Date) {
+  if (order.dropId === null) return
+  const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id))
+  const freed: number[] = lines.map((line) => line.stockId)
+  for (const line of lines) {
+    if (line.takesNumbers) {
+      const [revoked] = await tx
+        .update(memberships)
+        .set({ revokedAt: now })
+        .where(and(eq(memberships.orderId, order.id), isNull(memberships.revokedAt)))
+        .returning()
+      if (!revoked || line.dropTierId === null) continue
+      const seat = await dropTierOf(tx, line.dropTierId)
+      if (revoked.tierId === seat.tier.id) continue
+      // The member had upgraded: the upgrade's seat is freed too, and its payment needs an admin.
+      const [upgrade] = await tx
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.exclusiveKey, upgradeKey(order.dropId, order.userId)), eq(orders.state, 'paid')))
+      if (!upgrade) continue
+      const [upgradeLine] = await tx.select().from(orderLines).where(eq(orderLines.orderId, upgrade.id))
+      if (upgradeLine && (await giveSeatBack(tx, { orderId: upgrade.id, stockId: upgradeLine.stockId }, now))) freed.push(upgradeLine.stockId)
+      await flag(tx, upgrade.id, MEMBERSHIP_FLAGS.seatRefundedAfterUpgrade, now)
+      continue
+    }
+
+    if (line.dropTierId === null) continue
+    const upgraded = await membershipInDrop(tx, order.dropId, order.userId)
+    if (!upgraded || upgraded.dropTier.id !== line.dropTierId || upgraded.membership.orderId === null) continue
+    const [seatLine] = await tx.select().from(orderLines).where(eq(orderLines.orderId, upgraded.membership.orderId))
+    if (!seatLine?.dropTierId) continue
+    const from = await dropTierOf(tx, seatLine.dropTierId)
+    await tx
+      .update(memberships)
+      .set({ tierId: from.tier.id, validUntil: from.dropTier.validUntil })
+      .where(eq(memberships.id, upgraded.membership.id))
+    if (!(await retakeSeat(tx, { orderId: upgraded.membership.orderId, stockId: from.dropTier.stockId }, now))) {
+      await flag(tx, order.id, MEMBERSHIP_FLAGS.upgradeRefundOverCapacity, now)
+    }
+  }
+  await notifyWaitlists(tx, freed, now)
+}
