@@ -4,8 +4,9 @@
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 // Endpoints that other servers POST to, authorised by a signature in the request instead of
-// a browser cookie: the WeChat message endpoint and one-click unsubscribe (RFC 8058).
-const SIGNED_ENDPOINTS = [/^\/wechat$/, /^\/email\/unsubscribe\/[^/]+$/]
+// a browser cookie: the WeChat message endpoint, one-click unsubscribe (RFC 8058) and payment
+// provider webhooks.
+const SIGNED_ENDPOINTS = [/^\/wechat$/, /^\/email\/unsubscribe\/[^/]+$/, /^\/webhooks\/[a-z]+$/]
 
 export function isAllowedOrigin({
   method,

@@ -1,2 +1,29 @@
 // Payments: /pay/:orderId and the provider webhooks — part of the zh-CN catalogue (app/i18n/zh-CN.ts).
-export const paymentsZhCN = {} as const
+export const paymentsZhCN = {
+  title: (orderId: number) => `支付订单 #${orderId}`,
+  total: '应付金额',
+  holdLeft: '锁定剩余',
+  holdHint: '请在倒计时结束前完成支付，超时后订单自动关闭，库存或席位将释放给其他人。',
+  testMode: '测试模式',
+  testModeHint: '本站未配置真实支付，以下按钮只模拟支付结果，不会扣款。',
+  simulateSuccess: '模拟支付成功',
+  simulateFailure: '模拟支付失败',
+  payWithStripe: '前往支付（银行卡 / 支付宝 / 微信支付）',
+  stripeHint: '将跳转到 Stripe 安全收银台，支持银行卡、支付宝和微信支付。',
+  cancelOrder: '取消订单',
+  viewOrder: '查看订单',
+  paid: '支付成功',
+  failedFlash: '模拟支付失败：订单仍待支付，可在锁定时间内重试。',
+  paidFlash: '支付成功，感谢支持！',
+  reseatedFlash: '支付成功（订单曾超时，库存仍有余量，已为你保留）。',
+  refundingFlash: '订单已超时且已售罄，这笔付款将原路退回。',
+  mismatchFlash: '支付金额与订单不符，我们已暂停处理并通知管理员。',
+  notPayable: {
+    expired: '订单已超时关闭，锁定的库存已释放。',
+    cancelled: '订单已取消。',
+    paid: '订单已支付。',
+  },
+  testOnly: '模拟支付只在测试模式下可用',
+  unknownIntent: '未知操作',
+  lineNumbers: (numbers: readonly number[]) => `编号 ${numbers.map((n) => `No. ${n}`).join('、')}`,
+} as const

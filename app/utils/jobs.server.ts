@@ -2,6 +2,8 @@
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
 // lets a SIGTERM finish the current pass before exit.
 import { publishDueDailies } from '~/models/daily.server'
+import { processPendingRefunds } from '~/models/payment.server'
+import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { deliverDueEmails } from './email.server'
 
@@ -15,6 +17,10 @@ const JOBS: Job[] = [
   // Publishing first: a daily that goes out also queues its emails for the next delivery pass.
   { name: 'publish scheduled dailies', everyMs: 15_000, run: () => publishDueDailies() },
   { name: 'deliver email', everyMs: 5_000, run: () => deliverDueEmails() },
+  // Unpaid holds lapse to the second on read (placeOrder, confirmPayment release them lazily);
+  // this pass marks their orders expired and returns stock even when nobody is looking.
+  { name: 'release expired holds', everyMs: 5_000, run: () => releaseExpiredHolds() },
+  { name: 'refund payments', everyMs: 30_000, run: () => processPendingRefunds() },
   { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
 ]
 

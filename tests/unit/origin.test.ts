@@ -42,4 +42,9 @@ describe('isAllowedOrigin', () => {
       isAllowedOrigin({ method: 'POST', origin: 'https://zhiyin.example', host: undefined, protocol: 'http', siteUrl: 'https://zhiyin.example/app' }),
     ).toBe(true)
   })
+
+  it('lets payment webhooks through without an Origin (they carry the provider signature instead)', () => {
+    expect(isAllowedOrigin({ ...site, method: 'POST', path: '/webhooks/stripe', origin: undefined })).toBe(true)
+    expect(isAllowedOrigin({ ...site, method: 'POST', path: '/webhooks/stripe/extra', origin: undefined })).toBe(false)
+  })
 })

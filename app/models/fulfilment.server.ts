@@ -1,0 +1,46 @@
+// What a paid order sets in motion, per kind, inside the transaction that marks it paid (and
+// what a refund undoes). confirmPayment() and requestRefund() call these.
+import { eq } from 'drizzle-orm'
+import { users, type Order, type OrderLine } from '../../db/schema'
+import { orderReceiptEmail } from '~/emails/order'
+import { sendEmail } from '~/utils/email.server'
+import { getEnv } from '~/utils/env.server'
+import type { Executor } from '~/utils/db.server'
+
+export interface PaidOrder {
+  order: Order
+  lines: OrderLine[]
+}
+
+export async function fulfilPaidOrder(tx: Executor, paid: PaidOrder, now: Date) {
+  switch (paid.order.kind) {
+    case 'goods':
+      await sendReceipt(tx, paid, now)
+      return
+    case 'membership':
+      throw new Error('membership orders are not sold yet')
+  }
+}
+
+/** A refunded order's units are gone from the buyer: undo what paying gave them. */
+export async function returnOrderUnits(_tx: Executor, order: Order, _now: Date) {
+  switch (order.kind) {
+    case 'goods':
+      // The stock itself is given back by requestRefund(); goods grant nothing else.
+      return
+    case 'membership':
+      throw new Error('membership orders are not sold yet')
+  }
+}
+
+async function sendReceipt(tx: Executor, { order, lines }: PaidOrder, now: Date) {
+  const [buyer] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, order.userId))
+  if (!buyer) return
+  const message = orderReceiptEmail({
+    name: buyer.displayName,
+    order,
+    lines,
+    url: `${getEnv().SITE_URL}/orders/${order.id}`,
+  })
+  await sendEmail({ ...message, to: buyer.email, template: 'order-receipt' }, tx, now)
+}

@@ -1,0 +1,224 @@
+// One reservation mechanism for shop stock and drop seats (DESIGN.md §4, docs/decisions/007).
+// Placing an order holds every line's units in one transaction, each by a conditional UPDATE
+// that only succeeds while units are available (and, for per-member limits, while the buyer's
+// held + paid units stay within the limit); lapsed or cancelled holds give their units back.
+import { and, eq, inArray, lte, sql } from 'drizzle-orm'
+import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../db/schema'
+import { getEnv } from '~/utils/env.server'
+import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+
+export interface LineRequest {
+  stockId: number
+  qty: number
+  unitPriceFen: number
+  title: string
+  productId?: number | null
+  dropTierId?: number | null
+  personalisation?: string | null
+  /** Most units one buyer may hold or have bought from this stock; null = no limit. */
+  perUserLimit?: number | null
+  /** Whether paying takes numbers from the stock's counter (default true). */
+  takesNumbers?: boolean
+}
+
+export type PlaceOrderResult =
+  | { ok: true; order: Order }
+  | { ok: false; reason: 'sold_out'; stockId: number }
+  | { ok: false; reason: 'limit_reached'; stockId: number; limit: number }
+  | { ok: false; reason: 'exclusive_taken' }
+
+type Refused = Exclude<PlaceOrderResult, { ok: true }>
+
+/** Thrown inside the transaction to roll every earlier line back; turned into a result outside. */
+class OrderRefused extends Error {
+  constructor(readonly result: Refused) {
+    super(result.reason)
+  }
+}
+
+export function holdExpiry(now: Date) {
+  return new Date(now.getTime() + getEnv().HOLD_MINUTES * 60_000)
+}
+
+/**
+ * Creates a pending order and holds its lines, all or nothing. Refusals (sold out, over the
+ * per-user limit, a second live order under the same exclusive key) change nothing.
+ */
+export async function placeOrder({
+  userId,
+  kind,
+  lines,
+  shipping = null,
+  exclusiveKey = null,
+  dropId = null,
+  now,
+}: {
+  userId: number
+  kind: OrderKind
+  lines: readonly LineRequest[]
+  shipping?: ShippingAddress | null
+  exclusiveKey?: string | null
+  dropId?: number | null
+  now: Date
+}): Promise<PlaceOrderResult> {
+  if (lines.length === 0) throw new Error('an order needs at least one line')
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.qty) || line.qty < 1) throw new Error(`invalid quantity ${line.qty}`)
+    if (!Number.isSafeInteger(line.unitPriceFen) || line.unitPriceFen < 0) throw new Error('invalid price')
+  }
+  const expiresAt = holdExpiry(now)
+  const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0)
+  try {
+    return await transaction(async (tx) => {
+      await releaseLapsedHolds(tx, now, [...new Set(lines.map((line) => line.stockId))])
+      const [order] = await tx
+        .insert(orders)
+        .values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now })
+        .returning()
+      if (!order) throw new Error('insert returned no order')
+      for (const line of lines) {
+        const [orderLine] = await tx
+          .insert(orderLines)
+          .values({
+            orderId: order.id,
+            stockId: line.stockId,
+            productId: line.productId ?? null,
+            dropTierId: line.dropTierId ?? null,
+            title: line.title,
+            qty: line.qty,
+            unitPriceFen: line.unitPriceFen,
+            personalisation: line.personalisation ?? null,
+            takesNumbers: line.takesNumbers ?? true,
+          })
+          .returning({ id: orderLines.id })
+        if (!orderLine) throw new Error('insert returned no order line')
+        const limit = line.perUserLimit ?? null
+        // The condition decides: units available, and the buyer's held + bought units within
+        // the limit. Zero rows updated means refused; nothing was read first.
+        const taken = await tx.all<{ id: number }>(sql`
+          UPDATE stock SET held = held + ${line.qty}
+          WHERE id = ${line.stockId}
+            AND (capacity IS NULL OR capacity - sold - held >= ${line.qty})
+            AND (${limit} IS NULL OR ${line.qty} + coalesce((
+              SELECT sum(qty) FROM holds
+              WHERE stock_id = ${line.stockId} AND user_id = ${userId} AND state IN ('held', 'sold')
+            ), 0) <= ${limit})
+          RETURNING id`)
+        if (taken.length === 0) {
+          throw new OrderRefused(await whyRefused(tx, line.stockId, line.qty, limit))
+        }
+        await tx.insert(holds).values({
+          stockId: line.stockId,
+          orderId: order.id,
+          lineId: orderLine.id,
+          userId,
+          qty: line.qty,
+          expiresAt,
+          updatedAt: now,
+        })
+      }
+      return { ok: true as const, order }
+    })
+  } catch (error) {
+    if (error instanceof OrderRefused) return error.result
+    if (uniqueViolation(error) === 'orders.exclusive_key') return { ok: false, reason: 'exclusive_taken' }
+    throw error
+  }
+}
+
+/** After a refused hold (same transaction): was it the stock or the buyer's limit? For the message only. */
+async function whyRefused(tx: Executor, stockId: number, qty: number, limit: number | null): Promise<Refused> {
+  const [row] = await tx.select().from(stock).where(eq(stock.id, stockId))
+  if (!row) throw new Error(`no stock ${stockId}`)
+  const available = row.capacity === null ? Infinity : row.capacity - row.sold - row.held
+  if (limit !== null && available >= qty) return { ok: false, reason: 'limit_reached', stockId, limit }
+  return { ok: false, reason: 'sold_out', stockId }
+}
+
+export interface ReleasedHold {
+  orderId: number
+  stockId: number
+  qty: number
+}
+
+/**
+ * Gives held units back: marks the holds released and lowers each stock's `held`. Takes the
+ * holds' WHERE condition.
+ */
+async function releaseHolds(tx: Executor, where: ReturnType<typeof and>, now: Date): Promise<ReleasedHold[]> {
+  const released = await tx
+    .update(holds)
+    .set({ state: 'released', updatedAt: now })
+    .where(and(eq(holds.state, 'held'), where))
+    .returning({ orderId: holds.orderId, stockId: holds.stockId, qty: holds.qty })
+  if (released.length === 0) return released
+  const byStock = new Map<number, number>()
+  for (const hold of released) byStock.set(hold.stockId, (byStock.get(hold.stockId) ?? 0) + hold.qty)
+  for (const [stockId, qty] of byStock) {
+    await tx
+      .update(stock)
+      .set({ held: sql`${stock.held} - ${qty}` })
+      .where(eq(stock.id, stockId))
+  }
+  return released
+}
+
+/**
+ * Releases holds whose time is up (of the orders touching `stockIds`, or all) and marks their
+ * pending orders expired — inside the caller's transaction.
+ */
+export async function releaseLapsedHolds(tx: Executor, now: Date, stockIds?: readonly number[]) {
+  const lapsed = and(eq(holds.state, 'held'), lte(holds.expiresAt, now))
+  const released = await releaseHolds(
+    tx,
+    stockIds
+      ? and(
+          lapsed,
+          inArray(
+            holds.orderId,
+            tx
+              .select({ orderId: holds.orderId })
+              .from(holds)
+              .where(and(lapsed, inArray(holds.stockId, [...stockIds]))),
+          ),
+        )
+      : lapsed,
+    now,
+  )
+  const orderIds = [...new Set(released.map((hold) => hold.orderId))]
+  if (orderIds.length > 0) {
+    await tx
+      .update(orders)
+      .set({ state: 'expired', expiredAt: now, updatedAt: now })
+      .where(and(inArray(orders.id, orderIds), eq(orders.state, 'pending')))
+  }
+  return released
+}
+
+/**
+ * The periodic job, and the lazy release before availability is shown: a cheap read finds
+ * out whether anything is due before a write transaction is opened.
+ */
+export async function releaseExpiredHolds(now = new Date()): Promise<ReleasedHold[]> {
+  const due = await db
+    .select({ id: holds.id })
+    .from(holds)
+    .where(and(eq(holds.state, 'held'), lte(holds.expiresAt, now)))
+    .limit(1)
+  if (due.length === 0) return []
+  return transaction((tx) => releaseLapsedHolds(tx, now))
+}
+
+/** The buyer cancels their own unpaid order; its units go back at once. */
+export async function cancelOrder({ orderId, userId, now }: { orderId: number; userId: number; now: Date }) {
+  return transaction(async (tx) => {
+    const [cancelled] = await tx
+      .update(orders)
+      .set({ state: 'cancelled', cancelledAt: now, updatedAt: now })
+      .where(and(eq(orders.id, orderId), eq(orders.userId, userId), eq(orders.state, 'pending')))
+      .returning({ id: orders.id })
+    if (!cancelled) return false
+    await releaseHolds(tx, eq(holds.orderId, orderId), now)
+    return true
+  })
+}

@@ -1,0 +1,63 @@
+// Stock, buyers and orders for the reservation tests, written straight to the test database.
+import { eq, sql } from 'drizzle-orm'
+import { counters, holds, stock, users } from '../../db/schema'
+import { placeOrder, type LineRequest } from '~/models/reservation.server'
+import { db } from '~/utils/db.server'
+
+let sequence = 0
+
+/** A stock row; `numbered` gives it its own counter (edition numbers). */
+export async function createStock({ capacity, numbered = false }: { capacity: number | null; numbered?: boolean }) {
+  let counterId: number | null = null
+  if (numbered) {
+    const [counter] = await db.insert(counters).values({}).returning()
+    counterId = counter!.id
+  }
+  const [row] = await db.insert(stock).values({ capacity, counterId }).returning()
+  return row!
+}
+
+/** Many users at once, without passwords (the reservation tests never sign in). */
+export async function createBuyers(n: number) {
+  const rows = Array.from({ length: n }, () => {
+    const k = ++sequence
+    return { email: `buyer${k}-${Date.now()}@example.com`, displayName: `买家${k}` }
+  })
+  return db.insert(users).values(rows).returning()
+}
+
+export function line(stockId: number, overrides: Partial<LineRequest> = {}): LineRequest {
+  return { stockId, qty: 1, unitPriceFen: 6800, title: '测试商品', ...overrides }
+}
+
+/** Places an order that must succeed; returns it. */
+export async function placeOk(args: Parameters<typeof placeOrder>[0]) {
+  const result = await placeOrder(args)
+  if (!result.ok) throw new Error(`expected the order to be placed, got ${result.reason}`)
+  return result.order
+}
+
+export async function stockRow(id: number) {
+  const [row] = await db.select().from(stock).where(eq(stock.id, id))
+  return row!
+}
+
+/**
+ * DESIGN.md §4.1 for one stock: sold + held (+ available) = capacity, and the stock's counters
+ * agree with its holds (sum of held holds = held, sum of sold holds = sold).
+ */
+export async function expectConsistent(stockId: number) {
+  const row = await stockRow(stockId)
+  const [sums] = await db
+    .select({
+      held: sql<number>`coalesce(sum(CASE WHEN ${holds.state} = 'held' THEN ${holds.qty} END), 0)`,
+      sold: sql<number>`coalesce(sum(CASE WHEN ${holds.state} = 'sold' THEN ${holds.qty} END), 0)`,
+    })
+    .from(holds)
+    .where(eq(holds.stockId, stockId))
+  return {
+    stock: row,
+    available: row.capacity === null ? null : row.capacity - row.sold - row.held,
+    consistent: sums!.held === row.held && sums!.sold === row.sold && (row.capacity === null || row.sold + row.held <= row.capacity),
+  }
+}
