@@ -6,6 +6,8 @@ import { and, eq, inArray, lte, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../db/schema'
 import { getEnv } from '~/utils/env.server'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+// drop.server also imports this module; both only call each other's functions at run time.
+import { notifyWaitlists } from './drop.server'
 
 export interface LineRequest {
   stockId: number
@@ -142,8 +144,8 @@ export interface ReleasedHold {
 }
 
 /**
- * Gives held units back: marks the holds released and lowers each stock's `held`. Takes the
- * holds' WHERE condition.
+ * Gives held units back: marks the holds released, lowers each stock's `held`, and tells the
+ * drop waitlists about seats that came back. Takes the holds' WHERE condition.
  */
 async function releaseHolds(tx: Executor, where: ReturnType<typeof and>, now: Date): Promise<ReleasedHold[]> {
   const released = await tx
@@ -160,6 +162,7 @@ async function releaseHolds(tx: Executor, where: ReturnType<typeof and>, now: Da
       .set({ held: sql`${stock.held} - ${qty}` })
       .where(eq(stock.id, stockId))
   }
+  await notifyWaitlists(tx, [...byStock.keys()], now)
   return released
 }
 
