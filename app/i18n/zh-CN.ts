@@ -1,6 +1,7 @@
 // Every user-facing string of the site, in Simplified Chinese. An English catalogue can follow
 // with the same shape. Larger areas keep their strings in app/i18n/<area>.zh-CN.ts.
 import { adminOrdersZhCN } from './adminOrders.zh-CN'
+import { cardZhCN } from './card.zh-CN'
 import { dropsZhCN } from './drops.zh-CN'
 import { ordersZhCN } from './orders.zh-CN'
 import { paymentsZhCN } from './payments.zh-CN'
@@ -621,6 +622,7 @@ export const zhCN = {
   adminOrders: adminOrdersZhCN,
   payments: paymentsZhCN,
   drops: dropsZhCN,
+  card: cardZhCN,
   flash: { close: '关闭提示' },
   common: { save: '保存', cancel: '取消', yes: '是', no: '否' },
 } as const
