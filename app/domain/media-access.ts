@@ -1,5 +1,5 @@
-// Who may fetch an uploaded file (/media/:id), decided from the dailies that use it. Pure:
-// the route loads the references and the viewers, this decides (docs/decisions/006).
+// Who may fetch an uploaded file (/media/:id), decided from the dailies and products that use
+// it. Pure: the route loads the references and the viewers, this decides (docs/decisions/006).
 import { checkAccess, isStaff, type Viewer } from './access'
 import { isDailyLive } from './daily'
 
@@ -12,13 +12,19 @@ export interface MediaReference {
   coverId: string | null
 }
 
+/** A product photo rendition (thumbnail or large) and whether its product is on sale. */
+export interface ProductImageReference {
+  published: boolean
+}
+
 export type MediaAccess =
   | { allowed: true; cache: 'public' | 'private' }
   | { allowed: false; status: 403 | 404 }
 
 /**
  * Who may fetch an uploaded file, from the dailies that use it:
- * - the cover of a live daily, or the audio of a live public daily → everyone (`public`);
+ * - the cover of a live daily, the audio of a live public daily, or a photo of a published
+ *   product → everyone (`public`; a photo's random id reveals nothing of a hidden product);
  * - the audio of a live gated daily → whoever checkAccess lets read that daily: the signed-in
  *   viewer, or the owner of a podcast token (podcast apps send no cookies) → `private`;
  * - anything else (drafts, scheduled, unused uploads) → staff signed in, for previews.
@@ -28,12 +34,15 @@ export type MediaAccess =
 export function decideMediaAccess({
   mediaId,
   references,
+  productImages = [],
   viewers,
   staffViewer,
   now,
 }: {
   mediaId: string
   references: readonly MediaReference[]
+  /** The products whose photos this file is a rendition of. */
+  productImages?: readonly ProductImageReference[]
   /** Every viewer the request stands for (the session's, the token's); null ones are visitors. */
   viewers: readonly Viewer[]
   /** The signed-in (cookie) viewer: only staff signed in see what is not live. */
@@ -42,6 +51,7 @@ export function decideMediaAccess({
 }): MediaAccess {
   const liveRefs = references.filter((ref) => isDailyLive(ref, now))
   if (liveRefs.some((ref) => ref.coverId === mediaId)) return { allowed: true, cache: 'public' }
+  if (productImages.some((ref) => ref.published)) return { allowed: true, cache: 'public' }
   const liveAudio = liveRefs.filter((ref) => ref.audioId === mediaId)
   const candidates = viewers.length > 0 ? viewers : [null]
   let granted = false

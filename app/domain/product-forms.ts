@@ -2,8 +2,7 @@
 // site time, stock and personalisation settings. Pure; the route passes the tiers, categories
 // and time zone it loaded. Every field's error comes back at once, keyed by field name.
 import { z } from 'zod'
-import { localDateTime } from './daily'
-import { zoneOffsetMs } from './time'
+import { parseLocalDateTime, yuanToFen } from './drop'
 import type { FieldErrors, FormResult } from '~/utils/forms'
 import { GATED_VISIBILITY, type GatedVisibility } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
@@ -45,34 +44,16 @@ export interface ProductInput {
   published: boolean
 }
 
-/** An amount typed in 元 ("68", "68.5", "68.50") as integer fen; an error message otherwise. */
+/** An amount typed in 元 ("68", "68.5", "68.50") as integer fen, or the reason it is not one. */
 export function parseYuan(value: string): { ok: true; fen: number } | { ok: false; error: string } {
-  const text = value.trim().replace(/^¥/, '').replaceAll(',', '')
+  const text = value.trim().replace(/^[¥￥]/, '').replaceAll(',', '')
   if (text === '') return { ok: false, error: e.priceRequired }
   if (text.startsWith('-')) return { ok: false, error: e.priceNegative }
-  const match = /^(\d{1,10})(?:\.(\d+))?$/.exec(text)
-  if (!match) return { ok: false, error: e.priceInvalid }
-  if ((match[2] ?? '').length > 2) return { ok: false, error: e.priceDecimals }
-  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
+  if (/^\d+\.\d{3,}$/.test(text)) return { ok: false, error: e.priceDecimals }
+  const fen = yuanToFen(text)
+  if (fen === null) return { ok: false, error: e.priceInvalid }
   if (fen > PRODUCT_LIMITS.priceMaxFen) return { ok: false, error: e.priceTooHigh }
   return { ok: true, fen }
-}
-
-/** Fen as 元 for a form field: 6800 → "68", 6850 → "68.50". */
-export function fenToYuanInput(fen: number) {
-  return fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2)
-}
-
-/** A `datetime-local` value (YYYY-MM-DDTHH:MM) read as wall-clock time in the site zone, or null. */
-export function parseSiteDateTime(value: string, timeZone: string): Date | null {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(value)
-  if (!match) return null
-  return localDateTime(match[1]!, match[2]!, timeZone)
-}
-
-/** An instant as a `datetime-local` value in the site zone. */
-export function toSiteDateTimeInput(instant: Date, timeZone: string) {
-  return new Date(instant.getTime() + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 16)
 }
 
 const checkbox = z
@@ -239,7 +220,7 @@ export function parseProductForm(
 
 function readDateTime(value: FormDataEntryValue | undefined, timeZone: string, field: string, errors: FieldErrors) {
   if (typeof value !== 'string' || value.trim() === '') return null
-  const instant = parseSiteDateTime(value.trim(), timeZone)
+  const instant = parseLocalDateTime(value.trim(), timeZone)
   if (!instant) errors[field] ??= t.errors.dateInvalid
   return instant
 }

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm'
+import { eq, or } from 'drizzle-orm'
 import { parseFile } from 'music-metadata'
-import { media, type Media } from '../../db/schema'
+import { media, productImages, products, type Media } from '../../db/schema'
 import {
   detectAudioType,
   detectImageType,
@@ -128,4 +128,13 @@ export function getMedia(id: string) {
 export async function deleteMedia(id: string, executor: Executor = db) {
   const [row] = await executor.delete(media).where(eq(media.id, id)).returning()
   if (row) await discardFile(storedPath(row.path))
+}
+
+/** The products whose photos this file is a rendition of (for the /media/:id access rule). */
+export function listProductImageReferences(mediaId: string) {
+  return db
+    .select({ published: products.published })
+    .from(productImages)
+    .innerJoin(products, eq(products.id, productImages.productId))
+    .where(or(eq(productImages.thumbMediaId, mediaId), eq(productImages.largeMediaId, mediaId)))
 }
