@@ -1,0 +1,200 @@
+// Orders as buyers (and staff) see them: the state badge, the status timeline, edition numbers,
+// and a cart / order line with its photo. Presentational: data in, markup out.
+import { Link } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import type { OrderState } from '../../db/schema'
+import { Badge } from '~/components/ui'
+import { t } from '~/i18n/zh-CN'
+import { formatDateTime, formatFen } from '~/utils/format'
+
+const o = t.orders
+
+const STATE_TONES: Record<OrderState, 'stone' | 'brand' | 'green' | 'red' | 'amber'> = {
+  pending: 'amber',
+  paid: 'brand',
+  shipped: 'brand',
+  completed: 'green',
+  cancelled: 'stone',
+  expired: 'stone',
+  refunding: 'amber',
+  refunded: 'stone',
+}
+
+export function OrderStateBadge({ state }: { state: OrderState }) {
+  return <Badge tone={STATE_TONES[state]}>{o.states[state]}</Badge>
+}
+
+type When = Date | string | number | null
+
+/** The moments an order went through (what the orders table records). */
+export interface OrderMoments {
+  state: OrderState
+  createdAt: When
+  paidAt: When
+  shippedAt: When
+  completedAt: When
+  cancelledAt: When
+  expiredAt: When
+  refundRequestedAt: When
+  refundedAt: When
+}
+
+export interface TimelineStep {
+  state: OrderState
+  at: Date | null
+  status: 'done' | 'current' | 'upcoming'
+}
+
+const HAPPY_PATH: readonly OrderState[] = ['pending', 'paid', 'shipped', 'completed']
+
+/**
+ * The steps to draw: every state the order has been in, in the order it happened, then — while
+ * it is still on its way — the states still to come on 待支付 → 已支付 → 已发货 → 已完成. The
+ * last step reached is the current one.
+ */
+export function timelineSteps(order: OrderMoments): TimelineStep[] {
+  const moments: [OrderState, When][] = [
+    ['pending', order.createdAt],
+    ['paid', order.paidAt],
+    ['expired', order.expiredAt],
+    ['cancelled', order.cancelledAt],
+    ['shipped', order.shippedAt],
+    ['completed', order.completedAt],
+    ['refunding', order.refundRequestedAt],
+    ['refunded', order.refundedAt],
+  ]
+  const reached = moments
+    .filter((moment): moment is [OrderState, Exclude<When, null>] => moment[1] !== null)
+    .map(([state, at]) => ({ state, at: new Date(at) }))
+    // Stable: moments at the same instant keep the order above.
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+  const steps: TimelineStep[] = reached.map((step, index) => ({ ...step, status: index === reached.length - 1 ? 'current' : 'done' }))
+  const onTheWay = HAPPY_PATH.indexOf(order.state)
+  if (onTheWay !== -1) {
+    for (const state of HAPPY_PATH.slice(onTheWay + 1)) steps.push({ state, at: null, status: 'upcoming' })
+  }
+  return steps
+}
+
+const ENDED: readonly OrderState[] = ['cancelled', 'expired', 'refunded']
+
+export function OrderTimeline({ order, timeZone }: { order: OrderMoments; timeZone: string }) {
+  const steps = timelineSteps(order)
+  return (
+    <ol aria-label={o.timeline.label} className="flex flex-col gap-0 sm:flex-row sm:gap-2">
+      {steps.map((step, index) => {
+        const ended = ENDED.includes(step.state)
+        const dot =
+          step.status === 'upcoming'
+            ? 'border-2 border-stone-300 bg-white'
+            : ended
+              ? 'bg-stone-400'
+              : step.state === 'refunding'
+                ? 'bg-amber-500'
+                : 'bg-brand-700'
+        return (
+          <li
+            key={`${step.state}-${index}`}
+            aria-current={step.status === 'current' ? 'step' : undefined}
+            className="relative flex min-h-12 gap-3 pb-3 sm:flex-1 sm:flex-col sm:gap-2 sm:pb-0"
+          >
+            {index < steps.length - 1 ? (
+              <span
+                aria-hidden
+                className={`absolute left-[7px] top-5 h-[calc(100%-1.25rem)] w-0.5 sm:left-5 sm:top-[7px] sm:h-0.5 sm:w-[calc(100%-1.25rem)] ${
+                  steps[index + 1]!.status === 'upcoming' ? 'bg-stone-200' : 'bg-brand-200'
+                }`}
+              />
+            ) : null}
+            <span aria-hidden className={`relative mt-0.5 h-4 w-4 shrink-0 rounded-full ${dot}`} />
+            <span className="flex flex-col">
+              <span className={`text-sm font-medium ${step.status === 'upcoming' ? 'text-stone-400' : step.status === 'current' ? 'text-stone-900' : 'text-stone-700'}`}>
+                {o.states[step.state]}
+              </span>
+              {step.at ? <span className="text-xs text-stone-500">{formatDateTime(step.at, timeZone)}</span> : null}
+            </span>
+          </li>
+        )
+      })}
+    </ol>
+  )
+}
+
+/** 「No. 37 / 500」 for each number of a line (`of` = the edition size; null = unnumbered size). */
+export function EditionNumbers({ numbers, of }: { numbers: readonly number[]; of: number | null }) {
+  if (numbers.length === 0) return null
+  return (
+    <p className="mt-1 flex flex-wrap items-center gap-1.5">
+      <span className="sr-only">{o.detail.editionLabel}</span>
+      {numbers.map((n) => (
+        <span key={n} className="rounded-md border border-brand-200 bg-brand-50 px-2 py-0.5 font-mono text-xs font-semibold text-brand-800">
+          {o.detail.edition(n, of)}
+        </span>
+      ))}
+    </p>
+  )
+}
+
+/** What a cart or checkout page shows of one line. */
+export interface CartLineData {
+  key: string
+  productId: number
+  slug: string | null
+  title: string
+  personalisation: string
+  personalisationLabel: string | null
+  qty: number
+  unitPriceFen: number
+  /** The product's base price: struck through when the viewer's price is lower. */
+  basePriceFen: number
+  coverThumbId: string | null
+  /** Why it cannot be bought now, or null. */
+  problem: string | null
+}
+
+export function ProductThumb({ mediaId, size = 'md' }: { mediaId: string | null; size?: 'sm' | 'md' }) {
+  const box = size === 'sm' ? 'h-12 w-12' : 'h-16 w-16 sm:h-20 sm:w-20'
+  return mediaId ? (
+    <img src={`/media/${mediaId}`} alt="" loading="lazy" className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100 object-cover`} />
+  ) : (
+    <span aria-hidden className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100`} />
+  )
+}
+
+export function PersonalisationNote({ label, text }: { label: string | null; text: string }) {
+  if (!text) return null
+  return <p className="mt-0.5 break-all text-sm text-stone-600">{label ? `${label}：「${text}」` : o.detail.personalisation(text)}</p>
+}
+
+/** A cart line: photo, title, personalisation, price and subtotal; `children` are its controls. */
+export function CartLineView({ line, compact = false, children }: { line: CartLineData; compact?: boolean; children?: ReactNode }) {
+  const discounted = line.unitPriceFen < line.basePriceFen
+  return (
+    <div className="flex gap-3">
+      <ProductThumb mediaId={line.coverThumbId} size={compact ? 'sm' : 'md'} />
+      <div className="min-w-0 flex-1">
+        <div className="flex items-start justify-between gap-3">
+          <div className="min-w-0">
+            {line.slug ? (
+              <Link to={`/shop/p/${line.slug}`} className="font-medium text-stone-900 hover:text-brand-700">
+                {line.title}
+              </Link>
+            ) : (
+              <p className="font-medium text-stone-500">{line.title}</p>
+            )}
+            <PersonalisationNote label={line.personalisationLabel} text={line.personalisation} />
+            <p className="mt-0.5 text-sm text-stone-500">
+              {formatFen(line.unitPriceFen)}
+              {discounted ? <s className="ml-1.5 text-stone-400">{formatFen(line.basePriceFen)}</s> : null} × {line.qty}
+            </p>
+          </div>
+          <p className="shrink-0 font-semibold text-stone-900">{formatFen(line.unitPriceFen * line.qty)}</p>
+        </div>
+        {line.problem ? (
+          <p className="mt-2 inline-flex rounded-md bg-red-50 px-2 py-1 text-sm text-red-800">{line.problem}</p>
+        ) : null}
+        {children}
+      </div>
+    </div>
+  )
+}

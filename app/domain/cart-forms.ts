@@ -1,0 +1,143 @@
+// The cart's forms and rules: what the cart actions accept, how lines combine, and why a line
+// cannot be bought right now (the same answer for adding, showing the cart and checking out).
+// Pure: callers pass the product, the viewer and `now`. Stock shown here is advice; holding
+// stock at checkout decides, atomically (DESIGN.md §4).
+import { z } from 'zod'
+import type { Viewer } from './access'
+import {
+  MAX_QTY_PER_LINE,
+  availableUnits,
+  checkPurchase,
+  isProductVisible,
+  personalisationError,
+  purchaseBlockMessage,
+  type ProductRules,
+  type StockLevels,
+} from './product'
+import { t } from '~/i18n/zh-CN'
+
+const e = t.orders.cart.errors
+
+/** Distinct lines a cart may hold (a visitor's cart lives in a cookie of about 4 KB). */
+export const MAX_CART_LINES = 10
+
+/** Raw personalisation input is refused past this, before the product's own, shorter, rule applies. */
+export const PERSONALISATION_INPUT_MAX = 200
+
+export interface CartLine {
+  productId: number
+  qty: number
+  /** Trimmed; '' when none. Part of the line's identity: two engravings are two lines. */
+  personalisation: string
+}
+
+export const CART_INTENTS = ['add', 'buy', 'update', 'remove'] as const
+export type CartIntent = (typeof CART_INTENTS)[number]
+
+export function isCartIntent(value: unknown): value is CartIntent {
+  return (CART_INTENTS as readonly unknown[]).includes(value)
+}
+
+/** 1..99 written as plain digits: "0", "-1", "1.5", "1e3", "１", "" and "abc" are all refused. */
+export const qtyField = z
+  .string({ error: e.qty })
+  .trim()
+  .regex(/^\d{1,3}$/, e.qty)
+  .transform(Number)
+  .pipe(z.number().int(e.qty).min(1, e.qty).max(MAX_QTY_PER_LINE, e.qty))
+
+const productIdField = z
+  .string({ error: e.unavailable })
+  .trim()
+  .regex(/^[1-9]\d{0,9}$/, e.unavailable)
+  .transform(Number)
+
+const personalisationField = z
+  .string()
+  .max(PERSONALISATION_INPUT_MAX, e.personalisationTooLong)
+  .optional()
+  .transform((v) => (v ?? '').trim())
+
+/** add / buy (the product page's form) and update (a new quantity for a line in the cart). */
+export const cartLineForm = z.object({
+  productId: productIdField,
+  qty: qtyField,
+  personalisation: personalisationField,
+})
+
+/** remove: one line, named by product and personalisation. */
+export const removeFromCartForm = z.object({ productId: productIdField, personalisation: personalisationField })
+
+export function sameLine(a: Pick<CartLine, 'productId' | 'personalisation'>, b: Pick<CartLine, 'productId' | 'personalisation'>) {
+  return a.productId === b.productId && a.personalisation === b.personalisation
+}
+
+/** Adds a line to a cart: the same product and personalisation add up (never past 99). */
+export function addLine(lines: readonly CartLine[], added: CartLine): CartLine[] {
+  const existing = lines.find((line) => sameLine(line, added))
+  if (!existing) return [...lines, added]
+  return lines.map((line) => (line === existing ? { ...line, qty: Math.min(MAX_QTY_PER_LINE, line.qty + added.qty) } : line))
+}
+
+/** Sets one line's quantity. */
+export function setLineQty(lines: readonly CartLine[], target: Omit<CartLine, 'qty'>, qty: number): CartLine[] {
+  return lines.map((line) => (sameLine(line, target) ? { ...line, qty } : line))
+}
+
+export function removeLine(lines: readonly CartLine[], target: Omit<CartLine, 'qty'>): CartLine[] {
+  return lines.filter((line) => !sameLine(line, target))
+}
+
+/** Units of one product across the cart's lines (each personalisation is its own line). */
+export function productQtyInCart(lines: readonly CartLine[], productId: number) {
+  return lines.reduce((sum, line) => (line.productId === productId ? sum + line.qty : sum), 0)
+}
+
+/** Why a line cannot be bought now; `status` is what an action answers with. */
+export type LineProblem =
+  | { kind: 'unavailable'; status: 400; field: 'form'; message: string }
+  | { kind: 'blocked'; status: 403; field: 'form'; message: string }
+  | { kind: 'personalisation'; status: 400; field: 'personalisation'; message: string }
+  | { kind: 'limit'; status: 400; field: 'qty'; message: string; limit: number }
+  | { kind: 'sold_out'; status: 409; field: 'qty'; message: string; left: number }
+
+export interface SellableProduct extends ProductRules {
+  stock: StockLevels
+}
+
+/**
+ * The first reason a line cannot be bought by this viewer now, or null. `productQty` is the
+ * units of this product in the whole cart (with this line as it would be), which the
+ * per-member limit and the stock left are compared with. `tierName` names the product's
+ * minimum tier in the message.
+ */
+export function lineProblem({
+  product,
+  viewer,
+  now,
+  personalisation,
+  productQty,
+  tierName,
+}: {
+  product: SellableProduct | undefined
+  viewer: Viewer
+  now: Date
+  personalisation: string
+  productQty: number
+  tierName?: string
+}): LineProblem | null {
+  if (!product || !product.published || !isProductVisible(product, viewer, now)) {
+    return { kind: 'unavailable', status: 400, field: 'form', message: e.unavailable }
+  }
+  const purchase = checkPurchase(product, viewer, now)
+  if (!purchase.allowed) return { kind: 'blocked', status: 403, field: 'form', message: purchaseBlockMessage(purchase, tierName) }
+  const personalised = personalisationError(product, personalisation)
+  if (personalised) return { kind: 'personalisation', status: 400, field: 'personalisation', message: personalised }
+  const limit = product.perMemberLimit
+  if (limit !== null && productQty > limit) return { kind: 'limit', status: 400, field: 'qty', message: e.limit(limit), limit }
+  const left = availableUnits(product.stock)
+  if (left !== null && productQty > left) {
+    return { kind: 'sold_out', status: 409, field: 'qty', message: left === 0 ? e.soldOut : e.short(left), left }
+  }
+  return null
+}

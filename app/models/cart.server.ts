@@ -1,0 +1,183 @@
+// A signed-in user's cart (cart_items): one row per user, product and personalisation (a unique
+// index), so adding the same thing again adds to the row's quantity. The per-member limit and
+// the number of lines are conditions of the one INSERT … ON CONFLICT statement that adds.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { cartItems, productImages } from '../../db/schema'
+import type { CartLineData } from '~/components/order'
+import type { Viewer } from '~/domain/access'
+import { MAX_CART_LINES, lineProblem, productQtyInCart, type CartLine, type LineProblem } from '~/domain/cart-forms'
+import { MAX_QTY_PER_LINE, priceForViewer } from '~/domain/product'
+import { t } from '~/i18n/zh-CN'
+import { db, transaction, type Executor } from '~/utils/db.server'
+import { listTiers } from './membership.server'
+import { getProductForSale, type ProductForSale } from './product.server'
+
+export interface CartItem extends CartLine {
+  id: number
+}
+
+/** The user's cart lines, oldest first (the order they were added in). */
+export function listCartItems(userId: number, executor: Executor = db): Promise<CartItem[]> {
+  return executor
+    .select({ id: cartItems.id, productId: cartItems.productId, qty: cartItems.qty, personalisation: cartItems.personalisation })
+    .from(cartItems)
+    .where(eq(cartItems.userId, userId))
+    .orderBy(asc(cartItems.createdAt), asc(cartItems.id))
+}
+
+/**
+ * Adds units to the user's line for this product and personalisation (a new line or more of
+ * the same one), while the product's units across the cart stay within `limit` and the cart
+ * holds at most MAX_CART_LINES lines. False when refused (nothing changed).
+ */
+export async function addCartItem({ userId, line, limit }: { userId: number; line: CartLine; limit: number | null }) {
+  const { productId, qty, personalisation } = line
+  const rows = await db.all<{ id: number }>(sql`
+    INSERT INTO cart_items (user_id, product_id, qty, personalisation)
+    SELECT ${userId}, ${productId}, ${qty}, ${personalisation}
+    WHERE EXISTS (SELECT 1 FROM products WHERE id = ${productId})
+      AND (${limit} IS NULL OR ${qty} + coalesce((
+        SELECT sum(qty) FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId}
+      ), 0) <= ${limit})
+      AND ((SELECT count(*) FROM cart_items WHERE user_id = ${userId}) < ${MAX_CART_LINES}
+        OR EXISTS (SELECT 1 FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId} AND personalisation = ${personalisation}))
+    ON CONFLICT (user_id, product_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)
+    RETURNING id`)
+  return rows.length > 0
+}
+
+/** Sets the quantity of one of the user's lines; false when the user has no such line. */
+export async function setCartItemQty({ userId, productId, personalisation, qty }: CartLine & { userId: number }) {
+  const updated = await db
+    .update(cartItems)
+    .set({ qty })
+    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+    .returning({ id: cartItems.id })
+  return updated.length > 0
+}
+
+export async function removeCartItem({ userId, productId, personalisation }: Omit<CartLine, 'qty'> & { userId: number }) {
+  const removed = await db
+    .delete(cartItems)
+    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+    .returning({ id: cartItems.id })
+  return removed.length > 0
+}
+
+/** Removes the lines an order was placed for (by id, and only the user's own). */
+export async function removeCartItems({ userId, ids }: { userId: number; ids: readonly number[] }) {
+  if (ids.length === 0) return
+  await db.delete(cartItems).where(and(eq(cartItems.userId, userId), inArray(cartItems.id, [...ids])))
+}
+
+/**
+ * A visitor's cart joins the account's at sign-in: the same product and personalisation add
+ * up (at most 99), new lines are added, and products that no longer exist are dropped. Limits
+ * are not applied here; the cart page shows a line over its limit and checkout refuses it.
+ */
+export async function mergeIntoCart({ userId, lines }: { userId: number; lines: readonly CartLine[] }) {
+  if (lines.length === 0) return
+  await transaction(async (tx) => {
+    for (const { productId, qty, personalisation } of lines) {
+      await tx.run(sql`
+        INSERT INTO cart_items (user_id, product_id, qty, personalisation)
+        SELECT ${userId}, ${productId}, ${Math.min(qty, MAX_QTY_PER_LINE)}, ${personalisation}
+        WHERE EXISTS (SELECT 1 FROM products WHERE id = ${productId})
+        ON CONFLICT (user_id, product_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)`)
+    }
+  })
+}
+
+// ---- pricing -----------------------------------------------------------------------------------
+
+export interface PricedLine extends CartLine {
+  /** The cart_items row of a signed-in user's line; null in a visitor's cart. */
+  id: number | null
+  /** Undefined when the product no longer exists. Server-side only: it holds the description. */
+  product: ProductForSale | undefined
+  unitPriceFen: number
+  coverThumbId: string | null
+  problem: LineProblem | null
+}
+
+export interface PricedCart {
+  lines: PricedLine[]
+  totalFen: number
+  units: number
+  /** Some line cannot be bought now: checkout waits until it is changed or removed. */
+  blocked: boolean
+}
+
+/**
+ * The cart as this viewer would buy it now: each line with the viewer's price and the reason,
+ * if any, it cannot be bought (the same rules the add action and checkout apply). Prices come
+ * from the database only.
+ */
+export async function priceCart({ lines, viewer, now }: { lines: readonly (CartLine & { id?: number })[]; viewer: Viewer; now: Date }): Promise<PricedCart> {
+  const productIds = [...new Set(lines.map((line) => line.productId))]
+  const [products, tiers, covers] = await Promise.all([
+    Promise.all(productIds.map((id) => getProductForSale(id))),
+    productIds.length > 0 ? listTiers() : Promise.resolve([]),
+    productCoverThumbs(productIds),
+  ])
+  const byId = new Map(productIds.map((id, index) => [id, products[index]]))
+  const priced = lines.map((line): PricedLine => {
+    const product = byId.get(line.productId)
+    const problem = lineProblem({
+      product,
+      viewer,
+      now,
+      personalisation: line.personalisation,
+      productQty: productQtyInCart(lines, line.productId),
+      tierName: product ? tiers.find((tier) => tier.rank === product.minRank)?.name : undefined,
+    })
+    return {
+      id: line.id ?? null,
+      productId: line.productId,
+      qty: line.qty,
+      personalisation: line.personalisation,
+      product,
+      unitPriceFen: product ? priceForViewer(product, viewer, now) : 0,
+      coverThumbId: covers.get(line.productId) ?? null,
+      problem,
+    }
+  })
+  const live = priced.filter((line) => line.product)
+  return {
+    lines: priced,
+    totalFen: live.reduce((sum, line) => sum + line.unitPriceFen * line.qty, 0),
+    units: live.reduce((sum, line) => sum + line.qty, 0),
+    blocked: priced.some((line) => line.problem !== null),
+  }
+}
+
+/** What a page shows of a priced line: never the product's description. */
+export function cartLineView(line: PricedLine): CartLineData {
+  const product = line.product
+  return {
+    key: `${line.productId}:${line.personalisation}`,
+    productId: line.productId,
+    slug: product?.slug ?? null,
+    title: product?.title ?? t.orders.cart.errors.unavailable,
+    personalisation: line.personalisation,
+    personalisationLabel: product?.personalisationLabel ?? null,
+    qty: line.qty,
+    unitPriceFen: line.unitPriceFen,
+    basePriceFen: product?.priceFen ?? line.unitPriceFen,
+    coverThumbId: line.coverThumbId,
+    problem: line.problem?.message ?? null,
+  }
+}
+
+/** The first photo's thumbnail of each product. */
+export async function productCoverThumbs(productIds: readonly number[]) {
+  const covers = new Map<number, string>()
+  if (productIds.length === 0) return covers
+  const rows = await db
+    .select({ productId: productImages.productId, thumbMediaId: productImages.thumbMediaId })
+    .from(productImages)
+    .where(inArray(productImages.productId, [...productIds]))
+    .orderBy(asc(productImages.position), asc(productImages.id))
+  for (const row of rows) if (!covers.has(row.productId)) covers.set(row.productId, row.thumbMediaId)
+  return covers
+}

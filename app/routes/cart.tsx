@@ -1,0 +1,255 @@
+// /cart: the cart priced for this viewer, and the cart's actions. The product page's form posts
+// here with fields intent (add | buy), productId, qty and personalisation; `buy` adds and goes
+// on to /checkout. Errors come back keyed by field (qty, personalisation, form) with a status:
+// 400 bad input or unknown product, 403 gated, 409 sold out.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { CartLineView } from '~/components/order'
+import { FormError } from '~/components/field'
+import { Button, Card, EmptyState, PageTitle, buttonClass } from '~/components/ui'
+import {
+  MAX_CART_LINES,
+  addLine,
+  cartLineForm,
+  isCartIntent,
+  lineProblem,
+  productQtyInCart,
+  removeFromCartForm,
+  removeLine,
+  sameLine,
+  setLineQty,
+  type CartLine,
+} from '~/domain/cart-forms'
+import { t } from '~/i18n/zh-CN'
+import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty } from '~/models/cart.server'
+import { listTiers } from '~/models/membership.server'
+import { getProductForSale } from '~/models/product.server'
+import { releaseExpiredHolds } from '~/models/reservation.server'
+import { getAuth, getViewer } from '~/utils/auth.server'
+import { requestCart, visitorCartCookie } from '~/utils/cart-cookie.server'
+import { redirectWithFlash } from '~/utils/flash.server'
+import { formatFen } from '~/utils/format'
+import { parseForm, type FieldErrors } from '~/utils/forms'
+
+const c = t.orders.cart
+
+export const meta: MetaFunction = () => [{ title: `${c.title} · ${t.site.name}` }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const now = new Date()
+  await releaseExpiredHolds(now)
+  const [auth, viewer] = await Promise.all([getAuth(request), getViewer(request)])
+  const cart = await requestCart(request, auth?.user.id ?? null)
+  const priced = await priceCart({ lines: cart.lines, viewer, now })
+  return data(
+    {
+      lines: priced.lines.map(cartLineView),
+      totalFen: priced.totalFen,
+      units: priced.units,
+      blocked: priced.blocked,
+      signedIn: auth !== null,
+    },
+    { headers: cart.setCookie ? { 'Set-Cookie': cart.setCookie } : undefined },
+  )
+}
+
+type ActionData = { errors: FieldErrors; line: string | null; title: string | null }
+
+/** productId errors (absent, malformed) read as "no such product", shown with the form. */
+function formErrors(errors: FieldErrors): FieldErrors {
+  const { productId, ...rest } = errors
+  return productId ? { form: productId, ...rest } : rest
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const now = new Date()
+  const [auth, viewer] = await Promise.all([getAuth(request), getViewer(request)])
+  const userId = auth?.user.id ?? null
+  const formData = await request.formData()
+  const intent = formData.get('intent')
+  const cart = await requestCart(request, userId)
+  const headers = new Headers()
+  if (cart.setCookie) headers.append('Set-Cookie', cart.setCookie)
+  const fail = (errors: FieldErrors, status: number, extra: Partial<ActionData> = {}) =>
+    data<ActionData>({ errors, line: null, title: null, ...extra }, { status, headers })
+
+  /** Writes the visitor's new cart to the cookie; false when it would not fit. */
+  const saveVisitorCart = async (lines: CartLine[]) => {
+    const cookie = await visitorCartCookie(lines)
+    if (!cookie) return false
+    headers.append('Set-Cookie', cookie)
+    return true
+  }
+
+  if (!isCartIntent(intent)) return fail({ form: c.errors.unknownIntent }, 400)
+
+  if (intent === 'remove') {
+    const form = parseForm(removeFromCartForm, formData)
+    if (!form.ok) return fail(formErrors(form.errors), 400)
+    if (userId !== null) await removeCartItem({ userId, ...form.data })
+    else await saveVisitorCart(removeLine(cart.lines, form.data))
+    return redirectWithFlash('/cart', { kind: 'info', message: c.removed }, { headers })
+  }
+
+  const form = parseForm(cartLineForm, formData)
+  if (!form.ok) return fail(formErrors(form.errors), 400, { line: lineKey(formData) })
+  const line = form.data
+  const product = await getProductForSale(line.productId)
+  const tierName = product ? (await listTiers()).find((tier) => tier.rank === product.minRank)?.name : undefined
+  const title = product?.title ?? null
+  const inCart = cart.lines.find((existing) => sameLine(existing, line))
+  const key = `${line.productId}:${line.personalisation}`
+
+  if (intent === 'update') {
+    if (!inCart) return fail({ form: c.errors.notInCart }, 400, { line: key })
+    const problem = lineProblem({
+      product,
+      viewer,
+      now,
+      personalisation: line.personalisation,
+      productQty: productQtyInCart(cart.lines, line.productId) - inCart.qty + line.qty,
+      tierName,
+    })
+    // Fewer units are always fine; more must fit the limit and the stock left.
+    if (problem && (problem.kind === 'limit' || problem.kind === 'sold_out') && line.qty > inCart.qty) {
+      return fail({ [problem.field]: problem.message }, problem.status, { line: key, title })
+    }
+    if (userId !== null) await setCartItemQty({ userId, ...line })
+    else await saveVisitorCart(setLineQty(cart.lines, line, line.qty))
+    return redirectWithFlash('/cart', { kind: 'success', message: c.updated }, { headers })
+  }
+
+  // add or buy
+  const problem = lineProblem({
+    product,
+    viewer,
+    now,
+    personalisation: line.personalisation,
+    productQty: productQtyInCart(cart.lines, line.productId) + line.qty,
+    tierName,
+  })
+  if (problem) return fail({ [problem.field]: problem.message }, problem.status, { title })
+  if (!inCart && cart.lines.length >= MAX_CART_LINES) return fail({ form: c.errors.full(MAX_CART_LINES) }, 400, { title })
+  if (userId !== null) {
+    // Checked again in the statement itself, in case another tab added in the meantime.
+    const added = await addCartItem({ userId, line, limit: product!.perMemberLimit })
+    if (!added) {
+      const limit = product!.perMemberLimit
+      return limit === null ? fail({ form: c.errors.full(MAX_CART_LINES) }, 400, { title }) : fail({ qty: c.errors.limit(limit) }, 400, { title })
+    }
+  } else if (!(await saveVisitorCart(addLine(cart.lines, line)))) {
+    return fail({ form: c.errors.full(MAX_CART_LINES) }, 400, { title })
+  }
+  if (intent === 'buy') return redirect('/checkout', { headers })
+  return redirectWithFlash('/cart', { kind: 'success', message: c.added }, { headers })
+}
+
+function lineKey(formData: FormData) {
+  const productId = formData.get('productId')
+  return typeof productId === 'string' ? `${productId}:${String(formData.get('personalisation') ?? '').trim()}` : null
+}
+
+export default function Cart() {
+  const { lines, totalFen, units, blocked, signedIn } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const busy = useNavigation().state !== 'idle'
+  const errors = actionData?.errors ?? {}
+  // Errors of the add form (from a product page) have no line here: shown at the top.
+  const topError = actionData && actionData.line === null ? Object.values(errors)[0] : undefined
+  const lineErrors = actionData?.line ? actionData.errors : {}
+
+  return (
+    <div className="mx-auto max-w-3xl">
+      <PageTitle>{c.title}</PageTitle>
+      {topError ? (
+        <div className="mb-4">
+          <FormError error={actionData?.title ? t.orders.checkout.errors.line(actionData.title, topError) : topError} />
+        </div>
+      ) : null}
+      {lines.length === 0 ? (
+        <>
+          <EmptyState>{c.empty}</EmptyState>
+          <p className="mt-6 text-center">
+            <Link to="/shop" className={buttonClass('primary')}>
+              {c.goShopping}
+            </Link>
+          </p>
+        </>
+      ) : (
+        <div className="grid gap-4 lg:grid-cols-[1fr_18rem] lg:items-start">
+          <Card className="!p-0">
+            <ul className="divide-y divide-stone-100">
+              {lines.map((line) => (
+                <li key={line.key} className="p-4 sm:p-5">
+                  <CartLineView line={line}>
+                    <div className="mt-3 flex flex-wrap items-end gap-2">
+                      <Form method="post" className="flex items-end gap-2">
+                        <input type="hidden" name="productId" value={line.productId} />
+                        <input type="hidden" name="personalisation" value={line.personalisation} />
+                        <label className="text-sm text-stone-600">
+                          <span className="mb-1 block">{c.quantity}</span>
+                          <input
+                            name="qty"
+                            type="number"
+                            inputMode="numeric"
+                            min={1}
+                            max={99}
+                            defaultValue={line.qty}
+                            aria-label={c.quantityOf(line.title)}
+                            aria-invalid={actionData?.line === line.key && lineErrors.qty ? true : undefined}
+                            className="block w-20 rounded-lg border border-stone-300 bg-white px-3 py-2 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30"
+                          />
+                        </label>
+                        <Button name="intent" value="update" variant="secondary" className="px-3 py-2" disabled={busy}>
+                          {c.updateQty}
+                        </Button>
+                      </Form>
+                      <Form method="post" className="ml-auto">
+                        <input type="hidden" name="productId" value={line.productId} />
+                        <input type="hidden" name="personalisation" value={line.personalisation} />
+                        <Button name="intent" value="remove" variant="ghost" className="px-3 py-2 text-red-700" aria-label={c.removeLabel(line.title)} disabled={busy}>
+                          {c.remove}
+                        </Button>
+                      </Form>
+                    </div>
+                    {actionData?.line === line.key ? (
+                      <p role="alert" className="mt-2 text-sm text-red-700">
+                        {Object.values(lineErrors)[0]}
+                      </p>
+                    ) : null}
+                  </CartLineView>
+                </li>
+              ))}
+            </ul>
+          </Card>
+
+          <Card className="lg:sticky lg:top-24">
+            <p className="flex items-baseline justify-between">
+              <span className="text-stone-600">
+                {c.total} <span className="text-sm text-stone-500">（{c.itemCount(units)}）</span>
+              </span>
+              <span className="text-2xl font-bold text-brand-800">{formatFen(totalFen)}</span>
+            </p>
+            {blocked ? (
+              <>
+                <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{c.blockedHint}</p>
+                <Button type="button" className="mt-4 w-full" disabled>
+                  {c.checkout}
+                </Button>
+              </>
+            ) : (
+              <Link to="/checkout" className={buttonClass('primary', 'mt-4 w-full py-3 text-base')}>
+                {c.checkout}
+              </Link>
+            )}
+            {signedIn ? null : <p className="mt-3 text-xs text-stone-500">{c.visitorHint}</p>}
+            <Link to="/shop" className="mt-3 block text-center text-sm text-stone-600 hover:text-brand-700">
+              {c.continueShopping}
+            </Link>
+          </Card>
+        </div>
+      )}
+    </div>
+  )
+}
