@@ -66,7 +66,12 @@ export function clockOffsetMs({ serverNow, sentAt, receivedAt }: { serverNow: nu
 
 /** One live seat order per user per drop: the orders table's unique index on this key decides. */
 export function seatKey(dropId: number, userId: number) {
-  return `drop:${dropId}:seat:${userId}`
+  return `${seatKeyPrefix(dropId)}${userId}`
+}
+
+/** The seat keys of a drop all start so (SQL appends the user id). */
+export function seatKeyPrefix(dropId: number) {
+  return `drop:${dropId}:seat:`
 }
 
 /** One live upgrade order per user per drop. */
@@ -170,4 +175,26 @@ export function yuanToFen(value: string): number | null {
 /** Fen as an amount in 元 for a form field ("1200", "99.9"). */
 export function fenToYuan(fen: number) {
   return fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2).replace(/0$/, '')
+}
+
+// ---- the admin's sales chart ------------------------------------------------------------------
+
+export const MINUTE_MS = 60_000
+/** The chart shows at most this many minutes (the opening rush matters most). */
+export const CHART_MAX_MINUTES = 240
+
+/**
+ * The minutes the sales chart spans (starts of minutes, inclusive): from the opening minute to
+ * now while open, or to the last sale after closing; capped at CHART_MAX_MINUTES — the latest
+ * ones while open, the first ones afterwards. Null before opening.
+ */
+export function salesChartRange(drop: DropTimes, now: Date, lastSaleMinute: number | null): { from: number; to: number } | null {
+  const window = dropWindow(drop, now)
+  if (window === 'upcoming') return null
+  const floor = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS
+  const from = floor(drop.opensAt.getTime())
+  const end = window === 'open' ? floor(now.getTime()) : Math.max(from, Math.min(floor(drop.closesAt.getTime() - 1), lastSaleMinute ?? from))
+  const span = CHART_MAX_MINUTES - 1
+  if ((end - from) / MINUTE_MS <= span) return { from, to: end }
+  return window === 'open' ? { from: end - span * MINUTE_MS, to: end } : { from, to: from + span * MINUTE_MS }
 }

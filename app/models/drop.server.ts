@@ -4,6 +4,7 @@
 // share the drop's counter, so member numbers run 1..N across tiers in payment order.
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm'
 import {
+  auditLog,
   counters,
   dropTiers,
   dropWaitlist,
@@ -21,7 +22,9 @@ import {
   canApplyWindowAction,
   decideUpgrade,
   dropWindow,
+  salesChartRange,
   seatKey,
+  seatKeyPrefix,
   upgradeKey,
   WAITLIST_NOTICE_MINUTES,
   waitlistNoticeCount,
@@ -236,6 +239,65 @@ export async function salesPerMinute(dropId: number): Promise<SalesMinute[]> {
     .groupBy(minute)
     .orderBy(minute)
   return rows.map((row) => ({ minute: Number(row.minute), seats: Number(row.seats) }))
+}
+
+export interface DropStats {
+  window: ReturnType<typeof dropWindow>
+  tiers: (DropTierView & { waiting: number })[]
+  revenueFen: number
+  members: number
+  sales: { points: SalesMinute[]; from: number; to: number } | null
+}
+
+/** The admin's live numbers of a drop at `now`: seats per tier, revenue, members, sales chart. */
+export async function getDropStats(drop: Drop, now: Date): Promise<DropStats> {
+  const [tierRows, revenueFen, members, waiting, points] = await Promise.all([
+    listDropTiers(drop.id, now),
+    dropRevenueFen(drop.id),
+    countDropMembers(drop.id),
+    waitlistCounts(drop.id),
+    salesPerMinute(drop.id),
+  ])
+  const range = salesChartRange(drop, now, points.at(-1)?.minute ?? null)
+  return {
+    window: dropWindow(drop, now),
+    tiers: tierRows.map((row) => ({ ...row, waiting: waiting.get(row.id) ?? 0 })),
+    revenueFen,
+    members,
+    sales: range ? { points: points.filter((p) => p.minute >= range.from && p.minute <= range.to), ...range } : null,
+  }
+}
+
+/** The numbers as JSON-ready plain values, for the admin page and its live feed alike. */
+export function presentDropStats(stats: DropStats) {
+  return {
+    window: stats.window,
+    revenueFen: stats.revenueFen,
+    members: stats.members,
+    tiers: stats.tiers.map(({ id, tierName, priceFen, capacity, sold, held, available, waiting }) => ({
+      id,
+      tierName,
+      priceFen,
+      capacity,
+      sold,
+      held,
+      available,
+      waiting,
+    })),
+    sales: stats.sales,
+  }
+}
+export type DropStatsView = ReturnType<typeof presentDropStats>
+
+/** The audit entries of a drop, newest first, with the admin's name. */
+export async function listDropAudit(dropId: number, limit = 50) {
+  return db
+    .select({ id: auditLog.id, action: auditLog.action, detail: auditLog.detail, createdAt: auditLog.createdAt, actorName: users.displayName })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(and(eq(auditLog.targetType, 'drop'), eq(auditLog.targetId, String(dropId))))
+    .orderBy(desc(auditLog.id))
+    .limit(limit)
 }
 
 export interface DropMemberRow {
@@ -757,7 +819,8 @@ export async function notifyWaitlists(tx: Executor, stockIds: number[], now: Dat
     const available = Math.max(0, (tier.capacity ?? 0) - tier.sold - tier.held)
     if (available === 0) continue
     // A waiting user "has a seat" once they hold or bought one in this drop: their notice is spent.
-    const hasSeat = sql`exists (select 1 from orders o where o.exclusive_key = 'drop:' || ${tier.dropId} || ':seat:' || ${dropWaitlist.userId} and o.state in ('pending', 'paid', 'shipped', 'completed', 'refunding'))`
+    // The prefix is bound as text: a bound number would be concatenated as "1.0".
+    const hasSeat = sql`exists (select 1 from orders o where o.exclusive_key = ${seatKeyPrefix(tier.dropId)} || ${dropWaitlist.userId} and o.state in ('pending', 'paid', 'shipped', 'completed', 'refunding'))`
     const [outstanding] = await tx
       .select({ n: sql<number>`count(*)` })
       .from(dropWaitlist)

@@ -6,6 +6,7 @@ import { orderReceiptEmail } from '~/emails/order'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import type { Executor } from '~/utils/db.server'
+import { fulfilMembershipOrder, returnMembershipOrder } from './drop-fulfilment.server'
 
 export interface PaidOrder {
   order: Order
@@ -18,18 +19,21 @@ export async function fulfilPaidOrder(tx: Executor, paid: PaidOrder, now: Date) 
       await sendReceipt(tx, paid, now)
       return
     case 'membership':
-      throw new Error('membership orders are not sold yet')
+      await fulfilMembershipOrder(tx, paid, now)
+      return
   }
 }
 
 /** A refunded order's units are gone from the buyer: undo what paying gave them. */
-export async function returnOrderUnits(_tx: Executor, order: Order, _now: Date) {
+export async function returnOrderUnits(tx: Executor, order: Order, now: Date) {
   switch (order.kind) {
     case 'goods':
       // The stock itself is given back by requestRefund(); goods grant nothing else.
       return
     case 'membership':
-      throw new Error('membership orders are not sold yet')
+      // The seat is given back by requestRefund(); the membership it bought ends here.
+      await returnMembershipOrder(tx, order, now)
+      return
   }
 }
 

@@ -19,6 +19,7 @@ export default function AdminLayout() {
     { to: '/admin/community', label: t.moderation.navLabel, end: false },
     ...(isAdmin
       ? [
+          { to: '/admin/drops', label: t.drops.admin.nav, end: false },
           { to: '/admin/users', label: t.admin.users, end: false },
           { to: '/admin/outbox', label: t.admin.outbox, end: false },
         ]

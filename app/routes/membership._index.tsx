@@ -1,39 +1,422 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { DropCountdown, DropTierCard, Remaining, useLiveDrop } from '~/components/drop'
+import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
-import { Card, EmptyState, PageTitle } from '~/components/ui'
+import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
+import { dropWindow, type DropTierState } from '~/domain/drop'
+import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms'
+import { memberNumberLabel } from '~/emails/drop'
 import { t } from '~/i18n/zh-CN'
+import {
+  countDropMembers,
+  getCurrentDrop,
+  getViewerDropStatus,
+  joinWaitlist,
+  listDropTiers,
+  placeSeatOrder,
+  placeUpgradeOrder,
+  type SeatOrderResult,
+  type WaitlistResult,
+} from '~/models/drop.server'
 import { getActiveMembership, listTiers } from '~/models/membership.server'
-import { getUser } from '~/utils/auth.server'
+import { getUser, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
-import { formatValidUntil } from '~/utils/format'
+import { redirectWithFlash } from '~/utils/flash.server'
+import { formatDateTime, formatFen, formatValidUntil } from '~/utils/format'
+import { parseForm } from '~/utils/forms'
 
-export const meta: MetaFunction = () => [{ title: `${t.sections.membership.title} · ${t.site.name}` }]
+const d = t.drops
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: `${loaded?.drop?.name ?? t.sections.membership.title} · ${t.site.name}` },
+  { name: 'description', content: t.sections.membership.body },
+]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getUser(request)
-  const [tiers, active] = await Promise.all([listTiers(), user ? getActiveMembership(user.id) : undefined])
+  const now = new Date()
+  const timeZone = getEnv().SITE_TIMEZONE
+  const [user, tierRows, drop] = await Promise.all([getUser(request), listTiers(), getCurrentDrop(now)])
+  const active = user ? await getActiveMembership(user.id, now) : undefined
+  const base = {
+    serverNow: now.getTime(),
+    timeZone,
+    signedIn: Boolean(user),
+    tiers: tierRows.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })),
+    mine: active ? { tierName: active.tier.name, validUntil: active.membership.validUntil.getTime(), dropId: active.membership.dropId } : null,
+  }
+  if (!drop) return { ...base, drop: null, dropTiers: [], viewer: null }
+
+  const [dropTierRows, members, status] = await Promise.all([
+    listDropTiers(drop.id, now),
+    countDropMembers(drop.id),
+    user ? getViewerDropStatus({ dropId: drop.id, userId: user.id, now }) : null,
+  ])
+  const description = new Map(tierRows.map((tier) => [tier.id, tier.description]))
+  // An upgrade offer: the member's tier in this drop → the next tier up, for the difference.
+  const from = status?.membership ? dropTierRows.find((row) => row.id === status.membership?.dropTierId) : undefined
+  const to = from ? dropTierRows.find((row) => row.rank > from.rank && row.priceFen > from.priceFen) : undefined
   return {
-    tiers: tiers.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })),
-    mine: active ? { tierName: active.tier.name, validUntil: active.membership.validUntil } : null,
-    timeZone: getEnv().SITE_TIMEZONE,
+    ...base,
+    drop: {
+      id: drop.id,
+      name: drop.name,
+      opensAt: drop.opensAt.getTime(),
+      closesAt: drop.closesAt.getTime(),
+      announcement: drop.announcement,
+      members,
+    },
+    dropTiers: dropTierRows.map((row) => ({
+      id: row.id,
+      tierName: row.tierName,
+      description: description.get(row.tierId) ?? '',
+      priceFen: row.priceFen,
+      capacity: row.capacity,
+      available: row.available,
+      validUntilLabel: d.page.validUntil(formatValidUntil(row.validUntil, timeZone)),
+    })),
+    viewer: status
+      ? {
+          membership: status.membership
+            ? { memberNumber: status.membership.memberNumber, tierName: status.membership.tierName, dropTierId: status.membership.dropTierId }
+            : null,
+          pendingOrder: status.pendingOrder ? { ...status.pendingOrder, expiresAt: status.pendingOrder.expiresAt.getTime() } : null,
+          waitlistedTierIds: status.waitlistedTierIds,
+          upgrade: from && to ? { dropTierId: to.id, tierName: to.tierName, priceFen: to.priceFen - from.priceFen } : null,
+        }
+      : null,
   }
 }
 
-export default function MembershipIndex() {
+type ActionData = { errors: { form: string }; dropTierId: number | null }
+
+const SEAT_REFUSALS: Record<Exclude<SeatOrderResult, { ok: true }>['reason'], [status: number, message: string]> = {
+  tier_invalid: [400, d.errors.tierInvalid],
+  not_open_yet: [403, d.errors.notOpenYet],
+  closed: [403, d.errors.closed],
+  sold_out: [409, d.errors.soldOut],
+  second_seat: [409, d.errors.secondSeat],
+  not_member: [403, d.errors.upgradeNotMember],
+  not_higher: [400, d.errors.upgradeNotHigher],
+  upgrade_pending: [409, d.errors.upgradePending],
+}
+
+const WAITLIST_REFUSALS: Record<Exclude<WaitlistResult, { ok: true }>['reason'], [status: number, message: string]> = {
+  tier_invalid: [400, d.errors.tierInvalid],
+  not_yet: [403, d.errors.waitlistNotYet],
+  not_sold_out: [409, d.errors.waitlistNotSoldOut],
+  already: [409, d.errors.waitlistTwice],
+  has_seat: [409, d.errors.secondSeat],
+}
+
+function refuse([status, message]: [number, string], dropTierId: number | null) {
+  return data<ActionData>({ errors: { form: message }, dropTierId }, { status })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  // One instant for the whole request: the window is judged at the moment the order arrived.
+  const now = new Date()
+  const formData = await request.formData()
+  const intent = formData.get('intent')
+  if (intent === 'buy' || intent === 'upgrade') {
+    const form = parseForm(buySeatForm, formData)
+    if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
+    const place = intent === 'buy' ? placeSeatOrder : placeUpgradeOrder
+    const result = await place({ ...form.data, userId: user.id, now })
+    if (result.ok) return redirect(`/pay/${result.orderId}`)
+    return refuse(SEAT_REFUSALS[result.reason], form.data.dropTierId)
+  }
+  if (intent === 'waitlist') {
+    const form = parseForm(joinWaitlistForm, formData)
+    if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
+    const result = await joinWaitlist({ ...form.data, userId: user.id, now })
+    if (!result.ok) return refuse(WAITLIST_REFUSALS[result.reason], form.data.dropTierId)
+    return redirectWithFlash('/membership', { kind: 'success', message: result.next ? d.page.waitlist.flashJoinedNext : d.page.waitlist.flashJoined })
+  }
+  return refuse([400, t.errors.invalidChoice], null)
+}
+
+const LOGIN_URL = `/login?${new URLSearchParams({ redirectTo: '/membership' })}`
+
+export default function Membership() {
+  const loaded = useLoaderData<typeof loader>()
+  if (!loaded.drop) return <NoDrop />
+  return <DropPage key={loaded.drop.id} />
+}
+
+function NoDrop() {
   const { tiers, mine, timeZone } = useLoaderData<typeof loader>()
   return (
     <div className="space-y-6">
       <PageTitle subtitle={t.sections.membership.body}>{t.sections.membership.title}</PageTitle>
-      {mine ? (
-        <Card className="border-brand-100 bg-brand-50">
-          <p className="font-medium text-brand-800">
-            {t.sections.membership.yourMembership(mine.tierName, formatValidUntil(mine.validUntil, timeZone))}
-          </p>
-        </Card>
-      ) : null}
+      {mine ? <MyMembership tierName={mine.tierName} validUntil={mine.validUntil} timeZone={timeZone} /> : null}
       <TierList tiers={tiers} />
-      <EmptyState>{t.sections.membership.noDrop}</EmptyState>
+      <EmptyState>{d.page.noDrop}</EmptyState>
+    </div>
+  )
+}
+
+function MyMembership({ tierName, validUntil, timeZone }: { tierName: string; validUntil: number; timeZone: string }) {
+  return (
+    <Card className="border-brand-100 bg-brand-50">
+      <p className="font-medium text-brand-800">{t.sections.membership.yourMembership(tierName, formatValidUntil(validUntil, timeZone))}</p>
+    </Card>
+  )
+}
+
+function DropPage() {
+  const loaded = useLoaderData<typeof loader>()
+  const drop = loaded.drop!
+  const { viewer, signedIn, timeZone } = loaded
+  const actionData = useActionData<typeof action>()
+  const revalidator = useRevalidator()
+  const lastRevalidation = useRef(0)
+  const revalidate = useCallback(() => {
+    // The client's clock may be a hair ahead of the server's: at most one retry a second.
+    if (revalidator.state !== 'idle' || Date.now() - lastRevalidation.current < 1000) return
+    lastRevalidation.current = Date.now()
+    revalidator.revalidate()
+  }, [revalidator])
+  const initialSeats = useMemo(() => Object.fromEntries(loaded.dropTiers.map((tier) => [tier.id, tier.available])), [loaded.dropTiers])
+  const { now, seats, window } = useLiveDrop({ drop, serverNow: loaded.serverNow, initialSeats, onStale: revalidate })
+  const loaderWindow = dropWindow({ opensAt: new Date(drop.opensAt), closesAt: new Date(drop.closesAt) }, new Date(loaded.serverNow))
+
+  // The window turned (countdown reached zero, or the drop closed): ask the server for the page.
+  useEffect(() => {
+    if (window && window !== loaderWindow) revalidate()
+  }, [window, loaderWindow, revalidate, now])
+
+  const windowText = d.page.window(formatDateTime(drop.opensAt, timeZone), formatDateTime(drop.closesAt, timeZone))
+  const formError = actionData && actionData.dropTierId === null ? actionData.errors.form : undefined
+  const hasSeat = Boolean(viewer?.membership || (viewer?.pendingOrder && !viewer.pendingOrder.upgrade))
+
+  return (
+    <div className="space-y-6">
+      <PageTitle subtitle={windowText}>{drop.name}</PageTitle>
+
+      <section
+        aria-label={d.states[window ?? 'closed']}
+        className="rounded-3xl bg-gradient-to-br from-brand-700 to-brand-800 px-5 py-7 text-white shadow-md sm:px-8"
+      >
+        <p className="flex items-center gap-2 text-sm font-semibold">
+          <span className={`inline-block h-2 w-2 rounded-full ${window === 'open' ? 'animate-pulse bg-green-300' : window === 'upcoming' ? 'bg-amber-300' : 'bg-stone-300'}`} aria-hidden />
+          {d.states[window ?? 'closed']}
+        </p>
+        {window === 'upcoming' ? (
+          <div className="mt-4 space-y-4">
+            <DropCountdown opensAt={drop.opensAt} now={now} />
+            <p className="text-sm leading-relaxed text-brand-50">{d.page.upcomingHint}</p>
+          </div>
+        ) : window === 'open' ? (
+          <div className="mt-3 space-y-3">
+            <p className="text-lg font-semibold">
+              {d.page.closesIn} <Remaining until={drop.closesAt} now={now} className="text-2xl font-bold" />
+            </p>
+            <p className="text-sm leading-relaxed text-brand-50">{d.page.openHint}</p>
+          </div>
+        ) : (
+          <div className="mt-3 space-y-2">
+            <h2 className="text-xl font-bold">{d.page.closedTitle}</h2>
+            <p className="text-sm text-brand-50">{d.page.closedBody(drop.members)}</p>
+          </div>
+        )}
+      </section>
+
+      <FormError error={formError} />
+      <ViewerPanel now={now} />
+
+      {window === 'closed' ? (
+        <ClosedDrop />
+      ) : (
+        <section aria-labelledby="drop-tiers-title" className="space-y-3">
+          <div className="flex items-baseline justify-between">
+            <h2 id="drop-tiers-title" className="text-lg font-bold text-stone-900">
+              {d.page.tiersTitle}
+            </h2>
+            {window === 'open' ? <p className="text-xs text-stone-500">{d.page.seatsLive}</p> : null}
+          </div>
+          <ul className="grid gap-4 sm:grid-cols-2">
+            {loaded.dropTiers.map((tier) => {
+              const available = seats[tier.id] ?? tier.available
+              const state: DropTierState = window === 'open' && available === 0 ? 'sold_out' : (window ?? 'closed')
+              return (
+                <DropTierCard key={tier.id} tier={{ ...tier, available }} state={state}>
+                  {actionData?.dropTierId === tier.id ? <FormError error={actionData.errors.form} /> : null}
+                  <TierAction
+                    dropId={drop.id}
+                    tier={tier}
+                    state={state}
+                    signedIn={signedIn}
+                    hasSeat={hasSeat}
+                    waitlisted={viewer?.waitlistedTierIds.includes(tier.id) ?? false}
+                  />
+                </DropTierCard>
+              )
+            })}
+          </ul>
+        </section>
+      )}
+    </div>
+  )
+}
+
+function TierAction({
+  dropId,
+  tier,
+  state,
+  signedIn,
+  hasSeat,
+  waitlisted,
+}: {
+  dropId: number
+  tier: { id: number; tierName: string }
+  state: DropTierState
+  signedIn: boolean
+  hasSeat: boolean
+  waitlisted: boolean
+}) {
+  const navigation = useNavigation()
+  const submitting = navigation.state !== 'idle' && navigation.formData?.get('dropTierId') === String(tier.id)
+  if (state === 'upcoming' || state === 'closed') return null
+  if (!signedIn) {
+    return (
+      <Link to={LOGIN_URL} className={buttonClass(state === 'open' ? 'primary' : 'secondary', 'w-full')}>
+        {state === 'open' ? d.page.loginToBuy : d.page.waitlist.loginToJoin}
+      </Link>
+    )
+  }
+  if (hasSeat) return null
+  if (state === 'open') {
+    return (
+      <Form method="post">
+        <input type="hidden" name="dropId" value={dropId} />
+        <input type="hidden" name="dropTierId" value={tier.id} />
+        <Button name="intent" value="buy" className="w-full py-3 text-base" disabled={submitting}>
+          {submitting ? d.page.buying : d.page.buy(tier.tierName)}
+        </Button>
+      </Form>
+    )
+  }
+  if (waitlisted) return <p className="rounded-lg bg-stone-50 px-3 py-2 text-sm text-stone-700">{d.page.waitlist.joined}</p>
+  return (
+    <Form method="post" className="space-y-2">
+      <input type="hidden" name="dropId" value={dropId} />
+      <input type="hidden" name="dropTierId" value={tier.id} />
+      <Button name="intent" value="waitlist" variant="secondary" className="w-full" disabled={submitting}>
+        {d.page.waitlist.join}
+      </Button>
+      <p className="text-xs leading-relaxed text-stone-500">{d.page.waitlist.help}</p>
+    </Form>
+  )
+}
+
+/** The viewer's own situation in this drop: a seat to pay for, their number, an upgrade. */
+function ViewerPanel({ now }: { now: number }) {
+  const { viewer, drop, mine, timeZone, dropTiers } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  if (!drop) return null
+  const blocks: ReactNode[] = []
+  const pending = viewer?.pendingOrder
+  if (pending) {
+    blocks.push(
+      <Card key="pending" className="border-amber-200 bg-amber-50">
+        <p className="font-semibold text-amber-900">{pending.upgrade ? d.page.mine.pendingUpgrade : d.page.mine.pending}</p>
+        <p className="mt-1 text-sm text-amber-900">{pending.title}</p>
+        <div className="mt-3 flex flex-wrap items-center justify-between gap-3">
+          <p className="text-sm text-amber-900">
+            {d.page.mine.timeLeft} <Remaining until={pending.expiresAt} now={now} className="text-lg font-bold" />
+          </p>
+          <Link to={`/pay/${pending.id}`} className={buttonClass('primary')}>
+            {d.page.mine.pay}
+          </Link>
+        </div>
+      </Card>,
+    )
+  }
+  const member = viewer?.membership
+  if (member) {
+    const upgrade = viewer.upgrade
+    const upgradeSeats = upgrade ? dropTiers.find((tier) => tier.id === upgrade.dropTierId)?.available ?? 0 : 0
+    const isOpen = now >= drop.opensAt && now < drop.closesAt
+    blocks.push(
+      <Card key="member" className="border-brand-100 bg-brand-50">
+        <p className="text-lg font-bold text-brand-800">
+          {d.page.mine.member(member.memberNumber === null ? '—' : memberNumberLabel(member.memberNumber), member.tierName)}
+        </p>
+        <Link to="/membership/card" className="mt-1 inline-block text-sm font-medium text-brand-700 underline underline-offset-4">
+          {d.page.mine.card}
+        </Link>
+        {upgrade && isOpen && !(pending?.upgrade ?? false) ? (
+          <div className="mt-4 border-t border-brand-100 pt-4">
+            <h2 className="font-semibold text-stone-900">{d.page.upgrade.title(upgrade.tierName)}</h2>
+            <p className="mt-1 text-sm text-stone-700">
+              {d.page.upgrade.body(formatFen(upgrade.priceFen), member.memberNumber === null ? '—' : memberNumberLabel(member.memberNumber))}
+            </p>
+            {actionData?.dropTierId === upgrade.dropTierId ? (
+              <div className="mt-2">
+                <FormError error={actionData.errors.form} />
+              </div>
+            ) : null}
+            {upgradeSeats > 0 ? (
+              <Form method="post" className="mt-3">
+                <input type="hidden" name="dropId" value={drop.id} />
+                <input type="hidden" name="dropTierId" value={upgrade.dropTierId} />
+                <Button name="intent" value="upgrade">
+                  {d.page.upgrade.submit(formatFen(upgrade.priceFen))}
+                </Button>
+              </Form>
+            ) : (
+              <p className="mt-2 text-sm text-stone-600">{d.page.upgrade.soldOut}</p>
+            )}
+          </div>
+        ) : null}
+      </Card>,
+    )
+  } else if (mine && !pending) {
+    blocks.push(<MyMembership key="mine" tierName={mine.tierName} validUntil={mine.validUntil} timeZone={timeZone} />)
+  }
+  return blocks.length > 0 ? <div className="space-y-4">{blocks}</div> : null
+}
+
+function ClosedDrop() {
+  const { drop, dropTiers, signedIn, viewer, tiers } = useLoaderData<typeof loader>()
+  if (!drop) return null
+  const first = dropTiers[0]
+  const waiting = first ? (viewer?.waitlistedTierIds.includes(first.id) ?? false) : false
+  return (
+    <div className="space-y-6">
+      <Card>
+        <h2 className="text-lg font-bold text-stone-900">{d.page.nextDrop}</h2>
+        <p className="mt-2 whitespace-pre-line leading-relaxed text-stone-700">{drop.announcement || d.page.noAnnouncement}</p>
+        {first ? (
+          <div className="mt-4">
+            {!signedIn ? (
+              <Link to={LOGIN_URL} className={buttonClass('secondary')}>
+                {d.page.waitlist.loginToJoin}
+              </Link>
+            ) : waiting ? (
+              <p className="rounded-lg bg-stone-50 px-3 py-2 text-sm text-stone-700">{d.page.waitlist.joinedNext}</p>
+            ) : (
+              <Form method="post">
+                <input type="hidden" name="dropId" value={drop.id} />
+                <input type="hidden" name="dropTierId" value={first.id} />
+                <Button name="intent" value="waitlist" variant="secondary">
+                  {d.page.waitlist.joinNext}
+                </Button>
+              </Form>
+            )}
+          </div>
+        ) : null}
+      </Card>
+      <section aria-labelledby="tiers-title" className="space-y-3">
+        <h2 id="tiers-title" className="text-lg font-bold text-stone-900">
+          {d.page.tiersTitle}
+        </h2>
+        <TierList tiers={tiers} />
+      </section>
     </div>
   )
 }

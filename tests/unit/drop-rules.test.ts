@@ -10,6 +10,7 @@ import {
   fenToYuan,
   lastValidDate,
   parseLocalDateTime,
+  salesChartRange,
   seatKey,
   seatsAvailable,
   secondsToOpen,
@@ -227,5 +228,19 @@ describe('the drop form', () => {
     ])
     const missing = parseOpenDropEditForm(form({ name: '招募', capacity_2: '6000' }), { tierIds: [2, 3], timeZone: TZ })
     expect(!missing.ok && missing.errors.capacity_3).toBeTruthy()
+  })
+})
+
+describe('the sales chart range', () => {
+  const minute = (n: number) => opensAt.getTime() + n * 60_000
+  it('is empty before opening and runs to now while open', () => {
+    expect(salesChartRange(drop, at(opensAt.getTime() - 1), null)).toBeNull()
+    expect(salesChartRange(drop, at(minute(5) + 30_000), null)).toEqual({ from: minute(0), to: minute(5) })
+  })
+  it('keeps the latest 240 minutes while open, the first 240 after closing (up to the last sale)', () => {
+    const long = { opensAt, closesAt: at(minute(600)) }
+    expect(salesChartRange(long, at(minute(300)), null)).toEqual({ from: minute(61), to: minute(300) })
+    expect(salesChartRange(long, at(minute(700)), minute(500))).toEqual({ from: minute(0), to: minute(239) })
+    expect(salesChartRange(long, at(minute(700)), minute(42))).toEqual({ from: minute(0), to: minute(42) })
   })
 })

@@ -1,0 +1,16 @@
+import type { LiveSeatsPayload } from '~/components/drop'
+import { getLiveSeats } from '~/models/drop.server'
+
+// Seats left per tier of the current drop and the server's clock, polled by /membership every
+// few seconds. Never cached: serverNow corrects the page's countdown for the device's clock.
+export async function loader() {
+  const now = new Date()
+  const live = await getLiveSeats(now)
+  const payload: LiveSeatsPayload = {
+    serverNow: now.getTime(),
+    dropId: live?.dropId ?? null,
+    window: live?.window ?? null,
+    tiers: live?.tiers ?? [],
+  }
+  return Response.json(payload, { headers: { 'Cache-Control': 'no-store' } })
+}
