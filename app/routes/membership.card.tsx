@@ -1,0 +1,115 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { MemberCard } from '~/components/member-card'
+import { buttonClass, Card, PageTitle } from '~/components/ui'
+import { isCardExpired, memberCardFace } from '~/domain/member-card'
+import { t } from '~/i18n/zh-CN'
+import { findMemberCard } from '~/models/member-card.server'
+import { requireUser } from '~/utils/auth.server'
+import { getEnv } from '~/utils/env.server'
+import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH, memberCardImagePath } from '~/utils/member-card-image.server'
+
+const c = t.card
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
+  const title = { title: `${c.title} · ${t.site.name}` }
+  const card = loaded?.card
+  if (!card || !loaded.share) return [title]
+  const ogTitle = c.meta.title(card.name)
+  const description = c.meta.description(card.headline, card.tierName, card.dropName)
+  return [
+    title,
+    { name: 'description', content: description },
+    { property: 'og:type', content: 'website' },
+    { property: 'og:site_name', content: t.site.name },
+    { property: 'og:title', content: ogTitle },
+    { property: 'og:description', content: description },
+    { property: 'og:url', content: loaded.share.pageUrl },
+    { property: 'og:image', content: loaded.share.imageUrl },
+    { property: 'og:image:type', content: 'image/png' },
+    { property: 'og:image:width', content: String(CARD_IMAGE_WIDTH) },
+    { property: 'og:image:height', content: String(CARD_IMAGE_HEIGHT) },
+    { property: 'og:image:alt', content: loaded.share.alt },
+    { name: 'twitter:card', content: 'summary_large_image' },
+    { name: 'twitter:title', content: ogTitle },
+    { name: 'twitter:description', content: description },
+    { name: 'twitter:image', content: loaded.share.imageUrl },
+  ]
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const now = new Date()
+  const record = await findMemberCard({ userId: user.id, now })
+  if (!record) return { card: null, share: null }
+  const { SITE_URL, SITE_TIMEZONE } = getEnv()
+  const face = memberCardFace(record, SITE_TIMEZONE)
+  const imagePath = memberCardImagePath(record.membershipId)
+  return {
+    card: { ...face, expired: isCardExpired(record, now) },
+    share: {
+      imagePath,
+      imageUrl: `${SITE_URL}${imagePath}`,
+      pageUrl: `${SITE_URL}/membership/card`,
+      alt: c.share.alt(face.name, face.headline, face.tierName),
+    },
+  }
+}
+
+export default function MembershipCard() {
+  const { card, share } = useLoaderData<typeof loader>()
+  if (!card || !share) return <NoCard />
+  return (
+    <div className="mx-auto max-w-md lg:grid lg:max-w-none lg:grid-cols-[minmax(0,28rem)_minmax(0,1fr)] lg:items-start lg:gap-10">
+      <div>
+        <PageTitle subtitle={card.dropName ?? c.page.subtitle}>{c.title}</PageTitle>
+        <MemberCard face={card} expired={card.expired} />
+        {card.expired ? (
+          <Card className="mt-6 border-stone-300 bg-stone-50">
+            <p className="text-stone-700">{c.page.expired}</p>
+            <Link to="/membership" className={buttonClass('primary', 'mt-4')}>
+              {c.page.renew}
+            </Link>
+          </Card>
+        ) : (
+          <p className="mt-5 text-center text-sm text-stone-600">{c.page.active(card.validUntil)}</p>
+        )}
+      </div>
+      <Card className="mt-6 lg:mt-[4.5rem]">
+        <h2 className="text-lg font-bold text-stone-900">{c.share.title}</h2>
+        <p className="mt-1 text-sm text-stone-600">{c.share.body}</p>
+        <a href={share.imagePath} target="_blank" rel="noreferrer" className="mt-4 block">
+          <img
+            src={share.imagePath}
+            width={1200}
+            height={630}
+            alt={share.alt}
+            className="h-auto w-full rounded-xl border border-stone-200 shadow-sm"
+          />
+        </a>
+        <p className="mt-3 rounded-lg bg-green-50 px-3 py-2 text-sm text-green-900">{c.share.wechat}</p>
+        <a href={share.imagePath} target="_blank" rel="noreferrer" className={buttonClass('secondary', 'mt-4 w-full')}>
+          {c.share.open}
+        </a>
+      </Card>
+    </div>
+  )
+}
+
+function NoCard() {
+  return (
+    <div className="mx-auto max-w-md">
+      <PageTitle>{c.title}</PageTitle>
+      <Card className="text-center">
+        <div aria-hidden className="mx-auto flex aspect-[1.6] w-3/4 items-center justify-center rounded-2xl border-2 border-dashed border-stone-300 bg-stone-50">
+          <span className="font-serif text-4xl font-bold text-stone-300">{t.site.name}</span>
+        </div>
+        <h2 className="mt-6 text-lg font-bold text-stone-900">{c.empty.title}</h2>
+        <p className="mt-2 text-sm leading-relaxed text-stone-600">{c.empty.body}</p>
+        <Link to="/membership" className={buttonClass('primary', 'mt-5')}>
+          {c.empty.cta}
+        </Link>
+      </Card>
+    </div>
+  )
+}
