@@ -2,7 +2,7 @@
 // each time an order is placed with it.
 import { eq } from 'drizzle-orm'
 import { addresses, type ShippingAddress } from '../../db/schema'
-import { db } from '~/utils/db.server'
+import { db, type Executor } from '~/utils/db.server'
 
 export async function getSavedAddress(userId: number): Promise<ShippingAddress | null> {
   const [row] = await db
@@ -19,9 +19,10 @@ export async function getSavedAddress(userId: number): Promise<ShippingAddress |
   return row ?? null
 }
 
-export async function saveAddress({ userId, address, now }: { userId: number; address: ShippingAddress; now: Date }) {
+/** Saves the user's address, in the caller's transaction (checkout saves it with the order's other writes). */
+export async function saveAddress({ userId, address, now }: { userId: number; address: ShippingAddress; now: Date }, tx: Executor) {
   const values = { ...address, updatedAt: now }
-  await db
+  await tx
     .insert(addresses)
     .values({ userId, ...values })
     .onConflictDoUpdate({ target: addresses.userId, set: values })

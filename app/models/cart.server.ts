@@ -1,6 +1,9 @@
 // A signed-in user's cart (cart_items): one row per user, product and personalisation (a unique
 // index), so adding the same thing again adds to the row's quantity. The per-member limit and
 // the number of lines are conditions of the one INSERT … ON CONFLICT statement that adds.
+// Writes go through transaction() even when they are one statement: a write on the shared
+// connection while another connection's transaction holds the lock waits synchronously and
+// stalls the process until the busy timeout (docs/decisions/003); the queue avoids that.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { cartItems, productImages } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
@@ -32,7 +35,7 @@ export function listCartItems(userId: number, executor: Executor = db): Promise<
  */
 export async function addCartItem({ userId, line, limit }: { userId: number; line: CartLine; limit: number | null }) {
   const { productId, qty, personalisation } = line
-  const rows = await db.all<{ id: number }>(sql`
+  const rows = await transaction((tx) => tx.all<{ id: number }>(sql`
     INSERT INTO cart_items (user_id, product_id, qty, personalisation)
     SELECT ${userId}, ${productId}, ${qty}, ${personalisation}
     WHERE EXISTS (SELECT 1 FROM products WHERE id = ${productId})
@@ -42,32 +45,36 @@ export async function addCartItem({ userId, line, limit }: { userId: number; lin
       AND ((SELECT count(*) FROM cart_items WHERE user_id = ${userId}) < ${MAX_CART_LINES}
         OR EXISTS (SELECT 1 FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId} AND personalisation = ${personalisation}))
     ON CONFLICT (user_id, product_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)
-    RETURNING id`)
+    RETURNING id`))
   return rows.length > 0
 }
 
 /** Sets the quantity of one of the user's lines; false when the user has no such line. */
 export async function setCartItemQty({ userId, productId, personalisation, qty }: CartLine & { userId: number }) {
-  const updated = await db
-    .update(cartItems)
-    .set({ qty })
-    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
-    .returning({ id: cartItems.id })
+  const updated = await transaction((tx) =>
+    tx
+      .update(cartItems)
+      .set({ qty })
+      .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+      .returning({ id: cartItems.id }),
+  )
   return updated.length > 0
 }
 
 export async function removeCartItem({ userId, productId, personalisation }: Omit<CartLine, 'qty'> & { userId: number }) {
-  const removed = await db
-    .delete(cartItems)
-    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
-    .returning({ id: cartItems.id })
+  const removed = await transaction((tx) =>
+    tx
+      .delete(cartItems)
+      .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+      .returning({ id: cartItems.id }),
+  )
   return removed.length > 0
 }
 
-/** Removes the lines an order was placed for (by id, and only the user's own). */
-export async function removeCartItems({ userId, ids }: { userId: number; ids: readonly number[] }) {
+/** Removes the lines an order was placed for (by id, and only the user's own), in the caller's transaction. */
+export async function removeCartItems({ userId, ids }: { userId: number; ids: readonly number[] }, tx: Executor) {
   if (ids.length === 0) return
-  await db.delete(cartItems).where(and(eq(cartItems.userId, userId), inArray(cartItems.id, [...ids])))
+  await tx.delete(cartItems).where(and(eq(cartItems.userId, userId), inArray(cartItems.id, [...ids])))
 }
 
 /**

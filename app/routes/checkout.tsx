@@ -1,0 +1,204 @@
+// /checkout: the shipping address and the order summary, priced on the server (the form has no
+// price fields, and any sent are ignored). Placing the order holds every line's units at once
+// (placeOrder, all or nothing) and sends the buyer to /pay/:orderId.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { CartLineView } from '~/components/order'
+import { Field, FormError } from '~/components/field'
+import { Button, Card, PageTitle } from '~/components/ui'
+import { ADDRESS_FIELDS, addressForm } from '~/domain/address'
+import type { LineProblem } from '~/domain/cart-forms'
+import { t } from '~/i18n/zh-CN'
+import { getSavedAddress, saveAddress } from '~/models/address.server'
+import { cartLineView, priceCart, removeCartItems, type PricedLine } from '~/models/cart.server'
+import { placeOrder, releaseExpiredHolds, type LineRequest } from '~/models/reservation.server'
+import { requireAuth, getViewer } from '~/utils/auth.server'
+import { requestCart } from '~/utils/cart-cookie.server'
+import { transaction } from '~/utils/db.server'
+import { getEnv } from '~/utils/env.server'
+import { flashHeader } from '~/utils/flash.server'
+import { formatFen } from '~/utils/format'
+import { parseForm, type FieldErrors } from '~/utils/forms'
+
+const c = t.orders.checkout
+const a = t.orders.address
+
+export const meta: MetaFunction = () => [{ title: `${c.title} · ${t.site.name}` }]
+
+/** The signed-in buyer, their viewer and cart (a visitor cookie still on this browser merged in). */
+async function checkoutCart(request: Request, now: Date) {
+  const auth = await requireAuth(request)
+  const viewer = await getViewer(request)
+  const cart = await requestCart(request, auth.user.id)
+  const headers = new Headers()
+  if (cart.setCookie) headers.append('Set-Cookie', cart.setCookie)
+  if (cart.lines.length === 0) throw redirect('/cart', { headers })
+  const priced = await priceCart({ lines: cart.lines, viewer, now })
+  return { user: auth.user, priced, headers }
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const now = new Date()
+  await releaseExpiredHolds(now)
+  const { user, priced, headers } = await checkoutCart(request, now)
+  return data(
+    {
+      lines: priced.lines.map(cartLineView),
+      totalFen: priced.totalFen,
+      units: priced.units,
+      blocked: priced.blocked,
+      address: await getSavedAddress(user.id),
+      holdMinutes: getEnv().HOLD_MINUTES,
+    },
+    { headers },
+  )
+}
+
+type AddressValues = Partial<Record<(typeof ADDRESS_FIELDS)[number], string>>
+type ActionData = { errors: FieldErrors; values: AddressValues }
+
+/** What checkout answers for a line that cannot be bought: its status and message. */
+function lineRefusal(line: PricedLine, problem: LineProblem) {
+  const title = line.product?.title ?? t.orders.cart.errors.unavailable
+  switch (problem.kind) {
+    case 'sold_out':
+      return { status: 409, message: c.errors.soldOut(title) }
+    case 'limit':
+      return { status: 409, message: c.errors.limit(title, problem.limit) }
+    default:
+      return { status: problem.status, message: c.errors.line(title, problem.message) }
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const now = new Date()
+  const { user, priced, headers } = await checkoutCart(request, now)
+  const formData = await request.formData()
+  const values: AddressValues = Object.fromEntries(ADDRESS_FIELDS.map((field) => [field, String(formData.get(field) ?? '')]))
+  const fail = (errors: FieldErrors, status: number) => data<ActionData>({ errors, values }, { status, headers })
+
+  const address = parseForm(addressForm, formData)
+  if (!address.ok) return fail(address.errors, 400)
+
+  // Every line again, as it is now: gating, sale window, personalisation, limits, stock.
+  for (const line of priced.lines) {
+    if (line.problem) {
+      const refusal = lineRefusal(line, line.problem)
+      return fail({ form: refusal.message }, refusal.status)
+    }
+  }
+  const lines: LineRequest[] = priced.lines.map(({ product, qty, unitPriceFen, personalisation }) => ({
+    stockId: product!.stock.id,
+    qty,
+    unitPriceFen,
+    title: product!.title,
+    productId: product!.id,
+    personalisation: personalisation || null,
+    perUserLimit: product!.perMemberLimit,
+    takesNumbers: product!.limitedEdition,
+  }))
+
+  const result = await placeOrder({ userId: user.id, kind: 'goods', lines, shipping: address.data, now })
+  if (!result.ok) {
+    if (result.reason === 'exclusive_taken') return fail({ form: c.errors.taken }, 409)
+    const title = lines.find((line) => line.stockId === result.stockId)?.title ?? ''
+    return fail({ form: result.reason === 'sold_out' ? c.errors.soldOut(title) : c.errors.limit(title, result.limit) }, 409)
+  }
+
+  const bought = priced.lines.flatMap((line) => (line.id === null ? [] : [line.id]))
+  await transaction(async (tx) => {
+    await removeCartItems({ userId: user.id, ids: bought }, tx)
+    await saveAddress({ userId: user.id, address: address.data, now }, tx)
+  })
+  headers.append('Set-Cookie', await flashHeader({ kind: 'success', message: c.placed }))
+  return redirect(`/pay/${result.order.id}`, { status: 303, headers })
+}
+
+export default function Checkout() {
+  const { lines, totalFen, units, blocked, address, holdMinutes } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const busy = useNavigation().state !== 'idle'
+  const errors = actionData?.errors ?? {}
+  const value = (field: (typeof ADDRESS_FIELDS)[number]) => actionData?.values[field] ?? address?.[field] ?? ''
+
+  return (
+    <div className="mx-auto max-w-4xl">
+      <PageTitle subtitle={c.subtitle}>{c.title}</PageTitle>
+      <Form method="post" noValidate className="grid gap-4 lg:grid-cols-[1fr_22rem] lg:items-start">
+        {errors.form ? (
+          <div className="lg:col-span-2">
+            <FormError error={errors.form} />
+          </div>
+        ) : null}
+
+        <Card>
+          <h2 className="mb-4 text-lg font-semibold text-stone-900">{c.addressTitle}</h2>
+          <div className="grid gap-4">
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label={a.name} name="name" autoComplete="name" maxLength={40} defaultValue={value('name')} error={errors.name} required />
+              <Field
+                label={a.phone}
+                name="phone"
+                type="tel"
+                inputMode="numeric"
+                autoComplete="tel-national"
+                maxLength={20}
+                defaultValue={value('phone')}
+                error={errors.phone}
+                hint={a.phoneHint}
+                required
+              />
+            </div>
+            <div className="grid grid-cols-3 gap-2 sm:gap-4">
+              <Field label={a.province} name="province" autoComplete="address-level1" maxLength={40} defaultValue={value('province')} error={errors.province} required />
+              <Field label={a.city} name="city" autoComplete="address-level2" maxLength={40} defaultValue={value('city')} error={errors.city} required />
+              <Field label={a.district} name="district" autoComplete="address-level3" maxLength={40} defaultValue={value('district')} error={errors.district} required />
+            </div>
+            <Field
+              label={a.street}
+              name="street"
+              autoComplete="street-address"
+              maxLength={200}
+              defaultValue={value('street')}
+              error={errors.street}
+              hint={a.streetHint}
+              required
+            />
+          </div>
+          <p className="mt-4 text-xs text-stone-500">{c.addressSaved}</p>
+        </Card>
+
+        <Card className="lg:sticky lg:top-24">
+          <div className="mb-3 flex items-baseline justify-between">
+            <h2 className="text-lg font-semibold text-stone-900">{c.summaryTitle}</h2>
+            <Link to="/cart" className="text-sm text-brand-700 hover:underline">
+              {c.editCart}
+            </Link>
+          </div>
+          <ul className="divide-y divide-stone-100">
+            {lines.map((line) => (
+              <li key={line.key} className="py-3">
+                <CartLineView line={line} compact />
+              </li>
+            ))}
+          </ul>
+          <p className="mt-2 flex items-baseline justify-between border-t border-stone-200 pt-4">
+            <span className="text-stone-600">
+              {c.total} <span className="text-sm text-stone-500">（{t.orders.cart.itemCount(units)}）</span>
+            </span>
+            <span className="text-2xl font-bold text-brand-800">{formatFen(totalFen)}</span>
+          </p>
+          {blocked ? (
+            <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{c.blocked}</p>
+          ) : (
+            <p className="mt-3 text-sm text-stone-500">{c.holdNotice(holdMinutes)}</p>
+          )}
+          <Button className="mt-4 w-full py-3 text-base" disabled={busy || blocked}>
+            {busy ? c.submitting : c.submit}
+          </Button>
+        </Card>
+      </Form>
+    </div>
+  )
+}
