@@ -2,7 +2,7 @@
 // site time, stock and personalisation settings. Pure; the route passes the tiers, categories
 // and time zone it loaded. Every field's error comes back at once, keyed by field name.
 import { z } from 'zod'
-import { parseLocalDateTime, yuanToFen } from './drop'
+import { fenToYuan, parseLocalDateTime, toLocalDateTimeValue, yuanToFen } from './drop'
 import type { FieldErrors, FormResult } from '~/utils/forms'
 import { GATED_VISIBILITY, type GatedVisibility } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
@@ -239,3 +239,86 @@ export const imageActionForm = z.discriminatedUnion('intent', [
   }),
   z.object({ intent: z.literal('delete'), imageId: z.coerce.number({ error: t.errors.invalidChoice }).int().positive() }),
 ])
+
+/** What the editor's fields show (strings as typed, booleans for checkboxes). */
+export interface ProductEditorValues {
+  slug: string
+  title: string
+  categoryId: string
+  summary: string
+  description: string
+  price: string
+  /** Member price typed per tier rank. */
+  tierPrices: Record<string, string>
+  minRank: string
+  gatedVisibility: string
+  saleStartsAt: string
+  saleEndsAt: string
+  capacity: string
+  limitedEdition: boolean
+  perMemberLimit: string
+  personalisationLabel: string
+  personalisationMaxLength: string
+  mystery: boolean
+  published: boolean
+}
+
+type EditedProduct = Omit<ProductInput, 'tierPrices'> & { tierPrices: readonly { tierRank: number; priceFen: number }[]; capacity: number | null }
+
+/** The editor's fields for a saved product (or a blank form when there is none). */
+export function productEditorValues(product: EditedProduct | null, { timeZone, categoryId }: { timeZone: string; categoryId: number | null }): ProductEditorValues {
+  const text = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n))
+  return {
+    slug: product?.slug ?? '',
+    title: product?.title ?? '',
+    categoryId: text(product?.categoryId ?? categoryId),
+    summary: product?.summary ?? '',
+    description: product?.description ?? '',
+    price: product ? fenToYuan(product.priceFen) : '',
+    tierPrices: Object.fromEntries((product?.tierPrices ?? []).map((tp) => [String(tp.tierRank), fenToYuan(tp.priceFen)])),
+    minRank: text(product?.minRank ?? 0),
+    gatedVisibility: product?.gatedVisibility ?? 'visible',
+    saleStartsAt: product?.saleStartsAt ? toLocalDateTimeValue(product.saleStartsAt, timeZone) : '',
+    saleEndsAt: product?.saleEndsAt ? toLocalDateTimeValue(product.saleEndsAt, timeZone) : '',
+    capacity: text(product?.capacity),
+    limitedEdition: product?.limitedEdition ?? false,
+    perMemberLimit: text(product?.perMemberLimit),
+    personalisationLabel: product?.personalisationLabel ?? '',
+    personalisationMaxLength: text(product?.personalisationMaxLength),
+    mystery: product?.mystery ?? false,
+    published: product?.published ?? false,
+  }
+}
+
+/** The editor's fields as submitted, to show them again next to their errors. */
+export function submittedEditorValues(formData: FormData): ProductEditorValues {
+  const get = (name: string) => {
+    const value = formData.get(name)
+    return typeof value === 'string' ? value : ''
+  }
+  const tierPrices: Record<string, string> = {}
+  for (const [key, value] of formData) {
+    const match = /^tierPrice_(\d+)$/.exec(key)
+    if (match && typeof value === 'string') tierPrices[match[1]!] = value
+  }
+  return {
+    slug: get('slug'),
+    title: get('title'),
+    categoryId: get('categoryId'),
+    summary: get('summary'),
+    description: get('description'),
+    price: get('price'),
+    tierPrices,
+    minRank: get('minRank'),
+    gatedVisibility: get('gatedVisibility'),
+    saleStartsAt: get('saleStartsAt'),
+    saleEndsAt: get('saleEndsAt'),
+    capacity: get('capacity'),
+    limitedEdition: get('limitedEdition') === 'on',
+    perMemberLimit: get('perMemberLimit'),
+    personalisationLabel: get('personalisationLabel'),
+    personalisationMaxLength: get('personalisationMaxLength'),
+    mystery: get('mystery') === 'on',
+    published: get('published') === 'on',
+  }
+}

@@ -185,3 +185,68 @@ export const HOT_WINDOW_DAYS = 30
 
 /** Order states whose units count as paid (sold and not given back). */
 export const PAID_ORDER_STATES = ['paid', 'shipped', 'completed'] as const
+
+// ---- what the shop shows -----------------------------------------------------------------------
+
+/** The URL of an uploaded file (served by /media/:id). */
+export const mediaUrl = (id: string) => `/media/${id}`
+
+export interface ProductCardView {
+  id: number
+  slug: string
+  title: string
+  summary: string
+  priceFen: number
+  /** The base price when the viewer pays less (struck through), else null. */
+  basePriceFen: number | null
+  thumbUrl: string | null
+  category: { slug: string; name: string }
+  badges: {
+    limited: boolean
+    /** The name of the tier it is reserved for, when gated. */
+    tierOnly: string | null
+    soldOut: boolean
+    upcoming: boolean
+    ended: boolean
+    mystery: boolean
+  }
+}
+
+/** A product card for this viewer: their price, the cover thumbnail and the badges. */
+export function productCard(
+  product: ProductRules & {
+    id: number
+    slug: string
+    title: string
+    summary: string
+    limitedEdition: boolean
+    mystery: boolean
+    stock: StockLevels
+    category: { slug: string; name: string }
+    coverThumbId: string | null
+  },
+  viewer: Viewer,
+  now: Date,
+  tierName: (rank: number) => string,
+): ProductCardView {
+  const price = priceForViewer(product, viewer, now)
+  const window = saleWindowState(product, now)
+  return {
+    id: product.id,
+    slug: product.slug,
+    title: product.title,
+    summary: product.summary,
+    priceFen: price,
+    basePriceFen: price < product.priceFen ? product.priceFen : null,
+    thumbUrl: product.coverThumbId ? mediaUrl(product.coverThumbId) : null,
+    category: product.category,
+    badges: {
+      limited: product.limitedEdition,
+      tierOnly: product.minRank > 0 ? tierName(product.minRank) : null,
+      soldOut: stockState(product.stock).kind === 'sold_out',
+      upcoming: window === 'upcoming',
+      ended: window === 'ended',
+      mystery: product.mystery,
+    },
+  }
+}

@@ -17,7 +17,7 @@ import {
   type Product,
   type ProductCategory,
 } from '../../db/schema'
-import { PAID_ORDER_STATES, type ProductRules, type StockLevels } from '~/domain/product'
+import { HOT_WINDOW_DAYS, PAID_ORDER_STATES, weekBounds, type ProductRules, type StockLevels } from '~/domain/product'
 import type { ProductInput } from '~/domain/product-forms'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
@@ -26,6 +26,7 @@ import { discardRenditions, type Rendition } from '~/utils/product-images.server
 import { recordAudit } from './audit.server'
 
 const e = t.shop.admin.errors
+const DAY_MS = 24 * 60 * 60 * 1000
 
 // ---- categories --------------------------------------------------------------------------------
 
@@ -473,4 +474,20 @@ export async function deleteProductImage({ productId, imageId, actorId }: { prod
   if (!removed) return false
   await discardRenditions(removed)
   return true
+}
+
+// ---- the shop's shelves ------------------------------------------------------------------------
+
+/** 本周上新: published products whose publishedAt falls in this week (Monday start, site zone). */
+export function listNewThisWeek({ now, timeZone }: { now: Date; timeZone: string }) {
+  const { start, end } = weekBounds(now, timeZone)
+  return listShelfProducts({ publishedFrom: start, publishedBefore: end })
+}
+
+/** 最热: published products by units paid in the last HOT_WINDOW_DAYS, most first (none sold → empty). */
+export async function listHottest({ now }: { now: Date }) {
+  const units = await listUnitsPaidSince(new Date(now.getTime() - HOT_WINDOW_DAYS * DAY_MS))
+  const shelf = await listShelfProducts({ ids: units.map((u) => u.productId) })
+  const rank = new Map(units.map((u, index) => [u.productId, index]))
+  return shelf.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!)
 }

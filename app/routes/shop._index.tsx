@@ -1,14 +1,67 @@
-import type { MetaFunction } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { CategoryChips, ProductGrid, ShelfSection } from '~/components/shop'
 import { EmptyState, PageTitle } from '~/components/ui'
+import { isProductVisible, productCard } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
+import { listTiers } from '~/models/membership.server'
+import { listCategories, listHottest, listNewThisWeek, listShelfProducts } from '~/models/product.server'
+import { getViewer } from '~/utils/auth.server'
+import { getEnv } from '~/utils/env.server'
 
-export const meta: MetaFunction = () => [{ title: `${t.sections.shop.title} · ${t.site.name}` }]
+export const meta: MetaFunction = () => [
+  { title: `${t.shop.title} · ${t.site.name}` },
+  { name: 'description', content: t.shop.subtitle },
+]
+
+const HOTTEST_COUNT = 8
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const now = new Date()
+  const viewer = await getViewer(request)
+  const [categories, fresh, hottest, tiers] = await Promise.all([
+    listCategories(),
+    listNewThisWeek({ now, timeZone: getEnv().SITE_TIMEZONE }),
+    listHottest({ now }),
+    listTiers(),
+  ])
+  const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? t.shop.purchaseBlocked.anyMember
+  const forViewer = (list: typeof fresh) => list.filter((p) => isProductVisible(p, viewer, now)).map((p) => productCard(p, viewer, now, tierName))
+
+  const hot = forViewer(hottest).slice(0, HOTTEST_COUNT)
+  // Nothing paid in the window yet: the newest products stand in, under their own heading.
+  const hotIsNewest = hot.length === 0
+  return {
+    categories: categories.map(({ slug, name }) => ({ slug, name })),
+    newThisWeek: forViewer(fresh),
+    hottest: hotIsNewest ? forViewer(await listShelfProducts()).slice(0, HOTTEST_COUNT) : hot,
+    hotIsNewest,
+  }
+}
 
 export default function ShopIndex() {
+  const { categories, newThisWeek, hottest, hotIsNewest } = useLoaderData<typeof loader>()
+  const empty = newThisWeek.length === 0 && hottest.length === 0
   return (
-    <div>
-      <PageTitle subtitle={t.sections.shop.body}>{t.sections.shop.title}</PageTitle>
-      <EmptyState>{t.sections.shop.empty}</EmptyState>
+    <div className="space-y-8">
+      <div className="space-y-4">
+        <PageTitle subtitle={t.shop.subtitle}>{t.shop.title}</PageTitle>
+        <CategoryChips categories={categories} active={null} />
+      </div>
+      {empty ? (
+        <EmptyState>{t.shop.empty}</EmptyState>
+      ) : (
+        <>
+          <ShelfSection id="new-this-week" title={t.shop.newThisWeek}>
+            {newThisWeek.length > 0 ? <ProductGrid products={newThisWeek} label={t.shop.newThisWeek} /> : <EmptyState>{t.shop.newThisWeekEmpty}</EmptyState>}
+          </ShelfSection>
+          {hottest.length > 0 ? (
+            <ShelfSection id="hottest" title={hotIsNewest ? t.shop.newest : t.shop.hottest} hint={hotIsNewest ? undefined : t.shop.hottestHint}>
+              <ProductGrid products={hottest} label={hotIsNewest ? t.shop.newest : t.shop.hottest} />
+            </ShelfSection>
+          ) : null}
+        </>
+      )}
     </div>
   )
 }

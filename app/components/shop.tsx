@@ -1,0 +1,474 @@
+// The catalogue's presentational pieces: product cards and grids, category chips, prices, the
+// photo gallery, the sale countdown and the buy form of /shop; the product editor of
+// /admin/products. Data comes shaped by the loaders; nothing here decides who may buy.
+import { Form, Link, NavLink, useRevalidator } from '@remix-run/react'
+import { useCallback, useRef, useState, type ReactNode } from 'react'
+import { Countdown } from '~/components/countdown'
+import { Field, SelectField, TextAreaField } from '~/components/field'
+import { Badge, Button, buttonClass } from '~/components/ui'
+import type { ProductCardView } from '~/domain/product'
+import type { ProductEditorValues } from '~/domain/product-forms'
+import { t } from '~/i18n/zh-CN'
+import { formatFen } from '~/utils/format'
+
+const s = t.shop
+
+// ---- lists ---------------------------------------------------------------------------------------
+
+export function PriceTag({ priceFen, basePriceFen, size = 'md' }: { priceFen: number; basePriceFen: number | null; size?: 'md' | 'lg' }) {
+  return (
+    <span className="inline-flex flex-wrap items-baseline gap-x-2">
+      <span className={`font-bold text-brand-700 tabular-nums ${size === 'lg' ? 'text-3xl' : 'text-base'}`}>{formatFen(priceFen)}</span>
+      {basePriceFen !== null ? (
+        <del className={`text-stone-400 tabular-nums ${size === 'lg' ? 'text-base' : 'text-xs'}`}>
+          <span className="sr-only">{s.price.basePrice}</span>
+          {formatFen(basePriceFen)}
+        </del>
+      ) : null}
+    </span>
+  )
+}
+
+export function CardBadges({ badges }: { badges: ProductCardView['badges'] }) {
+  return (
+    <>
+      {badges.soldOut ? <Badge tone="stone">{s.badges.soldOut}</Badge> : null}
+      {badges.upcoming ? <Badge tone="amber">{s.badges.upcoming}</Badge> : null}
+      {badges.ended ? <Badge tone="stone">{s.badges.ended}</Badge> : null}
+      {badges.limited ? <Badge tone="red">{s.badges.limited}</Badge> : null}
+      {badges.tierOnly ? <Badge tone="brand">{s.badges.tierOnly(badges.tierOnly)}</Badge> : null}
+      {badges.mystery ? <Badge tone="green">{s.badges.mystery}</Badge> : null}
+    </>
+  )
+}
+
+function Thumb({ url, title, className = '' }: { url: string | null; title: string; className?: string }) {
+  return url ? (
+    <img src={url} alt={title} loading="lazy" decoding="async" width={480} height={480} className={`aspect-square w-full object-cover ${className}`} />
+  ) : (
+    <div aria-hidden className={`flex aspect-square w-full items-center justify-center bg-stone-100 text-sm text-stone-400 ${className}`}>
+      {s.product.noImage}
+    </div>
+  )
+}
+
+export function ProductCard({ product }: { product: ProductCardView }) {
+  const dimmed = product.badges.soldOut || product.badges.ended
+  return (
+    <li className="group relative flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:shadow-md">
+      <div className={`relative ${dimmed ? 'opacity-60' : ''}`}>
+        <Thumb url={product.thumbUrl} title={product.title} />
+        <div className="absolute left-2 top-2 flex flex-wrap gap-1">
+          <CardBadges badges={product.badges} />
+        </div>
+      </div>
+      <div className="flex flex-1 flex-col gap-1 p-3">
+        <h3 className="line-clamp-2 text-sm font-semibold leading-snug text-stone-900 sm:text-base">
+          <Link to={`/shop/p/${product.slug}`} className="after:absolute after:inset-0 hover:text-brand-700">
+            {product.title}
+          </Link>
+        </h3>
+        <p className="line-clamp-2 text-xs leading-relaxed text-stone-500">{product.summary}</p>
+        <div className="mt-auto pt-1">
+          <PriceTag priceFen={product.priceFen} basePriceFen={product.basePriceFen} />
+        </div>
+      </div>
+    </li>
+  )
+}
+
+export function ProductGrid({ products, label }: { products: readonly ProductCardView[]; label?: string }) {
+  return (
+    <ul aria-label={label} className="grid grid-cols-2 gap-3 sm:gap-4 md:grid-cols-3 lg:grid-cols-4">
+      {products.map((product) => (
+        <ProductCard key={product.id} product={product} />
+      ))}
+    </ul>
+  )
+}
+
+export function CategoryChips({ categories, active }: { categories: readonly { slug: string; name: string }[]; active: string | null }) {
+  const chip = (isActive: boolean) =>
+    `block whitespace-nowrap rounded-full border px-3.5 py-1.5 text-sm font-medium transition ${
+      isActive ? 'border-brand-700 bg-brand-700 text-white' : 'border-stone-300 bg-white text-stone-700 hover:border-brand-600 hover:text-brand-700'
+    }`
+  return (
+    <nav aria-label={s.categoriesLabel} className="-mx-4 overflow-x-auto px-4 pb-1">
+      <ul className="flex gap-2">
+        <li>
+          <NavLink to="/shop" end className={() => chip(active === null)}>
+            {s.allCategories}
+          </NavLink>
+        </li>
+        {categories.map((category) => (
+          <li key={category.slug}>
+            <NavLink to={`/shop/c/${category.slug}`} className={() => chip(active === category.slug)}>
+              {category.name}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+export function ShelfSection({ id, title, hint, children }: { id: string; title: string; hint?: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="space-y-3">
+      <div className="flex items-baseline justify-between gap-3">
+        <h2 id={id} className="text-xl font-bold text-stone-900">
+          {title}
+        </h2>
+        {hint ? <span className="text-xs text-stone-500">{hint}</span> : null}
+      </div>
+      {children}
+    </section>
+  )
+}
+
+// ---- product page --------------------------------------------------------------------------------
+
+export interface GalleryImage {
+  thumbUrl: string
+  largeUrl: string
+  alt: string
+}
+
+/**
+ * The large photo with thumbnails under it; tapping a thumbnail shows it, tapping the large
+ * photo opens it full screen. Without JavaScript the large photo is a plain link to the file.
+ */
+export function ProductGallery({ images, title }: { images: readonly GalleryImage[]; title: string }) {
+  const [selected, setSelected] = useState(0)
+  const dialog = useRef<HTMLDialogElement>(null)
+  const current = images[selected]
+  if (!current) {
+    return (
+      <div aria-label={s.product.images} className="overflow-hidden rounded-2xl border border-stone-200 bg-white">
+        <Thumb url={null} title={title} />
+      </div>
+    )
+  }
+  return (
+    <div aria-label={s.product.images} className="space-y-2">
+      <a
+        href={current.largeUrl}
+        onClick={(event) => {
+          if (!dialog.current?.showModal) return
+          event.preventDefault()
+          dialog.current.showModal()
+        }}
+        className="block overflow-hidden rounded-2xl border border-stone-200 bg-white"
+      >
+        <img src={current.largeUrl} alt={current.alt || title} width={1200} height={1200} className="aspect-square w-full object-cover" />
+      </a>
+      {images.length > 1 ? (
+        <ul className="flex gap-2 overflow-x-auto pb-1">
+          {images.map((image, index) => (
+            <li key={image.thumbUrl} className="shrink-0">
+              <button
+                type="button"
+                onClick={() => setSelected(index)}
+                aria-label={s.product.showImage(index + 1)}
+                aria-pressed={index === selected}
+                className={`block h-16 w-16 overflow-hidden rounded-lg border-2 ${index === selected ? 'border-brand-700' : 'border-transparent'}`}
+              >
+                <img src={image.thumbUrl} alt="" loading="lazy" width={64} height={64} className="h-full w-full object-cover" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <dialog
+        ref={dialog}
+        onClick={(event) => {
+          if (event.target === dialog.current) dialog.current.close()
+        }}
+        className="m-auto max-h-[95vh] max-w-[95vw] rounded-2xl bg-transparent p-0 backdrop:bg-black/80"
+      >
+        <form method="dialog" className="text-right">
+          <button type="submit" className={buttonClass('secondary', 'mb-2 px-3 py-1.5')}>
+            {s.product.closeImage}
+          </button>
+        </form>
+        <img src={current.largeUrl} alt={current.alt || title} className="max-h-[85vh] w-auto rounded-xl" />
+      </dialog>
+    </div>
+  )
+}
+
+/** 即将开售 with a live countdown corrected by the server's clock; reloads the page at zero. */
+export function SaleCountdown({ startsAt, startsAtLabel, serverNow }: { startsAt: string | Date; startsAtLabel: string; serverNow: string | Date }) {
+  const revalidator = useRevalidator()
+  const [opened, setOpened] = useState(false)
+  const onDone = useCallback(() => {
+    setOpened(true)
+    revalidator.revalidate()
+    // revalidate is stable enough for a one-shot call at zero.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+  return (
+    <div className="rounded-xl border border-amber-200 bg-amber-50 p-4">
+      <p className="text-sm font-semibold text-amber-900">{s.product.upcoming}</p>
+      <p className="mt-1 text-sm text-amber-900">{s.product.upcomingAt(startsAtLabel)}</p>
+      <p className="mt-2 flex items-baseline gap-2 text-amber-900">
+        <span className="text-sm">{s.product.countdown}</span>
+        <Countdown until={startsAt} serverNow={serverNow} onDone={onDone} className="text-2xl font-bold" />
+      </p>
+      {opened ? <p className="mt-2 text-sm text-amber-900">{s.product.onSaleNow}</p> : null}
+    </div>
+  )
+}
+
+/** The reason a viewer cannot buy, with the way in (sign in, see membership). */
+export function PurchaseBlocked({ message, showLogin, showJoin, redirectTo }: { message: string; showLogin: boolean; showJoin: boolean; redirectTo: string }) {
+  return (
+    <div className="rounded-xl border border-brand-100 bg-brand-50 p-4">
+      <p className="font-medium text-brand-800">{message}</p>
+      {showLogin || showJoin ? (
+        <div className="mt-3 flex flex-wrap gap-2">
+          {showLogin ? (
+            <Link to={`/login?redirectTo=${encodeURIComponent(redirectTo)}`} className={buttonClass('secondary', 'px-3 py-1.5')}>
+              {s.product.loginCta}
+            </Link>
+          ) : null}
+          {showJoin ? (
+            <Link to="/membership" className={buttonClass('primary', 'px-3 py-1.5')}>
+              {s.product.joinCta}
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+/**
+ * Quantity, personalisation and the two buttons, posted to /cart (intent add or buy). The
+ * character counter counts code points, as the server does.
+ */
+export function BuyForm({
+  productId,
+  maxQty,
+  personalisation,
+}: {
+  productId: number
+  maxQty: number
+  personalisation: { label: string; maxLength: number } | null
+}) {
+  const [text, setText] = useState('')
+  const count = [...text.trim()].length
+  const over = personalisation !== null && count > personalisation.maxLength
+  return (
+    <Form method="post" action="/cart" className="space-y-4">
+      <input type="hidden" name="productId" value={productId} />
+      <div className="flex items-end gap-3">
+        <SelectField label={s.buy.quantity} name="qty" defaultValue="1" className="w-28">
+          {Array.from({ length: Math.max(1, maxQty) }, (_, i) => (
+            <option key={i + 1} value={i + 1}>
+              {i + 1}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      {personalisation ? (
+        <div>
+          <Field
+            label={personalisation.label}
+            name="personalisation"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            autoComplete="off"
+            error={over ? s.personalisation.tooLong(personalisation.label, personalisation.maxLength) : undefined}
+            hint={s.buy.personalisationHint(personalisation.maxLength)}
+          />
+          <p className={`mt-1 text-right text-xs tabular-nums ${over ? 'text-red-700' : 'text-stone-500'}`} aria-live="polite">
+            {s.buy.personalisationCount(count, personalisation.maxLength)}
+          </p>
+        </div>
+      ) : null}
+      <div className="grid grid-cols-2 gap-3">
+        <Button type="submit" name="intent" value="add" variant="secondary" disabled={over}>
+          {s.buy.addToCart}
+        </Button>
+        <Button type="submit" name="intent" value="buy" disabled={over}>
+          {s.buy.buyNow}
+        </Button>
+      </div>
+    </Form>
+  )
+}
+
+export function DisabledBuy({ label }: { label: string }) {
+  return (
+    <button type="button" disabled className={buttonClass('secondary', 'w-full')}>
+      {label}
+    </button>
+  )
+}
+
+// ---- admin editor --------------------------------------------------------------------------------
+
+export type EditorDefaults = ProductEditorValues
+
+function Checkbox({ name, label, defaultChecked, error }: { name: string; label: string; defaultChecked: boolean; error?: string }) {
+  return (
+    <div>
+      <label className="flex items-start gap-2 text-sm text-stone-800">
+        <input type="checkbox" name={name} defaultChecked={defaultChecked} className="mt-0.5 h-4 w-4 shrink-0 accent-brand-700" aria-invalid={error ? true : undefined} />
+        <span>{label}</span>
+      </label>
+      {error ? (
+        <p role="alert" className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  )
+}
+
+function Fieldset({ legend, children }: { legend: string; children: ReactNode }) {
+  return (
+    <fieldset className="space-y-4 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5">
+      <legend className="px-1 text-base font-semibold text-stone-900">{legend}</legend>
+      {children}
+    </fieldset>
+  )
+}
+
+/** The product editor: every field with its label, hint and error; capacity only when creating. */
+export function ProductEditor({
+  defaults,
+  errors,
+  categories,
+  tiers,
+  timeZone,
+  mode,
+  submitting,
+}: {
+  defaults: EditorDefaults
+  errors: Partial<Record<string, string>>
+  categories: readonly { id: number; name: string }[]
+  tiers: readonly { rank: number; name: string }[]
+  timeZone: string
+  mode: 'create' | 'edit'
+  submitting: boolean
+}) {
+  const f = s.admin.fields
+  const paidTiers = tiers.filter((tier) => tier.rank > 0)
+  return (
+    <Form method="post" className="space-y-5" noValidate>
+      <input type="hidden" name="intent" value="save" />
+      <Fieldset legend={s.admin.sections.basics}>
+        <Field label={f.title} name="title" defaultValue={defaults.title} error={errors.title} required maxLength={60} />
+        <Field
+          label={f.slug}
+          name="slug"
+          defaultValue={defaults.slug}
+          error={errors.slug}
+          hint={f.slugHint}
+          required
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          pattern="[a-z0-9]+(-[a-z0-9]+)*"
+        />
+        <SelectField label={f.category} name="categoryId" defaultValue={defaults.categoryId} error={errors.categoryId}>
+          {categories.map((category) => (
+            <option key={category.id} value={category.id}>
+              {category.name}
+            </option>
+          ))}
+        </SelectField>
+        <Field label={f.summary} name="summary" defaultValue={defaults.summary} error={errors.summary} hint={f.summaryHint} maxLength={200} />
+        <TextAreaField
+          label={f.description}
+          name="description"
+          defaultValue={defaults.description}
+          error={errors.description}
+          hint={f.descriptionHint}
+          rows={8}
+          controlClassName="font-mono text-sm"
+        />
+      </Fieldset>
+
+      <Fieldset legend={s.admin.sections.pricing}>
+        <Field label={f.price} name="price" defaultValue={defaults.price} error={errors.price} hint={f.priceHint} inputMode="decimal" required className="max-w-xs" />
+        <div className="grid gap-4 sm:grid-cols-2">
+          {paidTiers.map((tier) => (
+            <Field
+              key={tier.rank}
+              label={f.tierPrice(tier.name)}
+              name={`tierPrice_${tier.rank}`}
+              defaultValue={defaults.tierPrices[String(tier.rank)] ?? ''}
+              error={errors[`tierPrice_${tier.rank}`]}
+              hint={f.tierPriceHint}
+              inputMode="decimal"
+            />
+          ))}
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <SelectField label={f.minRank} name="minRank" defaultValue={defaults.minRank} error={errors.minRank}>
+            {tiers.map((tier) => (
+              <option key={tier.rank} value={tier.rank}>
+                {tier.rank === 0 ? f.everyone : f.tierAndAbove(tier.name)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={f.gatedVisibility} name="gatedVisibility" defaultValue={defaults.gatedVisibility} error={errors.gatedVisibility}>
+            <option value="visible">{f.gatedVisible}</option>
+            <option value="hidden">{f.gatedHidden}</option>
+          </SelectField>
+        </div>
+      </Fieldset>
+
+      <Fieldset legend={s.admin.sections.sale}>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label={f.saleStartsAt} name="saleStartsAt" type="datetime-local" defaultValue={defaults.saleStartsAt} error={errors.saleStartsAt} hint={f.saleHint(timeZone)} />
+          <Field label={f.saleEndsAt} name="saleEndsAt" type="datetime-local" defaultValue={defaults.saleEndsAt} error={errors.saleEndsAt} hint={f.saleHint(timeZone)} />
+        </div>
+      </Fieldset>
+
+      <Fieldset legend={s.admin.sections.stock}>
+        {mode === 'create' ? (
+          <Field label={f.capacity} name="capacity" defaultValue={defaults.capacity} error={errors.capacity} hint={f.capacityHint} inputMode="numeric" className="max-w-xs" />
+        ) : null}
+        <Checkbox name="limitedEdition" label={f.limitedEdition} defaultChecked={defaults.limitedEdition} error={errors.limitedEdition} />
+        <Field label={f.perMemberLimit} name="perMemberLimit" defaultValue={defaults.perMemberLimit} error={errors.perMemberLimit} inputMode="numeric" className="max-w-xs" />
+      </Fieldset>
+
+      <Fieldset legend={s.admin.sections.options}>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label={f.personalisationLabel} name="personalisationLabel" defaultValue={defaults.personalisationLabel} error={errors.personalisationLabel} hint={f.personalisationLabelHint} />
+          <Field
+            label={f.personalisationMaxLength}
+            name="personalisationMaxLength"
+            defaultValue={defaults.personalisationMaxLength}
+            error={errors.personalisationMaxLength}
+            hint={f.personalisationMaxLengthHint}
+            inputMode="numeric"
+          />
+        </div>
+        <Checkbox name="mystery" label={f.mystery} defaultChecked={defaults.mystery} error={errors.mystery} />
+        <Checkbox name="published" label={f.published} defaultChecked={defaults.published} error={errors.published} />
+      </Fieldset>
+
+      <div className="flex justify-end">
+        <Button type="submit" disabled={submitting} className="w-full sm:w-auto">
+          {mode === 'create' ? s.admin.createSubmit : s.admin.save}
+        </Button>
+      </div>
+    </Form>
+  )
+}
+
+/** A small label + value pair for the stock summary. */
+export function Stat({ label, value, tone = 'stone' }: { label: string; value: ReactNode; tone?: 'stone' | 'green' | 'amber' }) {
+  const tones = { stone: 'text-stone-900', green: 'text-green-700', amber: 'text-amber-700' }
+  return (
+    <div className="rounded-xl bg-stone-50 px-3 py-2">
+      <dt className="text-xs text-stone-500">{label}</dt>
+      <dd className={`text-lg font-semibold tabular-nums ${tones[tone]}`}>{value}</dd>
+    </div>
+  )
+}

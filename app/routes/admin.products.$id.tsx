@@ -1,0 +1,306 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import {
+  data,
+  unstable_composeUploadHandlers,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type UploadHandler,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { ProductEditor, Stat } from '~/components/shop'
+import { FormError, Field } from '~/components/field'
+import { Badge, Button, buttonClass, Card, PageTitle } from '~/components/ui'
+import { availableUnits, mediaUrl } from '~/domain/product'
+import {
+  capacityForm,
+  imageActionForm,
+  parseProductForm,
+  productEditorValues,
+  submittedEditorValues,
+  type ProductEditorValues,
+} from '~/domain/product-forms'
+import { t } from '~/i18n/zh-CN'
+import { listTiers } from '~/models/membership.server'
+import {
+  addProductImages,
+  deleteProductImage,
+  getProductForSale,
+  listCategories,
+  listProductImages,
+  moveProductImage,
+  numbersIssued,
+  setProductCapacity,
+  updateProduct,
+} from '~/models/product.server'
+import { releaseExpiredHolds } from '~/models/reservation.server'
+import { getEnv } from '~/utils/env.server'
+import { redirectWithFlash } from '~/utils/flash.server'
+import { parseForm, type FieldErrors } from '~/utils/forms'
+import { requireRole } from '~/utils/permissions.server'
+import {
+  discardRenditions,
+  MAX_IMAGES_PER_PRODUCT,
+  MAX_PRODUCT_IMAGE_BYTES,
+  prepareProductImage,
+  type PreparedImage,
+} from '~/utils/product-images.server'
+
+const a = t.shop.admin
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? [{ title: `${a.editTitle}：${data.product.title} · ${t.admin.title} · ${t.site.name}` }] : []
+
+const notFound = () => new Response(a.errors.notFound, { status: 404 })
+
+function productId(param: string | undefined) {
+  const id = Number(param)
+  if (!Number.isInteger(id) || id <= 0) throw notFound()
+  return id
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, 'admin')
+  const id = productId(params.id)
+  await releaseExpiredHolds(new Date())
+  const product = await getProductForSale(id)
+  if (!product) throw notFound()
+  const [images, categories, tiers, issued] = await Promise.all([
+    listProductImages(id),
+    listCategories(),
+    listTiers(),
+    numbersIssued(product.stock.counterId),
+  ])
+  const timeZone = getEnv().SITE_TIMEZONE
+  return {
+    product: { id: product.id, slug: product.slug, title: product.title, published: product.published, limitedEdition: product.limitedEdition },
+    stock: { ...product.stock, available: availableUnits(product.stock), numbersIssued: issued },
+    images: images.map((image) => ({ id: image.id, thumbUrl: mediaUrl(image.thumbMediaId), largeUrl: mediaUrl(image.largeMediaId) })),
+    categories: categories.map(({ id, name }) => ({ id, name })),
+    tiers: tiers.map(({ rank, name }) => ({ rank, name })),
+    timeZone,
+    values: productEditorValues({ ...product, capacity: product.stock.capacity }, { timeZone, categoryId: null }),
+    maxImages: MAX_IMAGES_PER_PRODUCT,
+  }
+}
+
+/** Which form the errors belong to: the editor, the stock form or the photos. */
+type ActionData = { scope: 'editor' | 'capacity' | 'images'; errors: FieldErrors; values?: ProductEditorValues }
+const fail = (scope: ActionData['scope'], errors: FieldErrors, status = 400, values?: ProductEditorValues) =>
+  data<ActionData>({ scope, errors, values }, { status })
+
+// Multipart framing adds a little to the files themselves.
+const OVERHEAD_BYTES = 256 * 1024
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const admin = await requireRole(request, 'admin')
+  const id = productId(params.id)
+  const back = `/admin/products/${id}`
+  if (request.headers.get('Content-Type')?.startsWith('multipart/form-data')) return uploadImages(request, id, admin.id, back)
+
+  const formData = await request.formData()
+  switch (formData.get('intent')) {
+    case 'save': {
+      const current = await getProductForSale(id)
+      if (!current) throw notFound()
+      const [categories, tiers] = await Promise.all([listCategories(), listTiers()])
+      const values = submittedEditorValues(formData)
+      const form = parseProductForm(formData, {
+        tiers,
+        categoryIds: categories.map((c) => c.id),
+        timeZone: getEnv().SITE_TIMEZONE,
+        mode: { kind: 'edit', capacity: current.stock.capacity },
+      })
+      if (!form.ok) return fail('editor', form.errors, 400, values)
+      const { capacity: _unchanged, ...input } = form.data
+      const saved = await updateProduct({ id, input, actorId: admin.id, now: new Date() })
+      if (!saved) throw notFound()
+      if (!saved.ok) return fail('editor', saved.errors, 400, values)
+      return redirectWithFlash(back, { kind: 'success', message: a.saved })
+    }
+    case 'capacity': {
+      const form = parseForm(capacityForm, formData)
+      if (!form.ok) return fail('capacity', form.errors)
+      const result = await setProductCapacity({ productId: id, capacity: form.data.capacity, actorId: admin.id })
+      if (!result) throw notFound()
+      if (!result.ok) return fail('capacity', result.errors)
+      return redirectWithFlash(back, { kind: 'success', message: a.capacitySaved })
+    }
+    case 'move':
+    case 'delete': {
+      const form = parseForm(imageActionForm, formData)
+      if (!form.ok) return fail('images', form.errors)
+      const done =
+        form.data.intent === 'move'
+          ? await moveProductImage({ productId: id, imageId: form.data.imageId, direction: form.data.direction, actorId: admin.id })
+          : await deleteProductImage({ productId: id, imageId: form.data.imageId, actorId: admin.id })
+      if (!done) return fail('images', { form: a.errors.imageNotFound }, 404)
+      return redirectWithFlash(back, { kind: 'success', message: form.data.intent === 'move' ? a.images.moved : a.images.deleted })
+    }
+    default:
+      return fail('editor', { form: t.errors.invalidChoice })
+  }
+}
+
+/** Photos arrive as `images` parts; each is checked and resized as it streams in. */
+async function uploadImages(request: Request, id: number, actorId: number, back: string) {
+  const declared = Number(request.headers.get('Content-Length') ?? '0')
+  if (declared > MAX_IMAGES_PER_PRODUCT * MAX_PRODUCT_IMAGE_BYTES + OVERHEAD_BYTES) return fail('images', { images: a.errors.imageTooLarge }, 413)
+  const prepared: { image: PreparedImage; name: string }[] = []
+  const images: UploadHandler = async ({ name, filename, data: chunks }) => {
+    if (name !== 'images' || !filename) return undefined
+    if (prepared.length >= MAX_IMAGES_PER_PRODUCT) {
+      // Drain the part without keeping it.
+      for await (const _ of chunks) void _
+      prepared.push({ image: { ok: false, error: a.errors.tooManyImages(MAX_IMAGES_PER_PRODUCT), status: 400 }, name: filename })
+      return undefined
+    }
+    prepared.push({ image: await prepareProductImage(chunks), name: filename })
+    return filename
+  }
+  const ok = () => prepared.flatMap((p) => (p.image.ok ? [p.image] : []))
+  try {
+    await unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(images, unstable_createMemoryUploadHandler({ maxPartSize: 10_000 })))
+  } catch (error) {
+    await discardRenditions(ok().flatMap((i) => [i.thumb, i.large]))
+    throw error
+  }
+  const refused = prepared.find((p) => !p.image.ok)
+  if (refused || prepared.length === 0) {
+    await discardRenditions(ok().flatMap((i) => [i.thumb, i.large]))
+    if (!refused) return fail('images', { images: a.errors.noFile })
+    const image = refused.image as Extract<PreparedImage, { ok: false }>
+    return fail('images', { images: `${refused.name}：${image.error}` }, image.status)
+  }
+  const result = await addProductImages({ productId: id, images: ok(), originalNames: prepared.map((p) => p.name), actorId, maxImages: MAX_IMAGES_PER_PRODUCT })
+  if (!result) throw notFound()
+  if (!result.ok) return fail('images', { images: result.error })
+  return redirectWithFlash(back, { kind: 'success', message: a.images.uploaded(result.added) })
+}
+
+export default function EditProduct() {
+  const { product, stock, images, categories, tiers, timeZone, values, maxImages } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting'
+  const errorsFor = (scope: ActionData['scope']) => (actionData?.scope === scope ? actionData.errors : {})
+  const count = (n: number | null) => (n === null ? a.unlimited : n)
+  return (
+    <div className="mx-auto max-w-3xl space-y-5">
+      <div>
+        <p className="mb-2 text-sm">
+          <Link to="/admin/products" className="text-stone-600 hover:text-brand-700 hover:underline">
+            ← {a.back}
+          </Link>
+        </p>
+        <PageTitle
+          subtitle={
+            <span className="flex flex-wrap items-center gap-2">
+              <Badge tone={product.published ? 'green' : 'stone'}>{product.published ? a.published : a.draft}</Badge>
+              {product.limitedEdition ? <Badge tone="red">{t.shop.badges.limited}</Badge> : null}
+              <Link to={`/shop/p/${product.slug}`} className="text-sm text-brand-700 underline">
+                {a.view}
+              </Link>
+            </span>
+          }
+        >
+          {product.title}
+        </PageTitle>
+      </div>
+
+      <Card>
+        <h2 className="mb-3 text-base font-semibold text-stone-900">{a.sections.stockLive}</h2>
+        <dl className="grid grid-cols-2 gap-2 sm:grid-cols-4">
+          <Stat label={a.columns.sold} value={stock.sold} />
+          <Stat label={a.columns.held} value={stock.held} tone={stock.held > 0 ? 'amber' : 'stone'} />
+          <Stat label={a.columns.available} value={count(stock.available)} tone="green" />
+          <Stat label={a.columns.capacity} value={count(stock.capacity)} />
+        </dl>
+        {product.limitedEdition ? <p className="mt-2 text-xs text-stone-500">{a.editionCounter(stock.numbersIssued)}</p> : null}
+        <Form method="post" className="mt-4 flex flex-wrap items-end gap-3" noValidate>
+          <input type="hidden" name="intent" value="capacity" />
+          <Field
+            label={a.fields.newCapacity}
+            name="capacity"
+            defaultValue={stock.capacity === null ? '' : String(stock.capacity)}
+            error={errorsFor('capacity').capacity}
+            hint={a.fields.newCapacityHint}
+            inputMode="numeric"
+            className="min-w-40 flex-1"
+          />
+          <Button type="submit" variant="secondary" disabled={busy} className="mb-[1.6rem]">
+            {a.setCapacity}
+          </Button>
+        </Form>
+      </Card>
+
+      <Card>
+        <h2 className="mb-3 text-base font-semibold text-stone-900">{a.sections.images}</h2>
+        <FormError error={errorsFor('images').form} />
+        {images.length === 0 ? (
+          <p className="text-sm text-stone-500">{a.images.none}</p>
+        ) : (
+          <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+            {images.map((image, index) => (
+              <li key={image.id} className="overflow-hidden rounded-xl border border-stone-200">
+                <a href={image.largeUrl} className="relative block">
+                  <img src={image.thumbUrl} alt="" width={480} height={480} className="aspect-square w-full object-cover" />
+                  {index === 0 ? (
+                    <span className="absolute left-1.5 top-1.5">
+                      <Badge tone="brand">{a.images.cover}</Badge>
+                    </span>
+                  ) : null}
+                </a>
+                <Form method="post" className="flex divide-x divide-stone-200 border-t border-stone-200 text-xs">
+                  <input type="hidden" name="imageId" value={image.id} />
+                  <input type="hidden" name="direction" value={index === 0 ? 'down' : 'up'} />
+                  <button type="submit" name="intent" value="move" disabled={busy || images.length < 2} className="flex-1 py-2 hover:bg-stone-50 disabled:opacity-40">
+                    {index === 0 ? a.images.moveDown : a.images.moveUp}
+                  </button>
+                  <button type="submit" name="intent" value="delete" disabled={busy} className="flex-1 py-2 text-red-700 hover:bg-red-50 disabled:opacity-40">
+                    {a.images.delete}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        )}
+        {images.length < maxImages ? (
+          <Form method="post" encType="multipart/form-data" className="mt-4 flex flex-wrap items-end gap-3">
+            <Field
+              label={a.images.upload}
+              name="images"
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              multiple
+              error={errorsFor('images').images}
+              hint={a.images.uploadHint}
+              className="min-w-56 flex-1"
+            />
+            <Button type="submit" variant="secondary" disabled={busy} className={errorsFor('images').images ? 'mb-[1.6rem]' : 'mb-[2.1rem]'}>
+              {a.images.uploadSubmit}
+            </Button>
+          </Form>
+        ) : null}
+      </Card>
+
+      <div>
+        <h2 className="sr-only">{a.editTitle}</h2>
+        <FormError error={errorsFor('editor').form} />
+        <ProductEditor
+          defaults={actionData?.scope === 'editor' && actionData.values ? actionData.values : values}
+          errors={errorsFor('editor')}
+          categories={categories}
+          tiers={tiers}
+          timeZone={timeZone}
+          mode="edit"
+          submitting={busy}
+        />
+      </div>
+      <p className="text-sm">
+        <Link to={`/shop/p/${product.slug}`} className={buttonClass('ghost', 'px-0')}>
+          {a.view} →
+        </Link>
+      </p>
+    </div>
+  )
+}

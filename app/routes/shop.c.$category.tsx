@@ -1,0 +1,51 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { useLoaderData } from '@remix-run/react'
+import { CategoryChips, ProductGrid } from '~/components/shop'
+import { EmptyState, PageTitle } from '~/components/ui'
+import { isProductVisible, productCard } from '~/domain/product'
+import { t } from '~/i18n/zh-CN'
+import { listTiers } from '~/models/membership.server'
+import { listCategories, listShelfProducts } from '~/models/product.server'
+import { getViewer } from '~/utils/auth.server'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [
+        { title: `${data.category.name} · ${t.shop.title} · ${t.site.name}` },
+        { name: 'description', content: data.category.description },
+      ]
+    : []
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const categories = await listCategories()
+  const category = categories.find((c) => c.slug === params.category)
+  if (!category) throw new Response(t.pages.notFound.body, { status: 404 })
+  const now = new Date()
+  const [viewer, shelf, tiers] = await Promise.all([getViewer(request), listShelfProducts({ categoryId: category.id }), listTiers()])
+  const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? t.shop.purchaseBlocked.anyMember
+  return {
+    categories: categories.map(({ slug, name }) => ({ slug, name })),
+    category: { slug: category.slug, name: category.name, description: category.description },
+    products: shelf.filter((p) => isProductVisible(p, viewer, now)).map((p) => productCard(p, viewer, now, tierName)),
+  }
+}
+
+export default function ShopCategory() {
+  const { categories, category, products } = useLoaderData<typeof loader>()
+  return (
+    <div className="space-y-6">
+      <div className="space-y-4">
+        <PageTitle subtitle={category.description}>{category.name}</PageTitle>
+        <CategoryChips categories={categories} active={category.slug} />
+      </div>
+      {products.length > 0 ? (
+        <>
+          <p className="text-sm text-stone-500">{t.shop.categoryCount(products.length)}</p>
+          <ProductGrid products={products} label={category.name} />
+        </>
+      ) : (
+        <EmptyState>{t.shop.categoryEmpty}</EmptyState>
+      )}
+    </div>
+  )
+}

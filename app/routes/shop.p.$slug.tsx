@@ -1,0 +1,208 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown } from '~/components/shop'
+import { Badge } from '~/components/ui'
+import { checkAccess, isStaff } from '~/domain/access'
+import {
+  checkPurchase,
+  isProductVisible,
+  maxOrderQuantity,
+  mediaUrl,
+  memberPrices,
+  priceForViewer,
+  purchaseBlockMessage,
+  saleWindowState,
+  stockState,
+} from '~/domain/product'
+import { t } from '~/i18n/zh-CN'
+import { listTiers } from '~/models/membership.server'
+import { getProductForSale, listProductImages } from '~/models/product.server'
+import { releaseExpiredHolds } from '~/models/reservation.server'
+import { getViewer } from '~/utils/auth.server'
+import { getEnv } from '~/utils/env.server'
+import { formatDateTime, formatFen } from '~/utils/format'
+import { renderMarkdown } from '~/utils/markdown.server'
+
+const s = t.shop
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [
+        { title: `${data.product.title} · ${t.shop.title} · ${t.site.name}` },
+        { name: 'description', content: data.product.summary },
+      ]
+    : []
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const now = new Date()
+  // Lapsed holds go back before the stock left is shown (cheap when nothing is due).
+  await releaseExpiredHolds(now)
+  const [viewer, product] = await Promise.all([getViewer(request), getProductForSale(params.slug ?? '')])
+  // Unknown, unpublished and hidden-below-tier products do not exist for this viewer.
+  if (!product || !isProductVisible(product, viewer, now)) throw new Response(t.pages.notFound.body, { status: 404 })
+  const [images, tiers] = await Promise.all([listProductImages(product.id), listTiers()])
+  const timeZone = getEnv().SITE_TIMEZONE
+  const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? s.purchaseBlocked.anyMember
+
+  const price = priceForViewer(product, viewer, now)
+  const window = saleWindowState(product, now)
+  const stock = stockState(product.stock)
+  const purchase = checkPurchase(product, viewer, now)
+  // The tier rule on its own, so a 铁杆-only item that opens tomorrow says both.
+  const access = checkAccess({ minRank: product.minRank }, viewer, now)
+  const tierBlock = access.granted
+    ? null
+    : {
+        message: purchaseBlockMessage({ allowed: false, reason: access.reason, requiredRank: access.requiredRank }, tierName(access.requiredRank)),
+        showLogin: access.reason === 'sign_in_required',
+        showJoin: true,
+      }
+
+  return {
+    serverNow: now.toISOString(),
+    product: {
+      id: product.id,
+      slug: product.slug,
+      title: product.title,
+      summary: product.summary,
+      mystery: product.mystery,
+      // A mystery item's contents are revealed only to its buyers, on their order page.
+      descriptionHtml: product.mystery || !product.description ? null : renderMarkdown(product.description),
+      category: { slug: product.category.slug, name: product.category.name },
+      editionSize: product.limitedEdition ? product.stock.capacity : null,
+      perMemberLimit: product.perMemberLimit,
+      personalisation:
+        product.personalisationLabel && product.personalisationMaxLength
+          ? { label: product.personalisationLabel, maxLength: product.personalisationMaxLength }
+          : null,
+      published: product.published,
+      hiddenBelowTier: product.gatedVisibility === 'hidden' && product.minRank > 0 ? tierName(product.minRank) : null,
+    },
+    images: images.map((image) => ({ thumbUrl: mediaUrl(image.thumbMediaId), largeUrl: mediaUrl(image.largeMediaId), alt: image.alt })),
+    price: {
+      priceFen: price,
+      basePriceFen: price < product.priceFen ? product.priceFen : null,
+      memberPrices: memberPrices(product).map((tp) => ({ label: s.price.memberPrice(tierName(tp.tierRank), formatFen(tp.priceFen)), applies: tp.priceFen === price })),
+    },
+    badges: {
+      limited: product.limitedEdition,
+      tierOnly: product.minRank > 0 ? tierName(product.minRank) : null,
+      soldOut: stock.kind === 'sold_out',
+      upcoming: window === 'upcoming',
+      ended: window === 'ended',
+      mystery: product.mystery,
+    },
+    stock,
+    sale: {
+      state: window,
+      startsAt: product.saleStartsAt,
+      startsAtLabel: product.saleStartsAt ? formatDateTime(product.saleStartsAt, timeZone) : null,
+      endsAtLabel: product.saleEndsAt ? formatDateTime(product.saleEndsAt, timeZone) : null,
+    },
+    canBuy: purchase.allowed && stock.kind !== 'sold_out',
+    maxQty: maxOrderQuantity(product, product.stock),
+    tierBlock,
+    canEdit: viewer !== null && viewer.role === 'admin',
+    isStaffPreview: !product.published && viewer !== null && isStaff(viewer.role),
+  }
+}
+
+export default function ProductPage() {
+  const data = useLoaderData<typeof loader>()
+  const { product, price, stock, sale } = data
+  const redirectTo = `/shop/p/${product.slug}`
+
+  let buyArea
+  if (!product.published) buyArea = <DisabledBuy label={s.badges.draft} />
+  else if (sale.state === 'upcoming' && sale.startsAt && sale.startsAtLabel)
+    buyArea = (
+      <>
+        <SaleCountdown startsAt={sale.startsAt} startsAtLabel={sale.startsAtLabel} serverNow={data.serverNow} />
+        {data.tierBlock ? <PurchaseBlocked {...data.tierBlock} redirectTo={redirectTo} /> : null}
+      </>
+    )
+  else if (sale.state === 'ended') buyArea = <DisabledBuy label={s.buy.ended} />
+  else if (stock.kind === 'sold_out') buyArea = <DisabledBuy label={s.buy.soldOut} />
+  else if (data.tierBlock) buyArea = <PurchaseBlocked {...data.tierBlock} redirectTo={redirectTo} />
+  else if (data.canBuy) buyArea = <BuyForm productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} />
+
+  return (
+    <article className="mx-auto max-w-5xl">
+      <nav aria-label={s.product.category} className="mb-4 text-sm text-stone-500">
+        <Link to="/shop" className="hover:text-brand-700 hover:underline">
+          {s.title}
+        </Link>
+        <span aria-hidden className="mx-1.5">
+          /
+        </span>
+        <Link to={`/shop/c/${product.category.slug}`} className="hover:text-brand-700 hover:underline">
+          {product.category.name}
+        </Link>
+      </nav>
+      {data.isStaffPreview ? <p className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{s.product.draftNotice}</p> : null}
+
+      <div className="grid gap-6 md:grid-cols-2 md:gap-10">
+        <ProductGallery images={data.images} title={product.title} />
+
+        <div className="space-y-5">
+          <header className="space-y-2">
+            <div className="flex flex-wrap gap-1.5">
+              <CardBadges badges={data.badges} />
+            </div>
+            <h1 className="text-2xl font-bold tracking-tight text-stone-900 sm:text-3xl">{product.title}</h1>
+            {product.summary ? <p className="leading-relaxed text-stone-600">{product.summary}</p> : null}
+          </header>
+
+          <section aria-label={s.price.yourPrice} className="space-y-1.5">
+            <PriceTag priceFen={price.priceFen} basePriceFen={price.basePriceFen} size="lg" />
+            {price.memberPrices.length > 0 ? (
+              <ul className="flex flex-wrap gap-1.5" aria-label={s.price.memberPricesTitle}>
+                {price.memberPrices.map((mp) => (
+                  <li key={mp.label}>
+                    <Badge tone={mp.applies ? 'brand' : 'stone'}>{mp.label}</Badge>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </section>
+
+          <ul className="space-y-1 text-sm text-stone-700">
+            {stock.kind === 'low' ? <li className="font-semibold text-red-700">{s.product.stockLow(stock.left)}</li> : null}
+            {stock.kind === 'sold_out' ? <li className="font-semibold text-stone-500">{s.product.soldOut}</li> : null}
+            {product.editionSize !== null ? <li>{s.product.edition(product.editionSize)}</li> : null}
+            {product.perMemberLimit !== null ? <li>{s.product.perMemberLimit(product.perMemberLimit)}</li> : null}
+            {sale.state === 'on_sale' && sale.endsAtLabel ? <li>{s.product.endsAt(sale.endsAtLabel)}</li> : null}
+            {sale.state === 'ended' && sale.endsAtLabel ? <li>{s.product.endedAt(sale.endsAtLabel)}</li> : null}
+            {product.hiddenBelowTier ? <li className="text-stone-500">{s.product.hiddenNotice(product.hiddenBelowTier)}</li> : null}
+          </ul>
+
+          {product.mystery ? (
+            <div className="rounded-xl border border-green-200 bg-green-50 p-4">
+              <p className="font-semibold text-green-900">{s.product.mysteryNotice}</p>
+              <p className="mt-1 text-sm text-green-900">{s.product.mysteryHelp}</p>
+            </div>
+          ) : null}
+
+          <div className="space-y-3">{buyArea}</div>
+
+          {data.canEdit ? (
+            <p className="text-sm">
+              <Link to={`/admin/products/${product.id}`} className="text-brand-700 underline">
+                {s.product.edit}
+              </Link>
+            </p>
+          ) : null}
+        </div>
+      </div>
+
+      {product.descriptionHtml ? (
+        <section aria-labelledby="product-description" className="mt-10 max-w-3xl">
+          <h2 id="product-description" className="mb-4 border-b border-stone-200 pb-2 text-lg font-semibold text-stone-900">
+            {s.product.description}
+          </h2>
+          <div className="prose-zhiyin" dangerouslySetInnerHTML={{ __html: product.descriptionHtml }} />
+        </section>
+      ) : null}
+    </article>
+  )
+}
