@@ -1,0 +1,215 @@
+// The buyer's /orders and /orders/:id against the real database: only the owner's orders,
+// newest first in pages of 20; the timeline data, edition numbers and delivery; cancelling
+// gives the stock back; 确认收货 once shipped; a mystery item's contents only after payment.
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { holds, orders } from '../../db/schema'
+import { confirmPayment } from '~/models/payment.server'
+import { placeOrder } from '~/models/reservation.server'
+import { loader as listLoader } from '~/routes/orders._index'
+import { action, loader } from '~/routes/orders.$id'
+import { db } from '~/utils/db.server'
+import { GOOD_ADDRESS, createTestProduct } from '../factories/cart'
+import { expectConsistent } from '../factories/orders'
+import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
+import { createTestUser, signedInCookie } from '../factories/users'
+
+async function buyer() {
+  const { user } = await createTestUser()
+  const { cookie } = await signedInCookie(user.id)
+  return { user, cookie }
+}
+
+type Product = Awaited<ReturnType<typeof createTestProduct>>
+
+async function order(userId: number, product: Product, { qty = 1, personalisation = null as string | null, now = new Date() } = {}) {
+  const result = await placeOrder({
+    userId,
+    kind: 'goods',
+    lines: [
+      {
+        stockId: product.stock.id,
+        qty,
+        unitPriceFen: product.priceFen,
+        title: product.title,
+        productId: product.id,
+        personalisation,
+        perUserLimit: product.perMemberLimit,
+        takesNumbers: product.limitedEdition,
+      },
+    ],
+    shipping: GOOD_ADDRESS,
+    now,
+  })
+  if (!result.ok) throw new Error(result.reason)
+  return result.order
+}
+
+let eventSequence = 0
+async function pay(o: { id: number; totalFen: number }) {
+  const eventId = `evt_orders_test_${++eventSequence}`
+  const { outcome } = await confirmPayment({ provider: 'test', eventId, orderId: o.id, type: 'test', amountFen: o.totalFen, currency: 'CNY', providerPaymentId: null })
+  expect(outcome).toBe('paid')
+}
+
+function detail(id: number | string, cookie: string) {
+  return loader(routeArgs(requestFor(`/orders/${id}`, { cookie }), { id: String(id) }))
+}
+
+function post(id: number, cookie: string, intent: string) {
+  return action(routeArgs(requestFor(`/orders/${id}`, { cookie, form: { intent } }), { id: String(id) }))
+}
+
+async function stateOf(id: number) {
+  const [row] = await db.select({ state: orders.state }).from(orders).where(eq(orders.id, id))
+  return row!.state
+}
+
+describe('/orders', () => {
+  it("lists only the user's orders, newest first, 20 to a page, with the first line's title", async () => {
+    const { user, cookie } = await buyer()
+    const stranger = await buyer()
+    const product = await createTestProduct({ title: '书单', capacity: null, priceFen: 1000 })
+    const start = Date.now() - 60 * 60_000
+    const mine: number[] = []
+    for (let i = 0; i < 21; i++) mine.push((await order(user.id, product, { qty: i + 1, now: new Date(start + i * 1000) })).id)
+    await order(stranger.user.id, product)
+
+    const first = await listLoader(routeArgs(requestFor('/orders', { cookie })))
+    expect(first.orders).toHaveLength(20)
+    expect(first.hasMore).toBe(true)
+    expect(first.orders[0]).toMatchObject({ firstTitle: '书单', units: 21, lineCount: 1, totalFen: 21 * 1000 })
+    const second = await listLoader(routeArgs(requestFor('/orders?page=2', { cookie })))
+    expect(second.orders.map((o) => o.units)).toEqual([1])
+    expect(second.hasMore).toBe(false)
+    expect([...first.orders, ...second.orders].map((o) => o.id)).toEqual([...mine].reverse())
+    // A malformed page is the first page.
+    expect((await listLoader(routeArgs(requestFor('/orders?page=-3', { cookie })))).page).toBe(1)
+  })
+
+  it('shows an order whose hold lapsed as 已过期', async () => {
+    const { user, cookie } = await buyer()
+    const product = await createTestProduct({ capacity: 3 })
+    await order(user.id, product, { now: new Date(Date.now() - 60 * 60_000) })
+    const { orders: listed } = await listLoader(routeArgs(requestFor('/orders', { cookie })))
+    expect(listed[0]!.state).toBe('expired')
+    expect(await expectConsistent(product.stock.id)).toMatchObject({ available: 3, consistent: true })
+  })
+
+  it('sends a visitor to sign in', async () => {
+    const response = await thrownResponse(listLoader(routeArgs(requestFor('/orders'))))
+    expect(response.headers.get('Location')).toBe('/login?redirectTo=%2Forders')
+  })
+})
+
+describe('/orders/:id', () => {
+  it("answers 404 for someone else's order (page and actions), and for ids that do not exist", async () => {
+    const owner = await buyer()
+    const stranger = await buyer()
+    const product = await createTestProduct()
+    const o = await order(owner.user.id, product)
+    expect((await thrownResponse(detail(o.id, stranger.cookie))).status).toBe(404)
+    expect((await thrownResponse(post(o.id, stranger.cookie, 'cancel'))).status).toBe(404)
+    expect((await thrownResponse(post(o.id, stranger.cookie, 'confirm_receipt'))).status).toBe(404)
+    expect(await stateOf(o.id)).toBe('pending')
+    for (const id of ['999999', 'abc', '1.5', '0']) expect((await thrownResponse(detail(id, owner.cookie))).status).toBe(404)
+  })
+
+  it('shows a pending order with its lines, address and the hold to count down', async () => {
+    const { user, cookie } = await buyer()
+    const pen = await createTestProduct({ title: '纪念钢笔', personalisation: { label: '刻字', max: 12 } })
+    const o = await order(user.id, pen, { personalisation: '知音' })
+    const page = await detail(o.id, cookie)
+    expect(page.order).toMatchObject({ id: o.id, state: 'pending', expiresAt: o.expiresAt, shipping: GOOD_ADDRESS, paidAt: null })
+    expect(page.lines).toEqual([
+      expect.objectContaining({ title: '纪念钢笔', personalisation: '知音', personalisationLabel: '刻字', numbers: [], reveal: null }),
+    ])
+    expect(page.serverNow).toBeInstanceOf(Date)
+  })
+
+  it('cancelling an unpaid order gives its stock back; a paid one cannot be cancelled', async () => {
+    const { user, cookie } = await buyer()
+    const product = await createTestProduct({ capacity: 2 })
+    const unpaid = await order(user.id, product)
+    expect(readRedirect(await post(unpaid.id, cookie, 'cancel')).location).toBe(`/orders/${unpaid.id}`)
+    expect(await stateOf(unpaid.id)).toBe('cancelled')
+    expect(await expectConsistent(product.stock.id)).toMatchObject({ available: 2, consistent: true })
+    expect(await db.select({ state: holds.state }).from(holds).where(eq(holds.orderId, unpaid.id))).toEqual([{ state: 'released' }])
+
+    const paid = await order(user.id, product)
+    await pay(paid)
+    readRedirect(await post(paid.id, cookie, 'cancel'))
+    expect(await stateOf(paid.id)).toBe('paid')
+    expect(await expectConsistent(product.stock.id)).toMatchObject({ available: 1, consistent: true })
+  })
+
+  it('refuses an unknown intent with 400', async () => {
+    const { user, cookie } = await buyer()
+    const o = await order(user.id, await createTestProduct())
+    expect(readData(await post(o.id, cookie, 'refund')).status).toBe(400)
+    expect(await stateOf(o.id)).toBe('pending')
+  })
+
+  it('shows edition numbers against the edition size once paid', async () => {
+    const { user, cookie } = await buyer()
+    const pen = await createTestProduct({ capacity: 500, limitedEdition: true })
+    const o = await order(user.id, pen, { qty: 2 })
+    await pay(o)
+    const page = await detail(o.id, cookie)
+    expect(page.order.state).toBe('paid')
+    expect(page.order.paidAt).toBeInstanceOf(Date)
+    expect(page.lines[0]).toMatchObject({ numbers: [1, 2], editionSize: 500 })
+  })
+
+  it('reveals a mystery item’s contents only after payment — never in the data before', async () => {
+    const { user, cookie } = await buyer()
+    const box = await createTestProduct({ title: '神秘书单盲盒', mystery: true, description: '## 本期书单\n\n1. 《置身事内》' })
+    const o = await order(user.id, box)
+    const before = await detail(o.id, cookie)
+    expect(before.lines[0]!.reveal).toBeNull()
+    expect(JSON.stringify(before)).not.toContain('置身事内')
+
+    await pay(o)
+    const after = await detail(o.id, cookie)
+    expect(after.lines[0]!.reveal).toContain('<h2>本期书单</h2>')
+    expect(after.lines[0]!.reveal).toContain('《置身事内》')
+  })
+
+  it('a non-mystery product’s description is never part of the order page', async () => {
+    const { user, cookie } = await buyer()
+    const product = await createTestProduct({ description: '普通商品的详情' })
+    const o = await order(user.id, product)
+    await pay(o)
+    expect(JSON.stringify(await detail(o.id, cookie))).not.toContain('普通商品的详情')
+  })
+
+  it('shows the carrier and tracking number once shipped, and 确认收货 completes it — only from shipped', async () => {
+    const { user, cookie } = await buyer()
+    const o = await order(user.id, await createTestProduct())
+    readRedirect(await post(o.id, cookie, 'confirm_receipt'))
+    expect(await stateOf(o.id)).toBe('pending')
+
+    await pay(o)
+    await db.update(orders).set({ state: 'shipped', carrier: '顺丰速运', trackingNumber: 'SF1234567890', shippedAt: new Date() }).where(eq(orders.id, o.id))
+    const page = await detail(o.id, cookie)
+    expect(page.order).toMatchObject({ state: 'shipped', carrier: '顺丰速运', trackingNumber: 'SF1234567890' })
+
+    readRedirect(await post(o.id, cookie, 'confirm_receipt'))
+    const [row] = await db.select().from(orders).where(eq(orders.id, o.id))
+    expect(row).toMatchObject({ state: 'completed' })
+    expect(row!.completedAt).toBeInstanceOf(Date)
+    // A second press changes nothing.
+    readRedirect(await post(o.id, cookie, 'confirm_receipt'))
+    expect(await stateOf(o.id)).toBe('completed')
+  })
+
+  it('releases a lapsed hold on reading: the order reads 已过期 and the units are back', async () => {
+    const { user, cookie } = await buyer()
+    const product = await createTestProduct({ capacity: 1 })
+    const o = await order(user.id, product, { now: new Date(Date.now() - 11 * 60_000) })
+    const page = await detail(o.id, cookie)
+    expect(page.order.state).toBe('expired')
+    expect(page.order.expiredAt).toBeInstanceOf(Date)
+    expect(await expectConsistent(product.stock.id)).toMatchObject({ available: 1, consistent: true })
+  })
+})
