@@ -16,7 +16,7 @@ function Rosette({ colour }: { colour: string }) {
       <ellipse key={`${rx}-${i}`} cx="0" cy="0" rx={rx} ry={ry} transform={`rotate(${(180 / count) * i})`} />
     ))
   return (
-    <svg aria-hidden viewBox="-260 -260 520 520" className="pointer-events-none absolute -right-[5%] -top-[28%] w-[44%]">
+    <svg aria-hidden viewBox="-260 -260 520 520" className="pointer-events-none absolute -right-[5%] -top-[11%] w-[44%]">
       <g fill="none" stroke={colour} strokeOpacity="0.12" strokeWidth="1.2">
         {petals(24, 250, 70)}
         {petals(18, 150, 40)}
@@ -62,7 +62,7 @@ export function MemberCard({ face, expired }: { face: MemberCardFace; expired: b
               <span className="text-[7.5cqw] font-bold leading-none" style={{ ...foil, fontFamily: SERIF }}>
                 {c.brand}
               </span>
-              <span className="text-[2.1cqw] tracking-[0.3em] opacity-60">{c.brandLatin}</span>
+              <span className="text-[2.4cqw] tracking-[0.3em] opacity-60">{c.brandLatin}</span>
             </p>
             <p
               className="max-w-[45%] truncate rounded-full border px-[3cqw] py-[0.9cqw] text-[3.3cqw] font-bold"
@@ -90,7 +90,7 @@ export function MemberCard({ face, expired }: { face: MemberCardFace; expired: b
       </article>
       {expired ? (
         <p
-          className="absolute right-[9%] top-[38%] -rotate-12 rounded-[1.5cqw] border-[0.6cqw] border-red-600 bg-white/85 px-[3cqw] py-[0.6cqw] text-[6cqw] font-bold tracking-[0.2em] text-red-700"
+          className="absolute bottom-[24%] right-[6%] -rotate-12 rounded-[1.5cqw] border-[0.6cqw] border-red-600 bg-white/85 px-[3cqw] py-[0.6cqw] text-[5cqw] font-bold tracking-[0.2em] text-red-700 shadow-sm"
           style={{ fontFamily: SERIF }}
         >
           {c.expired}

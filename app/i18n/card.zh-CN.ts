@@ -26,7 +26,7 @@ export const cardZhCN = {
   },
   share: {
     title: '分享我的会员卡',
-    body: '把这张会员卡分享给朋友，链接里会显示你的卡面。',
+    body: '保存这张卡面图片，发给朋友或分享到朋友圈。',
     wechat: '在微信里：长按图片保存，或点右上角分享。',
     open: '打开分享图片',
     alt: (name: string, headline: string, tier: string) => `${name}的知音会员卡：${headline} · ${tier}`,
