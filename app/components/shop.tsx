@@ -329,9 +329,10 @@ function Checkbox({ name, label, defaultChecked, error }: { name: string; label:
 
 function Fieldset({ legend, children }: { legend: string; children: ReactNode }) {
   return (
-    <fieldset className="space-y-4 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5">
-      <legend className="px-1 text-base font-semibold text-stone-900">{legend}</legend>
-      {children}
+    <fieldset className="rounded-2xl border border-stone-200 bg-white p-5 shadow-sm sm:p-6">
+      {/* Floated, the legend sits inside the card like the other cards' headings. */}
+      <legend className="float-left mb-4 w-full text-base font-semibold text-stone-900">{legend}</legend>
+      <div className="clear-both space-y-4">{children}</div>
     </fieldset>
   )
 }
@@ -450,10 +451,10 @@ export function ProductEditor({
           />
         </div>
         <Checkbox name="mystery" label={f.mystery} defaultChecked={defaults.mystery} error={errors.mystery} />
-        <Checkbox name="published" label={f.published} defaultChecked={defaults.published} error={errors.published} />
       </Fieldset>
 
-      <div className="flex justify-end">
+      <div className="flex flex-col gap-4 rounded-2xl border border-stone-200 bg-white p-5 shadow-sm sm:flex-row sm:items-center sm:justify-between sm:p-6">
+        <Checkbox name="published" label={f.published} defaultChecked={defaults.published} error={errors.published} />
         <Button type="submit" disabled={submitting} className="w-full sm:w-auto">
           {mode === 'create' ? s.admin.createSubmit : s.admin.save}
         </Button>

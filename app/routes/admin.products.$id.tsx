@@ -216,7 +216,7 @@ export default function EditProduct() {
           <Stat label={a.columns.capacity} value={count(stock.capacity)} />
         </dl>
         {product.limitedEdition ? <p className="mt-2 text-xs text-stone-500">{a.editionCounter(stock.numbersIssued)}</p> : null}
-        <Form method="post" className="mt-4 flex flex-wrap items-end gap-3" noValidate>
+        <Form method="post" className="mt-4 grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
           <input type="hidden" name="intent" value="capacity" />
           <Field
             label={a.fields.newCapacity}
@@ -225,9 +225,8 @@ export default function EditProduct() {
             error={errorsFor('capacity').capacity}
             hint={a.fields.newCapacityHint}
             inputMode="numeric"
-            className="min-w-40 flex-1"
           />
-          <Button type="submit" variant="secondary" disabled={busy} className="mb-[1.6rem]">
+          <Button type="submit" variant="secondary" disabled={busy} className="sm:mt-6">
             {a.setCapacity}
           </Button>
         </Form>
@@ -265,7 +264,7 @@ export default function EditProduct() {
           </ul>
         )}
         {images.length < maxImages ? (
-          <Form method="post" encType="multipart/form-data" className="mt-4 flex flex-wrap items-end gap-3">
+          <Form method="post" encType="multipart/form-data" className="mt-4 grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start">
             <Field
               label={a.images.upload}
               name="images"
@@ -274,9 +273,9 @@ export default function EditProduct() {
               multiple
               error={errorsFor('images').images}
               hint={a.images.uploadHint}
-              className="min-w-56 flex-1"
+              className="[&_input]:py-2 [&_input]:text-sm [&_input]:file:mr-3 [&_input]:file:rounded-md [&_input]:file:border-0 [&_input]:file:bg-brand-50 [&_input]:file:px-3 [&_input]:file:py-1.5 [&_input]:file:font-medium [&_input]:file:text-brand-800"
             />
-            <Button type="submit" variant="secondary" disabled={busy} className={errorsFor('images').images ? 'mb-[1.6rem]' : 'mb-[2.1rem]'}>
+            <Button type="submit" variant="secondary" disabled={busy} className="sm:mt-6">
               {a.images.uploadSubmit}
             </Button>
           </Form>
