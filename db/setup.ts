@@ -1,10 +1,11 @@
-// Brings a database up to date before the server starts: migrations, the member tiers and the
-// community boards and,
-// for an empty database outside production, the demo accounts and the demo dailies of content/.
+// Brings a database up to date before the server starts: migrations, the member tiers, the
+// community boards and the shop categories and, for an empty database outside production, the
+// demo accounts and the demo dailies of content/ (and demo products while the shop has none).
 import type { DatabaseHandle } from './client'
 import { runMigrations } from './migrate'
 import { seedBoards, seedDemo, seedTiers } from './seed'
 import { seedDemoCommunity } from './seed-community'
+import { seedDemoShop, seedShopCategories } from './seed-shop'
 import { importDemoDailies } from './seed-content'
 
 export async function setupDatabase(
@@ -14,6 +15,7 @@ export async function setupDatabase(
   await runMigrations(handle)
   if (await seedTiers(handle)) log('seed: member tiers created')
   if (await seedBoards(handle)) log('seed: community boards created')
+  if (await seedShopCategories(handle)) log('seed: shop categories created')
   if (nodeEnv === 'production') {
     log('seed: NODE_ENV=production, demo accounts are never seeded')
     return
@@ -26,4 +28,6 @@ export async function setupDatabase(
     log(`seed: ${created.length} demo dailies imported from content/dailies (${scheduled} scheduled)`)
     log(`seed: ${await seedDemoCommunity(handle, { now })} demo community threads created`)
   }
+  const demoProducts = await seedDemoShop(handle, { now })
+  if (demoProducts > 0) log(`seed: ${demoProducts} demo products created, with photos and a few paid demo orders`)
 }
