@@ -2,13 +2,16 @@
 // row (and edition counter) and audit entry together; every bad input answers 400 and changes
 // nothing; editing, publishing, the limited-edition switch; capacity never below sold + held;
 // photos checked by content, resized to 480/1200 px webp, reordered and deleted with their files.
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import sharp from 'sharp'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { auditLog, counters, media, productImages, products, productTierPrices, stock, type User } from '../../db/schema'
-import { seedShopCategories } from '../../db/seed-shop'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDatabase } from '../../db/client'
+import { runMigrations } from '../../db/migrate'
+import { auditLog, counters, holds, media, orderLines, productCategories, productImages, products, productTierPrices, stock, users, type User } from '../../db/schema'
+import { seedTiers } from '../../db/seed'
+import { seedDemoShop, seedShopCategories } from '../../db/seed-shop'
 import type { ProductInput } from '~/domain/product-forms'
 import { listProductImageReferences } from '~/models/media.server'
 import { createProduct, getProductForSale } from '~/models/product.server'
@@ -464,5 +467,83 @@ describe('product photos', () => {
     await db.update(products).set({ published: true }).where(eq(products.id, draft.id))
     expect(await listProductImageReferences(photo!.largeMediaId)).toEqual([{ published: true }])
     expect(await listProductImageReferences('no-such-file-000')).toEqual([])
+  })
+})
+
+describe('the demo shop seed', () => {
+  const dir = mkdtempSync(join(getEnv().DATA_DIR, 'demo-shop-'))
+  const handle = createDatabase(`file:${join(dir, 'zhiyin.db')}`)
+  // A Wednesday noon in Shanghai: this week began on Monday the 23rd.
+  const NOW = new Date('2026-11-25T12:00:00+08:00')
+  afterAll(() => {
+    handle.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('seeds a dozen products across the four categories, each with its stock row and a photo', async () => {
+    await runMigrations(handle)
+    await seedTiers(handle)
+    expect(await seedShopCategories(handle)).toBe(true)
+    // The demo buyers (the full demo seed creates them with passwords).
+    await handle.db.insert(users).values(['tiegan', 'qinqing', 'user'].map((who) => ({ email: `${who}@zhiyin.local`, displayName: who })))
+    const started = Date.now()
+    expect(await seedDemoShop(handle, { now: NOW, timeZone: 'Asia/Shanghai' })).toBe(12)
+    expect(Date.now() - started).toBeLessThan(5000)
+
+    const rows = await handle.db.select().from(products)
+    expect(rows).toHaveLength(12)
+    const categories = await handle.db.select().from(productCategories)
+    expect(categories.map((c) => [c.slug, c.name])).toEqual([
+      ['books', '精神粮食'],
+      ['survival', '生存处方'],
+      ['stationery', '文具精选'],
+      ['bige', '逼格工场'],
+    ])
+    expect(new Set(rows.map((p) => p.categoryId)).size).toBe(4)
+    expect(new Set(rows.map((p) => p.stockId)).size).toBe(12)
+    expect(await handle.db.$count(productImages)).toBe(12)
+    expect(await handle.db.$count(media)).toBe(24)
+  })
+
+  it('includes a numbered limited edition with engraving, a 铁杆-only item, a personalised one, a mystery bundle and one opening tomorrow', async () => {
+    const rows = await handle.db.select().from(products)
+    const pen = rows.find((p) => p.title === '知音十周年纪念钢笔')!
+    expect(pen).toMatchObject({ limitedEdition: true, perMemberLimit: 2, personalisationLabel: '刻字', personalisationMaxLength: 12 })
+    expect(rows.find((p) => p.minRank === 2 && p.gatedVisibility === 'visible')).toBeDefined()
+    expect(rows.find((p) => p.minRank === 2 && p.gatedVisibility === 'hidden')).toBeDefined()
+    expect(rows.find((p) => p.title === '神秘书单盲盒')).toMatchObject({ mystery: true })
+    expect(rows.filter((p) => p.personalisationLabel !== null).length).toBeGreaterThanOrEqual(2)
+    expect(rows.find((p) => p.saleStartsAt !== null)!.saleStartsAt).toEqual(new Date('2026-11-26T10:00:00+08:00'))
+    expect(await handle.db.$count(productTierPrices)).toBeGreaterThan(0)
+  })
+
+  it('publishes them over this week and last week (site time), all before now', async () => {
+    const rows = await handle.db.select().from(products)
+    const monday = new Date('2026-11-23T00:00:00+08:00')
+    const thisWeek = rows.filter((p) => p.publishedAt! >= monday)
+    expect(thisWeek.length).toBeGreaterThanOrEqual(5)
+    expect(rows.length - thisWeek.length).toBeGreaterThanOrEqual(3)
+    expect(rows.every((p) => p.publishedAt! <= NOW && p.publishedAt! >= new Date(monday.getTime() - 7 * 24 * 3600 * 1000))).toBe(true)
+  })
+
+  it('its paid demo orders keep stock = sold holds, number the edition 1..N and sell the small run out', async () => {
+    const levels = await handle.db.select().from(stock)
+    const sold = await handle.db
+      .select({ stockId: holds.stockId, units: sql<number>`sum(${holds.qty})`.mapWith(Number) })
+      .from(holds)
+      .where(eq(holds.state, 'sold'))
+      .groupBy(holds.stockId)
+    for (const row of levels) expect(row.sold, `stock ${row.id}`).toBe(sold.find((s) => s.stockId === row.id)?.units ?? 0)
+    const pen = (await handle.db.select().from(products).where(eq(products.slug, 'zhiyin-10th-pen')))[0]!
+    const lines = await handle.db.select().from(orderLines).where(eq(orderLines.productId, pen.id))
+    expect(lines.flatMap((l) => l.numbers).sort((a, b) => a - b)).toEqual([1, 2])
+    const bag = (await handle.db.select().from(products).where(eq(products.slug, 'sike-canvas-bag')))[0]!
+    expect(levels.find((s) => s.id === bag.stockId)).toMatchObject({ capacity: 3, sold: 3, held: 0 })
+  })
+
+  it('adds nothing the second time', async () => {
+    expect(await seedShopCategories(handle)).toBe(false)
+    expect(await seedDemoShop(handle, { now: NOW, timeZone: 'Asia/Shanghai' })).toBe(0)
+    expect(await handle.db.$count(products)).toBe(12)
   })
 })
