@@ -96,17 +96,17 @@ export function OrderTimeline({ order, timeZone }: { order: OrderMoments; timeZo
           <li
             key={`${step.state}-${index}`}
             aria-current={step.status === 'current' ? 'step' : undefined}
-            className="relative flex min-h-12 gap-3 pb-3 sm:flex-1 sm:flex-col sm:gap-2 sm:pb-0"
+            className="relative flex min-h-12 gap-3 pb-3 last:min-h-0 last:pb-0 sm:flex-1 sm:flex-col sm:gap-2 sm:pb-0"
           >
             {index < steps.length - 1 ? (
               <span
                 aria-hidden
-                className={`absolute left-[7px] top-5 h-[calc(100%-1.25rem)] w-0.5 sm:left-5 sm:top-[7px] sm:h-0.5 sm:w-[calc(100%-1.25rem)] ${
-                  steps[index + 1]!.status === 'upcoming' ? 'bg-stone-200' : 'bg-brand-200'
+                className={`absolute left-[7px] top-5 h-[calc(100%-1.25rem)] w-0.5 sm:left-5 sm:top-[7px] sm:h-0.5 sm:w-[calc(100%-1rem)] ${
+                  steps[index + 1]!.status === 'upcoming' ? 'bg-stone-200' : 'bg-brand-600/40'
                 }`}
               />
             ) : null}
-            <span aria-hidden className={`relative mt-0.5 h-4 w-4 shrink-0 rounded-full ${dot}`} />
+            <span aria-hidden className={`relative mt-0.5 h-4 w-4 shrink-0 rounded-full ${dot} ${step.status === 'current' ? 'ring-4 ring-brand-100' : ''}`} />
             <span className="flex flex-col">
               <span className={`text-sm font-medium ${step.status === 'upcoming' ? 'text-stone-400' : step.status === 'current' ? 'text-stone-900' : 'text-stone-700'}`}>
                 {o.states[step.state]}
@@ -127,7 +127,7 @@ export function EditionNumbers({ numbers, of }: { numbers: readonly number[]; of
     <p className="mt-1 flex flex-wrap items-center gap-1.5">
       <span className="sr-only">{o.detail.editionLabel}</span>
       {numbers.map((n) => (
-        <span key={n} className="rounded-md border border-brand-200 bg-brand-50 px-2 py-0.5 font-mono text-xs font-semibold text-brand-800">
+        <span key={n} className="rounded-md border border-brand-600/30 bg-brand-50 px-2 py-0.5 text-xs font-semibold tabular-nums text-brand-800">
           {o.detail.edition(n, of)}
         </span>
       ))}

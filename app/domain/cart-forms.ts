@@ -108,8 +108,8 @@ export interface SellableProduct extends ProductRules {
 /**
  * The first reason a line cannot be bought by this viewer now, or null. `productQty` is the
  * units of this product in the whole cart (with this line as it would be), which the
- * per-member limit and the stock left are compared with. `tierName` names the product's
- * minimum tier in the message.
+ * per-member limit (with the `owned` units the buyer already holds or bought) and the stock
+ * left are compared with. `tierName` names the product's minimum tier in the message.
  */
 export function lineProblem({
   product,
@@ -117,6 +117,7 @@ export function lineProblem({
   now,
   personalisation,
   productQty,
+  owned = 0,
   tierName,
 }: {
   product: SellableProduct | undefined
@@ -124,6 +125,7 @@ export function lineProblem({
   now: Date
   personalisation: string
   productQty: number
+  owned?: number
   tierName?: string
 }): LineProblem | null {
   if (!product || !product.published || !isProductVisible(product, viewer, now)) {
@@ -134,7 +136,9 @@ export function lineProblem({
   const personalised = personalisationError(product, personalisation)
   if (personalised) return { kind: 'personalisation', status: 400, field: 'personalisation', message: personalised }
   const limit = product.perMemberLimit
-  if (limit !== null && productQty > limit) return { kind: 'limit', status: 400, field: 'qty', message: e.limit(limit), limit }
+  if (limit !== null && productQty + owned > limit) {
+    return { kind: 'limit', status: 400, field: 'qty', message: owned > 0 ? e.limitOwned(limit, owned) : e.limit(limit), limit }
+  }
   const left = availableUnits(product.stock)
   if (left !== null && productQty > left) {
     return { kind: 'sold_out', status: 409, field: 'qty', message: left === 0 ? e.soldOut : e.short(left), left }

@@ -5,7 +5,7 @@
 // connection while another connection's transaction holds the lock waits synchronously and
 // stalls the process until the busy timeout (docs/decisions/003); the queue avoids that.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { cartItems, productImages } from '../../db/schema'
+import { cartItems, holds, productImages } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
 import type { Viewer } from '~/domain/access'
 import { MAX_CART_LINES, lineProblem, productQtyInCart, type CartLine, type LineProblem } from '~/domain/cart-forms'
@@ -120,7 +120,17 @@ export interface PricedCart {
  * if any, it cannot be bought (the same rules the add action and checkout apply). Prices come
  * from the database only.
  */
-export async function priceCart({ lines, viewer, now }: { lines: readonly (CartLine & { id?: number })[]; viewer: Viewer; now: Date }): Promise<PricedCart> {
+export async function priceCart({
+  lines,
+  viewer,
+  userId,
+  now,
+}: {
+  lines: readonly (CartLine & { id?: number })[]
+  viewer: Viewer
+  userId: number | null
+  now: Date
+}): Promise<PricedCart> {
   const productIds = [...new Set(lines.map((line) => line.productId))]
   const [products, tiers, covers] = await Promise.all([
     Promise.all(productIds.map((id) => getProductForSale(id))),
@@ -128,6 +138,8 @@ export async function priceCart({ lines, viewer, now }: { lines: readonly (CartL
     productCoverThumbs(productIds),
   ])
   const byId = new Map(productIds.map((id, index) => [id, products[index]]))
+  const limited = products.flatMap((product) => (product && product.perMemberLimit !== null ? [product.stock.id] : []))
+  const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited })
   const priced = lines.map((line): PricedLine => {
     const product = byId.get(line.productId)
     const problem = lineProblem({
@@ -136,6 +148,7 @@ export async function priceCart({ lines, viewer, now }: { lines: readonly (CartL
       now,
       personalisation: line.personalisation,
       productQty: productQtyInCart(lines, line.productId),
+      owned: product ? (owned.get(product.stock.id) ?? 0) : 0,
       tierName: product ? tiers.find((tier) => tier.rank === product.minRank)?.name : undefined,
     })
     return {
@@ -156,6 +169,22 @@ export async function priceCart({ lines, viewer, now }: { lines: readonly (CartL
     units: live.reduce((sum, line) => sum + line.qty, 0),
     blocked: priced.some((line) => line.problem !== null),
   }
+}
+
+/**
+ * Units of these stocks the user holds or has bought (what per-member limits count). Advice
+ * for the cart page; placing the order decides, in its own conditional statement.
+ */
+export async function unitsOwned({ userId, stockIds }: { userId: number; stockIds: readonly number[] }) {
+  const owned = new Map<number, number>()
+  if (stockIds.length === 0) return owned
+  const rows = await db
+    .select({ stockId: holds.stockId, units: sql<number>`sum(${holds.qty})`.mapWith(Number) })
+    .from(holds)
+    .where(and(eq(holds.userId, userId), inArray(holds.stockId, [...stockIds]), inArray(holds.state, ['held', 'sold'])))
+    .groupBy(holds.stockId)
+  for (const row of rows) owned.set(row.stockId, row.units)
+  return owned
 }
 
 /** What a page shows of a priced line: never the product's description. */

@@ -22,7 +22,7 @@ import {
   type CartLine,
 } from '~/domain/cart-forms'
 import { t } from '~/i18n/zh-CN'
-import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty } from '~/models/cart.server'
+import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty, unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale } from '~/models/product.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
@@ -41,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await releaseExpiredHolds(now)
   const [auth, viewer] = await Promise.all([getAuth(request), getViewer(request)])
   const cart = await requestCart(request, auth?.user.id ?? null)
-  const priced = await priceCart({ lines: cart.lines, viewer, now })
+  const priced = await priceCart({ lines: cart.lines, viewer, userId: auth?.user.id ?? null, now })
   return data(
     {
       lines: priced.lines.map(cartLineView),
@@ -97,6 +97,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const line = form.data
   const product = await getProductForSale(line.productId)
   const tierName = product ? (await listTiers()).find((tier) => tier.rank === product.minRank)?.name : undefined
+  // What the buyer already holds or bought counts towards the per-member limit.
+  const owned =
+    userId !== null && product && product.perMemberLimit !== null
+      ? ((await unitsOwned({ userId, stockIds: [product.stock.id] })).get(product.stock.id) ?? 0)
+      : 0
   const title = product?.title ?? null
   const inCart = cart.lines.find((existing) => sameLine(existing, line))
   const key = `${line.productId}:${line.personalisation}`
@@ -109,6 +114,7 @@ export async function action({ request }: ActionFunctionArgs) {
       now,
       personalisation: line.personalisation,
       productQty: productQtyInCart(cart.lines, line.productId) - inCart.qty + line.qty,
+      owned,
       tierName,
     })
     // Fewer units are always fine; more must fit the limit and the stock left.
@@ -127,6 +133,7 @@ export async function action({ request }: ActionFunctionArgs) {
     now,
     personalisation: line.personalisation,
     productQty: productQtyInCart(cart.lines, line.productId) + line.qty,
+    owned,
     tierName,
   })
   if (problem) return fail({ [problem.field]: problem.message }, problem.status, { title })
@@ -160,7 +167,7 @@ export default function Cart() {
   const lineErrors = actionData?.line ? actionData.errors : {}
 
   return (
-    <div className="mx-auto max-w-3xl">
+    <div className="mx-auto max-w-4xl">
       <PageTitle>{c.title}</PageTitle>
       {topError ? (
         <div className="mb-4">
@@ -177,18 +184,18 @@ export default function Cart() {
           </p>
         </>
       ) : (
-        <div className="grid gap-4 lg:grid-cols-[1fr_18rem] lg:items-start">
+        <div className="grid gap-4 lg:grid-cols-[1fr_20rem] lg:items-start">
           <Card className="!p-0">
             <ul className="divide-y divide-stone-100">
               {lines.map((line) => (
                 <li key={line.key} className="p-4 sm:p-5">
                   <CartLineView line={line}>
-                    <div className="mt-3 flex flex-wrap items-end gap-2">
-                      <Form method="post" className="flex items-end gap-2">
+                    <div className="mt-3 flex items-center gap-2">
+                      <Form method="post" className="flex items-center gap-2">
                         <input type="hidden" name="productId" value={line.productId} />
                         <input type="hidden" name="personalisation" value={line.personalisation} />
-                        <label className="text-sm text-stone-600">
-                          <span className="mb-1 block">{c.quantity}</span>
+                        <label className="flex items-center gap-2 text-sm text-stone-600">
+                          {c.quantity}
                           <input
                             name="qty"
                             type="number"
@@ -196,21 +203,27 @@ export default function Cart() {
                             min={1}
                             max={99}
                             defaultValue={line.qty}
-                            aria-label={c.quantityOf(line.title)}
                             aria-invalid={actionData?.line === line.key && lineErrors.qty ? true : undefined}
-                            className="block w-20 rounded-lg border border-stone-300 bg-white px-3 py-2 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30"
+                            className="block w-16 rounded-lg border border-stone-300 bg-white px-2.5 py-1.5 text-base text-stone-900 shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30"
                           />
                         </label>
-                        <Button name="intent" value="update" variant="secondary" className="px-3 py-2" disabled={busy}>
+                        <Button name="intent" value="update" variant="secondary" className="px-3 py-1.5" aria-label={c.updateQtyOf(line.title)} disabled={busy}>
                           {c.updateQty}
                         </Button>
                       </Form>
                       <Form method="post" className="ml-auto">
                         <input type="hidden" name="productId" value={line.productId} />
                         <input type="hidden" name="personalisation" value={line.personalisation} />
-                        <Button name="intent" value="remove" variant="ghost" className="px-3 py-2 text-red-700" aria-label={c.removeLabel(line.title)} disabled={busy}>
+                        <button
+                          type="submit"
+                          name="intent"
+                          value="remove"
+                          aria-label={c.removeLabel(line.title)}
+                          disabled={busy}
+                          className="rounded-md px-2 py-1.5 text-sm text-stone-500 hover:bg-red-50 hover:text-red-700 disabled:opacity-60"
+                        >
                           {c.remove}
-                        </Button>
+                        </button>
                       </Form>
                     </div>
                     {actionData?.line === line.key ? (

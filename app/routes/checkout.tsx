@@ -4,6 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
 import { CartLineView } from '~/components/order'
 import { Field, FormError } from '~/components/field'
 import { Button, Card, PageTitle } from '~/components/ui'
@@ -34,7 +35,7 @@ async function checkoutCart(request: Request, now: Date) {
   const headers = new Headers()
   if (cart.setCookie) headers.append('Set-Cookie', cart.setCookie)
   if (cart.lines.length === 0) throw redirect('/cart', { headers })
-  const priced = await priceCart({ lines: cart.lines, viewer, now })
+  const priced = await priceCart({ lines: cart.lines, viewer, userId: auth.user.id, now })
   return { user: auth.user, priced, headers }
 }
 
@@ -121,17 +122,17 @@ export default function Checkout() {
   const busy = useNavigation().state !== 'idle'
   const errors = actionData?.errors ?? {}
   const value = (field: (typeof ADDRESS_FIELDS)[number]) => actionData?.values[field] ?? address?.[field] ?? ''
+  const fieldErrors = ADDRESS_FIELDS.some((field) => errors[field])
+  const formRef = useRef<HTMLFormElement>(null)
+  // After a refused submit, the first field in error takes the focus (and scrolls into view).
+  useEffect(() => {
+    if (actionData) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [actionData])
 
   return (
     <div className="mx-auto max-w-4xl">
       <PageTitle subtitle={c.subtitle}>{c.title}</PageTitle>
-      <Form method="post" noValidate className="grid gap-4 lg:grid-cols-[1fr_22rem] lg:items-start">
-        {errors.form ? (
-          <div className="lg:col-span-2">
-            <FormError error={errors.form} />
-          </div>
-        ) : null}
-
+      <Form ref={formRef} method="post" noValidate className="grid gap-4 lg:grid-cols-[1fr_22rem] lg:items-start">
         <Card>
           <h2 className="mb-4 text-lg font-semibold text-stone-900">{c.addressTitle}</h2>
           <div className="grid gap-4">
@@ -194,6 +195,12 @@ export default function Checkout() {
           ) : (
             <p className="mt-3 text-sm text-stone-500">{c.holdNotice(holdMinutes)}</p>
           )}
+          {/* Next to the button, where a phone user's eyes are when the answer comes back. */}
+          {errors.form || fieldErrors ? (
+            <div className="mt-4">
+              <FormError error={errors.form ?? c.fixAddress} />
+            </div>
+          ) : null}
           <Button className="mt-4 w-full py-3 text-base" disabled={busy || blocked}>
             {busy ? c.submitting : c.submit}
           </Button>

@@ -215,7 +215,7 @@ export default function OrderPage() {
         </Card>
 
         {reveals.map((line) => (
-          <Card key={`reveal-${line.id}`} className="border-brand-200 bg-brand-50/40">
+          <Card key={`reveal-${line.id}`} className="border-brand-100 bg-brand-50/60">
             <h2 className="text-lg font-semibold text-brand-800">{d.mysteryTitle}</h2>
             <p className="mt-1 text-sm text-stone-600">{d.mysteryFor(line.title)}</p>
             <div className="prose-zhiyin mt-3 break-words" dangerouslySetInnerHTML={{ __html: line.reveal! }} />

@@ -51,7 +51,7 @@ export default function Orders() {
             <li key={order.id}>
               <Link
                 to={`/orders/${order.id}`}
-                className="block rounded-2xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-300 sm:p-5"
+                className="block rounded-2xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-600/40 sm:p-5"
               >
                 <div className="flex items-center justify-between gap-3">
                   <span className="text-sm text-stone-500">{l.orderNo(order.id)}</span>

@@ -3,6 +3,7 @@
 // visitor's cart joins the account at sign-in.
 import { describe, expect, it } from 'vitest'
 import { cartItems } from '../../db/schema'
+import { placeOrder } from '~/models/reservation.server'
 import { action, loader } from '~/routes/cart'
 import { action as loginAction } from '~/routes/login'
 import { cartCookieOf, cartOf, createTestProduct, putInCart } from '../factories/cart'
@@ -85,6 +86,26 @@ describe('adding to the cart refuses bad input with a 4xx and leaves the cart as
     expect(answer.status).toBe(400)
     expect(answer.data.errors).toEqual({ qty: '每人限购 2 件' })
     expect(await cartOf(user.id)).toEqual([{ productId: pen.id, qty: 1, personalisation: '知音' }])
+  })
+
+  it('units already bought or waiting for payment count towards the limit', async () => {
+    const { user, cookie } = await member()
+    const pen = await createTestProduct({ title: '纪念钢笔', perMemberLimit: 2 })
+    await placeOrder({
+      userId: user.id,
+      kind: 'goods',
+      lines: [{ stockId: pen.stock.id, qty: 2, unitPriceFen: pen.priceFen, title: pen.title, productId: pen.id, perUserLimit: 2 }],
+      now: new Date(),
+    })
+    const answer = readData<CartActionData>(await post({ intent: 'add', productId: String(pen.id), qty: '1' }, cookie))
+    expect(answer.status).toBe(400)
+    expect(answer.data.errors).toEqual({ qty: '每人限购 2 件（你已购买或待支付 2 件）' })
+    expect(await cartOf(user.id)).toEqual([])
+    // A line put in the cart before is marked on the cart page, so checkout is not offered.
+    await putInCart(user.id, pen.id, 1)
+    const { data } = await view(cookie)
+    expect(data.lines[0]!.problem).toBe('每人限购 2 件（你已购买或待支付 2 件）')
+    expect(data.blocked).toBe(true)
   })
 
   it('a sold-out product → 409 「已售罄」', async () => {
