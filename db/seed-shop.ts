@@ -232,7 +232,8 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
 
 /** Paid demo orders: who bought what and how many, days ago. */
 const DEMO_SALES: readonly { buyer: 'tiegan' | 'qinqing' | 'user'; slug: string; qty: number; daysAgo: number; state: 'paid' | 'shipped' | 'completed' }[] = [
-  { buyer: 'tiegan', slug: 'zhiyin-10th-pen', qty: 2, daysAgo: 0.5, state: 'paid' },
+  { buyer: 'tiegan', slug: 'zhiyin-10th-pen', qty: 1, daysAgo: 0.5, state: 'paid' },
+  { buyer: 'user', slug: 'zhiyin-10th-pen', qty: 1, daysAgo: 2, state: 'shipped' },
   { buyer: 'qinqing', slug: 'zhiyin-thermos', qty: 2, daysAgo: 6, state: 'completed' },
   { buyer: 'user', slug: 'zhiyin-thermos', qty: 3, daysAgo: 4, state: 'shipped' },
   { buyer: 'tiegan', slug: 'sike-canvas-bag', qty: 1, daysAgo: 5, state: 'completed' },
@@ -348,7 +349,8 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
         .from(users)
         .where(inArray(users.email, ['tiegan@zhiyin.local', 'qinqing@zhiyin.local', 'user@zhiyin.local']))
       const buyerId = (who: string) => buyers.find((b) => b.email === `${who}@zhiyin.local`)?.id
-      for (const sale of DEMO_SALES) {
+      // In payment order, so edition numbers follow it.
+      for (const sale of [...DEMO_SALES].sort((a, b) => b.daysAgo - a.daysAgo)) {
         const userId = buyerId(sale.buyer)
         const item = ids.get(sale.slug)
         if (userId === undefined || !item) continue

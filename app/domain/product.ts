@@ -138,12 +138,13 @@ export function availableUnits(stock: StockLevels): number | null {
   return Math.max(0, stock.capacity - stock.sold - stock.held)
 }
 
-/** How many one buyer may put in one order: the per-member limit, the units left, and a sane cap. */
+/** How many one buyer may put in one order: what the per-member limit leaves them, the units left, and a sane cap. */
 export const MAX_QTY_PER_LINE = 99
 
-export function maxOrderQuantity(product: Pick<ProductRules, 'perMemberLimit'>, stock: StockLevels) {
+export function maxOrderQuantity(product: Pick<ProductRules, 'perMemberLimit'>, stock: StockLevels, owned = 0) {
   const left = availableUnits(stock)
-  return Math.max(0, Math.min(MAX_QTY_PER_LINE, product.perMemberLimit ?? MAX_QTY_PER_LINE, left ?? MAX_QTY_PER_LINE))
+  const allowance = product.perMemberLimit === null ? MAX_QTY_PER_LINE : product.perMemberLimit - owned
+  return Math.max(0, Math.min(MAX_QTY_PER_LINE, allowance, left ?? MAX_QTY_PER_LINE))
 }
 
 /** "仅剩 N 件" shows when this few are left. */

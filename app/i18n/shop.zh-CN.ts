@@ -9,6 +9,7 @@ export const shopZhCN = {
   hottest: '最热商品',
   hottestHint: '近 30 天售出最多',
   newest: '最新上架',
+  browseCategories: '逛逛分类',
   empty: '商城还没有上架商品。',
   categoryEmpty: '这个分类下还没有商品。',
   categoryCount: (n: number) => `${n} 件商品`,
@@ -46,6 +47,7 @@ export const shopZhCN = {
     endsAt: (when: string) => `${when} 停止销售`,
     edition: (n: number) => `限量 ${n} 份 · 每份独立编号`,
     perMemberLimit: (n: number) => `每人限购 ${n} 件`,
+    perMemberOwned: (n: number, limit: number) => `每人限购 ${limit} 件，你已购买或待支付 ${n} 件`,
     mysteryNotice: '神秘盲盒：付款后揭晓内容',
     mysteryHelp: '内容在付款后显示在你的订单页面。',
     description: '商品详情',
@@ -65,6 +67,7 @@ export const shopZhCN = {
     soldOut: '已售罄',
     upcoming: '即将开售',
     ended: '已结束',
+    limitReached: '已达每人限购',
   },
   purchaseBlocked: {
     not_published: '该商品尚未上架',

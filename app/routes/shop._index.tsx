@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { CategoryChips, ProductGrid, ShelfSection } from '~/components/shop'
 import { EmptyState, PageTitle } from '~/components/ui'
 import { isProductVisible, productCard } from '~/domain/product'
@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Nothing paid in the window yet: the newest products stand in, under their own heading.
   const hotIsNewest = hot.length === 0
   return {
-    categories: categories.map(({ slug, name }) => ({ slug, name })),
+    categories: categories.map(({ slug, name, description }) => ({ slug, name, description })),
     newThisWeek: forViewer(fresh),
     hottest: hotIsNewest ? forViewer(await listShelfProducts()).slice(0, HOTTEST_COUNT) : hot,
     hotIsNewest,
@@ -62,6 +62,21 @@ export default function ShopIndex() {
           ) : null}
         </>
       )}
+      <ShelfSection id="categories" title={t.shop.browseCategories}>
+        <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+          {categories.map((category) => (
+            <li key={category.slug}>
+              <Link
+                to={`/shop/c/${category.slug}`}
+                className="block h-full rounded-2xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-600"
+              >
+                <span className="block font-semibold text-stone-900">{category.name}</span>
+                <span className="mt-1 block text-sm leading-relaxed text-stone-600">{category.description}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </ShelfSection>
     </div>
   )
 }

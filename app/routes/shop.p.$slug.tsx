@@ -15,10 +15,11 @@ import {
   stockState,
 } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
+import { unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
-import { getViewer } from '~/utils/auth.server'
+import { getUser, getViewer } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { renderMarkdown } from '~/utils/markdown.server'
@@ -40,7 +41,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [viewer, product] = await Promise.all([getViewer(request), getProductForSale(params.slug ?? '')])
   // Unknown, unpublished and hidden-below-tier products do not exist for this viewer.
   if (!product || !isProductVisible(product, viewer, now)) throw new Response(t.pages.notFound.body, { status: 404 })
-  const [images, tiers] = await Promise.all([listProductImages(product.id), listTiers()])
+  const user = await getUser(request)
+  const [images, tiers, owned] = await Promise.all([
+    listProductImages(product.id),
+    listTiers(),
+    // What the per-member limit has already counted for this buyer (held or bought).
+    user && product.perMemberLimit !== null ? unitsOwned({ userId: user.id, stockIds: [product.stock.id] }).then((m) => m.get(product.stock.id) ?? 0) : 0,
+  ])
   const timeZone = getEnv().SITE_TIMEZONE
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? s.purchaseBlocked.anyMember
 
@@ -100,7 +107,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       endsAtLabel: product.saleEndsAt ? formatDateTime(product.saleEndsAt, timeZone) : null,
     },
     canBuy: purchase.allowed && stock.kind !== 'sold_out',
-    maxQty: maxOrderQuantity(product, product.stock),
+    maxQty: maxOrderQuantity(product, product.stock, owned),
+    owned,
     tierBlock,
     canEdit: viewer !== null && viewer.role === 'admin',
     isStaffPreview: !product.published && viewer !== null && isStaff(viewer.role),
@@ -124,6 +132,7 @@ export default function ProductPage() {
   else if (sale.state === 'ended') buyArea = <DisabledBuy label={s.buy.ended} />
   else if (stock.kind === 'sold_out') buyArea = <DisabledBuy label={s.buy.soldOut} />
   else if (data.tierBlock) buyArea = <PurchaseBlocked {...data.tierBlock} redirectTo={redirectTo} />
+  else if (data.canBuy && data.maxQty === 0) buyArea = <DisabledBuy label={s.buy.limitReached} />
   else if (data.canBuy) buyArea = <BuyForm productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} />
 
   return (
@@ -170,7 +179,9 @@ export default function ProductPage() {
             {stock.kind === 'low' ? <li className="font-semibold text-red-700">{s.product.stockLow(stock.left)}</li> : null}
             {stock.kind === 'sold_out' ? <li className="font-semibold text-stone-500">{s.product.soldOut}</li> : null}
             {product.editionSize !== null ? <li>{s.product.edition(product.editionSize)}</li> : null}
-            {product.perMemberLimit !== null ? <li>{s.product.perMemberLimit(product.perMemberLimit)}</li> : null}
+            {product.perMemberLimit !== null ? (
+              <li>{data.owned > 0 ? s.product.perMemberOwned(data.owned, product.perMemberLimit) : s.product.perMemberLimit(product.perMemberLimit)}</li>
+            ) : null}
             {sale.state === 'on_sale' && sale.endsAtLabel ? <li>{s.product.endsAt(sale.endsAtLabel)}</li> : null}
             {sale.state === 'ended' && sale.endsAtLabel ? <li>{s.product.endedAt(sale.endsAtLabel)}</li> : null}
             {product.hiddenBelowTier ? <li className="text-stone-500">{s.product.hiddenNotice(product.hiddenBelowTier)}</li> : null}

@@ -2,9 +2,9 @@
 // leaves the server before purchase; hidden-below-tier and unpublished products do not exist for
 // those below; 本周上新 follows the site-time week; 最热 ranks units paid in the last 30 days
 // (falling back to the newest); prices, stock left and gating reasons per viewer.
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { orderLines, orders, products, stock, type User } from '../../db/schema'
+import { holds, orderLines, orders, products, stock, type User } from '../../db/schema'
 import { seedShopCategories } from '../../db/seed-shop'
 import { weekBounds } from '~/domain/product'
 import type { ProductInput } from '~/domain/product-forms'
@@ -20,6 +20,7 @@ type Who = 'visitor' | 'user' | 'qinqing' | 'tiegan' | 'admin'
 const cookies: Record<Who, string | undefined> = { visitor: undefined, user: undefined, qinqing: undefined, tiegan: undefined, admin: undefined }
 let admin: User
 let buyer: User
+let tiegan: User
 const categoryIds: Record<string, number> = {}
 
 beforeAll(async () => {
@@ -33,6 +34,7 @@ beforeAll(async () => {
   ] as const) {
     const { user } = await createTestUser(options)
     if (who === 'admin') admin = user
+    if (who === 'tiegan') tiegan = user
     cookies[who] = (await signedInCookie(user.id)).cookie
   }
   buyer = (await createTestUser()).user
@@ -79,14 +81,27 @@ function viewProduct(slug: string, who: Who) {
 const shopIndex = (who: Who = 'visitor') => indexLoader(routeArgs(requestFor('/shop', { cookie: cookies[who] })))
 const category = (slug: string, who: Who = 'visitor') => categoryLoader(routeArgs(requestFor(`/shop/c/${slug}`, { cookie: cookies[who] }), { category: slug }))
 
-/** A paid (or other state) order of `qty` units of a product, paid `daysAgo`. */
-async function sell(product: { id: number; stockId: number; title: string }, qty: number, { daysAgo = 1, state = 'paid' as (typeof orders.$inferInsert)['state'] } = {}) {
+/** A paid (or other state) order of `qty` units of a product, paid `daysAgo`, with its hold. */
+async function sell(
+  product: { id: number; stockId: number; title: string },
+  qty: number,
+  { daysAgo = 1, state = 'paid' as (typeof orders.$inferInsert)['state'], userId = buyer.id } = {},
+) {
   const paidAt = new Date(Date.now() - daysAgo * DAY_MS)
   const [order] = await db
     .insert(orders)
-    .values({ userId: buyer.id, kind: 'goods', state, totalFen: 68_00 * qty, expiresAt: paidAt, paidAt: state === 'pending' ? null : paidAt, updatedAt: paidAt })
+    .values({ userId, kind: 'goods', state, totalFen: 68_00 * qty, expiresAt: paidAt, paidAt: state === 'pending' ? null : paidAt, updatedAt: paidAt })
     .returning()
-  await db.insert(orderLines).values({ orderId: order!.id, stockId: product.stockId, productId: product.id, title: product.title, qty, unitPriceFen: 68_00 })
+  const [line] = await db
+    .insert(orderLines)
+    .values({ orderId: order!.id, stockId: product.stockId, productId: product.id, title: product.title, qty, unitPriceFen: 68_00 })
+    .returning()
+  const holdState = state === 'pending' ? 'held' : ['paid', 'shipped', 'completed'].includes(state!) ? 'sold' : 'released'
+  const expiresAt = new Date(Date.now() + DAY_MS)
+  await db.insert(holds).values({ stockId: product.stockId, orderId: order!.id, lineId: line!.id, userId, qty, state: holdState, expiresAt, updatedAt: paidAt })
+  // The stock row follows its holds, as the reservation code keeps it.
+  if (holdState === 'held') await db.update(stock).set({ held: sql`${stock.held} + ${qty}` }).where(eq(stock.id, product.stockId))
+  if (holdState === 'sold') await db.update(stock).set({ sold: sql`${stock.sold} + ${qty}` }).where(eq(stock.id, product.stockId))
 }
 
 // ---- 最热 before anything is sold: the first tests of the file ----------------------------------
@@ -212,6 +227,19 @@ describe('prices, stock and the sale window on the product page', () => {
     expect(gone.badges.soldOut).toBe(true)
   })
 
+  it('the per-member limit counts what the buyer already holds or bought', async () => {
+    const product = await makeProduct({ perMemberLimit: 2 }, 50)
+    expect(await viewProduct(product.slug, 'tiegan')).toMatchObject({ maxQty: 2, owned: 0 })
+    await sell(product, 1, { userId: tiegan.id, state: 'pending' })
+    expect(await viewProduct(product.slug, 'tiegan')).toMatchObject({ maxQty: 1, owned: 1 })
+    await sell(product, 1, { userId: tiegan.id, state: 'paid' })
+    expect(await viewProduct(product.slug, 'tiegan')).toMatchObject({ maxQty: 0, owned: 2, canBuy: true })
+    // A refunded or cancelled order gives the allowance back; other buyers are not affected.
+    await sell(product, 5, { userId: tiegan.id, state: 'refunded' })
+    expect(await viewProduct(product.slug, 'tiegan')).toMatchObject({ owned: 2 })
+    expect(await viewProduct(product.slug, 'qinqing')).toMatchObject({ maxQty: 2, owned: 0 })
+  })
+
   it('before the sale opens: upcoming, not buyable, with the server’s clock for the countdown', async () => {
     const startsAt = new Date(Date.now() + DAY_MS)
     const product = await makeProduct({ saleStartsAt: startsAt })
@@ -264,6 +292,9 @@ describe('最热 ranks units paid in the last 30 days', () => {
     await sell(d, 50, { state: 'completed', daysAgo: 31 })
     const data = await shopIndex()
     expect(data.hotIsNewest).toBe(false)
-    expect(data.hottest.map((p) => p.title)).toEqual(['热门 B', '热门 A', '热门 C'])
+    // Earlier tests of this file sold other products too; among these four the order is:
+    expect(data.hottest.map((p) => p.title).filter((title) => /^(热门|冷门)/.test(title))).toEqual(['热门 B', '热门 A', '热门 C'])
+    // Only products with paid units are listed.
+    expect(data.hottest.every((p) => p.title !== '冷门 D')).toBe(true)
   })
 })

@@ -203,6 +203,13 @@ describe('stock left', () => {
     expect(maxOrderQuantity({ perMemberLimit: null }, { capacity: null, sold: 0, held: 0 })).toBe(99)
     expect(maxOrderQuantity({ perMemberLimit: 2 }, { capacity: 3, sold: 3, held: 0 })).toBe(0)
   })
+
+  it('what the buyer already holds or bought comes off the per-member limit', () => {
+    expect(maxOrderQuantity({ perMemberLimit: 2 }, { capacity: 500, sold: 0, held: 0 }, 1)).toBe(1)
+    expect(maxOrderQuantity({ perMemberLimit: 2 }, { capacity: 500, sold: 0, held: 0 }, 2)).toBe(0)
+    expect(maxOrderQuantity({ perMemberLimit: 2 }, { capacity: 500, sold: 0, held: 0 }, 5)).toBe(0)
+    expect(maxOrderQuantity({ perMemberLimit: null }, { capacity: 500, sold: 0, held: 0 }, 5)).toBe(99)
+  })
 })
 
 describe('本周上新: the week starts on Monday 00:00 in the site time zone', () => {
