@@ -1,0 +1,137 @@
+// /admin/orders: the list's filters (query parameters, shared by the page and the CSV export)
+// and the staff actions on one order. Pure: the route passes the time zone.
+import { z } from 'zod'
+import { ORDER_KINDS, ORDER_STATES, type OrderKind, type OrderState } from '../../db/schema'
+import { addDays, startOfDateIn } from './time'
+import { t } from '~/i18n/zh-CN'
+import type { FormResult } from '~/utils/forms'
+
+const a = t.adminOrders
+
+export const ADMIN_ORDERS_PAGE_SIZE = 30
+const MAX_PAGE = 100_000
+
+// ---- filters -------------------------------------------------------------------------------------
+
+export interface OrderFilters {
+  state: OrderState | null
+  productId: number | null
+  /** Calendar dates (YYYY-MM-DD) in the site time zone, both ends included. */
+  from: string | null
+  to: string | null
+  kind: OrderKind | null
+  flagged: boolean
+}
+
+// An empty select or date input submits "": the same as leaving the filter out.
+const blank = (v: unknown) => (v === '' ? undefined : v)
+const calendarDate = z
+  .string()
+  .refine((v) => startOfDateIn(v, 'UTC') !== null, a.filters.badDate)
+  .optional()
+
+const filterQuery = z
+  .object({
+    state: z.preprocess(blank, z.enum(ORDER_STATES, { error: a.filters.badState }).optional()),
+    product: z.preprocess(blank, z.string().regex(/^[1-9]\d{0,9}$/, a.filters.badProduct).optional()),
+    from: z.preprocess(blank, calendarDate),
+    to: z.preprocess(blank, calendarDate),
+    kind: z.preprocess(blank, z.enum(ORDER_KINDS, { error: a.filters.badKind }).optional()),
+    flagged: z.preprocess(blank, z.enum(['1'], { error: t.errors.invalidChoice }).optional()),
+    page: z.preprocess(blank, z.string().regex(/^[1-9]\d{0,5}$/, a.filters.badPage).optional()),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: a.filters.toBeforeFrom })
+  })
+
+/** Reads the filters (and page) from a URL's query; each bad parameter gets its message. */
+export function parseOrderFilters(params: URLSearchParams): FormResult<OrderFilters & { page: number }> {
+  const values: Record<string, string> = {}
+  for (const key of ['state', 'product', 'from', 'to', 'kind', 'flagged', 'page']) {
+    const value = params.get(key)
+    if (value !== null) values[key] = value.trim()
+  }
+  const result = filterQuery.safeParse(values)
+  if (!result.success) {
+    const errors: Record<string, string> = {}
+    for (const issue of result.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
+    return { ok: false, errors }
+  }
+  const q = result.data
+  return {
+    ok: true,
+    data: {
+      state: q.state ?? null,
+      productId: q.product ? Number(q.product) : null,
+      from: q.from ?? null,
+      to: q.to ?? null,
+      kind: q.kind ?? null,
+      flagged: q.flagged === '1',
+      page: Math.min(Number(q.page ?? 1), MAX_PAGE),
+    },
+  }
+}
+
+export const NO_FILTERS: OrderFilters = { state: null, productId: null, from: null, to: null, kind: null, flagged: false }
+
+/** The filters as a query string (no leading "?"), for links that keep them: pages, export. */
+export function orderFiltersQuery(filters: OrderFilters, page = 1) {
+  const params = new URLSearchParams()
+  if (filters.state) params.set('state', filters.state)
+  if (filters.productId) params.set('product', String(filters.productId))
+  if (filters.from) params.set('from', filters.from)
+  if (filters.to) params.set('to', filters.to)
+  if (filters.kind) params.set('kind', filters.kind)
+  if (filters.flagged) params.set('flagged', '1')
+  if (page > 1) params.set('page', String(page))
+  return params.toString()
+}
+
+/** The date filters as instants: orders placed at or after `placedFrom` and before `placedBefore`. */
+export function placedBetween(filters: Pick<OrderFilters, 'from' | 'to'>, timeZone: string) {
+  const next = filters.to ? addDays(filters.to, 1) : null
+  return {
+    placedFrom: filters.from ? startOfDateIn(filters.from, timeZone) : null,
+    placedBefore: next ? startOfDateIn(next, timeZone) : null,
+  }
+}
+
+// ---- actions on one order ------------------------------------------------------------------------
+
+export const CARRIERS = a.carriers
+export type Carrier = (typeof CARRIERS)[number]
+
+export const ADMIN_ORDER_INTENTS = ['ship', 'tracking', 'complete', 'refund', 'clear-flag'] as const
+export type AdminOrderIntent = (typeof ADMIN_ORDER_INTENTS)[number]
+
+export const intentForm = z.object({ intent: z.enum(ADMIN_ORDER_INTENTS, { error: a.errors.intent }) })
+
+/** Mark shipped, or correct the tracking of a shipped order. */
+export const shipmentForm = z.object({
+  carrier: z.enum(CARRIERS, { error: a.errors.carrier }),
+  // Typed numbers often carry spaces ("SF 1234 5678"); the stored form has none, upper case.
+  trackingNumber: z
+    .string({ error: a.errors.tracking })
+    .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+    .pipe(z.string().regex(/^[A-Z0-9]{6,30}$/, a.errors.tracking)),
+})
+export type ShipmentInput = z.output<typeof shipmentForm>
+
+/** The refund button only counts after the confirm step. */
+export const refundForm = z.object({ confirm: z.literal('yes', { error: a.errors.confirm }) })
+
+export const clearFlagForm = z.object({
+  note: z.string({ error: a.errors.note }).trim().min(1, a.errors.note).max(200, a.errors.note),
+})
+
+/** Which actions an order in this state allows (the page shows these; the model re-checks in SQL). */
+export function allowedOrderActions(order: { state: OrderState; kind: OrderKind; flag: string | null }) {
+  const goods = order.kind === 'goods'
+  return {
+    ship: goods && order.state === 'paid',
+    tracking: goods && order.state === 'shipped',
+    complete: order.state === 'shipped',
+    refund: order.state === 'paid' || order.state === 'shipped' || order.state === 'completed',
+    clearFlag: order.flag !== null,
+  }
+}
