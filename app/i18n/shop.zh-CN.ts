@@ -80,6 +80,17 @@ export const shopZhCN = {
     /** Used when the caller does not pass the tier's name. */
     anyMember: '会员',
   },
+  /** How the admin dashboard names the catalogue's audit entries. */
+  auditActions: {
+    'product.create': '新建商品',
+    'product.update': '修改商品',
+    'product.publish': '上架商品',
+    'product.unpublish': '下架商品',
+    'product.capacity': '调整库存',
+    'product.image.add': '上传商品图片',
+    'product.image.move': '调整图片顺序',
+    'product.image.delete': '删除商品图片',
+  } as Record<string, string>,
   personalisation: {
     notOffered: '该商品不提供个性化定制',
     tooLong: (label: string, max: number) => `${label}不能超过 ${max} 个字`,

@@ -1,17 +1,23 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { Card, EmptyState, PageTitle } from '~/components/ui'
 import { t } from '~/i18n/zh-CN'
+import { countOrdersNeedingAttention } from '~/models/admin-orders.server'
 import { getDashboardStats, listRecentAudit } from '~/models/dashboard.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime } from '~/utils/format'
-import { requireRole } from '~/utils/permissions.server'
+import { hasRole, requireRole } from '~/utils/permissions.server'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, 'editor')
-  const [stats, audit] = await Promise.all([getDashboardStats(), listRecentAudit()])
+  const staff = await requireRole(request, 'editor')
+  const [stats, audit, orders] = await Promise.all([
+    getDashboardStats(),
+    listRecentAudit(),
+    hasRole(staff.role, 'admin') ? countOrdersNeedingAttention() : null,
+  ])
   return {
     stats,
+    orders,
     audit: audit.map(({ entry, actorName }) => ({
       id: entry.id,
       action: entry.action,
@@ -26,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function AdminDashboard() {
-  const { stats, audit, timeZone } = useLoaderData<typeof loader>()
+  const { stats, orders, audit, timeZone } = useLoaderData<typeof loader>()
   const cards = [
     { label: t.admin.stats.users, value: stats.users },
     { label: t.admin.stats.members, value: stats.members },
@@ -44,6 +50,19 @@ export default function AdminDashboard() {
           </div>
         ))}
       </dl>
+      {orders ? (
+        <div className="grid grid-cols-2 gap-3">
+          {[
+            { to: '/admin/orders?state=paid&kind=goods', label: t.adminOrders.dashboard.toShip, value: orders.toShip },
+            { to: '/admin/orders?flagged=1', label: t.adminOrders.dashboard.flagged, value: orders.flagged },
+          ].map((c) => (
+            <Link key={c.to} to={c.to} className="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm hover:border-brand-300">
+              <span className="block text-sm text-stone-500">{c.label}</span>
+              <span className={`mt-1 block text-2xl font-bold ${c.value > 0 ? 'text-brand-700' : 'text-stone-900'}`}>{c.value}</span>
+            </Link>
+          ))}
+        </div>
+      ) : null}
       <Card>
         <h2 className="mb-3 text-lg font-semibold">{t.admin.recentAudit}</h2>
         {audit.length === 0 ? (
@@ -52,7 +71,7 @@ export default function AdminDashboard() {
           <ul className="divide-y divide-stone-100 text-sm">
             {audit.map((a) => (
               <li key={a.id} className="py-2">
-                <span className="font-medium">{a.actorName}</span> · {t.admin.actions[a.action] ?? (t.moderation.auditActions as Record<string, string>)[a.action] ?? a.action} · {a.targetType} #{a.targetId}
+                <span className="font-medium">{a.actorName}</span> · {t.admin.actions[a.action] ?? (t.moderation.auditActions as Record<string, string>)[a.action] ?? t.adminOrders.auditActions[a.action] ?? a.action} · {a.targetType} #{a.targetId}
                 <span className="block text-xs text-stone-500">
                   {formatDateTime(a.createdAt, timeZone)} · {a.detail}
                 </span>

@@ -1,0 +1,25 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { parseOrderFilters, placedBetween } from '~/domain/admin-order-forms'
+import { localDate } from '~/domain/time'
+import { t } from '~/i18n/zh-CN'
+import { exportOrderRows } from '~/models/admin-orders.server'
+import { csvResponse } from '~/utils/csv.server'
+import { getEnv } from '~/utils/env.server'
+import { requireRole } from '~/utils/permissions.server'
+
+const a = t.adminOrders
+
+// The filtered orders as CSV (the same query parameters as /admin/orders), streamed from the
+// database a page at a time.
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, 'admin')
+  const parsed = parseOrderFilters(new URL(request.url).searchParams)
+  if (!parsed.ok) {
+    const reasons = Object.values(parsed.errors).join('；')
+    throw new Response(`${a.filters.invalid}${reasons}`, { status: 400 })
+  }
+  const { page: _page, ...filters } = parsed.data
+  const timeZone = getEnv().SITE_TIMEZONE
+  const rows = exportOrderRows({ selection: { ...filters, ...placedBetween(filters, timeZone) }, timeZone })
+  return csvResponse(a.exportFilename(localDate(new Date(), timeZone)), a.csvHeader, rows)
+}
