@@ -172,12 +172,11 @@ export function DropTierCard({ tier, state, children }: { tier: DropTierCardData
           </span>
           {state === 'open' || state === 'sold_out' ? <span className="text-xs text-stone-500">{d.page.capacity(tier.capacity)}</span> : null}
         </div>
-        <div className="mt-2 h-2 overflow-hidden rounded-full bg-stone-100" aria-hidden>
-          <div
-            className={`h-full rounded-full ${state === 'sold_out' ? 'bg-red-500' : 'bg-brand-600'}`}
-            style={{ width: `${state === 'upcoming' ? 0 : Math.round(taken * 100)}%` }}
-          />
-        </div>
+        {state === 'upcoming' ? null : (
+          <div className="mt-2 h-2 overflow-hidden rounded-full bg-stone-100" aria-hidden>
+            <div className={`h-full rounded-full ${state === 'sold_out' ? 'bg-red-500' : 'bg-brand-600'}`} style={{ width: `${Math.round(taken * 100)}%` }} />
+          </div>
+        )}
       </div>
       {children ? <div className="mt-5 flex flex-1 flex-col justify-end gap-2">{children}</div> : null}
     </li>
@@ -191,7 +190,8 @@ export interface ChartMinute {
 
 /**
  * Seats sold per minute as an inline SVG bar chart from `from` to `to` (minute starts, ms), with
- * zero bars for quiet minutes. Times are labelled in the site time zone.
+ * zero bars for quiet minutes. The bars stretch to any width; the labels are HTML, so they stay
+ * readable on a phone. Times are labelled in the site time zone.
  */
 export function SalesChart({ points, from, to, timeZone }: { points: ChartMinute[]; from: number; to: number; timeZone: string }) {
   const minutes: ChartMinute[] = []
@@ -199,45 +199,31 @@ export function SalesChart({ points, from, to, timeZone }: { points: ChartMinute
   for (let m = from; m <= to; m += 60_000) minutes.push({ minute: m, seats: bySlot.get(m) ?? 0 })
   const max = Math.max(1, ...minutes.map((m) => m.seats))
   const total = minutes.reduce((sum, m) => sum + m.seats, 0)
-  const width = 600
-  const height = 160
-  const top = 10
-  const bottom = 24
-  const left = 32
-  const slot = (width - left) / Math.max(1, minutes.length)
-  const bar = Math.max(1, slot * 0.8)
-  const y = (v: number) => top + (height - top - bottom) * (1 - v / max)
   const hhmm = new Intl.DateTimeFormat('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false })
-  const labelAt = [0, Math.floor((minutes.length - 1) / 2), minutes.length - 1].filter((i, k, all) => i >= 0 && all.indexOf(i) === k)
+  const labels = [...new Set([0, Math.floor((minutes.length - 1) / 2), minutes.length - 1])].map((i) => hhmm.format(minutes[i]!.minute))
+  const summary = `${d.admin.chartTitle}：${total}`
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} className="h-44 w-full" role="img" aria-label={`${d.admin.chartTitle}：${total}`}>
-      <title>{`${d.admin.chartTitle}：${total}`}</title>
-      {[0, max].map((v) => (
-        <g key={v}>
-          <line x1={left} x2={width} y1={y(v)} y2={y(v)} stroke="#e7e5e4" strokeWidth="1" />
-          <text x={left - 6} y={y(v) + 4} textAnchor="end" fontSize="11" fill="#78716c">
-            {v}
-          </text>
-        </g>
-      ))}
-      {minutes.map((m, i) => (
-        <rect key={m.minute} x={left + i * slot + (slot - bar) / 2} y={y(m.seats)} width={bar} height={y(0) - y(m.seats)} fill="#c2410c" rx={bar > 4 ? 2 : 0}>
-          <title>{d.admin.chartLabel(hhmm.format(m.minute), m.seats)}</title>
-        </rect>
-      ))}
-      {labelAt.map((i) => (
-        <text
-          key={i}
-          x={left + i * slot + slot / 2}
-          y={height - 6}
-          textAnchor={i === 0 ? 'start' : i === minutes.length - 1 ? 'end' : 'middle'}
-          fontSize="11"
-          fill="#78716c"
-        >
-          {hhmm.format(minutes[i]!.minute)}
-        </text>
-      ))}
-    </svg>
+    <figure>
+      <div className="flex gap-2">
+        <div className="flex h-40 flex-col justify-between text-right text-xs tabular-nums text-stone-500" aria-hidden>
+          <span>{max}</span>
+          <span>0</span>
+        </div>
+        <svg viewBox={`0 0 ${minutes.length} 100`} preserveAspectRatio="none" className="h-40 w-full border-b border-l border-stone-200" role="img" aria-label={summary}>
+          <title>{summary}</title>
+          {minutes.map((m, i) => (
+            <rect key={m.minute} x={i + 0.1} y={100 - (m.seats / max) * 100} width={0.8} height={(m.seats / max) * 100} fill="#c2410c">
+              <title>{d.admin.chartLabel(hhmm.format(m.minute), m.seats)}</title>
+            </rect>
+          ))}
+        </svg>
+      </div>
+      <figcaption className="ml-6 mt-1 flex justify-between text-xs tabular-nums text-stone-500">
+        {labels.map((label) => (
+          <span key={label}>{label}</span>
+        ))}
+      </figcaption>
+    </figure>
   )
 }
 
@@ -323,6 +309,7 @@ export function DropForm({
                 name={`capacity_${tier.tierId}`}
                 inputMode="numeric"
                 defaultValue={tier.capacity}
+                placeholder={f.capacityPlaceholder}
                 error={errors[`capacity_${tier.tierId}`]}
                 hint={locked ? d.admin.capacityFloor(tier.taken) : undefined}
               />

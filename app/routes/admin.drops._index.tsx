@@ -68,7 +68,7 @@ export default function AdminDrops() {
                     <dt className="text-stone-500">{tier.tierName}</dt>
                     <dd className="font-semibold tabular-nums text-stone-900">
                       {tier.sold.toLocaleString('zh-CN')} / {tier.capacity.toLocaleString('zh-CN')}
-                      {tier.held > 0 ? <span className="ml-1 text-xs font-normal text-amber-700">+{tier.held}</span> : null}
+                      {tier.held > 0 ? <span className="ml-1 text-xs font-normal text-amber-700">{a.heldShort(tier.held)}</span> : null}
                     </dd>
                   </div>
                 ))}

@@ -161,9 +161,9 @@ function NoDrop() {
 
 function MyMembership({ tierName, validUntil, timeZone }: { tierName: string; validUntil: number; timeZone: string }) {
   return (
-    <Card className="border-brand-100 bg-brand-50">
-      <p className="font-medium text-brand-800">{t.sections.membership.yourMembership(tierName, formatValidUntil(validUntil, timeZone))}</p>
-    </Card>
+    <p className="rounded-2xl border border-brand-100 bg-brand-50 px-5 py-4 font-medium text-brand-800 shadow-sm">
+      {t.sections.membership.yourMembership(tierName, formatValidUntil(validUntil, timeZone))}
+    </p>
   )
 }
 
@@ -227,6 +227,14 @@ function DropPage() {
 
       <FormError error={formError} />
       <ViewerPanel now={now} />
+      {!signedIn && window !== 'closed' ? (
+        <p className="text-sm text-stone-600">
+          {d.page.loginHint}
+          <Link to="/signup" className="ml-1 font-medium text-brand-700 underline underline-offset-4">
+            {d.page.signup}
+          </Link>
+        </p>
+      ) : null}
 
       {window === 'closed' ? (
         <ClosedDrop />
@@ -322,7 +330,7 @@ function ViewerPanel({ now }: { now: number }) {
   const pending = viewer?.pendingOrder
   if (pending) {
     blocks.push(
-      <Card key="pending" className="border-amber-200 bg-amber-50">
+      <section key="pending" aria-label={pending.upgrade ? d.page.mine.pendingUpgrade : d.page.mine.pending} className="rounded-2xl border border-amber-200 bg-amber-50 p-5 shadow-sm sm:p-6">
         <p className="font-semibold text-amber-900">{pending.upgrade ? d.page.mine.pendingUpgrade : d.page.mine.pending}</p>
         <p className="mt-1 text-sm text-amber-900">{pending.title}</p>
         <div className="mt-3 flex flex-wrap items-center justify-between gap-3">
@@ -333,7 +341,7 @@ function ViewerPanel({ now }: { now: number }) {
             {d.page.mine.pay}
           </Link>
         </div>
-      </Card>,
+      </section>,
     )
   }
   const member = viewer?.membership
@@ -342,7 +350,7 @@ function ViewerPanel({ now }: { now: number }) {
     const upgradeSeats = upgrade ? dropTiers.find((tier) => tier.id === upgrade.dropTierId)?.available ?? 0 : 0
     const isOpen = now >= drop.opensAt && now < drop.closesAt
     blocks.push(
-      <Card key="member" className="border-brand-100 bg-brand-50">
+      <section key="member" aria-label={d.page.mine.card} className="rounded-2xl border border-brand-100 bg-brand-50 p-5 shadow-sm sm:p-6">
         <p className="text-lg font-bold text-brand-800">
           {d.page.mine.member(member.memberNumber === null ? '—' : memberNumberLabel(member.memberNumber), member.tierName)}
         </p>
@@ -373,7 +381,7 @@ function ViewerPanel({ now }: { now: number }) {
             )}
           </div>
         ) : null}
-      </Card>,
+      </section>,
     )
   } else if (mine && !pending) {
     blocks.push(<MyMembership key="mine" tierName={mine.tierName} validUntil={mine.validUntil} timeZone={timeZone} />)
@@ -385,7 +393,8 @@ function ClosedDrop() {
   const { drop, dropTiers, signedIn, viewer, tiers } = useLoaderData<typeof loader>()
   if (!drop) return null
   const first = dropTiers[0]
-  const waiting = first ? (viewer?.waitlistedTierIds.includes(first.id) ?? false) : false
+  // Anyone on this drop's waitlist (of any tier) hears about the next drop.
+  const waiting = (viewer?.waitlistedTierIds.length ?? 0) > 0
   return (
     <div className="space-y-6">
       <Card>
@@ -395,7 +404,7 @@ function ClosedDrop() {
           <div className="mt-4">
             {!signedIn ? (
               <Link to={LOGIN_URL} className={buttonClass('secondary')}>
-                {d.page.waitlist.loginToJoin}
+                {d.page.waitlist.loginToJoinNext}
               </Link>
             ) : waiting ? (
               <p className="rounded-lg bg-stone-50 px-3 py-2 text-sm text-stone-700">{d.page.waitlist.joinedNext}</p>
