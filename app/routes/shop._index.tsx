@@ -6,6 +6,7 @@ import { isProductVisible, productCard } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
 import { listTiers } from '~/models/membership.server'
 import { listCategories, listHottest, listNewThisWeek, listShelfProducts } from '~/models/product.server'
+import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getViewer } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 
@@ -18,6 +19,8 @@ const HOTTEST_COUNT = 8
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
+  // Lapsed holds go back first, so 已售罄 badges are current (cheap when nothing is due).
+  await releaseExpiredHolds(now)
   const viewer = await getViewer(request)
   const [categories, fresh, hottest, tiers] = await Promise.all([
     listCategories(),

@@ -6,6 +6,7 @@ import { isProductVisible, productCard } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
 import { listTiers } from '~/models/membership.server'
 import { listCategories, listShelfProducts } from '~/models/product.server'
+import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getViewer } from '~/utils/auth.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -21,6 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const category = categories.find((c) => c.slug === params.category)
   if (!category) throw new Response(t.pages.notFound.body, { status: 404 })
   const now = new Date()
+  // Lapsed holds go back first, so 已售罄 badges are current (cheap when nothing is due).
+  await releaseExpiredHolds(now)
   const [viewer, shelf, tiers] = await Promise.all([getViewer(request), listShelfProducts({ categoryId: category.id }), listTiers()])
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? t.shop.purchaseBlocked.anyMember
   return {
