@@ -148,6 +148,9 @@ export interface CartLineData {
   /** The product's base price: struck through when the viewer's price is lower. */
   basePriceFen: number
   coverThumbId: string | null
+  /** Units left when few are (「仅剩 N 件」), else null. */
+  lowStock: number | null
+  perMemberLimit: number | null
   /** Why it cannot be bought now, or null. */
   problem: string | null
 }
@@ -192,6 +195,12 @@ export function CartLineView({ line, compact = false, children }: { line: CartLi
         </div>
         {line.problem ? (
           <p className="mt-2 inline-flex rounded-md bg-red-50 px-2 py-1 text-sm text-red-800">{line.problem}</p>
+        ) : line.lowStock !== null || line.perMemberLimit !== null ? (
+          <p className="mt-1 text-xs text-amber-800">
+            {[line.lowStock !== null ? o.cart.left(line.lowStock) : null, line.perMemberLimit !== null ? o.cart.perMemberLimit(line.perMemberLimit) : null]
+              .filter(Boolean)
+              .join(' · ')}
+          </p>
         ) : null}
         {children}
       </div>

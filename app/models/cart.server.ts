@@ -9,7 +9,7 @@ import { cartItems, holds, productImages } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
 import type { Viewer } from '~/domain/access'
 import { MAX_CART_LINES, lineProblem, productQtyInCart, type CartLine, type LineProblem } from '~/domain/cart-forms'
-import { MAX_QTY_PER_LINE, priceForViewer } from '~/domain/product'
+import { MAX_QTY_PER_LINE, priceForViewer, stockState } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { listTiers } from './membership.server'
@@ -190,6 +190,7 @@ export async function unitsOwned({ userId, stockIds }: { userId: number; stockId
 /** What a page shows of a priced line: never the product's description. */
 export function cartLineView(line: PricedLine): CartLineData {
   const product = line.product
+  const stock = product ? stockState(product.stock) : undefined
   return {
     key: `${line.productId}:${line.personalisation}`,
     productId: line.productId,
@@ -201,6 +202,8 @@ export function cartLineView(line: PricedLine): CartLineData {
     unitPriceFen: line.unitPriceFen,
     basePriceFen: product?.priceFen ?? line.unitPriceFen,
     coverThumbId: line.coverThumbId,
+    lowStock: stock?.kind === 'low' ? stock.left : null,
+    perMemberLimit: product?.perMemberLimit ?? null,
     problem: line.problem?.message ?? null,
   }
 }

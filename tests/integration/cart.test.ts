@@ -163,12 +163,15 @@ describe('a signed-in cart', () => {
   it('shows each line at the viewer’s price with the stock left, and marks what cannot be bought', async () => {
     const { user, cookie } = await member('qinqing')
     const pen = await createTestProduct({ title: '纪念钢笔', priceFen: 36800, memberPrices: { qinqing: 33800, tiegan: 31800 }, capacity: 10 })
+    // Units held by someone else's pending order are not left to buy.
+    const rival = await createTestUser()
+    await placeOrder({ userId: rival.user.id, kind: 'goods', lines: [{ stockId: pen.stock.id, qty: 3, unitPriceFen: 36800, title: '纪念钢笔' }], now: new Date() })
     const notebook = await createTestProduct({ title: '黑金笔记本', minRank: 2, priceFen: 12800 })
     await putInCart(user.id, pen.id, 2)
     await putInCart(user.id, notebook.id, 1)
     const { data } = await view(cookie)
     expect(data.lines).toMatchObject([
-      { title: '纪念钢笔', unitPriceFen: 33800, basePriceFen: 36800, qty: 2, problem: null },
+      { title: '纪念钢笔', unitPriceFen: 33800, basePriceFen: 36800, qty: 2, lowStock: 7, problem: null },
       { title: '黑金笔记本', unitPriceFen: 12800, problem: '本商品仅限铁杆会员购买，升级会员即可购买' },
     ])
     expect(data).toMatchObject({ totalFen: 2 * 33800 + 12800, units: 3, blocked: true, signedIn: true })
