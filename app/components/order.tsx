@@ -196,7 +196,7 @@ export function CartLineView({ line, compact = false, children }: { line: CartLi
         {line.problem ? (
           <p className="mt-2 inline-flex rounded-md bg-red-50 px-2 py-1 text-sm text-red-800">{line.problem}</p>
         ) : line.lowStock !== null || line.perMemberLimit !== null ? (
-          <p className="mt-1 text-xs text-amber-800">
+          <p className={`mt-1 text-xs ${line.lowStock !== null ? 'text-amber-800' : 'text-stone-500'}`}>
             {[line.lowStock !== null ? o.cart.left(line.lowStock) : null, line.perMemberLimit !== null ? o.cart.perMemberLimit(line.perMemberLimit) : null]
               .filter(Boolean)
               .join(' · ')}
