@@ -60,6 +60,11 @@ export const dropsZhCN = {
     orderTitle: (drop: string, tier: string) => `${drop} · ${tier}`,
     upgradeTitle: (drop: string, from: string, to: string) => `${drop} · ${from}升级为${to}`,
   },
+  banner: {
+    open: '会员招募进行中',
+    upcoming: (when: string) => `${when} 开启会员招募`,
+    cta: '查看招募',
+  },
   errors: {
     notOpenYet: '招募尚未开启，请在开启后再购买',
     closed: '本期招募已结束',

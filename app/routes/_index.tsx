@@ -4,19 +4,28 @@ import { DailyArticle, KeywordBox } from '~/components/daily'
 import { TierList } from '~/components/tier-list'
 import { buttonClass, Card } from '~/components/ui'
 import { isDailyLive, todayIn } from '~/domain/daily'
+import { dropWindow } from '~/domain/drop'
 import { t } from '~/i18n/zh-CN'
 import { getTodayOrLatestDaily } from '~/models/daily.server'
+import { getCurrentDrop } from '~/models/drop.server'
 import { listTiers } from '~/models/membership.server'
 import { useRootData } from '~/root'
 import { getViewer } from '~/utils/auth.server'
 import { presentDaily } from '~/utils/daily-view.server'
 import { getEnv } from '~/utils/env.server'
+import { formatDateTime } from '~/utils/format'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
   const today = todayIn(getEnv().SITE_TIMEZONE, now)
-  const [tiers, daily, viewer] = await Promise.all([listTiers(), getTodayOrLatestDaily(today, now), getViewer(request)])
+  const [tiers, daily, viewer, drop] = await Promise.all([listTiers(), getTodayOrLatestDaily(today, now), getViewer(request), getCurrentDrop(now)])
+  const dropState = drop ? dropWindow(drop, now) : null
   return {
+    // The drop banner: while a drop is announced or open.
+    drop:
+      drop && dropState !== 'closed'
+        ? { name: drop.name, open: dropState === 'open', opensAt: formatDateTime(drop.opensAt, getEnv().SITE_TIMEZONE) }
+        : null,
     today,
     daily: daily ? await presentDaily(daily, viewer, { now, tiers, isLive: isDailyLive(daily, now) }) : null,
     tiers: tiers.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })),
@@ -31,11 +40,23 @@ const SECTIONS = [
 ] as const
 
 export default function Home() {
-  const { today, daily, tiers } = useLoaderData<typeof loader>()
+  const { today, daily, tiers, drop } = useLoaderData<typeof loader>()
   const user = useRootData()?.user
   return (
     <div className="space-y-10">
       <h1 className="sr-only">{`${t.site.name} · ${t.site.tagline}`}</h1>
+      {drop ? (
+        <Link
+          to="/membership"
+          className="flex flex-wrap items-center justify-between gap-3 rounded-2xl bg-gradient-to-r from-brand-700 to-brand-800 px-5 py-4 text-white shadow-md hover:from-brand-800"
+        >
+          <span>
+            <span className="block text-sm text-brand-50">{drop.open ? t.drops.banner.open : t.drops.banner.upcoming(drop.opensAt)}</span>
+            <span className="block text-lg font-bold">{drop.name}</span>
+          </span>
+          <span className="rounded-lg bg-white px-3 py-1.5 text-sm font-semibold text-brand-800">{t.drops.banner.cta}</span>
+        </Link>
+      ) : null}
       {daily ? (
         <Card className="mx-auto max-w-2xl">
           <p className="mb-3 text-sm font-semibold text-brand-700">{daily.date === today ? t.daily.today : t.daily.latest}</p>
