@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { createClient, type Client } from '@libsql/client'
+import { createClient, type Client, type InArgs, type InStatement, type TransactionMode } from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import * as schema from './schema'
 
@@ -31,20 +32,57 @@ export function createDatabase(url: string, authToken?: string): DatabaseHandle 
     const path = url.slice('file:'.length)
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   }
-  const client = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS })
-  const db = drizzle({ client, schema, casing: 'snake_case' }) as Database
+  const rawClient = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS })
 
   // Each interactive transaction of @libsql/client takes its own connection; on one local
   // file they would fight for SQLite's single write lock. Queue them in this process instead.
   let queue: Promise<unknown> = Promise.resolve()
+  const insideTransaction = new AsyncLocalStorage<true>()
   function transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     if (!isLocalFile) return db.transaction(fn)
-    const run = queue.then(() => db.transaction(fn))
+    const run = queue.then(() => insideTransaction.run(true, () => db.transaction(fn)))
     queue = run.catch(() => undefined)
     return run
   }
 
-  return { db, client, isLocalFile, transaction, close: () => client.close() }
+  // A plain write on the shared connection while a queued transaction holds the write lock
+  // would wait in SQLite's busy handler, which blocks the event loop, so the transaction
+  // could never finish: both stall for the busy timeout and the write fails with SQLITE_BUSY.
+  // Plain writes therefore wait for the transactions queued before them.
+  const client = isLocalFile ? waitForTransactions(rawClient, () => (insideTransaction.getStore() ? null : queue)) : rawClient
+  const db = drizzle({ client, schema, casing: 'snake_case' }) as Database
+
+  return { db, client, isLocalFile, transaction, close: () => rawClient.close() }
+}
+
+const READ_ONLY = /^\s*(select|explain)\b/i
+
+function statementText(statement: InStatement) {
+  return typeof statement === 'string' ? statement : statement.sql
+}
+
+/** The client, with `execute` (of anything but a read) and `batch` run after `pending()` settles. */
+function waitForTransactions(client: Client, pending: () => Promise<unknown> | null): Client {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'execute') {
+        return async (statement: InStatement, args?: InArgs) => {
+          const wait = READ_ONLY.test(statementText(statement)) ? null : pending()
+          if (wait) await wait
+          return args === undefined ? target.execute(statement) : target.execute(statement as string, args)
+        }
+      }
+      if (property === 'batch') {
+        return async (statements: InStatement[], mode?: TransactionMode) => {
+          const wait = pending()
+          if (wait) await wait
+          return target.batch(statements, mode)
+        }
+      }
+      const value: unknown = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }
 
 /** Settings that live in the database file: set once before first use. */

@@ -28,3 +28,40 @@ describe('the test database of this file', () => {
     expect(mode?.journal_mode).toBe('wal')
   })
 })
+
+describe('writes outside a transaction while one is open (docs/decisions/003)', () => {
+  it('wait for the open transaction instead of blocking the process until SQLITE_BUSY', async () => {
+    const started = Date.now()
+    const order: string[] = []
+    const slowTransaction = databaseHandle.transaction(async (tx) => {
+      await tx.insert(users).values({ email: 'in-tx@example.com', displayName: '事务内' })
+      // The transaction holds the write lock across an await, as real ones do.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      order.push('transaction')
+    })
+    // A plain write issued meanwhile (e.g. a session renewal) on the shared connection.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const plainWrite = db
+      .insert(users)
+      .values({ email: 'outside@example.com', displayName: '事务外' })
+      .then(() => order.push('plain write'))
+    await Promise.all([slowTransaction, plainWrite])
+    expect(order).toEqual(['transaction', 'plain write'])
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('applies to batches on the shared connection too', async () => {
+    const order: string[] = []
+    const slowTransaction = databaseHandle.transaction(async (tx) => {
+      await tx.insert(users).values({ email: 'tx-2@example.com', displayName: '事务内二' })
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      order.push('transaction')
+    })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const batch = db
+      .batch([db.insert(users).values({ email: 'batch-1@example.com', displayName: '批一' }), db.select().from(users)])
+      .then(() => order.push('batch'))
+    await Promise.all([slowTransaction, batch])
+    expect(order).toEqual(['transaction', 'batch'])
+  })
+})
