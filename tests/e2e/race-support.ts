@@ -3,6 +3,7 @@
 // server's SQLite file; everything under test goes through HTTP like a browser's form posts.
 import { createHash, randomBytes } from 'node:crypto'
 import { createClient, type Client, type InStatement } from '@libsql/client'
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
 
 function required(name: string) {
   const value = process.env[name]
@@ -33,7 +34,8 @@ export async function createBuyers(client: Client, n: number, label: string): Pr
   for (let i = 0; i < n; i++) {
     const email = `${label}-${stamp}-${i}@example.com`
     statements.push({ sql: 'INSERT INTO users (email, display_name) VALUES (?, ?)', args: [email, `${label}${i}`] })
-    tokens.push(randomBytes(20).toString('hex'))
+    // The site's token format (20 random bytes, base32): anything else is refused unread.
+    tokens.push(encodeBase32LowerCaseNoPadding(randomBytes(20)))
   }
   await client.batch(statements, 'write')
   const { rows } = await client.execute({ sql: 'SELECT id, email FROM users WHERE email LIKE ? ORDER BY id', args: [`${label}-${stamp}-%`] })

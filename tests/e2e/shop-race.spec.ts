@@ -1,0 +1,129 @@
+// Issue 6's concurrency claims, raced over HTTP against the running server and its real
+// database: no oversell, per-member limits under parallel orders, edition numbers 1..N when
+// payments arrive in random order while some holds lapse, and one fulfilment per payment.
+import { randomBytes } from 'node:crypto'
+import type { Client } from '@libsql/client'
+import { expect, test } from '@playwright/test'
+import { createBuyers, oneTo, openServerDatabase, payRedirectOrderId, postForm, type RaceBuyer } from './race-support'
+
+const ADDRESS = { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', street: '建国路 88 号' }
+
+let client: Client
+test.beforeAll(() => {
+  client = openServerDatabase()
+})
+test.afterAll(() => client.close())
+
+/** A published product with its own stock (numbered when limited), ready to buy. */
+async function createProduct({ capacity, perMemberLimit = null }: { capacity: number; perMemberLimit?: number | null }) {
+  const slug = `race-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
+  const now = Date.now()
+  const counter = await client.execute('INSERT INTO counters (value) VALUES (0) RETURNING id')
+  const stock = await client.execute({ sql: 'INSERT INTO stock (capacity, counter_id) VALUES (?, ?) RETURNING id', args: [capacity, Number(counter.rows[0]!.id)] })
+  const stockId = Number(stock.rows[0]!.id)
+  const category = await client.execute("SELECT id FROM product_categories WHERE slug = 'stationery'")
+  const product = await client.execute({
+    sql: `INSERT INTO products (slug, title, category_id, summary, price_fen, stock_id, limited_edition, per_member_limit, published, published_at, updated_at)
+          VALUES (?, ?, ?, '', 9900, ?, 1, ?, 1, ?, ?) RETURNING id`,
+    args: [slug, `竞速限量款 ${slug}`, Number(category.rows[0]!.id), stockId, perMemberLimit, now, now],
+  })
+  return { productId: Number(product.rows[0]!.id), stockId }
+}
+
+async function putInCart(buyers: RaceBuyer[], productId: number) {
+  await client.batch(
+    buyers.map((b) => ({ sql: 'INSERT INTO cart_items (user_id, product_id, qty) VALUES (?, ?, 1)', args: [b.userId, productId] })),
+    'write',
+  )
+}
+
+async function stockOf(stockId: number) {
+  const { rows } = await client.execute({ sql: 'SELECT capacity, sold, held FROM stock WHERE id = ?', args: [stockId] })
+  return { capacity: Number(rows[0]!.capacity), sold: Number(rows[0]!.sold), held: Number(rows[0]!.held) }
+}
+
+test.describe.configure({ mode: 'serial' })
+
+test('200 buyers racing for 50 units: exactly 50 are held, the other 150 are told 已售罄 (409)', async () => {
+  const { productId, stockId } = await createProduct({ capacity: 50 })
+  const buyers = await createBuyers(client, 200, 'race-buyer')
+  await putInCart(buyers, productId)
+
+  const responses = await Promise.all(buyers.map((b) => postForm('/checkout', b.cookie, ADDRESS)))
+  const held = responses.filter((r) => payRedirectOrderId(r) !== null)
+  const refused = responses.filter((r) => r.status === 409)
+  const statuses = responses.reduce<Record<number, number>>((n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }), {})
+  expect(statuses).toEqual({ 303: 50, 409: 150 })
+  expect(held).toHaveLength(50)
+  expect(refused).toHaveLength(150)
+  expect(await refused[0]!.text()).toContain('已售罄')
+  expect(await stockOf(stockId)).toEqual({ capacity: 50, sold: 0, held: 50 })
+})
+
+test('one member firing 20 parallel orders against a limit of 2 gets 2', async () => {
+  const { productId, stockId } = await createProduct({ capacity: 100, perMemberLimit: 2 })
+  const [buyer] = await createBuyers(client, 1, 'race-greedy')
+  await putInCart([buyer!], productId)
+
+  const responses = await Promise.all(Array.from({ length: 20 }, () => postForm('/checkout', buyer!.cookie, ADDRESS)))
+  const placed = responses.filter((r) => payRedirectOrderId(r) !== null)
+  // Each order takes the one unit in the cart; the rest are refused (409) or find the cart empty.
+  expect(placed.length).toBeLessThanOrEqual(2)
+  for (const r of responses) expect([303, 302, 409]).toContain(r.status)
+  const { rows } = await client.execute({
+    sql: "SELECT coalesce(sum(qty), 0) AS units FROM holds WHERE user_id = ? AND stock_id = ? AND state IN ('held', 'sold')",
+    args: [buyer!.userId, stockId],
+  })
+  expect(Number(rows[0]!.units)).toBe(placed.length)
+  // Whatever the interleaving, never more than the limit; and a second wave cannot pass it.
+  await putInCart([buyer!], productId).catch(() => undefined)
+  const again = await Promise.all(Array.from({ length: 20 }, () => postForm('/checkout', buyer!.cookie, ADDRESS)))
+  const total = placed.length + again.filter((r) => payRedirectOrderId(r) !== null).length
+  expect(total).toBe(2)
+  expect((await stockOf(stockId)).held).toBe(2)
+})
+
+test('payments confirmed in random order while some holds lapse: edition numbers are exactly 1..N, each paid once', async () => {
+  const { productId, stockId } = await createProduct({ capacity: 40 })
+  const buyers = await createBuyers(client, 30, 'race-payer')
+  await putInCart(buyers, productId)
+  const responses = await Promise.all(buyers.map((b) => postForm('/checkout', b.cookie, ADDRESS)))
+  const orders = responses.map((r, i) => ({ orderId: payRedirectOrderId(r)!, buyer: buyers[i]! }))
+  expect(orders.every((o) => o.orderId !== null)).toBe(true)
+
+  // A third of the holds run out (as if their buyers dawdled); a third of the buyers never pay.
+  const shuffled = [...orders].sort(() => Math.random() - 0.5)
+  const lapsed = shuffled.slice(0, 10)
+  await client.execute({
+    sql: `UPDATE holds SET expires_at = ? WHERE order_id IN (${lapsed.map(() => '?').join(',')})`,
+    args: [Date.now() - 1000, ...lapsed.map((o) => o.orderId)],
+  })
+  await client.execute({
+    sql: `UPDATE orders SET expires_at = ? WHERE id IN (${lapsed.map(() => '?').join(',')})`,
+    args: [Date.now() - 1000, ...lapsed.map((o) => o.orderId)],
+  })
+  const payers = shuffled.slice(5, 25)
+  // Every payer presses 模拟支付成功 twice at once: the second is the replayed event.
+  const payments = await Promise.all(
+    payers.flatMap((o) => [postForm(`/pay/${o.orderId}`, o.buyer.cookie, { intent: 'succeed' }), postForm(`/pay/${o.orderId}`, o.buyer.cookie, { intent: 'succeed' })]),
+  )
+  for (const r of payments) expect(r.status).toBeLessThan(400)
+
+  const { rows } = await client.execute({
+    sql: `SELECT o.id, o.state, l.numbers FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.stock_id = ?`,
+    args: [stockId],
+  })
+  const paid = rows.filter((row) => row.state === 'paid')
+  // Lapsed holds were re-seated (units were still free), so every payer was sold a unit.
+  expect(paid).toHaveLength(payers.length)
+  const numbers = paid.flatMap((row) => JSON.parse(String(row.numbers)) as number[]).sort((a, b) => a - b)
+  expect(numbers).toEqual(oneTo(payers.length))
+  const events = await client.execute({
+    sql: `SELECT count(*) AS n FROM payment_events WHERE order_id IN (${payers.map(() => '?').join(',')})`,
+    args: payers.map((o) => o.orderId),
+  })
+  expect(Number(events.rows[0]!.n)).toBe(payers.length)
+  const stock = await stockOf(stockId)
+  expect(stock.sold).toBe(payers.length)
+  expect(stock.sold + stock.held).toBeLessThanOrEqual(stock.capacity)
+})
