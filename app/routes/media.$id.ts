@@ -6,7 +6,7 @@ import { contentRange, ifRangeAllows, isNotModified, parseRange } from '~/domain
 import { t } from '~/i18n/zh-CN'
 import { decideMediaAccess } from '~/domain/media-access'
 import { getPodcastViewer, listMediaReferences } from '~/models/feed.server'
-import { getMedia } from '~/models/media.server'
+import { getMedia, listProductImageReferences } from '~/models/media.server'
 import { getAuth, getViewer } from '~/utils/auth.server'
 import { storedPath } from '~/utils/storage.server'
 
@@ -17,16 +17,17 @@ function text(body: string, status: number, headers: Record<string, string> = {}
   })
 }
 
-// Uploaded audio and covers. Audio of a gated daily is gated the same way as the daily, for a
-// signed-in reader or for a podcast app that brings the subscriber's ?token=.
+// Uploaded audio, covers and product photos. Audio of a gated daily is gated the same way as the
+// daily, for a signed-in reader or for a podcast app that brings the subscriber's ?token=;
+// photos of a published product are public.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = params.id ?? ''
   const file = await getMedia(id)
   if (!file) return text(t.media.notFound, 404)
   const now = new Date()
-  const references = await listMediaReferences(file.id)
+  const [references, productImages] = await Promise.all([listMediaReferences(file.id), listProductImageReferences(file.id)])
   // Public files are answered without reading the session: no Set-Cookie on a cacheable answer.
-  const asVisitor = decideMediaAccess({ mediaId: file.id, references, viewers: [null], staffViewer: null, now })
+  const asVisitor = decideMediaAccess({ mediaId: file.id, references, productImages, viewers: [null], staffViewer: null, now })
   if (asVisitor.allowed) return serveFile(request, file, asVisitor.cache)
 
   const auth = await getAuth(request)
@@ -36,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = decideMediaAccess({
     mediaId: file.id,
     references,
+    productImages,
     viewers: tokenViewer ? [sessionViewer, tokenViewer] : [sessionViewer],
     staffViewer: sessionViewer,
     now,

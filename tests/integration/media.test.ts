@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { dailies, media, memberships, type MediaKind } from '../../db/schema'
+import { dailies, media, memberships, productCategories, productImages, products, type MediaKind } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
 import { resetPodcastToken } from '~/models/user.server'
 import { loader as mediaLoader } from '~/routes/media.$id'
@@ -257,6 +257,39 @@ describe('/media/:id is gated like the daily that uses it', () => {
     expect(response.headers.get('Content-Type')).toBe('image/png')
     expect(response.headers.get('Cache-Control')).toBe(PUBLIC_CACHE)
     expect((await bodyOf(response)).equals(cover.content)).toBe(true)
+  })
+
+  it('photos of a published product are public; of an unpublished one only staff see them', async () => {
+    const [category] = await db.insert(productCategories).values({ slug: 'photos', name: '文具精选' }).returning()
+    const { createStock } = await import('../factories/orders')
+    const photo = async (published: boolean) => {
+      const thumb = await insertFile({ kind: 'image', bytes: 200 })
+      const large = await insertFile({ kind: 'image', bytes: 400 })
+      const [product] = await db
+        .insert(products)
+        .values({
+          slug: `photo-${thumb.id.toLowerCase().replace(/[^a-z0-9]/g, '')}`,
+          title: '带照片的商品',
+          categoryId: category!.id,
+          priceFen: 100,
+          stockId: (await createStock({ capacity: 1 })).id,
+          published,
+          updatedAt: new Date(),
+        })
+        .returning()
+      await db.insert(productImages).values({ productId: product!.id, thumbMediaId: thumb.id, largeMediaId: large.id })
+      return { thumb, large }
+    }
+    const live = await photo(true)
+    for (const file of [live.thumb, live.large]) {
+      const response = await fetchMedia(file.id)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('Cache-Control')).toBe(PUBLIC_CACHE)
+    }
+    const draft = await photo(false)
+    expect((await fetchMedia(draft.thumb.id)).status).toBe(404)
+    const editor = await signedIn({ role: 'editor' })
+    expect((await fetchMedia(draft.thumb.id, { cookie: editor.cookie })).status).toBe(200)
   })
 
   it('the audio of a draft answers 404 to a member and a visitor, 200 to an editor', async () => {

@@ -169,7 +169,8 @@ describe('seeding an empty database outside production', () => {
   it('adds nothing when the content is imported again', async () => {
     expect(await importDemoDailies(databaseHandle, { now: NOW, timeZone: TIME_ZONE })).toEqual([])
     expect(await countRows(dailies)).toBe(8)
-    expect(await countRows(media)).toBe(8)
+    // Audio only: the demo shop adds product photos of its own.
+    expect(await db.$count(media, eq(media.kind, 'audio'))).toBe(8)
   })
 
   it('imports nothing when the server starts again on the seeded database', async () => {
