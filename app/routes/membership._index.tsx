@@ -229,6 +229,9 @@ function DropPage() {
       <ViewerPanel now={now} />
       {!signedIn && window !== 'closed' ? (
         <p className="text-sm text-stone-600">
+          <Link to={LOGIN_URL} className="mr-1 font-medium text-brand-700 underline underline-offset-4">
+            {d.page.loginLink}
+          </Link>
           {d.page.loginHint}
           <Link to="/signup" className="ml-1 font-medium text-brand-700 underline underline-offset-4">
             {d.page.signup}
