@@ -154,6 +154,15 @@ function AccountMenu({ user }: { user: NonNullable<RootData['user']> }) {
         <Link to="/account" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
           {t.nav.account}
         </Link>
+        <Link to="/membership/card" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
+          {t.nav.memberCard}
+        </Link>
+        <Link to="/orders" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
+          {t.nav.orders}
+        </Link>
+        <Link to="/cart" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
+          {t.nav.cart}
+        </Link>
         {user.isStaff ? (
           <Link to="/admin" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
             {t.nav.admin}
