@@ -78,6 +78,7 @@ export const zhCN = {
     backHome: '返回首页',
   },
   home: {
+    moreInShop: '去商城看看 →',
     heroTitle: '每天 60 秒，听见知音',
     heroBody: '每天清晨一段不超过 60 秒的语音，说出当天的关键词；回复关键词，读到当天的文章。',
     ctaSignup: '免费注册',

@@ -1,14 +1,17 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { DailyArticle, KeywordBox } from '~/components/daily'
+import { ProductGrid, ShelfSection } from '~/components/shop'
 import { TierList } from '~/components/tier-list'
 import { buttonClass, Card } from '~/components/ui'
 import { isDailyLive, todayIn } from '~/domain/daily'
 import { dropWindow } from '~/domain/drop'
+import { isProductVisible, productCard } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
 import { getTodayOrLatestDaily } from '~/models/daily.server'
 import { getCurrentDrop } from '~/models/drop.server'
 import { listTiers } from '~/models/membership.server'
+import { listNewThisWeek } from '~/models/product.server'
 import { useRootData } from '~/root'
 import { getViewer } from '~/utils/auth.server'
 import { presentDaily } from '~/utils/daily-view.server'
@@ -18,8 +21,15 @@ import { formatDateTime } from '~/utils/format'
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
   const today = todayIn(getEnv().SITE_TIMEZONE, now)
-  const [tiers, daily, viewer, drop] = await Promise.all([listTiers(), getTodayOrLatestDaily(today, now), getViewer(request), getCurrentDrop(now)])
+  const [tiers, daily, viewer, drop, fresh] = await Promise.all([
+    listTiers(),
+    getTodayOrLatestDaily(today, now),
+    getViewer(request),
+    getCurrentDrop(now),
+    listNewThisWeek({ now, timeZone: getEnv().SITE_TIMEZONE }),
+  ])
   const dropState = drop ? dropWindow(drop, now) : null
+  const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? t.shop.purchaseBlocked.anyMember
   return {
     // The drop banner: while a drop is announced or open.
     drop:
@@ -27,10 +37,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
         ? { name: drop.name, open: dropState === 'open', opensAt: formatDateTime(drop.opensAt, getEnv().SITE_TIMEZONE) }
         : null,
     today,
+    newThisWeek: fresh
+      .filter((product) => isProductVisible(product, viewer, now))
+      .slice(0, NEW_ON_HOME)
+      .map((product) => productCard(product, viewer, now, tierName)),
     daily: daily ? await presentDaily(daily, viewer, { now, tiers, isLive: isDailyLive(daily, now) }) : null,
     tiers: tiers.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })),
   }
 }
+
+// 本周上新 on the home page: one row of the shop's newest.
+const NEW_ON_HOME = 4
 
 const SECTIONS = [
   { to: '/daily', ...t.home.sections.daily },
@@ -40,7 +57,7 @@ const SECTIONS = [
 ] as const
 
 export default function Home() {
-  const { today, daily, tiers, drop } = useLoaderData<typeof loader>()
+  const { today, daily, tiers, drop, newThisWeek } = useLoaderData<typeof loader>()
   const user = useRootData()?.user
   return (
     <div className="space-y-10">
@@ -65,6 +82,17 @@ export default function Home() {
             <KeywordBox />
           </div>
         </Card>
+      ) : null}
+
+      {newThisWeek.length > 0 ? (
+        <ShelfSection id="home-new" title={t.shop.newThisWeek}>
+          <ProductGrid products={newThisWeek} label={t.shop.newThisWeek} />
+          <p className="text-right">
+            <Link to="/shop" className="text-sm font-medium text-brand-700 hover:underline">
+              {t.home.moreInShop}
+            </Link>
+          </p>
+        </ShelfSection>
       ) : null}
 
       {user ? null : (
