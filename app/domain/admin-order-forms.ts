@@ -30,19 +30,15 @@ const calendarDate = z
   .refine((v) => startOfDateIn(v, 'UTC') !== null, a.filters.badDate)
   .optional()
 
-const filterQuery = z
-  .object({
-    state: z.preprocess(blank, z.enum(ORDER_STATES, { error: a.filters.badState }).optional()),
-    product: z.preprocess(blank, z.string().regex(/^[1-9]\d{0,9}$/, a.filters.badProduct).optional()),
-    from: z.preprocess(blank, calendarDate),
-    to: z.preprocess(blank, calendarDate),
-    kind: z.preprocess(blank, z.enum(ORDER_KINDS, { error: a.filters.badKind }).optional()),
-    flagged: z.preprocess(blank, z.enum(['1'], { error: t.errors.invalidChoice }).optional()),
-    page: z.preprocess(blank, z.string().regex(/^[1-9]\d{0,5}$/, a.filters.badPage).optional()),
-  })
-  .superRefine((q, ctx) => {
-    if (q.from && q.to && q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: a.filters.toBeforeFrom })
-  })
+const filterQuery = z.object({
+  state: z.preprocess(blank, z.enum(ORDER_STATES, { error: a.filters.badState }).optional()),
+  product: z.preprocess(blank, z.string().regex(/^[1-9]\d{0,9}$/, a.filters.badProduct).optional()),
+  from: z.preprocess(blank, calendarDate),
+  to: z.preprocess(blank, calendarDate),
+  kind: z.preprocess(blank, z.enum(ORDER_KINDS, { error: a.filters.badKind }).optional()),
+  flagged: z.preprocess(blank, z.enum(['1'], { error: t.errors.invalidChoice }).optional()),
+  page: z.preprocess(blank, z.string().regex(/^[1-9]\d{0,5}$/, a.filters.badPage).optional()),
+})
 
 /** Reads the filters (and page) from a URL's query; each bad parameter gets its message. */
 export function parseOrderFilters(params: URLSearchParams): FormResult<OrderFilters & { page: number }> {
@@ -52,11 +48,12 @@ export function parseOrderFilters(params: URLSearchParams): FormResult<OrderFilt
     if (value !== null) values[key] = value.trim()
   }
   const result = filterQuery.safeParse(values)
-  if (!result.success) {
-    const errors: Record<string, string> = {}
-    for (const issue of result.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
-    return { ok: false, errors }
-  }
+  const errors: Record<string, string> = {}
+  for (const issue of result.error?.issues ?? []) errors[String(issue.path[0] ?? 'form')] ??= issue.message
+  // Checked on its own so that it is reported next to any other mistake.
+  const { from, to } = values
+  if (from && to && !errors.from && !errors.to && to < from) errors.to = a.filters.toBeforeFrom
+  if (!result.success || Object.keys(errors).length > 0) return { ok: false, errors }
   const q = result.data
   return {
     ok: true,

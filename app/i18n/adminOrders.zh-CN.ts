@@ -132,6 +132,7 @@ export const adminOrdersZhCN = {
   },
   actions: {
     title: '操作',
+    chooseCarrier: '请选择快递公司',
     ship: '标记为已发货',
     shipHelp: '发货后会给买家发邮件，告知快递公司和单号。',
     editTracking: '修改快递信息',

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import type { ReactNode } from 'react'
 import { EditionNumbers, OrderStateBadge, OrderTimeline } from '~/components/order'
 import { Field, FormError, SelectField } from '~/components/field'
-import { Badge, Button, Card, EmptyState, PageTitle } from '~/components/ui'
+import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import {
   CARRIERS,
   allowedOrderActions,
@@ -207,7 +207,7 @@ export default function AdminOrder() {
         <FormError error={errors.form} />
         <SelectField label={d.carrier} name="carrier" defaultValue={order.carrier ?? ''} required error={errors.carrier}>
           <option value="" disabled>
-            {a.errors.carrier}
+            {a.actions.chooseCarrier}
           </option>
           {CARRIERS.map((carrier) => (
             <option key={carrier} value={carrier}>
@@ -365,6 +365,17 @@ export default function AdminOrder() {
             </div>
           </Section>
 
+          {order.carrier || order.trackingNumber ? (
+            <Section title={d.tracking}>
+              <dl>
+                <Row label={d.carrier}>{order.carrier}</Row>
+                <Row label={d.trackingNumber}>
+                  <span className="font-mono">{order.trackingNumber}</span>
+                </Row>
+              </dl>
+            </Section>
+          ) : null}
+
           <Section title={d.buyer}>
             <dl>
               <Row label={t.fields.displayName}>{buyer.name}</Row>
@@ -392,16 +403,6 @@ export default function AdminOrder() {
             )}
           </Section>
 
-          {order.carrier || order.trackingNumber ? (
-            <Section title={d.tracking}>
-              <dl>
-                <Row label={d.carrier}>{order.carrier}</Row>
-                <Row label={d.trackingNumber}>
-                  <span className="font-mono">{order.trackingNumber}</span>
-                </Row>
-              </dl>
-            </Section>
-          ) : null}
         </div>
 
         <Section title={d.timeline} className="lg:col-start-1">
@@ -440,9 +441,10 @@ export default function AdminOrder() {
                       {formatFen(event.amountFen)} {event.currency}
                     </span>
                   </p>
-                  <p className="break-all text-xs text-stone-500">
-                    {when(event.receivedAt)} · {event.type} · <span className="font-mono">{event.eventId}</span>
+                  <p className="text-xs text-stone-500">
+                    {when(event.receivedAt)} · {event.type}
                   </p>
+                  <p className="break-all font-mono text-xs text-stone-500">{event.eventId}</p>
                 </li>
               ))}
             </ul>
@@ -451,7 +453,7 @@ export default function AdminOrder() {
 
         <Section title={d.history} className="lg:col-start-1">
           {history.length === 0 ? (
-            <EmptyState>{d.noHistory}</EmptyState>
+            <p className="text-sm text-stone-500">{d.noHistory}</p>
           ) : (
             <ul className="divide-y divide-stone-100 text-sm">
               {history.map((entry) => (

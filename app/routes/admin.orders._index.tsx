@@ -72,16 +72,15 @@ export default function AdminOrders() {
   const filtered = exportQuery !== ''
   return (
     <div className="space-y-5">
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        <PageTitle subtitle={a.subtitle}>{a.title}</PageTitle>
-        <a href={`/admin/orders/export${exportQuery ? `?${exportQuery}` : ''}`} className={buttonClass('secondary')} download>
-          {a.exportCsv}
-        </a>
-      </div>
+      <PageTitle subtitle={a.subtitle}>{a.title}</PageTitle>
 
       <Form method="get" aria-label={a.filters.legend} className="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
-        <FormError error={errors.form} />
-        <div className="mt-0 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        {errors.form ? (
+          <div className="mb-3">
+            <FormError error={errors.form} />
+          </div>
+        ) : null}
+        <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
           <SelectField label={a.filters.state} name="state" defaultValue={values.state} error={errors.state}>
             <option value="">{a.filters.anyState}</option>
             {ORDER_STATES.map((state) => (
@@ -124,7 +123,15 @@ export default function AdminOrders() {
         </div>
       </Form>
 
-      {errors.form ? null : <p className="text-sm text-stone-600">{a.total(total)}</p>}
+      {errors.form ? null : (
+        <div className="flex items-center justify-between gap-3">
+          <p className="text-sm text-stone-600">{a.total(total)}</p>
+          {/* A plain link: the browser downloads the file (the filters travel in the query). */}
+          <a href={`/admin/orders/export${exportQuery ? `?${exportQuery}` : ''}`} className={buttonClass('secondary', 'py-2')} download>
+            {a.exportCsv}
+          </a>
+        </div>
+      )}
       {orders.length === 0 ? <EmptyState>{a.empty}</EmptyState> : null}
       {orders.length > 0 ? (
         <ul className="divide-y divide-stone-100 rounded-2xl border border-stone-200 bg-white shadow-sm">
@@ -146,12 +153,14 @@ export default function AdminOrders() {
                     {order.buyerName} · {order.buyerEmail}
                   </span>
                 </span>
-                <span className="flex flex-wrap items-center gap-1.5 sm:w-40 sm:justify-end">
-                  {order.kind === 'membership' ? <Badge tone="stone">{a.kinds.membership}</Badge> : null}
-                  <OrderStateBadge state={order.state} />
-                  {order.flag ? <Badge tone="red">{a.flags[order.flag] ?? a.unknownFlag(order.flag)}</Badge> : null}
+                <span className="flex items-center justify-between gap-3 sm:w-64 sm:shrink-0">
+                  <span className="flex flex-wrap items-center gap-1.5 sm:flex-1 sm:justify-end">
+                    {order.kind === 'membership' ? <Badge tone="stone">{a.kinds.membership}</Badge> : null}
+                    <OrderStateBadge state={order.state} />
+                    {order.flag ? <Badge tone="red">{a.flags[order.flag] ?? a.unknownFlag(order.flag)}</Badge> : null}
+                  </span>
+                  <span className="shrink-0 text-right font-semibold text-stone-900 sm:w-20">{formatFen(order.totalFen)}</span>
                 </span>
-                <span className="text-right font-semibold text-stone-900 sm:w-24 sm:shrink-0">{formatFen(order.totalFen)}</span>
               </Link>
             </li>
           ))}

@@ -268,6 +268,9 @@ describe('the order list', () => {
       expect(data.errors.form).toBe('筛选条件无效，请检查后重试。')
       expect(data.orders).toEqual([])
     }
+    // Every mistake is reported at once, each next to its field.
+    const both = readData(await list('?state=shipping&from=2025-03-02&to=2025-03-01'))
+    expect(both.data.errors).toMatchObject({ state: '无效的订单状态', to: '结束日期不能早于开始日期' })
     const badExport = await thrownResponse(exportCsv('?state=shipping'))
     expect(badExport.status).toBe(400)
     expect(await badExport.text()).toContain('无效的订单状态')
