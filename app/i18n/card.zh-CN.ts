@@ -29,6 +29,7 @@ export const cardZhCN = {
     body: '保存这张卡面图片，发给朋友或分享到朋友圈。',
     wechat: '在微信里：长按图片保存，或点右上角分享。',
     open: '打开分享图片',
+    link: '或者分享这个链接（在微信里打开会显示你的卡面）：',
     alt: (name: string, headline: string, tier: string) => `${name}的知音会员卡：${headline} · ${tier}`,
   },
   empty: {
@@ -39,6 +40,10 @@ export const cardZhCN = {
   meta: {
     title: (name: string) => `${name}的知音会员卡`,
     description: (headline: string, tier: string, drop: string | null) => [drop, tier, headline].filter(Boolean).join(' · '),
+  },
+  shared: {
+    body: '知音每天清晨一段 60 秒语音，一年一次会员招募，每位会员按付款顺序获得专属编号。',
+    cta: '了解知音会员',
   },
   notFound: '找不到这张会员卡',
 } as const

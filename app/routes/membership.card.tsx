@@ -4,10 +4,11 @@ import { MemberCard } from '~/components/member-card'
 import { buttonClass, Card, PageTitle } from '~/components/ui'
 import { isCardExpired, memberCardFace } from '~/domain/member-card'
 import { t } from '~/i18n/zh-CN'
-import { findMemberCard } from '~/models/member-card.server'
+import type { MemberCardRecord } from '~/domain/member-card'
+import { findMemberCard, getMemberCardById } from '~/models/member-card.server'
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
-import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH, memberCardImagePath } from '~/utils/member-card-image.server'
+import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH, memberCardImageFile, memberCardImagePath, membershipIdFromImageFile } from '~/utils/member-card-image.server'
 
 const c = t.card
 
@@ -38,27 +39,44 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request)
   const now = new Date()
+  // ?s=<membershipId>-<signature>: the link a member shares (WeChat, friends). It shows that
+  // card to anyone, crawlers included, so the link preview is the card; unsigned ids are 404.
+  const shared = new URL(request.url).searchParams.get('s')
+  if (shared !== null) {
+    const membershipId = membershipIdFromImageFile(`${shared}.png`)
+    const record = membershipId === null ? undefined : await getMemberCardById(membershipId)
+    if (!record) throw new Response(c.notFound, { status: 404 })
+    return present(record, now, { shared: true })
+  }
+  const user = await requireUser(request)
   const record = await findMemberCard({ userId: user.id, now })
-  if (!record) return { card: null, share: null }
+  if (!record) return { card: null, share: null, shared: false }
+  return present(record, now, { shared: false })
+}
+
+function present(record: MemberCardRecord, now: Date, { shared }: { shared: boolean }) {
   const { SITE_URL, SITE_TIMEZONE } = getEnv()
   const face = memberCardFace(record, SITE_TIMEZONE)
   const imagePath = memberCardImagePath(record.membershipId)
+  const sharePath = `/membership/card?s=${memberCardImageFile(record.membershipId).replace(/\.png$/, '')}`
   return {
     card: { ...face, expired: isCardExpired(record, now) },
     share: {
       imagePath,
       imageUrl: `${SITE_URL}${imagePath}`,
-      pageUrl: `${SITE_URL}/membership/card`,
+      pagePath: sharePath,
+      pageUrl: `${SITE_URL}${sharePath}`,
       alt: c.share.alt(face.name, face.headline, face.tierName),
     },
+    shared,
   }
 }
 
 export default function MembershipCard() {
-  const { card, share } = useLoaderData<typeof loader>()
+  const { card, share, shared } = useLoaderData<typeof loader>()
   if (!card || !share) return <NoCard />
+  if (shared) return <SharedCard card={card} />
   return (
     <div className="mx-auto max-w-md lg:grid lg:max-w-none lg:grid-cols-[minmax(0,28rem)_minmax(0,1fr)] lg:items-start lg:gap-10">
       <div>
@@ -88,9 +106,31 @@ export default function MembershipCard() {
           />
         </a>
         <p className="mt-3 rounded-lg bg-green-50 px-3 py-2 text-sm text-green-900">{c.share.wechat}</p>
+        <p className="mt-4 text-sm text-stone-600">
+          {c.share.link}{' '}
+          <a href={share.pagePath} className="break-all font-medium text-brand-700 underline">
+            {share.pageUrl}
+          </a>
+        </p>
         <a href={share.imagePath} target="_blank" rel="noreferrer" className={buttonClass('secondary', 'mt-4 w-full')}>
           {c.share.open}
         </a>
+      </Card>
+    </div>
+  )
+}
+
+/** A card someone shared: the card itself and an invitation, nothing of the owner's account. */
+function SharedCard({ card }: { card: Parameters<typeof MemberCard>[0]['face'] & { expired: boolean } }) {
+  return (
+    <div className="mx-auto max-w-md">
+      <PageTitle subtitle={card.dropName ?? c.page.subtitle}>{c.meta.title(card.name)}</PageTitle>
+      <MemberCard face={card} expired={card.expired} />
+      <Card className="mt-6 text-center">
+        <p className="text-sm leading-relaxed text-stone-600">{c.shared.body}</p>
+        <Link to="/membership" className={buttonClass('primary', 'mt-4')}>
+          {c.shared.cta}
+        </Link>
       </Card>
     </div>
   )

@@ -117,13 +117,32 @@ describe('/membership/card', () => {
   it('gives a signed-in user without a membership the empty state', async () => {
     const { user } = await createTestUser()
     const { cookie } = await signedInCookie(user.id)
-    expect(await loadCard(cookie)).toEqual({ card: null, share: null })
+    expect(await loadCard(cookie)).toEqual({ card: null, share: null, shared: false })
   })
 
   it('sends a visitor to sign in', async () => {
     const thrown = await cardLoader(routeArgs(requestFor('/membership/card'))).catch((error: unknown) => error)
     const { location } = readRedirect(thrown)
     expect(location).toMatch(/^\/login/)
+  })
+
+  it('shows a shared card to anyone holding its signed link (the WeChat preview), and nothing for an unsigned one', async () => {
+    const { user } = await createTestUser({ displayName: '分享链接' })
+    const membership = await insertDropMembership(user.id, { memberNumber: 12 })
+    const { cookie } = await signedInCookie(user.id)
+    const own = await loadCard(cookie)
+    const link = own.share!.pagePath
+    expect(link).toBe(`/membership/card?s=${memberCardImageFile(membership.id).replace(/\.png$/, '')}`)
+    const tags = cardMeta({ data: own } as Parameters<typeof cardMeta>[0]) as Record<string, string>[]
+    expect(tags.find((tag) => tag.property === 'og:url')?.content).toBe(`http://localhost:3000${link}`)
+
+    // No cookie: a crawler or a friend.
+    const shared = (await cardLoader(routeArgs(requestFor(link)))) as Awaited<ReturnType<typeof cardLoader>>
+    expect(shared).toMatchObject({ shared: true, card: { name: '分享链接', headline: '第 0012 号' } })
+    for (const forged of [`${membership.id}-${'A'.repeat(22)}`, `${membership.id + 1}-${link.split('-')[1]}`, 'nonsense']) {
+      const response = await cardLoader(routeArgs(requestFor(`/membership/card?s=${forged}`))).catch((error: unknown) => error)
+      expect((response as Response).status).toBe(404)
+    }
   })
 
   it('does not show a membership that starts later, or a free-tier row', async () => {
