@@ -8,6 +8,15 @@ import { getEnv } from '~/utils/env.server'
 import { formatDateTime } from '~/utils/format'
 import { hasRole, requireRole } from '~/utils/permissions.server'
 
+// Every area names its own audited actions; the dashboard shows them all in one list.
+const AUDIT_ACTION_LABELS: Record<string, string> = {
+  ...t.admin.actions,
+  ...t.moderation.auditActions,
+  ...t.shop.auditActions,
+  ...t.adminOrders.auditActions,
+  ...t.drops.admin.auditActions,
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireRole(request, 'editor')
   const [stats, audit, orders] = await Promise.all([
@@ -71,7 +80,7 @@ export default function AdminDashboard() {
           <ul className="divide-y divide-stone-100 text-sm">
             {audit.map((a) => (
               <li key={a.id} className="py-2">
-                <span className="font-medium">{a.actorName}</span> · {t.admin.actions[a.action] ?? (t.moderation.auditActions as Record<string, string>)[a.action] ?? t.adminOrders.auditActions[a.action] ?? a.action} · {a.targetType} #{a.targetId}
+                <span className="font-medium">{a.actorName}</span> · {AUDIT_ACTION_LABELS[a.action] ?? a.action} · {a.targetType} #{a.targetId}
                 <span className="block text-xs text-stone-500">
                   {formatDateTime(a.createdAt, timeZone)} · {a.detail}
                 </span>
