@@ -1,10 +1,12 @@
 // Brings a database up to date before the server starts: migrations, the member tiers, the
 // community boards and the shop categories and, for an empty database outside production, the
-// demo accounts and the demo dailies of content/ (and demo products while the shop has none).
+// demo accounts, the demo dailies of content/, the next membership drop (announced) and demo
+// products while the shop has none.
 import type { DatabaseHandle } from './client'
 import { runMigrations } from './migrate'
 import { seedBoards, seedDemo, seedTiers } from './seed'
 import { seedDemoCommunity } from './seed-community'
+import { seedDemoDrop } from './seed-drop'
 import { seedDemoShop, seedShopCategories } from './seed-shop'
 import { importDemoDailies } from './seed-content'
 
@@ -27,6 +29,8 @@ export async function setupDatabase(
     const scheduled = created.filter((daily) => daily.state === 'scheduled').length
     log(`seed: ${created.length} demo dailies imported from content/dailies (${scheduled} scheduled)`)
     log(`seed: ${await seedDemoCommunity(handle, { now })} demo community threads created`)
+    const drop = await seedDemoDrop(handle, { now, timeZone: getEnv().SITE_TIMEZONE })
+    if (drop) log(`seed: demo membership drop 「${drop.name}」 announced, opening ${drop.opensAt.toISOString()}`)
   }
   const demoProducts = await seedDemoShop(handle, { now })
   if (demoProducts > 0) log(`seed: ${demoProducts} demo products created, with photos and a few paid demo orders`)
