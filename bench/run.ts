@@ -77,6 +77,10 @@ async function main() {
       { name: 'GET / (today\'s daily, SSR)', url: `${app0}/` },
       { name: `GET /daily/${today}.data (loader data)`, url: `${app0}/daily/${today}.data` },
       { name: 'GET /keyword?q=… (302 to the article)', url: `${app0}/keyword?q=${encodeURIComponent('费曼')}` },
+      { name: 'GET /shop (本周上新, 最热, SSR)', url: `${app0}/shop` },
+      { name: 'GET /membership (the drop page, SSR)', url: `${app0}/membership` },
+      // Every buyer's page polls this every few seconds while a drop runs.
+      { name: 'GET /membership/seats (live seats JSON)', url: `${app0}/membership/seats` },
     ]
     await measure('warm-up', `${app0}/`)
     const rows = []

@@ -1,0 +1,128 @@
+// npm run bench (second part) — how many checkouts per second the reservation core sustains
+// in one process on a local SQLite file, against the bare SQL of a hold measured in the same
+// run: one batch of the conditional UPDATE and an INSERT, with no order, lines or checks.
+// Callers run 50 at a time, as concurrent requests would.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 50)
+
+const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-bench-holds-'))
+process.env.DATA_DIR = dataDir
+process.env.DATABASE_URL = `file:${join(dataDir, 'bench.db')}`
+process.env.NODE_ENV = 'production'
+process.env.SESSION_SECRET = 'bench-secret-bench-secret-bench-secret!!'
+
+const { runMigrations } = await import('../db/migrate')
+const { seedTiers } = await import('../db/seed')
+const { counters, stock, users } = await import('../db/schema')
+const { databaseHandle, db } = await import('~/utils/db.server')
+const { placeOrder } = await import('~/models/reservation.server')
+const { confirmPayment } = await import('~/models/payment.server')
+
+interface Row {
+  name: string
+  ops: number
+  p50: number
+  p99: number
+  errors: number
+}
+
+/** Runs `op` from CONCURRENCY loops for SECONDS; `op(i)` gets a unique sequence number. */
+async function measure(name: string, op: (i: number) => Promise<unknown>): Promise<Row> {
+  const latencies: number[] = []
+  let errors = 0
+  let next = 0
+  const deadline = performance.now() + SECONDS * 1000
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now()
+        try {
+          await op(next++)
+        } catch {
+          errors += 1
+        }
+        latencies.push(performance.now() - t0)
+      }
+    }),
+  )
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
+  return { name, ops: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors }
+}
+
+async function main() {
+  await runMigrations(databaseHandle)
+  await seedTiers(databaseHandle)
+  const [counter] = await db.insert(counters).values({}).returning()
+  // Enough units that nothing sells out during the run; numbered, like a limited edition.
+  const [item] = await db.insert(stock).values({ capacity: 10_000_000, counterId: counter!.id }).returning()
+  const buyers = await db
+    .insert(users)
+    .values(Array.from({ length: 500 }, (_, i) => ({ email: `bench${i}@example.com`, displayName: `压测${i}` })))
+    .returning({ id: users.id })
+  const client = databaseHandle.client
+  await client.execute('CREATE TABLE bench_holds (id INTEGER PRIMARY KEY, stock_id INTEGER NOT NULL, user_id INTEGER NOT NULL, qty INTEGER NOT NULL)')
+
+  const rows: Row[] = []
+  rows.push(
+    await measure('bare hold: batch of conditional UPDATE + INSERT (baseline)', (i) =>
+      client.batch(
+        [
+          { sql: 'UPDATE stock SET held = held + 1 WHERE id = ? AND capacity - sold - held >= 1 RETURNING id', args: [item!.id] },
+          { sql: 'INSERT INTO bench_holds (stock_id, user_id, qty) VALUES (?, ?, 1)', args: [item!.id, buyers[i % buyers.length]!.id] },
+        ],
+        'write',
+      ),
+    ),
+  )
+  const placed: { id: number; totalFen: number }[] = []
+  rows.push(
+    await measure('placeOrder: order + line + hold, 1 unit', async (i) => {
+      const result = await placeOrder({
+        userId: buyers[i % buyers.length]!.id,
+        kind: 'goods',
+        lines: [{ stockId: item!.id, qty: 1, unitPriceFen: 36_800, title: '压测限量款' }],
+        now: new Date(),
+      })
+      if (!result.ok) throw new Error(result.reason)
+      placed.push(result.order)
+    }),
+  )
+  let paidIndex = 0
+  rows.push(
+    await measure('confirmPayment: event + sell + number + receipt email', async () => {
+      const order = placed[paidIndex++]
+      if (!order) return
+      const { outcome } = await confirmPayment({
+        provider: 'test',
+        eventId: `bench_${order.id}`,
+        orderId: order.id,
+        type: 'bench',
+        amountFen: order.totalFen,
+        currency: 'CNY',
+        providerPaymentId: null,
+      })
+      if (outcome !== 'paid') throw new Error(outcome)
+    }),
+  )
+  const baseline = rows[0]!.ops
+  console.log(`\nreservation core, ${CONCURRENCY} concurrent callers, ${SECONDS} s each, node ${process.version}\n`)
+  console.log('| operation | per s | p50 ms | p99 ms | vs baseline | errors |')
+  console.log('|---|---:|---:|---:|---:|---:|')
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${Math.round(r.ops)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.ops / baseline).toFixed(3)} | ${r.errors} |`)
+  }
+}
+
+try {
+  await main()
+} finally {
+  databaseHandle.close()
+  rmSync(dataDir, { recursive: true, force: true })
+}
