@@ -1,13 +1,13 @@
 // What paying for (and refunding) a drop seat or an upgrade does, inside the transaction of
 // confirmPayment / requestRefund (fulfilment.server.ts calls these for kind 'membership').
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
-import { dropTiers, drops, holds, memberships, orderLines, orders, tiers, users, type Order, type OrderLine } from '../../db/schema'
+import { dropTiers, holds, memberships, orderLines, orders, tiers, users, type Order, type OrderLine } from '../../db/schema'
 import { upgradeKey } from '~/domain/drop'
 import { membershipUpgradeEmail, membershipWelcomeEmail } from '~/emails/drop'
 import type { Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import { notifyWaitlists } from './drop.server'
+import { getDropTier, notifyWaitlists } from './drop.server'
 
 export const MEMBERSHIP_FLAGS = {
   /** An upgrade was paid but the buyer has no membership of the drop any more (refunded meanwhile). */
@@ -24,12 +24,7 @@ interface PaidMembershipOrder {
 }
 
 async function dropTierOf(tx: Executor, dropTierId: number) {
-  const [row] = await tx
-    .select({ dropTier: dropTiers, drop: drops, tier: tiers })
-    .from(dropTiers)
-    .innerJoin(drops, eq(drops.id, dropTiers.dropId))
-    .innerJoin(tiers, eq(tiers.id, dropTiers.tierId))
-    .where(eq(dropTiers.id, dropTierId))
+  const row = await getDropTier(dropTierId, { executor: tx })
   if (!row) throw new Error(`no drop tier ${dropTierId}`)
   return row
 }

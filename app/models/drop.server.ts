@@ -333,51 +333,6 @@ export async function listDropMembersAfter(dropId: number, afterNumber: number, 
   return rows.map((row) => ({ ...row, memberNumber: row.memberNumber ?? 0, amountFen: Number(row.amountFen) }))
 }
 
-export interface MemberCard {
-  memberNumber: number | null
-  tierName: string
-  tierSlug: string
-  rank: number
-  name: string
-  validFrom: Date
-  validUntil: Date
-  dropName: string | null
-}
-
-/**
- * What a member card shows: the user's active membership of the highest rank (a drop's, with
- * its number, before any other of the same rank); undefined when they are not a member now.
- */
-export async function getMemberCard({ userId, now }: { userId: number; now: Date }): Promise<MemberCard | undefined> {
-  const [row] = await db
-    .select({
-      memberNumber: memberships.memberNumber,
-      tierName: tiers.name,
-      tierSlug: tiers.slug,
-      rank: tiers.rank,
-      name: users.displayName,
-      validFrom: memberships.validFrom,
-      validUntil: memberships.validUntil,
-      dropName: drops.name,
-    })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .leftJoin(drops, eq(drops.id, memberships.dropId))
-    .where(
-      and(
-        eq(memberships.userId, userId),
-        isNull(memberships.revokedAt),
-        lte(memberships.validFrom, now),
-        gt(memberships.validUntil, now),
-        gt(tiers.rank, 0),
-      ),
-    )
-    .orderBy(desc(tiers.rank), sql`${memberships.memberNumber} is null`, desc(memberships.validUntil))
-    .limit(1)
-  return row
-}
-
 // ---- admin: creating and editing --------------------------------------------------------------
 
 export type DropWriteResult = { ok: true; drop: Drop } | { ok: false; errors: FieldErrors }
@@ -633,14 +588,23 @@ export async function applyWindowAction({
 
 // ---- buying -----------------------------------------------------------------------------------
 
-export async function getDropTier(dropTierId: number) {
-  const [row] = await db
+/** A drop tier with its drop and tier; with `dropId`, only when it belongs to that drop. */
+export async function getDropTier(dropTierId: number, { dropId, executor = db }: { dropId?: number; executor?: Executor } = {}) {
+  const [row] = await executor
     .select({ dropTier: dropTiers, drop: drops, tier: tiers })
     .from(dropTiers)
     .innerJoin(drops, eq(drops.id, dropTiers.dropId))
     .innerJoin(tiers, eq(tiers.id, dropTiers.tierId))
-    .where(eq(dropTiers.id, dropTierId))
+    .where(and(eq(dropTiers.id, dropTierId), dropId === undefined ? undefined : eq(dropTiers.dropId, dropId)))
   return row
+}
+
+/** What the buyer's actions on a drop tier take. */
+interface DropTierRequest {
+  dropId: number
+  dropTierId: number
+  userId: number
+  now: Date
 }
 
 export type SeatOrderResult =
@@ -652,19 +616,9 @@ export type SeatOrderResult =
  * millisecond), then placeOrder's conditional UPDATE takes the seat and the exclusive key
  * `drop:<id>:seat:<user>` lets the database refuse a second live seat order.
  */
-export async function placeSeatOrder({
-  dropId,
-  dropTierId,
-  userId,
-  now,
-}: {
-  dropId: number
-  dropTierId: number
-  userId: number
-  now: Date
-}): Promise<SeatOrderResult> {
-  const found = await getDropTier(dropTierId)
-  if (!found || found.drop.id !== dropId) return { ok: false, reason: 'tier_invalid' }
+export async function placeSeatOrder({ dropId, dropTierId, userId, now }: DropTierRequest): Promise<SeatOrderResult> {
+  const found = await getDropTier(dropTierId, { dropId })
+  if (!found) return { ok: false, reason: 'tier_invalid' }
   const window = dropWindow(found.drop, now)
   if (window === 'upcoming') return { ok: false, reason: 'not_open_yet' }
   if (window === 'closed') return { ok: false, reason: 'closed' }
@@ -693,19 +647,9 @@ export async function placeSeatOrder({
  * A member of this drop moves to a higher tier of it, paying the difference: the higher tier's
  * seat is held like any other; paying keeps their number and gives the old seat back.
  */
-export async function placeUpgradeOrder({
-  dropId,
-  dropTierId,
-  userId,
-  now,
-}: {
-  dropId: number
-  dropTierId: number
-  userId: number
-  now: Date
-}): Promise<SeatOrderResult> {
-  const target = await getDropTier(dropTierId)
-  if (!target || target.drop.id !== dropId) return { ok: false, reason: 'tier_invalid' }
+export async function placeUpgradeOrder({ dropId, dropTierId, userId, now }: DropTierRequest): Promise<SeatOrderResult> {
+  const target = await getDropTier(dropTierId, { dropId })
+  if (!target) return { ok: false, reason: 'tier_invalid' }
   const [current] = await db
     .select({ dropTierId: dropTiers.id, rank: tiers.rank, priceFen: dropTiers.priceFen, tierName: tiers.name })
     .from(memberships)
@@ -751,19 +695,9 @@ export type WaitlistResult = { ok: true; next: boolean } | { ok: false; reason: 
  * Joins a drop tier's waitlist, once (the unique index decides): while the drop is open and the
  * tier sold out, or after it closed (then it means "tell me about the next drop").
  */
-export async function joinWaitlist({
-  dropId,
-  dropTierId,
-  userId,
-  now,
-}: {
-  dropId: number
-  dropTierId: number
-  userId: number
-  now: Date
-}): Promise<WaitlistResult> {
-  const found = await getDropTier(dropTierId)
-  if (!found || found.drop.id !== dropId) return { ok: false, reason: 'tier_invalid' }
+export async function joinWaitlist({ dropId, dropTierId, userId, now }: DropTierRequest): Promise<WaitlistResult> {
+  const found = await getDropTier(dropTierId, { dropId })
+  if (!found) return { ok: false, reason: 'tier_invalid' }
   const window = dropWindow(found.drop, now)
   if (window === 'upcoming') return { ok: false, reason: 'not_yet' }
   if (window === 'open') {

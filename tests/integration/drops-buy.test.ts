@@ -7,7 +7,8 @@ import { dropWaitlist, drops, emailOutbox, holds, memberships, orders, tiers, ty
 import { activeRank } from '~/domain/membership'
 import { confirmPayment, requestRefund } from '~/models/payment.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
-import { createDrop, getMemberCard, joinWaitlist, listDropTiers, placeSeatOrder, placeUpgradeOrder, type DropTierView } from '~/models/drop.server'
+import { createDrop, joinWaitlist, listDropTiers, placeSeatOrder, placeUpgradeOrder, type DropTierView } from '~/models/drop.server'
+import { findMemberCard } from '~/models/member-card.server'
 import { getMembershipPeriods } from '~/models/membership.server'
 import { action as membershipAction, loader as membershipLoader } from '~/routes/membership._index'
 import { loader as seatsLoader } from '~/routes/membership.seats'
@@ -266,7 +267,7 @@ describe('paying for a seat', () => {
     // The one gating rule sees the new rank at once.
     const periods = await getMembershipPeriods(a.user.id)
     expect(activeRank(periods, new Date(now.getTime() + 3000))).toBe(2)
-    const card = await getMemberCard({ userId: a.user.id, now: new Date(now.getTime() + 3000) })
+    const card = await findMemberCard({ userId: a.user.id, now: new Date(now.getTime() + 3000) })
     expect(card).toMatchObject({ memberNumber: 2, tierName: '铁杆会员', name: a.user.displayName, validUntil: tiegan.validUntil, dropName: drop.name })
 
     const [welcome] = await db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, a.user.email), eq(emailOutbox.template, 'drop-welcome')))
