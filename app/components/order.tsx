@@ -2,8 +2,9 @@
 // and a cart / order line with its photo. Presentational: data in, markup out.
 import { Link } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import type { OrderState } from '../../db/schema'
+import type { OrderState, ShippingAddress } from '../../db/schema'
 import { Badge } from '~/components/ui'
+import { formatAddressLine } from '~/domain/address'
 import { t } from '~/i18n/zh-CN'
 import { formatDateTime, formatFen } from '~/utils/format'
 
@@ -37,6 +38,12 @@ export interface OrderMoments {
   expiredAt: When
   refundRequestedAt: When
   refundedAt: When
+}
+
+/** The moments of an order row, as a loader sends them to OrderTimeline. */
+export function orderMoments<T extends OrderMoments>(order: T): Pick<T, keyof OrderMoments> {
+  const { state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt } = order
+  return { state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt }
 }
 
 export interface TimelineStep {
@@ -169,30 +176,46 @@ export function PersonalisationNote({ label, text }: { label: string | null; tex
   return <p className="mt-0.5 break-all text-sm text-stone-600">{label ? `${label}：「${text}」` : o.detail.personalisation(text)}</p>
 }
 
+/** A line's title (linked to its product while it has a page), personalisation, unit price × qty and subtotal. */
+function LineSummary({
+  line,
+  basePriceFen,
+  mutedTitle = false,
+}: {
+  line: { slug: string | null; title: string; personalisation: string; personalisationLabel: string | null; unitPriceFen: number; qty: number }
+  /** Struck through after the price when the line's price is lower. */
+  basePriceFen?: number
+  mutedTitle?: boolean
+}) {
+  const discounted = basePriceFen !== undefined && line.unitPriceFen < basePriceFen
+  return (
+    <div className="flex items-start justify-between gap-3">
+      <div className="min-w-0">
+        {line.slug ? (
+          <Link to={`/shop/p/${line.slug}`} className="font-medium text-stone-900 hover:text-brand-700">
+            {line.title}
+          </Link>
+        ) : (
+          <p className={`font-medium ${mutedTitle ? 'text-stone-500' : 'text-stone-900'}`}>{line.title}</p>
+        )}
+        <PersonalisationNote label={line.personalisationLabel} text={line.personalisation} />
+        <p className="mt-0.5 text-sm text-stone-500">
+          {formatFen(line.unitPriceFen)}
+          {discounted ? <s className="ml-1.5 text-stone-400">{formatFen(basePriceFen)}</s> : null} × {line.qty}
+        </p>
+      </div>
+      <p className="shrink-0 font-semibold text-stone-900">{formatFen(line.unitPriceFen * line.qty)}</p>
+    </div>
+  )
+}
+
 /** A cart line: photo, title, personalisation, price and subtotal; `children` are its controls. */
 export function CartLineView({ line, compact = false, children }: { line: CartLineData; compact?: boolean; children?: ReactNode }) {
-  const discounted = line.unitPriceFen < line.basePriceFen
   return (
     <div className="flex gap-3">
       <ProductThumb mediaId={line.coverThumbId} size={compact ? 'sm' : 'md'} />
       <div className="min-w-0 flex-1">
-        <div className="flex items-start justify-between gap-3">
-          <div className="min-w-0">
-            {line.slug ? (
-              <Link to={`/shop/p/${line.slug}`} className="font-medium text-stone-900 hover:text-brand-700">
-                {line.title}
-              </Link>
-            ) : (
-              <p className="font-medium text-stone-500">{line.title}</p>
-            )}
-            <PersonalisationNote label={line.personalisationLabel} text={line.personalisation} />
-            <p className="mt-0.5 text-sm text-stone-500">
-              {formatFen(line.unitPriceFen)}
-              {discounted ? <s className="ml-1.5 text-stone-400">{formatFen(line.basePriceFen)}</s> : null} × {line.qty}
-            </p>
-          </div>
-          <p className="shrink-0 font-semibold text-stone-900">{formatFen(line.unitPriceFen * line.qty)}</p>
-        </div>
+        <LineSummary line={line} basePriceFen={line.basePriceFen} mutedTitle />
         {line.problem ? (
           <p className="mt-2 inline-flex rounded-md bg-red-50 px-2 py-1 text-sm text-red-800">{line.problem}</p>
         ) : line.lowStock !== null || line.perMemberLimit !== null ? (
@@ -205,5 +228,47 @@ export function CartLineView({ line, compact = false, children }: { line: CartLi
         {children}
       </div>
     </div>
+  )
+}
+
+/** What an order page (the buyer's or the admin's) shows of one line. */
+export interface OrderLineData {
+  id: number
+  slug: string | null
+  title: string
+  personalisation: string
+  personalisationLabel: string | null
+  qty: number
+  unitPriceFen: number
+  numbers: number[]
+  /** The edition size after each number, or null for numbers that stand alone. */
+  editionSize: number | null
+  /** Omitted where the page shows no photos. */
+  coverThumbId?: string | null
+}
+
+/** An ordered line: photo (when given), title, personalisation, price, subtotal and its numbers. */
+export function OrderLineItem({ line }: { line: OrderLineData }) {
+  return (
+    <li className="flex gap-3 py-3">
+      {line.coverThumbId !== undefined ? <ProductThumb mediaId={line.coverThumbId} /> : null}
+      <div className="min-w-0 flex-1">
+        <LineSummary line={line} />
+        <EditionNumbers numbers={line.numbers} of={line.editionSize} />
+      </div>
+    </li>
+  )
+}
+
+/** The shipping address: recipient and phone, then the address on one line. */
+export function ShippingAddressView({ address }: { address: ShippingAddress }) {
+  return (
+    <>
+      <p className="text-stone-900">
+        {address.name}
+        <span className="ml-3 text-stone-600">{address.phone}</span>
+      </p>
+      <p className="mt-1 break-words text-stone-700">{formatAddressLine(address)}</p>
+    </>
   )
 }

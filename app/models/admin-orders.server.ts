@@ -114,7 +114,13 @@ export async function getAdminOrder(orderId: number) {
   const [lines, events, history] = await Promise.all([
     db
       // A limited edition's size is its stock's capacity ("No. 37 / 500").
-      .select({ line: orderLines, productSlug: products.slug, limitedEdition: products.limitedEdition, capacity: stock.capacity })
+      .select({
+        line: orderLines,
+        productSlug: products.slug,
+        personalisationLabel: products.personalisationLabel,
+        limitedEdition: products.limitedEdition,
+        capacity: stock.capacity,
+      })
       .from(orderLines)
       .leftJoin(products, eq(products.id, orderLines.productId))
       .leftJoin(stock, eq(stock.id, orderLines.stockId))

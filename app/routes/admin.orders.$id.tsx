@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { EditionNumbers, OrderStateBadge, OrderTimeline } from '~/components/order'
+import { OrderLineItem, OrderStateBadge, OrderTimeline, ShippingAddressView, orderMoments } from '~/components/order'
 import { Field, FormError, SelectField } from '~/components/field'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import {
@@ -53,7 +53,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     order: {
       id: order.id,
       kind: order.kind,
-      state: order.state,
       totalFen: order.totalFen,
       currency: order.currency,
       flag: order.flag,
@@ -65,26 +64,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       providerRef: order.providerRef,
       providerPaymentId: order.providerPaymentId,
       expiresAt: order.expiresAt,
-      createdAt: order.createdAt,
-      paidAt: order.paidAt,
-      shippedAt: order.shippedAt,
-      completedAt: order.completedAt,
-      cancelledAt: order.cancelledAt,
-      expiredAt: order.expiredAt,
-      refundRequestedAt: order.refundRequestedAt,
-      refundedAt: order.refundedAt,
+      ...orderMoments(order),
       refundAttempts: order.refundAttempts,
       refundError: order.refundError,
     },
     buyer,
-    lines: lines.map(({ line, productSlug, limitedEdition, capacity }) => ({
+    lines: lines.map(({ line, productSlug, personalisationLabel, limitedEdition, capacity }) => ({
       id: line.id,
       title: line.title,
       qty: line.qty,
       unitPriceFen: line.unitPriceFen,
-      personalisation: line.personalisation,
+      personalisation: line.personalisation ?? '',
+      personalisationLabel,
       numbers: line.numbers,
-      productSlug,
+      slug: productSlug,
       editionSize: limitedEdition ? capacity : null,
     })),
     events: events.map((event) => ({
@@ -284,27 +277,7 @@ export default function AdminOrder() {
         <Section title={d.lines} className="lg:col-start-1">
           <ul className="divide-y divide-stone-100">
             {lines.map((line) => (
-              <li key={line.id} className="flex items-start justify-between gap-3 py-3 first:pt-0">
-                <div className="min-w-0">
-                  {line.productSlug ? (
-                    <Link to={`/shop/p/${line.productSlug}`} className="font-medium text-stone-900 hover:text-brand-700">
-                      {line.title}
-                    </Link>
-                  ) : (
-                    <p className="font-medium text-stone-900">{line.title}</p>
-                  )}
-                  <p className="text-sm text-stone-500">
-                    {formatFen(line.unitPriceFen)} × {line.qty}
-                  </p>
-                  {line.personalisation ? (
-                    <p className="mt-0.5 break-all text-sm text-stone-700">
-                      {d.personalisation}：「{line.personalisation}」
-                    </p>
-                  ) : null}
-                  <EditionNumbers numbers={line.numbers} of={line.editionSize} />
-                </div>
-                <p className="shrink-0 font-semibold text-stone-900">{formatFen(line.unitPriceFen * line.qty)}</p>
-              </li>
+              <OrderLineItem key={line.id} line={line} />
             ))}
           </ul>
           <p className="mt-2 flex justify-between border-t border-stone-200 pt-3 font-semibold">
@@ -389,15 +362,9 @@ export default function AdminOrder() {
 
           <Section title={d.shipping}>
             {address ? (
-              <dl>
-                <Row label={d.recipient}>{address.name}</Row>
-                <Row label={d.phone}>{address.phone}</Row>
-                <Row label={d.address}>
-                  {address.province} {address.city} {address.district}
-                  <br />
-                  {address.street}
-                </Row>
-              </dl>
+              <div className="text-sm">
+                <ShippingAddressView address={address} />
+              </div>
             ) : (
               <p className="text-sm text-stone-500">{d.noShipping}</p>
             )}

@@ -7,9 +7,8 @@ import { data } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useCallback } from 'react'
 import { Countdown } from '~/components/countdown'
-import { EditionNumbers, OrderStateBadge, OrderTimeline, PersonalisationNote, ProductThumb } from '~/components/order'
+import { OrderLineItem, OrderStateBadge, OrderTimeline, ShippingAddressView, orderMoments } from '~/components/order'
 import { Button, Card, buttonClass } from '~/components/ui'
-import { formatAddressLine } from '~/domain/address'
 import { PAID_ORDER_STATES } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
 import { productCoverThumbs } from '~/models/cart.server'
@@ -46,17 +45,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     order: {
       id: order.id,
       kind: order.kind,
-      state: order.state,
       totalFen: order.totalFen,
       expiresAt: order.expiresAt,
-      createdAt: order.createdAt,
-      paidAt: order.paidAt,
-      shippedAt: order.shippedAt,
-      completedAt: order.completedAt,
-      cancelledAt: order.cancelledAt,
-      expiredAt: order.expiredAt,
-      refundRequestedAt: order.refundRequestedAt,
-      refundedAt: order.refundedAt,
+      ...orderMoments(order),
       shipping: order.shipping,
       carrier: order.carrier,
       trackingNumber: order.trackingNumber,
@@ -184,28 +175,7 @@ export default function OrderPage() {
           <h2 className="mb-1 text-lg font-semibold text-stone-900">{d.lines}</h2>
           <ul className="divide-y divide-stone-100">
             {lines.map((line) => (
-              <li key={line.id} className="flex gap-3 py-3">
-                <ProductThumb mediaId={line.coverThumbId} />
-                <div className="min-w-0 flex-1">
-                  <div className="flex items-start justify-between gap-3">
-                    <div className="min-w-0">
-                      {line.slug ? (
-                        <Link to={`/shop/p/${line.slug}`} className="font-medium text-stone-900 hover:text-brand-700">
-                          {line.title}
-                        </Link>
-                      ) : (
-                        <p className="font-medium text-stone-900">{line.title}</p>
-                      )}
-                      <PersonalisationNote label={line.personalisationLabel} text={line.personalisation} />
-                      <p className="mt-0.5 text-sm text-stone-500">
-                        {formatFen(line.unitPriceFen)} × {line.qty}
-                      </p>
-                    </div>
-                    <p className="shrink-0 font-semibold text-stone-900">{formatFen(line.unitPriceFen * line.qty)}</p>
-                  </div>
-                  <EditionNumbers numbers={line.numbers} of={line.editionSize} />
-                </div>
-              </li>
+              <OrderLineItem key={line.id} line={line} />
             ))}
           </ul>
           <p className="mt-2 flex items-baseline justify-between border-t border-stone-200 pt-4">
@@ -225,11 +195,7 @@ export default function OrderPage() {
         {order.shipping ? (
           <Card>
             <h2 className="mb-2 text-lg font-semibold text-stone-900">{d.shipping}</h2>
-            <p className="text-stone-900">
-              {order.shipping.name}
-              <span className="ml-3 text-stone-600">{order.shipping.phone}</span>
-            </p>
-            <p className="mt-1 break-words text-stone-700">{formatAddressLine(order.shipping)}</p>
+            <ShippingAddressView address={order.shipping} />
           </Card>
         ) : null}
       </div>

@@ -288,7 +288,7 @@ describe('an order page', () => {
     expect(page.order).toMatchObject({ id: order.id, state: 'paid', provider: 'test', providerPaymentId: `pay_${order.id}`, flag: 'paid_twice', shipping: ADDRESS })
     expect(page.buyer).toMatchObject({ name: '王小明', email: buyer.email })
     expect(page.lines).toEqual([
-      expect.objectContaining({ title: '刻字钢笔', qty: 2, personalisation: '知音', numbers: [1, 2], editionSize: 500, productSlug: item.product.slug }),
+      expect.objectContaining({ title: '刻字钢笔', qty: 2, personalisation: '知音', numbers: [1, 2], editionSize: 500, slug: item.product.slug }),
     ])
     expect(page.events).toEqual([expect.objectContaining({ eventId: `evt_${order.id}`, outcome: 'paid', amountFen: 13600 })])
   })
