@@ -10,6 +10,7 @@ import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
+import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { recordAudit } from './audit.server'
 
 const a = t.adminOrders
@@ -173,18 +174,16 @@ async function emailShipment(tx: Executor, order: Order, now: Date, corrected: b
   await sendEmail({ ...message, to: buyer.email, template: 'order-shipped' }, tx, now)
 }
 
-/** paid → shipped for a goods order, with carrier and tracking; the buyer is emailed. */
-export async function markOrderShipped({
-  orderId,
-  shipment,
-  actorId,
-  now,
-}: {
+/** A staff member's shipment details for an order. */
+interface ShipmentRequest {
   orderId: number
   shipment: ShipmentInput
   actorId: number
   now: Date
-}): Promise<OrderActionResult> {
+}
+
+/** paid → shipped for a goods order, with carrier and tracking; the buyer is emailed. */
+export async function markOrderShipped({ orderId, shipment, actorId, now }: ShipmentRequest): Promise<OrderActionResult> {
   return transaction(async (tx) => {
     const [order] = await tx
       .update(orders)
@@ -199,17 +198,7 @@ export async function markOrderShipped({
 }
 
 /** Corrects the carrier or tracking number of a shipped order; the buyer gets the new one. */
-export async function updateOrderTracking({
-  orderId,
-  shipment,
-  actorId,
-  now,
-}: {
-  orderId: number
-  shipment: ShipmentInput
-  actorId: number
-  now: Date
-}): Promise<OrderActionResult> {
+export async function updateOrderTracking({ orderId, shipment, actorId, now }: ShipmentRequest): Promise<OrderActionResult> {
   return transaction(async (tx) => {
     const [before] = await tx.select({ carrier: orders.carrier, trackingNumber: orders.trackingNumber }).from(orders).where(eq(orders.id, orderId))
     const [order] = await tx
@@ -304,28 +293,6 @@ function exportPage(selection: OrderSelection, after: ExportKey | null, limit: n
     .orderBy(desc(orders.createdAt), desc(orders.id), asc(orderLines.id))
 }
 
-/** "68.00": money as a plain number a spreadsheet can add up. */
-function yuan(fen: number) {
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(fen)
-  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
-}
-
-function dateTimeFormat(timeZone: string) {
-  // sv-SE writes "2026-11-23 14:05:09", the form spreadsheets read as a date and time.
-  const format = new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  })
-  return (date: Date | null) => (date ? format.format(date) : '')
-}
-
 /**
  * The rows of the CSV export (columns as t.adminOrders.csvHeader): one per order line, the
  * order's columns repeated on each; 金额 is the line's amount (数量 × 单价), so a column sum
@@ -340,7 +307,7 @@ export async function* exportOrderRows({
   timeZone: string
   pageSize?: number
 }): AsyncGenerator<unknown[]> {
-  const when = dateTimeFormat(timeZone)
+  const when = (date: Date | null) => formatCsvDateTime(date, timeZone)
   let after: ExportKey | null = null
   for (;;) {
     const page = await exportPage(selection, after, pageSize)
@@ -355,10 +322,10 @@ export async function* exportOrderRows({
         row.buyerEmail,
         row.title,
         row.qty,
-        yuan(row.unitPriceFen),
+        fenToYuanString(row.unitPriceFen),
         row.numbers.join('、'),
         row.personalisation ?? '',
-        yuan(row.qty * row.unitPriceFen),
+        fenToYuanString(row.qty * row.unitPriceFen),
         address?.name ?? '',
         address?.phone ?? '',
         address ? `${address.province}${address.city}${address.district}${address.street}` : '',

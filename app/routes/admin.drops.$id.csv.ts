@@ -5,7 +5,7 @@ import { recordAudit } from '~/models/audit.server'
 import { getDrop, listDropMembersAfter } from '~/models/drop.server'
 import { csvResponse } from '~/utils/csv.server'
 import { getEnv } from '~/utils/env.server'
-import { formatDateTime } from '~/utils/format'
+import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { requireRole } from '~/utils/permissions.server'
 
 const a = t.drops.admin
@@ -17,7 +17,7 @@ async function* memberRows(dropId: number, timeZone: string) {
   for (;;) {
     const page = await listDropMembersAfter(dropId, after, PAGE)
     for (const m of page) {
-      yield [memberNumberLabel(m.memberNumber), m.name, m.email, m.tierName, m.paidAt ? formatDateTime(m.paidAt, timeZone) : '', (m.amountFen / 100).toFixed(2)]
+      yield [memberNumberLabel(m.memberNumber), m.name, m.email, m.tierName, formatCsvDateTime(m.paidAt, timeZone), fenToYuanString(m.amountFen)]
     }
     if (page.length < PAGE) return
     after = page.at(-1)!.memberNumber

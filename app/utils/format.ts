@@ -41,6 +41,34 @@ export function formatDateTime(date: Date | string | number, timeZone: string) {
   return format.format(new Date(date))
 }
 
+/** "68.00": money as a plain number a spreadsheet can add up (the CSV exports). */
+export function fenToYuanString(fen: number) {
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(fen)
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
+/** "2026-11-23 14:05:09" in the time zone, the form spreadsheets read as a date and time; '' for none. */
+export function formatCsvDateTime(date: Date | string | number | null, timeZone: string) {
+  if (date === null) return ''
+  // sv-SE writes ISO-like dates with a space before the time.
+  const format = memo(
+    `csv ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
+  )
+  return format.format(new Date(date))
+}
+
 /** A membership's end as people read it: the last day it covers (validUntil is exclusive). */
 export function formatValidUntil(validUntil: Date | string | number, timeZone: string) {
   return formatDate(new Date(new Date(validUntil).getTime() - 1), timeZone)

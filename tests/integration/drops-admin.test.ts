@@ -363,7 +363,7 @@ describe('the live page, the stats feed and the members CSV', () => {
       ['0001', first.user.displayName, first.user.email, '铁杆会员', '1200.00'],
       ['0003', third.user.displayName, third.user.email, '铁杆会员', '1200.00'],
     ])
-    expect(lines[1]!.split(',')[4]).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/)
+    expect(lines[1]!.split(',')[4]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
     const members = await db.select().from(memberships).where(eq(memberships.dropId, drop.id))
     expect(members).toHaveLength(3)
     expect((await auditOf(drop.id)).at(-1)).toMatchObject({ action: 'drop.export', actorId: admin.user.id })
