@@ -20,71 +20,38 @@ function render(subject: string, paragraphs: string[], cta: { url: string; label
   return { subject, html, text }
 }
 
-/** Sent when a seat is paid: welcome, member number, tier, validity and the amount paid. */
-export function membershipWelcomeEmail({
-  name,
-  dropName,
-  tierName,
-  memberNumber,
-  validUntil,
-  amountFen,
-  orderId,
-  cardUrl,
-  timeZone,
-}: {
+/** What both membership receipts (a seat, an upgrade) say besides their news. */
+interface MembershipReceipt {
   name: string
-  dropName: string
-  tierName: string
-  memberNumber: number
   validUntil: Date
   amountFen: number
   orderId: number
   cardUrl: string
   timeZone: string
-}): RenderedEmail {
-  const n = memberNumberLabel(memberNumber)
+}
+
+function renderReceipt(subject: string, news: string, receipt: MembershipReceipt): RenderedEmail {
   return render(
-    m.receiptSubject(n),
-    [
-      m.hello(name),
-      m.welcome(dropName, tierName, n),
-      m.validUntil(formatValidUntil(validUntil, timeZone)),
-      m.paid(formatFen(amountFen), orderId),
-    ],
-    { url: cardUrl, label: m.card },
+    subject,
+    [m.hello(receipt.name), news, m.validUntil(formatValidUntil(receipt.validUntil, receipt.timeZone)), m.paid(formatFen(receipt.amountFen), receipt.orderId)],
+    { url: receipt.cardUrl, label: m.card },
   )
 }
 
-/** Sent when an upgrade is paid: the new tier, the same number. */
-export function membershipUpgradeEmail({
-  name,
+/** Sent when a seat is paid: welcome, member number, tier, validity and the amount paid. */
+export function membershipWelcomeEmail({
+  dropName,
   tierName,
   memberNumber,
-  validUntil,
-  amountFen,
-  orderId,
-  cardUrl,
-  timeZone,
-}: {
-  name: string
-  tierName: string
-  memberNumber: number | null
-  validUntil: Date
-  amountFen: number
-  orderId: number
-  cardUrl: string
-  timeZone: string
-}): RenderedEmail {
-  return render(
-    m.upgradeSubject(tierName),
-    [
-      m.hello(name),
-      m.upgraded(tierName, memberNumber === null ? '—' : memberNumberLabel(memberNumber)),
-      m.validUntil(formatValidUntil(validUntil, timeZone)),
-      m.paid(formatFen(amountFen), orderId),
-    ],
-    { url: cardUrl, label: m.card },
-  )
+  ...receipt
+}: MembershipReceipt & { dropName: string; tierName: string; memberNumber: number }): RenderedEmail {
+  const n = memberNumberLabel(memberNumber)
+  return renderReceipt(m.receiptSubject(n), m.welcome(dropName, tierName, n), receipt)
+}
+
+/** Sent when an upgrade is paid: the new tier, the same number. */
+export function membershipUpgradeEmail({ tierName, memberNumber, ...receipt }: MembershipReceipt & { tierName: string; memberNumber: number | null }): RenderedEmail {
+  return renderReceipt(m.upgradeSubject(tierName), m.upgraded(tierName, memberNumber === null ? '—' : memberNumberLabel(memberNumber)), receipt)
 }
 
 /** A seat of a sold-out tier came back: first come, first served. */
