@@ -3,16 +3,6 @@ export const adminOrdersZhCN = {
   nav: '订单',
   title: '订单管理',
   subtitle: '筛选订单、发货、退款，导出 CSV。',
-  states: {
-    pending: '待支付',
-    paid: '已支付',
-    shipped: '已发货',
-    completed: '已完成',
-    cancelled: '已取消',
-    expired: '已过期',
-    refunding: '退款中',
-    refunded: '已退款',
-  },
   kinds: { goods: '商品', membership: '会员' },
   flags: {
     amount_mismatch: '金额不符',

@@ -13,8 +13,6 @@ import { getEnv } from '~/utils/env.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { recordAudit } from './audit.server'
 
-const a = t.adminOrders
-
 /** The filters with the date range already turned into instants (site time zone). */
 export interface OrderSelection extends Omit<OrderFilters, 'from' | 'to'> {
   placedFrom: Date | null
@@ -317,7 +315,7 @@ export async function* exportOrderRows({
       yield [
         row.id,
         when(row.createdAt),
-        a.states[row.state],
+        t.orders.states[row.state],
         row.buyerName,
         row.buyerEmail,
         row.title,

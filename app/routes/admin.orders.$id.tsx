@@ -106,7 +106,7 @@ const fail = (scope: string, errors: FieldErrors, status = 400) => data<ActionDa
 
 /** A conditional UPDATE found the order in another state (someone else acted first): 409. */
 function conflict(scope: string, state: OrderState) {
-  return fail(scope, { form: a.errors.stateChanged(a.states[state]) }, 409)
+  return fail(scope, { form: a.errors.stateChanged(t.orders.states[state]) }, 409)
 }
 
 function refused(scope: string, result: Exclude<OrderActionResult, { ok: true }>) {

@@ -85,7 +85,7 @@ export default function AdminOrders() {
             <option value="">{a.filters.anyState}</option>
             {ORDER_STATES.map((state) => (
               <option key={state} value={state}>
-                {a.states[state]}
+                {t.orders.states[state]}
               </option>
             ))}
           </SelectField>
