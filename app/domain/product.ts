@@ -213,19 +213,23 @@ export interface ProductCardView {
   }
 }
 
+/** A product as the shelves (/shop lists) read it: what a product card is made from. */
+export interface ShelfProduct extends ProductRules {
+  id: number
+  slug: string
+  title: string
+  summary: string
+  limitedEdition: boolean
+  mystery: boolean
+  publishedAt: Date | null
+  stock: StockLevels
+  category: { slug: string; name: string }
+  coverThumbId: string | null
+}
+
 /** A product card for this viewer: their price, the cover thumbnail and the badges. */
 export function productCard(
-  product: ProductRules & {
-    id: number
-    slug: string
-    title: string
-    summary: string
-    limitedEdition: boolean
-    mystery: boolean
-    stock: StockLevels
-    category: { slug: string; name: string }
-    coverThumbId: string | null
-  },
+  product: ShelfProduct,
   viewer: Viewer,
   now: Date,
   tierName: (rank: number) => string,

@@ -17,7 +17,7 @@ import {
   type Product,
   type ProductCategory,
 } from '../../db/schema'
-import { HOT_WINDOW_DAYS, PAID_ORDER_STATES, weekBounds, type ProductRules, type StockLevels } from '~/domain/product'
+import { HOT_WINDOW_DAYS, PAID_ORDER_STATES, weekBounds, type ProductRules, type ShelfProduct, type StockLevels } from '~/domain/product'
 import type { ProductInput } from '~/domain/product-forms'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
@@ -107,20 +107,6 @@ export function listProductImages(productId: number) {
 }
 
 // ---- shelves -----------------------------------------------------------------------------------
-
-/** What a product card needs; the route decides visibility and price with the domain rules. */
-export interface ShelfProduct extends ProductRules {
-  id: number
-  slug: string
-  title: string
-  summary: string
-  limitedEdition: boolean
-  mystery: boolean
-  publishedAt: Date | null
-  stock: StockLevels
-  category: { slug: string; name: string }
-  coverThumbId: string | null
-}
 
 /** Published products, newest first, with stock, member prices and the cover thumbnail. */
 export async function listShelfProducts({
