@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm'
 import { counters, holds, stock, users } from '../../db/schema'
 import { placeOrder, type LineRequest } from '~/models/reservation.server'
 import { db } from '~/utils/db.server'
+import type { PaymentNotice } from '~/utils/payments.server'
 
 let sequence = 0
 
@@ -28,6 +29,20 @@ export async function createBuyers(n: number) {
 
 export function line(stockId: number, overrides: Partial<LineRequest> = {}): LineRequest {
   return { stockId, qty: 1, unitPriceFen: 6800, title: '测试商品', ...overrides }
+}
+
+/** The test provider's word that an order was paid in full; `overrides` bend it (another event, a wrong amount). */
+export function paidNotice(order: { id: number; totalFen: number }, overrides: Partial<PaymentNotice> = {}): PaymentNotice {
+  return {
+    provider: 'test',
+    eventId: `evt_${order.id}`,
+    orderId: order.id,
+    type: 'test.payment_succeeded',
+    amountFen: order.totalFen,
+    currency: 'CNY',
+    providerPaymentId: `pay_${order.id}`,
+    ...overrides,
+  }
 }
 
 /** Places an order that must succeed; returns it. */

@@ -9,9 +9,8 @@ import * as exportRoute from '~/routes/admin.orders.export'
 import * as detailRoute from '~/routes/admin.orders.$id'
 import * as listRoute from '~/routes/admin.orders._index'
 import { db } from '~/utils/db.server'
-import type { PaymentNotice } from '~/utils/payments.server'
 import { countRows } from '../factories/db'
-import { createStock, expectConsistent, line, placeOk } from '../factories/orders'
+import { createStock, expectConsistent, line, paidNotice, placeOk } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
@@ -51,18 +50,6 @@ async function createProduct({ title = `测试商品${++sequence}`, capacity = 1
     .values({ slug: `p-${n}`, title, categoryId: category!.id, priceFen: 6800, stockId: item.id, limitedEdition: true, updatedAt: new Date() })
     .returning()
   return { product: product!, stockId: item.id }
-}
-
-function paidNotice(order: { id: number; totalFen: number }): PaymentNotice {
-  return {
-    provider: 'test',
-    eventId: `evt_${order.id}`,
-    orderId: order.id,
-    type: 'test.payment_succeeded',
-    amountFen: order.totalFen,
-    currency: 'CNY',
-    providerPaymentId: `pay_${order.id}`,
-  }
 }
 
 type Product = Awaited<ReturnType<typeof createProduct>>

@@ -14,9 +14,8 @@ import { loader as statsLoader } from '~/routes/admin.drops.$id.stats'
 import { loader as listLoader } from '~/routes/admin.drops._index'
 import { action as newAction } from '~/routes/admin.drops.new'
 import { db } from '~/utils/db.server'
-import type { PaymentNotice } from '~/utils/payments.server'
 import { countRows } from '../factories/db'
-import { expectConsistent } from '../factories/orders'
+import { expectConsistent, paidNotice } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
@@ -93,17 +92,13 @@ async function openDrop({ qinqing = 10, tiegan = 5 } = {}) {
   return { drop: result.drop, qinqing: q!, tiegan: t! }
 }
 
-function paid(order: { id: number; totalFen: number }): PaymentNotice {
-  return { provider: 'test', eventId: `evt_${order.id}`, orderId: order.id, type: 'payment.succeeded', amountFen: order.totalFen, currency: 'CNY', providerPaymentId: null }
-}
-
 /** A buyer who paid for a seat of `dropTierId` (paid now), or only holds it. */
 async function seat(drop: Drop, dropTierId: number, { pay = true, at = new Date() } = {}) {
   const { user } = await createTestUser()
   const result = await placeSeatOrder({ dropId: drop.id, dropTierId, userId: user.id, now: at })
   if (!result.ok) throw new Error(result.reason)
   const order = (await db.query.orders.findFirst({ where: (o, { eq: is }) => is(o.id, result.orderId) }))!
-  if (pay) await confirmPayment(paid(order), at)
+  if (pay) await confirmPayment(paidNotice(order), at)
   return { user, order }
 }
 
@@ -349,7 +344,7 @@ describe('the live page, the stats feed and the members CSV', () => {
     const upgrade = await placeUpgradeOrder({ dropId: drop.id, dropTierId: tiegan.id, userId: first.user.id, now: new Date() })
     if (!upgrade.ok) throw new Error(upgrade.reason)
     const upgradeOrder = (await db.query.orders.findFirst({ where: (o, { eq: is }) => is(o.id, upgrade.orderId) }))!
-    await confirmPayment(paid(upgradeOrder), new Date())
+    await confirmPayment(paidNotice(upgradeOrder), new Date())
     await requestRefund({ orderId: refunded.order.id, actorId: admin.user.id })
 
     const response = await csvLoader(routeArgs(requestFor(`/admin/drops/${drop.id}/csv`, { cookie: admin.cookie }), { id: String(drop.id) }))

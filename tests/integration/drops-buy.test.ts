@@ -13,9 +13,8 @@ import { getMembershipPeriods } from '~/models/membership.server'
 import { action as membershipAction, loader as membershipLoader } from '~/routes/membership._index'
 import { loader as seatsLoader } from '~/routes/membership.seats'
 import { db } from '~/utils/db.server'
-import type { PaymentNotice } from '~/utils/payments.server'
 import { countRows } from '../factories/db'
-import { expectConsistent } from '../factories/orders'
+import { expectConsistent, paidNotice } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
@@ -105,18 +104,6 @@ async function buyer() {
   const { user } = await createTestUser()
   const { cookie } = await signedInCookie(user.id)
   return { user, cookie }
-}
-
-function paid(order: { id: number; totalFen: number }): PaymentNotice {
-  return {
-    provider: 'test',
-    eventId: `evt_${order.id}`,
-    orderId: order.id,
-    type: 'payment.succeeded',
-    amountFen: order.totalFen,
-    currency: 'CNY',
-    providerPaymentId: `pay_${order.id}`,
-  }
 }
 
 async function orderById(id: number) {
@@ -254,8 +241,8 @@ describe('paying for a seat', () => {
     const orderA = await seatOk({ dropId: drop.id, dropTierId: tiegan.id, userId: a.user.id, now })
     const orderB = await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: b.user.id, now })
     // Paid in the other order than placed: numbers follow payment.
-    expect((await confirmPayment(paid(orderB), new Date(now.getTime() + 1000))).outcome).toBe('paid')
-    expect((await confirmPayment(paid(orderA), new Date(now.getTime() + 2000))).outcome).toBe('paid')
+    expect((await confirmPayment(paidNotice(orderB), new Date(now.getTime() + 1000))).outcome).toBe('paid')
+    expect((await confirmPayment(paidNotice(orderA), new Date(now.getTime() + 2000))).outcome).toBe('paid')
     const members = await membershipsOfDrop(drop.id)
     expect(members.map((m) => [m.userId, m.memberNumber, m.tierId, m.source, m.orderId])).toEqual([
       [b.user.id, 1, qinqing.tierId, 'drop', orderB.id],
@@ -275,7 +262,7 @@ describe('paying for a seat', () => {
     expect(welcome?.text).toContain('第 0002 号')
     expect(welcome?.text).toContain('铁杆会员')
     expect(welcome?.text).toContain('/membership/card')
-    expect((await confirmPayment(paid(orderA), new Date(now.getTime() + 4000))).outcome).toBe('duplicate')
+    expect((await confirmPayment(paidNotice(orderA), new Date(now.getTime() + 4000))).outcome).toBe('duplicate')
     expect(await membershipsOfDrop(drop.id)).toHaveLength(2)
   })
 
@@ -288,7 +275,7 @@ describe('paying for a seat', () => {
       people.slice(0, 12).map((p, i) => seatOk({ dropId: drop.id, dropTierId: i % 3 === 0 ? tiegan.id : qinqing.id, userId: p.user.id, now: new Date(t0) })),
     )
     for (const [k, order] of wave1.filter((_, i) => i % 2 === 1).reverse().entries()) {
-      expect((await confirmPayment(paid(order), new Date(t0 + MINUTE + k))).outcome).toBe('paid')
+      expect((await confirmPayment(paidNotice(order), new Date(t0 + MINUTE + k))).outcome).toBe('paid')
     }
     await releaseExpiredHolds(new Date(t0 + HOLD_MS))
     // Wave 2, after the lapse: 12 new buyers, and the lapsed buyers may try again.
@@ -300,10 +287,10 @@ describe('paying for a seat', () => {
     // Some pay, one lapses, one pays after its hold lapsed while its seat is still free (re-seated).
     const late = wave2[0]!
     for (const [k, order] of wave2.slice(1, -1).entries()) {
-      expect((await confirmPayment(paid(order), new Date(t0 + HOLD_MS + MINUTE + k))).outcome).toBe('paid')
+      expect((await confirmPayment(paidNotice(order), new Date(t0 + HOLD_MS + MINUTE + k))).outcome).toBe('paid')
     }
     await releaseExpiredHolds(new Date(t0 + 2 * HOLD_MS + 1))
-    expect((await confirmPayment(paid(late), new Date(t0 + 2 * HOLD_MS + 2))).outcome).toBe('reseated')
+    expect((await confirmPayment(paidNotice(late), new Date(t0 + 2 * HOLD_MS + 2))).outcome).toBe('reseated')
 
     const members = await membershipsOfDrop(drop.id)
     const numbers = members.map((m) => m.memberNumber)
@@ -323,7 +310,7 @@ describe('paying for a seat', () => {
     const b = await buyer()
     const now = drop.opensAt
     const orderA = await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: a.user.id, now })
-    await confirmPayment(paid(orderA), now)
+    await confirmPayment(paidNotice(orderA), now)
     expect(await requestRefund({ orderId: orderA.id, actorId: await adminId(), now: new Date(now.getTime() + MINUTE) })).toBeTruthy()
     const [revoked] = await db.select().from(memberships).where(eq(memberships.orderId, orderA.id))
     expect(revoked?.revokedAt).toEqual(new Date(now.getTime() + MINUTE))
@@ -331,7 +318,7 @@ describe('paying for a seat', () => {
     expect((await expectConsistent(qinqing.stockId)).stock.sold).toBe(0)
 
     const orderB = await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: b.user.id, now: new Date(now.getTime() + 2 * MINUTE) })
-    await confirmPayment(paid(orderB), new Date(now.getTime() + 3 * MINUTE))
+    await confirmPayment(paidNotice(orderB), new Date(now.getTime() + 3 * MINUTE))
     const [memberB] = await db.select().from(memberships).where(eq(memberships.orderId, orderB.id))
     expect(memberB?.memberNumber).toBe(2)
   })
@@ -344,9 +331,9 @@ describe('upgrading 亲情 → 铁杆 during the drop', () => {
     const other = await buyer()
     const now = drop.opensAt
     const seat = await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: member.user.id, now })
-    await confirmPayment(paid(seat), now)
+    await confirmPayment(paidNotice(seat), now)
     const otherSeat = await seatOk({ dropId: drop.id, dropTierId: tiegan.id, userId: other.user.id, now })
-    await confirmPayment(paid(otherSeat), now)
+    await confirmPayment(paidNotice(otherSeat), now)
 
     const result = await placeUpgradeOrder({ dropId: drop.id, dropTierId: tiegan.id, userId: member.user.id, now: new Date(now.getTime() + MINUTE) })
     if (!result.ok) throw new Error(result.reason)
@@ -357,7 +344,7 @@ describe('upgrading 亲情 → 铁杆 during the drop', () => {
       ok: false,
       reason: 'upgrade_pending',
     })
-    expect((await confirmPayment(paid(upgrade), new Date(now.getTime() + 2 * MINUTE))).outcome).toBe('paid')
+    expect((await confirmPayment(paidNotice(upgrade), new Date(now.getTime() + 2 * MINUTE))).outcome).toBe('paid')
 
     const [row] = await db.select().from(memberships).where(eq(memberships.userId, member.user.id))
     expect(row).toMatchObject({ tierId: tiegan.tierId, memberNumber: 1, orderId: seat.id, validUntil: tiegan.validUntil })
@@ -368,7 +355,7 @@ describe('upgrading 亲情 → 铁杆 during the drop', () => {
     // The counter did not move: the next seat is number 3.
     const next = await buyer()
     const third = await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: next.user.id, now: new Date(now.getTime() + 3 * MINUTE) })
-    await confirmPayment(paid(third), new Date(now.getTime() + 3 * MINUTE))
+    await confirmPayment(paidNotice(third), new Date(now.getTime() + 3 * MINUTE))
     expect((await db.select().from(memberships).where(eq(memberships.orderId, third.id)))[0]?.memberNumber).toBe(3)
     const [mail] = await db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, member.user.email), eq(emailOutbox.template, 'drop-upgrade')))
     expect(mail?.text).toContain('第 0001 号')
@@ -391,12 +378,12 @@ describe('upgrading 亲情 → 铁杆 during the drop', () => {
 
     const big = await buyer()
     const bigSeat = await seatOk({ dropId: drop.id, dropTierId: tiegan.id, userId: big.user.id, now })
-    await confirmPayment(paid(bigSeat), now)
+    await confirmPayment(paidNotice(bigSeat), now)
     expect(await placeUpgradeOrder({ dropId: drop.id, dropTierId: tiegan.id, userId: big.user.id, now })).toEqual({ ok: false, reason: 'not_higher' })
 
     const small = await buyer()
     const smallSeat = await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: small.user.id, now })
-    await confirmPayment(paid(smallSeat), now)
+    await confirmPayment(paidNotice(smallSeat), now)
     expect(await placeUpgradeOrder({ dropId: drop.id, dropTierId: tiegan.id, userId: small.user.id, now })).toEqual({ ok: false, reason: 'sold_out' })
     expect(await placeUpgradeOrder({ dropId: drop.id, dropTierId: tiegan.id, userId: small.user.id, now: drop.closesAt })).toEqual({ ok: false, reason: 'closed' })
     expect(await placeUpgradeOrder({ dropId: drop.id, dropTierId: qinqing.id, userId: small.user.id, now })).toEqual({ ok: false, reason: 'not_higher' })
@@ -440,8 +427,8 @@ describe('the waitlist of a sold-out tier', () => {
         .map((w) => w.userId)
 
     // Two of the three holders pay; one lets the hold lapse: one seat comes back → one email.
-    await confirmPayment(paid(held[0]!), new Date(drop.opensAt.getTime() + MINUTE))
-    await confirmPayment(paid(held[1]!), new Date(drop.opensAt.getTime() + MINUTE))
+    await confirmPayment(paidNotice(held[0]!), new Date(drop.opensAt.getTime() + MINUTE))
+    await confirmPayment(paidNotice(held[1]!), new Date(drop.opensAt.getTime() + MINUTE))
     const lapse = new Date(drop.opensAt.getTime() + HOLD_MS)
     await releaseExpiredHolds(lapse)
     expect(await notified()).toEqual([waiting[0]!.user.id])

@@ -10,7 +10,7 @@ import { loader as listLoader } from '~/routes/orders._index'
 import { action, loader } from '~/routes/orders.$id'
 import { db } from '~/utils/db.server'
 import { GOOD_ADDRESS, createTestProduct } from '../factories/cart'
-import { expectConsistent } from '../factories/orders'
+import { expectConsistent, paidNotice } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
@@ -45,10 +45,8 @@ async function order(userId: number, product: Product, { qty = 1, personalisatio
   return result.order
 }
 
-let eventSequence = 0
 async function pay(o: { id: number; totalFen: number }) {
-  const eventId = `evt_orders_test_${++eventSequence}`
-  const { outcome } = await confirmPayment({ provider: 'test', eventId, orderId: o.id, type: 'test', amountFen: o.totalFen, currency: 'CNY', providerPaymentId: null })
+  const { outcome } = await confirmPayment(paidNotice(o))
   expect(outcome).toBe('paid')
 }
 

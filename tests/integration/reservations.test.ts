@@ -6,25 +6,12 @@ import { emailOutbox, holds, orderLines, orders, paymentEvents } from '../../db/
 import { confirmPayment, processPendingRefunds, requestRefund } from '~/models/payment.server'
 import { cancelOrder, placeOrder, releaseExpiredHolds } from '~/models/reservation.server'
 import { db } from '~/utils/db.server'
-import type { PaymentNotice } from '~/utils/payments.server'
 import { countRows } from '../factories/db'
-import { createBuyers, createStock, expectConsistent, line, placeOk, stockRow } from '../factories/orders'
+import { createBuyers, createStock, expectConsistent, line, paidNotice, placeOk, stockRow } from '../factories/orders'
 
 const HOLD_MS = 10 * 60_000
 const T0 = new Date('2026-11-23T02:00:00Z')
 const at = (ms: number) => new Date(T0.getTime() + ms)
-
-function paidNotice(order: { id: number; totalFen: number }, eventId = `evt_${order.id}`): PaymentNotice {
-  return {
-    provider: 'test',
-    eventId,
-    orderId: order.id,
-    type: 'test.payment_succeeded',
-    amountFen: order.totalFen,
-    currency: 'CNY',
-    providerPaymentId: `pay_${order.id}`,
-  }
-}
 
 async function orderById(id: number) {
   const [row] = await db.select().from(orders).where(eq(orders.id, id))
@@ -183,8 +170,8 @@ describe('confirming a payment', () => {
     const item = await createStock({ capacity: 5 })
     const [buyer] = await createBuyers(1)
     const order = await placeOk({ userId: buyer!.id, kind: 'goods', lines: [line(item.id)], now: T0 })
-    expect((await confirmPayment({ ...paidNotice(order, 'evt_low'), amountFen: 1 }, at(1))).outcome).toBe('amount_mismatch')
-    expect((await confirmPayment({ ...paidNotice(order, 'evt_usd'), currency: 'USD' }, at(2))).outcome).toBe('amount_mismatch')
+    expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_low' }), amountFen: 1 }, at(1))).outcome).toBe('amount_mismatch')
+    expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_usd' }), currency: 'USD' }, at(2))).outcome).toBe('amount_mismatch')
     expect(await orderById(order.id)).toMatchObject({ state: 'pending', flag: 'amount_mismatch' })
     expect(await expectConsistent(item.id)).toMatchObject({ available: 4, consistent: true })
   })
