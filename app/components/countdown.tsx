@@ -1,22 +1,40 @@
-import { useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { countdownParts } from '~/domain/drop'
 
 /** "2 天 03:04:05", "03:04:05" or "04:05" for a number of milliseconds left. */
 export function formatRemaining(ms: number) {
-  const total = Math.max(0, Math.ceil(ms / 1000))
-  const days = Math.floor(total / 86_400)
-  const hours = Math.floor((total % 86_400) / 3600)
-  const minutes = Math.floor((total % 3600) / 60)
-  const seconds = total % 60
+  const { days, hours, minutes, seconds } = countdownParts(Math.ceil(ms / 1000))
   const pad = (n: number) => String(n).padStart(2, '0')
   const clock = hours > 0 || days > 0 ? `${pad(hours)}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`
   return days > 0 ? `${days} 天 ${clock}` : clock
 }
 
 /**
- * Time left until `until`, ticking every second. `serverNow` is the server's clock when the
- * page was rendered: the difference to this device's clock is taken off, so a phone whose
- * clock is wrong still counts down to the server's instant. Calls `onDone` once at zero.
+ * The server's time (ms) as this device can tell it, ticking every second. `serverNow` is the
+ * server's clock when the page was rendered: the difference to this device's clock is taken
+ * off, so a phone whose clock is wrong still counts in the server's time. `refineOffset` puts
+ * in a better measurement (the drop page times its polls); a refined offset outlives a new
+ * `serverNow`, a loader-based one is taken again from it.
  */
+export function useServerClock(serverNow: string | Date | number) {
+  const serverMs = new Date(serverNow).getTime()
+  const [now, setNow] = useState(serverMs)
+  const offset = useRef<{ ms: number; refined: boolean } | null>(null)
+  useEffect(() => {
+    if (!offset.current?.refined) offset.current = { ms: serverMs - Date.now(), refined: false }
+    const tick = () => setNow(Date.now() + (offset.current?.ms ?? 0))
+    tick()
+    const timer = setInterval(tick, 1000)
+    return () => clearInterval(timer)
+  }, [serverMs])
+  const refineOffset = useCallback((ms: number) => {
+    offset.current = { ms, refined: true }
+    setNow(Date.now() + ms)
+  }, [])
+  return { now, refineOffset }
+}
+
+/** Time left until `until`, ticking every second in the server's time. Calls `onDone` once at zero. */
 export function Countdown({
   until,
   serverNow,
@@ -29,23 +47,16 @@ export function Countdown({
   className?: string
 }) {
   const target = new Date(until).getTime()
-  const [left, setLeft] = useState(() => target - new Date(serverNow).getTime())
+  const { now } = useServerClock(serverNow)
+  const left = target - now
+  // Once per target and page load: a new serverNow (revalidation) may call it again.
+  const doneFor = useRef<string | null>(null)
+  const key = `${target} ${new Date(serverNow).getTime()}`
   useEffect(() => {
-    const offset = new Date(serverNow).getTime() - Date.now()
-    let done = false
-    const tick = () => {
-      const remaining = target - (Date.now() + offset)
-      setLeft(remaining)
-      if (remaining <= 0 && !done) {
-        done = true
-        onDone?.()
-      }
-    }
-    tick()
-    const timer = setInterval(tick, 1000)
-    return () => clearInterval(timer)
-    // serverNow is fixed per render of the loader data; a new one restarts the clock.
-  }, [target, serverNow, onDone])
+    if (left > 0 || doneFor.current === key) return
+    doneFor.current = key
+    onDone?.()
+  }, [left, key, onDone])
   return (
     <span className={`tabular-nums ${className}`} role="timer" aria-live="off">
       {formatRemaining(left)}

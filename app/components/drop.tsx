@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { clockOffsetMs, countdownParts, dropWindow, type DropTierState, type DropWindow } from '~/domain/drop'
 import { t } from '~/i18n/zh-CN'
 import { formatFen } from '~/utils/format'
+import { useServerClock } from './countdown'
 import { Field, FormError, TextAreaField } from './field'
 import { Badge, Button } from './ui'
 
@@ -38,22 +39,13 @@ export function useLiveDrop({
   initialSeats: Record<number, number>
   onStale: () => void
 }) {
-  const [now, setNow] = useState(serverNow)
+  const { now, refineOffset } = useServerClock(serverNow)
   const [seats, setSeats] = useState(initialSeats)
-  const offset = useRef<number | null>(null)
   const staleRef = useRef(onStale)
   staleRef.current = onStale
 
   // A new loader answer (revalidation) brings fresh seats.
   useEffect(() => setSeats(initialSeats), [initialSeats])
-
-  useEffect(() => {
-    offset.current ??= serverNow - Date.now()
-    const tick = () => setNow(Date.now() + (offset.current ?? 0))
-    tick()
-    const timer = setInterval(tick, 1000)
-    return () => clearInterval(timer)
-  }, [serverNow])
 
   const window = drop ? dropWindow({ opensAt: new Date(drop.opensAt), closesAt: new Date(drop.closesAt) }, new Date(now)) : null
   const dropId = drop?.id ?? null
@@ -68,8 +60,7 @@ export function useLiveDrop({
         if (!response.ok || cancelled) return
         const payload = (await response.json()) as LiveSeatsPayload
         const receivedAt = Date.now()
-        offset.current = clockOffsetMs({ serverNow: payload.serverNow, sentAt, receivedAt })
-        setNow(receivedAt + offset.current)
+        refineOffset(clockOffsetMs({ serverNow: payload.serverNow, sentAt, receivedAt }))
         // Another drop, or the admin opened / closed it early: the page itself is out of date.
         if (payload.dropId !== dropId || payload.window !== window) staleRef.current()
         if (payload.dropId !== dropId) return
@@ -84,7 +75,7 @@ export function useLiveDrop({
       cancelled = true
       clearInterval(timer)
     }
-  }, [dropId, window])
+  }, [dropId, window, refineOffset])
 
   return { now, seats, window }
 }
