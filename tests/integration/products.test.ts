@@ -21,6 +21,7 @@ import * as newRoute from '~/routes/admin.products.new'
 import { databaseHandle, db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { countRows } from '../factories/db'
+import { productInput } from '../factories/products'
 import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie, tierIdOf } from '../factories/users'
 
@@ -84,29 +85,8 @@ function createdId(result: unknown) {
   return Number(match![1])
 }
 
-const baseInput = (overrides: Partial<ProductInput> = {}): ProductInput => ({
-  slug: `direct-${++sequence}`,
-  title: `商品 ${sequence}`,
-  categoryId,
-  summary: '一句话',
-  description: '详情',
-  priceFen: 68_00,
-  tierPrices: [],
-  minRank: 0,
-  gatedVisibility: 'visible',
-  saleStartsAt: null,
-  saleEndsAt: null,
-  limitedEdition: false,
-  perMemberLimit: null,
-  personalisationLabel: null,
-  personalisationMaxLength: null,
-  mystery: false,
-  published: true,
-  ...overrides,
-})
-
 async function makeProduct(overrides: Partial<ProductInput> = {}, capacity: number | null = 100) {
-  const saved = await createProduct({ input: baseInput(overrides), capacity, actorId: admin.id, now: new Date() })
+  const saved = await createProduct({ input: productInput({ categoryId, ...overrides }), capacity, actorId: admin.id, now: new Date() })
   if (!saved.ok) throw new Error(JSON.stringify(saved.errors))
   return saved.product
 }

@@ -13,6 +13,7 @@ import { loader as categoryLoader } from '~/routes/shop.c.$category'
 import { loader as indexLoader } from '~/routes/shop._index'
 import { loader as productLoader } from '~/routes/shop.p.$slug'
 import { databaseHandle, db } from '~/utils/db.server'
+import { productInput } from '../factories/products'
 import { requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, DAY_MS, signedInCookie, tierIdOf, type TierSlug } from '../factories/users'
 
@@ -40,32 +41,10 @@ beforeAll(async () => {
   buyer = (await createTestUser()).user
 })
 
-let sequence = 0
-
 async function makeProduct(overrides: Partial<ProductInput> & { publishedAt?: Date; category?: string } = {}, capacity: number | null = 100) {
   const { publishedAt, category = 'books', ...input } = overrides
-  const n = ++sequence
   const saved = await createProduct({
-    input: {
-      slug: `item-${n}`,
-      title: `商品 ${n}`,
-      categoryId: categoryIds[category]!,
-      summary: `一句话 ${n}`,
-      description: `详情 ${n}`,
-      priceFen: 68_00,
-      tierPrices: [],
-      minRank: 0,
-      gatedVisibility: 'visible',
-      saleStartsAt: null,
-      saleEndsAt: null,
-      limitedEdition: false,
-      perMemberLimit: null,
-      personalisationLabel: null,
-      personalisationMaxLength: null,
-      mystery: false,
-      published: true,
-      ...input,
-    },
+    input: productInput({ categoryId: categoryIds[category]!, ...input }),
     capacity,
     actorId: admin.id,
     now: new Date(),
