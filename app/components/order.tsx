@@ -142,16 +142,21 @@ export function EditionNumbers({ numbers, of }: { numbers: readonly number[]; of
   )
 }
 
-/** What a cart or checkout page shows of one line. */
-export interface CartLineData {
-  key: string
-  productId: number
+/** What every line view shows: title, link, personalisation, price and quantity. */
+interface LineBasics {
+  /** The product's page, while it has one. */
   slug: string | null
   title: string
   personalisation: string
   personalisationLabel: string | null
   qty: number
   unitPriceFen: number
+}
+
+/** What a cart or checkout page shows of one line. */
+export interface CartLineData extends LineBasics {
+  key: string
+  productId: number
   /** The product's base price: struck through when the viewer's price is lower. */
   basePriceFen: number
   coverThumbId: string | null
@@ -182,7 +187,7 @@ function LineSummary({
   basePriceFen,
   mutedTitle = false,
 }: {
-  line: { slug: string | null; title: string; personalisation: string; personalisationLabel: string | null; unitPriceFen: number; qty: number }
+  line: LineBasics
   /** Struck through after the price when the line's price is lower. */
   basePriceFen?: number
   mutedTitle?: boolean
@@ -232,14 +237,8 @@ export function CartLineView({ line, compact = false, children }: { line: CartLi
 }
 
 /** What an order page (the buyer's or the admin's) shows of one line. */
-export interface OrderLineData {
+export interface OrderLineData extends LineBasics {
   id: number
-  slug: string | null
-  title: string
-  personalisation: string
-  personalisationLabel: string | null
-  qty: number
-  unitPriceFen: number
   numbers: number[]
   /** The edition size after each number, or null for numbers that stand alone. */
   editionSize: number | null
