@@ -1,13 +1,13 @@
 // What paying for (and refunding) a drop seat or an upgrade does, inside the transaction of
 // confirmPayment / requestRefund (fulfilment.server.ts calls these for kind 'membership').
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
-import { dropTiers, holds, memberships, orderLines, orders, tiers, users, type Order, type OrderLine } from '../../db/schema'
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { holds, memberships, orderLines, orders, users, type Order, type OrderLine } from '../../db/schema'
 import { upgradeKey } from '~/domain/drop'
 import { membershipUpgradeEmail, membershipWelcomeEmail } from '~/emails/drop'
 import type { Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import { getDropTier, notifyWaitlists } from './drop.server'
+import { getDropMembership, getDropTier, notifyWaitlists } from './drop.server'
 
 export const MEMBERSHIP_FLAGS = {
   /** An upgrade was paid but the buyer has no membership of the drop any more (refunded meanwhile). */
@@ -26,19 +26,6 @@ interface PaidMembershipOrder {
 async function dropTierOf(tx: Executor, dropTierId: number) {
   const row = await getDropTier(dropTierId, { executor: tx })
   if (!row) throw new Error(`no drop tier ${dropTierId}`)
-  return row
-}
-
-/** The buyer's membership of the drop (not revoked), with the drop tier it sits on. */
-async function membershipInDrop(tx: Executor, dropId: number, userId: number) {
-  const [row] = await tx
-    .select({ membership: memberships, dropTier: dropTiers })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .innerJoin(dropTiers, and(eq(dropTiers.dropId, memberships.dropId), eq(dropTiers.tierId, memberships.tierId)))
-    .where(and(eq(memberships.dropId, dropId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
-    .orderBy(desc(tiers.rank))
-    .limit(1)
   return row
 }
 
@@ -123,7 +110,7 @@ export async function fulfilMembershipOrder(tx: Executor, { order, lines }: Paid
       continue
     }
 
-    const current = await membershipInDrop(tx, target.drop.id, order.userId)
+    const current = await getDropMembership({ dropId: target.drop.id, userId: order.userId }, tx)
     if (!current || current.dropTier.id === target.dropTier.id) {
       await flag(tx, order.id, MEMBERSHIP_FLAGS.upgradeWithoutMembership, now)
       continue
@@ -188,7 +175,7 @@ export async function returnMembershipOrder(tx: Executor, order: Order, now: Dat
     }
 
     if (line.dropTierId === null) continue
-    const upgraded = await membershipInDrop(tx, order.dropId, order.userId)
+    const upgraded = await getDropMembership({ dropId: order.dropId, userId: order.userId }, tx)
     if (!upgraded || upgraded.dropTier.id !== line.dropTierId || upgraded.membership.orderId === null) continue
     const [seatLine] = await tx.select().from(orderLines).where(eq(orderLines.orderId, upgraded.membership.orderId))
     if (!seatLine?.dropTierId) continue

@@ -599,6 +599,19 @@ export async function getDropTier(dropTierId: number, { dropId, executor = db }:
   return row
 }
 
+/** The user's membership of the drop (not revoked, highest rank), with the drop tier it sits on. */
+export async function getDropMembership({ dropId, userId }: { dropId: number; userId: number }, executor: Executor = db) {
+  const [row] = await executor
+    .select({ membership: memberships, dropTier: dropTiers, tier: tiers })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(dropTiers, and(eq(dropTiers.dropId, memberships.dropId), eq(dropTiers.tierId, memberships.tierId)))
+    .where(and(eq(memberships.dropId, dropId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
+    .orderBy(desc(tiers.rank))
+    .limit(1)
+  return row
+}
+
 /** What the buyer's actions on a drop tier take. */
 interface DropTierRequest {
   dropId: number
@@ -650,18 +663,11 @@ export async function placeSeatOrder({ dropId, dropTierId, userId, now }: DropTi
 export async function placeUpgradeOrder({ dropId, dropTierId, userId, now }: DropTierRequest): Promise<SeatOrderResult> {
   const target = await getDropTier(dropTierId, { dropId })
   if (!target) return { ok: false, reason: 'tier_invalid' }
-  const [current] = await db
-    .select({ dropTierId: dropTiers.id, rank: tiers.rank, priceFen: dropTiers.priceFen, tierName: tiers.name })
-    .from(memberships)
-    .innerJoin(dropTiers, and(eq(dropTiers.dropId, memberships.dropId), eq(dropTiers.tierId, memberships.tierId)))
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(and(eq(memberships.dropId, dropId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
-    .orderBy(desc(tiers.rank))
-    .limit(1)
+  const current = await getDropMembership({ dropId, userId })
   if (!current) return { ok: false, reason: 'not_member' }
   const decision = decideUpgrade(
     target.drop,
-    current,
+    { dropTierId: current.dropTier.id, rank: current.tier.rank, priceFen: current.dropTier.priceFen },
     { dropTierId: target.dropTier.id, rank: target.tier.rank, priceFen: target.dropTier.priceFen },
     now,
   )
@@ -674,7 +680,7 @@ export async function placeUpgradeOrder({ dropId, dropTierId, userId, now }: Dro
         stockId: target.dropTier.stockId,
         qty: 1,
         unitPriceFen: decision.priceFen,
-        title: t.drops.page.upgradeTitle(target.drop.name, current.tierName, target.tier.name),
+        title: t.drops.page.upgradeTitle(target.drop.name, current.tier.name, target.tier.name),
         dropTierId: target.dropTier.id,
         takesNumbers: false,
       },
