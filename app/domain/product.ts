@@ -184,9 +184,6 @@ export function isNewThisWeek(publishedAt: Date | null, now: Date, timeZone: str
 /** 最热 counts units paid in this many days before now. */
 export const HOT_WINDOW_DAYS = 30
 
-/** Order states whose units count as paid (sold and not given back). */
-export const PAID_ORDER_STATES = ['paid', 'shipped', 'completed'] as const
-
 // ---- what the shop shows -----------------------------------------------------------------------
 
 /** The URL of an uploaded file (served by /media/:id). */

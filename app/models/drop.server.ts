@@ -16,7 +16,6 @@ import {
   tiers,
   users,
   type Drop,
-  type OrderState,
 } from '../../db/schema'
 import {
   canApplyWindowAction,
@@ -33,6 +32,7 @@ import {
   type WindowAction,
 } from '~/domain/drop'
 import type { DropInput, OpenDropEdit } from '~/domain/drop-forms'
+import { LIVE_ORDER_STATES, PAID_ORDER_STATES } from '~/domain/order'
 import { nextDropEmail, waitlistNoticeEmail } from '~/emails/drop'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
@@ -43,11 +43,6 @@ import { recordAudit } from './audit.server'
 import { placeOrder, releaseLapsedHolds } from './reservation.server'
 
 const e = t.drops.errors
-
-/** Orders that hold or paid for a seat (the orders table's exclusive index uses the same set). */
-const LIVE_ORDER_STATES: OrderState[] = ['pending', 'paid', 'shipped', 'completed', 'refunding']
-/** Orders whose money the site keeps: revenue and the members export count these. */
-const PAID_ORDER_STATES: OrderState[] = ['paid', 'shipped', 'completed']
 
 /** Held units whose hold is still running at `now` (lapsed ones are as good as released). */
 function liveHeld(now: Date) {
@@ -207,7 +202,7 @@ export async function dropRevenueFen(dropId: number) {
   const [row] = await db
     .select({ fen: sql<number>`coalesce(sum(${orders.totalFen}), 0)` })
     .from(orders)
-    .where(and(eq(orders.dropId, dropId), inArray(orders.state, PAID_ORDER_STATES)))
+    .where(and(eq(orders.dropId, dropId), inArray(orders.state, [...PAID_ORDER_STATES])))
   return Number(row?.fen ?? 0)
 }
 
@@ -235,7 +230,7 @@ export async function salesPerMinute(dropId: number): Promise<SalesMinute[]> {
     .select({ minute, seats: sql<number>`sum(${orderLines.qty})` })
     .from(orders)
     .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
-    .where(and(eq(orders.dropId, dropId), inArray(orders.state, PAID_ORDER_STATES), isNotNull(orders.paidAt), eq(orderLines.takesNumbers, true)))
+    .where(and(eq(orders.dropId, dropId), inArray(orders.state, [...PAID_ORDER_STATES]), isNotNull(orders.paidAt), eq(orderLines.takesNumbers, true)))
     .groupBy(minute)
     .orderBy(minute)
   return rows.map((row) => ({ minute: Number(row.minute), seats: Number(row.seats) }))
@@ -712,7 +707,7 @@ export async function joinWaitlist({ dropId, dropTierId, userId, now }: DropTier
     const [seat] = await db
       .select({ id: orders.id })
       .from(orders)
-      .where(and(eq(orders.exclusiveKey, seatKey(dropId, userId)), inArray(orders.state, LIVE_ORDER_STATES)))
+      .where(and(eq(orders.exclusiveKey, seatKey(dropId, userId)), inArray(orders.state, [...LIVE_ORDER_STATES])))
       .limit(1)
     if (seat) return { ok: false, reason: 'has_seat' }
   }

@@ -14,6 +14,7 @@ import {
   type OrderLine,
   type OrderState,
 } from '../../db/schema'
+import { LIVE_ORDER_STATES, PAID_ORDER_STATES } from '~/domain/order'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { paymentProvider, type PaymentNotice } from '~/utils/payments.server'
 import { recordAudit } from './audit.server'
@@ -39,7 +40,6 @@ export const ORDER_FLAGS = {
 } as const
 
 const PAID_STATES: readonly OrderState[] = ['paid', 'shipped', 'completed', 'refunding', 'refunded']
-const LIVE_STATES: readonly OrderState[] = ['pending', 'paid', 'shipped', 'completed', 'refunding']
 
 export async function confirmPayment(notice: PaymentNotice, now = new Date()): Promise<{ outcome: ConfirmOutcome; orderId: number }> {
   return transaction(async (tx) => {
@@ -129,7 +129,7 @@ async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date)
     const [other] = await tx
       .select({ id: orders.id })
       .from(orders)
-      .where(and(eq(orders.exclusiveKey, order.exclusiveKey), inArray(orders.state, [...LIVE_STATES])))
+      .where(and(eq(orders.exclusiveKey, order.exclusiveKey), inArray(orders.state, [...LIVE_ORDER_STATES])))
       .limit(1)
     if (other) return false
   }
@@ -214,7 +214,7 @@ async function flagOrder(tx: Executor, orderId: number, flag: string, now: Date)
 export async function requestRefund({ orderId, actorId, now = new Date() }: { orderId: number; actorId: number | null; now?: Date }) {
   return transaction(async (tx) => {
     const [before] = await tx.select({ state: orders.state }).from(orders).where(eq(orders.id, orderId))
-    if (!before || !['paid', 'shipped', 'completed'].includes(before.state)) return null
+    if (!before || !PAID_ORDER_STATES.includes(before.state)) return null
     const [order] = await tx
       .update(orders)
       .set({ state: 'refunding', refundRequestedAt: now, refundAttempts: 0, refundError: null, updatedAt: now })

@@ -17,7 +17,8 @@ import {
   type Product,
   type ProductCategory,
 } from '../../db/schema'
-import { HOT_WINDOW_DAYS, PAID_ORDER_STATES, weekBounds, type ProductRules, type ShelfProduct, type StockLevels } from '~/domain/product'
+import { PAID_ORDER_STATES } from '~/domain/order'
+import { HOT_WINDOW_DAYS, weekBounds, type ProductRules, type ShelfProduct, type StockLevels } from '~/domain/product'
 import type { ProductInput } from '~/domain/product-forms'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
