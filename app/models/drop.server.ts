@@ -316,7 +316,7 @@ export async function listDropMembersAfter(dropId: number, afterNumber: number, 
       email: users.email,
       tierName: tiers.name,
       paidAt: orders.paidAt,
-      amountFen: sql<number>`coalesce((select sum(o.total_fen) from orders o where o.drop_id = ${memberships.dropId} and o.user_id = ${memberships.userId} and o.state in ('paid', 'shipped', 'completed')), 0)`,
+      amountFen: sql<number>`coalesce((select sum(o.total_fen) from orders o where o.drop_id = ${memberships.dropId} and o.user_id = ${memberships.userId} and o.state in ${[...PAID_ORDER_STATES]}), 0)`,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -755,7 +755,7 @@ export async function notifyWaitlists(tx: Executor, stockIds: number[], now: Dat
     if (available === 0) continue
     // A waiting user "has a seat" once they hold or bought one in this drop: their notice is spent.
     // The prefix is bound as text: a bound number would be concatenated as "1.0".
-    const hasSeat = sql`exists (select 1 from orders o where o.exclusive_key = ${seatKeyPrefix(tier.dropId)} || ${dropWaitlist.userId} and o.state in ('pending', 'paid', 'shipped', 'completed', 'refunding'))`
+    const hasSeat = sql`exists (select 1 from orders o where o.exclusive_key = ${seatKeyPrefix(tier.dropId)} || ${dropWaitlist.userId} and o.state in ${[...LIVE_ORDER_STATES]})`
     const [outstanding] = await tx
       .select({ n: sql<number>`count(*)` })
       .from(dropWaitlist)
