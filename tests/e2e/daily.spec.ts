@@ -164,7 +164,10 @@ test('an editor uploads audio and schedules a 亲情会员 daily; a member reads
 
 test("the home page shows today's public demo daily with its player and keyword box", async ({ page }) => {
   const today = siteDate(0)
-  const audioResponse = page.waitForResponse((r) => r.url().includes('/media/') && r.request().method() === 'GET')
+  // The home page also shows product photos from /media/: wait for the audio itself.
+  const audioResponse = page.waitForResponse(
+    (r) => r.url().includes('/media/') && r.request().method() === 'GET' && (r.headers()['content-type'] ?? '').startsWith('audio/'),
+  )
   await page.goto('/')
   const card = page.locator('article').filter({ has: page.getByRole('heading', { level: 2, name: TODAY_DEMO.title }) })
   await expect(card).toBeVisible()
