@@ -133,3 +133,32 @@ export const DEMO_TIEGAN = { email: 'tiegan@zhiyin.local', password: 'zhiyin-mem
 export function flashMessage(page: Page): Locator {
   return page.getByRole('status').filter({ has: page.getByRole('button', { name: '关闭提示' }) })
 }
+
+/** Rows of a read-only query on the server's SQLite file (the connection is query-only). */
+export async function queryServerDatabase(sql: string, args: (string | number)[] = []) {
+  const client = createClient({ url: required('E2E_DATABASE_URL') })
+  try {
+    await client.execute('PRAGMA query_only = ON')
+    return (await client.execute({ sql, args })).rows
+  } finally {
+    client.close()
+  }
+}
+
+/** An instant as a `datetime-local` value (YYYY-MM-DDTHH:MM) in the site's time zone. */
+export function siteDateTimeLocal(instant: Date) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: SITE_TIMEZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  )
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
+}
