@@ -25,6 +25,28 @@ const DATA_DIR = process.env.E2E_DATA_DIR
 process.env.E2E_DATABASE_URL = `file:${join(DATA_DIR, 'zhiyin.db')}`
 process.env.E2E_SITE_URL = BASE_URL
 
+// Debian's Chromium in a zh-CN desktop browser, for every project.
+const CHROMIUM = {
+  ...devices['Desktop Chrome'],
+  locale: 'zh-CN',
+  launchOptions: {
+    // Debian's Chromium; `npx playwright install` is never needed (nor possible here).
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  },
+}
+
+// Specs that create membership drops (see the projects below).
+const DROP_SPECS = /(drop-race|membership-drop)\.spec\.ts$/
+
 export default defineConfig({
   testDir: 'tests/e2e',
   fullyParallel: true,
@@ -42,26 +64,10 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        locale: 'zh-CN',
-        launchOptions: {
-          // Debian's Chromium; `npx playwright install` is never needed (nor possible here).
-          executablePath: '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      },
-    },
+    { name: 'chromium', testIgnore: DROP_SPECS, use: CHROMIUM },
+    // Both drop specs need to be the drop /membership shows: the journey runs after the race.
+    { name: 'drop-race', testMatch: /drop-race\.spec\.ts$/, use: CHROMIUM },
+    { name: 'drop-journey', testMatch: /membership-drop\.spec\.ts$/, dependencies: ['drop-race'], use: CHROMIUM },
   ],
   webServer: {
     // Builds the app first when build/ is missing or stale, then migrates and seeds DATA_DIR.
