@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { DropForm, DropStateBadge, SalesChart, type DropFormTier } from '~/components/drop'
 import { Field, FormError } from '~/components/field'
@@ -139,18 +139,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-/** Polls the live numbers every few seconds while the drop is open. */
+/**
+ * Polls the live numbers every few seconds until the drop has closed. When the window changes
+ * (the scheduled opening or closing passes), the whole page is reloaded for its new state.
+ */
 function useLiveStats(dropId: number, initial: DropStatsView) {
   const [stats, setStats] = useState(initial)
+  const revalidator = useRevalidator()
   useEffect(() => setStats(initial), [initial])
-  const open = stats.window === 'open'
+  const watching = stats.window !== 'closed'
   useEffect(() => {
-    if (!open) return
+    if (!watching) return
     let cancelled = false
     const timer = setInterval(async () => {
       try {
         const response = await fetch(`/admin/drops/${dropId}/stats`, { cache: 'no-store' })
-        if (response.ok && !cancelled) setStats((await response.json()) as DropStatsView)
+        if (!response.ok || cancelled) return
+        const next = (await response.json()) as DropStatsView
+        setStats(next)
+        if (next.window !== initial.window) revalidator.revalidate()
       } catch {
         // The next poll tries again.
       }
@@ -159,7 +166,9 @@ function useLiveStats(dropId: number, initial: DropStatsView) {
       cancelled = true
       clearInterval(timer)
     }
-  }, [dropId, open])
+    // revalidator changes identity on every navigation state; the poll needs only its method.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dropId, watching, initial.window])
   return stats
 }
 
