@@ -12,6 +12,7 @@ import {
   newAccount,
   newestEmailTo,
   passwordForm,
+  signUp,
 } from './support'
 
 /** The calendar date one year from today in the site's time zone, as a date input takes it. */
@@ -26,13 +27,7 @@ test('a new reader signs up, signs in with a password and with a one-time email 
   const reader = newAccount('新读者')
 
   await test.step('signs up and is welcomed by name, signed in', async () => {
-    await page.goto('/signup')
-    await page.getByLabel('邮箱').fill(reader.email)
-    await page.getByLabel('昵称').fill(reader.name)
-    await page.getByLabel('密码').fill(reader.password)
-    await page.getByRole('button', { name: '注册', exact: true }).click()
-    await expect(flash(page)).toContainText(`欢迎，${reader.name}！注册成功。`)
-    await expectSignedInAs(page, reader.name)
+    await signUp(page, reader)
   })
 
   await test.step('logs out through the account menu', async () => {

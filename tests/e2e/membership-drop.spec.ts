@@ -27,6 +27,7 @@ import {
   queryServerDatabase,
   siteDate,
   siteDateTimeLocal,
+  signUp,
 } from './support'
 
 /** The drop opens at the first whole minute at least this far ahead. */
@@ -145,13 +146,7 @@ test('an admin schedules a drop; a new reader watches the countdown reach zero, 
     const daily = await tieganDaily()
 
     await test.step('a new reader signs up', async () => {
-      await page.goto('/signup')
-      await page.getByLabel('邮箱').fill(reader.email)
-      await page.getByLabel('昵称').fill(reader.name)
-      await page.getByLabel('密码').fill(reader.password)
-      await page.getByRole('button', { name: '注册', exact: true }).click()
-      await expect(flash(page)).toContainText(`欢迎，${reader.name}！注册成功。`)
-      await expectSignedInAs(page, reader.name)
+      await signUp(page, reader)
     })
 
     await test.step('the 铁杆 daily shows the reader only its title and teaser, with the way to membership', async () => {

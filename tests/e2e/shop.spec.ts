@@ -3,7 +3,7 @@
 // marks it shipped and exports the orders as CSV (UTF-8 with a BOM) with the tracking number.
 import { readFile } from 'node:fs/promises'
 import { expect, test, type Page } from '@playwright/test'
-import { DEMO, SITE_URL, expectSignedInAs, flash, logInWithPassword, newAccount, newestEmailTo } from './support'
+import { DEMO, SITE_URL, expectSignedInAs, flash, logInWithPassword, newAccount, newestEmailTo, signUp } from './support'
 
 /** The seeded limited edition (db/seed-shop.ts): 500 numbered pens, 刻字 up to 12, limit 2. */
 const PEN = { slug: 'zhiyin-10th-pen', title: '知音十周年纪念钢笔', price: '¥368', editionSize: 500 }
@@ -20,16 +20,6 @@ function currentStep(page: Page) {
 /** A row of /admin/orders: a link whose first line is 「#id」. */
 function orderRow(page: Page, orderId: number) {
   return page.getByRole('link').filter({ has: page.getByText(`#${orderId}`, { exact: true }) })
-}
-
-async function signUp(page: Page, account: { email: string; name: string; password: string }) {
-  await page.goto('/signup')
-  await page.getByLabel('邮箱').fill(account.email)
-  await page.getByLabel('昵称').fill(account.name)
-  await page.getByLabel('密码').fill(account.password)
-  await page.getByRole('button', { name: '注册', exact: true }).click()
-  await expect(flash(page)).toContainText(`欢迎，${account.name}！注册成功。`)
-  await expectSignedInAs(page, account.name)
 }
 
 test('a member buys the limited-edition pen from 本周上新 with the test provider and sees its edition number; an admin ships it and exports CSV', async ({

@@ -162,3 +162,14 @@ export function siteDateTimeLocal(instant: Date) {
   )
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
 }
+
+/** Signs a new account up through /signup and checks it is welcomed and signed in. */
+export async function signUp(page: Page, account: { email: string; name: string; password: string }) {
+  await page.goto('/signup')
+  await page.getByLabel('邮箱').fill(account.email)
+  await page.getByLabel('昵称').fill(account.name)
+  await page.getByLabel('密码').fill(account.password)
+  await page.getByRole('button', { name: '注册', exact: true }).click()
+  await expect(flash(page)).toContainText(`欢迎，${account.name}！注册成功。`)
+  await expectSignedInAs(page, account.name)
+}
