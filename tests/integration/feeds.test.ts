@@ -10,6 +10,7 @@ import { loader as publicFeedLoader } from '~/routes/feed[.]xml'
 import { loader as podcastLoader } from '~/routes/podcast.$file'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
+import { insertDaily } from '../factories/dailies'
 import { requestFor, routeArgs } from '../factories/requests'
 import { createTestUser, DAY_MS, type TierSlug } from '../factories/users'
 
@@ -40,30 +41,7 @@ function parseFeed(xml: string) {
 
 // ---- rows written straight to the database --------------------------------------------------
 
-let sequence = 0
-/** 2025-01-01 plus n days: dailies in the past, so they are live once published. */
-const dateOf = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * DAY_MS).toISOString().slice(0, 10)
 
-async function insertDaily(values: Partial<typeof dailies.$inferInsert> = {}) {
-  const n = ++sequence
-  const date = values.date ?? dateOf(n)
-  const [row] = await db
-    .insert(dailies)
-    .values({
-      date,
-      title: `第 ${n} 期`,
-      keyword: `关键词${n}`,
-      keywordKey: `关键词${n}`,
-      teaser: `导语 ${n}`,
-      body: `正文 ${n}`,
-      state: 'published',
-      publishAt: new Date(`${date}T06:30:00+08:00`),
-      updatedAt: new Date(`${date}T06:00:00+08:00`),
-      ...values,
-    })
-    .returning()
-  return row!
-}
 
 async function insertAudio({ bytes = 4321, durationMs = 59_500 }: { bytes?: number; durationMs?: number | null } = {}) {
   const id = randomBytes(12).toString('base64url')

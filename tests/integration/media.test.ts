@@ -3,12 +3,13 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { dailies, media, memberships, productCategories, productImages, products, type MediaKind } from '../../db/schema'
+import { type dailies, media, memberships, productCategories, productImages, products, type MediaKind } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
 import { resetPodcastToken } from '~/models/user.server'
 import { loader as mediaLoader } from '~/routes/media.$id'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
+import { insertDaily } from '../factories/dailies'
 import { requestFor, routeArgs } from '../factories/requests'
 import { createTestUser, DAY_MS, signedInCookie, type TierSlug } from '../factories/users'
 
@@ -18,8 +19,6 @@ const PRIVATE_CACHE = 'private, max-age=86400'
 
 // ---- rows and files written straight to the database and the upload directory ----------------
 
-let sequence = 0
-const dateOf = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * DAY_MS).toISOString().slice(0, 10)
 
 async function insertFile({ kind = 'audio', bytes = SIZE }: { kind?: MediaKind; bytes?: number } = {}) {
   const id = randomBytes(12).toString('base64url')
@@ -33,26 +32,6 @@ async function insertFile({ kind = 'audio', bytes = SIZE }: { kind?: MediaKind; 
   return { ...row!, content }
 }
 
-async function insertDaily(values: Partial<typeof dailies.$inferInsert>) {
-  const n = ++sequence
-  const date = dateOf(n)
-  const [row] = await db
-    .insert(dailies)
-    .values({
-      date,
-      title: `第 ${n} 期`,
-      keyword: `关键词${n}`,
-      keywordKey: `关键词${n}`,
-      teaser: `导语 ${n}`,
-      body: `正文 ${n}`,
-      state: 'published',
-      publishAt: new Date(`${date}T06:30:00+08:00`),
-      updatedAt: new Date(`${date}T06:00:00+08:00`),
-      ...values,
-    })
-    .returning()
-  return row!
-}
 
 /** An audio file used by a daily. */
 async function dailyAudio(daily: Partial<typeof dailies.$inferInsert> = {}) {
