@@ -38,7 +38,7 @@ class OrderRefused extends Error {
   }
 }
 
-export function holdExpiry(now: Date) {
+function holdExpiry(now: Date) {
   return new Date(now.getTime() + getEnv().HOLD_MINUTES * 60_000)
 }
 

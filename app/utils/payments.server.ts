@@ -42,7 +42,7 @@ export class WebhookSignatureError extends Error {
 }
 
 /** Test mode: /pay/:orderId shows 模拟支付 buttons that confirm payments with this provider's name. */
-export const testProvider: PaymentProvider = {
+const testProvider: PaymentProvider = {
   name: 'test',
   async startCheckout(order) {
     return { url: `/pay/${order.id}`, providerRef: `test_checkout_${order.id}` }
@@ -59,7 +59,7 @@ export const testProvider: PaymentProvider = {
 // Stripe counts CNY in fen already (its smallest unit), so amounts pass through unchanged.
 const STRIPE_PAID_EVENTS = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
 
-export function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string; webhookSecret: string }): PaymentProvider {
+function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string; webhookSecret: string }): PaymentProvider {
   const stripe = new Stripe(secretKey, { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 2 })
   return {
     name: 'stripe',
@@ -140,8 +140,4 @@ export function paymentProvider(name: PaymentProviderName): PaymentProvider {
 /** The provider new payments go through: Stripe when configured, else test mode. */
 export function activePaymentProvider(): PaymentProvider {
   return paymentProvider(getEnv().STRIPE_SECRET_KEY ? 'stripe' : 'test')
-}
-
-export function isTestMode() {
-  return activePaymentProvider().name === 'test'
 }
