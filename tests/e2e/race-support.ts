@@ -4,14 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createClient, type Client, type InStatement } from '@libsql/client'
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
-
-function required(name: string) {
-  const value = process.env[name]
-  if (!value) throw new Error(`${name} is not set: run the tests through playwright.config.ts`)
-  return value
-}
-
-export const SITE_URL = required('E2E_SITE_URL')
+import { SITE_URL, required } from './support'
 
 /** A connection to the server's database file; the busy timeout waits out the server's writes. */
 export function openServerDatabase(): Client {

@@ -3,7 +3,7 @@
 import { createClient } from '@libsql/client'
 import { expect, type Locator, type Page } from '@playwright/test'
 
-function required(name: string) {
+export function required(name: string) {
   const value = process.env[name]
   if (!value) throw new Error(`${name} is not set: run the tests through playwright.config.ts`)
   return value
