@@ -13,7 +13,7 @@ import { EnvError, getEnv, type Env } from '~/utils/env.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
-import { redactUrl } from './redact'
+import { redactUrl } from '~/utils/redact'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SERVER_BUILD = join(ROOT, 'build/index.js')
@@ -88,7 +88,16 @@ export function createApp(build: Build, env: Env) {
       getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
     }),
   )
+  // Last resort for anything Remix could not answer itself. Express's own handler says nothing
+  // when NODE_ENV is test, which once hid the cause of 500s in a CI race: log it always.
+  app.use(lastResortError)
   return app
+}
+
+export function lastResortError(error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) {
+  console.error(`${req.method} ${redactUrl(req.originalUrl)} failed outside Remix:`, error)
+  if (res.headersSent) return next(error)
+  res.status(500).type('text/plain; charset=utf-8').send('500 服务器出错了，请稍后重试。')
 }
 
 async function main() {

@@ -5,7 +5,7 @@
 // other specs' /membership pages never see it.
 import type { Client } from '@libsql/client'
 import { expect, test } from '@playwright/test'
-import { createBuyers, oneTo, openServerDatabase, payRedirectOrderId, postForm } from './race-support'
+import { countStatuses, createBuyers, oneTo, openServerDatabase, payRedirectOrderId, postForm } from './race-support'
 
 let client: Client
 test.beforeAll(() => {
@@ -77,6 +77,8 @@ test('500 buyers racing for 100 seats: exactly 100 held, the rest told 已满 (4
       return orderId === null ? [] : [{ orderId, buyer: choices[i]!.buyer }]
     })
     const refused = responses.filter((r) => r.status === 409)
+    const { counts, surprises } = await countStatuses(responses, [202, 409])
+    expect(counts, surprises).toEqual({ 202: 100, 409: 400 })
     expect(holders).toHaveLength(100)
     expect(refused).toHaveLength(400)
     const bodies = await Promise.all(refused.slice(0, 5).map((r) => r.text()))

@@ -57,6 +57,17 @@ export function payRedirectOrderId(response: Response) {
   return match ? Number(match[1]) : null
 }
 
+/**
+ * Answers counted by status, for one readable assertion; the first few answers with another
+ * status are quoted in the message so a failed run says what the server answered.
+ */
+export async function countStatuses(responses: Response[], expected: number[]) {
+  const counts = responses.reduce<Record<number, number>>((n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }), {})
+  const surprises = responses.filter((r) => !expected.includes(r.status)).slice(0, 3)
+  const quoted = await Promise.all(surprises.map(async (r) => `${r.status}: ${(await r.text()).slice(0, 600)}`))
+  return { counts, surprises: quoted.join('\n---\n') }
+}
+
 /** Numbers 1..n, for comparing with assigned member or edition numbers. */
 export function oneTo(n: number) {
   return Array.from({ length: n }, (_, i) => i + 1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { redactUrl } from '../../server/redact'
+import { redactUrl } from '~/utils/redact'
 
 describe('request log URLs', () => {
   it.each([

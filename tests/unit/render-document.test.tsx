@@ -1,0 +1,74 @@
+// The document renderer keeps the status the route chose when only a streamed part misses the
+// deadline (what a burst of no-JS buyers once turned from 409 into 500), and answers 500 when
+// the page itself fails.
+import { Suspense } from 'react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { renderDocument } from '~/utils/render-document.server'
+
+/** Suspends forever, like hydration data a loaded server has not finished streaming. */
+function NeverReady(): never {
+  throw new Promise(() => {})
+}
+
+function Broken(): never {
+  throw new Error('the page itself broke')
+}
+
+function page(slowPart: boolean) {
+  return (
+    <html lang="zh-CN">
+      <body>
+        <p>已售罄</p>
+        {slowPart ? (
+          <Suspense fallback={<span>加载中</span>}>
+            <NeverReady />
+          </Suspense>
+        ) : null}
+      </body>
+    </html>
+  )
+}
+
+const options = (waitForAll: boolean) => ({ status: 409, headers: new Headers(), nonce: 'n0nce', waitForAll, abortAfterMs: 50 })
+
+describe('renderDocument', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it.each([true, false])('keeps the route status when a streamed part misses the deadline (waitForAll %s)', async (waitForAll) => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const response = await renderDocument(page(true), options(waitForAll))
+    const html = await response.text()
+    expect(response.status).toBe(409)
+    expect(response.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+    expect(html).toContain('已售罄')
+    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringContaining('aborted') }))
+  })
+
+  it('answers at once with the whole page when nothing is pending, and logs nothing', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const response = await renderDocument(page(false), options(true))
+    expect(response.status).toBe(409)
+    expect(await response.text()).toContain('<p>已售罄</p>')
+    expect(logged).not.toHaveBeenCalled()
+  })
+
+  it('turns the answer into a 500 when a part fails before the shell is ready', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const response = await renderDocument(
+      <html lang="zh-CN">
+        <body>
+          <Suspense fallback={<span>加载中</span>}>
+            <Broken />
+          </Suspense>
+        </body>
+      </html>,
+      options(true),
+    )
+    expect(response.status).toBe(500)
+  })
+
+  it('rejects when the shell itself fails, for Remix to render the error page', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    await expect(renderDocument(<Broken />, options(false))).rejects.toThrow('the page itself broke')
+  })
+})
