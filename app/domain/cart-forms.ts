@@ -65,6 +65,24 @@ export const cartLineForm = z.object({
   personalisation: personalisationField,
 })
 
+/**
+ * 立即购买 checks out one line alone and leaves the cart as it is: the line travels to /checkout
+ * in the query (`buy`, `qty`, `p`), through the sign-in page when needed.
+ */
+export function buyNowPath(line: CartLine) {
+  const search = new URLSearchParams({ buy: String(line.productId), qty: String(line.qty) })
+  if (line.personalisation) search.set('p', line.personalisation)
+  return `/checkout?${search}`
+}
+
+/** The 立即购买 line of a /checkout URL: null when it has none, an error when it is malformed. */
+export function parseBuyNow(search: URLSearchParams): { ok: true; line: CartLine } | { ok: false } | null {
+  const productId = search.get('buy')
+  if (productId === null) return null
+  const parsed = cartLineForm.safeParse({ productId, qty: search.get('qty') ?? undefined, personalisation: search.get('p') ?? undefined })
+  return parsed.success ? { ok: true, line: parsed.data } : { ok: false }
+}
+
 /** remove: one line, named by product and personalisation. */
 export const removeFromCartForm = z.object({ productId: productIdField, personalisation: personalisationField })
 

@@ -1,6 +1,6 @@
 // /cart: the cart priced for this viewer, and the cart's actions. The product page's form posts
-// here with fields intent (add | buy), productId, qty and personalisation; `buy` adds and goes
-// on to /checkout. Errors come back keyed by field (qty, personalisation, form) with a status:
+// here with fields intent (add | buy), productId, qty and personalisation; `buy` (立即购买) checks
+// that line alone and goes on to /checkout with it, leaving the cart as it is. Errors come back keyed by field (qty, personalisation, form) with a status:
 // 400 bad input or unknown product, 403 gated, 409 sold out.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
@@ -10,6 +10,7 @@ import { FormError } from '~/components/field'
 import { Button, Card, EmptyState, PageTitle, buttonClass } from '~/components/ui'
 import {
   MAX_CART_LINES,
+  buyNowPath,
   addLine,
   cartLineForm,
   isCartIntent,
@@ -126,17 +127,18 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirectWithFlash('/cart', { kind: 'success', message: c.updated }, { headers })
   }
 
-  // add or buy
+  // add or buy: 立即购买 checks this line out alone, so the cart's units of it do not count.
   const problem = lineProblem({
     product,
     viewer,
     now,
     personalisation: line.personalisation,
-    productQty: productQtyInCart(cart.lines, line.productId) + line.qty,
+    productQty: (intent === 'buy' ? 0 : productQtyInCart(cart.lines, line.productId)) + line.qty,
     owned,
     tierName,
   })
   if (problem) return fail({ [problem.field]: problem.message }, problem.status, { title })
+  if (intent === 'buy') return redirect(buyNowPath(line), { headers })
   if (!inCart && cart.lines.length >= MAX_CART_LINES) return fail({ form: c.errors.full(MAX_CART_LINES) }, 400, { title })
   if (userId !== null) {
     // Checked again in the statement itself, in case another tab added in the meantime.
@@ -148,7 +150,6 @@ export async function action({ request }: ActionFunctionArgs) {
   } else if (!(await saveVisitorCart(addLine(cart.lines, line)))) {
     return fail({ form: c.errors.full(MAX_CART_LINES) }, 400, { title })
   }
-  if (intent === 'buy') return redirect('/checkout', { headers })
   return redirectWithFlash('/cart', { kind: 'success', message: c.added }, { headers })
 }
 

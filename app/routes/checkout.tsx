@@ -1,6 +1,7 @@
 // /checkout: the shipping address and the order summary, priced on the server (the form has no
 // price fields, and any sent are ignored). Placing the order holds every line's units at once
-// (placeOrder, all or nothing) and sends the buyer to /pay/:orderId.
+// (placeOrder, all or nothing) and sends the buyer to /pay/:orderId. With ?buy=…&qty=…&p=… (立即购买)
+// the order is that one line, and the cart is left as it is.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
@@ -9,7 +10,7 @@ import { CartLineView } from '~/components/order'
 import { Field, FormError } from '~/components/field'
 import { Button, Card, PageTitle } from '~/components/ui'
 import { ADDRESS_FIELDS, addressForm } from '~/domain/address'
-import type { LineProblem } from '~/domain/cart-forms'
+import { parseBuyNow, type LineProblem } from '~/domain/cart-forms'
 import { t } from '~/i18n/zh-CN'
 import { getSavedAddress, saveAddress } from '~/models/address.server'
 import { cartLineView, priceCart, removeCartItems, type PricedLine } from '~/models/cart.server'
@@ -27,25 +28,36 @@ const a = t.orders.address
 
 export const meta: MetaFunction = () => [{ title: `${c.title} · ${t.site.name}` }]
 
-/** The signed-in buyer, their viewer and cart (a visitor cookie still on this browser merged in). */
+/**
+ * The signed-in buyer, their viewer and what they are checking out: the cart (a visitor cookie
+ * still on this browser merged in), or the one 立即购买 line in the URL, which leaves the cart
+ * as it is.
+ */
 async function checkoutCart(request: Request, now: Date) {
   const auth = await requireAuth(request)
   const viewer = await getViewer(request)
   const cart = await requestCart(request, auth.user.id)
   const headers = new Headers()
   if (cart.setCookie) headers.append('Set-Cookie', cart.setCookie)
-  if (cart.lines.length === 0) throw redirect('/cart', { headers })
-  const priced = await priceCart({ lines: cart.lines, viewer, userId: auth.user.id, now })
-  return { user: auth.user, priced, headers }
+  const buyNow = parseBuyNow(new URL(request.url).searchParams)
+  if (buyNow && !buyNow.ok) throw new Response(c.errors.badBuyNow, { status: 400, headers })
+  const lines = buyNow ? [buyNow.line] : cart.lines
+  if (lines.length === 0) throw redirect('/cart', { headers })
+  const priced = await priceCart({ lines, viewer, userId: auth.user.id, now })
+  return { user: auth.user, priced, buyNow: buyNow !== null, headers }
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
   await releaseExpiredHolds(now)
-  const { user, priced, headers } = await checkoutCart(request, now)
+  const { user, priced, buyNow, headers } = await checkoutCart(request, now)
+  const product = buyNow ? priced.lines[0]?.product : undefined
   return data(
     {
       lines: priced.lines.map(cartLineView),
+      // Where 「修改」 leads: the cart, or back to the product bought now.
+      buyNow,
+      back: product ? { to: `/shop/p/${product.slug}`, label: c.backToProduct } : { to: '/cart', label: c.editCart },
       totalFen: priced.totalFen,
       units: priced.units,
       blocked: priced.blocked,
@@ -117,7 +129,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Checkout() {
-  const { lines, totalFen, units, blocked, address, holdMinutes } = useLoaderData<typeof loader>()
+  const { lines, buyNow, back, totalFen, units, blocked, address, holdMinutes } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state !== 'idle'
   const errors = actionData?.errors ?? {}
@@ -173,8 +185,8 @@ export default function Checkout() {
         <Card className="lg:sticky lg:top-24">
           <div className="mb-3 flex items-baseline justify-between">
             <h2 className="text-lg font-semibold text-stone-900">{c.summaryTitle}</h2>
-            <Link to="/cart" className="text-sm text-brand-700 hover:underline">
-              {c.editCart}
+            <Link to={back.to} className="text-sm text-brand-700 hover:underline">
+              {back.label}
             </Link>
           </div>
           <ul className="divide-y divide-stone-100">
@@ -191,7 +203,7 @@ export default function Checkout() {
             <span className="text-2xl font-bold text-brand-800">{formatFen(totalFen)}</span>
           </p>
           {blocked ? (
-            <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{c.blocked}</p>
+            <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{buyNow ? c.blockedBuyNow : c.blocked}</p>
           ) : (
             <p className="mt-3 text-sm text-stone-500">{c.holdNotice(holdMinutes)}</p>
           )}

@@ -44,7 +44,7 @@ test('a member buys the limited-edition pen from 本周上新 with the test prov
     await expect(page.getByRole('region', { name: '你的价格' })).toContainText(PEN.price)
   })
 
-  await test.step('engraves 「知音」 and buys now: 立即购买 → /checkout with the line priced by the server', async () => {
+  await test.step('engraves 「知音」 and buys now: 立即购买 → /checkout with that line alone, priced by the server', async () => {
     // The engraving field is a controlled input: let the page hydrate before typing into it.
     await page.waitForLoadState('networkidle')
     const engraving = page.getByLabel('刻字')
@@ -53,7 +53,9 @@ test('a member buys the limited-edition pen from 本周上新 with the test prov
     await expect(engraving).toHaveValue(ENGRAVING)
     await page.getByRole('button', { name: '立即购买' }).click()
 
-    await expect(page).toHaveURL(`${SITE_URL}/checkout`)
+    // Bought now, the line travels alone in the URL; the cart is left as it is.
+    await expect(page).toHaveURL(new RegExp(`^${SITE_URL}/checkout\\?buy=\\d+&qty=1&p=`))
+    await expect(page.getByRole('link', { name: '返回商品' })).toBeVisible()
     await expect(page.getByRole('heading', { level: 1, name: '结算' })).toBeVisible()
     await expect(page.getByRole('main')).toContainText(`刻字：「${ENGRAVING}」`)
     await expect(page.getByRole('main')).toContainText(`${PEN.price} × 1`)

@@ -132,10 +132,32 @@ describe('a signed-in cart', () => {
     ])
   })
 
-  it('「立即购买」 adds and goes on to /checkout', async () => {
+  it('「立即购买」 goes on to /checkout with that line alone and leaves the cart as it is', async () => {
     const { user, cookie } = await member()
-    const product = await createTestProduct()
-    expect(readRedirect(await post({ intent: 'buy', productId: String(product.id), qty: '2' }, cookie)).location).toBe('/checkout')
+    const product = await createTestProduct({ personalisation: { label: '刻字', max: 12 } })
+    await putInCart(user.id, product.id, 1)
+    const buy = await post({ intent: 'buy', productId: String(product.id), qty: '2', personalisation: ' 知音 ' }, cookie)
+    expect(readRedirect(buy).location).toBe(`/checkout?buy=${product.id}&qty=2&p=${encodeURIComponent('知音')}`)
+    expect(await cartOf(user.id)).toEqual([{ productId: product.id, qty: 1, personalisation: '' }])
+  })
+
+  it('「立即购买」 counts units already bought or held against the limit, but not the cart', async () => {
+    const { user, cookie } = await member()
+    const product = await createTestProduct({ perMemberLimit: 2 })
+    await putInCart(user.id, product.id, 2)
+    expect(readRedirect(await post({ intent: 'buy', productId: String(product.id), qty: '2' }, cookie)).location).toBe(`/checkout?buy=${product.id}&qty=2`)
+    const over = readData<CartActionData>(await post({ intent: 'buy', productId: String(product.id), qty: '3' }, cookie))
+    expect(over.status).toBe(400)
+    expect(over.data.errors).toEqual({ qty: '每人限购 2 件' })
+    await placeOrder({
+      userId: user.id,
+      kind: 'goods',
+      lines: [{ stockId: product.stock.id, qty: 1, unitPriceFen: product.priceFen, title: product.title, productId: product.id, perUserLimit: 2 }],
+      now: new Date(),
+    })
+    const held = readData<CartActionData>(await post({ intent: 'buy', productId: String(product.id), qty: '2' }, cookie))
+    expect(held.status).toBe(400)
+    expect(held.data.errors).toEqual({ qty: '每人限购 2 件（你已购买或待支付 1 件）' })
     expect(await cartOf(user.id)).toEqual([{ productId: product.id, qty: 2, personalisation: '' }])
   })
 

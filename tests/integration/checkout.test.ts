@@ -180,3 +180,73 @@ describe('placing the order', () => {
     expect(await ordersOf(user.id)).toEqual([])
   })
 })
+
+describe('立即购买: one line checked out alone', () => {
+  const buyNowUrl = (productId: number, qty = '1', p?: string) =>
+    `/checkout?${new URLSearchParams({ buy: String(productId), qty, ...(p === undefined ? {} : { p }) })}`
+
+  it('shows only that line, priced for the buyer, with the way back to the product', async () => {
+    const { user, cookie } = await buyer('tiegan')
+    const pen = await createTestProduct({ title: '纪念钢笔', priceFen: 36800, memberPrices: { tiegan: 31800 }, personalisation: { label: '刻字', max: 12 } })
+    const book = await createTestProduct({ title: '书单' })
+    await putInCart(user.id, book.id, 3)
+    const page = readData<{ lines: { title: string; qty: number; personalisation: string }[]; totalFen: number; back: { to: string; label: string }; buyNow: boolean }>(
+      await loader(routeArgs(requestFor(buyNowUrl(pen.id, '2', '知音'), { cookie }))),
+    )
+    expect(page.data).toMatchObject({ lines: [{ title: '纪念钢笔', qty: 2, personalisation: '知音' }], totalFen: 63600, buyNow: true })
+    expect(page.data.back).toEqual({ to: `/shop/p/${pen.slug}`, label: '返回商品' })
+  })
+
+  it('orders that line and leaves the cart as it was', async () => {
+    const { user, cookie } = await buyer()
+    const pen = await createTestProduct({ title: '纪念钢笔', priceFen: 36800, capacity: 10 })
+    const book = await createTestProduct({ title: '书单' })
+    await putInCart(user.id, book.id, 3)
+    await putInCart(user.id, pen.id, 1)
+    const { location } = readRedirect(await action(routeArgs(requestFor(buyNowUrl(pen.id, '2'), { form: GOOD_ADDRESS, cookie }))))
+    const [order] = await ordersOf(user.id)
+    expect(location).toBe(`/pay/${order!.id}`)
+    expect(order).toMatchObject({ totalFen: 2 * 36800 })
+    const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order!.id))
+    expect(lines).toMatchObject([{ productId: pen.id, qty: 2 }])
+    expect(await cartOf(user.id)).toEqual([
+      { productId: book.id, qty: 3, personalisation: '' },
+      { productId: pen.id, qty: 1, personalisation: '' },
+    ])
+    await expectConsistent(pen.stock.id)
+  })
+
+  it('sends a visitor to sign in and come back to the same line', async () => {
+    const response = await thrownResponse(loader(routeArgs(requestFor('/checkout?buy=7&qty=2'))))
+    expect(response.headers.get('Location')).toBe(`/login?${new URLSearchParams({ redirectTo: '/checkout?buy=7&qty=2' })}`)
+  })
+
+  it.each([
+    ['no quantity', '/checkout?buy=1'],
+    ['a zero quantity', '/checkout?buy=1&qty=0'],
+    ['a fractional quantity', '/checkout?buy=1&qty=1.5'],
+    ['a product id that is not a number', '/checkout?buy=abc&qty=1'],
+    ['an engraving over 200 characters', `/checkout?buy=1&qty=1&p=${'字'.repeat(201)}`],
+  ])('refuses a link with %s: 400 with the reason, nothing ordered', async (_label, url) => {
+    const { user, cookie } = await buyer()
+    const page = await thrownResponse(loader(routeArgs(requestFor(url, { cookie }))))
+    expect(page.status).toBe(400)
+    const placing = await thrownResponse(action(routeArgs(requestFor(url, { form: GOOD_ADDRESS, cookie }))))
+    expect(placing.status).toBe(400)
+    expect(await placing.text()).toBe('立即购买的链接有误，请回到商品页重新选择。')
+    expect(await ordersOf(user.id)).toEqual([])
+  })
+
+  it('refuses an engraving longer than the product allows (400), and a sold-out line (409), ordering nothing', async () => {
+    const { user, cookie } = await buyer()
+    const pen = await createTestProduct({ title: '纪念钢笔', capacity: 1, personalisation: { label: '刻字', max: 4 } })
+    const long = readData<CheckoutData>(await action(routeArgs(requestFor(buyNowUrl(pen.id, '1', '知音十年快乐'), { form: GOOD_ADDRESS, cookie }))))
+    expect(long.status).toBe(400)
+    expect(long.data.errors.form).toContain('纪念钢笔')
+    const soldOut = readData<CheckoutData>(await action(routeArgs(requestFor(buyNowUrl(pen.id, '2'), { form: GOOD_ADDRESS, cookie }))))
+    expect(soldOut.status).toBe(409)
+    expect(await ordersOf(user.id)).toEqual([])
+    await expectConsistent(pen.stock.id)
+  })
+})
+
