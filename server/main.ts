@@ -80,6 +80,9 @@ export function createApp(build: Build, env: Env) {
     res.status(403).type('text/plain; charset=utf-8').send('403 请求来源不受信任（Origin 校验失败）')
   })
 
+  // The hottest resource routes skip Remix's router (docs/decisions/009-hot-resource-routes.md).
+  for (const [path, routeId] of HOT_RESOURCE_ROUTES) app.get(path, hotResourceRoute(build, routeId))
+
   app.all(
     '*',
     createRequestHandler({
@@ -92,6 +95,37 @@ export function createApp(build: Build, env: Env) {
   // when NODE_ENV is test, which once hid the cause of 500s in a CI race: log it always.
   app.use(lastResortError)
   return app
+}
+
+/**
+ * Resource routes polled or probed many times a second, answered by calling the route's loader
+ * directly: the same code Remix would run, without matching the URL against every route first
+ * (that matching, not the loader, is most of the cost of a small JSON answer). Their loaders
+ * read neither params nor context.
+ */
+export const HOT_RESOURCE_ROUTES = [
+  ['/membership/seats', 'routes/membership.seats'],
+  ['/healthz', 'routes/healthz'],
+] as const
+
+export function hotResourceRoute(build: ServerBuild, routeId: string): express.RequestHandler {
+  const loader = build.routes[routeId]?.module.loader
+  if (!loader) throw new Error(`no loader for the hot route ${routeId}`)
+  return async (req, res, next) => {
+    try {
+      const controller = new AbortController()
+      res.on('close', () => controller.abort())
+      const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
+      const request = new Request(url, { headers: req.headers as Record<string, string>, signal: controller.signal })
+      const result: unknown = await loader({ request, params: {}, context: {} })
+      if (!(result instanceof Response)) throw new Error(`the hot route ${routeId} must answer a Response`)
+      res.status(result.status)
+      result.headers.forEach((value, key) => res.setHeader(key, value))
+      res.send(Buffer.from(await result.arrayBuffer()))
+    } catch (error) {
+      next(error)
+    }
+  }
 }
 
 export function lastResortError(error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) {

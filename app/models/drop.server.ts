@@ -122,16 +122,46 @@ export interface LiveSeats {
   tiers: { id: number; available: number; capacity: number }[]
 }
 
-/** Seats left per tier of the current drop: what /membership/seats sends every few seconds. */
-export async function getLiveSeats(now: Date): Promise<LiveSeats | null> {
+/**
+ * How long one reading of the current drop's seats serves every poll of /membership/seats.
+ * Every open /membership page polls every few seconds, so during a drop thousands of polls a
+ * second would each run the same two queries; one reading a second answers them all. The
+ * window (即将开启 / 招募中 / 已结束) is still worked out from each poll's own instant.
+ */
+export const LIVE_SEATS_SNAPSHOT_MS = 1000
+
+type SeatsReading = { drop: Drop; tiers: LiveSeats['tiers'] } | null
+let reading: { takenAt: number; value: Promise<SeatsReading> } | null = null
+
+async function readSeats(now: Date): Promise<SeatsReading> {
   const drop = await getCurrentDrop(now)
   if (!drop) return null
   const tierRows = await listDropTiers(drop.id, now)
-  return {
-    dropId: drop.id,
-    window: dropWindow(drop, now),
-    tiers: tierRows.map(({ id, available, capacity }) => ({ id, available, capacity })),
+  return { drop, tiers: tierRows.map(({ id, available, capacity }) => ({ id, available, capacity })) }
+}
+
+/**
+ * Seats left per tier of the current drop: what /membership/seats sends every few seconds.
+ * At most LIVE_SEATS_SNAPSHOT_MS old; polls arriving together share one reading.
+ */
+export async function getLiveSeats(now: Date): Promise<LiveSeats | null> {
+  const at = now.getTime()
+  if (!reading || at < reading.takenAt || at - reading.takenAt >= LIVE_SEATS_SNAPSHOT_MS) {
+    const value = readSeats(now)
+    const taken = { takenAt: at, value }
+    reading = taken
+    // A failed reading is not kept: the next poll tries again.
+    value.catch(() => {
+      if (reading === taken) reading = null
+    })
   }
+  const seats = await reading.value
+  return seats && { dropId: seats.drop.id, window: dropWindow(seats.drop, now), tiers: seats.tiers }
+}
+
+/** Drops the shared reading, so the next poll reads the database (tests, after changing seats). */
+export function forgetLiveSeats() {
+  reading = null
 }
 
 export async function countDropMembers(dropId: number, executor: Executor = db) {

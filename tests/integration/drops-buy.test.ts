@@ -7,7 +7,17 @@ import { dropWaitlist, drops, emailOutbox, holds, memberships, orders, tiers, ty
 import { activeRank } from '~/domain/membership'
 import { confirmPayment, requestRefund } from '~/models/payment.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
-import { createDrop, joinWaitlist, listDropTiers, placeSeatOrder, placeUpgradeOrder, type DropTierView } from '~/models/drop.server'
+import {
+  LIVE_SEATS_SNAPSHOT_MS,
+  createDrop,
+  forgetLiveSeats,
+  getLiveSeats,
+  joinWaitlist,
+  listDropTiers,
+  placeSeatOrder,
+  placeUpgradeOrder,
+  type DropTierView,
+} from '~/models/drop.server'
 import { findMemberCard } from '~/models/member-card.server'
 import { getMembershipPeriods } from '~/models/membership.server'
 import { action as membershipAction, loader as membershipLoader } from '~/routes/membership._index'
@@ -127,6 +137,7 @@ describe('/membership without any drop', () => {
     const loaded = (await membershipLoader(routeArgs(requestFor('/membership')))) as Awaited<ReturnType<typeof membershipLoader>>
     expect(loaded.drop).toBeNull()
     expect(loaded.tiers.map((tier) => tier.name)).toEqual(['免费用户', '亲情会员', '铁杆会员'])
+    forgetLiveSeats()
     const feed = await (await seatsLoader()).json()
     expect(feed).toMatchObject({ dropId: null, window: null, tiers: [] })
   })
@@ -145,6 +156,35 @@ describe('the window, to the millisecond (model, injected now)', () => {
     // a's hold (HOLD_MINUTES from the opening) lapsed long before b ordered at the last millisecond.
     expect((await expectConsistent(qinqing.stockId)).stock.held).toBe(1)
     expect((await db.select().from(orders).where(eq(orders.userId, a.user.id)))[0]?.state).toBe('expired')
+  })
+})
+
+describe('the live seats feed: one reading a second, shared by every poll', () => {
+  it('serves polls within LIVE_SEATS_SNAPSHOT_MS from one reading, and reads again after it', async () => {
+    const { drop, qinqing } = await makeDrop({ qinqing: 5 })
+    const at = (ms: number) => new Date(drop.opensAt.getTime() + ms)
+    const seatsOf = async (ms: number) => (await getLiveSeats(at(ms)))!.tiers.find((tier) => tier.id === qinqing.id)!.available
+    expect(await seatsOf(0)).toBe(5)
+    const { user } = await buyer()
+    await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: user.id, now: at(10) })
+    expect(await seatsOf(LIVE_SEATS_SNAPSHOT_MS - 1)).toBe(5)
+    expect(await seatsOf(LIVE_SEATS_SNAPSHOT_MS)).toBe(4)
+  })
+
+  it('works out the window from the instant of each poll, so the opening shows to the second', async () => {
+    const { drop } = await makeDrop()
+    const before = await getLiveSeats(new Date(drop.opensAt.getTime() - 500))
+    const opening = await getLiveSeats(drop.opensAt)
+    expect(before).toMatchObject({ dropId: drop.id, window: 'upcoming' })
+    expect(opening).toMatchObject({ dropId: drop.id, window: 'open' })
+    expect(opening!.tiers).toBe(before!.tiers)
+  })
+
+  it('shares one reading between polls that arrive together', async () => {
+    const { drop } = await makeDrop()
+    forgetLiveSeats()
+    const polls = await Promise.all(Array.from({ length: 20 }, () => getLiveSeats(drop.opensAt)))
+    for (const poll of polls) expect(poll!.tiers).toBe(polls[0]!.tiers)
   })
 })
 
@@ -465,6 +505,7 @@ describe('/membership shows one state of (drop, now)', () => {
     expect(loaded.viewer?.pendingOrder?.id).toBe(pending!.id)
 
     const before = Date.now()
+    forgetLiveSeats()
     const feed = await (await seatsLoader()).json()
     expect(feed.dropId).toBe(drop.id)
     expect(feed.window).toBe('open')
