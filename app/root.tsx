@@ -24,6 +24,7 @@ import { readFlash, type Flash } from '~/utils/flash.server'
 import { hasRole } from '~/utils/permissions.server'
 import { useNonce } from '~/utils/nonce'
 import stylesheet from '~/tailwind.css'
+import { skipReadOnlyActions } from '~/utils/revalidation'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -34,6 +35,9 @@ export const meta: MetaFunction = () => [
   { title: `${t.site.name} · ${t.site.tagline}` },
   { name: 'description', content: t.site.description },
 ]
+
+// Posts that change nothing (app/utils/revalidation.ts) do not reload the root loader.
+export const shouldRevalidate = skipReadOnlyActions
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [auth, { flash, clearHeader }] = await Promise.all([getAuth(request), readFlash(request)])
@@ -178,6 +182,20 @@ function AccountMenu({ user }: { user: NonNullable<RootData['user']> }) {
   )
 }
 
+/**
+ * The flash to show on this page. The root loader clears the flash cookie when it reads it, so
+ * a later revalidation on the same page (after a fetcher's post, say) brings no flash: the one
+ * this page arrived with stays until the reader goes to another page.
+ */
+function usePageFlash(flash: Flash | null) {
+  const { key } = useLocation()
+  const [kept, setKept] = useState<{ key: string; flash: Flash } | null>(null)
+  useEffect(() => {
+    if (flash) setKept({ key, flash })
+  }, [flash, key])
+  return flash ?? (kept?.key === key ? kept.flash : null)
+}
+
 function FlashMessage({ flash }: { flash: Flash }) {
   const [shown, setShown] = useState(true)
   useEffect(() => setShown(true), [flash])
@@ -217,6 +235,7 @@ function Footer() {
 export function Layout({ children }: { children: ReactNode }) {
   const root = useRootData()
   const nonce = useNonce()
+  const flash = usePageFlash(root?.flash ?? null)
   return (
     <html lang="zh-CN">
       <head>
@@ -232,7 +251,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </a>
         <Header />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
-          {root?.flash ? <FlashMessage flash={root.flash} /> : null}
+          {flash ? <FlashMessage flash={flash} /> : null}
           {children}
         </main>
         <Footer />

@@ -11,12 +11,16 @@ import { listTiers } from '~/models/membership.server'
 import { saveDailyFromForm } from '~/utils/daily-editor.server'
 import { getEnv } from '~/utils/env.server'
 import { requireRole } from '~/utils/permissions.server'
+import { skipReadOnlyActions } from '~/utils/revalidation'
 
 function dailyId(param: string | undefined) {
   const id = Number(param)
   if (!Number.isInteger(id) || id <= 0) throw new Response(t.daily.errors.notFound, { status: 404 })
   return id
 }
+
+// The editor's markdown preview posts as the editor types: no reload of this loader each time.
+export const shouldRevalidate = skipReadOnlyActions
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, 'editor')

@@ -9,6 +9,10 @@ import { listTiers } from '~/models/membership.server'
 import { saveDailyFromForm } from '~/utils/daily-editor.server'
 import { getEnv } from '~/utils/env.server'
 import { requireRole } from '~/utils/permissions.server'
+import { skipReadOnlyActions } from '~/utils/revalidation'
+
+// The editor's markdown preview posts as the editor types: no reload of this loader each time.
+export const shouldRevalidate = skipReadOnlyActions
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'editor')

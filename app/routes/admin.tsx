@@ -2,10 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { NavLink, Outlet, useLoaderData } from '@remix-run/react'
 import { t } from '~/i18n/zh-CN'
 import { hasRole, requireRole } from '~/utils/permissions.server'
+import { skipReadOnlyActions } from '~/utils/revalidation'
 
 export const meta: MetaFunction = () => [{ title: `${t.admin.title} · ${t.site.name}` }, { name: 'robots', content: 'noindex' }]
 
 // Every /admin page sits under this guard: staff (editor or admin) only.
+// The editor's markdown preview posts as the editor types: no reload of this loader each time.
+export const shouldRevalidate = skipReadOnlyActions
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, 'editor')
   return { isAdmin: hasRole(user.role, 'admin') }

@@ -23,6 +23,17 @@ function post(form: Record<string, string>, cookie?: string) {
   return action(routeArgs(requestFor('/cart', { form, cookie })))
 }
 
+/** An unpaid order for `qty` units: they count as held towards the per-member limit. */
+function orderUnits(userId: number, product: Awaited<ReturnType<typeof createTestProduct>>, qty: number) {
+  const { stock, priceFen, title, id, perMemberLimit } = product
+  return placeOrder({
+    userId,
+    kind: 'goods',
+    lines: [{ stockId: stock.id, qty, unitPriceFen: priceFen, title, productId: id, perUserLimit: perMemberLimit }],
+    now: new Date(),
+  })
+}
+
 async function view(cookie?: string) {
   return readData<Awaited<ReturnType<typeof loader>>['data']>(await loader(routeArgs(requestFor('/cart', { cookie }))))
 }
@@ -91,12 +102,7 @@ describe('adding to the cart refuses bad input with a 4xx and leaves the cart as
   it('units already bought or waiting for payment count towards the limit', async () => {
     const { user, cookie } = await member()
     const pen = await createTestProduct({ title: '纪念钢笔', perMemberLimit: 2 })
-    await placeOrder({
-      userId: user.id,
-      kind: 'goods',
-      lines: [{ stockId: pen.stock.id, qty: 2, unitPriceFen: pen.priceFen, title: pen.title, productId: pen.id, perUserLimit: 2 }],
-      now: new Date(),
-    })
+    await orderUnits(user.id, pen, 2)
     const answer = readData<CartActionData>(await post({ intent: 'add', productId: String(pen.id), qty: '1' }, cookie))
     expect(answer.status).toBe(400)
     expect(answer.data.errors).toEqual({ qty: '每人限购 2 件（你已购买或待支付 2 件）' })
@@ -149,12 +155,7 @@ describe('a signed-in cart', () => {
     const over = readData<CartActionData>(await post({ intent: 'buy', productId: String(product.id), qty: '3' }, cookie))
     expect(over.status).toBe(400)
     expect(over.data.errors).toEqual({ qty: '每人限购 2 件' })
-    await placeOrder({
-      userId: user.id,
-      kind: 'goods',
-      lines: [{ stockId: product.stock.id, qty: 1, unitPriceFen: product.priceFen, title: product.title, productId: product.id, perUserLimit: 2 }],
-      now: new Date(),
-    })
+    await orderUnits(user.id, product, 1)
     const held = readData<CartActionData>(await post({ intent: 'buy', productId: String(product.id), qty: '2' }, cookie))
     expect(held.status).toBe(400)
     expect(held.data.errors).toEqual({ qty: '每人限购 2 件（你已购买或待支付 1 件）' })
