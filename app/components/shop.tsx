@@ -311,11 +311,23 @@ export function DisabledBuy({ label }: { label: string }) {
 
 export type EditorDefaults = ProductEditorValues
 
-function Checkbox({ name, label, defaultChecked, error }: { name: string; label: string; defaultChecked: boolean; error?: string }) {
+export function Checkbox({
+  name,
+  label,
+  defaultChecked = false,
+  value,
+  error,
+}: {
+  name: string
+  label: string
+  defaultChecked?: boolean
+  value?: string
+  error?: string
+}) {
   return (
     <div>
       <label className="flex items-start gap-2 text-sm text-stone-800">
-        <input type="checkbox" name={name} defaultChecked={defaultChecked} className="mt-0.5 h-4 w-4 shrink-0 accent-brand-700" aria-invalid={error ? true : undefined} />
+        <input type="checkbox" name={name} value={value} defaultChecked={defaultChecked} className="mt-0.5 h-4 w-4 shrink-0 accent-brand-700" aria-invalid={error ? true : undefined} />
         <span>{label}</span>
       </label>
       {error ? (

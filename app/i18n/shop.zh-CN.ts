@@ -90,6 +90,7 @@ export const shopZhCN = {
     'product.image.add': '上传商品图片',
     'product.image.move': '调整图片顺序',
     'product.image.delete': '删除商品图片',
+    'product.delete': '删除商品',
   } as Record<string, string>,
   personalisation: {
     notOffered: '该商品不提供个性化定制',
@@ -127,6 +128,15 @@ export const shopZhCN = {
       options: '定制与盲盒',
       images: '商品图片',
       stockLive: '库存',
+      remove: '删除商品',
+    },
+    remove: {
+      explain: '还没有人下过单的商品可以删除：图片、会员价和购物车里的这件商品会一起删除，无法恢复。',
+      ordered: '这件商品已经有订单，不能删除（订单要保留它的记录）。不想再卖可以在上方取消「发布」，让它下架。',
+      confirm: '我确认删除这件商品',
+      confirmRequired: '请先勾选确认',
+      submit: '删除商品',
+      done: (title: string) => `已删除「${title}」`,
     },
     fields: {
       slug: '网址标识',
@@ -217,6 +227,7 @@ export const shopZhCN = {
       mysteryNeedsSummary: '盲盒需要一句话介绍（顾客只能看到这一句）',
       notFound: '找不到这件商品',
       imageNotFound: '找不到这张图片',
+      ordered: '这件商品已经有订单，不能删除；可以取消发布让它下架',
       imageTooLarge: '图片不能超过 8 MB',
       imageType: '只支持 jpeg、png 或 webp 图片（按文件内容判断）',
       imageUnreadable: '无法读取这张图片，请换一个文件',

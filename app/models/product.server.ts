@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
 import {
   counters,
+  holds,
   media,
   orderLines,
   orders,
@@ -461,6 +462,50 @@ export async function deleteProductImage({ productId, imageId, actorId }: { prod
   if (!removed) return false
   await discardRenditions(removed)
   return true
+}
+
+/** Whether anything was ever ordered from this stock: such a product keeps its history. */
+function everOrdered(stockId: number | SQL) {
+  return sql`(EXISTS (SELECT 1 FROM ${orderLines} WHERE ${orderLines.stockId} = ${stockId})
+    OR EXISTS (SELECT 1 FROM ${holds} WHERE ${holds.stockId} = ${stockId}))`
+}
+
+/** Whether the product can be deleted: it was never ordered (otherwise it is unpublished instead). */
+export async function isProductDeletable(stockId: number) {
+  const [row] = await db.all<{ ordered: number }>(sql`SELECT ${everOrdered(stockId)} AS ordered`)
+  return !row?.ordered
+}
+
+/**
+ * Deletes a product nobody ever ordered, with everything that is only its own: member prices,
+ * cart lines, photos (rows and files), its stock row and edition counter; audited. A product
+ * with any order keeps its history and is refused ('ordered'): unpublish it instead. The
+ * condition is part of the DELETE, so an order placed after the page was read still counts.
+ * null when there is no such product.
+ */
+export async function deleteProduct({ productId, actorId }: { productId: number; actorId: number }) {
+  const outcome = await transaction(async (tx) => {
+    const [product] = await tx
+      .select({ title: products.title, slug: products.slug, stockId: products.stockId, counterId: stock.counterId })
+      .from(products)
+      .innerJoin(stock, eq(stock.id, products.stockId))
+      .where(eq(products.id, productId))
+    if (!product) return null
+    const images = await tx.select().from(productImages).where(eq(productImages.productId, productId))
+    const [deleted] = await tx
+      .delete(products)
+      .where(and(eq(products.id, productId), sql`NOT ${everOrdered(product.stockId)}`))
+      .returning({ id: products.id })
+    if (!deleted) return { ok: false as const, reason: 'ordered' as const }
+    const mediaIds = images.flatMap((image) => [image.thumbMediaId, image.largeMediaId])
+    const files = mediaIds.length > 0 ? await tx.delete(media).where(inArray(media.id, mediaIds)).returning({ path: media.path }) : []
+    await tx.delete(stock).where(eq(stock.id, product.stockId))
+    if (product.counterId !== null) await tx.delete(counters).where(eq(counters.id, product.counterId))
+    await recordAudit({ actorId, action: 'product.delete', targetType: 'product', targetId: productId, detail: { slug: product.slug, title: product.title } }, tx)
+    return { ok: true as const, title: product.title, files }
+  })
+  if (outcome?.ok) await discardRenditions(outcome.files)
+  return outcome
 }
 
 // ---- the shop's shelves ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import {
   type UploadHandler,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { ProductEditor, Stat } from '~/components/shop'
+import { Checkbox, ProductEditor, Stat } from '~/components/shop'
 import { FormError, Field } from '~/components/field'
 import { Badge, Button, buttonClass, Card, PageTitle } from '~/components/ui'
 import { availableUnits, mediaUrl } from '~/domain/product'
@@ -23,8 +23,10 @@ import { t } from '~/i18n/zh-CN'
 import { listTiers } from '~/models/membership.server'
 import {
   addProductImages,
+  deleteProduct,
   deleteProductImage,
   getProductForSale,
+  isProductDeletable,
   listCategories,
   listProductImages,
   moveProductImage,
@@ -64,11 +66,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await releaseExpiredHolds(new Date())
   const product = await getProductForSale(id)
   if (!product) throw notFound()
-  const [images, categories, tiers, issued] = await Promise.all([
+  const [images, categories, tiers, issued, deletable] = await Promise.all([
     listProductImages(id),
     listCategories(),
     listTiers(),
     numbersIssued(product.stock.counterId),
+    isProductDeletable(product.stock.id),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   return {
@@ -80,11 +83,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeZone,
     values: productEditorValues({ ...product, capacity: product.stock.capacity }, { timeZone, categoryId: null }),
     maxImages: MAX_IMAGES_PER_PRODUCT,
+    deletable,
   }
 }
 
-/** Which form the errors belong to: the editor, the stock form or the photos. */
-type ActionData = { scope: 'editor' | 'capacity' | 'images'; errors: FieldErrors; values?: ProductEditorValues }
+/** Which form the errors belong to: the editor, the stock form, the photos or deleting. */
+type ActionData = { scope: 'editor' | 'capacity' | 'images' | 'remove'; errors: FieldErrors; values?: ProductEditorValues }
 const fail = (scope: ActionData['scope'], errors: FieldErrors, status = 400, values?: ProductEditorValues) =>
   data<ActionData>({ scope, errors, values }, { status })
 
@@ -136,6 +140,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!done) return fail('images', { form: a.errors.imageNotFound }, 404)
       return redirectWithFlash(back, { kind: 'success', message: form.data.intent === 'move' ? a.images.moved : a.images.deleted })
     }
+    case 'remove': {
+      if (formData.get('confirm') !== 'yes') return fail('remove', { confirm: a.remove.confirmRequired })
+      const removed = await deleteProduct({ productId: id, actorId: admin.id })
+      if (!removed) throw notFound()
+      if (!removed.ok) return fail('remove', { form: a.errors.ordered }, 409)
+      return redirectWithFlash('/admin/products', { kind: 'success', message: a.remove.done(removed.title) })
+    }
     default:
       return fail('editor', { form: t.errors.invalidChoice })
   }
@@ -178,7 +189,7 @@ async function uploadImages(request: Request, id: number, actorId: number, back:
 }
 
 export default function EditProduct() {
-  const { product, stock, images, categories, tiers, timeZone, values, maxImages } = useLoaderData<typeof loader>()
+  const { product, stock, images, categories, tiers, timeZone, values, maxImages, deletable } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -300,6 +311,22 @@ export default function EditProduct() {
           {a.view} →
         </Link>
       </p>
+
+      <Card>
+        <h2 className="mb-2 text-base font-semibold text-stone-900">{a.sections.remove}</h2>
+        {deletable ? (
+          <Form method="post" className="space-y-3" noValidate>
+            <p className="text-sm text-stone-600">{a.remove.explain}</p>
+            <FormError error={errorsFor('remove').form} />
+            <Checkbox name="confirm" value="yes" label={a.remove.confirm} error={errorsFor('remove').confirm} />
+            <Button type="submit" name="intent" value="remove" variant="danger" disabled={busy}>
+              {a.remove.submit}
+            </Button>
+          </Form>
+        ) : (
+          <p className="text-sm text-stone-600">{a.remove.ordered}</p>
+        )}
+      </Card>
     </div>
   )
 }

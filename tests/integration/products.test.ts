@@ -9,18 +9,20 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../../db/client'
 import { runMigrations } from '../../db/migrate'
-import { auditLog, counters, holds, media, orderLines, productCategories, productImages, products, productTierPrices, stock, users, type User } from '../../db/schema'
+import { auditLog, cartItems, counters, holds, media, orderLines, productCategories, productImages, products, productTierPrices, stock, users, type User } from '../../db/schema'
 import { seedTiers } from '../../db/seed'
 import { seedDemoShop, seedShopCategories } from '../../db/seed-shop'
 import type { ProductInput } from '~/domain/product-forms'
 import { listProductImageReferences } from '~/models/media.server'
 import { createProduct, getProductForSale } from '~/models/product.server'
+import { placeOrder, releaseExpiredHolds } from '~/models/reservation.server'
 import * as editRoute from '~/routes/admin.products.$id'
 import * as listRoute from '~/routes/admin.products._index'
 import * as newRoute from '~/routes/admin.products.new'
 import { databaseHandle, db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { countRows } from '../factories/db'
+import { putInCart } from '../factories/cart'
 import { productInput } from '../factories/products'
 import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie, tierIdOf } from '../factories/users'
@@ -447,6 +449,79 @@ describe('product photos', () => {
     await db.update(products).set({ published: true }).where(eq(products.id, draft.id))
     expect(await listProductImageReferences(photo!.largeMediaId)).toEqual([{ published: true }])
     expect(await listProductImageReferences('no-such-file-000')).toEqual([])
+  })
+})
+
+describe('deleting a product', () => {
+  const remove = (id: number, form: Record<string, string> = { intent: 'remove', confirm: 'yes' }, cookie = adminCookie) =>
+    editVia(id, form, cookie)
+
+  it('deletes a product nobody ordered with its prices, cart lines, photos and files, stock row and counter; audited', async () => {
+    const product = await makeProduct({ limitedEdition: true, tierPrices: [{ tierId: await tierIdOf('tiegan'), priceFen: 29900 }] })
+    const image = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#9a3412' } }).png().toBuffer()
+    const form = new FormData()
+    form.append('images', new Blob([Buffer.from(image)], { type: 'image/png' }), 'a.png')
+    readRedirect(
+      await editRoute.action(
+        routeArgs(new Request(`${SITE_ORIGIN}/admin/products/${product.id}`, { method: 'POST', body: form, headers: { Cookie: adminCookie, Origin: SITE_ORIGIN } }), {
+          id: String(product.id),
+        }),
+      ),
+    )
+    const [photo] = await db.select().from(productImages).where(eq(productImages.productId, product.id))
+    const files = await db.select().from(media).where(sql`${media.id} in (${photo!.thumbMediaId}, ${photo!.largeMediaId})`)
+    await putInCart(admin.id, product.id, 1)
+    const [{ counterId }] = (await db.select({ counterId: stock.counterId }).from(stock).where(eq(stock.id, product.stockId))) as [{ counterId: number }]
+    const page = (await editRoute.loader(routeArgs(requestFor(`/admin/products/${product.id}`, { cookie: adminCookie }), { id: String(product.id) }))) as { deletable: boolean }
+    expect(page.deletable).toBe(true)
+
+    const { location } = readRedirect(await remove(product.id))
+    expect(location).toBe('/admin/products')
+    expect(await db.select().from(products).where(eq(products.id, product.id))).toEqual([])
+    expect(await db.select().from(stock).where(eq(stock.id, product.stockId))).toEqual([])
+    expect(await db.select().from(counters).where(eq(counters.id, counterId))).toEqual([])
+    expect(await db.select().from(productTierPrices).where(eq(productTierPrices.productId, product.id))).toEqual([])
+    expect(await db.select().from(productImages).where(eq(productImages.productId, product.id))).toEqual([])
+    expect(await db.select().from(cartItems).where(eq(cartItems.productId, product.id))).toEqual([])
+    expect(await db.select().from(media).where(sql`${media.id} in (${photo!.thumbMediaId}, ${photo!.largeMediaId})`)).toEqual([])
+    for (const file of files) expect(existsSync(join(getEnv().UPLOAD_DIR, file.path))).toBe(false)
+    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.action, 'product.delete'), eq(auditLog.targetId, String(product.id))))
+    expect(entry?.actorId).toBe(admin.id)
+  })
+
+  it('refuses a product that was ever ordered, even an order that lapsed (409, nothing changed): unpublish it instead', async () => {
+    const product = await makeProduct()
+    const order = await placeOrder({
+      userId: admin.id,
+      kind: 'goods',
+      lines: [{ stockId: product.stockId, qty: 1, unitPriceFen: product.priceFen, title: product.title, productId: product.id }],
+      now: new Date(Date.now() - 3600_000),
+    })
+    expect(order.ok).toBe(true)
+    await releaseExpiredHolds(new Date())
+    const page = (await editRoute.loader(routeArgs(requestFor(`/admin/products/${product.id}`, { cookie: adminCookie }), { id: String(product.id) }))) as { deletable: boolean }
+    expect(page.deletable).toBe(false)
+    const before = await snapshot()
+    const refused = readData<{ errors: Record<string, string> }>(await remove(product.id))
+    expect(refused.status).toBe(409)
+    expect(refused.data.errors.form).toContain('已经有订单')
+    expect(await snapshot()).toEqual(before)
+  })
+
+  it('asks for the confirmation first (400, nothing changed)', async () => {
+    const product = await makeProduct()
+    const before = await snapshot()
+    const refused = readData<{ errors: Record<string, string> }>(await remove(product.id, { intent: 'remove' }))
+    expect(refused.status).toBe(400)
+    expect(refused.data.errors).toEqual({ confirm: '请先勾选确认' })
+    expect(await snapshot()).toEqual(before)
+  })
+
+  it('is for admins only (an editor gets 403), and an unknown product is 404', async () => {
+    const product = await makeProduct()
+    expect((await thrownResponse(remove(product.id, undefined, editorCookie))).status).toBe(403)
+    expect((await thrownResponse(remove(999_999))).status).toBe(404)
+    expect(await db.select().from(products).where(eq(products.id, product.id))).toHaveLength(1)
   })
 })
 
