@@ -1,6 +1,7 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
+import { applyPageCacheControl } from './utils/http-cache.server'
 import { NonceProvider } from './utils/nonce'
 import { redactUrl } from './utils/redact'
 import { renderDocument } from './utils/render-document.server'
@@ -30,6 +31,8 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce ?? ''
+  const { matches } = remixContext.staticHandlerContext
+  applyPageCacheControl(request, responseStatusCode, matches[matches.length - 1]?.route.id, responseHeaders)
   return renderDocument(
     <NonceProvider value={nonce}>
       <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />

@@ -22,6 +22,8 @@ export function renderDocument(element: ReactNode, { status, headers, nonce, wai
     const respond = () => {
       const body = new PassThrough()
       headers.set('Content-Type', 'text/html; charset=utf-8')
+      // A page that failed is never kept by a cache, whatever the route allowed.
+      if (responseStatus >= 500) headers.set('Cache-Control', 'no-store')
       resolve(new Response(createReadableStreamFromReadable(body), { headers, status: responseStatus }))
       pipe(body)
     }

@@ -65,6 +65,7 @@ describe('renderDocument', () => {
       options(true),
     )
     expect(response.status).toBe(500)
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
   })
 
   it('rejects when the shell itself fails, for Remix to render the error page', async () => {
