@@ -28,6 +28,9 @@ test('a new reader signs up, signs in with a password and with a one-time email 
 
   await test.step('signs up and is welcomed by name, signed in', async () => {
     await signUp(page, reader)
+    // Signed in, even the home page is the reader's own: no shared cache may keep it.
+    const home = await page.request.get('/')
+    expect(home.headers()['cache-control']).toBe('private, no-cache')
   })
 
   await test.step('logs out through the account menu', async () => {

@@ -171,7 +171,10 @@ test("the home page shows today's public demo daily with its player and keyword 
   const audioResponse = page.waitForResponse(
     (r) => r.url().includes('/media/') && r.request().method() === 'GET' && (r.headers()['content-type'] ?? '').startsWith('audio/'),
   )
-  await page.goto('/')
+  const response = await page.goto('/')
+  // A visitor's copy (no cookie at all) may be kept by a CDN for a few seconds (decision 010).
+  expect(response?.headers()['cache-control']).toMatch(/^public, max-age=0, s-maxage=\d+/)
+  expect(response?.headers()['vary']).toContain('Cookie')
   const card = page.locator('article').filter({ has: page.getByRole('heading', { level: 2, name: TODAY_DEMO.title }) })
   await expect(card).toBeVisible()
   await expect(page.getByText('今日', { exact: true })).toBeVisible()
