@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, exists, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
 import { auditLog, orderLines, orders, paymentEvents, products, stock, users, type Order, type OrderKind, type OrderState } from '../../db/schema'
 import type { OrderFilters, ShipmentInput } from '~/domain/admin-order-forms'
+import type { Shipment } from '~/domain/shipment-import'
 import { orderShippedEmail } from '~/emails/order-shipped'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor } from '~/utils/db.server'
@@ -180,19 +181,53 @@ interface ShipmentRequest {
   now: Date
 }
 
+/** paid → shipped for one goods order in the caller's transaction: email and audit included. */
+async function shipInTransaction(tx: Executor, { orderId, shipment, actorId, now }: ShipmentRequest): Promise<OrderActionResult> {
+  const [order] = await tx
+    .update(orders)
+    .set({ state: 'shipped', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: now, updatedAt: now })
+    .where(and(eq(orders.id, orderId), eq(orders.state, 'paid'), eq(orders.kind, 'goods')))
+    .returning()
+  if (!order) return refusal(tx, orderId)
+  await emailShipment(tx, order, now, false)
+  await recordAudit({ actorId, action: 'order.ship', targetType: 'order', targetId: orderId, detail: { ...shipment } }, tx)
+  return { ok: true, order }
+}
+
 /** paid → shipped for a goods order, with carrier and tracking; the buyer is emailed. */
-export async function markOrderShipped({ orderId, shipment, actorId, now }: ShipmentRequest): Promise<OrderActionResult> {
-  return transaction(async (tx) => {
-    const [order] = await tx
-      .update(orders)
-      .set({ state: 'shipped', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: now, updatedAt: now })
-      .where(and(eq(orders.id, orderId), eq(orders.state, 'paid'), eq(orders.kind, 'goods')))
-      .returning()
-    if (!order) return refusal(tx, orderId)
-    await emailShipment(tx, order, now, false)
-    await recordAudit({ actorId, action: 'order.ship', targetType: 'order', targetId: orderId, detail: { ...shipment } }, tx)
-    return { ok: true, order }
-  })
+export async function markOrderShipped(request: ShipmentRequest): Promise<OrderActionResult> {
+  return transaction((tx) => shipInTransaction(tx, request))
+}
+
+export type BulkShipRefusal = { orderId: number } & Exclude<OrderActionResult, { ok: true }>
+
+/** Thrown inside the transaction to roll every shipment back when one is refused. */
+class ShipmentsRefused extends Error {
+  constructor(readonly refusals: BulkShipRefusal[]) {
+    super('shipments refused')
+  }
+}
+
+/**
+ * 批量发货: every order paid → shipped with its carrier and tracking, each buyer emailed and
+ * each shipment audited, all in one transaction. If any order cannot be shipped (unknown, not
+ * paid, not goods) none is, and every refusal is returned.
+ */
+export async function markOrdersShipped({ shipments, actorId, now }: { shipments: readonly Shipment[]; actorId: number; now: Date }) {
+  try {
+    return await transaction(async (tx) => {
+      const refusals: BulkShipRefusal[] = []
+      for (const { orderId, ...shipment } of shipments) {
+        const result = await shipInTransaction(tx, { orderId, shipment, actorId, now })
+        if (!result.ok) refusals.push({ orderId, ...result })
+      }
+      if (refusals.length > 0) throw new ShipmentsRefused(refusals)
+      return { ok: true as const, shipped: shipments.length }
+    })
+  } catch (error) {
+    if (error instanceof ShipmentsRefused) return { ok: false as const, refusals: error.refusals }
+    throw error
+  }
 }
 
 /** Corrects the carrier or tracking number of a shipped order; the buyer gets the new one. */

@@ -127,9 +127,14 @@ export default function AdminOrders() {
         <div className="flex items-center justify-between gap-3">
           <p className="text-sm text-stone-600">{a.total(total)}</p>
           {/* A plain link: the browser downloads the file (the filters travel in the query). */}
-          <a href={`/admin/orders/export${exportQuery ? `?${exportQuery}` : ''}`} className={buttonClass('secondary', 'py-2')} download>
-            {a.exportCsv}
-          </a>
+          <div className="flex gap-2">
+            <Link to="/admin/orders/ship" className={buttonClass('secondary', 'py-2')}>
+              {a.bulkShip.link}
+            </Link>
+            <a href={`/admin/orders/export${exportQuery ? `?${exportQuery}` : ''}`} className={buttonClass('secondary', 'py-2')} download>
+              {a.exportCsv}
+            </a>
+          </div>
         </div>
       )}
       {orders.length === 0 ? <EmptyState>{a.empty}</EmptyState> : null}

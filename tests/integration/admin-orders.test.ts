@@ -5,13 +5,16 @@ import { and, count, eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { auditLog, emailOutbox, orderLines, orders, productCategories, products, type ShippingAddress, type User } from '../../db/schema'
 import { confirmPayment, processPendingRefunds } from '~/models/payment.server'
+import { parseCsv } from '~/domain/shipment-import'
 import * as exportRoute from '~/routes/admin.orders.export'
+import * as bulkShipRoute from '~/routes/admin.orders.ship'
 import * as detailRoute from '~/routes/admin.orders.$id'
 import * as listRoute from '~/routes/admin.orders._index'
+import { csvLine } from '~/utils/csv.server'
 import { db } from '~/utils/db.server'
 import { countRows } from '../factories/db'
 import { createStock, expectConsistent, line, paidNotice, placeOk } from '../factories/orders'
-import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
+import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
 let admin: User
@@ -95,38 +98,9 @@ function exportCsv(query = '', cookie = adminCookie) {
   return exportRoute.loader(routeArgs(requestFor(`/admin/orders/export${query}`, { cookie })))
 }
 
-/** Just enough of RFC 4180 to read the export back: quoted fields, doubled quotes, CRLF. */
-function parseCsv(text: string) {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else field += c
-  }
-  return rows
-}
-
 async function csvOf(response: Response) {
   const bytes = new Uint8Array(await response.arrayBuffer())
-  return { bytes, rows: parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).replace(/^\uFEFF/, '')) }
+  return { bytes, rows: parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).replace(/^\uFEFF/, '')).map((row) => row.cells) }
 }
 
 async function auditOf(orderId: number) {
@@ -593,3 +567,82 @@ describe('the CSV export', () => {
     }
   }, 30_000)
 })
+
+describe('批量发货 (/admin/orders/ship)', () => {
+  type BulkAnswer = { form?: string; heading?: string; problems: string[] }
+
+  /** Posts the form as the page does: a file, or pasted text. */
+  function bulkShip({ file, paste = '' }: { file?: Uint8Array; paste?: string }, cookie = adminCookie) {
+    const form = new FormData()
+    form.append('file', new Blob(file ? [Buffer.from(file)] : [], { type: 'text/csv' }), file ? 'orders.csv' : '')
+    form.append('paste', paste)
+    const request = new Request(`${SITE_ORIGIN}/admin/orders/ship`, { method: 'POST', body: form, headers: { Cookie: cookie, Origin: SITE_ORIGIN } })
+    return bulkShipRoute.action(routeArgs(request))
+  }
+
+  it('ships every order of the export filled in, emails each buyer, audits each; unfilled rows are skipped', async () => {
+    const item = await createProduct({ title: '批量发货钢笔' })
+    const reader = (await createTestUser({ displayName: '收件人' })).user
+    const mine = { userId: reader.id }
+    const [first, second, later] = [await orderOf(item, mine), await orderOf(item, mine), await orderOf(item, mine)]
+    const { rows } = await csvOf(await exportCsv(`?product=${item.product.id}&state=paid`))
+    const [header, ...lines] = rows
+    const carrierAt = header!.indexOf('快递')
+    const trackingAt = header!.indexOf('单号')
+    const filled = lines.map((cells) => {
+      const id = Number(cells[0])
+      if (id === later.id) return cells
+      return cells.map((cell, i) => (i === carrierAt ? '顺丰速运' : i === trackingAt ? `SF${String(id).padStart(10, '0')}` : cell))
+    })
+    const file = new TextEncoder().encode(`\uFEFF${csvLine(header!)}${filled.map((cells) => csvLine(cells)).join('')}`)
+
+    const { location } = readRedirect(await bulkShip({ file }))
+    expect(location).toBe('/admin/orders?state=shipped')
+    for (const order of [first, second]) {
+      expect(await orderById(order.id)).toMatchObject({ state: 'shipped', carrier: '顺丰速运', trackingNumber: `SF${String(order.id).padStart(10, '0')}` })
+      expect((await auditOf(order.id)).map((entry) => entry.action)).toContain('order.ship')
+    }
+    expect((await orderById(later.id)).state).toBe('paid')
+    expect(await mailsTo(reader.email, 'order-shipped')).toHaveLength(2)
+    await expectConsistent(item.stockId)
+  })
+
+  it('takes pasted lines (commas or tabs) too', async () => {
+    const item = await createProduct()
+    const [a1, a2] = [await orderOf(item), await orderOf(item)]
+    readRedirect(await bulkShip({ paste: `订单号,快递公司,快递单号\n${a1.id},中通快递,ZT12345678\n${a2.id}\tEMS\tEA123456789CN\n` }))
+    expect(await orderById(a1.id)).toMatchObject({ state: 'shipped', carrier: '中通快递', trackingNumber: 'ZT12345678' })
+    expect(await orderById(a2.id)).toMatchObject({ state: 'shipped', carrier: 'EMS', trackingNumber: 'EA123456789CN' })
+  })
+
+  it('a bad line ships nothing: 400 with each line and its reason', async () => {
+    const item = await createProduct()
+    const good = await orderOf(item)
+    const mailsBefore = await countRows(emailOutbox)
+    const answer = readData<BulkAnswer>(await bulkShip({ paste: `${good.id},顺丰速运,SF1234567890\n${good.id + 1000},顺风,SF1234567890` }))
+    expect(answer.status).toBe(400)
+    expect(answer.data.problems).toEqual(['第 2 行：「顺风」不是可选的快递公司（见上方列表）'])
+    expect((await orderById(good.id)).state).toBe('paid')
+    expect(await countRows(emailOutbox)).toBe(mailsBefore)
+  })
+
+  it('an order that cannot ship (unpaid, unknown) ships none: 409 naming each', async () => {
+    const item = await createProduct()
+    const paid = await orderOf(item)
+    const unpaid = await orderOf(item, { paid: false })
+    const answer = readData<BulkAnswer>(await bulkShip({ paste: `${paid.id},顺丰速运,SF1111111111\n${unpaid.id},顺丰速运,SF2222222222\n999999,顺丰速运,SF3333333333` }))
+    expect(answer.status).toBe(409)
+    expect(answer.data.problems).toEqual([`订单 #${unpaid.id} 当前为「待支付」，只有已支付的商品订单可以发货`, '订单 #999999 不存在'])
+    expect(await orderById(paid.id)).toMatchObject({ state: 'paid', carrier: null, trackingNumber: null })
+    expect((await auditOf(paid.id)).map((entry) => entry.action)).not.toContain('order.ship')
+    await expectConsistent(item.stockId)
+  })
+
+  it('refuses an empty form (400) and a file over 2 MB (413); an editor gets 403', async () => {
+    expect(readData<BulkAnswer>(await bulkShip({ paste: '  ' })).status).toBe(400)
+    expect(readData<BulkAnswer>(await bulkShip({ file: new Uint8Array(2 * 1024 * 1024 + 1).fill(0x41) })).status).toBe(413)
+    const editor = (await createTestUser({ role: 'editor' })).user
+    expect((await thrownResponse(bulkShip({ paste: '1,EMS,EA123456789CN' }, (await signedInCookie(editor.id)).cookie))).status).toBe(403)
+  })
+})
+
