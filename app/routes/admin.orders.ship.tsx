@@ -23,7 +23,7 @@ import { requireRole } from '~/utils/permissions.server'
 const a = t.adminOrders
 const b = a.bulkShip
 
-/** The largest file (or pasted text) taken: 5,000 export rows are well under it. */
+/** The largest file (or pasted text) taken: the export rows of 1,000 orders are well under it. */
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 export const meta: MetaFunction = () => [{ title: `${b.title} · ${t.admin.title} · ${t.site.name}` }]

@@ -1,7 +1,7 @@
 // 批量发货 files: CSV as the order export writes it (filled in), or three columns typed or
 // pasted from a spreadsheet; UTF-8 or GBK; every line in error reported, nothing shipped then.
 import { describe, expect, it } from 'vitest'
-import { decodeSpreadsheetText, parseCsv, readShipments } from '~/domain/shipment-import'
+import { MAX_SHIPMENTS_PER_FILE, decodeSpreadsheetText, parseCsv, readShipments } from '~/domain/shipment-import'
 import { t } from '~/i18n/zh-CN'
 import { csvLine } from '~/utils/csv.server'
 
@@ -85,5 +85,11 @@ describe('readShipments', () => {
       ok: false,
       errors: [{ line: 1, message: '没有填写了快递单号的行' }],
     })
+  })
+
+  it(`takes at most ${MAX_SHIPMENTS_PER_FILE} orders a file`, () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1},EMS,EA${String(i).padStart(9, '0')}CN`).join('\n')
+    expect(readShipments(lines(MAX_SHIPMENTS_PER_FILE)).ok).toBe(true)
+    expect(readShipments(lines(MAX_SHIPMENTS_PER_FILE + 1))).toEqual({ ok: false, errors: [{ line: 1, message: '一次最多 1,000 单，请分成几个文件上传' }] })
   })
 })
