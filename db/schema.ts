@@ -128,6 +128,8 @@ export const memberships = sqliteTable(
     grantedBy: integer().references(() => users.id),
     note: text().notNull().default(''),
     revokedAt: integer({ mode: 'timestamp_ms' }),
+    // Signed into the member card's share link: raising it (重置分享链接) voids the links out there.
+    shareVersion: integer().notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [

@@ -18,6 +18,8 @@ export interface MemberCardRecord {
   validUntil: Date
   revokedAt: Date | null
   dropName: string | null
+  /** Signed into the share link; raised by 重置分享链接. */
+  shareVersion: number
 }
 
 /** The card's colours: 铁杆 is a dark metal card, 亲情 a wine-red leather one. */

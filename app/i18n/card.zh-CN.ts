@@ -31,6 +31,9 @@ export const cardZhCN = {
     open: '打开分享图片',
     link: '或者分享这个链接（在微信里打开会显示你的卡面）：',
     alt: (name: string, headline: string, tier: string) => `${name}的知音会员卡：${headline} · ${tier}`,
+    reset: '重置分享链接',
+    resetHint: '不想再让已经分享出去的链接看到你的会员卡？重置后旧链接和旧图片地址都会失效（别处已缓存的图片最多保留 1 小时）。',
+    resetDone: '分享链接已重置，旧链接已失效',
   },
   empty: {
     title: '你还没有会员卡',

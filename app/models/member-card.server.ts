@@ -4,6 +4,7 @@ import { and, desc, eq, gt, lte, sql } from 'drizzle-orm'
 import { drops, memberships, tiers, users } from '../../db/schema'
 import type { MemberCardRecord } from '~/domain/member-card'
 import { db } from '~/utils/db.server'
+import { isCurrentShareSignature, parseShareToken } from '~/utils/member-card-image.server'
 import { membershipActiveAt } from './membership.server'
 
 function selectCards() {
@@ -20,6 +21,7 @@ function selectCards() {
       validUntil: memberships.validUntil,
       revokedAt: memberships.revokedAt,
       dropName: drops.name,
+      shareVersion: memberships.shareVersion,
     })
     .from(memberships)
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
@@ -44,8 +46,30 @@ export async function findMemberCard({ userId, now }: { userId: number; now: Dat
   return row
 }
 
-/** Any membership's card by its id (the share image, which has already checked its token). */
+/** Any membership's card by its id. */
 export async function getMemberCardById(membershipId: number): Promise<MemberCardRecord | undefined> {
   const [row] = await selectCards().where(and(eq(memberships.id, membershipId), gt(tiers.rank, 0)))
   return row
 }
+
+/** The card a share token opens: its signature must be the card's current one. */
+export async function findSharedCard(token: string): Promise<MemberCardRecord | undefined> {
+  const parsed = parseShareToken(token)
+  if (!parsed) return undefined
+  const card = await getMemberCardById(parsed.membershipId)
+  return card && isCurrentShareSignature(card, parsed.signature) ? card : undefined
+}
+
+/**
+ * 重置分享链接: the holder's card gets new share links; the ones already shared stop opening.
+ * False when the membership is not the user's.
+ */
+export async function resetCardShare({ userId, membershipId }: { userId: number; membershipId: number }) {
+  const updated = await db
+    .update(memberships)
+    .set({ shareVersion: sql`${memberships.shareVersion} + 1` })
+    .where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId)))
+    .returning({ id: memberships.id })
+  return updated.length > 0
+}
+

@@ -1,14 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import { MemberCard } from '~/components/member-card'
 import { buttonClass, Card, PageTitle } from '~/components/ui'
 import { isCardExpired, memberCardFace } from '~/domain/member-card'
 import { t } from '~/i18n/zh-CN'
 import type { MemberCardRecord } from '~/domain/member-card'
-import { findMemberCard, getMemberCardById } from '~/models/member-card.server'
+import { findMemberCard, findSharedCard, resetCardShare } from '~/models/member-card.server'
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
-import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH, memberCardImageFile, memberCardImagePath, membershipIdFromImageFile } from '~/utils/member-card-image.server'
+import { redirectWithFlash } from '~/utils/flash.server'
+import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH, memberCardImagePath, memberCardShareToken } from '~/utils/member-card-image.server'
 
 const c = t.card
 
@@ -41,11 +42,11 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
   // ?s=<membershipId>-<signature>: the link a member shares (WeChat, friends). It shows that
-  // card to anyone, crawlers included, so the link preview is the card; unsigned ids are 404.
+  // card to anyone, crawlers included, so the link preview is the card; unsigned ids, and links
+  // from before a 重置分享链接, are 404.
   const shared = new URL(request.url).searchParams.get('s')
   if (shared !== null) {
-    const membershipId = membershipIdFromImageFile(`${shared}.png`)
-    const record = membershipId === null ? undefined : await getMemberCardById(membershipId)
+    const record = await findSharedCard(shared)
     if (!record) throw new Response(c.notFound, { status: 404 })
     return present(record, now, { shared: true })
   }
@@ -58,8 +59,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function present(record: MemberCardRecord, now: Date, { shared }: { shared: boolean }) {
   const { SITE_URL, SITE_TIMEZONE } = getEnv()
   const face = memberCardFace(record, SITE_TIMEZONE)
-  const imagePath = memberCardImagePath(record.membershipId)
-  const sharePath = `/membership/card?s=${memberCardImageFile(record.membershipId).replace(/\.png$/, '')}`
+  const imagePath = memberCardImagePath(record)
+  const sharePath = `/membership/card?s=${memberCardShareToken(record)}`
   return {
     card: { ...face, expired: isCardExpired(record, now) },
     share: {
@@ -73,8 +74,19 @@ function present(record: MemberCardRecord, now: Date, { shared }: { shared: bool
   }
 }
 
+// 重置分享链接: the holder's own card only; the links shared so far stop opening.
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const form = await request.formData()
+  if (form.get('intent') !== 'reset-share') throw new Response(t.errors.invalidChoice, { status: 400 })
+  const record = await findMemberCard({ userId: user.id, now: new Date() })
+  if (!record || !(await resetCardShare({ userId: user.id, membershipId: record.membershipId }))) throw new Response(c.notFound, { status: 404 })
+  return redirectWithFlash('/membership/card', { kind: 'success', message: c.share.resetDone })
+}
+
 export default function MembershipCard() {
   const { card, share, shared } = useLoaderData<typeof loader>()
+  const busy = useNavigation().state === 'submitting'
   if (!card || !share) return <NoCard />
   if (shared) return <SharedCard card={card} />
   return (
@@ -115,6 +127,18 @@ export default function MembershipCard() {
         <a href={share.imagePath} target="_blank" rel="noreferrer" className={buttonClass('secondary', 'mt-4 w-full')}>
           {c.share.open}
         </a>
+        <Form method="post" className="mt-6 border-t border-stone-200 pt-4">
+          <p className="text-xs leading-relaxed text-stone-500">{c.share.resetHint}</p>
+          <button
+            type="submit"
+            name="intent"
+            value="reset-share"
+            disabled={busy}
+            className="mt-2 text-sm font-medium text-stone-700 underline underline-offset-2 hover:text-brand-700 disabled:opacity-60"
+          >
+            {c.share.reset}
+          </button>
+        </Form>
       </Card>
     </div>
   )

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { memberCardFace } from '~/domain/member-card'
 import { isNotModified } from '~/domain/range'
 import { t } from '~/i18n/zh-CN'
-import { getMemberCardById } from '~/models/member-card.server'
+import { findSharedCard } from '~/models/member-card.server'
 import { getEnv } from '~/utils/env.server'
-import { memberCardSvg, membershipIdFromImageFile, renderMemberCardPng } from '~/utils/member-card-image.server'
+import { memberCardSvg, renderMemberCardPng } from '~/utils/member-card-image.server'
 import { bodyEtag } from '~/utils/xml.server'
 
 function notFound() {
@@ -13,11 +13,11 @@ function notFound() {
 
 // /membership/card/<membershipId>-<hmac>.png — the card's share image, the card page's
 // og:image. Public (crawlers have no cookie); the HMAC in the name is what keeps members from
-// being enumerated. An ended or revoked membership's image still renders: it is a record.
+// being enumerated, and 重置分享链接 voids it. An ended or revoked membership's image still
+// renders: it is a record.
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const membershipId = membershipIdFromImageFile(params.file ?? '')
-  if (membershipId === null) return notFound()
-  const card = await getMemberCardById(membershipId)
+  const file = params.file ?? ''
+  const card = file.endsWith('.png') ? await findSharedCard(file.slice(0, -'.png'.length)) : undefined
   if (!card) return notFound()
   const svg = memberCardSvg(memberCardFace(card, getEnv().SITE_TIMEZONE))
   // The picture follows from the SVG: tag it before paying for the rasterising.

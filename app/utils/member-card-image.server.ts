@@ -1,7 +1,8 @@
 // The member card's share image (the card page's og:image): its unguessable public URL, and
 // its pixels — an SVG drawn here and rasterised by sharp. The crawler that fetches it (WeChat's,
 // a chat app's) has no cookie, so the URL itself carries the proof: the membership id and an
-// HMAC of it under SESSION_SECRET. Without the HMAC nobody can walk through the members.
+// HMAC of it (and of its share version) under SESSION_SECRET. Without the HMAC nobody can walk
+// through the members; after 重置分享链接 the links already out there no longer open.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import sharp from 'sharp'
 import { CARD_COLOURS, truncateToWidth, type MemberCardFace } from '~/domain/member-card'
@@ -15,29 +16,40 @@ export const CARD_IMAGE_HEIGHT = 630
 /** 22 base64url characters: 132 bits of the HMAC-SHA256, far beyond guessing. */
 const SIGNATURE_LENGTH = 22
 
-function shareSignature(membershipId: number) {
-  return createHmac('sha256', getEnv().SESSION_SECRET).update(`member-card:${membershipId}`).digest('base64url').slice(0, SIGNATURE_LENGTH)
+/** What a share link proves: the membership, and which of its links (重置分享链接 raises it). */
+export interface CardShare {
+  membershipId: number
+  shareVersion: number
 }
 
-/** The file name of a membership's share image: `<membershipId>-<signature>.png`. */
-export function memberCardImageFile(membershipId: number) {
-  return `${membershipId}-${shareSignature(membershipId)}.png`
+function shareSignature({ membershipId, shareVersion }: CardShare) {
+  // Version 0 signs what the first links signed, so they keep working.
+  const subject = shareVersion === 0 ? `member-card:${membershipId}` : `member-card:${membershipId}:v${shareVersion}`
+  return createHmac('sha256', getEnv().SESSION_SECRET).update(subject).digest('base64url').slice(0, SIGNATURE_LENGTH)
 }
 
-export function memberCardImagePath(membershipId: number) {
-  return `/membership/card/${memberCardImageFile(membershipId)}`
+/** The share token of a card: `<membershipId>-<signature>` (the share page's ?s=, the image's name). */
+export function memberCardShareToken(share: CardShare) {
+  return `${share.membershipId}-${shareSignature(share)}`
 }
 
-const SHARE_FILE = new RegExp(`^([1-9][0-9]{0,14})-([A-Za-z0-9_-]{${SIGNATURE_LENGTH}})\\.png$`)
+export function memberCardImagePath(share: CardShare) {
+  return `/membership/card/${memberCardShareToken(share)}.png`
+}
 
-/** The membership a share-image file name was signed for, or null when it was not signed by us. */
-export function membershipIdFromImageFile(file: string): number | null {
-  const match = SHARE_FILE.exec(file)
-  if (!match) return null
-  const membershipId = Number(match[1])
-  const expected = Buffer.from(shareSignature(membershipId))
-  const given = Buffer.from(match[2]!)
-  return expected.length === given.length && timingSafeEqual(expected, given) ? membershipId : null
+const SHARE_TOKEN = new RegExp(`^([1-9][0-9]{0,14})-([A-Za-z0-9_-]{${SIGNATURE_LENGTH}})$`)
+
+/** The membership a share token names, and its signature, still to be checked; null when malformed. */
+export function parseShareToken(token: string): { membershipId: number; signature: string } | null {
+  const match = SHARE_TOKEN.exec(token)
+  return match ? { membershipId: Number(match[1]), signature: match[2]! } : null
+}
+
+/** Whether a token's signature is the card's current one (an earlier link after a reset is not). */
+export function isCurrentShareSignature(share: CardShare, signature: string) {
+  const expected = Buffer.from(shareSignature(share))
+  const given = Buffer.from(signature)
+  return expected.length === given.length && timingSafeEqual(expected, given)
 }
 
 const SANS = `'Noto Sans CJK SC','Noto Serif CJK SC',sans-serif`

@@ -3,12 +3,17 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { counters, drops, dropTiers, memberships, stock, users } from '../../db/schema'
 import { findMemberCard } from '~/models/member-card.server'
-import { loader as cardLoader, meta as cardMeta } from '~/routes/membership.card'
+import { action as cardAction, loader as cardLoader, meta as cardMeta } from '~/routes/membership.card'
 import { loader as imageLoader } from '~/routes/membership.card_.$file'
 import { db } from '~/utils/db.server'
-import { memberCardImageFile } from '~/utils/member-card-image.server'
-import { readRedirect, requestFor, routeArgs } from '../factories/requests'
+import { memberCardShareToken } from '~/utils/member-card-image.server'
+import { readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { addMembership, createTestUser, DAY_MS, signedInCookie, tierIdOf, type TierSlug } from '../factories/users'
+
+/** The share image's file name of a membership at a share version. */
+function fileOf(membershipId: number, shareVersion = 0) {
+  return `${memberCardShareToken({ membershipId, shareVersion })}.png`
+}
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 // Memberships of the drop end at the start of 2100-01-01 in Shanghai: the card shows 2099-12-31.
@@ -79,7 +84,7 @@ describe('/membership/card', () => {
     const loaded = await loadCard(cookie)
     const tags = cardMeta({ data: loaded } as Parameters<typeof cardMeta>[0]) as Record<string, string>[]
     const content = (key: string) => tags.find((tag) => tag.property === key || tag.name === key)?.content
-    expect(content('og:image')).toBe(`http://localhost:3000/membership/card/${memberCardImageFile(membership.id)}`)
+    expect(content('og:image')).toBe(`http://localhost:3000/membership/card/${fileOf(membership.id)}`)
     expect(content('og:image:width')).toBe('1200')
     expect(content('og:image:height')).toBe('630')
     expect(content('og:title')).toBe('分享者的知音会员卡')
@@ -132,7 +137,7 @@ describe('/membership/card', () => {
     const { cookie } = await signedInCookie(user.id)
     const own = await loadCard(cookie)
     const link = own.share!.pagePath
-    expect(link).toBe(`/membership/card?s=${memberCardImageFile(membership.id).replace(/\.png$/, '')}`)
+    expect(link).toBe(`/membership/card?s=${memberCardShareToken({ membershipId: membership.id, shareVersion: 0 })}`)
     const tags = cardMeta({ data: own } as Parameters<typeof cardMeta>[0]) as Record<string, string>[]
     expect(tags.find((tag) => tag.property === 'og:url')?.content).toBe(`http://localhost:3000${link}`)
 
@@ -163,7 +168,7 @@ describe('/membership/card/<id>-<signature>.png', () => {
   it('answers a valid file name without a session: a 1200×630 PNG, publicly cacheable, with an ETag', async () => {
     const { user } = await createTestUser({ displayName: '<b>罗胖</b> & 朋友' })
     const membership = await insertDropMembership(user.id, { memberNumber: 1 })
-    const response = await fetchImage(memberCardImageFile(membership.id))
+    const response = await fetchImage(fileOf(membership.id))
     expect(response.status).toBe(200)
     expect(response.headers.get('Content-Type')).toBe('image/png')
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=3600')
@@ -177,7 +182,7 @@ describe('/membership/card/<id>-<signature>.png', () => {
   it('answers 304 to a matching If-None-Match, and a new tag once the card changes', async () => {
     const { user } = await createTestUser({ displayName: '改名前' })
     const membership = await insertDropMembership(user.id, { memberNumber: 5 })
-    const file = memberCardImageFile(membership.id)
+    const file = fileOf(membership.id)
     const etag = (await fetchImage(file)).headers.get('ETag')!
     const again = await fetchImage(file, { 'If-None-Match': etag })
     expect(again.status).toBe(304)
@@ -192,14 +197,14 @@ describe('/membership/card/<id>-<signature>.png', () => {
   it('still renders the image of an ended or revoked membership (a record)', async () => {
     const { user } = await createTestUser()
     const membership = await insertDropMembership(user.id, { memberNumber: 9, revokedAt: new Date(Date.now() - 1000) })
-    expect((await fetchImage(memberCardImageFile(membership.id))).status).toBe(200)
+    expect((await fetchImage(fileOf(membership.id))).status).toBe(200)
   })
 
   it('answers 404 to a wrong signature, to another membership’s signature and to a membership that does not exist', async () => {
     const a = await insertDropMembership((await createTestUser()).user.id, { memberNumber: 1 })
     const b = await insertDropMembership((await createTestUser()).user.id, { memberNumber: 2 })
-    const signatureOfA = memberCardImageFile(a.id).slice(`${a.id}-`.length)
-    const signatureOfB = memberCardImageFile(b.id).slice(`${b.id}-`.length)
+    const signatureOfA = fileOf(a.id).slice(`${a.id}-`.length)
+    const signatureOfB = fileOf(b.id).slice(`${b.id}-`.length)
 
     expect((await fetchImage(`${b.id}-${signatureOfA}`)).status).toBe(404)
     expect((await fetchImage(`${a.id}-${signatureOfB}`)).status).toBe(404)
@@ -207,6 +212,41 @@ describe('/membership/card/<id>-<signature>.png', () => {
     expect((await fetchImage(`${a.id}.png`)).status).toBe(404)
     expect((await fetchImage(`${a.id}-${signatureOfA.replace('.png', '.jpg')}`)).status).toBe(404)
     // Signed correctly, but there is no such membership.
-    expect((await fetchImage(memberCardImageFile(999_999))).status).toBe(404)
+    expect((await fetchImage(fileOf(999_999))).status).toBe(404)
   })
 })
+
+describe('重置分享链接', () => {
+  const reset = (cookie?: string, intent = 'reset-share') => cardAction(routeArgs(requestFor('/membership/card', { form: { intent }, cookie })))
+
+  it('voids the links already shared (page and image) and gives the card new ones', async () => {
+    const { user } = await createTestUser({ displayName: '换链接' })
+    const membership = await insertDropMembership(user.id, { memberNumber: 21 })
+    const { cookie } = await signedInCookie(user.id)
+    const before = (await loadCard(cookie)).share!
+
+    const { location } = readRedirect(await reset(cookie))
+    expect(location).toBe('/membership/card')
+    const after = (await loadCard(cookie)).share!
+    expect(after.pagePath).not.toBe(before.pagePath)
+    expect(after.imagePath).toBe(`/membership/card/${fileOf(membership.id, 1)}`)
+
+    expect((await thrownResponse(cardLoader(routeArgs(requestFor(before.pagePath))))).status).toBe(404)
+    expect((await fetchImage(fileOf(membership.id, 0))).status).toBe(404)
+    expect(await cardLoader(routeArgs(requestFor(after.pagePath)))).toMatchObject({ shared: true, card: { headline: '第 0021 号' } })
+    expect((await fetchImage(fileOf(membership.id, 1))).status).toBe(200)
+  })
+
+  it('only touches the reader’s own card: a visitor is sent to sign in, no card is 404, another intent 400', async () => {
+    const holder = (await createTestUser()).user
+    const membership = await insertDropMembership(holder.id, { memberNumber: 22 })
+    expect(readRedirect(await thrownResponse(reset())).location).toMatch(/^\/login/)
+    const { cookie: strangerCookie } = await signedInCookie((await createTestUser()).user.id)
+    expect((await thrownResponse(reset(strangerCookie))).status).toBe(404)
+    const { cookie } = await signedInCookie(holder.id)
+    expect((await thrownResponse(reset(cookie, 'steal'))).status).toBe(400)
+    const [row] = await db.select({ shareVersion: memberships.shareVersion }).from(memberships).where(eq(memberships.id, membership.id))
+    expect(row?.shareVersion).toBe(0)
+  })
+})
+

@@ -1,7 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import { cardTone, isCardExpired, memberCardFace, truncateToWidth, type MemberCardRecord } from '~/domain/member-card'
-import { memberCardImageFile, memberCardSvg, membershipIdFromImageFile } from '~/utils/member-card-image.server'
+import { createHmac } from 'node:crypto'
+import { getEnv } from '~/utils/env.server'
+import { isCurrentShareSignature, memberCardShareToken, memberCardSvg, parseShareToken } from '~/utils/member-card-image.server'
 
 function record(overrides: Partial<MemberCardRecord> = {}): MemberCardRecord {
   return {
@@ -17,6 +19,7 @@ function record(overrides: Partial<MemberCardRecord> = {}): MemberCardRecord {
     validUntil: new Date('2028-01-01T00:00:00+08:00'),
     revokedAt: null,
     dropName: '2027 年度会员招募',
+    shareVersion: 0,
     ...overrides,
   }
 }
@@ -102,26 +105,44 @@ describe('memberCardSvg', () => {
   })
 })
 
-describe('share image file names', () => {
+describe('share tokens', () => {
+  const v = (membershipId: number, shareVersion = 0) => ({ membershipId, shareVersion })
+  /** Whether a token opens this card at this share version. */
+  const opens = (token: string, share: { membershipId: number; shareVersion: number }) => {
+    const parsed = parseShareToken(token)
+    return parsed !== null && parsed.membershipId === share.membershipId && isCurrentShareSignature(share, parsed.signature)
+  }
+
   it('carry the membership id and a signature that only this server can make', () => {
-    const file = memberCardImageFile(123)
-    expect(file).toMatch(/^123-[A-Za-z0-9_-]{22}\.png$/)
-    expect(membershipIdFromImageFile(file)).toBe(123)
+    const token = memberCardShareToken(v(123))
+    expect(token).toMatch(/^123-[A-Za-z0-9_-]{22}$/)
+    expect(opens(token, v(123))).toBe(true)
+    // Version 0 signs what the first share links signed, so those still open.
+    const first = createHmac('sha256', getEnv().SESSION_SECRET).update('member-card:123').digest('base64url').slice(0, 22)
+    expect(token).toBe(`123-${first}`)
+  })
+
+  it('stop opening once the share version moves on (重置分享链接)', () => {
+    const before = memberCardShareToken(v(123, 0))
+    const after = memberCardShareToken(v(123, 1))
+    expect(after).not.toBe(before)
+    expect(opens(before, v(123, 1))).toBe(false)
+    expect(opens(after, v(123, 1))).toBe(true)
+    expect(opens(after, v(123, 2))).toBe(false)
   })
 
   it('refuse another membership id with a valid signature, a changed signature, and anything malformed', () => {
-    const signature = memberCardImageFile(123).slice('123-'.length, -'.png'.length)
-    expect(membershipIdFromImageFile(`124-${signature}.png`)).toBeNull()
+    const signature = memberCardShareToken(v(123)).slice('123-'.length)
+    expect(opens(`124-${signature}`, v(124))).toBe(false)
     const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`
-    expect(membershipIdFromImageFile(`123-${flipped}.png`)).toBeNull()
-    expect(membershipIdFromImageFile(`123-${signature}`)).toBeNull()
-    expect(membershipIdFromImageFile(`123-${signature}x.png`)).toBeNull()
-    expect(membershipIdFromImageFile('123.png')).toBeNull()
-    expect(membershipIdFromImageFile(`0123-${signature}.png`)).toBeNull()
+    expect(opens(`123-${flipped}`, v(123))).toBe(false)
+    expect(parseShareToken(`123-${signature}x`)).toBeNull()
+    expect(parseShareToken(`123-${signature}.png`)).toBeNull()
+    expect(parseShareToken('123')).toBeNull()
+    expect(parseShareToken(`0123-${signature}`)).toBeNull()
   })
 
   it('are not the same for two memberships', () => {
-    expect(memberCardImageFile(1).slice(2)).not.toBe(memberCardImageFile(2).slice(2))
+    expect(memberCardShareToken(v(1)).slice(2)).not.toBe(memberCardShareToken(v(2)).slice(2))
   })
 })
-

@@ -1,0 +1,1 @@
+ALTER TABLE `memberships` ADD `share_version` integer DEFAULT 0 NOT NULL;
