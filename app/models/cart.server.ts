@@ -2,7 +2,7 @@
 // index), so adding the same thing again adds to the row's quantity. The per-member limit and
 // the number of lines are conditions of the one INSERT … ON CONFLICT statement that adds.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { cartItems, holds, productImages } from '../../db/schema'
+import { cartItems, holds } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
 import type { Viewer } from '~/domain/access'
 import { MAX_CART_LINES, lineProblem, productQtyInCart, type CartLine, type LineProblem } from '~/domain/cart-forms'
@@ -10,7 +10,7 @@ import { MAX_QTY_PER_LINE, priceForViewer, stockState } from '~/domain/product'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { listTiers } from './membership.server'
-import { getProductForSale, type ProductForSale } from './product.server'
+import { getProductsForSale, productCoverThumbs, type ProductForSale } from './product.server'
 
 export interface CartItem extends CartLine {
   id: number
@@ -125,13 +125,12 @@ export async function priceCart({
   now: Date
 }): Promise<PricedCart> {
   const productIds = [...new Set(lines.map((line) => line.productId))]
-  const [products, tiers, covers] = await Promise.all([
-    Promise.all(productIds.map((id) => getProductForSale(id))),
+  const [byId, tiers, covers] = await Promise.all([
+    getProductsForSale(productIds),
     productIds.length > 0 ? listTiers() : Promise.resolve([]),
     productCoverThumbs(productIds),
   ])
-  const byId = new Map(productIds.map((id, index) => [id, products[index]]))
-  const limited = products.flatMap((product) => (product && product.perMemberLimit !== null ? [product.stock.id] : []))
+  const limited = [...byId.values()].flatMap((product) => (product.perMemberLimit !== null ? [product.stock.id] : []))
   const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited })
   const priced = lines.map((line): PricedLine => {
     const product = byId.get(line.productId)
@@ -201,15 +200,3 @@ export function cartLineView(line: PricedLine): CartLineData {
   }
 }
 
-/** The first photo's thumbnail of each product. */
-export async function productCoverThumbs(productIds: readonly number[]) {
-  const covers = new Map<number, string>()
-  if (productIds.length === 0) return covers
-  const rows = await db
-    .select({ productId: productImages.productId, thumbMediaId: productImages.thumbMediaId })
-    .from(productImages)
-    .where(inArray(productImages.productId, [...productIds]))
-    .orderBy(asc(productImages.position), asc(productImages.id))
-  for (const row of rows) if (!covers.has(row.productId)) covers.set(row.productId, row.thumbMediaId)
-  return covers
-}

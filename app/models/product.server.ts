@@ -36,10 +36,6 @@ export function listCategories(): Promise<ProductCategory[]> {
   return db.query.productCategories.findMany({ orderBy: [asc(productCategories.sortOrder), asc(productCategories.id)] })
 }
 
-export function getCategoryBySlug(slug: string) {
-  return db.query.productCategories.findFirst({ where: eq(productCategories.slug, slug) })
-}
-
 // ---- reading a product -------------------------------------------------------------------------
 
 export interface TierPrice {
@@ -84,20 +80,32 @@ function tierPricesOf(productIds: number[], executor: Executor = db) {
  * viewer may see or buy it is for the domain rules to say.
  */
 export async function getProductForSale(slugOrId: string | number, executor: Executor = db): Promise<ProductForSale | undefined> {
-  const [row] = await executor
+  const [product] = await productsForSale(typeof slugOrId === 'number' ? eq(products.id, slugOrId) : eq(products.slug, slugOrId), executor)
+  return product
+}
+
+/** Several products by id (a cart's), read as getProductForSale reads one: two queries for all. */
+export async function getProductsForSale(productIds: readonly number[]): Promise<Map<number, ProductForSale>> {
+  const found = productIds.length === 0 ? [] : await productsForSale(inArray(products.id, [...productIds]))
+  return new Map(found.map((product) => [product.id, product]))
+}
+
+async function productsForSale(where: SQL, executor: Executor = db): Promise<ProductForSale[]> {
+  const rows = await executor
     .select(saleColumns)
     .from(products)
     .innerJoin(stock, eq(stock.id, products.stockId))
     .innerJoin(productCategories, eq(productCategories.id, products.categoryId))
-    .where(typeof slugOrId === 'number' ? eq(products.id, slugOrId) : eq(products.slug, slugOrId))
-  if (!row) return undefined
-  const prices = await tierPricesOf([row.product.id], executor)
-  return {
+    .where(where)
+  const prices = await tierPricesOf(rows.map((row) => row.product.id), executor)
+  return rows.map((row) => ({
     ...row.product,
     stock: row.stock,
     category: row.category,
-    tierPrices: prices.map(({ tierId, tierRank, tierName, priceFen }) => ({ tierId, tierRank, tierName, priceFen })),
-  }
+    tierPrices: prices
+      .filter((price) => price.productId === row.product.id)
+      .map(({ tierId, tierRank, tierName, priceFen }) => ({ tierId, tierRank, tierName, priceFen })),
+  }))
 }
 
 export function listProductImages(productId: number) {
@@ -155,7 +163,7 @@ export async function listShelfProducts({
     .where(and(...conditions))
     .orderBy(desc(products.publishedAt), desc(products.id))
   const productIds = rows.map((r) => r.id)
-  const [prices, covers] = await Promise.all([tierPricesOf(productIds), coverThumbs(productIds)])
+  const [prices, covers] = await Promise.all([tierPricesOf(productIds), productCoverThumbs(productIds)])
   return rows.map(({ capacity, sold, held, categorySlug, categoryName, ...row }) => ({
     ...row,
     stock: { capacity, sold, held },
@@ -165,14 +173,14 @@ export async function listShelfProducts({
   }))
 }
 
-/** The first photo's thumbnail of each product. */
-async function coverThumbs(productIds: number[]) {
+/** The first photo's thumbnail of each product (shelves, the cart, an order's lines). */
+export async function productCoverThumbs(productIds: readonly number[]) {
   const covers = new Map<number, string>()
   if (productIds.length === 0) return covers
   const rows = await db
     .select({ productId: productImages.productId, thumbMediaId: productImages.thumbMediaId })
     .from(productImages)
-    .where(inArray(productImages.productId, productIds))
+    .where(inArray(productImages.productId, [...productIds]))
     .orderBy(asc(productImages.position), asc(productImages.id))
   for (const row of rows) if (!covers.has(row.productId)) covers.set(row.productId, row.thumbMediaId)
   return covers
