@@ -155,23 +155,17 @@ function AccountMenu({ user }: { user: NonNullable<RootData['user']> }) {
       </summary>
       <div className="absolute right-0 mt-2 w-52 rounded-xl border border-stone-200 bg-white p-2 shadow-lg">
         <p className="px-3 py-2 text-xs text-stone-500">{user.tierName ?? t.tierBadge.free}</p>
-        <Link to="/account" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
-          {t.nav.account}
-        </Link>
-        <Link to="/membership/card" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
-          {t.nav.memberCard}
-        </Link>
-        <Link to="/orders" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
-          {t.nav.orders}
-        </Link>
-        <Link to="/cart" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
-          {t.nav.cart}
-        </Link>
-        {user.isStaff ? (
-          <Link to="/admin" className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
-            {t.nav.admin}
+        {[
+          { to: '/account', label: t.nav.account },
+          { to: '/membership/card', label: t.nav.memberCard },
+          { to: '/orders', label: t.nav.orders },
+          { to: '/cart', label: t.nav.cart },
+          ...(user.isStaff ? [{ to: '/admin', label: t.nav.admin }] : []),
+        ].map((item) => (
+          <Link key={item.to} to={item.to} className="block rounded-lg px-3 py-2 text-sm hover:bg-stone-100">
+            {item.label}
           </Link>
-        ) : null}
+        ))}
         <Form method="post" action="/logout">
           <button type="submit" className="block w-full rounded-lg px-3 py-2 text-left text-sm hover:bg-stone-100">
             {t.nav.logout}

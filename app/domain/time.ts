@@ -1,7 +1,7 @@
 // Pure time helpers for the site time zone. Callers pass the zone; nothing reads a clock.
 
-/** The offset of a time zone from UTC at an instant, in milliseconds (e.g. +8 h for Shanghai). */
-export function zoneOffsetMs(instant: Date, timeZone: string) {
+/** The wall-clock fields of an instant in a time zone, as numbers. */
+function wallClock(instant: Date, timeZone: string) {
   const parts = formatter('parts', timeZone, () => ({
     timeZone,
     hourCycle: 'h23',
@@ -13,8 +13,21 @@ export function zoneOffsetMs(instant: Date, timeZone: string) {
     second: '2-digit',
   })).formatToParts(instant)
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') }
+}
+
+/** The offset of a time zone from UTC at an instant, in milliseconds (e.g. +8 h for Shanghai). */
+export function zoneOffsetMs(instant: Date, timeZone: string) {
+  const { year, month, day, hour, minute, second } = wallClock(instant, timeZone)
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second)
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000
+}
+
+/** "YYYY-MM-DD HH:MM:SS" of an instant in a time zone (the form spreadsheets read as a date and time). */
+export function localDateTime(instant: Date, timeZone: string) {
+  const { year, month, day, hour, minute, second } = wallClock(instant, timeZone)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}:${two(second)}`
 }
 
 /** The instant when a calendar date (YYYY-MM-DD) begins in a time zone, or null if invalid. */

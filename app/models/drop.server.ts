@@ -173,7 +173,7 @@ export async function countDropMembers(dropId: number, executor: Executor = db) 
 }
 
 export interface ViewerDropStatus {
-  membership: { memberNumber: number | null; tierName: string; rank: number; dropTierId: number | null } | null
+  membership: { memberNumber: number | null; tierName: string; rank: number; dropTierId: number } | null
   /** A seat or upgrade order waiting for payment. */
   pendingOrder: { id: number; expiresAt: Date; upgrade: boolean; title: string } | null
   waitlistedTierIds: number[]
@@ -181,28 +181,25 @@ export interface ViewerDropStatus {
 
 /** What the signed-in viewer has in this drop: their membership, an unpaid order, their waitlist places. */
 export async function getViewerDropStatus({ dropId, userId, now }: { dropId: number; userId: number; now: Date }): Promise<ViewerDropStatus> {
-  const [member] = await db
-    .select({ memberNumber: memberships.memberNumber, tierName: tiers.name, rank: tiers.rank, dropTierId: dropTiers.id })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .leftJoin(dropTiers, and(eq(dropTiers.dropId, memberships.dropId), eq(dropTiers.tierId, memberships.tierId)))
-    .where(and(eq(memberships.dropId, dropId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
-    .orderBy(desc(tiers.rank))
-    .limit(1)
-  const [pending] = await db
-    .select({ id: orders.id, expiresAt: orders.expiresAt, exclusiveKey: orders.exclusiveKey, title: orderLines.title })
-    .from(orders)
-    .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
-    .where(and(eq(orders.dropId, dropId), eq(orders.userId, userId), eq(orders.state, 'pending'), gt(orders.expiresAt, now)))
-    .orderBy(desc(orders.id))
-    .limit(1)
-  const waiting = await db
-    .select({ dropTierId: dropWaitlist.dropTierId })
-    .from(dropWaitlist)
-    .innerJoin(dropTiers, eq(dropTiers.id, dropWaitlist.dropTierId))
-    .where(and(eq(dropTiers.dropId, dropId), eq(dropWaitlist.userId, userId)))
+  const [member, [pending], waiting] = await Promise.all([
+    getDropMembership({ dropId, userId }),
+    db
+      .select({ id: orders.id, expiresAt: orders.expiresAt, exclusiveKey: orders.exclusiveKey, title: orderLines.title })
+      .from(orders)
+      .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+      .where(and(eq(orders.dropId, dropId), eq(orders.userId, userId), eq(orders.state, 'pending'), gt(orders.expiresAt, now)))
+      .orderBy(desc(orders.id))
+      .limit(1),
+    db
+      .select({ dropTierId: dropWaitlist.dropTierId })
+      .from(dropWaitlist)
+      .innerJoin(dropTiers, eq(dropTiers.id, dropWaitlist.dropTierId))
+      .where(and(eq(dropTiers.dropId, dropId), eq(dropWaitlist.userId, userId))),
+  ])
   return {
-    membership: member ?? null,
+    membership: member
+      ? { memberNumber: member.membership.memberNumber, tierName: member.tier.name, rank: member.tier.rank, dropTierId: member.dropTier.id }
+      : null,
     pendingOrder: pending
       ? { id: pending.id, expiresAt: pending.expiresAt, upgrade: pending.exclusiveKey === upgradeKey(dropId, userId), title: pending.title }
       : null,

@@ -1,6 +1,8 @@
 // Display formatting shared by server and browser. Money is integer fen; times are UTC and shown
 // in the site time zone. Intl formatters are costly to build, so each one is built once.
 
+import { localDateTime } from '~/domain/time'
+
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
 function memo<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
   let found = cache.get(key) as T | undefined
@@ -50,23 +52,7 @@ export function fenToYuanString(fen: number) {
 
 /** "2026-11-23 14:05:09" in the time zone, the form spreadsheets read as a date and time; '' for none. */
 export function formatCsvDateTime(date: Date | string | number | null, timeZone: string) {
-  if (date === null) return ''
-  // sv-SE writes ISO-like dates with a space before the time.
-  const format = memo(
-    `csv ${timeZone}`,
-    () =>
-      new Intl.DateTimeFormat('sv-SE', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-      }),
-  )
-  return format.format(new Date(date))
+  return date === null ? '' : localDateTime(new Date(date), timeZone)
 }
 
 /** A membership's end as people read it: the last day it covers (validUntil is exclusive). */
