@@ -85,10 +85,15 @@ function waitForTransactions(client: Client, pending: () => Promise<unknown> | n
   })
 }
 
-/** Settings that live in the database file: set once before first use. */
+/**
+ * The journal mode lives in the database file: set once before first use. Durability does not:
+ * `synchronous` is a setting of each connection, and the client opens connections lazily (one per
+ * open transaction). Every connection therefore keeps SQLite's default, FULL, which syncs the WAL
+ * on each commit, so a payment answered 200 survives a power loss (issue 11; a test reads the
+ * setting on every connection of the pool). Never lower it on one connection only.
+ */
 export async function prepareLocalFile(client: Client) {
   await client.execute('PRAGMA journal_mode = WAL')
-  await client.execute('PRAGMA synchronous = NORMAL')
 }
 
 /**

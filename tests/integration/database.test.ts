@@ -23,6 +23,21 @@ describe('the test database of this file', () => {
     ])
   })
 
+  it('syncs every commit on every connection of the pool (synchronous = FULL), not on one of them only', async () => {
+    // Open transactions each hold a connection of their own, so holding several at once makes
+    // the pool open (or reuse) that many: the one that ran the migrations among them.
+    const open = await Promise.all(Array.from({ length: 6 }, () => databaseHandle.client.transaction('deferred')))
+    try {
+      const levels = await Promise.all(open.map(async (tx) => Number((await tx.execute('PRAGMA synchronous')).rows[0]![0])))
+      // 2 is FULL; 1 (NORMAL) can undo a commit already answered 200 when the power fails.
+      expect(levels).toEqual([2, 2, 2, 2, 2, 2])
+    } finally {
+      for (const tx of open) tx.close()
+    }
+    const [plain] = await db.all<{ synchronous: number }>(sql`PRAGMA synchronous`)
+    expect(plain?.synchronous).toBe(2)
+  })
+
   it('runs in WAL mode, as the server does', async () => {
     const [mode] = await db.all<{ journal_mode: string }>(sql`PRAGMA journal_mode`)
     expect(mode?.journal_mode).toBe('wal')
