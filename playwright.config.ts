@@ -95,6 +95,10 @@ export default defineConfig({
       TRUST_PROXY: '',
       // Mail stays in the outbox, where the tests read it.
       RESEND_API_KEY: '',
+      // Test payments are the default outside production (decision 011).
+      PAYMENTS_TEST_MODE: '',
+      STRIPE_SECRET_KEY: '',
+      STRIPE_WEBHOOK_SECRET: '',
     },
   },
 })

@@ -23,6 +23,7 @@ import { getEnv } from '~/utils/env.server'
 import { readFlash, type Flash } from '~/utils/flash.server'
 import { hasRole } from '~/utils/permissions.server'
 import { useNonce } from '~/utils/nonce'
+import { paymentMode } from '~/utils/payments.server'
 import stylesheet from '~/tailwind.css'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
@@ -63,9 +64,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
         : null,
       flash,
       timeZone: getEnv().SITE_TIMEZONE,
+      payments: paymentsView(),
     },
     { headers },
   )
+}
+
+/** What every page says about payments: the live mode, so a test mode is never silent. */
+function paymentsView() {
+  const mode = paymentMode()
+  return { mode: mode.kind, testInProduction: mode.kind === 'test' && mode.production }
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>['data']
@@ -209,6 +217,24 @@ function FlashMessage({ flash }: { flash: Flash }) {
   )
 }
 
+/**
+ * While the test provider takes payments every page says so (decision 011): quietly on a demo,
+ * loudly when an operator turned it on in production.
+ */
+function PaymentsTestModeBanner() {
+  const payments = useRootData()?.payments
+  if (payments?.mode !== 'test') return null
+  const loud = payments.testInProduction
+  return (
+    <div
+      role="note"
+      className={loud ? 'bg-red-700 px-4 py-2 text-center text-sm font-semibold text-white' : 'bg-amber-100 px-4 py-1.5 text-center text-xs text-amber-900'}
+    >
+      {loud ? t.payments.testModeBannerProduction : t.payments.testModeBanner}
+    </div>
+  )
+}
+
 function Footer() {
   return (
     <footer className="mt-16 border-t border-stone-200 bg-white">
@@ -243,6 +269,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
           {t.site.skipToContent}
         </a>
+        <PaymentsTestModeBanner />
         <Header />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
           {flash ? <FlashMessage flash={flash} /> : null}

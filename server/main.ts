@@ -10,6 +10,7 @@ import express from 'express'
 import helmet from 'helmet'
 import morgan from 'morgan'
 import { EnvError, getEnv, type Env } from '~/utils/env.server'
+import { describePaymentMode } from '~/utils/payments.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
@@ -144,6 +145,7 @@ async function main() {
   const app = createApp(build, env)
   const server = app.listen(env.PORT, () => {
     console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
+    console.log(describePaymentMode(env))
   })
   const stopJobs = build.entry.module.startBackgroundJobs?.() ?? (async () => {})
 

@@ -22,6 +22,7 @@ import { getEnv } from '~/utils/env.server'
 import { flashHeader } from '~/utils/flash.server'
 import { formatFen } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
+import { activePaymentProvider } from '~/utils/payments.server'
 
 const c = t.orders.checkout
 const a = t.orders.address
@@ -63,6 +64,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       blocked: priced.blocked,
       address: await getSavedAddress(user.id),
       holdMinutes: getEnv().HOLD_MINUTES,
+      // Without a payment provider nothing is held: the buyer could never pay for it.
+      paymentsReady: activePaymentProvider() !== null,
     },
     { headers },
   )
@@ -93,6 +96,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const address = parseForm(addressForm, formData)
   if (!address.ok) return fail(address.errors, 400)
+  if (!activePaymentProvider()) return fail({ form: t.payments.notSetUp }, 503)
 
   // Every line again, as it is now: gating, sale window, personalisation, limits, stock.
   for (const line of priced.lines) {
@@ -129,7 +133,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Checkout() {
-  const { lines, buyNow, back, totalFen, units, blocked, address, holdMinutes } = useLoaderData<typeof loader>()
+  const { lines, buyNow, back, totalFen, units, blocked, address, holdMinutes, paymentsReady } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state !== 'idle'
   const errors = actionData?.errors ?? {}
@@ -202,7 +206,9 @@ export default function Checkout() {
             </span>
             <span className="text-2xl font-bold text-brand-800">{formatFen(totalFen)}</span>
           </p>
-          {blocked ? (
+          {!paymentsReady ? (
+            <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{t.payments.notSetUp}</p>
+          ) : blocked ? (
             <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">{buyNow ? c.blockedBuyNow : c.blocked}</p>
           ) : (
             <p className="mt-3 text-sm text-stone-500">{c.holdNotice(holdMinutes)}</p>
@@ -213,7 +219,7 @@ export default function Checkout() {
               <FormError error={errors.form ?? c.fixAddress} />
             </div>
           ) : null}
-          <Button className="mt-4 w-full py-3 text-base" disabled={busy || blocked}>
+          <Button className="mt-4 w-full py-3 text-base" disabled={busy || blocked || !paymentsReady}>
             {busy ? c.submitting : c.submit}
           </Button>
         </Card>

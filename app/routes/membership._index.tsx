@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { useRootData } from '~/root'
 import { DropCountdown, DropTierCard, Remaining, useLiveDrop } from '~/components/drop'
 import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
@@ -27,6 +28,7 @@ import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatFen, formatValidUntil } from '~/utils/format'
 import { parseForm } from '~/utils/forms'
+import { activePaymentProvider } from '~/utils/payments.server'
 
 const d = t.drops
 
@@ -124,6 +126,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'buy' || intent === 'upgrade') {
     const form = parseForm(buySeatForm, formData)
     if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
+    if (!activePaymentProvider()) return refuse([503, t.payments.notSetUp], form.data.dropTierId)
     const place = intent === 'buy' ? placeSeatOrder : placeUpgradeOrder
     const result = await place({ ...form.data, userId: user.id, now })
     if (result.ok) return redirect(`/pay/${result.orderId}`)
@@ -192,6 +195,7 @@ function DropPage() {
   const windowText = d.page.window(formatDateTime(drop.opensAt, timeZone), formatDateTime(drop.closesAt, timeZone))
   const formError = actionData && actionData.dropTierId === null ? actionData.errors.form : undefined
   const hasSeat = Boolean(viewer?.membership || (viewer?.pendingOrder && !viewer.pendingOrder.upgrade))
+  const paymentsMode = useRootData()?.payments.mode
 
   return (
     <div className="space-y-6">
@@ -226,6 +230,9 @@ function DropPage() {
       </section>
 
       <FormError error={formError} />
+      {window === 'open' && paymentsMode === 'none' ? (
+        <p className="rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">{t.payments.notSetUp}</p>
+      ) : null}
       <ViewerPanel now={now} />
       {!signedIn && window !== 'closed' ? (
         <p className="text-sm text-stone-600">

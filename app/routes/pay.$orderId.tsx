@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     order: { id: order.id, kind: order.kind, state: order.state, totalFen: order.totalFen, expiresAt: order.expiresAt },
     lines: lines.map((line) => ({ id: line.id, title: line.title, qty: line.qty, unitPriceFen: line.unitPriceFen, personalisation: line.personalisation })),
-    provider: activePaymentProvider().name,
+    provider: activePaymentProvider()?.name ?? null,
     serverNow: now,
   }
 }
@@ -74,6 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   if (intent === 'checkout') {
     if (order.state !== 'pending') return data({ errors: { intent: p.notPayable.expired } }, { status: 409 })
+    if (!provider) return data({ errors: { intent: p.notSetUpPay } }, { status: 503 })
     const site = getEnv().SITE_URL
     const checkout = await provider.startCheckout(
       {
@@ -90,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   // 模拟支付: only while no real provider is configured.
-  if (provider.name !== 'test') return data({ errors: { intent: p.testOnly } }, { status: 404 })
+  if (provider?.name !== 'test') return data({ errors: { intent: p.testOnly } }, { status: 404 })
   if (intent === 'fail') return redirectWithFlash(`/pay/${order.id}`, { kind: 'error', message: p.failedFlash })
 
   const { outcome } = await confirmPayment(
@@ -151,7 +152,9 @@ export default function Pay() {
             <p className="mt-2 text-sm text-stone-500">{p.holdHint}</p>
           </Card>
           <Card className="mt-4">
-            {provider === 'test' ? (
+            {provider === null ? (
+              <p className="text-sm text-amber-900">{p.notSetUpPay}</p>
+            ) : provider === 'test' ? (
               <>
                 <p className="flex items-center gap-2 font-medium">
                   <Badge tone="amber">{p.testMode}</Badge>

@@ -45,7 +45,9 @@ const schema = z.object({
   MAIL_FROM: optional(z.string().min(3)).transform((v) => v ?? '知音 Zhiyin <noreply@zhiyin.local>'),
   // Minutes a checkout holds stock or a seat before it lapses (DESIGN.md §4.2).
   HOLD_MINUTES: optional(z.coerce.number().int().min(1).max(120)).transform((v) => v ?? 10),
-  // Both set: payments go through Stripe Checkout; neither: the built-in test provider.
+  // Both set: payments go through Stripe Checkout. Neither: the built-in test provider outside
+  // production; in production no provider at all unless PAYMENTS_TEST_MODE opts in (decision 011).
+  PAYMENTS_TEST_MODE: optional(z.enum(['0', '1', 'false', 'true'], 'must be 1 or 0')).transform((v) => v === '1' || v === 'true'),
   STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… / sk_live_…)')),
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', 'must be a Stripe webhook signing secret (whsec_…)')),
 })

@@ -3,7 +3,7 @@
 // Providers never touch the database: they start a checkout, read a webhook, refund a payment.
 import Stripe from 'stripe'
 import type { PaymentProviderName } from '../../db/schema'
-import { getEnv } from './env.server'
+import { getEnv, type Env } from './env.server'
 
 /** A provider's word that an order was paid, as confirmPayment() takes it. */
 export interface PaymentNotice {
@@ -137,7 +137,40 @@ export function paymentProvider(name: PaymentProviderName): PaymentProvider {
   return stripeProvider
 }
 
-/** The provider new payments go through: Stripe when configured, else test mode. */
-export function activePaymentProvider(): PaymentProvider {
-  return paymentProvider(getEnv().STRIPE_SECRET_KEY ? 'stripe' : 'test')
+/**
+ * Which provider takes new payments (docs/decisions/011-payments-in-production.md): Stripe when
+ * its keys are set; otherwise the test provider, but in production only when the operator opts
+ * in with PAYMENTS_TEST_MODE=1 (every page then says so); otherwise none, and checkout says
+ * payments are not set up. A test payment must never be possible on a real site by default.
+ */
+export type PaymentMode = { kind: 'stripe' } | { kind: 'test'; production: boolean } | { kind: 'none' }
+
+export function paymentMode(env: Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> = getEnv()): PaymentMode {
+  if (env.STRIPE_SECRET_KEY) return { kind: 'stripe' }
+  if (env.NODE_ENV !== 'production') return { kind: 'test', production: false }
+  return env.PAYMENTS_TEST_MODE ? { kind: 'test', production: true } : { kind: 'none' }
+}
+
+/** The provider new payments go through, or null when none is set up. */
+export function activePaymentProvider(): PaymentProvider | null {
+  const mode = paymentMode()
+  return mode.kind === 'none' ? null : paymentProvider(mode.kind)
+}
+
+/** The start-up log line that says which provider is live. */
+export function describePaymentMode(env: Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> = getEnv()) {
+  const mode = paymentMode(env)
+  switch (mode.kind) {
+    case 'stripe': {
+      const live = env.STRIPE_SECRET_KEY!.slice(3).startsWith('live_') ? 'live' : 'test'
+      const ignored = env.PAYMENTS_TEST_MODE ? '; PAYMENTS_TEST_MODE is ignored while Stripe is configured' : ''
+      return `payments: Stripe Checkout (${live} key) takes payments${ignored}`
+    }
+    case 'test':
+      return mode.production
+        ? 'payments: WARNING — TEST MODE IN PRODUCTION (PAYMENTS_TEST_MODE=1): any signed-in reader can mark an order paid without paying; every page shows a banner'
+        : 'payments: test mode (built-in test provider; no real money moves). Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments'
+    case 'none':
+      return 'payments: none configured — checkout and seat orders are refused until STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set (or PAYMENTS_TEST_MODE=1 for a demo)'
+  }
 }

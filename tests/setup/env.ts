@@ -27,6 +27,7 @@ delete process.env.SITE_TIMEZONE
 delete process.env.MAIL_FROM
 delete process.env.HOLD_MINUTES
 delete process.env.STRIPE_SECRET_KEY
+delete process.env.PAYMENTS_TEST_MODE
 delete process.env.STRIPE_WEBHOOK_SECRET
 
 const { databaseHandle } = await import('~/utils/db.server')
