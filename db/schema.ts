@@ -2,6 +2,7 @@
 // file with `npm run db:generate` and committed; never edit them by hand.
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { LIVE_ORDER_STATES, ORDER_FLAGS, REFUND_REASONS, REFUND_STATES } from '../app/domain/order'
 
 const createdAt = () =>
   integer({ mode: 'timestamp_ms' })
@@ -399,11 +400,25 @@ export const stock = sqliteTable(
   ],
 )
 
-// Number sequences: `value` is the last number handed out. Numbers are never given back.
+// Number sequences: `value` is the highest number handed out so far.
 export const counters = sqliteTable('counters', {
   id: integer().primaryKey({ autoIncrement: true }),
   value: integer().notNull().default(0),
 })
+
+// Numbers whose units came back to stock (a refund before shipping): the next sale takes the
+// lowest of them before the counter moves on, so the numbers sold stay exactly 1..N and an
+// edition of 500 never shows No. 501 (docs/decisions/007).
+export const returnedNumbers = sqliteTable(
+  'returned_numbers',
+  {
+    counterId: integer()
+      .notNull()
+      .references(() => counters.id),
+    number: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.counterId, t.number] })],
+)
 
 export const ORDER_KINDS = ['goods', 'membership'] as const
 export type OrderKind = (typeof ORDER_KINDS)[number]
@@ -437,9 +452,9 @@ export const orders = sqliteTable(
     currency: text().notNull().default('CNY'),
     // When the holds of a pending order lapse.
     expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    // Once paid: the provider that took the payment and its id of it (what a refund needs).
+    // Checkouts opened to pay it are rows of `checkouts`.
     provider: text({ enum: PAYMENT_PROVIDERS }),
-    // The provider's checkout (e.g. a Stripe Checkout Session id) and, once paid, its payment.
-    providerRef: text(),
     providerPaymentId: text(),
     // At most one live order per key (e.g. one seat per user per drop): a unique index decides.
     exclusiveKey: text(),
@@ -447,9 +462,6 @@ export const orders = sqliteTable(
     shipping: text({ mode: 'json' }).$type<ShippingAddress>(),
     carrier: text(),
     trackingNumber: text(),
-    // Something an admin must look at (a payment after expiry, a wrong amount); null when fine.
-    flag: text(),
-    flaggedAt: integer({ mode: 'timestamp_ms' }),
     paidAt: integer({ mode: 'timestamp_ms' }),
     shippedAt: integer({ mode: 'timestamp_ms' }),
     completedAt: integer({ mode: 'timestamp_ms' }),
@@ -457,8 +469,6 @@ export const orders = sqliteTable(
     expiredAt: integer({ mode: 'timestamp_ms' }),
     refundRequestedAt: integer({ mode: 'timestamp_ms' }),
     refundedAt: integer({ mode: 'timestamp_ms' }),
-    refundAttempts: integer().notNull().default(0),
-    refundError: text(),
     createdAt: createdAt(),
     updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
   },
@@ -469,8 +479,7 @@ export const orders = sqliteTable(
     index('orders_drop_idx').on(t.dropId, t.state),
     uniqueIndex('orders_exclusive_key_unique')
       .on(t.exclusiveKey)
-      .where(sql`${t.exclusiveKey} IS NOT NULL AND ${t.state} IN ('pending', 'paid', 'shipped', 'completed', 'refunding')`),
-    uniqueIndex('orders_provider_ref_unique').on(t.provider, t.providerRef),
+      .where(sql`${t.exclusiveKey} IS NOT NULL AND ${t.state} IN (${sql.raw(LIVE_ORDER_STATES.map((state) => `'${state}'`).join(', '))})`),
   ],
 )
 
@@ -544,11 +553,107 @@ export const paymentEvents = sqliteTable(
     type: text().notNull(),
     amountFen: integer().notNull(),
     currency: text().notNull(),
-    // What confirming it did: paid, reseated, refunding, amount_mismatch, ignored.
+    // The provider's id of the money itself (a Stripe PaymentIntent): what a refund of it needs.
+    providerPaymentId: text(),
+    // What confirming it did (ConfirmOutcome in payment.server.ts); a repeat answers with it.
     outcome: text().notNull(),
+    // Why applying it failed, when the outcome is 'error'.
+    error: text(),
     receivedAt: createdAt(),
   },
   (t) => [uniqueIndex('payment_events_unique').on(t.provider, t.eventId), index('payment_events_order_idx').on(t.orderId)],
+)
+
+// What an admin must look at on an order (ORDER_FLAGS): one row per flag raised, open until an
+// admin clears it with a note. Raising a flag that is already open changes nothing.
+export const orderFlags = sqliteTable(
+  'order_flags',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    flag: text({ enum: ORDER_FLAGS }).notNull(),
+    detail: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    raisedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    clearedAt: integer({ mode: 'timestamp_ms' }),
+    clearedBy: integer().references(() => users.id),
+    clearNote: text(),
+  },
+  (t) => [
+    uniqueIndex('order_flags_open_unique').on(t.orderId, t.flag).where(sql`${t.clearedAt} IS NULL`),
+    index('order_flags_open_idx').on(t.clearedAt, t.raisedAt),
+  ],
+)
+
+// Money going back: one row per payment returned (the order's own, a late one, an extra one),
+// executed after commit by processPendingRefunds, which claims each row with a lease so that
+// two processes never call the provider for the same refund.
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    // Null only for a payment that named no order we know.
+    orderId: integer().references(() => orders.id),
+    // The payment returned, when it came with an event (orders paid before events kept payment ids have none).
+    paymentEventId: integer().references(() => paymentEvents.id),
+    provider: text({ enum: PAYMENT_PROVIDERS }).notNull(),
+    providerPaymentId: text(),
+    amountFen: integer().notNull(),
+    currency: text().notNull().default('CNY'),
+    reason: text({ enum: REFUND_REASONS }).notNull(),
+    state: text({ enum: REFUND_STATES }).notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    // A process working on it until then; another may take it over after.
+    claimedUntil: integer({ mode: 'timestamp_ms' }),
+    lastError: text(),
+    providerRefundId: text(),
+    requestedBy: integer().references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    refundedAt: integer({ mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    // A payment is given back once.
+    uniqueIndex('refunds_payment_event_unique').on(t.paymentEventId),
+    index('refunds_due_idx').on(t.state, t.nextAttemptAt),
+    index('refunds_order_idx').on(t.orderId),
+  ],
+)
+
+export const CHECKOUT_STATES = ['creating', 'open', 'closed'] as const
+export type CheckoutState = (typeof CHECKOUT_STATES)[number]
+
+// A provider's payable checkout of an order (a Stripe Checkout Session). At most one is being
+// created or open per order (the partial unique index), so however often a reader presses 去支付
+// or opens a second tab there is one payable transaction; it is closed at the provider when the
+// order is cancelled or lapses. The row's id is the idempotency key of its creation.
+export const checkouts = sqliteTable(
+  'checkouts',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    orderId: integer()
+      .notNull()
+      .references(() => orders.id),
+    provider: text({ enum: PAYMENT_PROVIDERS }).notNull(),
+    state: text({ enum: CHECKOUT_STATES }).notNull().default('creating'),
+    providerRef: text(),
+    url: text(),
+    // When the provider stops taking payment through it by itself.
+    expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    // A request creating or closing it until then; after that another may take over.
+    claimedUntil: integer({ mode: 'timestamp_ms' }),
+    closeAttempts: integer().notNull().default(0),
+    lastError: text(),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('checkouts_payable_unique').on(t.orderId).where(sql`${t.state} IN ('creating', 'open')`),
+    uniqueIndex('checkouts_provider_ref_unique').on(t.provider, t.providerRef),
+    index('checkouts_state_idx').on(t.state, t.expiresAt),
+  ],
 )
 
 // ---- shop -----------------------------------------------------------------------------------
@@ -742,6 +847,9 @@ export type Order = typeof orders.$inferSelect
 export type OrderLine = typeof orderLines.$inferSelect
 export type Hold = typeof holds.$inferSelect
 export type PaymentEvent = typeof paymentEvents.$inferSelect
+export type Checkout = typeof checkouts.$inferSelect
+export type Refund = typeof refunds.$inferSelect
+export type OrderFlagRow = typeof orderFlags.$inferSelect
 export type ProductCategory = typeof productCategories.$inferSelect
 export type Product = typeof products.$inferSelect
 export type ProductImage = typeof productImages.$inferSelect

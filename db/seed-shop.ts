@@ -12,6 +12,7 @@ import {
   media,
   orderLines,
   orders,
+  paymentEvents,
   productCategories,
   productImages,
   products,
@@ -370,7 +371,7 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
             totalFen: item.priceFen * sale.qty,
             expiresAt: new Date(paidAt.getTime() - HOUR_MS / 2),
             provider: 'test',
-            providerRef: `demo-${sale.slug}-${sale.buyer}`,
+            providerPaymentId: `demo-${sale.slug}-${sale.buyer}`,
             shipping: DEMO_ADDRESS,
             carrier: sale.state === 'paid' ? null : '顺丰速运',
             trackingNumber: sale.state === 'paid' ? null : `SF10${String(item.productId).padStart(4, '0')}${sale.buyer.length}`,
@@ -386,6 +387,18 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
           .values({ orderId: order!.id, stockId: item.stockId, productId: item.productId, title: item.title, qty: sale.qty, unitPriceFen: item.priceFen, numbers })
           .returning()
         await tx.insert(holds).values({ stockId: item.stockId, orderId: order!.id, lineId: line!.id, userId, qty: sale.qty, state: 'sold', expiresAt: order!.expiresAt, createdAt: order!.createdAt, updatedAt: paidAt })
+        // Every paid order has the payment that paid it (what a refund gives back).
+        await tx.insert(paymentEvents).values({
+          provider: 'test',
+          eventId: `demo-${sale.slug}-${sale.buyer}`,
+          orderId: order!.id,
+          type: 'test.payment_succeeded',
+          amountFen: order!.totalFen,
+          currency: order!.currency,
+          providerPaymentId: order!.providerPaymentId,
+          outcome: 'paid',
+          receivedAt: paidAt,
+        })
         const [levels] = await tx.select().from(stock).where(eq(stock.id, item.stockId))
         await tx.update(stock).set({ sold: levels!.sold + sale.qty }).where(eq(stock.id, item.stockId))
       }

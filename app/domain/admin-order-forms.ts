@@ -98,7 +98,7 @@ export function placedBetween(filters: Pick<OrderFilters, 'from' | 'to'>, timeZo
 export const CARRIERS = a.carriers
 export type Carrier = (typeof CARRIERS)[number]
 
-export const ADMIN_ORDER_INTENTS = ['ship', 'tracking', 'complete', 'refund', 'clear-flag'] as const
+export const ADMIN_ORDER_INTENTS = ['ship', 'tracking', 'complete', 'refund', 'clear-flag', 'refund-payment', 'retry-refund'] as const
 export type AdminOrderIntent = (typeof ADMIN_ORDER_INTENTS)[number]
 
 export const intentForm = z.object({ intent: z.enum(ADMIN_ORDER_INTENTS, { error: a.errors.intent }) })
@@ -117,18 +117,25 @@ export type ShipmentInput = z.output<typeof shipmentForm>
 /** The refund button only counts after the confirm step. */
 export const refundForm = z.object({ confirm: z.literal('yes', { error: a.errors.confirm }) })
 
+const rowId = (message: string) => z.coerce.number({ error: message }).int(message).positive(message).max(Number.MAX_SAFE_INTEGER, message)
+
 export const clearFlagForm = z.object({
+  flagId: rowId(a.errors.flagId),
   note: z.string({ error: a.errors.note }).trim().min(1, a.errors.note).max(200, a.errors.note),
 })
 
+/** 退回 a payment that was extra to the order (a second one, a wrong amount). */
+export const refundPaymentForm = z.object({ paymentEventId: rowId(a.errors.paymentEventId), confirm: z.literal('yes', { error: a.errors.confirm }) })
+
+export const retryRefundForm = z.object({ refundId: rowId(a.errors.refundId) })
+
 /** Which actions an order in this state allows (the page shows these; the model re-checks in SQL). */
-export function allowedOrderActions(order: { state: OrderState; kind: OrderKind; flag: string | null }) {
+export function allowedOrderActions(order: { state: OrderState; kind: OrderKind }) {
   const goods = order.kind === 'goods'
   return {
     ship: goods && order.state === 'paid',
     tracking: goods && order.state === 'shipped',
     complete: order.state === 'shipped',
     refund: order.state === 'paid' || order.state === 'shipped' || order.state === 'completed',
-    clearFlag: order.flag !== null,
   }
 }

@@ -18,6 +18,10 @@ export const paymentsZhCN = {
   reseatedFlash: '支付成功（订单曾超时，库存仍有余量，已为你保留）。',
   refundingFlash: '订单已超时且已售罄，这笔付款将原路退回。',
   mismatchFlash: '支付金额与订单不符，我们已暂停处理并通知管理员。',
+  errorFlash: '这笔付款未能入账，将原路退回；订单保持原状，请稍后重试或联系客服。',
+  checkoutBusy: '正在为你打开支付页面，请稍候几秒再点「前往支付」。',
+  providerUnreachable: '支付服务暂时无法连接，请稍后重试。订单仍为你保留，直到倒计时结束。',
+  providerRefused: '支付服务拒绝了这次请求，请稍后重试；如果一直失败，请联系客服。',
   notPayable: {
     expired: '订单已超时关闭，锁定的库存已释放。',
     cancelled: '订单已取消。',

@@ -1,9 +1,10 @@
 // Orders as the admin sees them (/admin/orders): filtered lists, one order with everything
 // known about it, the fulfilment actions (each one conditional UPDATE, audited in the same
 // transaction) and the CSV export, read in keyset pages so any number of orders streams in
-// bounded memory. Refunds go through requestRefund() (payment.server.ts).
-import { and, asc, desc, eq, exists, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm'
-import { auditLog, orderLines, orders, paymentEvents, products, stock, users, type Order, type OrderKind, type OrderState } from '../../db/schema'
+// bounded memory. Refunds go through requestRefund() and refundExtraPayment() (payment.server.ts),
+// flags through order-flags.server.ts.
+import { and, asc, desc, eq, exists, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { auditLog, orderLines, orders, products, stock, users, type Order, type OrderKind, type OrderState } from '../../db/schema'
 import type { OrderFilters, ShipmentInput } from '~/domain/admin-order-forms'
 import type { Shipment } from '~/domain/shipment-import'
 import { orderShippedEmail } from '~/emails/order-shipped'
@@ -13,6 +14,8 @@ import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { recordAudit } from './audit.server'
+import { listOpenFlags } from './order-flags.server'
+import { listOrderMoney } from './payment.server'
 
 /** The filters with the date range already turned into instants (site time zone). */
 export interface OrderSelection extends Omit<OrderFilters, 'from' | 'to'> {
@@ -20,11 +23,14 @@ export interface OrderSelection extends Omit<OrderFilters, 'from' | 'to'> {
   placedBefore: Date | null
 }
 
+/** Orders with a flag an admin has not cleared yet (需处理): a stuck refund raises one too. */
+const hasOpenFlag = sql`EXISTS (SELECT 1 FROM order_flags f WHERE f.order_id = ${orders.id} AND f.cleared_at IS NULL)`
+
 function selectionWhere(selection: OrderSelection): SQL | undefined {
   return and(
     selection.state ? eq(orders.state, selection.state) : undefined,
     selection.kind ? eq(orders.kind, selection.kind) : undefined,
-    selection.flagged ? isNotNull(orders.flag) : undefined,
+    selection.flagged ? hasOpenFlag : undefined,
     selection.placedFrom ? gte(orders.createdAt, selection.placedFrom) : undefined,
     selection.placedBefore ? lt(orders.createdAt, selection.placedBefore) : undefined,
     selection.productId
@@ -45,7 +51,8 @@ const listColumns = {
   kind: orders.kind,
   state: orders.state,
   totalFen: orders.totalFen,
-  flag: orders.flag,
+  // The open flags, comma-separated (a correlated subquery names the outer table in full).
+  flags: sql<string | null>`(SELECT group_concat(f.flag) FROM order_flags f WHERE f.order_id = orders.id AND f.cleared_at IS NULL)`,
   createdAt: orders.createdAt,
   buyerName: users.displayName,
   buyerEmail: users.email,
@@ -83,7 +90,7 @@ export async function listAdminOrders({ selection, page, pageSize }: { selection
   const lines = groupBy(await linesOf(rows.map((row) => row.id)))
   return {
     total,
-    orders: rows.map((row) => ({ ...row, lines: (lines.get(row.id) ?? []).map(({ title, qty }) => ({ title, qty })) })),
+    orders: rows.map(({ flags, ...row }) => ({ ...row, flags: flags ? flags.split(',') : [], lines: (lines.get(row.id) ?? []).map(({ title, qty }) => ({ title, qty })) })),
   }
 }
 
@@ -96,14 +103,14 @@ export function listProductChoices() {
 export async function countOrdersNeedingAttention() {
   const [toShip, flagged] = await Promise.all([
     db.$count(orders, and(eq(orders.state, 'paid'), eq(orders.kind, 'goods'))),
-    db.$count(orders, isNotNull(orders.flag)),
+    db.$count(orders, hasOpenFlag),
   ])
   return { toShip, flagged }
 }
 
 // ---- one order ---------------------------------------------------------------------------------
 
-/** The order with its buyer, lines, payment events and the staff actions taken on it. */
+/** The order with its buyer, lines, open flags, payments and refunds, and the staff actions taken on it. */
 export async function getAdminOrder(orderId: number) {
   const [found] = await db
     .select({ order: orders, buyer: { id: users.id, name: users.displayName, email: users.email } })
@@ -111,7 +118,7 @@ export async function getAdminOrder(orderId: number) {
     .innerJoin(users, eq(users.id, orders.userId))
     .where(eq(orders.id, orderId))
   if (!found) return undefined
-  const [lines, events, history] = await Promise.all([
+  const [lines, flags, money, history] = await Promise.all([
     db
       // A limited edition's size is its stock's capacity ("No. 37 / 500").
       .select({
@@ -126,7 +133,8 @@ export async function getAdminOrder(orderId: number) {
       .leftJoin(stock, eq(stock.id, orderLines.stockId))
       .where(eq(orderLines.orderId, orderId))
       .orderBy(asc(orderLines.id)),
-    db.select().from(paymentEvents).where(eq(paymentEvents.orderId, orderId)).orderBy(asc(paymentEvents.id)),
+    listOpenFlags(orderId),
+    listOrderMoney(orderId),
     db
       .select({ entry: auditLog, actorName: users.displayName })
       .from(auditLog)
@@ -134,7 +142,7 @@ export async function getAdminOrder(orderId: number) {
       .where(and(eq(auditLog.targetType, 'order'), eq(auditLog.targetId, String(orderId))))
       .orderBy(asc(auditLog.id)),
   ])
-  return { ...found, lines, events, history }
+  return { ...found, lines, flags, ...money, history }
 }
 
 /** The order's state, or undefined when there is no such order. */
@@ -258,22 +266,6 @@ export async function markOrderCompleted({ orderId, actorId, now }: { orderId: n
     if (!order) return refusal(tx, orderId)
     await recordAudit({ actorId, action: 'order.complete', targetType: 'order', targetId: orderId }, tx)
     return { ok: true, order }
-  })
-}
-
-/** An admin has dealt with the order's flag: it is cleared, the flag and the note audited. */
-export async function clearOrderFlag({ orderId, note, actorId, now }: { orderId: number; note: string; actorId: number; now: Date }) {
-  return transaction(async (tx) => {
-    const [before] = await tx.select({ flag: orders.flag }).from(orders).where(eq(orders.id, orderId))
-    if (!before?.flag) return null
-    const [order] = await tx
-      .update(orders)
-      .set({ flag: null, flaggedAt: null, updatedAt: now })
-      .where(and(eq(orders.id, orderId), eq(orders.flag, before.flag)))
-      .returning()
-    if (!order) return null
-    await recordAudit({ actorId, action: 'order.clear_flag', targetType: 'order', targetId: orderId, detail: { flag: before.flag, note } }, tx)
-    return order
   })
 }
 

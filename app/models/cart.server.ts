@@ -118,20 +118,23 @@ export async function priceCart({
   viewer,
   userId,
   now,
+  executor = db,
 }: {
   lines: readonly (CartLine & { id?: number })[]
   viewer: Viewer
   userId: number | null
   now: Date
+  /** A write transaction when the result decides an order (placeCheckout, a late payment). */
+  executor?: Executor
 }): Promise<PricedCart> {
   const productIds = [...new Set(lines.map((line) => line.productId))]
   const [byId, tiers, covers] = await Promise.all([
-    getProductsForSale(productIds),
-    productIds.length > 0 ? listTiers() : Promise.resolve([]),
-    productCoverThumbs(productIds),
+    getProductsForSale(productIds, executor),
+    productIds.length > 0 ? listTiers(executor) : Promise.resolve([]),
+    productCoverThumbs(productIds, executor),
   ])
   const limited = [...byId.values()].flatMap((product) => (product.perMemberLimit !== null ? [product.stock.id] : []))
-  const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited })
+  const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited, executor })
   const priced = lines.map((line): PricedLine => {
     const product = byId.get(line.productId)
     const problem = lineProblem({
@@ -165,12 +168,13 @@ export async function priceCart({
 
 /**
  * Units of these stocks the user holds or has bought (what per-member limits count). Advice
- * for the cart page; placing the order decides, in its own conditional statement.
+ * for the cart page; placing the order decides again, in its transaction and its own conditional
+ * statement.
  */
-export async function unitsOwned({ userId, stockIds }: { userId: number; stockIds: readonly number[] }) {
+export async function unitsOwned({ userId, stockIds, executor = db }: { userId: number; stockIds: readonly number[]; executor?: Executor }) {
   const owned = new Map<number, number>()
   if (stockIds.length === 0) return owned
-  const rows = await db
+  const rows = await executor
     .select({ stockId: holds.stockId, units: sql<number>`sum(${holds.qty})`.mapWith(Number) })
     .from(holds)
     .where(and(eq(holds.userId, userId), inArray(holds.stockId, [...stockIds]), inArray(holds.state, ['held', 'sold'])))

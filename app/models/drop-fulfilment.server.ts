@@ -8,15 +8,7 @@ import type { Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { getDropMembership, getDropTier, notifyWaitlists } from './drop.server'
-
-export const MEMBERSHIP_FLAGS = {
-  /** An upgrade was paid but the buyer has no membership of the drop any more (refunded meanwhile). */
-  upgradeWithoutMembership: 'upgrade_without_membership',
-  /** An upgrade was refunded while the lower tier was full: the member is back on it without a seat. */
-  upgradeRefundOverCapacity: 'upgrade_refund_over_capacity',
-  /** The seat was refunded after an upgrade: the upgrade's payment is for an admin to refund. */
-  seatRefundedAfterUpgrade: 'seat_refunded_after_upgrade',
-} as const
+import { raiseFlag } from './order-flags.server'
 
 interface PaidMembershipOrder {
   order: Order
@@ -27,10 +19,6 @@ async function dropTierOf(tx: Executor, dropTierId: number) {
   const row = await getDropTier(dropTierId, { executor: tx })
   if (!row) throw new Error(`no drop tier ${dropTierId}`)
   return row
-}
-
-async function flag(tx: Executor, orderId: number, value: string, now: Date) {
-  await tx.update(orders).set({ flag: value, flaggedAt: now, updatedAt: now }).where(eq(orders.id, orderId))
 }
 
 /**
@@ -112,7 +100,7 @@ export async function fulfilMembershipOrder(tx: Executor, { order, lines }: Paid
 
     const current = await getDropMembership({ dropId: target.drop.id, userId: order.userId }, tx)
     if (!current || current.dropTier.id === target.dropTier.id) {
-      await flag(tx, order.id, MEMBERSHIP_FLAGS.upgradeWithoutMembership, now)
+      await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_without_membership', now })
       continue
     }
     const [moved] = await tx
@@ -121,7 +109,7 @@ export async function fulfilMembershipOrder(tx: Executor, { order, lines }: Paid
       .where(and(eq(memberships.id, current.membership.id), eq(memberships.tierId, current.dropTier.tierId), isNull(memberships.revokedAt)))
       .returning()
     if (!moved) {
-      await flag(tx, order.id, MEMBERSHIP_FLAGS.upgradeWithoutMembership, now)
+      await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_without_membership', now })
       continue
     }
     if (current.membership.orderId !== null && (await giveSeatBack(tx, { orderId: current.membership.orderId, stockId: current.dropTier.stockId }, now))) {
@@ -170,7 +158,7 @@ export async function returnMembershipOrder(tx: Executor, order: Order, now: Dat
       if (!upgrade) continue
       const [upgradeLine] = await tx.select().from(orderLines).where(eq(orderLines.orderId, upgrade.id))
       if (upgradeLine && (await giveSeatBack(tx, { orderId: upgrade.id, stockId: upgradeLine.stockId }, now))) freed.push(upgradeLine.stockId)
-      await flag(tx, upgrade.id, MEMBERSHIP_FLAGS.seatRefundedAfterUpgrade, now)
+      await raiseFlag(tx, { orderId: upgrade.id, flag: 'seat_refunded_after_upgrade', now })
       continue
     }
 
@@ -185,7 +173,7 @@ export async function returnMembershipOrder(tx: Executor, order: Order, now: Dat
       .set({ tierId: from.tier.id, validUntil: from.dropTier.validUntil })
       .where(eq(memberships.id, upgraded.membership.id))
     if (!(await retakeSeat(tx, { orderId: upgraded.membership.orderId, stockId: from.dropTier.stockId }, now))) {
-      await flag(tx, order.id, MEMBERSHIP_FLAGS.upgradeRefundOverCapacity, now)
+      await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_refund_over_capacity', now })
     }
   }
   await notifyWaitlists(tx, freed, now)

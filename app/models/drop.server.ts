@@ -16,6 +16,8 @@ import {
   tiers,
   users,
   type Drop,
+  type Order,
+  type OrderLine,
 } from '../../db/schema'
 import {
   canApplyWindowAction,
@@ -40,7 +42,7 @@ import { sendEmails } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import type { FieldErrors } from '~/utils/forms'
 import { recordAudit } from './audit.server'
-import { placeOrder, releaseLapsedHolds } from './reservation.server'
+import { holdOrder, orderRefusal, releaseLapsedHolds, type LineRequest } from './reservation.server'
 
 const e = t.drops.errors
 
@@ -646,46 +648,40 @@ export type SeatOrderResult =
   | { ok: true; orderId: number }
   | { ok: false; reason: 'tier_invalid' | 'not_open_yet' | 'closed' | 'sold_out' | 'second_seat' | 'not_member' | 'not_higher' | 'upgrade_pending' }
 
-/**
- * Holds a seat of a drop tier for the buyer: the window is checked against `now` (to the
- * millisecond), then placeOrder's conditional UPDATE takes the seat and the exclusive key
- * `drop:<id>:seat:<user>` lets the database refuse a second live seat order.
- */
-export async function placeSeatOrder({ dropId, dropTierId, userId, now }: DropTierRequest): Promise<SeatOrderResult> {
-  const found = await getDropTier(dropTierId, { dropId })
-  if (!found) return { ok: false, reason: 'tier_invalid' }
-  const window = dropWindow(found.drop, now)
-  if (window === 'upcoming') return { ok: false, reason: 'not_open_yet' }
-  if (window === 'closed') return { ok: false, reason: 'closed' }
-  const result = await placeOrder({
-    userId,
-    kind: 'membership',
-    lines: [
-      {
-        stockId: found.dropTier.stockId,
-        qty: 1,
-        unitPriceFen: found.dropTier.priceFen,
-        title: t.drops.page.orderTitle(found.drop.name, found.tier.name),
-        dropTierId: found.dropTier.id,
-        takesNumbers: true,
-      },
-    ],
-    exclusiveKey: seatKey(dropId, userId),
-    dropId,
-    now,
-  })
-  if (result.ok) return { ok: true, orderId: result.order.id }
-  return { ok: false, reason: result.reason === 'exclusive_taken' ? 'second_seat' : 'sold_out' }
-}
+type SeatRefusal = Exclude<SeatOrderResult, { ok: true }>['reason']
 
 /**
- * A member of this drop moves to a higher tier of it, paying the difference: the higher tier's
- * seat is held like any other; paying keeps their number and gives the old seat back.
+ * What a seat (or, for `upgrade`, an upgrade) order of this buyer would be now: its one line and
+ * exclusive key, or why it would be refused. The window is judged against `now` (to the
+ * millisecond) and the price is the drop's, read in the caller's transaction: placing the order
+ * and accepting a late payment for it use this one rule.
  */
-export async function placeUpgradeOrder({ dropId, dropTierId, userId, now }: DropTierRequest): Promise<SeatOrderResult> {
-  const target = await getDropTier(dropTierId, { dropId })
+export async function dropOrderLine(
+  tx: Executor,
+  kind: 'seat' | 'upgrade',
+  { dropId, dropTierId, userId, now }: DropTierRequest,
+): Promise<{ ok: true; line: LineRequest; exclusiveKey: string } | { ok: false; reason: SeatRefusal }> {
+  const target = await getDropTier(dropTierId, { dropId, executor: tx })
   if (!target) return { ok: false, reason: 'tier_invalid' }
-  const current = await getDropMembership({ dropId, userId })
+  const window = dropWindow(target.drop, now)
+  if (kind === 'seat') {
+    if (window === 'upcoming') return { ok: false, reason: 'not_open_yet' }
+    if (window === 'closed') return { ok: false, reason: 'closed' }
+    return {
+      ok: true,
+      // One live seat order per user and drop: the orders table's unique index decides.
+      exclusiveKey: seatKey(dropId, userId),
+      line: {
+        stockId: target.dropTier.stockId,
+        qty: 1,
+        unitPriceFen: target.dropTier.priceFen,
+        title: t.drops.page.orderTitle(target.drop.name, target.tier.name),
+        dropTierId: target.dropTier.id,
+        takesNumbers: true,
+      },
+    }
+  }
+  const current = await getDropMembership({ dropId, userId }, tx)
   if (!current) return { ok: false, reason: 'not_member' }
   const decision = decideUpgrade(
     target.drop,
@@ -693,26 +689,74 @@ export async function placeUpgradeOrder({ dropId, dropTierId, userId, now }: Dro
     { dropTierId: target.dropTier.id, rank: target.tier.rank, priceFen: target.dropTier.priceFen },
     now,
   )
-  if (!decision.ok) return { ok: false, reason: decision.reason === 'not_open' ? (dropWindow(target.drop, now) === 'upcoming' ? 'not_open_yet' : 'closed') : 'not_higher' }
-  const result = await placeOrder({
-    userId,
-    kind: 'membership',
-    lines: [
-      {
-        stockId: target.dropTier.stockId,
-        qty: 1,
-        unitPriceFen: decision.priceFen,
-        title: t.drops.page.upgradeTitle(target.drop.name, current.tier.name, target.tier.name),
-        dropTierId: target.dropTier.id,
-        takesNumbers: false,
-      },
-    ],
+  if (!decision.ok) return { ok: false, reason: decision.reason === 'not_open' ? (window === 'upcoming' ? 'not_open_yet' : 'closed') : 'not_higher' }
+  return {
+    ok: true,
     exclusiveKey: upgradeKey(dropId, userId),
-    dropId,
-    now,
-  })
-  if (result.ok) return { ok: true, orderId: result.order.id }
-  return { ok: false, reason: result.reason === 'exclusive_taken' ? 'upgrade_pending' : 'sold_out' }
+    line: {
+      stockId: target.dropTier.stockId,
+      qty: 1,
+      unitPriceFen: decision.priceFen,
+      title: t.drops.page.upgradeTitle(target.drop.name, current.tier.name, target.tier.name),
+      dropTierId: target.dropTier.id,
+      // An upgrade keeps the member's number.
+      takesNumbers: false,
+    },
+  }
+}
+
+/** Holds a seat of a drop tier for the buyer: the rule (dropOrderLine) and the hold in one transaction. */
+export function placeSeatOrder(request: DropTierRequest): Promise<SeatOrderResult> {
+  return placeDropOrder('seat', request)
+}
+
+/**
+ * A member of this drop moves to a higher tier of it, paying the difference: the higher tier's
+ * seat is held like any other; paying keeps their number and gives the old seat back.
+ */
+export function placeUpgradeOrder(request: DropTierRequest): Promise<SeatOrderResult> {
+  return placeDropOrder('upgrade', request)
+}
+
+async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest): Promise<SeatOrderResult> {
+  try {
+    return await transaction(async (tx) => {
+      const decided = await dropOrderLine(tx, kind, request)
+      if (!decided.ok) return decided
+      const { order } = await holdOrder(tx, {
+        userId: request.userId,
+        kind: 'membership',
+        lines: [decided.line],
+        exclusiveKey: decided.exclusiveKey,
+        dropId: request.dropId,
+        now: request.now,
+      })
+      return { ok: true as const, orderId: order.id }
+    })
+  } catch (error) {
+    const refused = orderRefusal(error)
+    if (!refused) throw error
+    return { ok: false, reason: refused.reason === 'exclusive_taken' ? (kind === 'seat' ? 'second_seat' : 'upgrade_pending') : 'sold_out' }
+  }
+}
+
+/**
+ * Would this seat or upgrade order be accepted now, as it stands? Null if so, else why not (the
+ * drop window, the buyer's membership for an upgrade, the price, or another live order under
+ * its key). Seats left are taken by the caller's conditional UPDATE. In the caller's transaction.
+ */
+export async function membershipOrderProblem(tx: Executor, order: Order, lines: readonly OrderLine[], now: Date): Promise<string | null> {
+  const [line] = lines
+  if (!line || line.dropTierId === null || order.dropId === null) return 'tier_invalid'
+  const decided = await dropOrderLine(tx, line.takesNumbers ? 'seat' : 'upgrade', { dropId: order.dropId, dropTierId: line.dropTierId, userId: order.userId, now })
+  if (!decided.ok) return decided.reason
+  if (decided.line.unitPriceFen !== line.unitPriceFen) return 'price_changed'
+  const [other] = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.exclusiveKey, decided.exclusiveKey), inArray(orders.state, [...LIVE_ORDER_STATES])))
+    .limit(1)
+  return other ? (line.takesNumbers ? 'second_seat' : 'upgrade_pending') : null
 }
 
 // ---- waitlist ---------------------------------------------------------------------------------

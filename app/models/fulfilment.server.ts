@@ -6,7 +6,9 @@ import { orderReceiptEmail } from '~/emails/order'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import type { Executor } from '~/utils/db.server'
+import { goodsOrderProblem } from './checkout.server'
 import { fulfilMembershipOrder, returnMembershipOrder } from './drop-fulfilment.server'
+import { membershipOrderProblem } from './drop.server'
 
 export interface PaidOrder {
   order: Order
@@ -21,6 +23,20 @@ export async function fulfilPaidOrder(tx: Executor, paid: PaidOrder, now: Date) 
     case 'membership':
       await fulfilMembershipOrder(tx, paid, now)
       return
+  }
+}
+
+/**
+ * A payment arrived for an order that lapsed or was cancelled: would the order be accepted now,
+ * by its kind's own rule (the one placing it uses)? Null if so, else the reason. Stock is left
+ * to the caller's conditional UPDATE.
+ */
+export async function lateOrderProblem(tx: Executor, order: Order, lines: readonly OrderLine[], now: Date): Promise<string | null> {
+  switch (order.kind) {
+    case 'goods':
+      return goodsOrderProblem(tx, order, lines, now)
+    case 'membership':
+      return membershipOrderProblem(tx, order, lines, now)
   }
 }
 

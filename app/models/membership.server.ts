@@ -2,15 +2,15 @@ import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm'
 import { memberships, tiers, type MembershipSource } from '../../db/schema'
 import type { MembershipPeriod } from '~/domain/membership'
 import { recordAudit } from './audit.server'
-import { db, transaction } from '~/utils/db.server'
+import { db, transaction, type Executor } from '~/utils/db.server'
 
 /** SQL condition: the membership is in force at `now` (not revoked, started, not ended). */
 export function membershipActiveAt(now: Date) {
   return and(isNull(memberships.revokedAt), lte(memberships.validFrom, now), gt(memberships.validUntil, now))
 }
 
-export function listTiers() {
-  return db.query.tiers.findMany({ orderBy: [asc(tiers.rank)] })
+export function listTiers(executor: Executor = db) {
+  return executor.query.tiers.findMany({ orderBy: [asc(tiers.rank)] })
 }
 
 export function getTierById(id: number) {
@@ -18,8 +18,8 @@ export function getTierById(id: number) {
 }
 
 /** Every membership of a user with its tier's rank and name: the input of checkAccess / activeRank. */
-export async function getMembershipPeriods(userId: number): Promise<(MembershipPeriod & { tierName: string })[]> {
-  return db
+export async function getMembershipPeriods(userId: number, executor: Executor = db): Promise<(MembershipPeriod & { tierName: string })[]> {
+  return executor
     .select({
       tierRank: tiers.rank,
       tierName: tiers.name,

@@ -14,26 +14,6 @@ export async function getOrderForUser({ orderId, userId }: { orderId: number; us
   return { order, lines }
 }
 
-/** Sets the provider's checkout reference of a pending order the user owns. */
-export async function recordCheckout({
-  orderId,
-  userId,
-  provider,
-  providerRef,
-  now,
-}: {
-  orderId: number
-  userId: number
-  provider: 'test' | 'stripe'
-  providerRef: string
-  now: Date
-}) {
-  await db
-    .update(orders)
-    .set({ provider, providerRef, updatedAt: now })
-    .where(and(eq(orders.id, orderId), eq(orders.userId, userId), eq(orders.state, 'pending')))
-}
-
 export const ORDERS_PER_PAGE = 20
 
 /** One page of the user's orders, newest first, each with its first line's title, its number of lines and units. */

@@ -1,47 +1,45 @@
-// Confirming payments and refunding them (DESIGN.md §4.4–4.5, docs/decisions/007).
+// Confirming payments and giving money back (DESIGN.md §4.4–4.5, docs/decisions/007).
 // A provider event is recorded (unique per provider and event id) in the same transaction that
-// sells the held units, numbers them and fulfils the order: a replayed event stops at the
-// unique index, and a crash leaves either everything or nothing.
-import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm'
-import {
-  counters,
-  holds,
-  orderLines,
-  orders,
-  paymentEvents,
-  stock,
-  type Order,
-  type OrderLine,
-  type OrderState,
-} from '../../db/schema'
-import { LIVE_ORDER_STATES, PAID_ORDER_STATES } from '~/domain/order'
-import { db, transaction, type Executor } from '~/utils/db.server'
-import { paymentProvider, type PaymentNotice } from '~/utils/payments.server'
+// sells the held units, numbers them and fulfils the order; applying it runs in a savepoint, so
+// whatever becomes of the order, the payment itself is kept. A repeat of an event answers with
+// what the first did. Money goes back through `refunds` rows, each claimed by one process before
+// the provider is called (after commit: no network I/O inside a transaction).
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../db/schema'
+import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
+import { db, transaction, type Executor, type Transaction } from '~/utils/db.server'
+import { PaymentProviderError, paymentProvider, type PaymentNotice } from '~/utils/payments.server'
 import { recordAudit } from './audit.server'
-import { fulfilPaidOrder, returnOrderUnits } from './fulfilment.server'
-import { releaseLapsedHolds } from './reservation.server'
+import { fulfilPaidOrder, lateOrderProblem, returnOrderUnits } from './fulfilment.server'
+import { raiseFlag } from './order-flags.server'
+import { markCheckoutPaid } from './payable-checkout.server'
+import { releaseLapsedHolds, returnNumbers, takeNumbers } from './reservation.server'
 
-export type ConfirmOutcome =
-  | 'paid'
-  // Paid after its hold lapsed, and the units were still there: sold anyway, flagged.
-  | 'reseated'
-  // Paid after its hold lapsed and the units were gone: the payment goes back, flagged.
-  | 'refunding'
-  | 'duplicate'
-  | 'amount_mismatch'
-  | 'already_paid'
-  | 'unknown_order'
+export const CONFIRM_OUTCOMES = [
+  'paid',
+  // Paid after its order lapsed or was cancelled, and it would be accepted now: sold, flagged.
+  'reseated',
+  // Paid after its order lapsed or was cancelled, and it would not be accepted now: refunded, flagged.
+  'refunding',
+  // A payment of the wrong amount or currency: kept on the order, flagged for an admin to refund.
+  'amount_mismatch',
+  // A further payment for an order that already had one: flagged for an admin to refund.
+  'already_paid',
+  // A payment naming no order we know: refunded.
+  'unknown_order',
+  // Applying it failed: recorded, flagged and refunded; the order is as it was.
+  'error',
+] as const
+export type ConfirmOutcome = (typeof CONFIRM_OUTCOMES)[number]
 
-export const ORDER_FLAGS = {
-  amountMismatch: 'amount_mismatch',
-  paidAfterExpiry: 'paid_after_expiry',
-  reseated: 'reseated',
-  paidTwice: 'paid_twice',
-} as const
+export interface ConfirmResult {
+  outcome: ConfirmOutcome
+  orderId: number
+  /** The provider told us of this payment before; `outcome` is what the first time did. */
+  duplicate: boolean
+}
 
-const PAID_STATES: readonly OrderState[] = ['paid', 'shipped', 'completed', 'refunding', 'refunded']
-
-export async function confirmPayment(notice: PaymentNotice, now = new Date()): Promise<{ outcome: ConfirmOutcome; orderId: number }> {
+export async function confirmPayment(notice: PaymentNotice, now = new Date()): Promise<ConfirmResult> {
   return transaction(async (tx) => {
     const [event] = await tx
       .insert(paymentEvents)
@@ -52,19 +50,46 @@ export async function confirmPayment(notice: PaymentNotice, now = new Date()): P
         type: notice.type,
         amountFen: notice.amountFen,
         currency: notice.currency,
+        providerPaymentId: notice.providerPaymentId,
         outcome: 'received',
         receivedAt: now,
       })
       .onConflictDoNothing()
       .returning({ id: paymentEvents.id })
-    if (!event) return { outcome: 'duplicate' as const, orderId: notice.orderId }
-    const outcome = await applyPayment(tx, notice, now)
-    await tx.update(paymentEvents).set({ outcome }).where(eq(paymentEvents.id, event.id))
-    return { outcome, orderId: notice.orderId }
+    if (!event) {
+      const [first] = await tx
+        .select({ outcome: paymentEvents.outcome })
+        .from(paymentEvents)
+        .where(and(eq(paymentEvents.provider, notice.provider), eq(paymentEvents.eventId, notice.eventId)))
+      return { outcome: first!.outcome as ConfirmOutcome, orderId: notice.orderId, duplicate: true }
+    }
+    let outcome: ConfirmOutcome
+    let error: string | null = null
+    try {
+      // A savepoint: if applying fails, its writes roll back but the event (and its refund) stay.
+      outcome = await tx.transaction((applying) => applyPayment(applying, notice, event.id, now))
+    } catch (cause) {
+      error = cause instanceof Error ? `${cause.message}${cause.cause ? ` (${String(cause.cause)})` : ''}` : String(cause)
+      console.error(`payment ${notice.provider}/${notice.eventId} for order ${notice.orderId} could not be applied; refunding it:`, cause)
+      outcome = 'error'
+      await giveBackUnapplied(tx, notice, event.id, now)
+    }
+    await tx.update(paymentEvents).set({ outcome, error }).where(eq(paymentEvents.id, event.id))
+    if (notice.checkoutRef) await markCheckoutPaid(tx, { provider: notice.provider, providerRef: notice.checkoutRef, now })
+    return { outcome, orderId: notice.orderId, duplicate: false }
   })
 }
 
-async function applyPayment(tx: Executor, notice: PaymentNotice, now: Date): Promise<ConfirmOutcome> {
+/** What a payment the provider told us of before did, or undefined when it is new to us. */
+export async function paymentOutcome({ provider, eventId }: Pick<PaymentNotice, 'provider' | 'eventId'>): Promise<ConfirmOutcome | undefined> {
+  const [event] = await db
+    .select({ outcome: paymentEvents.outcome })
+    .from(paymentEvents)
+    .where(and(eq(paymentEvents.provider, provider), eq(paymentEvents.eventId, eventId)))
+  return event?.outcome as ConfirmOutcome | undefined
+}
+
+async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: number, now: Date): Promise<ConfirmOutcome> {
   const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, notice.orderId)).orderBy(asc(orderLines.id))
   // Holds that lapsed but were not released yet are released now, so "pending" below means
   // every hold of the order is still good.
@@ -74,17 +99,20 @@ async function applyPayment(tx: Executor, notice: PaymentNotice, now: Date): Pro
     lines.map((line) => line.stockId),
   )
   const [order] = await tx.select().from(orders).where(eq(orders.id, notice.orderId))
-  if (!order) return 'unknown_order'
+  if (!order) {
+    console.warn(`payment ${notice.provider}/${notice.eventId} names order ${notice.orderId}, which does not exist: refunding it`)
+    await createRefund(tx, { ...refundOf(notice, eventId), orderId: null, reason: 'unapplied_payment', now })
+    return 'unknown_order'
+  }
   if (notice.amountFen !== order.totalFen || notice.currency !== order.currency) {
-    await flagOrder(tx, order.id, ORDER_FLAGS.amountMismatch, now)
+    await raiseFlag(tx, { orderId: order.id, flag: 'amount_mismatch', now, detail: { paymentEventId: eventId, amountFen: notice.amountFen, currency: notice.currency } })
     return 'amount_mismatch'
   }
-  const payment = { provider: notice.provider, providerPaymentId: notice.providerPaymentId }
-  if (PAID_STATES.includes(order.state)) {
-    // A second, different payment for an order already paid: an admin refunds it by hand.
-    await flagOrder(tx, order.id, ORDER_FLAGS.paidTwice, now)
+  if (hasReceivedPayment(order.state)) {
+    await raiseFlag(tx, { orderId: order.id, flag: 'paid_twice', now, detail: { paymentEventId: eventId } })
     return 'already_paid'
   }
+  const payment = { provider: notice.provider, providerPaymentId: notice.providerPaymentId }
 
   if (order.state === 'pending') {
     const sold = await tx
@@ -98,28 +126,37 @@ async function applyPayment(tx: Executor, notice: PaymentNotice, now: Date): Pro
         .set({ held: sql`${stock.held} - ${hold.qty}`, sold: sql`${stock.sold} + ${hold.qty}` })
         .where(eq(stock.id, hold.stockId))
     }
-    await markPaid(tx, order, lines, payment, now, null)
+    await markPaid(tx, order, lines, payment, now)
     return 'paid'
   }
 
-  // Expired or cancelled, yet paid: sell the units again if they are still there (all lines
-  // or none), otherwise give the money back. Either way an admin sees the flag.
-  if (await reseat(tx, order, lines, now)) {
-    await markPaid(tx, order, lines, payment, now, ORDER_FLAGS.reseated)
+  // Expired or cancelled, yet paid: sold again only if the order would be accepted now — the
+  // tier, the sale window, the per-member limit and the price by the kind's rule, the stock by
+  // reseat's conditional UPDATE, all in this transaction — else the money goes back.
+  const problem = await lateOrderProblem(tx, order, lines, now)
+  if (problem === null && (await reseat(tx, order, lines, now))) {
+    await markPaid(tx, order, lines, payment, now)
+    await raiseFlag(tx, { orderId: order.id, flag: 'reseated', now, detail: { paymentEventId: eventId, was: order.state } })
     return 'reseated'
   }
   await tx
     .update(orders)
-    .set({
-      state: 'refunding',
-      ...payment,
-      refundRequestedAt: now,
-      flag: ORDER_FLAGS.paidAfterExpiry,
-      flaggedAt: now,
-      updatedAt: now,
-    })
+    .set({ state: 'refunding', ...payment, refundRequestedAt: now, updatedAt: now })
     .where(eq(orders.id, order.id))
+  await createRefund(tx, { ...refundOf(notice, eventId), orderId: order.id, reason: 'late_payment', now })
+  await raiseFlag(tx, { orderId: order.id, flag: 'paid_after_expiry', now, detail: { paymentEventId: eventId, was: order.state, reason: problem ?? 'sold_out' } })
   return 'refunding'
+}
+
+/** After a failed application (outside the savepoint): the payment goes back, and an admin sees why. */
+async function giveBackUnapplied(tx: Transaction, notice: PaymentNotice, eventId: number, now: Date) {
+  const [order] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, notice.orderId))
+  await createRefund(tx, { ...refundOf(notice, eventId), orderId: order?.id ?? null, reason: 'unapplied_payment', now })
+  if (order) await raiseFlag(tx, { orderId: order.id, flag: 'payment_error', now, detail: { paymentEventId: eventId } })
+}
+
+function refundOf(notice: PaymentNotice, paymentEventId: number) {
+  return { paymentEventId, provider: notice.provider, providerPaymentId: notice.providerPaymentId, amountFen: notice.amountFen, currency: notice.currency }
 }
 
 /** Takes the units of a lapsed order straight to sold, if every line's are available. */
@@ -165,62 +202,63 @@ async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date)
   return true
 }
 
-/** Numbers the sold units (in payment order, from each stock's counter) and fulfils the order. */
-async function markPaid(
-  tx: Executor,
-  order: Order,
-  lines: OrderLine[],
-  payment: { provider: PaymentNotice['provider']; providerPaymentId: string | null },
-  now: Date,
-  flag: string | null,
-) {
+/** Numbers the sold units (lowest returned number first, then the counter) and fulfils the order. */
+async function markPaid(tx: Executor, order: Order, lines: OrderLine[], payment: { provider: PaymentProviderName; providerPaymentId: string | null }, now: Date) {
   const numbered: OrderLine[] = []
   for (const line of lines) {
-    let numbers: number[] = []
-    if (line.takesNumbers) {
-      const [taken] = await tx
-        .update(counters)
-        .set({ value: sql`${counters.value} + ${line.qty}` })
-        .where(eq(counters.id, sql`(SELECT counter_id FROM stock WHERE id = ${line.stockId})`))
-        .returning({ value: counters.value })
-      if (taken) numbers = Array.from({ length: line.qty }, (_, i) => taken.value - line.qty + 1 + i)
-      if (numbers.length > 0) await tx.update(orderLines).set({ numbers }).where(eq(orderLines.id, line.id))
-    }
+    const numbers = line.takesNumbers ? await takeNumbers(tx, line.stockId, line.qty) : []
+    if (numbers.length > 0) await tx.update(orderLines).set({ numbers }).where(eq(orderLines.id, line.id))
     numbered.push({ ...line, numbers })
   }
   const [paid] = await tx
     .update(orders)
-    .set({
-      state: 'paid',
-      ...payment,
-      paidAt: now,
-      ...(flag ? { flag, flaggedAt: now } : {}),
-      updatedAt: now,
-    })
+    .set({ state: 'paid', ...payment, paidAt: now, updatedAt: now })
     .where(eq(orders.id, order.id))
     .returning()
   await fulfilPaidOrder(tx, { order: paid!, lines: numbered }, now)
 }
 
-async function flagOrder(tx: Executor, orderId: number, flag: string, now: Date) {
-  await tx.update(orders).set({ flag, flaggedAt: now, updatedAt: now }).where(eq(orders.id, orderId))
+// ---- refunds -----------------------------------------------------------------------------------
+
+interface NewRefund {
+  orderId: number | null
+  paymentEventId: number | null
+  provider: PaymentProviderName
+  providerPaymentId: string | null
+  amountFen: number
+  currency: string
+  reason: RefundReason
+  requestedBy?: number | null
+  now: Date
+}
+
+/** A refund to execute after commit, in the caller's transaction. A payment is given back once: null if it already is. */
+async function createRefund(tx: Executor, { now, requestedBy = null, ...refund }: NewRefund) {
+  const [row] = await tx
+    .insert(refunds)
+    .values({ ...refund, requestedBy, nextAttemptAt: now, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning()
+  return row ?? null
 }
 
 /**
  * Starts a refund of a paid order: the order becomes 退款中 at once (the provider is called by
- * processPendingRefunds after commit). Units of an order not yet shipped go back to stock;
- * their numbers are never handed out again. Returns the order, or null when not refundable.
+ * processPendingRefunds after commit). Units of an order not yet shipped go back to stock, and
+ * goods' edition numbers with them (the next sale takes the lowest again). Returns the order, or
+ * null when not refundable.
  */
 export async function requestRefund({ orderId, actorId, now = new Date() }: { orderId: number; actorId: number | null; now?: Date }) {
   return transaction(async (tx) => {
     const [before] = await tx.select({ state: orders.state }).from(orders).where(eq(orders.id, orderId))
-    if (!before || !PAID_ORDER_STATES.includes(before.state)) return null
+    if (!before || !isPaidState(before.state)) return null
     const [order] = await tx
       .update(orders)
-      .set({ state: 'refunding', refundRequestedAt: now, refundAttempts: 0, refundError: null, updatedAt: now })
+      .set({ state: 'refunding', refundRequestedAt: now, updatedAt: now })
       .where(and(eq(orders.id, orderId), eq(orders.state, before.state)))
       .returning()
     if (!order) return null
+    // Goods not shipped yet go back on the shelf (a seat is never shipped: it goes back too).
     if (before.state === 'paid') {
       const returned = await tx
         .update(holds)
@@ -233,8 +271,31 @@ export async function requestRefund({ orderId, actorId, now = new Date() }: { or
           .set({ sold: sql`${stock.sold} - ${hold.qty}` })
           .where(eq(stock.id, hold.stockId))
       }
+      // A numbered piece back on the shelf keeps its number for the next buyer. A member number
+      // stays with the (revoked) membership it named and is never issued again.
+      if (order.kind === 'goods') {
+        const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId))
+        for (const line of lines) await returnNumbers(tx, line.stockId, line.numbers)
+      }
     }
     await returnOrderUnits(tx, order, now)
+    const [paidWith] = await tx
+      .select({ id: paymentEvents.id })
+      .from(paymentEvents)
+      .where(and(eq(paymentEvents.orderId, orderId), inArray(paymentEvents.outcome, ['paid', 'reseated'])))
+      .orderBy(asc(paymentEvents.id))
+      .limit(1)
+    await createRefund(tx, {
+      orderId,
+      paymentEventId: paidWith?.id ?? null,
+      provider: order.provider ?? 'test',
+      providerPaymentId: order.providerPaymentId,
+      amountFen: order.totalFen,
+      currency: order.currency,
+      reason: 'order',
+      requestedBy: actorId,
+      now,
+    })
     if (actorId !== null) {
       await recordAudit(
         { actorId, action: 'order.refund', targetType: 'order', targetId: String(orderId), detail: { from: before.state, totalFen: order.totalFen } },
@@ -245,42 +306,146 @@ export async function requestRefund({ orderId, actorId, now = new Date() }: { or
   })
 }
 
-const MAX_REFUND_ATTEMPTS = 8
+/** Outcomes of payments that are extra to their order: an admin gives them back from the order page. */
+const EXTRA_PAYMENT_OUTCOMES: readonly ConfirmOutcome[] = ['already_paid', 'amount_mismatch']
 
-/** Calls the provider for orders waiting for their refund; a failure is retried with back-off. */
+/**
+ * An admin gives back a payment that was extra to its order (a second payment, a wrong amount).
+ * Null when the event is not an extra payment of this order, or is already being given back.
+ */
+export async function refundExtraPayment({ orderId, paymentEventId, actorId, now }: { orderId: number; paymentEventId: number; actorId: number; now: Date }) {
+  return transaction(async (tx) => {
+    const [event] = await tx
+      .select()
+      .from(paymentEvents)
+      .where(and(eq(paymentEvents.id, paymentEventId), eq(paymentEvents.orderId, orderId), inArray(paymentEvents.outcome, [...EXTRA_PAYMENT_OUTCOMES])))
+    if (!event) return null
+    const refund = await createRefund(tx, {
+      orderId,
+      paymentEventId: event.id,
+      provider: event.provider,
+      providerPaymentId: event.providerPaymentId,
+      amountFen: event.amountFen,
+      currency: event.currency,
+      reason: 'extra_payment',
+      requestedBy: actorId,
+      now,
+    })
+    if (!refund) return null
+    await recordAudit({ actorId, action: 'order.refund_payment', targetType: 'order', targetId: orderId, detail: { paymentEventId, amountFen: event.amountFen } }, tx)
+    return refund
+  })
+}
+
+/** An admin tries a refund the provider failed again, now. Null when it is not waiting or failed. */
+export async function retryRefund({ orderId, refundId, actorId, now }: { orderId: number; refundId: number; actorId: number; now: Date }) {
+  return transaction(async (tx) => {
+    const [refund] = await tx
+      .update(refunds)
+      .set({ state: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now })
+      .where(and(eq(refunds.id, refundId), eq(refunds.orderId, orderId), inArray(refunds.state, ['pending', 'failed'])))
+      .returning()
+    if (!refund) return null
+    await recordAudit({ actorId, action: 'order.retry_refund', targetType: 'order', targetId: orderId, detail: { refundId, lastError: refund.lastError } }, tx)
+    return refund
+  })
+}
+
+export const MAX_REFUND_ATTEMPTS = 8
+/** After this many failed attempts an admin is told (the order is flagged), while retries go on. */
+export const REFUND_ATTEMPTS_BEFORE_FLAG = 3
+/** How long a process may work on a claimed refund before another may take it over. */
+const REFUND_LEASE_MS = 2 * 60_000
+
+/** Back-off after the n-th failed attempt: 1, 2, 4 … minutes, at most 6 hours. */
+function nextAttempt(now: Date, attempts: number) {
+  return new Date(now.getTime() + Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000))
+}
+
+/**
+ * Calls the provider for refunds that are due. Each is claimed first (one UPDATE … RETURNING:
+ * processes never claim the same row), and the provider's idempotency key is the refund's id, so
+ * a process that dies after the call leaves a retry that finds the same refund. Every attempt
+ * and failure is logged; a refund that keeps failing flags its order.
+ */
 export async function processPendingRefunds(now = new Date(), limit = 20) {
-  const due = await db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.state, 'refunding'),
-        lt(orders.refundAttempts, MAX_REFUND_ATTEMPTS),
-        // Back-off: 1, 2, 4 … minutes after the last failed attempt.
-        or(eq(orders.refundAttempts, 0), lt(orders.updatedAt, sql`${now.getTime()} - (60000 << ${orders.refundAttempts})`)),
-      ),
+  const claimed = await db.all<{
+    id: number
+    order_id: number | null
+    provider: PaymentProviderName
+    provider_payment_id: string | null
+    amount_fen: number
+    reason: RefundReason
+    attempts: number
+  }>(sql`
+    UPDATE refunds SET claimed_until = ${now.getTime() + REFUND_LEASE_MS}, attempts = attempts + 1, updated_at = ${now.getTime()}
+    WHERE id IN (
+      SELECT id FROM refunds
+      WHERE state = 'pending' AND next_attempt_at <= ${now.getTime()} AND (claimed_until IS NULL OR claimed_until <= ${now.getTime()})
+      ORDER BY next_attempt_at, id LIMIT ${limit}
     )
-    .orderBy(asc(orders.refundRequestedAt))
-    .limit(limit)
+    RETURNING id, order_id, provider, provider_payment_id, amount_fen, reason, attempts`)
   let refunded = 0
-  for (const order of due) {
+  for (const refund of claimed) {
+    const label = `refund #${refund.id} (${refund.reason}, order ${refund.order_id ?? '—'}, ${refund.amount_fen} fen, attempt ${refund.attempts})`
     try {
-      await paymentProvider(order.provider ?? 'test').refund({
-        orderId: order.id,
-        providerPaymentId: order.providerPaymentId,
-        amountFen: order.totalFen,
+      const { providerRefundId } = await paymentProvider(refund.provider).refund({
+        refundId: refund.id,
+        orderId: refund.order_id,
+        providerPaymentId: refund.provider_payment_id,
+        amountFen: refund.amount_fen,
       })
-      await db
-        .update(orders)
-        .set({ state: 'refunded', refundedAt: now, refundError: null, updatedAt: now })
-        .where(and(eq(orders.id, order.id), eq(orders.state, 'refunding')))
+      await markRefunded(refund, providerRefundId, now)
+      console.log(`${label}: done (${providerRefundId ?? 'no provider id'})`)
       refunded += 1
     } catch (error) {
-      await db
-        .update(orders)
-        .set({ refundAttempts: sql`${orders.refundAttempts} + 1`, refundError: String((error as Error).message ?? error), updatedAt: now })
-        .where(eq(orders.id, order.id))
+      const message = error instanceof Error ? error.message : String(error)
+      // A provider that answered "no" will answer it again: a person must look now.
+      const hopeless = error instanceof PaymentProviderError && error.kind === 'refused'
+      const failed = hopeless || refund.attempts >= MAX_REFUND_ATTEMPTS
+      console.warn(`${label}: failed${failed ? ', giving up until an admin retries' : ''}: ${message}`)
+      await transaction(async (tx) => {
+        await tx
+          .update(refunds)
+          .set({ state: failed ? 'failed' : 'pending', lastError: message, claimedUntil: null, nextAttemptAt: nextAttempt(now, refund.attempts), updatedAt: now })
+          .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'pending')))
+        if (refund.order_id !== null && (failed || refund.attempts >= REFUND_ATTEMPTS_BEFORE_FLAG)) {
+          await raiseFlag(tx, { orderId: refund.order_id, flag: 'refund_failed', now, detail: { refundId: refund.id, error: message } })
+        }
+      })
     }
   }
   return refunded
+}
+
+/** The provider returned the money: the refund is done, and an order refunded in full says so. */
+async function markRefunded(refund: { id: number; order_id: number | null; reason: RefundReason }, providerRefundId: string | null, now: Date) {
+  await transaction(async (tx) => {
+    await tx
+      .update(refunds)
+      .set({ state: 'succeeded', providerRefundId, refundedAt: now, claimedUntil: null, updatedAt: now })
+      .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'pending')))
+    if (refund.order_id !== null && (refund.reason === 'order' || refund.reason === 'late_payment')) {
+      await tx
+        .update(orders)
+        .set({ state: 'refunded', refundedAt: now, updatedAt: now })
+        .where(and(eq(orders.id, refund.order_id), eq(orders.state, 'refunding')))
+    }
+  })
+}
+
+/** The order's payments (every event of it) and refunds, for the admin's order page. */
+export async function listOrderMoney(orderId: number) {
+  const [events, refundRows] = await Promise.all([
+    db.select().from(paymentEvents).where(eq(paymentEvents.orderId, orderId)).orderBy(asc(paymentEvents.id)),
+    db.select().from(refunds).where(eq(refunds.orderId, orderId)).orderBy(asc(refunds.id)),
+  ])
+  return {
+    payments: events.map((event) => ({
+      ...event,
+      extra: EXTRA_PAYMENT_OUTCOMES.includes(event.outcome as ConfirmOutcome),
+      refund: refundRows.find((refund) => refund.paymentEventId === event.id) ?? null,
+    })),
+    refunds: refundRows,
+  }
 }

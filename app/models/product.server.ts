@@ -85,8 +85,8 @@ export async function getProductForSale(slugOrId: string | number, executor: Exe
 }
 
 /** Several products by id (a cart's), read as getProductForSale reads one: two queries for all. */
-export async function getProductsForSale(productIds: readonly number[]): Promise<Map<number, ProductForSale>> {
-  const found = productIds.length === 0 ? [] : await productsForSale(inArray(products.id, [...productIds]))
+export async function getProductsForSale(productIds: readonly number[], executor: Executor = db): Promise<Map<number, ProductForSale>> {
+  const found = productIds.length === 0 ? [] : await productsForSale(inArray(products.id, [...productIds]), executor)
   return new Map(found.map((product) => [product.id, product]))
 }
 
@@ -174,10 +174,10 @@ export async function listShelfProducts({
 }
 
 /** The first photo's thumbnail of each product (shelves, the cart, an order's lines). */
-export async function productCoverThumbs(productIds: readonly number[]) {
+export async function productCoverThumbs(productIds: readonly number[], executor: Executor = db) {
   const covers = new Map<number, string>()
   if (productIds.length === 0) return covers
-  const rows = await db
+  const rows = await executor
     .select({ productId: productImages.productId, thumbMediaId: productImages.thumbMediaId })
     .from(productImages)
     .where(inArray(productImages.productId, [...productIds]))

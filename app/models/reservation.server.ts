@@ -2,8 +2,9 @@
 // Placing an order holds every line's units in one transaction, each by a conditional UPDATE
 // that only succeeds while units are available (and, for per-member limits, while the buyer's
 // held + paid units stay within the limit); lapsed or cancelled holds give their units back.
+// Sold units are numbered from their stock's counter, lowest returned number first.
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
-import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../db/schema'
+import { counters, holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../db/schema'
 import { getEnv } from '~/utils/env.server'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 // drop.server also imports this module; both only call each other's functions at run time.
@@ -29,32 +30,30 @@ export type PlaceOrderResult =
   | { ok: false; reason: 'limit_reached'; stockId: number; limit: number }
   | { ok: false; reason: 'exclusive_taken' }
 
-type Refused = Exclude<PlaceOrderResult, { ok: true }>
+export type OrderRefusal = Exclude<PlaceOrderResult, { ok: true }>
 
-/** Thrown inside the transaction to roll every earlier line back; turned into a result outside. */
-class OrderRefused extends Error {
-  constructor(readonly result: Refused) {
+/**
+ * Thrown inside a transaction by holdOrder to roll every earlier line (and the caller's other
+ * writes) back; orderRefusal() turns it into a result outside.
+ */
+export class OrderRefused extends Error {
+  constructor(readonly result: OrderRefusal) {
     super(result.reason)
   }
+}
+
+/** The refusal an error thrown out of a transaction around holdOrder stands for, or null for any other error. */
+export function orderRefusal(error: unknown): OrderRefusal | null {
+  if (error instanceof OrderRefused) return error.result
+  if (uniqueViolation(error) === 'orders.exclusive_key') return { ok: false, reason: 'exclusive_taken' }
+  return null
 }
 
 function holdExpiry(now: Date) {
   return new Date(now.getTime() + getEnv().HOLD_MINUTES * 60_000)
 }
 
-/**
- * Creates a pending order and holds its lines, all or nothing. Refusals (sold out, over the
- * per-user limit, a second live order under the same exclusive key) change nothing.
- */
-export async function placeOrder({
-  userId,
-  kind,
-  lines,
-  shipping = null,
-  exclusiveKey = null,
-  dropId = null,
-  now,
-}: {
+export interface OrderRequest {
   userId: number
   kind: OrderKind
   lines: readonly LineRequest[]
@@ -62,7 +61,32 @@ export async function placeOrder({
   exclusiveKey?: string | null
   dropId?: number | null
   now: Date
-}): Promise<PlaceOrderResult> {
+}
+
+/**
+ * Creates a pending order and holds its lines, all or nothing. Refusals (sold out, over the
+ * per-user limit, a second live order under the same exclusive key) change nothing.
+ */
+export async function placeOrder(request: OrderRequest): Promise<PlaceOrderResult> {
+  try {
+    return await transaction((tx) => holdOrder(tx, request))
+  } catch (error) {
+    const refused = orderRefusal(error)
+    if (refused) return refused
+    throw error
+  }
+}
+
+/**
+ * placeOrder inside the caller's transaction, so that what decides the lines (price, gate, sale
+ * window) is read under the same write lock that takes the stock. On refusal it throws
+ * OrderRefused (or the exclusive key's unique violation): let that roll the transaction back,
+ * then read it with orderRefusal().
+ */
+export async function holdOrder(
+  tx: Executor,
+  { userId, kind, lines, shipping = null, exclusiveKey = null, dropId = null, now }: OrderRequest,
+): Promise<{ ok: true; order: Order }> {
   if (lines.length === 0) throw new Error('an order needs at least one line')
   for (const line of lines) {
     if (!Number.isSafeInteger(line.qty) || line.qty < 1) throw new Error(`invalid quantity ${line.qty}`)
@@ -70,66 +94,48 @@ export async function placeOrder({
   }
   const expiresAt = holdExpiry(now)
   const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0)
-  try {
-    return await transaction(async (tx) => {
-      await releaseLapsedHolds(tx, now, [...new Set(lines.map((line) => line.stockId))])
-      const [order] = await tx
-        .insert(orders)
-        .values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now })
-        .returning()
-      if (!order) throw new Error('insert returned no order')
-      for (const line of lines) {
-        const [orderLine] = await tx
-          .insert(orderLines)
-          .values({
-            orderId: order.id,
-            stockId: line.stockId,
-            productId: line.productId ?? null,
-            dropTierId: line.dropTierId ?? null,
-            title: line.title,
-            qty: line.qty,
-            unitPriceFen: line.unitPriceFen,
-            personalisation: line.personalisation ?? null,
-            takesNumbers: line.takesNumbers ?? true,
-          })
-          .returning({ id: orderLines.id })
-        if (!orderLine) throw new Error('insert returned no order line')
-        const limit = line.perUserLimit ?? null
-        // The condition decides: units available, and the buyer's held + bought units within
-        // the limit. Zero rows updated means refused; nothing was read first.
-        const taken = await tx.all<{ id: number }>(sql`
-          UPDATE stock SET held = held + ${line.qty}
-          WHERE id = ${line.stockId}
-            AND (capacity IS NULL OR capacity - sold - held >= ${line.qty})
-            AND (${limit} IS NULL OR ${line.qty} + coalesce((
-              SELECT sum(qty) FROM holds
-              WHERE stock_id = ${line.stockId} AND user_id = ${userId} AND state IN ('held', 'sold')
-            ), 0) <= ${limit})
-          RETURNING id`)
-        if (taken.length === 0) {
-          throw new OrderRefused(await whyRefused(tx, line.stockId, line.qty, limit))
-        }
-        await tx.insert(holds).values({
-          stockId: line.stockId,
-          orderId: order.id,
-          lineId: orderLine.id,
-          userId,
-          qty: line.qty,
-          expiresAt,
-          updatedAt: now,
-        })
-      }
-      return { ok: true as const, order }
-    })
-  } catch (error) {
-    if (error instanceof OrderRefused) return error.result
-    if (uniqueViolation(error) === 'orders.exclusive_key') return { ok: false, reason: 'exclusive_taken' }
-    throw error
+  await releaseLapsedHolds(tx, now, [...new Set(lines.map((line) => line.stockId))])
+  const [order] = await tx.insert(orders).values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now }).returning()
+  if (!order) throw new Error('insert returned no order')
+  for (const line of lines) {
+    const [orderLine] = await tx
+      .insert(orderLines)
+      .values({
+        orderId: order.id,
+        stockId: line.stockId,
+        productId: line.productId ?? null,
+        dropTierId: line.dropTierId ?? null,
+        title: line.title,
+        qty: line.qty,
+        unitPriceFen: line.unitPriceFen,
+        personalisation: line.personalisation ?? null,
+        takesNumbers: line.takesNumbers ?? true,
+      })
+      .returning({ id: orderLines.id })
+    if (!orderLine) throw new Error('insert returned no order line')
+    const limit = line.perUserLimit ?? null
+    // The condition decides: units available, and the buyer's held + bought units within
+    // the limit. Zero rows updated means refused; nothing was read first.
+    const taken = await tx.all<{ id: number }>(sql`
+      UPDATE stock SET held = held + ${line.qty}
+      WHERE id = ${line.stockId}
+        AND (capacity IS NULL OR capacity - sold - held >= ${line.qty})
+        AND (${limit} IS NULL OR ${line.qty} + coalesce((
+          SELECT sum(qty) FROM holds
+          WHERE stock_id = ${line.stockId} AND user_id = ${userId} AND state IN ('held', 'sold')
+        ), 0) <= ${limit})
+      RETURNING id`)
+    if (taken.length === 0) {
+      throw new OrderRefused(await whyRefused(tx, line.stockId, line.qty, limit))
+    }
+    await tx.insert(holds).values({ stockId: line.stockId, orderId: order.id, lineId: orderLine.id, userId, qty: line.qty, expiresAt, updatedAt: now })
   }
+  return { ok: true, order }
 }
 
+
 /** After a refused hold (same transaction): was it the stock or the buyer's limit? For the message only. */
-async function whyRefused(tx: Executor, stockId: number, qty: number, limit: number | null): Promise<Refused> {
+async function whyRefused(tx: Executor, stockId: number, qty: number, limit: number | null): Promise<OrderRefusal> {
   const [row] = await tx.select().from(stock).where(eq(stock.id, stockId))
   if (!row) throw new Error(`no stock ${stockId}`)
   const available = row.capacity === null ? Infinity : row.capacity - row.sold - row.held
@@ -224,4 +230,47 @@ export async function cancelOrder({ orderId, userId, now }: { orderId: number; u
     await releaseHolds(tx, eq(holds.orderId, orderId), now)
     return true
   })
+}
+
+// ---- numbers -----------------------------------------------------------------------------------
+
+/**
+ * Numbers for `qty` units sold from a stock, in the caller's transaction: the lowest numbers that
+ * came back to stock first, then the counter's next ones, so the numbers sold are always exactly
+ * 1..N (an edition of 500 never shows No. 501). Empty for a stock that is not numbered.
+ */
+export async function takeNumbers(tx: Executor, stockId: number, qty: number): Promise<number[]> {
+  const [row] = await tx.select({ counterId: stock.counterId }).from(stock).where(eq(stock.id, stockId))
+  const counterId = row?.counterId
+  if (!counterId) return []
+  const reissued = await tx.all<{ number: number }>(sql`
+    DELETE FROM returned_numbers
+    WHERE counter_id = ${counterId} AND number IN (
+      SELECT number FROM returned_numbers WHERE counter_id = ${counterId} ORDER BY number LIMIT ${qty}
+    )
+    RETURNING number`)
+  const numbers = reissued.map((r) => r.number).sort((a, b) => a - b)
+  const fresh = qty - numbers.length
+  if (fresh > 0) {
+    const [taken] = await tx
+      .update(counters)
+      .set({ value: sql`${counters.value} + ${fresh}` })
+      .where(eq(counters.id, counterId))
+      .returning({ value: counters.value })
+    if (!taken) throw new Error(`no counter ${counterId}`)
+    for (let n = taken.value - fresh + 1; n <= taken.value; n++) numbers.push(n)
+  }
+  return numbers
+}
+
+/** Numbers whose units went back to stock (a refund before shipping): the next sales take them again. */
+export async function returnNumbers(tx: Executor, stockId: number, numbers: readonly number[]) {
+  if (numbers.length === 0) return
+  const [row] = await tx.select({ counterId: stock.counterId }).from(stock).where(eq(stock.id, stockId))
+  if (!row?.counterId) return
+  const counterId = row.counterId
+  await tx.run(sql`INSERT OR IGNORE INTO returned_numbers (counter_id, number) VALUES ${sql.join(
+    numbers.map((n) => sql`(${counterId}, ${n})`),
+    sql`, `,
+  )}`)
 }

@@ -11,11 +11,12 @@ import {
   clearFlagForm,
   intentForm,
   refundForm,
+  refundPaymentForm,
+  retryRefundForm,
   shipmentForm,
 } from '~/domain/admin-order-forms'
 import { t } from '~/i18n/zh-CN'
 import {
-  clearOrderFlag,
   getAdminOrder,
   getOrderState,
   markOrderCompleted,
@@ -23,7 +24,8 @@ import {
   updateOrderTracking,
   type OrderActionResult,
 } from '~/models/admin-orders.server'
-import { requestRefund } from '~/models/payment.server'
+import { clearOrderFlag } from '~/models/order-flags.server'
+import { refundExtraPayment, requestRefund, retryRefund } from '~/models/payment.server'
 import type { OrderState } from '../../db/schema'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
@@ -47,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, 'admin')
   const found = await getAdminOrder(orderIdOf(params.id))
   if (!found) throw new Response(d.notFound, { status: 404 })
-  const { order, buyer, lines, events, history } = found
+  const { order, buyer, lines, flags, payments, refunds, history } = found
   return {
     timeZone: getEnv().SITE_TIMEZONE,
     order: {
@@ -55,19 +57,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       kind: order.kind,
       totalFen: order.totalFen,
       currency: order.currency,
-      flag: order.flag,
-      flaggedAt: order.flaggedAt,
       shipping: order.shipping,
       carrier: order.carrier,
       trackingNumber: order.trackingNumber,
       provider: order.provider,
-      providerRef: order.providerRef,
       providerPaymentId: order.providerPaymentId,
       expiresAt: order.expiresAt,
       ...orderMoments(order),
-      refundAttempts: order.refundAttempts,
-      refundError: order.refundError,
     },
+    flags,
     buyer,
     lines: lines.map(({ line, productSlug, personalisationLabel, limitedEdition, capacity }) => ({
       id: line.id,
@@ -80,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       slug: productSlug,
       editionSize: limitedEdition ? capacity : null,
     })),
-    events: events.map((event) => ({
+    payments: payments.map((event) => ({
       id: event.id,
       provider: event.provider,
       eventId: event.eventId,
@@ -88,7 +86,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       amountFen: event.amountFen,
       currency: event.currency,
       outcome: event.outcome,
+      error: event.error,
+      providerPaymentId: event.providerPaymentId,
       receivedAt: event.receivedAt,
+      extra: event.extra,
+      refundState: event.refund?.state ?? null,
+    })),
+    refunds: refunds.map((refund) => ({
+      id: refund.id,
+      reason: refund.reason,
+      state: refund.state,
+      amountFen: refund.amountFen,
+      attempts: refund.attempts,
+      lastError: refund.lastError,
+      createdAt: refund.createdAt,
+      refundedAt: refund.refundedAt,
+      providerRefundId: refund.providerRefundId,
     })),
     history: history.map(({ entry, actorName }) => ({
       id: entry.id,
@@ -153,13 +166,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     case 'clear-flag': {
       const form = parseForm(clearFlagForm, formData)
-      if (!form.ok) return fail(scope, form.errors)
-      const cleared = await clearOrderFlag({ orderId, note: form.data.note, actorId: admin.id, now })
+      if (!form.ok) return fail(`${scope}:${String(formData.get('flagId'))}`, form.errors)
+      const cleared = await clearOrderFlag({ orderId, flagId: form.data.flagId, note: form.data.note, actorId: admin.id, now })
       if (!cleared) {
         if (!(await getOrderState(orderId))) throw new Response(d.notFound, { status: 404 })
-        return fail(scope, { form: a.errors.noFlag }, 409)
+        return fail(`${scope}:${form.data.flagId}`, { form: a.errors.noFlag }, 409)
       }
       return redirectWithFlash(back, { kind: 'success', message: a.flash.flagCleared(orderId) })
+    }
+    case 'refund-payment': {
+      const form = parseForm(refundPaymentForm, formData)
+      if (!form.ok) return fail(`${scope}:${String(formData.get('paymentEventId'))}`, form.errors)
+      const refund = await refundExtraPayment({ orderId, paymentEventId: form.data.paymentEventId, actorId: admin.id, now })
+      if (!refund) {
+        if (!(await getOrderState(orderId))) throw new Response(d.notFound, { status: 404 })
+        return fail(`${scope}:${form.data.paymentEventId}`, { form: a.errors.notExtraPayment }, 409)
+      }
+      return redirectWithFlash(back, { kind: 'success', message: a.flash.paymentRefunding(orderId) })
+    }
+    case 'retry-refund': {
+      const form = parseForm(retryRefundForm, formData)
+      if (!form.ok) return fail(scope, form.errors)
+      const refund = await retryRefund({ orderId, refundId: form.data.refundId, actorId: admin.id, now })
+      if (!refund) {
+        if (!(await getOrderState(orderId))) throw new Response(d.notFound, { status: 404 })
+        return fail(scope, { form: a.errors.notRetryable }, 409)
+      }
+      return redirectWithFlash(back, { kind: 'success', message: a.flash.refundRetried(orderId) })
     }
   }
 }
@@ -183,7 +216,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export default function AdminOrder() {
-  const { order, buyer, lines, events, history, timeZone } = useLoaderData<typeof loader>()
+  const { order, buyer, lines, flags, payments, refunds, history, timeZone } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state !== 'idle'
   const errorsFor = (scope: string): FieldErrors => (actionData?.scope === scope ? actionData.errors : {})
@@ -237,7 +270,11 @@ export default function AdminOrder() {
             <span className="flex flex-wrap items-center gap-2">
               <OrderStateBadge state={order.state} />
               {order.kind === 'membership' ? <Badge tone="stone">{a.kinds.membership}</Badge> : null}
-              {order.flag ? <Badge tone="red">{a.flags[order.flag] ?? a.unknownFlag(order.flag)}</Badge> : null}
+              {flags.map((flag) => (
+                <Badge key={flag.id} tone="red">
+                  {a.flags[flag.flag] ?? a.unknownFlag(flag.flag)}
+                </Badge>
+              ))}
               <span className="text-sm text-stone-500">{when(order.createdAt)}</span>
             </span>
           }
@@ -248,30 +285,34 @@ export default function AdminOrder() {
       </div>
       <FormError error={errorsFor('page').form} />
 
-      {order.flag ? (
-        <section aria-labelledby="flag-title" className="rounded-2xl border border-red-200 bg-red-50 p-4 sm:p-5">
-          <h2 id="flag-title" className="font-semibold text-red-900">
-            {d.flagTitle}：{a.flags[order.flag] ?? a.unknownFlag(order.flag)}
-            <span className="ml-2 text-xs font-normal text-red-800">{when(order.flaggedAt)}</span>
-          </h2>
-          <p className="mt-1 text-sm text-red-900">{a.flagExplanations[order.flag] ?? a.flagFallback}</p>
-          <Form method="post" className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end">
-            <input type="hidden" name="intent" value="clear-flag" />
-            <Field
-              label={a.actions.clearFlagNote}
-              name="note"
-              maxLength={200}
-              required
-              hint={a.actions.clearFlagHelp}
-              error={errorsFor('clear-flag').note ?? errorsFor('clear-flag').form}
-              className="flex-1"
-            />
-            <Button variant="secondary" disabled={busy} className="sm:mb-5">
-              {a.actions.clearFlag}
-            </Button>
-          </Form>
-        </section>
-      ) : null}
+      {flags.map((flag) => {
+        const scope = `clear-flag:${flag.id}`
+        return (
+          <section key={flag.id} aria-labelledby={`flag-${flag.id}`} className="rounded-2xl border border-red-200 bg-red-50 p-4 sm:p-5">
+            <h2 id={`flag-${flag.id}`} className="font-semibold text-red-900">
+              {d.flagTitle}：{a.flags[flag.flag] ?? a.unknownFlag(flag.flag)}
+              <span className="ml-2 text-xs font-normal text-red-800">{when(flag.raisedAt)}</span>
+            </h2>
+            <p className="mt-1 text-sm text-red-900">{a.flagExplanations[flag.flag] ?? a.flagFallback}</p>
+            <Form method="post" className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end">
+              <input type="hidden" name="intent" value="clear-flag" />
+              <input type="hidden" name="flagId" value={flag.id} />
+              <Field
+                label={a.actions.clearFlagNote}
+                name="note"
+                maxLength={200}
+                required
+                hint={a.actions.clearFlagHelp}
+                error={errorsFor(scope).note ?? errorsFor(scope).form ?? errorsFor(scope).flagId}
+                className="flex-1"
+              />
+              <Button variant="secondary" disabled={busy} className="sm:mb-5">
+                {a.actions.clearFlag}
+              </Button>
+            </Form>
+          </section>
+        )
+      })}
 
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <Section title={d.lines} className="lg:col-start-1">
@@ -327,12 +368,7 @@ export default function AdminOrder() {
                   </Form>
                 </details>
               ) : null}
-              {order.state === 'refunding' ? (
-                <p className="text-sm text-amber-800">
-                  {d.refundPending}
-                  {order.refundError ? <span className="mt-1 block text-red-700">{d.refundError(order.refundAttempts, order.refundError)}</span> : null}
-                </p>
-              ) : null}
+              {order.state === 'refunding' ? <p className="text-sm text-amber-800">{d.refundPending}</p> : null}
               {!anyAction && order.state !== 'refunding' ? <p className="text-sm text-stone-500">{a.actions.none}</p> : null}
               {order.kind === 'membership' && order.state === 'paid' ? <p className="text-xs text-stone-500">{d.membershipNote}</p> : null}
             </div>
@@ -384,34 +420,82 @@ export default function AdminOrder() {
         <Section title={d.payment} className="lg:col-start-1">
           <dl>
             <Row label={d.provider}>{order.provider ? (d.providers[order.provider] ?? order.provider) : d.notPaid}</Row>
-            {order.providerRef ? (
-              <Row label={d.providerRef}>
-                <span className="font-mono text-xs">{order.providerRef}</span>
-              </Row>
-            ) : null}
             {order.providerPaymentId ? (
               <Row label={d.providerPaymentId}>
                 <span className="font-mono text-xs">{order.providerPaymentId}</span>
               </Row>
             ) : null}
           </dl>
-          <h3 className="mb-2 mt-4 text-sm font-semibold text-stone-900">{d.events}</h3>
-          {events.length === 0 ? (
+          <h3 className="mb-2 mt-4 text-sm font-semibold text-stone-900">{d.payments}</h3>
+          {payments.length === 0 ? (
             <p className="text-sm text-stone-500">{d.noEvents}</p>
           ) : (
             <ul className="divide-y divide-stone-100 text-sm">
-              {events.map((event) => (
-                <li key={event.id} className="py-2">
+              {payments.map((payment) => {
+                const scope = `refund-payment:${payment.id}`
+                return (
+                  <li key={payment.id} className="py-2">
+                    <p className="flex flex-wrap items-center justify-between gap-2">
+                      <span className="font-medium text-stone-900">{d.outcomes[payment.outcome] ?? payment.outcome}</span>
+                      <span className="text-stone-900">
+                        {formatFen(payment.amountFen)} {payment.currency}
+                      </span>
+                    </p>
+                    <p className="text-xs text-stone-500">
+                      {when(payment.receivedAt)} · {payment.type}
+                      {payment.refundState ? ` · ${d.paymentRefund(d.refundStates[payment.refundState] ?? payment.refundState)}` : ''}
+                    </p>
+                    <p className="break-all font-mono text-xs text-stone-500">
+                      {payment.eventId}
+                      {payment.providerPaymentId ? ` · ${payment.providerPaymentId}` : ''}
+                    </p>
+                    {payment.error ? <p className="mt-1 break-all text-xs text-red-700">{payment.error}</p> : null}
+                    {payment.extra && !payment.refundState ? (
+                      <Form method="post" className="mt-2 space-y-1">
+                        <input type="hidden" name="intent" value="refund-payment" />
+                        <input type="hidden" name="paymentEventId" value={payment.id} />
+                        <input type="hidden" name="confirm" value="yes" />
+                        <FormError error={errorsFor(scope).form ?? errorsFor(scope).paymentEventId} />
+                        <Button variant="danger" disabled={busy}>
+                          {a.actions.refundPayment(formatFen(payment.amountFen))}
+                        </Button>
+                        <p className="text-xs text-stone-500">{a.actions.refundPaymentHelp}</p>
+                      </Form>
+                    ) : null}
+                  </li>
+                )
+              })}
+            </ul>
+          )}
+          <h3 className="mb-2 mt-4 text-sm font-semibold text-stone-900">{d.refunds}</h3>
+          <FormError error={errorsFor('retry-refund').form ?? errorsFor('retry-refund').refundId} />
+          {refunds.length === 0 ? (
+            <p className="text-sm text-stone-500">{d.noRefunds}</p>
+          ) : (
+            <ul className="divide-y divide-stone-100 text-sm">
+              {refunds.map((refund) => (
+                <li key={refund.id} className="py-2">
                   <p className="flex flex-wrap items-center justify-between gap-2">
-                    <span className="font-medium text-stone-900">{d.outcomes[event.outcome] ?? event.outcome}</span>
-                    <span className="text-stone-900">
-                      {formatFen(event.amountFen)} {event.currency}
+                    <span className="font-medium text-stone-900">
+                      {d.refundReasons[refund.reason] ?? refund.reason} · {d.refundStates[refund.state] ?? refund.state}
                     </span>
+                    <span className="text-stone-900">{formatFen(refund.amountFen)}</span>
                   </p>
                   <p className="text-xs text-stone-500">
-                    {when(event.receivedAt)} · {event.type}
+                    {when(refund.createdAt)}
+                    {refund.refundedAt ? ` → ${when(refund.refundedAt)}` : ''} · {d.refundAttempts(refund.attempts)}
+                    {refund.providerRefundId ? ` · ${refund.providerRefundId}` : ''}
                   </p>
-                  <p className="break-all font-mono text-xs text-stone-500">{event.eventId}</p>
+                  {refund.lastError && refund.state !== 'succeeded' ? <p className="mt-1 break-all text-xs text-red-700">{refund.lastError}</p> : null}
+                  {refund.state !== 'succeeded' && refund.attempts > 0 ? (
+                    <Form method="post" className="mt-2">
+                      <input type="hidden" name="intent" value="retry-refund" />
+                      <input type="hidden" name="refundId" value={refund.id} />
+                      <Button variant="secondary" disabled={busy}>
+                        {a.actions.retryRefund}
+                      </Button>
+                    </Form>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -162,7 +162,11 @@ export default function AdminOrders() {
                   <span className="flex flex-wrap items-center gap-1.5 sm:flex-1 sm:justify-end">
                     {order.kind === 'membership' ? <Badge tone="stone">{a.kinds.membership}</Badge> : null}
                     <OrderStateBadge state={order.state} />
-                    {order.flag ? <Badge tone="red">{a.flags[order.flag] ?? a.unknownFlag(order.flag)}</Badge> : null}
+                    {order.flags.map((flag) => (
+                      <Badge key={flag} tone="red">
+                        {a.flags[flag] ?? a.unknownFlag(flag)}
+                      </Badge>
+                    ))}
                   </span>
                   <span className="shrink-0 text-right font-semibold text-stone-900 sm:w-20">{formatFen(order.totalFen)}</span>
                 </span>

@@ -1,6 +1,6 @@
 // /checkout: the shipping address and the order summary, priced on the server (the form has no
-// price fields, and any sent are ignored). Placing the order holds every line's units at once
-// (placeOrder, all or nothing) and sends the buyer to /pay/:orderId. With ?buy=…&qty=…&p=… (立即购买)
+// price fields, and any sent are ignored). Placing the order prices, gates and holds every line
+// in one transaction (placeCheckout, all or nothing) and sends the buyer to /pay/:orderId. With ?buy=…&qty=…&p=… (立即购买)
 // the order is that one line, and the cart is left as it is.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
@@ -12,12 +12,12 @@ import { Button, Card, PageTitle } from '~/components/ui'
 import { ADDRESS_FIELDS, addressForm } from '~/domain/address'
 import { parseBuyNow, type LineProblem } from '~/domain/cart-forms'
 import { t } from '~/i18n/zh-CN'
-import { getSavedAddress, saveAddress } from '~/models/address.server'
-import { cartLineView, priceCart, removeCartItems, type PricedLine } from '~/models/cart.server'
-import { placeOrder, releaseExpiredHolds, type LineRequest } from '~/models/reservation.server'
+import { getSavedAddress } from '~/models/address.server'
+import { cartLineView, priceCart, type PricedLine } from '~/models/cart.server'
+import { placeCheckout } from '~/models/checkout.server'
+import { releaseExpiredHolds } from '~/models/reservation.server'
 import { requireAuth, getViewer } from '~/utils/auth.server'
 import { requestCart } from '~/utils/cart-cookie.server'
-import { transaction } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { flashHeader } from '~/utils/flash.server'
 import { formatFen } from '~/utils/format'
@@ -30,13 +30,11 @@ const a = t.orders.address
 export const meta: MetaFunction = () => [{ title: `${c.title} · ${t.site.name}` }]
 
 /**
- * The signed-in buyer, their viewer and what they are checking out: the cart (a visitor cookie
- * still on this browser merged in), or the one 立即购买 line in the URL, which leaves the cart
- * as it is.
+ * The signed-in buyer and what they are checking out: the cart (a visitor cookie still on this
+ * browser merged in), or the one 立即购买 line in the URL, which leaves the cart as it is.
  */
-async function checkoutCart(request: Request, now: Date) {
+async function checkoutLines(request: Request) {
   const auth = await requireAuth(request)
-  const viewer = await getViewer(request)
   const cart = await requestCart(request, auth.user.id)
   const headers = new Headers()
   if (cart.setCookie) headers.append('Set-Cookie', cart.setCookie)
@@ -44,14 +42,15 @@ async function checkoutCart(request: Request, now: Date) {
   if (buyNow && !buyNow.ok) throw new Response(c.errors.badBuyNow, { status: 400, headers })
   const lines = buyNow ? [buyNow.line] : cart.lines
   if (lines.length === 0) throw redirect('/cart', { headers })
-  const priced = await priceCart({ lines, viewer, userId: auth.user.id, now })
-  return { user: auth.user, priced, buyNow: buyNow !== null, headers }
+  return { user: auth.user, lines, buyNow: buyNow !== null, headers }
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
   await releaseExpiredHolds(now)
-  const { user, priced, buyNow, headers } = await checkoutCart(request, now)
+  const { user, lines, buyNow, headers } = await checkoutLines(request)
+  // What the page shows; placing the order prices and gates again inside its transaction.
+  const priced = await priceCart({ lines, viewer: await getViewer(request), userId: user.id, now })
   const product = buyNow ? priced.lines[0]?.product : undefined
   return data(
     {
@@ -89,7 +88,7 @@ function lineRefusal(line: PricedLine, problem: LineProblem) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const now = new Date()
-  const { user, priced, headers } = await checkoutCart(request, now)
+  const { user, lines, headers } = await checkoutLines(request)
   const formData = await request.formData()
   const values: AddressValues = Object.fromEntries(ADDRESS_FIELDS.map((field) => [field, String(formData.get(field) ?? '')]))
   const fail = (errors: FieldErrors, status: number) => data<ActionData>({ errors, values }, { status, headers })
@@ -98,36 +97,24 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!address.ok) return fail(address.errors, 400)
   if (!activePaymentProvider()) return fail({ form: t.payments.notSetUp }, 503)
 
-  // Every line again, as it is now: gating, sale window, personalisation, limits, stock.
-  for (const line of priced.lines) {
-    if (line.problem) {
-      const refusal = lineRefusal(line, line.problem)
-      return fail({ form: refusal.message }, refusal.status)
+  // Every line again, as it is now (gating, sale window, personalisation, limits, stock, price),
+  // decided in the transaction that holds the stock.
+  const cartItemIds = lines.flatMap((line) => ('id' in line && typeof line.id === 'number' ? [line.id] : []))
+  const result = await placeCheckout({ userId: user.id, lines, shipping: address.data, cartItemIds, now })
+  if (!result.ok) {
+    switch (result.reason) {
+      case 'line': {
+        const refusal = lineRefusal(result.line, result.problem)
+        return fail({ form: refusal.message }, refusal.status)
+      }
+      case 'exclusive_taken':
+        return fail({ form: c.errors.taken }, 409)
+      case 'sold_out':
+        return fail({ form: c.errors.soldOut(result.title) }, 409)
+      case 'limit_reached':
+        return fail({ form: c.errors.limit(result.title, result.limit) }, 409)
     }
   }
-  const lines: LineRequest[] = priced.lines.map(({ product, qty, unitPriceFen, personalisation }) => ({
-    stockId: product!.stock.id,
-    qty,
-    unitPriceFen,
-    title: product!.title,
-    productId: product!.id,
-    personalisation: personalisation || null,
-    perUserLimit: product!.perMemberLimit,
-    takesNumbers: product!.limitedEdition,
-  }))
-
-  const result = await placeOrder({ userId: user.id, kind: 'goods', lines, shipping: address.data, now })
-  if (!result.ok) {
-    if (result.reason === 'exclusive_taken') return fail({ form: c.errors.taken }, 409)
-    const title = lines.find((line) => line.stockId === result.stockId)?.title ?? ''
-    return fail({ form: result.reason === 'sold_out' ? c.errors.soldOut(title) : c.errors.limit(title, result.limit) }, 409)
-  }
-
-  const bought = priced.lines.flatMap((line) => (line.id === null ? [] : [line.id]))
-  await transaction(async (tx) => {
-    await removeCartItems({ userId: user.id, ids: bought }, tx)
-    await saveAddress({ userId: user.id, address: address.data, now }, tx)
-  })
   headers.append('Set-Cookie', await flashHeader({ kind: 'success', message: c.placed }))
   return redirect(`/pay/${result.order.id}`, { status: 303, headers })
 }

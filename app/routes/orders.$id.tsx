@@ -9,7 +9,7 @@ import { useCallback } from 'react'
 import { Countdown } from '~/components/countdown'
 import { OrderLineItem, OrderStateBadge, OrderTimeline, ShippingAddressView, orderMoments } from '~/components/order'
 import { Button, Card, buttonClass } from '~/components/ui'
-import { PAID_ORDER_STATES } from '~/domain/order'
+import { isPaidState } from '~/domain/order'
 import { t } from '~/i18n/zh-CN'
 import { confirmReceipt, getOrderDetailForUser } from '~/models/order.server'
 import { productCoverThumbs } from '~/models/product.server'
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date()
   await releaseExpiredHolds(now)
   const { order, lines } = await requireOwnOrder(request, params.id)
-  const paid = PAID_ORDER_STATES.includes(order.state)
+  const paid = isPaidState(order.state)
   const covers = await productCoverThumbs(lines.flatMap(({ line }) => (line.productId === null ? [] : [line.productId])))
   return {
     order: {

@@ -4,16 +4,17 @@ import { Form, Link, useLoaderData, useNavigation, useRevalidator } from '@remix
 import { useCallback } from 'react'
 import { Countdown } from '~/components/countdown'
 import { Badge, Button, Card, PageTitle, buttonClass } from '~/components/ui'
-import { paidOrderPath } from '~/domain/order'
+import { isPaidState, paidOrderPath } from '~/domain/order'
 import { t } from '~/i18n/zh-CN'
-import { getOrderForUser, recordCheckout } from '~/models/order.server'
-import { confirmPayment, type ConfirmOutcome } from '~/models/payment.server'
+import type { OrderState } from '../../db/schema'
+import { getOrderForUser } from '~/models/order.server'
+import { openCheckout } from '~/models/payable-checkout.server'
+import { confirmPayment, paymentOutcome, type ConfirmOutcome } from '~/models/payment.server'
 import { cancelOrder, releaseExpiredHolds } from '~/models/reservation.server'
 import { requireUser } from '~/utils/auth.server'
-import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash, type Flash } from '~/utils/flash.server'
 import { formatFen } from '~/utils/format'
-import { activePaymentProvider } from '~/utils/payments.server'
+import { activePaymentProvider, type PaymentNotice } from '~/utils/payments.server'
 
 const p = t.payments
 
@@ -34,9 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date()
   await releaseExpiredHolds(now)
   const { order, lines } = await requireOwnOrder(request, params.orderId)
-  if (order.state !== 'pending' && order.state !== 'expired' && order.state !== 'cancelled') {
-    throw redirect(paidOrderPath(order))
-  }
+  if (isPaidState(order.state)) throw redirect(paidOrderPath(order))
+  // Being refunded (e.g. paid after it lapsed): the order page says so.
+  if (order.state === 'refunding' || order.state === 'refunded') throw redirect(`/orders/${order.id}`)
   return {
     order: { id: order.id, kind: order.kind, state: order.state, totalFen: order.totalFen, expiresAt: order.expiresAt },
     lines: lines.map((line) => ({ id: line.id, title: line.title, qty: line.qty, unitPriceFen: line.unitPriceFen, personalisation: line.personalisation })),
@@ -45,19 +46,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
+/** What the buyer is told of a payment: what it did (a repeat answers with what the first did). */
 const OUTCOME_FLASH: Record<ConfirmOutcome, Flash> = {
   paid: { kind: 'success', message: p.paidFlash },
-  duplicate: { kind: 'success', message: p.paidFlash },
   already_paid: { kind: 'info', message: p.notPayable.paid },
   reseated: { kind: 'success', message: p.reseatedFlash },
   refunding: { kind: 'error', message: p.refundingFlash },
   amount_mismatch: { kind: 'error', message: p.mismatchFlash },
   unknown_order: { kind: 'error', message: p.unknownIntent },
+  error: { kind: 'error', message: p.errorFlash },
+}
+
+const CHECKOUT_REFUSALS = {
+  not_pending: [409, p.notPayable.expired],
+  busy: [409, p.checkoutBusy],
+  unreachable: [503, p.providerUnreachable],
+  refused: [502, p.providerRefused],
+} as const
+
+function notPayable(order: { state: OrderState }) {
+  return order.state === 'cancelled' ? p.notPayable.cancelled : order.state === 'expired' ? p.notPayable.expired : p.notPayable.paid
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const now = new Date()
-  const { user, order, lines } = await requireOwnOrder(request, params.orderId)
+  const { user, order } = await requireOwnOrder(request, params.orderId)
   const intent = String((await request.formData()).get('intent') ?? '')
   if (!(PAYMENT_INTENTS as readonly string[]).includes(intent)) {
     return data({ errors: { intent: p.unknownIntent } }, { status: 400 })
@@ -73,41 +86,36 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   if (intent === 'checkout') {
-    if (order.state !== 'pending') return data({ errors: { intent: p.notPayable.expired } }, { status: 409 })
+    if (order.state !== 'pending') return data({ errors: { intent: notPayable(order) } }, { status: 409 })
     if (!provider) return data({ errors: { intent: p.notSetUpPay } }, { status: 503 })
-    const site = getEnv().SITE_URL
-    const checkout = await provider.startCheckout(
-      {
-        id: order.id,
-        totalFen: order.totalFen,
-        currency: order.currency,
-        title: lines.map((line) => `${line.title} × ${line.qty}`).join('，'),
-        email: user.email,
-      },
-      { successUrl: `${site}${paidOrderPath(order)}`, cancelUrl: `${site}/pay/${order.id}` },
-    )
-    await recordCheckout({ orderId: order.id, userId: user.id, provider: provider.name, providerRef: checkout.providerRef, now })
-    return redirect(checkout.url)
+    // One payable checkout per order, however often this is pressed (payable-checkout.server.ts).
+    const opened = await openCheckout({ orderId: order.id, provider, now })
+    if (opened.ok) return redirect(opened.url)
+    const [status, message] = CHECKOUT_REFUSALS[opened.reason]
+    return data({ errors: { intent: message } }, { status })
   }
 
-  // 模拟支付: only while no real provider is configured.
+  // 模拟支付: only while the test provider takes payments.
   if (provider?.name !== 'test') return data({ errors: { intent: p.testOnly } }, { status: 404 })
   if (intent === 'fail') return redirectWithFlash(`/pay/${order.id}`, { kind: 'error', message: p.failedFlash })
 
-  const { outcome } = await confirmPayment(
-    {
-      provider: 'test',
-      // One event per order: pressing the button twice fulfils once.
-      eventId: `test_payment_order_${order.id}`,
-      orderId: order.id,
-      type: 'test.payment_succeeded',
-      amountFen: order.totalFen,
-      currency: order.currency,
-      providerPaymentId: `test_payment_${order.id}`,
-    },
-    now,
-  )
-  const paid = outcome === 'paid' || outcome === 'reseated' || outcome === 'duplicate' || outcome === 'already_paid'
+  const notice: PaymentNotice = {
+    provider: 'test',
+    // One event per order: pressing the button twice fulfils once.
+    eventId: `test_payment_order_${order.id}`,
+    orderId: order.id,
+    type: 'test.payment_succeeded',
+    amountFen: order.totalFen,
+    currency: order.currency,
+    providerPaymentId: `test_payment_${order.id}`,
+  }
+  // The test checkout, like a real one, takes no payment once the order was cancelled or lapsed;
+  // pressing again after a payment answers with what that payment did.
+  if (order.state !== 'pending' && !(await paymentOutcome(notice))) {
+    return data({ errors: { intent: notPayable(order) } }, { status: 409 })
+  }
+  const { outcome } = await confirmPayment(notice, now)
+  const paid = outcome === 'paid' || outcome === 'reseated' || outcome === 'already_paid'
   return redirectWithFlash(paid ? paidOrderPath(order) : `/orders/${order.id}`, OUTCOME_FLASH[outcome])
 }
 

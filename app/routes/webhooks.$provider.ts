@@ -32,8 +32,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Events that confirm no payment are acknowledged so the provider stops sending them.
   if (!notice) return Response.json({ received: true, outcome: 'ignored' })
 
-  const { outcome } = await confirmPayment(notice)
-  // A wrong amount is refused (flagged for an admin); a retry of it is then a duplicate.
-  if (outcome === 'amount_mismatch') return Response.json({ received: true, outcome }, { status: 400 })
-  return Response.json({ received: true, outcome })
+  // Recorded whatever it did; a repeat answers with what the first delivery did.
+  const { outcome, duplicate } = await confirmPayment(notice)
+  // A wrong amount is refused (kept and flagged for an admin to refund).
+  if (outcome === 'amount_mismatch') return Response.json({ received: true, outcome, duplicate }, { status: 400 })
+  return Response.json({ received: true, outcome, duplicate })
 }

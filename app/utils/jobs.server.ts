@@ -2,6 +2,7 @@
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
 // lets a SIGTERM finish the current pass before exit.
 import { publishDueDailies } from '~/models/daily.server'
+import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
 import { processPendingRefunds } from '~/models/payment.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
@@ -20,6 +21,8 @@ const JOBS: Job[] = [
   // Unpaid holds lapse to the second on read (placeOrder, confirmPayment release them lazily);
   // this pass marks their orders expired and returns stock even when nobody is looking.
   { name: 'release expired holds', everyMs: 5_000, run: () => releaseExpiredHolds() },
+  // A provider checkout of an order that lapsed or was cancelled must not take a payment later.
+  { name: 'close lapsed checkouts', everyMs: 5_000, run: () => closeLapsedCheckouts() },
   { name: 'refund payments', everyMs: 30_000, run: () => processPendingRefunds() },
   { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
 ]

@@ -17,6 +17,8 @@ export interface PaymentNotice {
   currency: string
   /** What a refund will need (e.g. a Stripe PaymentIntent id). */
   providerPaymentId: string | null
+  /** The checkout it was paid through, when the provider says (a Stripe Checkout Session id). */
+  checkoutRef?: string | null
 }
 
 export interface CheckoutOrder {
@@ -27,68 +29,129 @@ export interface CheckoutOrder {
   email: string
 }
 
+/** One payable checkout of an order: its row id keys the creation, so a retry never opens a second. */
+export interface CheckoutRequest {
+  checkoutId: number
+  /** When the provider stops taking payment through it (fixed when the row was made). */
+  expiresAt: Date
+  successUrl: string
+  cancelUrl: string
+}
+
 export interface PaymentProvider {
   name: PaymentProviderName
-  /** Where to send the buyer to pay, and the provider's reference of that checkout. */
-  startCheckout(order: CheckoutOrder, urls: { successUrl: string; cancelUrl: string }): Promise<{ url: string; providerRef: string }>
+  /** Opens (or, for the same checkoutId, finds again) a payable checkout: where to send the buyer and its reference. */
+  startCheckout(order: CheckoutOrder, request: CheckoutRequest): Promise<{ url: string; providerRef: string }>
+  /**
+   * Stops a checkout from taking payment. 'completed' when it had already been paid (the payment's
+   * notification is then on its way), else 'closed'.
+   */
+  closeCheckout(providerRef: string): Promise<'closed' | 'completed'>
   /** Verifies and reads a webhook; null for events that do not confirm a payment. */
   parseWebhook(rawBody: string, headers: Headers): PaymentNotice | null
-  /** Returns a payment in full. Idempotent per order. */
-  refund(payment: { orderId: number; providerPaymentId: string | null; amountFen: number }): Promise<void>
+  /** Returns one payment (in full or `amountFen` of it). Idempotent per refundId. */
+  refund(refund: { refundId: number; orderId: number | null; providerPaymentId: string | null; amountFen: number }): Promise<{ providerRefundId: string | null }>
 }
 
 export class WebhookSignatureError extends Error {
   name = 'WebhookSignatureError'
 }
 
+/**
+ * A provider call that failed. `unreachable`: no answer (network, timeout, the provider's own
+ * 5xx or rate limit), so whether it happened is unknown and the same call may be repeated;
+ * `refused`: the provider answered that it did not do it.
+ */
+export class PaymentProviderError extends Error {
+  name = 'PaymentProviderError'
+  constructor(
+    readonly kind: 'unreachable' | 'refused',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
 /** Test mode: /pay/:orderId shows 模拟支付 buttons that confirm payments with this provider's name. */
 const testProvider: PaymentProvider = {
   name: 'test',
-  async startCheckout(order) {
-    return { url: `/pay/${order.id}`, providerRef: `test_checkout_${order.id}` }
+  async startCheckout(order, { checkoutId }) {
+    return { url: `/pay/${order.id}`, providerRef: `test_checkout_${checkoutId}` }
+  },
+  async closeCheckout() {
+    // The test "checkout" is the /pay page, which takes no payment once the order is not pending.
+    return 'closed'
   },
   parseWebhook() {
     // The test provider has no webhooks: its page confirms payments directly.
     throw new WebhookSignatureError('the test provider sends no webhooks')
   },
-  async refund() {
+  async refund({ refundId }) {
     // Nothing left the buyer's pocket in test mode.
+    return { providerRefundId: `test_refund_${refundId}` }
   },
 }
 
 // Stripe counts CNY in fen already (its smallest unit), so amounts pass through unchanged.
 const STRIPE_PAID_EVENTS = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded'])
+// Stripe's errors by the answer they stand for: these mean "it may or may not have happened".
+const STRIPE_UNREACHABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError'])
+
+/** A Stripe SDK error as a PaymentProviderError (anything else is rethrown as it is). */
+function stripeFailure(error: unknown): never {
+  const type = (error as { type?: unknown })?.type
+  if (typeof type === 'string' && type.startsWith('Stripe')) {
+    throw new PaymentProviderError(STRIPE_UNREACHABLE.has(type) ? 'unreachable' : 'refused', `${type}: ${(error as Error).message}`)
+  }
+  throw error
+}
 
 function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string; webhookSecret: string }): PaymentProvider {
   const stripe = new Stripe(secretKey, { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 2 })
   return {
     name: 'stripe',
-    async startCheckout(order, { successUrl, cancelUrl }) {
-      const session = await stripe.checkout.sessions.create(
-        {
-          mode: 'payment',
-          allowed_payment_method_types: ['card', 'alipay', 'wechat_pay'],
-          payment_method_options: { wechat_pay: { client: 'web' } },
-          line_items: [
-            {
-              quantity: 1,
-              price_data: { currency: 'cny', unit_amount: order.totalFen, product_data: { name: order.title } },
-            },
-          ],
-          customer_email: order.email,
-          client_reference_id: String(order.id),
-          metadata: { order_id: String(order.id) },
-          payment_intent_data: { metadata: { order_id: String(order.id) } },
-          // Stripe's shortest session is 30 minutes: a payment after the hold lapsed is
-          // re-seated or refunded by confirmPayment's rule.
-          expires_at: Math.floor(Date.now() / 1000) + 30 * 60,
-          success_url: successUrl,
-          cancel_url: cancelUrl,
-        },
-        { idempotencyKey: `checkout-order-${order.id}-${Date.now()}` },
-      )
-      if (!session.url) throw new Error('Stripe returned a Checkout Session without a URL')
+    async startCheckout(order, { checkoutId, expiresAt, successUrl, cancelUrl }) {
+      const session = await stripe.checkout.sessions
+        .create(
+          {
+            mode: 'payment',
+            allowed_payment_method_types: ['card', 'alipay', 'wechat_pay'],
+            payment_method_options: { wechat_pay: { client: 'web' } },
+            line_items: [
+              {
+                quantity: 1,
+                price_data: { currency: 'cny', unit_amount: order.totalFen, product_data: { name: order.title } },
+              },
+            ],
+            customer_email: order.email,
+            client_reference_id: String(order.id),
+            metadata: { order_id: String(order.id), checkout_id: String(checkoutId) },
+            payment_intent_data: { metadata: { order_id: String(order.id) } },
+            // Stripe's shortest session is 30 minutes: a payment after the hold lapsed is
+            // re-seated or refunded by confirmPayment's rule, and the session is expired as soon
+            // as the order lapses. Fixed by the checkout row, so a retried creation is identical.
+            expires_at: Math.floor(expiresAt.getTime() / 1000),
+            success_url: successUrl,
+            cancel_url: cancelUrl,
+          },
+          // One key per checkout row: a retry after a lost answer finds the same session.
+          { idempotencyKey: `checkout-${checkoutId}` },
+        )
+        .catch(stripeFailure)
+      if (!session.url) throw new PaymentProviderError('refused', 'Stripe returned a Checkout Session without a URL')
       return { url: session.url, providerRef: session.id }
+    },
+    async closeCheckout(providerRef) {
+      try {
+        await stripe.checkout.sessions.expire(providerRef)
+        return 'closed'
+      } catch (error) {
+        const type = (error as { type?: unknown })?.type
+        if (type !== 'StripeInvalidRequestError') stripeFailure(error)
+        // Only an open session can be expired: find out whether this one was paid meanwhile.
+        const session = await stripe.checkout.sessions.retrieve(providerRef).catch(stripeFailure)
+        return session.status === 'complete' ? 'completed' : 'closed'
+      }
     },
     parseWebhook(rawBody, headers) {
       const signature = headers.get('stripe-signature')
@@ -112,14 +175,18 @@ function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string;
         amountFen: session.amount_total ?? 0,
         currency: (session.currency ?? '').toUpperCase(),
         providerPaymentId: typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null),
+        checkoutRef: session.id,
       }
     },
-    async refund({ orderId, providerPaymentId, amountFen }) {
-      if (!providerPaymentId) throw new Error(`order ${orderId} has no Stripe payment to refund`)
-      await stripe.refunds.create(
-        { payment_intent: providerPaymentId, amount: amountFen, metadata: { order_id: String(orderId) } },
-        { idempotencyKey: `refund-order-${orderId}` },
-      )
+    async refund({ refundId, orderId, providerPaymentId, amountFen }) {
+      if (!providerPaymentId) throw new PaymentProviderError('refused', `refund ${refundId} names no Stripe payment`)
+      const refund = await stripe.refunds
+        .create(
+          { payment_intent: providerPaymentId, amount: amountFen, metadata: { order_id: String(orderId ?? ''), refund_id: String(refundId) } },
+          { idempotencyKey: `refund-${refundId}` },
+        )
+        .catch(stripeFailure)
+      return { providerRefundId: refund.id }
     },
   }
 }

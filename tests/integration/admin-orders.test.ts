@@ -3,7 +3,7 @@
 // streamed CSV export, against the real database.
 import { and, count, eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { auditLog, emailOutbox, orderLines, orders, productCategories, products, type ShippingAddress, type User } from '../../db/schema'
+import { auditLog, emailOutbox, orderFlags, orderLines, orders, productCategories, products, type ShippingAddress, type User } from '../../db/schema'
 import { confirmPayment, processPendingRefunds } from '~/models/payment.server'
 import { parseCsv } from '~/domain/shipment-import'
 import * as exportRoute from '~/routes/admin.orders.export'
@@ -14,6 +14,7 @@ import { csvLine } from '~/utils/csv.server'
 import { db } from '~/utils/db.server'
 import { countRows } from '../factories/db'
 import { createStock, expectConsistent, line, paidNotice, placeOk } from '../factories/orders'
+import { openFlagsOf } from '../factories/payments'
 import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
@@ -163,7 +164,7 @@ describe('the order list', () => {
       lastSecond: await orderOf(books, { createdAt: new Date(startUtc + 86_400_000 - 1000) }),
     }
     await db.update(orders).set({ state: 'shipped' }).where(eq(orders.id, placed.shipped.id))
-    await db.update(orders).set({ flag: 'reseated', flaggedAt: new Date() }).where(eq(orders.id, placed.flagged.id))
+    await db.insert(orderFlags).values({ orderId: placed.flagged.id, flag: 'reseated', raisedAt: new Date() })
     // Midnight in Shanghai: 2 March.
     nextDay = await orderOf(widgets, { createdAt: new Date(startUtc + 86_400_000) })
   })
@@ -181,9 +182,9 @@ describe('the order list', () => {
       state: 'shipped',
       totalFen: 13600,
       lines: [{ title: '罗辑思维 精装书', qty: 2 }],
-      flag: null,
+      flags: [],
     })
-    expect(page.orders.find((o) => o.id === placed.flagged.id)).toMatchObject({ flag: 'reseated' })
+    expect(page.orders.find((o) => o.id === placed.flagged.id)).toMatchObject({ flags: ['reseated'] })
     expect(ids(await listed(`?from=2025-03-02&to=2025-03-02`))).toContain(nextDay.id)
   })
 
@@ -244,14 +245,17 @@ describe('an order page', () => {
   it('shows lines with personalisation and edition numbers, the address, payment and flag', async () => {
     const item = await createProduct({ title: '刻字钢笔', capacity: 500 })
     const order = await orderOf(item, { qty: 2, personalisation: '知音' })
-    await db.update(orders).set({ flag: 'paid_twice', flaggedAt: new Date() }).where(eq(orders.id, order.id))
+    await db.insert(orderFlags).values({ orderId: order.id, flag: 'paid_twice', raisedAt: new Date() })
     const page = await detailRoute.loader(routeArgs(requestFor(`/admin/orders/${order.id}`, { cookie: adminCookie }), { id: String(order.id) }))
-    expect(page.order).toMatchObject({ id: order.id, state: 'paid', provider: 'test', providerPaymentId: `pay_${order.id}`, flag: 'paid_twice', shipping: ADDRESS })
+    expect(page.order).toMatchObject({ id: order.id, state: 'paid', provider: 'test', providerPaymentId: `pay_${order.id}`, shipping: ADDRESS })
+    expect(page.flags).toEqual([expect.objectContaining({ flag: 'paid_twice' })])
     expect(page.buyer).toMatchObject({ name: '王小明', email: buyer.email })
     expect(page.lines).toEqual([
       expect.objectContaining({ title: '刻字钢笔', qty: 2, personalisation: '知音', numbers: [1, 2], editionSize: 500, slug: item.product.slug }),
     ])
-    expect(page.events).toEqual([expect.objectContaining({ eventId: `evt_${order.id}`, outcome: 'paid', amountFen: 13600 })])
+    expect(page.payments).toEqual([
+      expect.objectContaining({ eventId: `evt_${order.id}`, outcome: 'paid', amountFen: 13600, providerPaymentId: `pay_${order.id}`, extra: false, refundState: null }),
+    ])
   })
 
   it('answers 404 for an order that does not exist', async () => {
@@ -436,25 +440,32 @@ describe('refunds', () => {
 })
 
 describe('clearing a flag', () => {
-  it('needs a note, clears the flag and audits which flag it was', async () => {
+  it('needs a note, clears one flag at a time and audits which flag it was', async () => {
     const item = await createProduct()
     const order = await placeOk({ userId: buyer.id, kind: 'goods', lines: [line(item.stockId, { productId: item.product.id })], shipping: ADDRESS, now: new Date() })
     expect((await confirmPayment({ ...paidNotice(order), amountFen: 1 })).outcome).toBe('amount_mismatch')
-    expect(await orderById(order.id)).toMatchObject({ flag: 'amount_mismatch' })
+    expect((await confirmPayment(paidNotice(order, { eventId: `evt_ok_${order.id}` }))).outcome).toBe('paid')
+    expect((await confirmPayment(paidNotice(order, { eventId: `evt_again_${order.id}`, providerPaymentId: 'pay_second' }))).outcome).toBe('already_paid')
+    // Flags accumulate: the second does not hide the first.
+    expect(await openFlagsOf(order.id)).toEqual(['amount_mismatch', 'paid_twice'])
     expect((await listed(`?flagged=1&product=${item.product.id}`)).orders.map((o) => o.id)).toEqual([order.id])
+    const [mismatch] = await db.select().from(orderFlags).where(and(eq(orderFlags.orderId, order.id), eq(orderFlags.flag, 'amount_mismatch')))
 
-    const noNote = readData(await act(order.id, { intent: 'clear-flag', note: '  ' }))
+    const noNote = readData(await act(order.id, { intent: 'clear-flag', flagId: String(mismatch!.id), note: '  ' }))
     expect(noNote.status).toBe(400)
     expect(noNote.data.errors.note).toBeTruthy()
-    expect(await orderById(order.id)).toMatchObject({ flag: 'amount_mismatch' })
+    expect(readData(await act(order.id, { intent: 'clear-flag', flagId: 'x', note: '说明' })).status).toBe(400)
+    expect(await openFlagsOf(order.id)).toEqual(['amount_mismatch', 'paid_twice'])
 
-    readRedirect(await act(order.id, { intent: 'clear-flag', note: '已在支付平台退回 0.01 元' }))
-    expect(await orderById(order.id)).toMatchObject({ flag: null, flaggedAt: null, state: 'pending' })
+    readRedirect(await act(order.id, { intent: 'clear-flag', flagId: String(mismatch!.id), note: '已退回 0.01 元' }))
+    expect(await openFlagsOf(order.id)).toEqual(['paid_twice'])
+    expect(await orderById(order.id)).toMatchObject({ state: 'paid' })
     expect(await auditOf(order.id)).toEqual([
-      expect.objectContaining({ action: 'order.clear_flag', actorId: admin.id, detail: { flag: 'amount_mismatch', note: '已在支付平台退回 0.01 元' } }),
+      expect.objectContaining({ action: 'order.clear_flag', actorId: admin.id, detail: { flag: 'amount_mismatch', note: '已退回 0.01 元' } }),
     ])
-    expect((await listed(`?flagged=1&product=${item.product.id}`)).orders).toEqual([])
-    expect(readData(await act(order.id, { intent: 'clear-flag', note: '再来一次' })).status).toBe(409)
+    // Still 需处理 while paid_twice is open; a flag cleared already is a 409.
+    expect((await listed(`?flagged=1&product=${item.product.id}`)).orders.map((o) => o.id)).toEqual([order.id])
+    expect(readData(await act(order.id, { intent: 'clear-flag', flagId: String(mismatch!.id), note: '再来一次' })).status).toBe(409)
   })
 })
 

@@ -2,11 +2,12 @@
 // and refunds, with the Stripe API intercepted by msw (no network).
 import { eq } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { orders, paymentEvents } from '../../db/schema'
+import { checkouts, orders, paymentEvents } from '../../db/schema'
 import { db } from '~/utils/db.server'
 import { createBuyers, createStock, expectConsistent, line, placeOk } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
+import { openFlagsOf, paymentEventsOf, refundsOf } from '../factories/payments'
 import { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, checkoutCompleted, signedStripeEvent, stripeCalls, stripeServer } from '../mocks/stripe'
 
 async function orderById(id: number) {
@@ -110,7 +111,8 @@ describe('Stripe', async () => {
     expect(call.params.get('line_items[0][price_data][currency]')).toBe('cny')
     expect(call.params.get('line_items[0][price_data][unit_amount]')).toBe('13600')
     expect(call.params.get('metadata[order_id]')).toBe(String(order.id))
-    expect(await orderById(order.id)).toMatchObject({ provider: 'stripe', state: 'pending' })
+    expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
+    expect(await db.select().from(checkouts).where(eq(checkouts.orderId, order.id))).toMatchObject([{ provider: 'stripe', state: 'open', providerRef: expect.stringMatching(/^cs_test_/) }])
     // No simulated payments once a real provider is configured.
     const simulated = readData(
       await pay.action(routeArgs(requestFor(`/pay/${order.id}`, { cookie, form: { intent: 'succeed' } }), { orderId: String(order.id) })),
@@ -123,9 +125,10 @@ describe('Stripe', async () => {
     const { payload, signature } = signedStripeEvent(checkoutCompleted({ eventId: `evt_ok_${order.id}`, orderId: order.id, amountFen: 6800 }))
     const first = await post(payload, { 'Stripe-Signature': signature })
     expect(first.status).toBe(200)
-    expect(await first.json()).toEqual({ received: true, outcome: 'paid' })
+    expect(await first.json()).toEqual({ received: true, outcome: 'paid', duplicate: false })
     const replay = await post(payload, { 'Stripe-Signature': signature })
-    expect(await replay.json()).toEqual({ received: true, outcome: 'duplicate' })
+    // A repeat answers with what the first delivery did.
+    expect(await replay.json()).toEqual({ received: true, outcome: 'paid', duplicate: true })
     expect(await orderById(order.id)).toMatchObject({ state: 'paid', providerPaymentId: `pi_test_${order.id}` })
     expect(await expectConsistent(item.id)).toMatchObject({ available: 4, consistent: true })
   })
@@ -142,12 +145,16 @@ describe('Stripe', async () => {
     expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
   })
 
-  it('refuses a payment of the wrong amount (400, flagged) and then treats its retries as duplicates', async () => {
+  it('refuses a payment of the wrong amount (400, flagged, kept with its payment id) and answers its retries the same', async () => {
     const { order } = await buyerWithOrder()
     const { payload, signature } = signedStripeEvent(checkoutCompleted({ eventId: `evt_short_${order.id}`, orderId: order.id, amountFen: 100 }))
     expect((await post(payload, { 'Stripe-Signature': signature })).status).toBe(400)
-    expect(await orderById(order.id)).toMatchObject({ state: 'pending', flag: 'amount_mismatch' })
-    expect((await post(payload, { 'Stripe-Signature': signature })).status).toBe(200)
+    expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
+    expect(await openFlagsOf(order.id)).toEqual(['amount_mismatch'])
+    const retry = await post(payload, { 'Stripe-Signature': signature })
+    expect(retry.status).toBe(400)
+    expect(await retry.json()).toEqual({ received: true, outcome: 'amount_mismatch', duplicate: true })
+    expect(await paymentEventsOf(order.id)).toMatchObject([{ outcome: 'amount_mismatch', providerPaymentId: `pi_test_${order.id}`, amountFen: 100 }])
   })
 
   it('acknowledges events that confirm no payment without touching the order', async () => {
@@ -159,7 +166,7 @@ describe('Stripe', async () => {
     expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
   })
 
-  it('refunds through Stripe with an idempotency key per order', async () => {
+  it('refunds through Stripe with an idempotency key per refund', async () => {
     const { order } = await buyerWithOrder()
     const { payload, signature } = signedStripeEvent(checkoutCompleted({ eventId: `evt_refund_${order.id}`, orderId: order.id, amountFen: 6800 }))
     await post(payload, { 'Stripe-Signature': signature })
@@ -169,6 +176,8 @@ describe('Stripe', async () => {
     const call = stripeCalls.findLast((c) => c.path === '/v1/refunds')!
     expect(call.params.get('payment_intent')).toBe(`pi_test_${order.id}`)
     expect(call.params.get('amount')).toBe('6800')
-    expect(call.idempotencyKey).toBe(`refund-order-${order.id}`)
+    const [refund] = await refundsOf(order.id)
+    expect(refund).toMatchObject({ state: 'succeeded', reason: 'order', providerRefundId: expect.stringMatching(/^re_test_/) })
+    expect(call.idempotencyKey).toBe(`refund-${refund!.id}`)
   })
 })

@@ -7,7 +7,9 @@ import { confirmPayment, processPendingRefunds, requestRefund } from '~/models/p
 import { cancelOrder, placeOrder, releaseExpiredHolds } from '~/models/reservation.server'
 import { db } from '~/utils/db.server'
 import { countRows } from '../factories/db'
+import { createTestProduct } from '../factories/cart'
 import { createBuyers, createStock, expectConsistent, line, paidNotice, placeOk, stockRow } from '../factories/orders'
+import { openFlagsOf, paymentEventsOf, refundsOf } from '../factories/payments'
 
 const HOLD_MS = 10 * 60_000
 const T0 = new Date('2026-11-23T02:00:00Z')
@@ -16,6 +18,11 @@ const at = (ms: number) => new Date(T0.getTime() + ms)
 async function orderById(id: number) {
   const [row] = await db.select().from(orders).where(eq(orders.id, id))
   return row!
+}
+
+/** An order line for a real product (the late-payment rule reads the product: tier, window, price). */
+function productLine(product: Awaited<ReturnType<typeof createTestProduct>>, qty = 1) {
+  return line(product.stock.id, { qty, unitPriceFen: product.priceFen, productId: product.id, perUserLimit: product.perMemberLimit, takesNumbers: product.limitedEdition })
 }
 
 async function linesOf(orderId: number) {
@@ -152,9 +159,11 @@ describe('confirming a payment', () => {
     const [buyer] = await createBuyers(1)
     const order = await placeOk({ userId: buyer!.id, kind: 'goods', lines: [line(edition.id, { qty: 2 })], now: T0 })
     const mailsBefore = await countRows(emailOutbox)
-    expect(await confirmPayment(paidNotice(order), at(1000))).toEqual({ outcome: 'paid', orderId: order.id })
-    expect(await confirmPayment(paidNotice(order), at(2000))).toEqual({ outcome: 'duplicate', orderId: order.id })
-    expect(await orderById(order.id)).toMatchObject({ state: 'paid', provider: 'test', providerPaymentId: `pay_${order.id}`, flag: null })
+    expect(await confirmPayment(paidNotice(order), at(1000))).toEqual({ outcome: 'paid', orderId: order.id, duplicate: false })
+    // A repeat answers with what the first did.
+    expect(await confirmPayment(paidNotice(order), at(2000))).toEqual({ outcome: 'paid', orderId: order.id, duplicate: true })
+    expect(await orderById(order.id)).toMatchObject({ state: 'paid', provider: 'test', providerPaymentId: `pay_${order.id}` })
+    expect(await openFlagsOf(order.id)).toEqual([])
     expect((await linesOf(order.id))[0]!.numbers).toEqual([1, 2])
     expect(await expectConsistent(edition.id)).toMatchObject({ available: 498, consistent: true })
     expect(await countRows(emailOutbox)).toBe(mailsBefore + 1)
@@ -172,7 +181,13 @@ describe('confirming a payment', () => {
     const order = await placeOk({ userId: buyer!.id, kind: 'goods', lines: [line(item.id)], now: T0 })
     expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_low' }), amountFen: 1 }, at(1))).outcome).toBe('amount_mismatch')
     expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_usd' }), currency: 'USD' }, at(2))).outcome).toBe('amount_mismatch')
-    expect(await orderById(order.id)).toMatchObject({ state: 'pending', flag: 'amount_mismatch' })
+    expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
+    expect(await openFlagsOf(order.id)).toEqual(['amount_mismatch'])
+    // Both payments are kept with their provider ids, for an admin to give back.
+    expect((await paymentEventsOf(order.id)).map((event) => [event.outcome, event.providerPaymentId])).toEqual([
+      ['amount_mismatch', `pay_${order.id}`],
+      ['amount_mismatch', `pay_${order.id}`],
+    ])
     expect(await expectConsistent(item.id)).toMatchObject({ available: 4, consistent: true })
   })
 
@@ -198,15 +213,16 @@ describe('confirming a payment', () => {
     expect(await expectConsistent(edition.id)).toMatchObject({ consistent: true, available: 60 - unitsPaid })
   })
 
-  it('re-seats a payment that arrives after the hold lapsed when the units are still there, and flags it', async () => {
-    const edition = await createStock({ capacity: 2, numbered: true })
+  it('re-seats a payment that arrives after the hold lapsed when the order would still be accepted, and flags it', async () => {
+    const pen = await createTestProduct({ capacity: 2, limitedEdition: true })
     const [buyer] = await createBuyers(1)
-    const order = await placeOk({ userId: buyer!.id, kind: 'goods', lines: [line(edition.id)], now: T0 })
+    const order = await placeOk({ userId: buyer!.id, kind: 'goods', lines: [productLine(pen)], now: T0 })
     await releaseExpiredHolds(at(HOLD_MS))
     expect((await confirmPayment(paidNotice(order), at(HOLD_MS + 5000))).outcome).toBe('reseated')
-    expect(await orderById(order.id)).toMatchObject({ state: 'paid', flag: 'reseated' })
+    expect(await orderById(order.id)).toMatchObject({ state: 'paid' })
+    expect(await openFlagsOf(order.id)).toEqual(['reseated'])
     expect((await linesOf(order.id))[0]!.numbers).toEqual([1])
-    expect(await expectConsistent(edition.id)).toMatchObject({ available: 1, consistent: true })
+    expect(await expectConsistent(pen.stock.id)).toMatchObject({ available: 1, consistent: true })
   })
 
   it('refunds a payment that arrives after the hold lapsed and the units were sold to someone else', async () => {
@@ -216,14 +232,15 @@ describe('confirming a payment', () => {
     const taken = await placeOk({ userId: next!.id, kind: 'goods', lines: [line(item.id)], now: at(HOLD_MS + 1) })
     await confirmPayment(paidNotice(taken), at(HOLD_MS + 2))
     expect((await confirmPayment(paidNotice(lapsed), at(HOLD_MS + 3))).outcome).toBe('refunding')
-    expect(await orderById(lapsed.id)).toMatchObject({ state: 'refunding', flag: 'paid_after_expiry' })
+    expect(await orderById(lapsed.id)).toMatchObject({ state: 'refunding' })
+    expect(await openFlagsOf(lapsed.id)).toEqual(['paid_after_expiry'])
     await processPendingRefunds(at(HOLD_MS + 4))
     expect(await orderById(lapsed.id)).toMatchObject({ state: 'refunded' })
     expect((await linesOf(lapsed.id))[0]!.numbers).toEqual([])
     expect(await expectConsistent(item.id)).toMatchObject({ available: 0, consistent: true })
   })
 
-  it('a refund before shipping gives the units back but never their numbers', async () => {
+  it('a refund before shipping gives the units back with their numbers: the next sale takes the lowest again', async () => {
     const edition = await createStock({ capacity: 3, numbered: true })
     const [a, b] = await createBuyers(2)
     const first = await placeOk({ userId: a!.id, kind: 'goods', lines: [line(edition.id)], now: T0 })
@@ -233,7 +250,7 @@ describe('confirming a payment', () => {
     expect(await db.$count(holds, and(eq(holds.orderId, first.id), eq(holds.state, 'returned')))).toBe(1)
     const second = await placeOk({ userId: b!.id, kind: 'goods', lines: [line(edition.id)], now: at(4) })
     await confirmPayment(paidNotice(second), at(5))
-    expect((await linesOf(second.id))[0]!.numbers).toEqual([2])
+    expect((await linesOf(second.id))[0]!.numbers).toEqual([1])
     expect(await expectConsistent(edition.id)).toMatchObject({ available: 2, consistent: true })
   })
 
@@ -246,10 +263,12 @@ describe('confirming a payment', () => {
     await requestRefund({ orderId: order.id, actorId: null, now: at(2) })
     // Stripe is not configured in tests: the call fails, the order stays 退款中 with the error.
     await processPendingRefunds(at(3))
-    expect(await orderById(order.id)).toMatchObject({ state: 'refunding', refundAttempts: 1 })
-    expect((await orderById(order.id)).refundError).toMatch(/Stripe is not configured/)
+    expect(await orderById(order.id)).toMatchObject({ state: 'refunding' })
+    const [refund] = await refundsOf(order.id)
+    expect(refund).toMatchObject({ state: 'pending', attempts: 1, claimedUntil: null })
+    expect(refund!.lastError).toMatch(/Stripe is not configured/)
     // Within the back-off window nothing is tried again.
     await processPendingRefunds(at(10))
-    expect(await orderById(order.id)).toMatchObject({ refundAttempts: 1 })
+    expect(await refundsOf(order.id)).toMatchObject([{ attempts: 1 }])
   })
 })

@@ -1,0 +1,98 @@
+// Placing a shop order (/checkout) and the shop's rule for a payment that arrives after its
+// order lapsed. Both decide inside the write transaction: the buyer's tier, the sale window, the
+// price, personalisation and the per-member limit are read under the same write lock that takes
+// the stock, so nothing can change between the check and the hold (issue 11).
+import { eq } from 'drizzle-orm'
+import { users, type Order, type OrderLine, type ShippingAddress } from '../../db/schema'
+import type { Viewer } from '~/domain/access'
+import type { CartLine, LineProblem } from '~/domain/cart-forms'
+import { transaction, type Executor } from '~/utils/db.server'
+import { saveAddress } from './address.server'
+import { priceCart, removeCartItems, type PricedLine } from './cart.server'
+import { getMembershipPeriods } from './membership.server'
+import { holdOrder, orderRefusal, type LineRequest, type OrderRefusal } from './reservation.server'
+
+/** The viewer checkAccess() takes, read in the caller's transaction (not from the session, which may be stale). */
+export async function viewerOf(userId: number, executor: Executor): Promise<Viewer> {
+  const [user] = await executor.select({ role: users.role }).from(users).where(eq(users.id, userId))
+  if (!user) return null
+  return { role: user.role, memberships: await getMembershipPeriods(userId, executor) }
+}
+
+export type CheckoutResult =
+  | { ok: true; order: Order }
+  | { ok: false; reason: 'line'; line: PricedLine; problem: LineProblem }
+  | (OrderRefusal & { title: string })
+
+/** Thrown to roll the checkout back when a line cannot be bought. */
+class LineRefused extends Error {
+  constructor(
+    readonly line: PricedLine,
+    readonly problem: LineProblem,
+  ) {
+    super(problem.kind)
+  }
+}
+
+/**
+ * Prices and gates the lines as this buyer would buy them now, holds every one (all or nothing),
+ * removes the cart lines bought (`cartItemIds`) and saves the address — one transaction.
+ */
+export async function placeCheckout({
+  userId,
+  lines,
+  shipping,
+  cartItemIds,
+  now,
+}: {
+  userId: number
+  lines: readonly CartLine[]
+  shipping: ShippingAddress
+  cartItemIds: readonly number[]
+  now: Date
+}): Promise<CheckoutResult> {
+  let requests: LineRequest[] = []
+  try {
+    return await transaction(async (tx) => {
+      const viewer = await viewerOf(userId, tx)
+      const priced = await priceCart({ lines, viewer, userId, now, executor: tx })
+      for (const line of priced.lines) if (line.problem) throw new LineRefused(line, line.problem)
+      requests = priced.lines.map(({ product, qty, unitPriceFen, personalisation }) => ({
+        stockId: product!.stock.id,
+        qty,
+        unitPriceFen,
+        title: product!.title,
+        productId: product!.id,
+        personalisation: personalisation || null,
+        perUserLimit: product!.perMemberLimit,
+        takesNumbers: product!.limitedEdition,
+      }))
+      const { order } = await holdOrder(tx, { userId, kind: 'goods', lines: requests, shipping, now })
+      await removeCartItems({ userId, ids: cartItemIds }, tx)
+      await saveAddress({ userId, address: shipping, now }, tx)
+      return { ok: true as const, order }
+    })
+  } catch (error) {
+    if (error instanceof LineRefused) return { ok: false, reason: 'line', line: error.line, problem: error.problem }
+    const refused = orderRefusal(error)
+    if (!refused) throw error
+    const title = 'stockId' in refused ? (requests.find((line) => line.stockId === refused.stockId)?.title ?? '') : ''
+    return { ...refused, title }
+  }
+}
+
+/**
+ * Would this shop order be accepted now, as it stands (same lines, same prices)? Null if so,
+ * else why not: a line's problem ('unavailable', 'blocked' by tier or sale window,
+ * 'personalisation', 'limit', 'sold_out') or 'price_changed'. In the caller's transaction.
+ */
+export async function goodsOrderProblem(tx: Executor, order: Order, lines: readonly OrderLine[], now: Date): Promise<string | null> {
+  const viewer = await viewerOf(order.userId, tx)
+  const wanted = lines.map((line) => ({ productId: line.productId ?? 0, qty: line.qty, personalisation: line.personalisation ?? '' }))
+  const priced = await priceCart({ lines: wanted, viewer, userId: order.userId, now, executor: tx })
+  for (const [index, line] of priced.lines.entries()) {
+    if (line.problem) return line.problem.kind
+    if (line.unitPriceFen !== lines[index]!.unitPriceFen) return 'price_changed'
+  }
+  return null
+}

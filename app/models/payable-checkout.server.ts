@@ -1,0 +1,201 @@
+// One payable transaction per order (issue 11): the provider's checkout of an order (a Stripe
+// Checkout Session) is a row of `checkouts`, and a partial unique index allows one being created
+// or open per order. Pressing 去支付 again, or in a second tab, finds the same one; the row's id
+// is the idempotency key of its creation, so a retry after a lost answer finds the same session
+// at the provider too. When the order is cancelled or lapses, closeLapsedCheckouts() closes it
+// at the provider, so it cannot be paid later. The provider is called outside any transaction.
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
+import { checkouts, orderLines, orders, users, type Checkout } from '../../db/schema'
+import { paidOrderPath } from '~/domain/order'
+import { db, type Executor } from '~/utils/db.server'
+import { getEnv } from '~/utils/env.server'
+import { PaymentProviderError, paymentProvider, type CheckoutOrder, type PaymentProvider } from '~/utils/payments.server'
+
+/** Stripe's shortest Checkout Session lives 30 minutes; a minute more covers a slow first call. */
+const CHECKOUT_LIFETIME_MS = 31 * 60_000
+/** How long one request may be creating or closing a checkout before another takes over. */
+const CLAIM_MS = 20_000
+/** An open checkout about to expire is not handed out again: the buyer needs time to pay. */
+const REUSE_MARGIN_MS = 2 * 60_000
+/** How long a second press waits for the first one's checkout to be created. */
+const WAIT_FOR_CREATION_MS = 3_000
+
+export type OpenCheckoutResult =
+  | { ok: true; url: string }
+  // not_pending: the order can no longer be paid; busy: another request is creating its checkout;
+  // unreachable: the provider did not answer (the hold is kept); refused: the provider said no.
+  | { ok: false; reason: 'not_pending' | 'busy' | 'unreachable' | 'refused' }
+
+/**
+ * What the provider is asked to open for an order: built from the order alone, so that a repeat
+ * of the same checkout's creation (same idempotency key) asks for exactly the same thing.
+ */
+async function checkoutRequestOf(orderId: number) {
+  const [order] = await db
+    .select({ id: orders.id, kind: orders.kind, totalFen: orders.totalFen, currency: orders.currency, email: users.email })
+    .from(orders)
+    .innerJoin(users, eq(users.id, orders.userId))
+    .where(eq(orders.id, orderId))
+  if (!order) return undefined
+  const lines = await db.select({ title: orderLines.title, qty: orderLines.qty }).from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.id))
+  const site = getEnv().SITE_URL
+  const checkoutOrder: CheckoutOrder = {
+    id: order.id,
+    totalFen: order.totalFen,
+    currency: order.currency,
+    title: lines.map((line) => `${line.title} × ${line.qty}`).join('，'),
+    email: order.email,
+  }
+  return { checkoutOrder, successUrl: `${site}${paidOrderPath(order)}`, cancelUrl: `${site}/pay/${order.id}` }
+}
+
+/** The order's payable checkout: the open one, or a new one (created once, however many ask). */
+export async function openCheckout({ orderId, provider, now }: { orderId: number; provider: PaymentProvider; now: Date }): Promise<OpenCheckoutResult> {
+  const order = { id: orderId }
+  const deadline = now.getTime() + WAIT_FOR_CREATION_MS
+  for (;;) {
+    const current = await payableCheckout(order.id)
+    if (current?.state === 'open') {
+      if (current.url && current.expiresAt.getTime() - Date.now() > REUSE_MARGIN_MS) return { ok: true, url: current.url }
+      // About to expire (or opened before its address was kept): close it before opening another.
+      const closed = await closeCheckout(current, new Date())
+      if (!closed) return { ok: false, reason: 'unreachable' }
+      continue
+    }
+    const claimed = current ? await claim(current.id, new Date()) : await createRow(order.id, provider.name, new Date())
+    if (claimed) return drive(claimed, provider)
+    if (current === undefined) return { ok: false, reason: 'not_pending' }
+    // Another request is creating it: wait a little for its address.
+    if (Date.now() >= deadline) return { ok: false, reason: 'busy' }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+function payableCheckout(orderId: number) {
+  return db.query.checkouts.findFirst({ where: and(eq(checkouts.orderId, orderId), inArray(checkouts.state, ['creating', 'open'])) })
+}
+
+/** A new row being created, only while the order is pending and has no payable checkout (the index decides). */
+async function createRow(orderId: number, provider: PaymentProvider['name'], now: Date): Promise<Checkout | undefined> {
+  const [row] = await db.all<{ id: number }>(sql`
+    INSERT INTO checkouts (order_id, provider, state, expires_at, claimed_until, created_at, updated_at)
+    SELECT ${orderId}, ${provider}, 'creating', ${now.getTime() + CHECKOUT_LIFETIME_MS}, ${now.getTime() + CLAIM_MS}, ${now.getTime()}, ${now.getTime()}
+    WHERE EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND state = 'pending')
+    ON CONFLICT DO NOTHING
+    RETURNING id`)
+  return row ? db.query.checkouts.findFirst({ where: eq(checkouts.id, row.id) }) : undefined
+}
+
+/** Takes over a row whose last request gave up or died (its claim passed). */
+async function claim(id: number, now: Date) {
+  const [row] = await db
+    .update(checkouts)
+    .set({ claimedUntil: new Date(now.getTime() + CLAIM_MS), updatedAt: now })
+    .where(and(eq(checkouts.id, id), sql`(${checkouts.claimedUntil} IS NULL OR ${checkouts.claimedUntil} <= ${now.getTime()})`))
+    .returning()
+  return row
+}
+
+/** Asks the provider for the row's checkout (the same one on a repeat: same key, same request). */
+async function startRowCheckout(row: Checkout, provider: PaymentProvider) {
+  const request = await checkoutRequestOf(row.orderId)
+  if (!request) throw new Error(`checkout #${row.id} names order ${row.orderId}, which does not exist`)
+  return provider.startCheckout(request.checkoutOrder, {
+    checkoutId: row.id,
+    expiresAt: row.expiresAt,
+    successUrl: request.successUrl,
+    cancelUrl: request.cancelUrl,
+  })
+}
+
+/** Opens the row's checkout at the provider and records its address. */
+async function drive(row: Checkout, provider: PaymentProvider): Promise<OpenCheckoutResult> {
+  const now = new Date()
+  try {
+    const { url, providerRef } = await startRowCheckout(row, provider)
+    const [opened] = await db
+      .update(checkouts)
+      .set({ state: 'open', providerRef, url, claimedUntil: null, updatedAt: now })
+      .where(and(eq(checkouts.id, row.id), eq(checkouts.state, 'creating')))
+      .returning({ id: checkouts.id })
+    // The order lapsed meanwhile and the row was closed: the job closes this session too.
+    return opened ? { ok: true, url } : { ok: false, reason: 'not_pending' }
+  } catch (error) {
+    if (!(error instanceof PaymentProviderError)) throw error
+    console.warn(`checkout #${row.id} of order ${row.orderId}: ${error.kind}: ${error.message}`)
+    // Unreachable: whether it exists is unknown, so the row stays for a retry with the same key.
+    await db
+      .update(checkouts)
+      .set(error.kind === 'refused' ? { state: 'closed', lastError: error.message, claimedUntil: null, updatedAt: now } : { lastError: error.message, claimedUntil: null, updatedAt: now })
+      .where(eq(checkouts.id, row.id))
+    return { ok: false, reason: error.kind }
+  }
+}
+
+/** Stops one checkout from taking payment; false when the provider could not be reached. */
+async function closeCheckout(row: Checkout, now: Date) {
+  try {
+    if (row.providerRef) await paymentProvider(row.provider).closeCheckout(row.providerRef)
+  } catch (error) {
+    if (!(error instanceof PaymentProviderError) || error.kind !== 'unreachable') throw error
+    console.warn(`checkout #${row.id} of order ${row.orderId}: could not close it: ${error.message}`)
+    await db
+      .update(checkouts)
+      .set({ closeAttempts: sql`${checkouts.closeAttempts} + 1`, lastError: error.message, claimedUntil: null, updatedAt: now })
+      .where(eq(checkouts.id, row.id))
+    return false
+  }
+  await db.update(checkouts).set({ state: 'closed', claimedUntil: null, updatedAt: now }).where(eq(checkouts.id, row.id))
+  return true
+}
+
+/**
+ * The periodic pass: checkouts of orders that are no longer pending are closed at the provider
+ * (a Stripe session opened before a cancel could otherwise still be paid); those past their own
+ * expiry are simply marked closed. Each is claimed first, so processes never close one twice.
+ */
+export async function closeLapsedCheckouts(now = new Date(), limit = 20) {
+  await db
+    .update(checkouts)
+    .set({ state: 'closed', updatedAt: now })
+    .where(and(inArray(checkouts.state, ['creating', 'open']), lte(checkouts.expiresAt, now)))
+  const claimed = await db.all<{ id: number }>(sql`
+    UPDATE checkouts SET claimed_until = ${now.getTime() + CLAIM_MS}, updated_at = ${now.getTime()}
+    WHERE id IN (
+      SELECT c.id FROM checkouts c JOIN orders o ON o.id = c.order_id
+      WHERE c.state IN ('creating', 'open') AND o.state <> 'pending'
+        AND (c.claimed_until IS NULL OR c.claimed_until <= ${now.getTime()})
+      LIMIT ${limit}
+    )
+    RETURNING id`)
+  let closed = 0
+  for (const { id } of claimed) {
+    const row = await db.query.checkouts.findFirst({ where: eq(checkouts.id, id) })
+    if (row && (await closeCheckout(await withProviderRef(row), now))) closed += 1
+  }
+  return closed
+}
+
+/**
+ * A row still 'creating' has no reference: its creation may or may not have reached the provider.
+ * Repeating it with the same key and the same request finds the session if it exists (so it can
+ * be closed); a provider that refuses the repeat (its expiry is now too close) never created one.
+ */
+async function withProviderRef(row: Checkout): Promise<Checkout> {
+  if (row.state !== 'creating' || row.providerRef) return row
+  try {
+    const found = await startRowCheckout(row, paymentProvider(row.provider))
+    return { ...row, providerRef: found.providerRef }
+  } catch (error) {
+    if (error instanceof PaymentProviderError && error.kind === 'refused') return row
+    throw error
+  }
+}
+
+/** A payment came through this checkout: it takes no more (in the caller's transaction). */
+export async function markCheckoutPaid(tx: Executor, { provider, providerRef, now }: { provider: PaymentProvider['name']; providerRef: string; now: Date }) {
+  await tx
+    .update(checkouts)
+    .set({ state: 'closed', claimedUntil: null, updatedAt: now })
+    .where(and(eq(checkouts.provider, provider), eq(checkouts.providerRef, providerRef)))
+}
