@@ -51,10 +51,9 @@ async function checkoutRequestOf(orderId: number) {
 
 /** The order's payable checkout: the open one, or a new one (created once, however many ask). */
 export async function openCheckout({ orderId, provider, now }: { orderId: number; provider: PaymentProvider; now: Date }): Promise<OpenCheckoutResult> {
-  const order = { id: orderId }
   const deadline = now.getTime() + WAIT_FOR_CREATION_MS
   for (;;) {
-    const current = await payableCheckout(order.id)
+    const current = await payableCheckout(orderId)
     if (current?.state === 'open') {
       if (current.url && current.expiresAt.getTime() - Date.now() > REUSE_MARGIN_MS) return { ok: true, url: current.url }
       // About to expire (or opened before its address was kept): close it before opening another.
@@ -62,9 +61,15 @@ export async function openCheckout({ orderId, provider, now }: { orderId: number
       if (!closed) return { ok: false, reason: 'unreachable' }
       continue
     }
-    const claimed = current ? await claim(current.id, new Date()) : await createRow(order.id, provider.name, new Date())
+    if (!current) {
+      const created = await createRow(orderId, provider.name, new Date())
+      if (created) return drive(created, provider)
+      // Refused: the order is not pending, or another request created its checkout just now.
+      if (!(await payableCheckout(orderId))) return { ok: false, reason: 'not_pending' }
+      continue
+    }
+    const claimed = await claim(current.id, new Date())
     if (claimed) return drive(claimed, provider)
-    if (current === undefined) return { ok: false, reason: 'not_pending' }
     // Another request is creating it: wait a little for its address.
     if (Date.now() >= deadline) return { ok: false, reason: 'busy' }
     await new Promise((resolve) => setTimeout(resolve, 200))

@@ -16,12 +16,39 @@ export interface StripeCall {
 export const stripeCalls: StripeCall[] = []
 let sessions = 0
 
+/** Sessions as Stripe keeps them: an idempotency key used again answers with the same session. */
+const sessionsByKey = new Map<string, { id: string; url: string }>()
+export const sessionStatus = new Map<string, 'open' | 'complete' | 'expired'>()
+
 export const stripeServer = setupServer(
   http.post('https://api.stripe.com/v1/checkout/sessions', async ({ request }) => {
     const params = new URLSearchParams(await request.text())
-    stripeCalls.push({ path: '/v1/checkout/sessions', params, idempotencyKey: request.headers.get('Idempotency-Key') })
+    const idempotencyKey = request.headers.get('Idempotency-Key')
+    stripeCalls.push({ path: '/v1/checkout/sessions', params, idempotencyKey })
+    const known = idempotencyKey ? sessionsByKey.get(idempotencyKey) : undefined
+    if (known) return HttpResponse.json({ ...known, object: 'checkout.session' })
     const id = `cs_test_${++sessions}`
-    return HttpResponse.json({ id, object: 'checkout.session', url: `https://checkout.stripe.com/c/pay/${id}` })
+    const session = { id, url: `https://checkout.stripe.com/c/pay/${id}` }
+    if (idempotencyKey) sessionsByKey.set(idempotencyKey, session)
+    sessionStatus.set(id, 'open')
+    return HttpResponse.json({ ...session, object: 'checkout.session' })
+  }),
+  http.post('https://api.stripe.com/v1/checkout/sessions/:id/expire', ({ params, request }) => {
+    const id = String(params.id)
+    stripeCalls.push({ path: `/v1/checkout/sessions/${id}/expire`, params: new URLSearchParams(), idempotencyKey: request.headers.get('Idempotency-Key') })
+    if (sessionStatus.get(id) !== 'open') {
+      return HttpResponse.json(
+        { error: { type: 'invalid_request_error', message: `Only Checkout Sessions with a status in ["open"] can be expired.` } },
+        { status: 400 },
+      )
+    }
+    sessionStatus.set(id, 'expired')
+    return HttpResponse.json({ id, object: 'checkout.session', status: 'expired' })
+  }),
+  http.get('https://api.stripe.com/v1/checkout/sessions/:id', ({ params }) => {
+    const id = String(params.id)
+    stripeCalls.push({ path: `/v1/checkout/sessions/${id}`, params: new URLSearchParams(), idempotencyKey: null })
+    return HttpResponse.json({ id, object: 'checkout.session', status: sessionStatus.get(id) ?? 'expired' })
   }),
   http.post('https://api.stripe.com/v1/refunds', async ({ request }) => {
     const params = new URLSearchParams(await request.text())
