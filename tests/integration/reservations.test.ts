@@ -8,6 +8,7 @@ import { cancelOrder, placeOrder, releaseExpiredHolds } from '~/models/reservati
 import { db } from '~/utils/db.server'
 import { countRows } from '../factories/db'
 import { createBuyers, createStock, expectConsistent, line, paidNotice, placeOk, stockRow } from '../factories/orders'
+import { seededRandom, shuffled, testSeed } from '../support/random'
 
 const HOLD_MS = 10 * 60_000
 const T0 = new Date('2026-11-23T02:00:00Z')
@@ -174,15 +175,16 @@ describe('confirming a payment', () => {
     await expectConsistent(item.id, { available: 4 })
   })
 
-  it('numbers paid units exactly 1..N in payment order while other holds lapse in between', async () => {
+  it('numbers paid units exactly 1..N in payment order while other holds lapse in between', async ({ annotate }) => {
+    const seed = testSeed()
+    await annotate(`TEST_SEED=${seed} replays this payment order`, 'seed')
     const edition = await createStock({ capacity: 60, numbered: true })
     const buyers = await createBuyers(40)
     const placed = await Promise.all(
       buyers.map((b, i) => placeOk({ userId: b.id, kind: 'goods', lines: [line(edition.id, { qty: 1 + (i % 2) })], now: T0 })),
     )
     // Half pay in a shuffled order before the hold ends; the rest lapse, and a job pass runs midway.
-    const shuffled = [...placed].sort(() => Math.random() - 0.5)
-    const payers = shuffled.slice(0, 20)
+    const payers = shuffled(placed, seededRandom(seed)).slice(0, 20)
     await Promise.all(payers.slice(0, 10).map((o, i) => confirmPayment(paidNotice(o), at(1000 + i))))
     await releaseExpiredHolds(at(HOLD_MS - 1))
     await Promise.all(payers.slice(10).map((o, i) => confirmPayment(paidNotice(o), at(2000 + i))))
