@@ -261,6 +261,46 @@ describe('editing after the drop opened', () => {
     expect(after[0]!.capacity).toBe(99)
     expect((await dropById(drop.id)).name).toBe(drop.name)
   })
+
+  it('keeps an open drop’s window and tiers, and a closed one’s: new times or an unticked tier sent along change nothing', async () => {
+    const admin = await staff()
+    const { drop, qinqing, tiegan } = await openDrop()
+    const ids = await tierIds()
+    const edit = (extra: Record<string, string> = {}) =>
+      editAction(
+        routeArgs(
+          post(`/admin/drops/${drop.id}`, admin.cookie, {
+            intent: 'edit',
+            name: drop.name,
+            announcement: '',
+            opensAt: toLocalDateTimeValue(new Date(Date.now() + DAY), TZ),
+            closesAt: toLocalDateTimeValue(new Date(Date.now() + 2 * DAY), TZ),
+            [`offered_${ids.tiegan}`]: '',
+            [`capacity_${ids.qinqing}`]: String(qinqing.capacity),
+            [`capacity_${ids.tiegan}`]: String(tiegan.capacity),
+            ...extra,
+          }),
+          { id: String(drop.id) },
+        ),
+      )
+    const unchanged = async (window: Pick<Drop, 'opensAt' | 'closesAt'>) => {
+      expect(await dropById(drop.id)).toMatchObject({ opensAt: window.opensAt, closesAt: window.closesAt })
+      expect((await listDropTiers(drop.id, new Date())).map((row) => [row.tierId, row.priceFen])).toEqual([
+        [ids.qinqing, 200_00],
+        [ids.tiegan, 1200_00],
+      ])
+    }
+    readRedirect(await edit())
+    await unchanged(drop)
+
+    const closedAt = new Date(Date.now() - MINUTE)
+    await db.update(drops).set({ closesAt: closedAt }).where(eq(drops.id, drop.id))
+    readRedirect(await edit())
+    await unchanged({ opensAt: drop.opensAt, closesAt: closedAt })
+    const price = readData(await edit({ [`price_${ids.qinqing}`]: '150' }))
+    expect(price).toMatchObject({ status: 400, data: { errors: { [`price_${ids.qinqing}`]: '招募开启后不能修改价格' } } })
+    await unchanged({ opensAt: drop.opensAt, closesAt: closedAt })
+  })
 })
 
 describe('opening early, closing early, extending', () => {
