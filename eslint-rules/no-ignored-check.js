@@ -58,6 +58,10 @@ export default {
     const checker = program.getTypeChecker()
     const tsNode = (node) => services.esTreeNodeToTSNodeMap.get(node)
     const awaited = (type) => checker.getAwaitedType(type) ?? type
+    const typeName = (type) => {
+      const text = checker.typeToString(type)
+      return text.length > 60 ? `${text.slice(0, 59)}…` : text
+    }
 
     /** Whether the function a call resolves to is one of the test helpers. */
     function isTestHelper(call) {
@@ -73,7 +77,7 @@ export default {
       if (!signature) return
       const returns = awaited(checker.getReturnTypeOfSignature(signature))
       if (isNothing(returns) || isUnknown(returns)) return
-      context.report({ node: id, messageId: 'expectDeclaration', data: { name: id.name, type: checker.typeToString(returns) } })
+      context.report({ node: id, messageId: 'expectDeclaration', data: { name: id.name, type: typeName(returns) } })
     }
 
     return {
@@ -87,7 +91,7 @@ export default {
         const result = awaited(checker.getTypeAtLocation(tsNode(expression)))
         if (isUnknown(result)) return
         if (EXPECT_NAME.test(name)) {
-          if (!isNothing(result)) context.report({ node: expression, messageId: 'expectResult', data: { name, type: checker.typeToString(result) } })
+          if (!isNothing(result)) context.report({ node: expression, messageId: 'expectResult', data: { name, type: typeName(result) } })
           return
         }
         if (isBoolean(result) && (QUESTION_NAME.test(name) || isTestHelper(expression))) context.report({ node: expression, messageId: 'booleanResult', data: { name } })
