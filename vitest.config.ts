@@ -15,5 +15,8 @@ export default defineConfig({
     // argon2id hashing takes ~30-50 ms per hash; a test that signs up and logs in does several.
     testTimeout: 15_000,
     hookTimeout: 15_000,
+    // A test that asserts nothing passes whatever the code does (issue 11): each must make at
+    // least one expect() (helpers such as expectConsistent and readRedirect assert with it).
+    expect: { requireAssertions: true },
   },
 })

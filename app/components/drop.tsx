@@ -1,7 +1,7 @@
 // The membership drop's pieces: a clock that follows the server's, the countdown, live seats,
 // tier cards and the admin's sales-per-minute chart.
 import { useEffect, useRef, useState, type ReactNode } from 'react'
-import { clockOffsetMs, countdownParts, dropWindow, type DropTierState, type DropWindow } from '~/domain/drop'
+import { clockOffsetMs, countdownParts, dropWindow, secondsToOpen, type DropTierState, type DropWindow } from '~/domain/drop'
 import { t } from '~/i18n/zh-CN'
 import { formatFen } from '~/utils/format'
 import { useServerClock } from './countdown'
@@ -82,8 +82,7 @@ export function useLiveDrop({
 
 /** 即将开启: days, hours, minutes and seconds until the drop opens, by the server's clock. */
 export function DropCountdown({ opensAt, now }: { opensAt: number; now: number }) {
-  const left = Math.max(0, Math.ceil((opensAt - now) / 1000))
-  const parts = countdownParts(left)
+  const parts = countdownParts(secondsToOpen({ opensAt: new Date(opensAt) }, new Date(now)))
   const units = [
     [parts.days, d.page.countdown.days],
     [parts.hours, d.page.countdown.hours],

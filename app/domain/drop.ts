@@ -30,10 +30,9 @@ export function seatsAvailable(seats: SeatCounts) {
   return Math.max(0, seats.capacity - seats.sold - seats.held)
 }
 
-export function dropTierState(drop: DropTimes, seats: SeatCounts, now: Date): DropTierState {
-  const window = dropWindow(drop, now)
-  if (window === 'open' && seatsAvailable(seats) === 0) return 'sold_out'
-  return window
+/** What a tier shows in a window with `available` seats left: sold out only while open. */
+export function dropTierState(window: DropWindow, available: number): DropTierState {
+  return window === 'open' && available === 0 ? 'sold_out' : window
 }
 
 /** Whole seconds until the drop opens (rounded up, so 0 means open), never negative. */
@@ -113,17 +112,6 @@ export function waitlistNoticeCount({ available, outstanding, waiting }: { avail
 }
 
 // ---- admin edits ------------------------------------------------------------------------------
-
-export type DropEdit = 'window' | 'price' | 'validity' | 'tiers' | 'capacity' | 'text'
-
-/**
- * What an admin may change in each window: everything before opening; once it has opened the
- * prices, validity, tier set and opening time are what buyers paid for, so only the capacity
- * (never below paid + held, checked in SQL), the texts and the closing time (own actions) change.
- */
-export function editableInWindow(window: DropWindow): ReadonlySet<DropEdit> {
-  return window === 'upcoming' ? new Set(['window', 'price', 'validity', 'tiers', 'capacity', 'text']) : new Set(['capacity', 'text'])
-}
 
 export type WindowAction = 'open_now' | 'close_now' | 'extend'
 

@@ -174,13 +174,6 @@ export function weekBounds(now: Date, timeZone: string): { start: Date; end: Dat
   return { start: startOfDateIn(monday, timeZone)!, end: startOfDateIn(nextMonday, timeZone)! }
 }
 
-/** Whether a product published at `publishedAt` is 本周上新 at `now`. */
-export function isNewThisWeek(publishedAt: Date | null, now: Date, timeZone: string) {
-  if (!publishedAt) return false
-  const { start, end } = weekBounds(now, timeZone)
-  return publishedAt >= start && publishedAt < end
-}
-
 /** 最热 counts units paid in this many days before now. */
 export const HOT_WINDOW_DAYS = 30
 

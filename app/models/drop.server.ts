@@ -26,6 +26,7 @@ import {
   salesChartRange,
   seatKey,
   seatKeyPrefix,
+  seatsAvailable,
   upgradeKey,
   WAITLIST_NOTICE_MINUTES,
   waitlistNoticeCount,
@@ -93,7 +94,7 @@ export async function listDropTiers(dropId: number, now: Date, executor: Executo
   return rows.map((row) => {
     const capacity = row.capacity ?? 0
     const held = Number(row.held)
-    return { ...row, capacity, held, available: Math.max(0, capacity - row.sold - held) }
+    return { ...row, capacity, held, available: seatsAvailable({ capacity, sold: row.sold, held }) }
   })
 }
 
@@ -822,7 +823,7 @@ export async function notifyWaitlists(tx: Executor, stockIds: number[], now: Dat
   const noticeSince = now.getTime() - WAITLIST_NOTICE_MINUTES * 60_000
   for (const tier of candidates) {
     if (dropWindow(tier, now) !== 'open') continue
-    const available = Math.max(0, (tier.capacity ?? 0) - tier.sold - tier.held)
+    const available = seatsAvailable({ capacity: tier.capacity ?? 0, sold: tier.sold, held: tier.held })
     if (available === 0) continue
     // A waiting user "has a seat" once they hold or bought one in this drop: their notice is spent.
     // The prefix is bound as text: a bound number would be concatenated as "1.0".

@@ -151,7 +151,7 @@ function useLiveStats(dropId: number, initial: DropStatsView) {
   useEffect(() => {
     if (!watching) return
     let cancelled = false
-    const timer = setInterval(async () => {
+    const poll = async () => {
       try {
         const response = await fetch(`/admin/drops/${dropId}/stats`, { cache: 'no-store' })
         if (!response.ok || cancelled) return
@@ -161,7 +161,9 @@ function useLiveStats(dropId: number, initial: DropStatsView) {
       } catch {
         // The next poll tries again.
       }
-    }, 5_000)
+    }
+    // poll() catches its own failures: nothing is left to await.
+    const timer = setInterval(() => void poll(), 5_000)
     return () => {
       cancelled = true
       clearInterval(timer)

@@ -7,7 +7,7 @@ import { DropCountdown, DropTierCard, Remaining, useLiveDrop } from '~/component
 import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
-import { dropWindow, type DropTierState } from '~/domain/drop'
+import { dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
 import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms'
 import { memberNumberLabel } from '~/emails/drop'
 import { t } from '~/i18n/zh-CN'
@@ -259,7 +259,7 @@ function DropPage() {
           <ul className="grid gap-4 sm:grid-cols-2">
             {loaded.dropTiers.map((tier) => {
               const available = seats[tier.id] ?? tier.available
-              const state: DropTierState = window === 'open' && available === 0 ? 'sold_out' : (window ?? 'closed')
+              const state = dropTierState(window ?? 'closed', available)
               return (
                 <DropTierCard key={tier.id} tier={{ ...tier, available }} state={state}>
                   {actionData?.dropTierId === tier.id ? <FormError error={actionData.errors.form} /> : null}

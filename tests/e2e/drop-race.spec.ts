@@ -5,6 +5,7 @@
 // other specs' /membership pages never see it.
 import type { Client } from '@libsql/client'
 import { expect, test } from '@playwright/test'
+import { seededRandom, shuffled, testSeed } from '../support/random'
 import { countStatuses, createBuyers, oneTo, openServerDatabase, payRedirectOrderId, postForm } from './race-support'
 
 let client: Client
@@ -64,6 +65,8 @@ const DOCUMENT_BUY_PATH = '/membership?index'
 
 test('500 buyers racing for 100 seats: exactly 100 held, the rest told 已满 (409); paid, they are members 1..100', async () => {
   test.setTimeout(180_000)
+  const seed = testSeed()
+  await test.info().attach('seed', { body: `TEST_SEED=${seed} replays this payment order`, contentType: 'text/plain' })
   const drop = await createOpenDrop({ qinqing: 80, tiegan: 20 })
   try {
     const buyers = await createBuyers(client, 500, 'drop-racer')
@@ -87,8 +90,8 @@ test('500 buyers racing for 100 seats: exactly 100 held, the rest told 已满 (4
     expect(await stockOf(drop.tiers[1]!.stockId)).toEqual({ capacity: 20, sold: 0, held: 20 })
 
     // Everyone pays through the test provider, in random order and all at once.
-    const shuffled = [...holders].sort(() => Math.random() - 0.5)
-    const payments = await Promise.all(shuffled.map((h) => postForm(`/pay/${h.orderId}`, h.buyer.cookie, { intent: 'succeed' })))
+    const payOrder = shuffled(holders, seededRandom(seed))
+    const payments = await Promise.all(payOrder.map((h) => postForm(`/pay/${h.orderId}`, h.buyer.cookie, { intent: 'succeed' })))
     for (const r of payments) {
       expect(r.status).toBeGreaterThanOrEqual(300)
       expect(r.status).toBeLessThan(400)

@@ -1,5 +1,6 @@
 // Stock, buyers and orders for the reservation tests, written straight to the test database.
 import { eq, sql } from 'drizzle-orm'
+import { expect } from 'vitest'
 import { counters, holds, stock, users } from '../../db/schema'
 import { placeOrder, type LineRequest } from '~/models/reservation.server'
 import { db } from '~/utils/db.server'
@@ -57,11 +58,20 @@ export async function stockRow(id: number) {
   return row!
 }
 
+export interface StockCounts {
+  capacity: number | null
+  sold: number
+  held: number
+  /** capacity − sold − held; null for unlimited stock. */
+  available: number | null
+}
+
 /**
- * DESIGN.md §4.1 for one stock: sold + held (+ available) = capacity, and the stock's counters
- * agree with its holds (sum of held holds = held, sum of sold holds = sold).
+ * Asserts DESIGN.md §4.1 for one stock: its sold and held counters equal the sums of its sold and
+ * held holds, and sold + held never exceeds the capacity; then that its counts are `expected`.
+ * Throws (fails the test) otherwise; returns nothing, so a call cannot be mistaken for a check.
  */
-export async function expectConsistent(stockId: number) {
+export async function expectConsistent(stockId: number, expected: Partial<StockCounts> = {}): Promise<void> {
   const row = await stockRow(stockId)
   const [sums] = await db
     .select({
@@ -70,9 +80,14 @@ export async function expectConsistent(stockId: number) {
     })
     .from(holds)
     .where(eq(holds.stockId, stockId))
-  return {
-    stock: row,
+  expect({ sold: row.sold, held: row.held }, `stock ${stockId}: its counters must equal the sums of its holds`).toEqual({ sold: sums!.sold, held: sums!.held })
+  const counts: StockCounts = {
+    capacity: row.capacity,
+    sold: row.sold,
+    held: row.held,
     available: row.capacity === null ? null : row.capacity - row.sold - row.held,
-    consistent: sums!.held === row.held && sums!.sold === row.sold && (row.capacity === null || row.sold + row.held <= row.capacity),
   }
+  // Unlimited stock has no capacity to exceed.
+  if (counts.available !== null) expect(counts.available, `stock ${stockId}: sold + held must not exceed the capacity`).toBeGreaterThanOrEqual(0)
+  expect(counts, `stock ${stockId}`).toMatchObject(expected)
 }

@@ -396,7 +396,7 @@ describe('refunds', () => {
   it('refunds an unshipped order: 退款中 at once with its stock back, 已退款 after the job', async () => {
     const item = await createProduct({ capacity: 5 })
     const order = await orderOf(item, { qty: 2 })
-    expect(await expectConsistent(item.stockId)).toMatchObject({ available: 3, consistent: true })
+    await expectConsistent(item.stockId, { available: 3 })
 
     // Without the confirm step nothing happens.
     const unconfirmed = readData(await act(order.id, { intent: 'refund' }))
@@ -405,7 +405,7 @@ describe('refunds', () => {
 
     readRedirect(await act(order.id, { intent: 'refund', confirm: 'yes' }))
     expect(await orderById(order.id)).toMatchObject({ state: 'refunding' })
-    expect(await expectConsistent(item.stockId)).toMatchObject({ available: 5, consistent: true })
+    await expectConsistent(item.stockId, { available: 5 })
     expect(await auditOf(order.id)).toEqual([expect.objectContaining({ actorId: admin.id, action: 'order.refund', detail: { from: 'paid', totalFen: 13600 } })])
     expect((await listed(`?state=refunding&product=${item.product.id}`)).orders.map((o) => o.id)).toEqual([order.id])
 
@@ -422,7 +422,7 @@ describe('refunds', () => {
     readRedirect(await act(order.id, { intent: 'ship', carrier: '中通快递', trackingNumber: '75312345678901' }))
     readRedirect(await act(order.id, { intent: 'refund', confirm: 'yes' }))
     expect(await orderById(order.id)).toMatchObject({ state: 'refunding' })
-    expect(await expectConsistent(item.stockId)).toMatchObject({ available: 4, consistent: true })
+    await expectConsistent(item.stockId, { available: 4 })
   })
 
   it('answers 409 for an order that cannot be refunded (unpaid, already refunding)', async () => {

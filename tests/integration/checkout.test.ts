@@ -82,7 +82,7 @@ describe('placing the order', () => {
       { qty: 1, state: 'held' },
       { qty: 3, state: 'held' },
     ])
-    expect(await expectConsistent(pen.stock.id)).toMatchObject({ available: 499, consistent: true })
+    await expectConsistent(pen.stock.id, { available: 499 })
     expect(await cartOf(user.id)).toEqual([])
     expect(await getSavedAddress(user.id)).toEqual(GOOD_ADDRESS)
   })
@@ -112,7 +112,7 @@ describe('placing the order', () => {
     // What was typed comes back, so the form keeps it.
     expect(answer.data.values).toMatchObject({ ...GOOD_ADDRESS, ...change })
     expect(await ordersOf(user.id)).toEqual([])
-    expect(await expectConsistent(pen.stock.id)).toMatchObject({ available: 5, consistent: true })
+    await expectConsistent(pen.stock.id, { available: 5 })
     expect(await cartOf(user.id)).toHaveLength(1)
     expect(await getSavedAddress(user.id)).toBeNull()
   })
@@ -140,7 +140,7 @@ describe('placing the order', () => {
     expect(answer.status).toBe(409)
     expect(answer.data.errors.form).toContain('「最后一支笔」已售罄')
     expect(await ordersOf(user.id)).toEqual([])
-    expect(await expectConsistent(plenty.stock.id)).toMatchObject({ available: 10, consistent: true })
+    await expectConsistent(plenty.stock.id, { available: 10 })
     expect(await cartOf(user.id)).toHaveLength(2)
   })
 
@@ -154,7 +154,7 @@ describe('placing the order', () => {
     const refused = answers.filter((answer) => !(answer instanceof Response)).map((answer) => readData<CheckoutData>(answer))
     expect(placed).toHaveLength(1)
     expect(refused).toMatchObject([{ status: 409, data: { errors: { form: expect.stringContaining('「最后一本」已售罄') } } }])
-    expect(await expectConsistent(last.stock.id)).toMatchObject({ available: 0, consistent: true })
+    await expectConsistent(last.stock.id, { available: 0 })
   })
 
   it('answers 409 「每人限购 N 件（含待支付）」 when held and bought units already reach the limit', async () => {
@@ -167,7 +167,7 @@ describe('placing the order', () => {
     expect(answer.status).toBe(409)
     expect(answer.data.errors.form).toBe('「纪念钢笔」每人限购 2 件（含待支付）')
     expect(await ordersOf(user.id)).toHaveLength(1)
-    expect(await expectConsistent(pen.stock.id)).toMatchObject({ available: 98, consistent: true })
+    await expectConsistent(pen.stock.id, { available: 98 })
   })
 
   it('refuses a line the buyer may not buy (403 with the reason) and places nothing', async () => {

@@ -49,7 +49,7 @@ describe('/pay/:orderId in test mode', async () => {
     for (const result of results) expect(readRedirect(result).location).toBe(`/orders/${order.id}`)
     expect(await orderById(order.id)).toMatchObject({ state: 'paid', provider: 'test' })
     expect(await db.$count(paymentEvents, eq(paymentEvents.orderId, order.id))).toBe(1)
-    expect(await expectConsistent(item.id)).toMatchObject({ available: 3, consistent: true })
+    await expectConsistent(item.id, { available: 3 })
     // A paid order's payment page sends the buyer to the order.
     const after = await thrownResponse(pay.loader(routeArgs(requestFor(`/pay/${order.id}`, { cookie }), { orderId: String(order.id) })))
     expect(after.headers.get('Location')).toBe(`/orders/${order.id}`)
@@ -66,7 +66,7 @@ describe('/pay/:orderId in test mode', async () => {
     const { cookie, order, item } = await buyerWithOrder({ capacity: 1 })
     await pay.action(routeArgs(requestFor(`/pay/${order.id}`, { cookie, form: { intent: 'cancel' } }), { orderId: String(order.id) }))
     expect(await orderById(order.id)).toMatchObject({ state: 'cancelled' })
-    expect(await expectConsistent(item.id)).toMatchObject({ available: 1, consistent: true })
+    await expectConsistent(item.id, { available: 1 })
   })
 
   it('refuses an unknown intent with 400 and changes nothing', async () => {
@@ -130,7 +130,7 @@ describe('Stripe', async () => {
     // A repeat answers with what the first delivery did.
     expect(await replay.json()).toEqual({ received: true, outcome: 'paid', duplicate: true })
     expect(await orderById(order.id)).toMatchObject({ state: 'paid', providerPaymentId: `pi_test_${order.id}` })
-    expect(await expectConsistent(item.id)).toMatchObject({ available: 4, consistent: true })
+    await expectConsistent(item.id, { available: 4 })
   })
 
   it('answers 400 to a bad or missing signature and records nothing', async () => {

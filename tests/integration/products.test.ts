@@ -422,6 +422,7 @@ describe('product photos', () => {
     expect((await ordered()).map((r) => r.id)).toEqual([b!.id, a!.id])
 
     const files = await db.select().from(media).where(sql`${media.id} in (${a!.thumbMediaId}, ${a!.largeMediaId})`)
+    expect(files.map((file) => existsSync(join(uploads(), file.path)))).toEqual([true, true])
     readRedirect(await editVia(product.id, { intent: 'delete', imageId: String(a!.id) }))
     expect((await ordered()).map((r) => r.id)).toEqual([b!.id])
     expect(await db.select().from(media).where(sql`${media.id} in (${a!.thumbMediaId}, ${a!.largeMediaId})`)).toEqual([])
@@ -470,6 +471,7 @@ describe('deleting a product', () => {
     )
     const [photo] = await db.select().from(productImages).where(eq(productImages.productId, product.id))
     const files = await db.select().from(media).where(sql`${media.id} in (${photo!.thumbMediaId}, ${photo!.largeMediaId})`)
+    expect(files.map((file) => existsSync(join(getEnv().UPLOAD_DIR, file.path)))).toEqual([true, true])
     await putInCart(admin.id, product.id, 1)
     const [{ counterId }] = (await db.select({ counterId: stock.counterId }).from(stock).where(eq(stock.id, product.stockId))) as [{ counterId: number }]
     const page = (await editRoute.loader(routeArgs(requestFor(`/admin/products/${product.id}`, { cookie: adminCookie }), { id: String(product.id) }))) as { deletable: boolean }

@@ -124,7 +124,9 @@ describe('seeding an empty database outside production', () => {
   })
 
   it('dates the back catalogue at 06:30 local time and tomorrow’s at the time its file gives', () => {
-    for (const daily of rows.filter((d) => d.date < '2026-03-10')) {
+    const backCatalogue = rows.filter((d) => d.date < '2026-03-10')
+    expect(backCatalogue).toHaveLength(6)
+    for (const daily of backCatalogue) {
       expect(daily.publishAt).toEqual(shanghai(daily.date, '06:30'))
       expect(daily.publishedAt).toEqual(daily.publishAt)
     }

@@ -8,7 +8,7 @@ import { holds, orderLines, orders, products, stock, type User } from '../../db/
 import { seedShopCategories } from '../../db/seed-shop'
 import { weekBounds } from '~/domain/product'
 import type { ProductInput } from '~/domain/product-forms'
-import { createProduct } from '~/models/product.server'
+import { createProduct, listNewThisWeek } from '~/models/product.server'
 import { loader as categoryLoader } from '~/routes/shop.c.$category'
 import { loader as indexLoader } from '~/routes/shop._index'
 import { loader as productLoader } from '~/routes/shop.p.$slug'
@@ -246,6 +246,17 @@ describe('本周上新 follows the site-time week (Monday 00:00, Asia/Shanghai)'
     const ids = (await shopIndex()).newThisWeek.map((p) => p.id)
     expect(ids).toContain(first.id)
     expect(ids).not.toContain(lastWeek.id)
+  })
+
+  it('on a Wednesday lists what was published from that Monday 00:00 up to, not including, the next Monday', async () => {
+    const monday = new Date('2026-11-23T00:00:00+08:00')
+    const first = await makeProduct({ publishedAt: monday })
+    const sundayNight = await makeProduct({ publishedAt: new Date(monday.getTime() - 1) })
+    const nextMonday = await makeProduct({ publishedAt: new Date('2026-11-30T00:00:00+08:00') })
+    const ids = (await listNewThisWeek({ now: new Date('2026-11-25T12:00:00+08:00'), timeZone: 'Asia/Shanghai' })).map((p) => p.id)
+    expect(ids).toContain(first.id)
+    expect(ids).not.toContain(sundayNight.id)
+    expect(ids).not.toContain(nextMonday.id)
   })
 
   it('leaves out a hidden-below-tier product for those below it', async () => {
