@@ -7,7 +7,7 @@ import { DropCountdown, DropTierCard, Remaining, useLiveDrop } from '~/component
 import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
-import { dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
+import { decideUpgrade, dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
 import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms'
 import { memberNumberLabel } from '~/emails/drop'
 import { t } from '~/i18n/zh-CN'
@@ -59,7 +59,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const description = new Map(tierRows.map((tier) => [tier.id, tier.description]))
   // An upgrade offer: the member's tier in this drop → the next tier up, for the difference.
   const from = status?.membership ? dropTierRows.find((row) => row.id === status.membership?.dropTierId) : undefined
-  const to = from ? dropTierRows.find((row) => row.rank > from.rank && row.priceFen > from.priceFen) : undefined
+  // The one upgrade rule (decideUpgrade), the one placing the order applies: the first tier up it allows.
+  const upgrade = from
+    ? dropTierRows
+        .map((row) => ({ row, decision: decideUpgrade(drop, upgradeTier(from), upgradeTier(row), now) }))
+        .find(({ decision }) => decision.ok)
+    : undefined
   return {
     ...base,
     drop: {
@@ -86,10 +91,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
             : null,
           pendingOrder: status.pendingOrder ? { ...status.pendingOrder, expiresAt: status.pendingOrder.expiresAt.getTime() } : null,
           waitlistedTierIds: status.waitlistedTierIds,
-          upgrade: from && to ? { dropTierId: to.id, tierName: to.tierName, priceFen: to.priceFen - from.priceFen } : null,
+          upgrade: upgrade?.decision.ok ? { dropTierId: upgrade.row.id, tierName: upgrade.row.tierName, priceFen: upgrade.decision.priceFen } : null,
         }
       : null,
   }
+}
+
+function upgradeTier(row: { id: number; rank: number; priceFen: number }) {
+  return { dropTierId: row.id, rank: row.rank, priceFen: row.priceFen }
 }
 
 type ActionData = { errors: { form: string }; dropTierId: number | null }
