@@ -15,7 +15,6 @@ import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
-import { safeRedirect } from '~/utils/redirect'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.loginTitle} · ${t.site.name}` }]
 
@@ -52,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return signIn({
     userId: user.id,
     context: sessionContext(request, context.clientIp),
-    redirectTo: safeRedirect(redirectTo),
+    redirectTo,
     flash: { kind: 'success', message: `${t.auth.signedIn}：${user.displayName}` },
   })
 }

@@ -94,6 +94,17 @@ describe('sign-in with a password', () => {
     expect(location).toBe('/')
   })
 
+  it.each([
+    ['an ideographic space', '/\u3000', '/%E3%80%80'],
+    ['立即购买 with Chinese 刻字', '/checkout?buy=3&qty=1&p=知音', '/checkout?buy=3&qty=1&p=%E7%9F%A5%E9%9F%B3'],
+  ])('a correct sign-in with %s in redirectTo lands there percent-encoded, with exactly one session (fails without the fix)', async (_name, redirectTo, expected) => {
+    const { user, password } = await createTestUser()
+    const { location, cookies } = readRedirect(await login({ email: user.email, password, redirectTo }))
+    expect(location).toBe(expected)
+    const rows = await db.select().from(sessions).where(eq(sessions.userId, user.id))
+    expect(rows.map((row) => row.id)).toEqual([sha256Hex(sessionCookieOf(cookies)!.token)])
+  })
+
   it('a malformed email is a field error and is not counted as a failure', async () => {
     const before = await countRows(loginFailures)
     const answer = readData<LoginData>(await login({ email: 'no-at-sign', password: 'whatever' }))
