@@ -628,6 +628,8 @@ export const zhCN = {
   drops: dropsZhCN,
   card: cardZhCN,
   flash: { close: '关闭提示' },
+  // What stands in for an image that is not loaded (in emails, external images in members' posts).
+  markdown: { imageLink: (alt: string) => (alt.trim() ? `[图片：${alt.trim()}]` : '[图片]') },
   common: { save: '保存', cancel: '取消', yes: '是', no: '否' },
 } as const
 

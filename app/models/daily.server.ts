@@ -277,7 +277,7 @@ async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
   if (!marked) return 0
   const readers = await dailyEmailReaders(now, tx)
   const siteUrl = getEnv().SITE_URL
-  const bodyHtml = renderMarkdown(daily.body)
+  const bodyHtml = renderMarkdown(daily.body, 'email')
   const emails = readers.map((reader) => {
     // The reader's rank stands for their memberships: one period that is active right now.
     const viewer = {
