@@ -54,6 +54,12 @@ export const zhCN = {
     passwordMismatch: '两次输入的密码不一致',
     nameRequired: '请填写昵称',
     nameTooLong: '昵称不能超过 40 个字符',
+    displayName: {
+      control: '昵称不能包含控制字符',
+      bidi: '昵称不能包含改变文字方向的控制字符',
+      invisible: '昵称不能只有空格或看不见的字符',
+    },
+    nameReserved: '这个昵称是保留的或与工作人员的昵称相同，请换一个',
     loginFailed: '邮箱或密码不正确',
     currentPasswordWrong: '当前密码不正确',
     tooManyAttempts: (seconds: number) => `登录失败次数过多，请 ${formatWait(seconds)}后再试`,

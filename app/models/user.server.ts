@@ -1,5 +1,6 @@
-import { and, eq, gte, like, or, sql, count, desc } from 'drizzle-orm'
+import { and, eq, gte, like, ne, or, sql, count, desc } from 'drizzle-orm'
 import { loginFailures, passwords, users, type StaffRole, type User } from '../../db/schema'
+import { displayNameKey, isReservedWord } from '~/domain/display-name'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { generateToken } from '~/utils/crypto.server'
 import { hashPassword, verifyPassword } from '~/utils/password.server'
@@ -75,8 +76,26 @@ export async function setPasswordHash({ userId, hash }: { userId: number; hash: 
     .onConflictDoUpdate({ target: passwords.userId, set: { hash, updatedAt: new Date() } })
 }
 
-export async function updateProfile({ userId, displayName }: { userId: number; displayName: string }) {
-  await db.update(users).set({ displayName }).where(eq(users.id, userId))
+/**
+ * Whether a non-staff user may not take this (normalized) name: a reserved word, or what a staff
+ * member is called, compared by displayNameKey (case, spacing, look-alike letters ignored).
+ */
+export async function isDisplayNameReserved({ displayName, exceptUserId = null }: { displayName: string; exceptUserId?: number | null }) {
+  const key = displayNameKey(displayName)
+  if (key === '') return false
+  if (isReservedWord(displayName)) return true
+  // Staff are a handful of rows.
+  const staff = await db.select({ id: users.id, displayName: users.displayName }).from(users).where(ne(users.role, 'user'))
+  return staff.some((member) => member.id !== exceptUserId && displayNameKey(member.displayName) === key)
+}
+
+export type ProfileUpdate = { ok: true } | { ok: false; reason: 'name_reserved' }
+
+/** Sets a user's display name (already validated by the profile form); staff names are refused to others. */
+export async function updateProfile({ user, displayName }: { user: Pick<User, 'id' | 'role'>; displayName: string }): Promise<ProfileUpdate> {
+  if (user.role === 'user' && (await isDisplayNameReserved({ displayName, exceptUserId: user.id }))) return { ok: false, reason: 'name_reserved' }
+  await db.update(users).set({ displayName }).where(eq(users.id, user.id))
+  return { ok: true }
 }
 
 export async function updateEmailPreferences({

@@ -77,7 +77,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case 'profile': {
       const form = parseForm(profileForm, formData)
       if (!form.ok) return fail(intent, form.errors)
-      await updateProfile({ userId: user.id, displayName: form.data.displayName })
+      const updated = await updateProfile({ user, displayName: form.data.displayName })
+      if (!updated.ok) return fail(intent, { displayName: t.errors.nameReserved })
       return redirectWithFlash('/account', { kind: 'success', message: t.account.profileSaved })
     }
     case 'preferences': {

@@ -6,7 +6,7 @@ import { Field, FormError } from '~/components/field'
 import { Button } from '~/components/ui'
 import { signupForm } from '~/domain/account-forms'
 import { t } from '~/i18n/zh-CN'
-import { createUser, EmailTakenError } from '~/models/user.server'
+import { createUser, EmailTakenError, isDisplayNameReserved } from '~/models/user.server'
 import { requireAnonymous, sessionContext, signIn } from '~/utils/auth.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 
@@ -22,6 +22,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(signupForm, await request.formData())
   if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 })
   const { email, displayName, password, redirectTo } = form.data
+  if (await isDisplayNameReserved({ displayName })) {
+    return data<{ errors: FieldErrors }>({ errors: { displayName: t.errors.nameReserved } }, { status: 400 })
+  }
   try {
     const user = await createUser({ email, displayName, password })
     return signIn({
