@@ -118,6 +118,8 @@ export const zhCN = {
     magicHelp: '不想输入密码？我们把登录链接发到你的邮箱，15 分钟内有效。',
     magicSubmit: '发送登录链接',
     magicSent: '如果该邮箱已注册，登录链接已经发出，请查收邮件（15 分钟内有效）。',
+    lockedHelp: '不想等待？我们可以把一次性登录链接发到这个邮箱，点开即可登录。',
+    lockedSubmit: '给我发送登录链接',
     magicConfirmTitle: '确认登录',
     magicConfirmBody: '点击下面的按钮登录知音。此链接只能使用一次。',
     magicConfirmSubmit: '登录知音',

@@ -1,4 +1,4 @@
-import { and, eq, gte, like, ne, or, sql, count, desc } from 'drizzle-orm'
+import { and, eq, gt, like, ne, or, sql, count, desc, type SQL } from 'drizzle-orm'
 import { loginFailures, passwords, users, type StaffRole, type User } from '../../db/schema'
 import { displayNameKey, isReservedWord } from '~/domain/display-name'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
@@ -148,35 +148,73 @@ function escapeLike(text: string) {
 // ---- failed sign-ins (rate limiting) --------------------------------------------------------
 
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000
-export const MAX_LOGIN_FAILURES = 10
+/**
+ * Wrong passwords for one account from one address in the window. Counted per address, so a
+ * stranger guessing does not lock the owner out; the per-account limit is much higher and only
+ * stops guessing spread over many addresses; the per-address limit slows one address trying
+ * many accounts without locking a shared network (a campus, a carrier's NAT) at the first few.
+ */
+export const LOGIN_LIMITS = { perAccountAndAddress: 10, perAccount: 100, perAddress: 50 } as const
 
-export async function recordLoginFailure({ email, ip, now = new Date() }: { email: string; ip: string; now?: Date }) {
-  await db.insert(loginFailures).values({ email: normalizeEmail(email), ip, createdAt: now })
-}
-
-export async function clearLoginFailures(email: string) {
-  await db.delete(loginFailures).where(eq(loginFailures.email, normalizeEmail(email)))
-}
+export type LoginAttempt =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'wrong' }
+  | { ok: false; reason: 'locked'; waitSeconds: number }
 
 /**
- * When the email or the IP has reached the limit of failures in the window, the number of
- * seconds until the oldest of them leaves the window; otherwise null.
+ * A sign-in with a password. The attempt is recorded first, by one conditional INSERT that only
+ * writes while every limit has room; only a recorded attempt reaches the (slow) password check.
+ * So parallel guesses cannot all pass a check made before any of them is counted: at most the
+ * limit of them are ever checked. A success removes this account's failures from this address
+ * (its own attempt among them); a failure stays counted.
  */
-export async function loginLockout({ email, ip, now = new Date() }: { email: string; ip: string; now?: Date }) {
+export async function attemptLogin({ email, password, ip, now = new Date() }: { email: string; password: string; ip: string; now?: Date }): Promise<LoginAttempt> {
+  const address = normalizeEmail(email)
+  if (!(await recordLoginAttempt({ email: address, ip, now }))) {
+    return { ok: false, reason: 'locked', waitSeconds: await loginLockoutSeconds({ email: address, ip, now }) }
+  }
+  const user = await verifyLogin(address, password)
+  if (!user) return { ok: false, reason: 'wrong' }
+  await db.delete(loginFailures).where(and(eq(loginFailures.email, address), eq(loginFailures.ip, ip)))
+  return { ok: true, user }
+}
+
+async function recordLoginAttempt({ email, ip, now }: { email: string; ip: string; now: Date }) {
+  const since = now.getTime() - LOGIN_FAILURE_WINDOW_MS
+  const recent = (where: SQL) => sql`(SELECT count(*) FROM ${loginFailures} WHERE ${where} AND ${loginFailures.createdAt} > ${since})`
+  const rows = await db.all<{ id: number }>(sql`
+    INSERT INTO ${loginFailures} (email, ip, created_at)
+    SELECT ${email}, ${ip}, ${now.getTime()}
+    WHERE ${recent(sql`${loginFailures.email} = ${email} AND ${loginFailures.ip} = ${ip}`)} < ${LOGIN_LIMITS.perAccountAndAddress}
+      AND ${recent(sql`${loginFailures.email} = ${email}`)} < ${LOGIN_LIMITS.perAccount}
+      AND ${recent(sql`${loginFailures.ip} = ${ip}`)} < ${LOGIN_LIMITS.perAddress}
+    RETURNING id`)
+  return rows.length > 0
+}
+
+/** Seconds until every limit this attempt hit has room again (at least 1). */
+async function loginLockoutSeconds({ email, ip, now }: { email: string; ip: string; now: Date }) {
   const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS)
-  for (const condition of [eq(loginFailures.email, normalizeEmail(email)), eq(loginFailures.ip, ip)]) {
+  const scopes = [
+    { where: and(eq(loginFailures.email, email), eq(loginFailures.ip, ip)), limit: LOGIN_LIMITS.perAccountAndAddress },
+    { where: eq(loginFailures.email, email), limit: LOGIN_LIMITS.perAccount },
+    { where: eq(loginFailures.ip, ip), limit: LOGIN_LIMITS.perAddress },
+  ]
+  let wait = 1
+  for (const { where, limit } of scopes) {
     const recent = await db
       .select({ createdAt: loginFailures.createdAt })
       .from(loginFailures)
-      .where(and(condition, gte(loginFailures.createdAt, since)))
+      .where(and(where, gt(loginFailures.createdAt, since)))
       .orderBy(desc(loginFailures.createdAt))
-      .limit(MAX_LOGIN_FAILURES)
-    if (recent.length >= MAX_LOGIN_FAILURES) {
+      .limit(limit)
+    // Full: room comes back when the limit-th newest failure leaves the window.
+    if (recent.length >= limit) {
       const oldest = recent[recent.length - 1]!.createdAt
-      return Math.max(1, Math.ceil((oldest.getTime() + LOGIN_FAILURE_WINDOW_MS - now.getTime()) / 1000))
+      wait = Math.max(wait, Math.ceil((oldest.getTime() + LOGIN_FAILURE_WINDOW_MS - now.getTime()) / 1000))
     }
   }
-  return null
+  return wait
 }
 
 // ---- private podcast feed -------------------------------------------------------------------
