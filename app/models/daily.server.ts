@@ -259,7 +259,8 @@ async function dailyEmailReaders(now: Date, executor: Executor) {
     .from(users)
     .leftJoin(memberships, and(eq(memberships.userId, users.id), membershipActiveAt(now)))
     .leftJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(eq(users.emailDaily, true))
+    // Bulk mail goes only to addresses proven to be their owners' (docs/decisions/014).
+    .where(and(eq(users.emailDaily, true), eq(users.emailVerified, true)))
     .groupBy(users.id)
 }
 

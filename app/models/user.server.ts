@@ -1,10 +1,11 @@
 import { and, eq, gt, like, ne, or, sql, count, desc, type SQL } from 'drizzle-orm'
-import { loginFailures, passwords, users, type StaffRole, type User } from '../../db/schema'
+import { loginFailures, passwords, users, type AuthTokenPurpose, type StaffRole, type User } from '../../db/schema'
 import { displayNameKey, isReservedWord } from '~/domain/display-name'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { generateToken } from '~/utils/crypto.server'
 import { hashPassword, verifyPassword } from '~/utils/password.server'
 import { recordAudit } from './audit.server'
+import { invalidateUserSessions } from './session.server'
 
 export function normalizeEmail(email: string) {
   return email.trim().toLowerCase()
@@ -23,12 +24,17 @@ export class EmailTakenError extends Error {
 }
 
 
-/** Creates a user with a password; the unique index (not a prior SELECT) decides "email taken". */
+/**
+ * Creates a user with a password; the unique index (not a prior SELECT) decides "email taken".
+ * For seeds, tests and staff-made accounts: readers sign up through signUp (signup.server).
+ */
 export async function createUser(input: {
   email: string
   displayName: string
   password: string
   role?: StaffRole
+  /** Whether the address is known to be the owner's (see users.emailVerified). */
+  emailVerified: boolean
 }): Promise<User> {
   // Hash before taking the write lock: argon2 is deliberately slow.
   const hash = await hashPassword(input.password)
@@ -36,7 +42,7 @@ export async function createUser(input: {
     return await transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ email: normalizeEmail(input.email), displayName: input.displayName, role: input.role ?? 'user' })
+        .values({ email: normalizeEmail(input.email), displayName: input.displayName, role: input.role ?? 'user', emailVerified: input.emailVerified })
         .returning()
       if (!user) throw new Error('insert returned no row')
       await tx.insert(passwords).values({ userId: user.id, hash })
@@ -46,6 +52,30 @@ export async function createUser(input: {
     if (uniqueViolation(error) !== null) throw new EmailTakenError(input.email)
     throw error
   }
+}
+
+export type OwnershipProof = { firstProof: boolean; passwordRemoved: boolean }
+
+/**
+ * An emailed link to the account's address was used: the address is its owner's. The first
+ * time this happens through a link other than the sign-up's own verification link (a magic
+ * link, a password reset), whoever signed the account up may not have owned the address — they
+ * could have signed it up to wait for its owner — so the password chosen then and every session
+ * end with it (a reset sets a new password right after). docs/decisions/014.
+ */
+export async function confirmEmailOwnership(
+  { userId, via }: { userId: number; via: AuthTokenPurpose },
+  executor: Executor,
+): Promise<OwnershipProof> {
+  const [changed] = await executor
+    .update(users)
+    .set({ emailVerified: true })
+    .where(and(eq(users.id, userId), eq(users.emailVerified, false)))
+    .returning({ id: users.id })
+  if (!changed || via === 'verify_email') return { firstProof: Boolean(changed), passwordRemoved: false }
+  await executor.delete(passwords).where(eq(passwords.userId, userId))
+  await invalidateUserSessions(userId, executor)
+  return { firstProof: true, passwordRemoved: true }
 }
 
 /** The user when the password matches, else null (and the caller records a failure). */

@@ -3,6 +3,7 @@
 // lets a SIGTERM finish the current pass before exit.
 import { publishDueDailies } from '~/models/daily.server'
 import { processPendingRefunds } from '~/models/payment.server'
+import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { deliverDueEmails } from './email.server'
@@ -22,6 +23,7 @@ const JOBS: Job[] = [
   { name: 'release expired holds', everyMs: 5_000, run: () => releaseExpiredHolds() },
   { name: 'refund payments', everyMs: 30_000, run: () => processPendingRefunds() },
   { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
+  { name: 'forget old rate-limit records', everyMs: 60 * 60_000, run: () => forgetOldRateLimitRecords() },
 ]
 
 export function startBackgroundJobs() {
