@@ -24,6 +24,10 @@ export const users = sqliteTable(
     emailNews: integer({ mode: 'boolean' }).notNull().default(true),
     // The secret in a member's private podcast feed URL; reset from /account.
     podcastToken: text(),
+    // Whether an emailed link proved the address belongs to the account's owner (bulk mail goes
+    // only to verified addresses). Accounts from before sign-up verification existed count as
+    // verified (the default); sign-up creates unverified ones (docs/decisions/014).
+    emailVerified: integer({ mode: 'boolean' }).notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [
@@ -57,7 +61,7 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 )
 
-export const AUTH_TOKEN_PURPOSES = ['magic_link', 'password_reset'] as const
+export const AUTH_TOKEN_PURPOSES = ['magic_link', 'password_reset', 'verify_email'] as const
 export type AuthTokenPurpose = (typeof AUTH_TOKEN_PURPOSES)[number]
 
 // Single-use emailed tokens (magic sign-in links, password resets); only the hash is stored.
@@ -89,6 +93,19 @@ export const loginFailures = sqliteTable(
     index('login_failures_email_idx').on(t.email, t.createdAt),
     index('login_failures_ip_idx').on(t.ip, t.createdAt),
   ],
+)
+
+// Actions limited per key over a sliding window (sign-ups per client address), counted in the
+// database so that every server process sees the same count.
+export const rateLimitHits = sqliteTable(
+  'rate_limit_hits',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    bucket: text().notNull(),
+    key: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('rate_limit_hits_key_idx').on(t.bucket, t.key, t.createdAt), index('rate_limit_hits_created_idx').on(t.createdAt)],
 )
 
 // Member tiers are data: names, prices and ranks are edited, not coded. rank 0 is "free".

@@ -271,9 +271,10 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
   const [existing] = await db.select({ n: count() }).from(products)
   if ((existing?.n ?? 0) > 0) return 0
   // Imported here so that the app's modules (and their env check) load only when seeding.
-  const [{ default: sharp }, { prepareProductImage, bufferChunks, discardRenditions }, { getEnv }] = await Promise.all([
+  const [{ default: sharp }, { prepareProductImage }, { bufferChunks, discardRenditions }, { getEnv }] = await Promise.all([
     import('sharp'),
     import('~/utils/product-images.server'),
+    import('~/utils/image-upload.server'),
     import('~/utils/env.server'),
   ])
   const zone = timeZone ?? getEnv().SITE_TIMEZONE

@@ -1,6 +1,7 @@
 // Validation of the account forms. Pure, shared by actions and tests.
 import { z } from 'zod'
 import { t } from '~/i18n/zh-CN'
+import { DISPLAY_NAME_MAX_LENGTH, displayNameProblem, normalizeDisplayName } from './display-name'
 
 export const email = z
   .string({ error: t.errors.emailInvalid })
@@ -14,11 +15,20 @@ export const password = z
   .min(8, t.errors.passwordTooShort)
   .max(128, t.errors.passwordTooLong)
 
+// Normalized first, so the length and the rules apply to what is stored.
 export const displayName = z
   .string({ error: t.errors.nameRequired })
-  .trim()
-  .min(1, t.errors.nameRequired)
-  .max(40, t.errors.nameTooLong)
+  .transform(normalizeDisplayName)
+  .pipe(
+    z
+      .string()
+      .min(1, t.errors.nameRequired)
+      .max(DISPLAY_NAME_MAX_LENGTH, t.errors.nameTooLong)
+      .check((ctx) => {
+        const problem = displayNameProblem(ctx.value)
+        if (problem) ctx.issues.push({ code: 'custom', message: t.errors.displayName[problem], input: ctx.value })
+      }),
+  )
 
 export const signupForm = z.object({ email, displayName, password, redirectTo: z.string().optional() })
 

@@ -7,6 +7,8 @@ import { t } from '~/i18n/zh-CN'
 export const TOKEN_MINUTES: Record<AuthTokenPurpose, number> = {
   magic_link: 15,
   password_reset: 30,
+  // A new reader may open the sign-up mail the next morning.
+  verify_email: 24 * 60,
 }
 
 /** Emailed links per account and purpose per hour: more would let anyone flood an inbox. */

@@ -259,7 +259,8 @@ async function dailyEmailReaders(now: Date, executor: Executor) {
     .from(users)
     .leftJoin(memberships, and(eq(memberships.userId, users.id), membershipActiveAt(now)))
     .leftJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(eq(users.emailDaily, true))
+    // Bulk mail goes only to addresses proven to be their owners' (docs/decisions/014).
+    .where(and(eq(users.emailDaily, true), eq(users.emailVerified, true)))
     .groupBy(users.id)
 }
 
@@ -277,7 +278,7 @@ async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
   if (!marked) return 0
   const readers = await dailyEmailReaders(now, tx)
   const siteUrl = getEnv().SITE_URL
-  const bodyHtml = renderMarkdown(daily.body)
+  const bodyHtml = renderMarkdown(daily.body, 'email')
   const emails = readers.map((reader) => {
     // The reader's rank stands for their memberships: one period that is active right now.
     const viewer = {

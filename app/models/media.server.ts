@@ -3,13 +3,13 @@ import { parseFile } from 'music-metadata'
 import { media, productImages, products, type Media } from '../../db/schema'
 import {
   detectAudioType,
-  detectImageType,
   MAX_AUDIO_BYTES,
   MAX_AUDIO_SECONDS,
   MAX_IMAGE_BYTES,
 } from '~/domain/media-types'
 import { t } from '~/i18n/zh-CN'
 import { db, type Executor } from '~/utils/db.server'
+import { encodeUploadedImage, type ImageRefusal, type Rendition } from '~/utils/image-upload.server'
 import {
   commitUpload,
   discardFile,
@@ -22,6 +22,7 @@ import {
 
 export type IngestResult = { ok: true; media: Media } | { ok: false; error: string; status: 400 | 413 | 415 }
 type Refusal = Extract<IngestResult, { ok: false }>
+type Accepted = { mimeType: string; extension: string; durationMs: number | null } | { encoded: Rendition; durationMs: null }
 
 interface Upload {
   data: AsyncIterable<Uint8Array>
@@ -31,8 +32,8 @@ interface Upload {
 
 /**
  * The one way an upload is stored: streamed to a temporary file under a byte cap, checked by
- * `inspect` (type by content, and whatever else the kind needs), then renamed into place and
- * recorded. Nothing is kept when a check fails.
+ * `inspect` (type by content, and whatever else the kind needs), then renamed into place — or,
+ * for images, replaced by a fresh encode — and recorded. Nothing is kept when a check fails.
  */
 async function ingest(
   upload: Upload,
@@ -45,7 +46,8 @@ async function ingest(
     kind: Media['kind']
     maxBytes: number
     tooLarge: string
-    inspect: (tempPath: string, bytes: number) => Promise<Refusal | { mimeType: string; extension: string; durationMs: number | null }>
+    /** Refuses the file, accepts it as it is (its type), or hands back a new encode of it. */
+    inspect: (tempPath: string, bytes: number) => Promise<Refusal | Accepted>
   },
 ): Promise<IngestResult> {
   let temp: { tempPath: string; bytes: number }
@@ -58,22 +60,32 @@ async function ingest(
   try {
     const checked = await inspect(temp.tempPath, temp.bytes)
     if ('ok' in checked) return checked
-    const id = newMediaId()
-    const path = await commitUpload(temp.tempPath, `${id}.${checked.extension}`)
-    const [row] = await db
-      .insert(media)
-      .values({
-        id,
-        kind,
-        mimeType: checked.mimeType,
-        bytes: temp.bytes,
-        durationMs: checked.durationMs,
-        path,
-        originalName: upload.originalName.slice(0, 200),
-        uploadedBy: upload.uploadedBy,
-      })
-      .returning()
-    return { ok: true, media: row! }
+    let file: { id: string; path: string; mimeType: string; bytes: number }
+    if ('encoded' in checked) {
+      file = checked.encoded
+    } else {
+      const id = newMediaId()
+      file = { id, path: await commitUpload(temp.tempPath, `${id}.${checked.extension}`), mimeType: checked.mimeType, bytes: temp.bytes }
+    }
+    try {
+      const [row] = await db
+        .insert(media)
+        .values({
+          id: file.id,
+          kind,
+          mimeType: file.mimeType,
+          bytes: file.bytes,
+          durationMs: checked.durationMs,
+          path: file.path,
+          originalName: upload.originalName.slice(0, 200),
+          uploadedBy: upload.uploadedBy,
+        })
+        .returning()
+      return { ok: true, media: row! }
+    } catch (error) {
+      await discardFile(storedPath(file.path))
+      throw error
+    }
   } finally {
     await discardFile(temp.tempPath)
   }
@@ -106,16 +118,27 @@ async function measureDurationMs(path: string) {
   }
 }
 
-/** A cover image: jpeg, png or webp by content, at most 5 MB. */
+const IMAGE_REFUSALS: Record<ImageRefusal, Refusal> = {
+  type: { ok: false, error: t.media.imageType, status: 415 },
+  too_many_pixels: { ok: false, error: t.media.imageTooManyPixels, status: 400 },
+  unreadable: { ok: false, error: t.media.imageUnreadable, status: 400 },
+}
+
+/**
+ * A cover image: jpeg, png or webp by content, at most 5 MB and 40 million pixels, stored as a
+ * fresh encode in the same format (at most 1600 px wide, no metadata) — never the bytes sent.
+ */
 export function ingestImage(upload: Upload) {
   return ingest(upload, {
     kind: 'image',
     maxBytes: MAX_IMAGE_BYTES,
     tooLarge: t.media.imageTooLarge,
-    async inspect(tempPath) {
-      const type = detectImageType(await readHead(tempPath))
-      if (!type) return { ok: false, error: t.media.imageType, status: 415 }
-      return { ...type, durationMs: null }
+    async inspect(tempPath, bytes) {
+      if (bytes === 0) return IMAGE_REFUSALS.type
+      const encoded = await encodeUploadedImage(tempPath, [{ width: 1600, format: 'same', quality: 85 }])
+      if (!encoded.ok) return IMAGE_REFUSALS[encoded.reason]
+      const [rendition] = encoded.renditions
+      return { encoded: rendition!, durationMs: null }
     },
   })
 }

@@ -24,7 +24,7 @@ import type { ProductInput } from '~/domain/product-forms'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import type { FieldErrors } from '~/utils/forms'
-import { discardRenditions, type Rendition } from '~/utils/product-images.server'
+import { discardRenditions, type Rendition } from '~/utils/image-upload.server'
 import { recordAudit } from './audit.server'
 
 const e = t.shop.admin.errors

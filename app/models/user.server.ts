@@ -1,9 +1,11 @@
-import { and, eq, gte, like, or, sql, count, desc } from 'drizzle-orm'
-import { loginFailures, passwords, users, type StaffRole, type User } from '../../db/schema'
+import { and, eq, gt, like, ne, or, sql, count, desc, type SQL } from 'drizzle-orm'
+import { loginFailures, passwords, users, type AuthTokenPurpose, type StaffRole, type User } from '../../db/schema'
+import { displayNameKey, isReservedWord } from '~/domain/display-name'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { generateToken } from '~/utils/crypto.server'
 import { hashPassword, verifyPassword } from '~/utils/password.server'
 import { recordAudit } from './audit.server'
+import { invalidateUserSessions } from './session.server'
 
 export function normalizeEmail(email: string) {
   return email.trim().toLowerCase()
@@ -22,12 +24,17 @@ export class EmailTakenError extends Error {
 }
 
 
-/** Creates a user with a password; the unique index (not a prior SELECT) decides "email taken". */
+/**
+ * Creates a user with a password; the unique index (not a prior SELECT) decides "email taken".
+ * For seeds, tests and staff-made accounts: readers sign up through signUp (signup.server).
+ */
 export async function createUser(input: {
   email: string
   displayName: string
   password: string
   role?: StaffRole
+  /** Whether the address is known to be the owner's (see users.emailVerified). */
+  emailVerified: boolean
 }): Promise<User> {
   // Hash before taking the write lock: argon2 is deliberately slow.
   const hash = await hashPassword(input.password)
@@ -35,7 +42,7 @@ export async function createUser(input: {
     return await transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ email: normalizeEmail(input.email), displayName: input.displayName, role: input.role ?? 'user' })
+        .values({ email: normalizeEmail(input.email), displayName: input.displayName, role: input.role ?? 'user', emailVerified: input.emailVerified })
         .returning()
       if (!user) throw new Error('insert returned no row')
       await tx.insert(passwords).values({ userId: user.id, hash })
@@ -45,6 +52,30 @@ export async function createUser(input: {
     if (uniqueViolation(error) !== null) throw new EmailTakenError(input.email)
     throw error
   }
+}
+
+export type OwnershipProof = { firstProof: boolean; passwordRemoved: boolean }
+
+/**
+ * An emailed link to the account's address was used: the address is its owner's. The first
+ * time this happens through a link other than the sign-up's own verification link (a magic
+ * link, a password reset), whoever signed the account up may not have owned the address — they
+ * could have signed it up to wait for its owner — so the password chosen then and every session
+ * end with it (a reset sets a new password right after). docs/decisions/014.
+ */
+export async function confirmEmailOwnership(
+  { userId, via }: { userId: number; via: AuthTokenPurpose },
+  executor: Executor,
+): Promise<OwnershipProof> {
+  const [changed] = await executor
+    .update(users)
+    .set({ emailVerified: true })
+    .where(and(eq(users.id, userId), eq(users.emailVerified, false)))
+    .returning({ id: users.id })
+  if (!changed || via === 'verify_email') return { firstProof: Boolean(changed), passwordRemoved: false }
+  await executor.delete(passwords).where(eq(passwords.userId, userId))
+  await invalidateUserSessions(userId, executor)
+  return { firstProof: true, passwordRemoved: true }
 }
 
 /** The user when the password matches, else null (and the caller records a failure). */
@@ -75,8 +106,26 @@ export async function setPasswordHash({ userId, hash }: { userId: number; hash: 
     .onConflictDoUpdate({ target: passwords.userId, set: { hash, updatedAt: new Date() } })
 }
 
-export async function updateProfile({ userId, displayName }: { userId: number; displayName: string }) {
-  await db.update(users).set({ displayName }).where(eq(users.id, userId))
+/**
+ * Whether a non-staff user may not take this (normalized) name: a reserved word, or what a staff
+ * member is called, compared by displayNameKey (case, spacing, look-alike letters ignored).
+ */
+export async function isDisplayNameReserved({ displayName, exceptUserId = null }: { displayName: string; exceptUserId?: number | null }) {
+  const key = displayNameKey(displayName)
+  if (key === '') return false
+  if (isReservedWord(displayName)) return true
+  // Staff are a handful of rows.
+  const staff = await db.select({ id: users.id, displayName: users.displayName }).from(users).where(ne(users.role, 'user'))
+  return staff.some((member) => member.id !== exceptUserId && displayNameKey(member.displayName) === key)
+}
+
+export type ProfileUpdate = { ok: true } | { ok: false; reason: 'name_reserved' }
+
+/** Sets a user's display name (already validated by the profile form); staff names are refused to others. */
+export async function updateProfile({ user, displayName }: { user: Pick<User, 'id' | 'role'>; displayName: string }): Promise<ProfileUpdate> {
+  if (user.role === 'user' && (await isDisplayNameReserved({ displayName, exceptUserId: user.id }))) return { ok: false, reason: 'name_reserved' }
+  await db.update(users).set({ displayName }).where(eq(users.id, user.id))
+  return { ok: true }
 }
 
 export async function updateEmailPreferences({
@@ -129,35 +178,73 @@ function escapeLike(text: string) {
 // ---- failed sign-ins (rate limiting) --------------------------------------------------------
 
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60 * 1000
-export const MAX_LOGIN_FAILURES = 10
+/**
+ * Wrong passwords for one account from one address in the window. Counted per address, so a
+ * stranger guessing does not lock the owner out; the per-account limit is much higher and only
+ * stops guessing spread over many addresses; the per-address limit slows one address trying
+ * many accounts without locking a shared network (a campus, a carrier's NAT) at the first few.
+ */
+export const LOGIN_LIMITS = { perAccountAndAddress: 10, perAccount: 100, perAddress: 50 } as const
 
-export async function recordLoginFailure({ email, ip, now = new Date() }: { email: string; ip: string; now?: Date }) {
-  await db.insert(loginFailures).values({ email: normalizeEmail(email), ip, createdAt: now })
-}
-
-export async function clearLoginFailures(email: string) {
-  await db.delete(loginFailures).where(eq(loginFailures.email, normalizeEmail(email)))
-}
+export type LoginAttempt =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'wrong' }
+  | { ok: false; reason: 'locked'; waitSeconds: number }
 
 /**
- * When the email or the IP has reached the limit of failures in the window, the number of
- * seconds until the oldest of them leaves the window; otherwise null.
+ * A sign-in with a password. The attempt is recorded first, by one conditional INSERT that only
+ * writes while every limit has room; only a recorded attempt reaches the (slow) password check.
+ * So parallel guesses cannot all pass a check made before any of them is counted: at most the
+ * limit of them are ever checked. A success removes this account's failures from this address
+ * (its own attempt among them); a failure stays counted.
  */
-export async function loginLockout({ email, ip, now = new Date() }: { email: string; ip: string; now?: Date }) {
+export async function attemptLogin({ email, password, ip, now = new Date() }: { email: string; password: string; ip: string; now?: Date }): Promise<LoginAttempt> {
+  const address = normalizeEmail(email)
+  if (!(await recordLoginAttempt({ email: address, ip, now }))) {
+    return { ok: false, reason: 'locked', waitSeconds: await loginLockoutSeconds({ email: address, ip, now }) }
+  }
+  const user = await verifyLogin(address, password)
+  if (!user) return { ok: false, reason: 'wrong' }
+  await db.delete(loginFailures).where(and(eq(loginFailures.email, address), eq(loginFailures.ip, ip)))
+  return { ok: true, user }
+}
+
+async function recordLoginAttempt({ email, ip, now }: { email: string; ip: string; now: Date }) {
+  const since = now.getTime() - LOGIN_FAILURE_WINDOW_MS
+  const recent = (where: SQL) => sql`(SELECT count(*) FROM ${loginFailures} WHERE ${where} AND ${loginFailures.createdAt} > ${since})`
+  const rows = await db.all<{ id: number }>(sql`
+    INSERT INTO ${loginFailures} (email, ip, created_at)
+    SELECT ${email}, ${ip}, ${now.getTime()}
+    WHERE ${recent(sql`${loginFailures.email} = ${email} AND ${loginFailures.ip} = ${ip}`)} < ${LOGIN_LIMITS.perAccountAndAddress}
+      AND ${recent(sql`${loginFailures.email} = ${email}`)} < ${LOGIN_LIMITS.perAccount}
+      AND ${recent(sql`${loginFailures.ip} = ${ip}`)} < ${LOGIN_LIMITS.perAddress}
+    RETURNING id`)
+  return rows.length > 0
+}
+
+/** Seconds until every limit this attempt hit has room again (at least 1). */
+async function loginLockoutSeconds({ email, ip, now }: { email: string; ip: string; now: Date }) {
   const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS)
-  for (const condition of [eq(loginFailures.email, normalizeEmail(email)), eq(loginFailures.ip, ip)]) {
+  const scopes = [
+    { where: and(eq(loginFailures.email, email), eq(loginFailures.ip, ip)), limit: LOGIN_LIMITS.perAccountAndAddress },
+    { where: eq(loginFailures.email, email), limit: LOGIN_LIMITS.perAccount },
+    { where: eq(loginFailures.ip, ip), limit: LOGIN_LIMITS.perAddress },
+  ]
+  let wait = 1
+  for (const { where, limit } of scopes) {
     const recent = await db
       .select({ createdAt: loginFailures.createdAt })
       .from(loginFailures)
-      .where(and(condition, gte(loginFailures.createdAt, since)))
+      .where(and(where, gt(loginFailures.createdAt, since)))
       .orderBy(desc(loginFailures.createdAt))
-      .limit(MAX_LOGIN_FAILURES)
-    if (recent.length >= MAX_LOGIN_FAILURES) {
+      .limit(limit)
+    // Full: room comes back when the limit-th newest failure leaves the window.
+    if (recent.length >= limit) {
       const oldest = recent[recent.length - 1]!.createdAt
-      return Math.max(1, Math.ceil((oldest.getTime() + LOGIN_FAILURE_WINDOW_MS - now.getTime()) / 1000))
+      wait = Math.max(wait, Math.ceil((oldest.getTime() + LOGIN_FAILURE_WINDOW_MS - now.getTime()) / 1000))
     }
   }
-  return null
+  return wait
 }
 
 // ---- private podcast feed -------------------------------------------------------------------

@@ -17,6 +17,7 @@ import {
   revokeUserSession,
 } from '~/models/session.server'
 import { keywordUnlockDays } from '~/models/daily.server'
+import { resendVerificationEmail } from '~/models/signup.server'
 import {
   checkPassword,
   resetPodcastToken,
@@ -49,7 +50,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     podcast: canHavePodcast
       ? { url: user.podcastToken ? `${env.SITE_URL}/podcast/${user.podcastToken}.xml` : null }
       : null,
-    user: { email: user.email, displayName: user.displayName, role: user.role, emailDaily: user.emailDaily, emailNews: user.emailNews },
+    user: {
+      email: user.email,
+      emailVerified: user.emailVerified,
+      displayName: user.displayName,
+      role: user.role,
+      emailDaily: user.emailDaily,
+      emailNews: user.emailNews,
+    },
     membership: membership
       ? { tierName: membership.tier.name, memberNumber: membership.membership.memberNumber, validUntil: membership.membership.validUntil }
       : null,
@@ -65,7 +73,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type Intent = 'profile' | 'preferences' | 'password' | 'revoke' | 'revoke-others' | 'podcast-reset'
+type Intent = 'profile' | 'preferences' | 'password' | 'revoke' | 'revoke-others' | 'podcast-reset' | 'resend-verification'
 type ActionData = { intent: Intent; errors: FieldErrors }
 const fail = (intent: Intent, errors: FieldErrors, status = 400) => data<ActionData>({ intent, errors }, { status })
 
@@ -77,7 +85,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case 'profile': {
       const form = parseForm(profileForm, formData)
       if (!form.ok) return fail(intent, form.errors)
-      await updateProfile({ userId: user.id, displayName: form.data.displayName })
+      const updated = await updateProfile({ user, displayName: form.data.displayName })
+      if (!updated.ok) return fail(intent, { displayName: t.errors.nameReserved })
       return redirectWithFlash('/account', { kind: 'success', message: t.account.profileSaved })
     }
     case 'preferences': {
@@ -120,6 +129,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         kind: 'success',
         message: hadToken ? t.daily.podcastResetDone : t.daily.podcastCreated,
       })
+    }
+    case 'resend-verification': {
+      const sent = await resendVerificationEmail(user)
+      if (!sent.ok && sent.reason === 'too_many') return fail(intent, { form: t.account.verificationTooMany }, 429)
+      return redirectWithFlash('/account', { kind: 'success', message: sent.ok ? t.account.verificationSent : t.account.alreadyVerified })
     }
     case 'revoke-others': {
       await revokeOtherSessions({ userId: user.id, keepSessionId: session.id })
@@ -164,7 +178,30 @@ export default function Account() {
   const busy = useNavigation().state !== 'idle'
   return (
     <div className="space-y-6">
-      <PageTitle subtitle={`${t.account.email}：${user.email}`}>{t.account.title}</PageTitle>
+      <PageTitle
+        subtitle={
+          <span className="flex flex-wrap items-center gap-2">
+            <span className="break-all">
+              {t.account.email}：{user.email}
+            </span>
+            <Badge tone={user.emailVerified ? 'green' : 'amber'}>{user.emailVerified ? t.account.emailVerified : t.account.emailUnverified}</Badge>
+          </span>
+        }
+      >
+        {t.account.title}
+      </PageTitle>
+
+      {user.emailVerified ? null : (
+        <Card>
+          <h2 className="mb-1 text-lg font-semibold">{t.account.unverifiedTitle}</h2>
+          <p className="mb-3 text-sm text-stone-600">{t.account.unverifiedHelp}</p>
+          <FormError error={errorsFor('resend-verification').form} />
+          <Form method="post" className="mt-3">
+            <input type="hidden" name="intent" value="resend-verification" />
+            <Button disabled={busy}>{t.account.resendVerification}</Button>
+          </Form>
+        </Card>
+      )}
 
       <Card>
         <h2 className="mb-3 text-lg font-semibold">{t.account.membership}</h2>
@@ -233,7 +270,10 @@ export default function Account() {
           <input type="hidden" name="intent" value="preferences" />
           <label className="flex items-start gap-3">
             <input type="checkbox" name="emailDaily" defaultChecked={user.emailDaily} className="mt-1 h-4 w-4 accent-brand-700" />
-            <span>{t.account.prefDaily}</span>
+            <span>
+              {t.account.prefDaily}
+              {user.emailVerified ? null : <span className="text-stone-500">{t.account.prefDailyAfterVerification}</span>}
+            </span>
           </label>
           <label className="flex items-start gap-3">
             <input type="checkbox" name="emailNews" defaultChecked={user.emailNews} className="mt-1 h-4 w-4 accent-brand-700" />

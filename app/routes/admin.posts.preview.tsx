@@ -6,5 +6,5 @@ import { requireRole } from '~/utils/permissions.server'
 export async function action({ request }: ActionFunctionArgs) {
   await requireRole(request, 'editor')
   const body = String((await request.formData()).get('body') ?? '').slice(0, 50_000)
-  return Response.json({ html: renderMarkdown(body) })
+  return Response.json({ html: renderMarkdown(body, 'staff') })
 }

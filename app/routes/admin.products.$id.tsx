@@ -39,13 +39,8 @@ import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { requireRole } from '~/utils/permissions.server'
-import {
-  discardRenditions,
-  MAX_IMAGES_PER_PRODUCT,
-  MAX_PRODUCT_IMAGE_BYTES,
-  prepareProductImage,
-  type PreparedImage,
-} from '~/utils/product-images.server'
+import { discardRenditions } from '~/utils/image-upload.server'
+import { MAX_IMAGES_PER_PRODUCT, MAX_PRODUCT_IMAGE_BYTES, prepareProductImage, type PreparedImage } from '~/utils/product-images.server'
 
 const a = t.shop.admin
 

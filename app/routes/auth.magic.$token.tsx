@@ -4,8 +4,9 @@ import { AuthCard } from '~/components/auth-layout'
 import { Button } from '~/components/ui'
 import { t } from '~/i18n/zh-CN'
 import { assertAuthTokenUsable, consumeAuthToken } from '~/models/auth-token.server'
-import { getUserById } from '~/models/user.server'
+import { confirmEmailOwnership, getUserById } from '~/models/user.server'
 import { sessionContext, signIn } from '~/utils/auth.server'
+import { transaction } from '~/utils/db.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.magicConfirmTitle} · ${t.site.name}` }]
 
@@ -16,15 +17,22 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const userId = await consumeAuthToken({ token: params.token ?? '', purpose: 'magic_link' })
-  if (userId === null) throw new Response(t.errors.tokenUsed, { status: 410 })
-  const user = await getUserById(userId)
+  // The link proves the address: an unverified account becomes verified (and is taken back
+  // from whoever may have signed it up: confirmEmailOwnership).
+  const used = await transaction(async (tx) => {
+    const userId = await consumeAuthToken({ token: params.token ?? '', purpose: 'magic_link' }, tx)
+    if (userId === null) return null
+    return { userId, proof: await confirmEmailOwnership({ userId, via: 'magic_link' }, tx) }
+  })
+  if (used === null) throw new Response(t.errors.tokenUsed, { status: 410 })
+  const user = await getUserById(used.userId)
   if (!user) throw new Response(t.errors.tokenInvalid, { status: 404 })
+  const message = used.proof.passwordRemoved ? t.auth.signedInPasswordCleared(user.displayName) : `${t.auth.signedIn}：${user.displayName}`
   return signIn({
-    userId,
+    userId: used.userId,
     context: sessionContext(request, context.clientIp),
     redirectTo: '/',
-    flash: { kind: 'success', message: `${t.auth.signedIn}：${user.displayName}` },
+    flash: { kind: 'success', message },
   })
 }
 

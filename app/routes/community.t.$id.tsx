@@ -63,7 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         authorName,
         createdAt: reply.createdAt,
         edited: reply.editedAt !== null,
-        bodyHtml: renderMarkdown(reply.body),
+        bodyHtml: renderMarkdown(reply.body, 'member'),
         hiddenReason: reply.hiddenAt ? (reply.hiddenReason ?? '') : null,
         quote: reply.quoteReplyId === null ? null : quoteVisible ? { authorName: quote.authorName ?? '', excerpt: excerpt(quote.body ?? '') } : { gone: true as const },
         canEdit: canEdit(reply, viewer, now),
@@ -100,7 +100,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     thread: {
       id: thread.id,
       title: thread.title,
-      bodyHtml: renderMarkdown(thread.body),
+      bodyHtml: renderMarkdown(thread.body, 'member'),
       authorName: thread.authorName,
       createdAt: thread.createdAt,
       edited: thread.editedAt !== null,

@@ -8,14 +8,13 @@ import { emailOnlyForm, loginForm } from '~/domain/account-forms'
 import { magicLinkEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
 import { createAuthToken, mayEmailAnotherLink, TOKEN_MINUTES } from '~/models/auth-token.server'
-import { clearLoginFailures, getUserByEmail, loginLockout, recordLoginFailure, verifyLogin } from '~/models/user.server'
+import { attemptLogin, getUserByEmail } from '~/models/user.server'
 import { requireAnonymous, sessionContext, signIn } from '~/utils/auth.server'
 import { transaction } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
-import { safeRedirect } from '~/utils/redirect'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.loginTitle} · ${t.site.name}` }]
 
@@ -24,7 +23,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null
 }
 
-type ActionData = { intent: 'password' | 'magic'; errors: FieldErrors }
+type ActionData = {
+  intent: 'password' | 'magic'
+  errors: FieldErrors
+  /** Set when sign-in is locked for this address: the page offers an emailed link instead. */
+  lockedEmail?: string
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request)
@@ -34,26 +38,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(loginForm, formData)
   if (!form.ok) return data<ActionData>({ intent: 'password', errors: form.errors }, { status: 400 })
   const { email, password, redirectTo } = form.data
-  const ip = context.clientIp ?? ''
-
-  const waitSeconds = await loginLockout({ email, ip })
-  if (waitSeconds !== null) {
+  const attempt = await attemptLogin({ email, password, ip: context.clientIp ?? '' })
+  if (!attempt.ok && attempt.reason === 'locked') {
     return data<ActionData>(
-      { intent: 'password', errors: { form: t.errors.tooManyAttempts(waitSeconds) } },
-      { status: 429, headers: { 'Retry-After': String(waitSeconds) } },
+      { intent: 'password', errors: { form: t.errors.tooManyAttempts(attempt.waitSeconds) }, lockedEmail: email },
+      { status: 429, headers: { 'Retry-After': String(attempt.waitSeconds) } },
     )
   }
-  const user = await verifyLogin(email, password)
-  if (!user) {
-    await recordLoginFailure({ email, ip })
-    return data<ActionData>({ intent: 'password', errors: { form: t.errors.loginFailed } }, { status: 400 })
-  }
-  await clearLoginFailures(email)
+  if (!attempt.ok) return data<ActionData>({ intent: 'password', errors: { form: t.errors.loginFailed } }, { status: 400 })
   return signIn({
-    userId: user.id,
+    userId: attempt.user.id,
     context: sessionContext(request, context.clientIp),
-    redirectTo: safeRedirect(redirectTo),
-    flash: { kind: 'success', message: `${t.auth.signedIn}：${user.displayName}` },
+    redirectTo,
+    flash: { kind: 'success', message: `${t.auth.signedIn}：${attempt.user.displayName}` },
   })
 }
 
@@ -82,6 +79,7 @@ export default function Login() {
   const redirectTo = searchParams.get('redirectTo') ?? ''
   const errors = actionData?.intent === 'password' ? actionData.errors : {}
   const magicErrors = actionData?.intent === 'magic' ? actionData.errors : {}
+  const lockedEmail = actionData?.intent === 'password' ? actionData.lockedEmail : undefined
   return (
     <AuthCard
       title={t.auth.loginTitle}
@@ -94,10 +92,22 @@ export default function Login() {
         </>
       }
     >
+      {lockedEmail ? (
+        // Locked out for a while: the owner need not wait, a link to their inbox signs them in.
+        <Form method="post" className="mb-6 space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
+          <FormError error={errors.form} />
+          <p className="text-sm text-stone-700">{t.auth.lockedHelp}</p>
+          <input type="hidden" name="intent" value="magic" />
+          <input type="hidden" name="email" value={lockedEmail} />
+          <Button className="w-full" disabled={busy}>
+            {t.auth.lockedSubmit}
+          </Button>
+        </Form>
+      ) : null}
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="intent" value="password" />
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <FormError error={errors.form} />
+        {lockedEmail ? null : <FormError error={errors.form} />}
         <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={errors.email} />
         <Field
           label={t.fields.password}

@@ -65,7 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       slug: product?.slug ?? null,
       coverThumbId: line.productId === null ? null : (covers.get(line.productId) ?? null),
       // The contents of a mystery item leave the server only after payment.
-      reveal: paid && product?.mystery ? renderMarkdown(product.description) : null,
+      reveal: paid && product?.mystery ? renderMarkdown(product.description, 'staff') : null,
     })),
     serverNow: now,
     timeZone: getEnv().SITE_TIMEZONE,

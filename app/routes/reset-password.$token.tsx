@@ -8,7 +8,7 @@ import { newPasswordForm } from '~/domain/account-forms'
 import { t } from '~/i18n/zh-CN'
 import { assertAuthTokenUsable, consumeAuthToken, deleteUserAuthTokens } from '~/models/auth-token.server'
 import { invalidateUserSessions } from '~/models/session.server'
-import { setPasswordHash } from '~/models/user.server'
+import { confirmEmailOwnership, setPasswordHash } from '~/models/user.server'
 import { sessionContext, signIn } from '~/utils/auth.server'
 import { transaction } from '~/utils/db.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
@@ -32,6 +32,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const userId = await transaction(async (tx) => {
     const id = await consumeAuthToken({ token, purpose: 'password_reset' }, tx)
     if (id === null) return null
+    // The link proves the address (an unverified account becomes verified).
+    await confirmEmailOwnership({ userId: id, via: 'password_reset' }, tx)
     await setPasswordHash({ userId: id, hash }, tx)
     await invalidateUserSessions(id, tx)
     await deleteUserAuthTokens(id, tx)

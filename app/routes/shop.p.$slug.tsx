@@ -74,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       summary: product.summary,
       mystery: product.mystery,
       // A mystery item's contents are revealed only to its buyers, on their order page.
-      descriptionHtml: product.mystery || !product.description ? null : renderMarkdown(product.description),
+      descriptionHtml: product.mystery || !product.description ? null : renderMarkdown(product.description, 'staff'),
       category: { slug: product.category.slug, name: product.category.name },
       editionSize: product.limitedEdition ? product.stock.capacity : null,
       perMemberLimit: product.perMemberLimit,

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { data } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { AuthCard } from '~/components/auth-layout'
 import { Field, FormError } from '~/components/field'
 import { Button } from '~/components/ui'
 import { signupForm } from '~/domain/account-forms'
 import { t } from '~/i18n/zh-CN'
-import { createUser, EmailTakenError } from '~/models/user.server'
-import { requireAnonymous, sessionContext, signIn } from '~/utils/auth.server'
+import { signUp } from '~/models/signup.server'
+import { requireAnonymous } from '~/utils/auth.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.signupTitle} · ${t.site.name}` }]
@@ -17,25 +17,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null
 }
 
+// The same answer whether or not the address has an account, and nobody is signed in: the
+// emailed link does that (docs/decisions/014-signup-and-email-verification.md).
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request)
   const form = parseForm(signupForm, await request.formData())
   if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 })
-  const { email, displayName, password, redirectTo } = form.data
-  try {
-    const user = await createUser({ email, displayName, password })
-    return signIn({
-      userId: user.id,
-      context: sessionContext(request, context.clientIp),
-      redirectTo,
-      flash: { kind: 'success', message: t.auth.welcome(user.displayName) },
-    })
-  } catch (error) {
-    if (error instanceof EmailTakenError) {
-      return data<{ errors: FieldErrors }>({ errors: { email: t.errors.emailTaken } }, { status: 409 })
-    }
-    throw error
+  const result = await signUp({ ...form.data, ip: context.clientIp ?? '' })
+  if (!result.ok && result.reason === 'rate_limited') {
+    return data<{ errors: FieldErrors }>(
+      { errors: { form: t.errors.tooManySignups(result.waitSeconds) } },
+      { status: 429, headers: { 'Retry-After': String(result.waitSeconds) } },
+    )
   }
+  if (!result.ok) return data<{ errors: FieldErrors }>({ errors: { displayName: t.errors.nameReserved } }, { status: 400 })
+  return redirect('/signup/sent', 303)
 }
 
 export default function Signup() {

@@ -115,11 +115,12 @@ export async function signIn({
   redirectTo?: string | null
   flash?: Flash
 }) {
+  // The answer is built before the session exists, so nothing is left behind if it fails.
+  const response = redirect(safeRedirect(redirectTo))
+  if (flash) response.headers.append('Set-Cookie', await flashHeader(flash))
   const { token, expiresAt } = await createSession({ userId, context })
-  const headers = new Headers()
-  headers.append('Set-Cookie', sessionCookie(token, expiresAt))
-  if (flash) headers.append('Set-Cookie', await flashHeader(flash))
-  return redirect(safeRedirect(redirectTo), { headers })
+  response.headers.append('Set-Cookie', sessionCookie(token, expiresAt))
+  return response
 }
 
 /** Set-Cookie for a new session (used where the redirect is built elsewhere). */

@@ -22,7 +22,7 @@ export async function presentDaily(
     tierName: daily.minRank > 0 ? (tiers.find((t) => t.rank === daily.minRank)?.name ?? null) : null,
     access,
     keyword: access.granted ? daily.keyword : null,
-    bodyHtml: access.granted ? renderMarkdown(daily.body) : null,
+    bodyHtml: access.granted ? renderMarkdown(daily.body, 'staff') : null,
     audio: audio ? { url: `/media/${audio.id}`, durationMs: audio.durationMs } : null,
     coverUrl: daily.coverId ? `/media/${daily.coverId}` : null,
     isLive,

@@ -4,6 +4,7 @@
 import { publishDueDailies } from '~/models/daily.server'
 import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
 import { processPendingRefunds } from '~/models/payment.server'
+import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { deliverDueEmails } from './email.server'
@@ -25,6 +26,7 @@ const JOBS: Job[] = [
   { name: 'close lapsed checkouts', everyMs: 5_000, run: () => closeLapsedCheckouts() },
   { name: 'refund payments', everyMs: 30_000, run: () => processPendingRefunds() },
   { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
+  { name: 'forget old rate-limit records', everyMs: 60 * 60_000, run: () => forgetOldRateLimitRecords() },
 ]
 
 export function startBackgroundJobs() {

@@ -13,6 +13,7 @@ import {
   newestEmailTo,
   passwordForm,
   signUp,
+  submitSignUp,
 } from './support'
 
 /** The calendar date one year from today in the site's time zone, as a date input takes it. */
@@ -104,12 +105,43 @@ test('a new reader signs up, signs in with a password and with a one-time email 
 
   await test.step('the admin outbox lists the magic-link email, with the link in its text', async () => {
     await page.goto('/admin/outbox')
-    const entry = page.getByRole('link').filter({ hasText: reader.email })
+    // The reader's mail: the sign-up's verification link, then the sign-in link.
+    await expect(page.getByRole('link').filter({ hasText: reader.email })).toHaveCount(2)
+    const entry = page.getByRole('link').filter({ hasText: reader.email }).filter({ hasText: '你的知音登录链接' })
     await expect(entry).toHaveCount(1)
-    await expect(entry).toContainText('你的知音登录链接')
     await entry.click()
     await expect(page.getByTestId('email-text')).toContainText(link)
   })
+})
+
+test('signing up with an address that already has an account looks the same, signs nobody in, and mails its owner', async ({ page }) => {
+  await submitSignUp(page, { email: DEMO.user.email, name: '另一个人', password: 'someone else’s password' })
+  await expect.poll(async () => (await newestEmailTo(DEMO.user.email))?.template, { timeout: 10_000 }).toBe('signup_existing')
+  const email = await newestEmailTo(DEMO.user.email)
+  expect(email?.subject).toBe('你已经有知音账户了')
+  expect(email?.text).toContain(`${SITE_URL}/forgot-password`)
+  await logInWithPassword(page, DEMO.user)
+  await expectSignedInAs(page, DEMO.user.name)
+})
+
+test('ten wrong passwords lock the account on this browser for a while; the 429 page emails a sign-in link instead', async ({ page }) => {
+  test.setTimeout(90_000)
+  const reader = newAccount('锁定')
+  await signUp(page, reader)
+  await logOut(page)
+  for (let i = 0; i < 10; i++) {
+    await logInWithPassword(page, { email: reader.email, password: `wrong guess ${i}` })
+    await expect(passwordForm(page).getByRole('alert')).toHaveText('邮箱或密码不正确')
+  }
+  await logInWithPassword(page, reader)
+  await expect(page.getByRole('alert').filter({ hasText: '登录失败次数过多' })).toContainText('15 分钟')
+  await expectSignedOut(page)
+  await page.getByRole('button', { name: '给我发送登录链接' }).click()
+  await expect(flash(page)).toContainText('登录链接已经发出')
+  await expect.poll(async () => (await newestEmailTo(reader.email))?.template, { timeout: 10_000 }).toBe('magic_link')
+  await page.goto(magicLinkIn((await newestEmailTo(reader.email))!.text))
+  await page.getByRole('button', { name: '登录知音' }).click()
+  await expectSignedInAs(page, reader.name)
 })
 
 test('a wrong password is refused with one generic message', async ({ page }) => {

@@ -163,13 +163,37 @@ export function siteDateTimeLocal(instant: Date) {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
 }
 
-/** Signs a new account up through /signup and checks it is welcomed and signed in. */
-export async function signUp(page: Page, account: { email: string; name: string; password: string }) {
+/** The single-use link of a verification email's plain-text part. */
+export function verificationLinkIn(text: string) {
+  const escaped = SITE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const match = new RegExp(`${escaped}/verify-email/[a-z2-7]+(\\?\\S*)?`).exec(text)
+  if (!match) throw new Error(`no ${SITE_URL}/verify-email/… link in the email text:\n${text}`)
+  return match[0]
+}
+
+/** Fills and sends the /signup form; the answer is 「请查收邮件」 whether or not the address is new. */
+export async function submitSignUp(page: Page, account: { email: string; name: string; password: string }) {
   await page.goto('/signup')
   await page.getByLabel('邮箱').fill(account.email)
   await page.getByLabel('昵称').fill(account.name)
   await page.getByLabel('密码').fill(account.password)
   await page.getByRole('button', { name: '注册', exact: true }).click()
+  await expect(page).toHaveURL(`${SITE_URL}/signup/sent`)
+  await expect(page.getByRole('heading', { name: '请查收邮件' })).toBeVisible()
+  await expectSignedOut(page)
+}
+
+/**
+ * Signs a new account up through /signup: the form sends a verification link (nobody is signed
+ * in yet); the link, read from the outbox and confirmed, signs the reader in with a welcome.
+ */
+export async function signUp(page: Page, account: { email: string; name: string; password: string }) {
+  await submitSignUp(page, account)
+  await expect.poll(async () => (await newestEmailTo(account.email))?.template, { timeout: 10_000 }).toBe('verify_email')
+  const link = verificationLinkIn((await newestEmailTo(account.email))!.text)
+  await page.goto(link)
+  await expect(page.getByRole('heading', { name: '验证邮箱' })).toBeVisible()
+  await page.getByRole('button', { name: '验证邮箱并登录' }).click()
   await expect(flash(page)).toContainText(`欢迎，${account.name}！注册成功。`)
   await expectSignedInAs(page, account.name)
 }

@@ -44,19 +44,24 @@ export async function addMembership(userId: number, { tier, validFrom, validUnti
   return row!
 }
 
-/** A user with a password (TEST_PASSWORD unless given), a staff role and an optional membership. */
+/**
+ * A user with a password (TEST_PASSWORD unless given), a staff role, an optional membership and
+ * a verified address unless `emailVerified: false` (a reader who signed up and has not clicked).
+ */
 export async function createTestUser({
   role = 'user',
   tier,
   email,
   displayName,
   password = TEST_PASSWORD,
+  emailVerified = true,
 }: {
   role?: StaffRole
   tier?: TierSlug | TestMembership
   email?: string
   displayName?: string
   password?: string
+  emailVerified?: boolean
 } = {}): Promise<{ user: User; password: string }> {
   const n = ++sequence
   const user = await createUser({
@@ -64,6 +69,7 @@ export async function createTestUser({
     displayName: displayName ?? `测试用户${n}`,
     password,
     role,
+    emailVerified,
   })
   if (tier) await addMembership(user.id, typeof tier === 'string' ? { tier } : tier)
   return { user, password }

@@ -628,6 +628,24 @@ describe('markup in titles, bodies and names is never live', () => {
   })
 })
 
+describe('images in a thread load only from this site’s files', () => {
+  it('an image pointing at an admin page loads nothing and an external one becomes a link, for the admin reading the thread (fails without the fix)', async () => {
+    const poster = await member()
+    const body = '请看：\n\n![](/admin/orders/export)\n\n<img src="/media/../admin/orders/export">\n\n![外链](https://img.example/a.png)'
+    const id = createdThreadId(await postNewThread('sharing', sharingForm({ body }), poster.cookie))
+    readRedirect(await postToThread(id, { intent: 'reply', body }, poster.cookie))
+    const admin = await person({ role: 'admin' })
+
+    const page = await viewThread(id, admin.cookie)
+
+    for (const html of [page.thread.bodyHtml, page.replies[0]!.bodyHtml]) {
+      expect(html).not.toMatch(/<img/i)
+      expect(html).not.toContain('/admin/')
+      expect(html).toContain('<a href="https://img.example/a.png" rel="nofollow noopener noreferrer ugc" target="_blank">[图片：外链]</a>')
+    }
+  })
+})
+
 // ---- listings through the routes ---------------------------------------------------------------------
 
 describe('the board page and the community page', () => {

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
+import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, dailies, media, type Media, type User } from '../../db/schema'
 import { localDateTime } from '~/domain/daily'
@@ -15,7 +16,9 @@ import { action as previewAction } from '~/routes/admin.posts.preview'
 import { loader as dailyLoader } from '~/routes/daily.$date'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
+import { MAX_IMAGE_BYTES } from '~/domain/media-types'
 import { countRows } from '../factories/db'
+import { EXIF_MAKER, jpegWithGps, pngDeclaring, pngHtmlPolyglot } from '../factories/images'
 import { dateFromToday, DEMO_MP3, editorForm, insertDaily, PNG_1X1, signedIn, silentWav, SITE_TIMEZONE, uploadDemoAudio } from '../factories/dailies'
 import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
 
@@ -411,8 +414,62 @@ describe('uploading to /admin/media', () => {
 
   it('a 1x1 PNG cover is stored as an image', async () => {
     const row = await ingestPng()
-    expect(row).toMatchObject({ kind: 'image', mimeType: 'image/png', bytes: PNG_1X1.length, durationMs: null })
-    expect(existsSync(join(uploadDir(), row.path))).toBe(true)
+    expect(row).toMatchObject({ kind: 'image', mimeType: 'image/png', durationMs: null })
+    const stored = readFileSync(join(uploadDir(), row.path))
+    expect(row.bytes).toBe(stored.length)
+    expect(await sharp(stored).metadata()).toMatchObject({ format: 'png', width: 1, height: 1 })
+  })
+
+  it('a PNG declaring 30000×30000 pixels is refused with 400 before it is decoded, and nothing is kept (fails without the fix)', async () => {
+    const bomb = pngDeclaring(30_000, 30_000)
+    expect(bomb.length).toBeLessThan(MAX_IMAGE_BYTES)
+    const before = await countRows(media)
+    const files = readdirSync(uploadDir()).length
+    const { status, body } = await upload('image', bomb, 'bomb.png', 'image/png')
+    expect(status).toBe(400)
+    expect(body.error).toBe(t.media.imageTooManyPixels)
+    expect(await countRows(media)).toBe(before)
+    expect(readdirSync(uploadDir()).length).toBe(files)
+    expect(leftoverParts()).toEqual([])
+  })
+
+  it('a PNG with an HTML page appended is stored as a fresh encode: the page is gone (fails without the fix)', async () => {
+    const polyglot = await pngHtmlPolyglot()
+    const { status, body } = await upload('image', polyglot, 'cover.png', 'image/png')
+    expect(status).toBe(201)
+    const row = (await mediaRow(body.id!))!
+    const stored = readFileSync(join(uploadDir(), row.path))
+    expect(stored.equals(polyglot)).toBe(false)
+    expect(stored.toString('latin1')).not.toContain('<script')
+    expect(stored.toString('latin1')).not.toContain('<html')
+    expect(row).toMatchObject({ mimeType: 'image/png', bytes: stored.length })
+    expect(await sharp(stored).metadata()).toMatchObject({ format: 'png', width: 16, height: 16 })
+  })
+
+  it('a JPEG whose EXIF holds a GPS position is stored without any of its metadata (fails without the fix)', async () => {
+    const photo = await jpegWithGps()
+    const sent = await sharp(photo).metadata()
+    expect(sent.exif?.length).toBeGreaterThan(0)
+    expect(photo.toString('latin1')).toContain(EXIF_MAKER)
+
+    const { status, body } = await upload('image', photo, 'cover.jpg', 'image/jpeg')
+    expect(status).toBe(201)
+    const row = (await mediaRow(body.id!))!
+    const stored = readFileSync(join(uploadDir(), row.path))
+    const kept = await sharp(stored).metadata()
+    expect(kept).toMatchObject({ format: 'jpeg', width: 32, height: 24 })
+    expect(kept.exif).toBeUndefined()
+    expect(stored.toString('latin1')).not.toContain(EXIF_MAKER)
+    expect(row).toMatchObject({ mimeType: 'image/jpeg', bytes: stored.length })
+  })
+
+  it('a file that only starts like a PNG is refused as unreadable (400), and nothing is kept', async () => {
+    const before = await countRows(media)
+    const { status, body } = await upload('image', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]), 'broken.png', 'image/png')
+    expect(status).toBe(400)
+    expect(body.error).toBe(t.media.imageUnreadable)
+    expect(await countRows(media)).toBe(before)
+    expect(leftoverParts()).toEqual([])
   })
 
   it('only the first file of a request is stored', async () => {

@@ -163,6 +163,22 @@ describe('the daily email is written for what each reader may read', () => {
   })
 })
 
+describe('the daily email loads nothing from elsewhere', () => {
+  it('an image in the body reaches the reader as a link, never as an <img> that reports the opening (fails without the fix)', async () => {
+    const { daily } = await dailyWithSentence({
+      state: 'scheduled',
+      publishAt: new Date(Date.now() - HOUR_MS),
+      publishedAt: null,
+      body: '## 今天\n\n![封面](https://img.example/cover.png)\n\n<img src="https://track.example/open.gif" width="1" height="1">',
+    })
+    await publishDueDailies()
+    const email = await emailTo(readers.free, daily.date)
+    expect(email.html).not.toMatch(/<img/i)
+    expect(email.html).toContain('href="https://img.example/cover.png"')
+    expect(email.html).toContain('[图片：封面]')
+  })
+})
+
 describe('one-click unsubscribe from the daily email', () => {
   let email: OutboxEmail
   let token: string

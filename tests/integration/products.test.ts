@@ -13,6 +13,7 @@ import { auditLog, cartItems, counters, holds, media, orderLines, productCategor
 import { seedTiers } from '../../db/seed'
 import { seedDemoShop, seedShopCategories } from '../../db/seed-shop'
 import type { ProductInput } from '~/domain/product-forms'
+import { t } from '~/i18n/zh-CN'
 import { listProductImageReferences } from '~/models/media.server'
 import { createProduct, getProductForSale } from '~/models/product.server'
 import { placeOrder, releaseExpiredHolds } from '~/models/reservation.server'
@@ -22,6 +23,7 @@ import * as newRoute from '~/routes/admin.products.new'
 import { databaseHandle, db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { countRows } from '../factories/db'
+import { pngDeclaring } from '../factories/images'
 import { putInCart } from '../factories/cart'
 import { productInput } from '../factories/products'
 import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
@@ -381,6 +383,16 @@ describe('product photos', () => {
     expect(result.data.errors.images).toContain(file.name)
     expect(await snapshot()).toEqual(before)
     expect(readdirSync(uploads()).filter((f) => f !== 'tmp').sort()).toEqual(filesBefore)
+    expect(readdirSync(join(uploads(), 'tmp'))).toEqual([])
+  })
+
+  it('a PNG declaring 30000×30000 pixels is refused as too large (400) before it is decoded, with nothing kept (fails without the fix)', async () => {
+    const product = await makeProduct()
+    const before = await snapshot()
+    const result = readData(await upload(product.id, [{ name: 'bomb.png', bytes: pngDeclaring(30_000, 30_000), type: 'image/png' }]))
+    expect(result.status).toBe(400)
+    expect(result.data.errors.images).toBe(`bomb.png：${t.shop.admin.errors.imageTooManyPixels}`)
+    expect(await snapshot()).toEqual(before)
     expect(readdirSync(join(uploads(), 'tmp'))).toEqual([])
   })
 

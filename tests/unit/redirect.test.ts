@@ -27,4 +27,27 @@ describe('safeRedirect keeps redirectTo on this site', () => {
   it('a same-site path with a query is kept as is', () => {
     expect(safeRedirect('/account?x=1')).toBe('/account?x=1')
   })
+
+  it.each([
+    ['an ideographic space', '/\u3000', '/%E3%80%80'],
+    ['Chinese in the query (立即购买 with 刻字)', '/checkout?buy=3&qty=1&p=知音', '/checkout?buy=3&qty=1&p=%E7%9F%A5%E9%9F%B3'],
+    ['an accented letter', '/café', '/caf%C3%A9'],
+  ])('a path with %s comes back percent-encoded, ASCII only (fails without the fix)', (_name, to, expected) => {
+    expect(safeRedirect(to)).toBe(expected)
+    expect(safeRedirect(to)).toMatch(/^[\x21-\x7e]+$/)
+  })
+
+  it('an encoded path is kept as it is, so encoding twice changes nothing', () => {
+    expect(safeRedirect('/%E3%80%80')).toBe('/%E3%80%80')
+    expect(safeRedirect(safeRedirect('/daily/知音'))).toBe(safeRedirect('/daily/知音'))
+  })
+
+  it('dot segments resolve as the browser would, and never climb off the site', () => {
+    expect(safeRedirect('/a/../account')).toBe('/account')
+    expect(safeRedirect('/%2e%2e/%2e%2e/account')).toBe('/account')
+  })
+
+  it('a DEL character goes to the fallback', () => {
+    expect(safeRedirect('/\x7f/evil.example')).toBe('/')
+  })
 })

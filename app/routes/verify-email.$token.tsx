@@ -1,0 +1,51 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, useNavigation } from '@remix-run/react'
+import { AuthCard } from '~/components/auth-layout'
+import { Button } from '~/components/ui'
+import { t } from '~/i18n/zh-CN'
+import { assertAuthTokenUsable } from '~/models/auth-token.server'
+import { redeemVerificationLink } from '~/models/signup.server'
+import { getUserById } from '~/models/user.server'
+import { getAuth, sessionContext, signIn } from '~/utils/auth.server'
+import { redirectWithFlash } from '~/utils/flash.server'
+import { safeRedirect } from '~/utils/redirect'
+
+export const meta: MetaFunction = () => [{ title: `${t.auth.verifyTitle} · ${t.site.name}` }]
+
+// Opening the link only shows a button: mail scanners that prefetch links must not use it up.
+export async function loader({ params }: LoaderFunctionArgs) {
+  await assertAuthTokenUsable({ token: params.token ?? '', purpose: 'verify_email' })
+  return null
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const userId = await redeemVerificationLink(params.token ?? '')
+  if (userId === null) throw new Response(t.errors.tokenUsed, { status: 410 })
+  const user = await getUserById(userId)
+  if (!user) throw new Response(t.errors.tokenInvalid, { status: 404 })
+  const redirectTo = new URL(request.url).searchParams.get('redirectTo')
+  // Already signed in here as this reader (a link resent from /account): nothing to start.
+  if ((await getAuth(request))?.user.id === userId) {
+    return redirectWithFlash(safeRedirect(redirectTo, '/account'), { kind: 'success', message: t.account.emailVerifiedDone })
+  }
+  return signIn({
+    userId,
+    context: sessionContext(request, context.clientIp),
+    redirectTo,
+    flash: { kind: 'success', message: t.auth.welcome(user.displayName) },
+  })
+}
+
+export default function VerifyEmail() {
+  const busy = useNavigation().state !== 'idle'
+  return (
+    <AuthCard title={t.auth.verifyTitle}>
+      <p className="mb-5 text-stone-600">{t.auth.verifyBody}</p>
+      <Form method="post">
+        <Button className="w-full" disabled={busy}>
+          {t.auth.verifySubmit}
+        </Button>
+      </Form>
+    </AuthCard>
+  )
+}
