@@ -109,10 +109,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     currency: order.currency,
     providerPaymentId: `test_payment_${order.id}`,
   }
-  // The test checkout, like a real one, takes no payment once the order was cancelled or lapsed;
-  // pressing again after a payment answers with what that payment did.
-  if (order.state !== 'pending' && !(await paymentOutcome(notice))) {
-    return data({ errors: { intent: notPayable(order) } }, { status: 409 })
+  // The test checkout closes when the order is cancelled or its hold runs out (a real one is
+  // closed by the job); pressing again after a payment answers with what that payment did.
+  const open = order.state === 'pending' && order.expiresAt > now
+  if (!open && !(await paymentOutcome(notice))) {
+    return data({ errors: { intent: order.state === 'pending' ? p.notPayable.expired : notPayable(order) } }, { status: 409 })
   }
   const { outcome } = await confirmPayment(notice, now)
   const paid = outcome === 'paid' || outcome === 'reseated' || outcome === 'already_paid'

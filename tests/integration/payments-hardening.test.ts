@@ -69,6 +69,18 @@ describe('F2: a payment for an order that is no longer payable', () => {
     expect(await paymentEventsOf(order.id)).toEqual([])
   })
 
+  it('模拟支付成功 after the hold ran out is refused even before the job marks the order expired', async () => {
+    const { user } = await createTestUser()
+    const { cookie } = await signedInCookie(user.id)
+    const product = await createTestProduct({ capacity: 5 })
+    const order = await placeOk({ userId: user.id, kind: 'goods', lines: [productLine(product)], now: new Date(Date.now() - HOLD_MS - 1000) })
+    expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
+    const answer = readData(await press(order.id, cookie, 'succeed'))
+    expect(answer.status).toBe(409)
+    expect(answer.data.errors.intent).toBe('订单已超时关闭，锁定的库存已释放。')
+    expect(await paymentEventsOf(order.id)).toEqual([])
+  })
+
   it('a reader with a limit of 2 who cancelled, bought 2 again, then paid the cancelled order keeps 2 and is refunded', async () => {
     const [buyer] = await createBuyers(1)
     const product = await createTestProduct({ capacity: 100, perMemberLimit: 2 })
