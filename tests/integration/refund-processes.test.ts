@@ -1,0 +1,45 @@
+// Three processes run the refund job on one database file at the same time, as three server
+// instances would: every refund is executed by exactly one of them (each is claimed by one
+// UPDATE … RETURNING before the provider is called).
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { refunds } from '../../db/schema'
+import { confirmPayment, requestRefund } from '~/models/payment.server'
+import { db } from '~/utils/db.server'
+import { createTestProduct } from '../factories/cart'
+import { createBuyers, line, paidNotice, placeOk } from '../factories/orders'
+
+const run = promisify(execFile)
+const WORKER = fileURLToPath(new URL('../support/refund-worker.ts', import.meta.url))
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
+
+describe('the refund job in several processes', () => {
+  it('refunds each of 40 payments exactly once between three processes', async () => {
+    const product = await createTestProduct({ capacity: 100 })
+    const buyers = await createBuyers(40)
+    const ids: number[] = []
+    for (const buyer of buyers) {
+      const order = await placeOk({ userId: buyer.id, kind: 'goods', lines: [line(product.stock.id, { productId: product.id, unitPriceFen: product.priceFen })], now: new Date() })
+      await confirmPayment(paidNotice(order))
+      await requestRefund({ orderId: order.id, actorId: null })
+      ids.push(order.id)
+    }
+    // Each process needs a few seconds to load; they all begin at the same instant.
+    const startAt = String(Date.now() + 8000)
+    const workers = await Promise.all(
+      [1, 2, 3].map(() => run(TSX, [WORKER], { env: { ...process.env, NODE_ENV: 'test', START_AT: startAt }, timeout: 60_000 })),
+    )
+    const executed = workers.map(({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1)!) as number[])
+    const all = executed.flat().sort((a, b) => a - b)
+    const rows = await db.select({ id: refunds.id, state: refunds.state, attempts: refunds.attempts }).from(refunds).where(eq(refunds.reason, 'order'))
+    expect(all).toEqual(rows.map((row) => row.id).sort((a, b) => a - b))
+    expect(new Set(all).size).toBe(40)
+    // They really raced: more than one process did some of the work.
+    expect(executed.filter((done) => done.length > 0).length, JSON.stringify(executed)).toBeGreaterThanOrEqual(2)
+    expect(rows.every((row) => row.state === 'succeeded' && row.attempts === 1)).toBe(true)
+    expect(ids).toHaveLength(40)
+  }, 90_000)
+})
