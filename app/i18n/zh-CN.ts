@@ -348,6 +348,8 @@ export const zhCN = {
     errors: {
       notEnabled: '本站未启用微信公众号接入',
       signature: '签名校验失败',
+      stale: '签名已过期：timestamp 与服务器时间相差超过 5 分钟',
+      replayed: '该请求已处理过（nonce 重复），不再处理',
       echostrMissing: '缺少 echostr 参数',
       tooLarge: '消息过大（上限 64 KB）',
       entities: '消息中不允许出现 DOCTYPE 或实体声明',

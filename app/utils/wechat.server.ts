@@ -28,6 +28,20 @@ export function verifySignature(token: string, query: URLSearchParams) {
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
+/** How far from our clock a signed call's timestamp may be, either way. */
+export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000
+
+/**
+ * When a call was signed, if its timestamp (Unix seconds) is within the window of `now`; null
+ * for a stale, future or unreadable one. A signature proves who signed, not when: without this a
+ * captured URL would stay valid for ever.
+ */
+export function freshSignedAt(timestamp: string, now: Date): Date | null {
+  if (!/^\d{1,12}$/.test(timestamp)) return null
+  const signedAt = new Date(Number(timestamp) * 1000)
+  return Math.abs(now.getTime() - signedAt.getTime()) <= SIGNATURE_WINDOW_MS ? signedAt : null
+}
+
 // ---- reading the body ---------------------------------------------------------------------
 
 export type BodyResult = { ok: true; text: string } | { ok: false; error: 'tooLarge' | 'malformed' }
