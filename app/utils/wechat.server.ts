@@ -133,8 +133,16 @@ function requireField(root: Record<string, unknown>, name: string, pattern = /\S
 export function parseMessage(xml: string): ParseResult {
   if (DTD_MARKUP.test(xml)) return { ok: false, error: 'entities' }
   if (XMLValidator.validate(xml) !== true) return { ok: false, error: 'malformed' }
+  let document: unknown
   try {
-    const root: unknown = parser.parse(xml)?.xml
+    document = parser.parse(xml)
+  } catch {
+    // The parser refuses, among others, tags nested deeper than it allows and tags named like
+    // JavaScript's own properties (<__proto__>, <constructor>): such a message is not WeChat's.
+    return { ok: false, error: 'malformed' }
+  }
+  try {
+    const root: unknown = (document as { xml?: unknown } | null)?.xml
     if (typeof root !== 'object' || root === null || Array.isArray(root)) return { ok: false, error: 'malformed' }
     const fields = root as Record<string, unknown>
     const envelope: Envelope = {

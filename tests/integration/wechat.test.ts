@@ -436,6 +436,20 @@ describe('POST /wechat: refused bodies', () => {
     await vi.waitFor(() => expect(cancelled).toBe(true))
   })
 
+  it('refuses a deeply nested message and one with a <__proto__> tag with 400, storing nothing', async () => {
+    await insertDaily({ keyword: 'AI' })
+    const text = fixture('text.xml')
+    const nested = text.replace('</xml>', `${'<a>'.repeat(2000)}${'</a>'.repeat(2000)}</xml>`)
+    const polluting = text.replace('</xml>', '<__proto__><polluted>yes</polluted></__proto__></xml>')
+    for (const body of [nested, polluting]) {
+      const response = await post(body)
+      expect(response.status).toBe(400)
+      expect(await response.text()).toBe('无法解析的消息 XML')
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(await countRows(wechatMessages)).toBe(0)
+  })
+
   it('refuses malformed XML, an empty body and a message missing its envelope with 400', async () => {
     const withoutSender = fixture('text.xml').replace(/<FromUserName>.*<\/FromUserName>/, '')
     for (const body of [fixture('malformed.xml'), '', 'not xml at all', withoutSender, '<xml><ToUserName>a</ToUserName></xml>']) {
@@ -459,6 +473,16 @@ describe('POST /wechat: refused bodies', () => {
 })
 
 describe('wechat.server protocol pieces', () => {
+  it('refuses messages the parser cannot take as malformed: deep nesting, <__proto__>, <constructor>', () => {
+    const text = fixture('text.xml')
+    for (const xml of [
+      text.replace('</xml>', `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</xml>`),
+      text.replace('</xml>', '<__proto__><isAdmin>1</isAdmin></__proto__></xml>'),
+      text.replace('<xml>', '<xml><constructor>x</constructor>'),
+    ]) {
+      expect(server.parseMessage(xml)).toEqual({ ok: false, error: 'malformed' })
+    }
+  })
 
   it('parses a message without expanding entity references', () => {
     const parsed = server.parseMessage(fixture('text.xml').replace('<![CDATA[ＡＩ]]>', '&lol9;&amp;'))
