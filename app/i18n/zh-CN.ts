@@ -67,6 +67,14 @@ export const zhCN = {
     userNotFound: '找不到该用户',
     cannotDemoteSelf: '不能修改自己的角色',
     crossOrigin: '请求来源不受信任',
+    malformedUpload: '上传的内容无法解析，请重新选择文件上传',
+  },
+  // What the server answers before a request reaches any page (server/request-guards.ts).
+  http: {
+    badPath: '400 请求地址无法解析：其中的 % 编码无效',
+    unsupportedType: '415 不支持的提交格式：请通过网站上的表单提交',
+    tooLarge: (limitBytes: number) => `413 提交的内容过大（上限 ${formatBytes(limitBytes)}），未被处理`,
+    unreadableBody: '400 提交的内容无法读取（不是完整的 UTF-8 文本）',
   },
   pages: {
     notFound: { title: '页面不存在', body: '你要找的页面不存在，或已被移走。' },
@@ -632,6 +640,11 @@ export const zhCN = {
   flash: { close: '关闭提示' },
   common: { save: '保存', cancel: '取消', yes: '是', no: '否' },
 } as const
+
+function formatBytes(bytes: number) {
+  if (bytes < 1024 * 1024) return `${Math.floor(bytes / 1024)} KB`
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`
+}
 
 function formatWait(seconds: number) {
   if (seconds < 60) return `${seconds} 秒`

@@ -5,13 +5,13 @@ import { t } from '~/i18n/zh-CN'
 import { findLiveDailyByKeyword } from '~/models/daily.server'
 import { claimWechatNonce, replyOnce } from '~/models/wechat.server'
 import { getEnv } from '~/utils/env.server'
+import { readBodyWithin } from '~/utils/request-body.server'
 import {
   composeReply,
   freshSignedAt,
   messageKey,
   noReplyResponse,
   parseMessage,
-  readBodyWithin,
   textResponse,
   verifySignature,
   xmlResponse,
@@ -40,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (query.get('encrypt_type') === 'aes') return textResponse(t.wechat.errors.safeMode, 400)
 
   const body = await readBodyWithin(request)
-  if (!body.ok) return textResponse(t.wechat.errors[body.error], 400)
+  if (!body.ok) return textResponse(t.wechat.errors[body.error], body.error === 'tooLarge' ? 413 : 400)
   const parsed = parseMessage(body.text)
   if (!parsed.ok) return textResponse(t.wechat.errors[parsed.error], 400)
   const message = parsed.message

@@ -7,9 +7,6 @@ import type { Daily } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
 import { stripIllegalXmlChars } from './xml.server'
 
-/** WeChat pushes small messages; anything larger is refused before it is buffered. */
-export const MAX_BODY_BYTES = 64 * 1024
-
 // ---- signature ----------------------------------------------------------------------------
 
 /** SHA-1 (hex) of token, timestamp and nonce, sorted and joined, as WeChat signs its calls. */
@@ -40,40 +37,6 @@ export function freshSignedAt(timestamp: string, now: Date): Date | null {
   if (!/^\d{1,12}$/.test(timestamp)) return null
   const signedAt = new Date(Number(timestamp) * 1000)
   return Math.abs(now.getTime() - signedAt.getTime()) <= SIGNATURE_WINDOW_MS ? signedAt : null
-}
-
-// ---- reading the body ---------------------------------------------------------------------
-
-export type BodyResult = { ok: true; text: string } | { ok: false; error: 'tooLarge' | 'malformed' }
-
-/**
- * The request body as UTF-8 text, refused when it is (or declares to be) larger than
- * `maxBytes`: the declared length is checked first, then bytes are counted while reading, so
- * no more than `maxBytes` is ever held.
- */
-export async function readBodyWithin(request: Request, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
-  const declared = request.headers.get('Content-Length')
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) return { ok: false, error: 'tooLarge' }
-  if (!request.body) return { ok: false, error: 'malformed' }
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > maxBytes) {
-        reader.cancel().catch(() => undefined)
-        return { ok: false, error: 'tooLarge' }
-      }
-      chunks.push(value)
-    }
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) }
-  } catch {
-    // A broken upload or bytes that are not UTF-8.
-    return { ok: false, error: 'malformed' }
-  }
 }
 
 // ---- parsing a message --------------------------------------------------------------------

@@ -402,18 +402,18 @@ describe('POST /wechat: refused bodies', () => {
     return textMessage('a'.repeat(bytes - Buffer.byteLength(base)))
   }
 
-  it('accepts a body of exactly 64 KB and refuses one byte more with 400', async () => {
+  it('accepts a body of exactly 64 KB and refuses one byte more with 413', async () => {
     expect(Buffer.byteLength(messageOfSize(65536))).toBe(65536)
     expect((await post(messageOfSize(65536))).status).toBe(200)
     const response = await post(messageOfSize(65537))
-    expect(response.status).toBe(400)
+    expect(response.status).toBe(413)
     expect(await response.text()).toContain('64 KB')
   })
 
   it('refuses a declared Content-Length over 64 KB without reading the body', async () => {
     const request = postRequest(fixture('text.xml'), { headers: { 'Content-Length': String(65537) } })
     const response = await route.action(routeArgs(request))
-    expect(response.status).toBe(400)
+    expect(response.status).toBe(413)
     expect(request.bodyUsed).toBe(false)
   })
 
@@ -431,7 +431,7 @@ describe('POST /wechat: refused bodies', () => {
       },
     })
     const response = await post(body)
-    expect(response.status).toBe(400)
+    expect(response.status).toBe(413)
     expect(pulledBytes).toBeLessThanOrEqual(64 * 1024 + 2 * chunk.byteLength)
     await vi.waitFor(() => expect(cancelled).toBe(true))
   })
