@@ -5,6 +5,7 @@ import { applyPageCacheControl } from './utils/http-cache.server'
 import { NonceProvider } from './utils/nonce'
 import { redactUrl } from './utils/redact'
 import { renderDocument } from './utils/render-document.server'
+import { isBodyTooLarge } from './utils/request-body.server'
 
 export { startBackgroundJobs } from './utils/jobs.server'
 
@@ -12,8 +13,10 @@ const ABORT_DELAY = 5_000
 export const streamTimeout = ABORT_DELAY
 
 // Log real failures in full. An unmatched URL (404) is not one; a client that went away is
-// worth one line, since whatever it was waiting for shows up nowhere else.
+// worth one line, since whatever it was waiting for shows up nowhere else. A body cut off at its
+// limit is not one either: the server answered 413 and logged that.
 export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted && isBodyTooLarge(request.signal.reason)) return
   if (request.signal.aborted) {
     const { pathname, search } = new URL(request.url)
     console.warn(`${request.method} ${redactUrl(pathname + search)}: the client went away before the answer`)

@@ -1,9 +1,9 @@
 // The Zhiyin server: one Express process that builds the app if needed, brings the database
 // up to date, and serves Remix with compression, security headers, caching and request logs.
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
@@ -13,6 +13,8 @@ import { EnvError, getEnv, type Env } from '~/utils/env.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
+import { remixHandler } from './remix-handler'
+import { guardRequestBody, refuseUndecodablePath } from './request-guards'
 import { redactUrl } from '~/utils/redact'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -60,6 +62,7 @@ export function createApp(build: Build, env: Env) {
   )
   morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
   app.use(morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms'))
+  app.use(refuseUndecodablePath)
 
   // Hashed build assets never change: cache them for a year.
   app.use('/build', express.static(join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))
@@ -79,18 +82,13 @@ export function createApp(build: Build, env: Env) {
     if (allowed) return next()
     res.status(403).type('text/plain; charset=utf-8').send('403 请求来源不受信任（Origin 校验失败）')
   })
+  // Bodies of the wrong type or over their path's limit are refused before they are read.
+  app.use(guardRequestBody)
 
   // The hottest resource routes skip Remix's router (docs/decisions/009-hot-resource-routes.md).
   for (const [path, routeId] of HOT_RESOURCE_ROUTES) app.get(path, hotResourceRoute(build, routeId))
 
-  app.all(
-    '*',
-    createRequestHandler({
-      build,
-      mode: 'production',
-      getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
-    }),
-  )
+  app.all('*', remixHandler({ build, getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }) }))
   // Last resort for anything Remix could not answer itself. Express's own handler says nothing
   // when NODE_ENV is test, which once hid the cause of 500s in a CI race: log it always.
   app.use(lastResortError)
@@ -128,6 +126,17 @@ export function hotResourceRoute(build: ServerBuild, routeId: string): express.R
   }
 }
 
+/**
+ * The HTTP server for the app. A client that asks before sending its body (`Expect:
+ * 100-continue`, as curl does for large uploads) is told to go on only by guardRequestBody: a
+ * body that would be refused is never sent at all.
+ */
+export function listen(app: express.Express, port: number, host?: string) {
+  const server = createServer(app)
+  server.on('checkContinue', app)
+  return host === undefined ? server.listen(port) : server.listen(port, host)
+}
+
 export function lastResortError(error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) {
   console.error(`${req.method} ${redactUrl(req.originalUrl)} failed outside Remix:`, error)
   if (res.headersSent) return next(error)
@@ -142,7 +151,7 @@ async function main() {
 
   const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Build
   const app = createApp(build, env)
-  const server = app.listen(env.PORT, () => {
+  const server = listen(app, env.PORT).once('listening', () => {
     console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
   })
   const stopJobs = build.entry.module.startBackgroundJobs?.() ?? (async () => {})

@@ -5,14 +5,12 @@
 // caller records them (media rows) and discards them if recording fails.
 import { join } from 'node:path'
 import sharp, { type Sharp } from 'sharp'
-import { detectImageType } from '~/domain/media-types'
+import { detectImageType, MAX_PRODUCT_IMAGE_BYTES } from '~/domain/media-types'
 import { t } from '~/i18n/zh-CN'
 import { commitUpload, discardFile, newMediaId, readHead, storedPath, uploadDir, UploadTooLargeError, writeTempUpload } from './storage.server'
 
-export const MAX_PRODUCT_IMAGE_BYTES = 8 * 1024 * 1024
 /** Refuses decompression bombs: a small file that decodes to a huge bitmap. */
 export const MAX_PRODUCT_IMAGE_PIXELS = 40_000_000
-export const MAX_IMAGES_PER_PRODUCT = 12
 
 const RENDITIONS = {
   thumb: { width: 480, quality: 76 },

@@ -39,3 +39,18 @@ export async function readBodyWithin(request: Request, maxBytes = SIGNED_BODY_MA
     return { ok: false, error: 'malformed' }
   }
 }
+
+/**
+ * Why a request's body stopped: it went over its limit, the server stopped reading and answered
+ * 413 itself, so whatever the route then does with the cut body is not news (entry.server).
+ * Told by name: the server and the app build each have their own copy of this module.
+ */
+const BODY_TOO_LARGE = 'RequestBodyTooLarge'
+
+export function bodyTooLargeError(limit: number) {
+  return Object.assign(new Error(`request body over ${limit} bytes`), { name: BODY_TOO_LARGE })
+}
+
+export function isBodyTooLarge(reason: unknown) {
+  return reason instanceof Error && reason.name === BODY_TOO_LARGE
+}
