@@ -68,6 +68,7 @@ export const zhCN = {
     cannotDemoteSelf: '不能修改自己的角色',
     crossOrigin: '请求来源不受信任',
     malformedUpload: '上传的内容无法解析，请重新选择文件上传',
+    exportByPost: '405 请在管理后台的页面上点「导出 CSV」按钮导出（导出只接受表单提交）',
   },
   // What the server answers before a request reaches any page (server/request-guards.ts).
   http: {
