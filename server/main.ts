@@ -15,6 +15,7 @@ import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
 import { remixHandler } from './remix-handler'
 import { guardRequestBody, refuseUndecodablePath } from './request-guards'
+import { contentSecurityPolicy, nonceSource } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -40,26 +41,24 @@ export function createApp(build: Build, env: Env) {
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
   app.set('trust proxy', env.TRUST_PROXY)
 
+  const production = env.NODE_ENV === 'production'
   app.use(compression())
-  app.use((_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64')
-    next()
-  })
   app.use(
     helmet({
-      contentSecurityPolicy: {
-        directives: {
-          'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'media-src': ["'self'", 'blob:'],
-          'upgrade-insecure-requests': env.NODE_ENV === 'production' ? [] : null,
-        },
-      },
+      // Set below: one policy builder for this header and for cached pages' own (entry.server).
+      contentSecurityPolicy: false,
       // HSTS only makes sense where the site is served over HTTPS.
-      strictTransportSecurity: env.NODE_ENV === 'production',
+      strictTransportSecurity: production,
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   )
+  app.use((_req, res, next) => {
+    const nonce = randomBytes(16).toString('base64')
+    res.locals.cspNonce = nonce
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [nonceSource(nonce)], production }))
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY)
+    next()
+  })
   morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
   app.use(morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms'))
   app.use(refuseUndecodablePath)
@@ -94,6 +93,33 @@ export function createApp(build: Build, env: Env) {
   app.use(lastResortError)
   return app
 }
+
+/**
+ * Browser features no page of the site uses, denied to it and to anything embedded in it, so
+ * injected markup cannot ask for them either. Audio playback needs none; autoplay and
+ * fullscreen keep the browser's defaults.
+ */
+export const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'idle-detection',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ')
 
 /**
  * Resource routes polled or probed many times a second, answered by calling the route's loader

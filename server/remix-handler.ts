@@ -65,6 +65,8 @@ function remixHeaders(incoming: IncomingHttpHeaders) {
 async function sendResponse(res: express.Response, response: Response) {
   res.statusMessage = response.statusText
   res.status(response.status)
+  // A page a shared cache may keep brings its own policy (its scripts' hashes, no nonce).
+  if (response.headers.has('Content-Security-Policy')) res.removeHeader('Content-Security-Policy')
   for (const [name, value] of response.headers.entries()) res.append(name, value)
   if (/text\/event-stream/i.test(response.headers.get('Content-Type') ?? '')) res.flushHeaders()
   if (response.body) await writeReadableStreamToWritable(response.body, res)

@@ -69,7 +69,7 @@ interface Answer {
 }
 
 /** A request as a browser on the site would send it (same Origin), through fetch. */
-async function send(path: string, init: RequestInit = {}): Promise<Answer> {
+async function send(path: string, init: RequestInit = {}): Promise<Answer & { headers: Record<string, string | undefined> }> {
   const headers = new Headers(init.headers)
   if (init.method && init.method !== 'GET') headers.set('Origin', origin)
   const response = await fetch(`${origin}${path}`, { ...init, headers, redirect: 'manual' })
@@ -287,5 +287,54 @@ describe('body size limits, before the body is read', () => {
     expect(over.status).toBe(413)
     expect(over.headers['content-type']).toBe('text/plain; charset=utf-8')
     expect(over.text).toContain('上限 4.1 MB')
+  })
+})
+
+describe('headers', () => {
+  it('denies camera, microphone, geolocation, payment and other unused features on every answer', async () => {
+    for (const path of ['/', '/favicon.svg', '/healthz', '/daily/%']) {
+      const policy = (await send(path)).headers['permissions-policy'] ?? ''
+      for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'display-capture']) {
+        expect(policy, `${path} ${feature}`).toContain(`${feature}=()`)
+      }
+      expect(policy).not.toContain('autoplay')
+    }
+  })
+})
+
+describe('the CSP of pages a shared cache may keep (decision 012)', () => {
+  /** The inline scripts of a page and the nonce attributes it carries. */
+  function scriptsOf(html: string) {
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(([, attributes]) => !/\bsrc=/.test(attributes!))
+    return { texts: inline.map(([, , text]) => text!), nonces: [...html.matchAll(/\bnonce="([^"]*)"/g)].map(([, nonce]) => nonce) }
+  }
+  const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+  const scriptSources = (policy: string) => policy.split(';').find((d) => d.startsWith('script-src '))!.split(' ').slice(1)
+
+  it.each(['/', '/membership', '/shop'])('gives every visitor of %s a copy with no nonce: the CSP allows exactly its scripts, by hash', async (path) => {
+    const answers = [await send(path), await send(path)]
+    for (const answer of answers) {
+      expect(answer.status).toBe(200)
+      expect(answer.headers['cache-control']).toContain('public')
+      const policy = answer.headers['content-security-policy'] ?? ''
+      expect(policy).not.toContain('nonce-')
+      const { texts, nonces } = scriptsOf(answer.text)
+      expect(nonces).toEqual([])
+      expect(texts.length).toBeGreaterThan(2)
+      expect(new Set(scriptSources(policy))).toEqual(new Set(["'self'", ...texts.map(sha256)]))
+    }
+  })
+
+  it('keeps a per-request nonce on a private page: two readers, two nonces, each only in its own page', async () => {
+    const { cookie } = await signedIn()
+    const answers = [await send('/', { headers: { Cookie: cookie } }), await send('/', { headers: { Cookie: cookie } })]
+    const nonces = answers.map((answer) => {
+      expect(answer.headers['cache-control']).toContain('private')
+      const [nonce] = scriptSources(answer.headers['content-security-policy'] ?? '').filter((s) => s.startsWith("'nonce-"))
+      const inPage = new Set(scriptsOf(answer.text).nonces)
+      expect([...inPage].map((n) => `'nonce-${n}'`)).toEqual([nonce])
+      return nonce
+    })
+    expect(nonces[0]).not.toBe(nonces[1])
   })
 })
