@@ -1,5 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { data, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, type UploadHandler } from '@remix-run/node'
+import {
+  data,
+  MaxPartSizeExceededError,
+  unstable_composeUploadHandlers,
+  unstable_createMemoryUploadHandler,
+  type UploadHandler,
+} from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Checkbox, ProductEditor, Stat } from '~/components/shop'
 import { FormError, Field } from '~/components/field'
@@ -162,6 +168,8 @@ async function uploadImages(request: Request, id: number, actorId: number, back:
     parsed = await parseMultipartForm(request, unstable_composeUploadHandlers(images, unstable_createMemoryUploadHandler({ maxPartSize: 10_000 })))
   } catch (error) {
     await discardRenditions(ok().flatMap((i) => [i.thumb, i.large]))
+    // The form has no text field anywhere near this long: the sender's mistake, not ours.
+    if (error instanceof MaxPartSizeExceededError) return fail('images', { images: t.errors.malformedUpload })
     throw error
   }
   if (!parsed.ok) {

@@ -178,16 +178,19 @@ describe('malformed uploads', () => {
     }
   })
 
-  it('answers a malformed photo upload with 400 in the product page and adds no photo', async () => {
+  it('answers a malformed photo upload, or one with a 20 KB text field, with 400 in the product page and adds no photo', async () => {
     const { cookie } = await signedIn({ role: 'admin' })
     const product = await createTestProduct()
-    const answer = await send(`/admin/products/${product.id}`, {
-      method: 'POST',
-      body: garbage('zhiyin').replace('name="file"', 'name="images"'),
-      headers: { Cookie: cookie, 'Content-Type': 'multipart/form-data; boundary=zhiyin', 'User-Agent': 'curl/8' },
-    })
-    expect(answer.status).toBe(400)
-    expect(answer.text).toContain('上传的内容无法解析')
+    const longField = `--zhiyin\r\nContent-Disposition: form-data; name="note"\r\n\r\n${'知'.repeat(7000)}\r\n--zhiyin--\r\n`
+    for (const body of [garbage('zhiyin').replace('name="file"', 'name="images"'), longField]) {
+      const answer = await send(`/admin/products/${product.id}`, {
+        method: 'POST',
+        body,
+        headers: { Cookie: cookie, 'Content-Type': 'multipart/form-data; boundary=zhiyin', 'User-Agent': 'curl/8' },
+      })
+      expect(answer.status).toBe(400)
+      expect(answer.text).toContain('上传的内容无法解析')
+    }
     expect(await countRows(productImages)).toBe(0)
   })
 
