@@ -5,6 +5,7 @@
 // that two files never build at once.
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -290,6 +291,39 @@ describe('body size limits, before the body is read', () => {
     expect(over.status).toBe(413)
     expect(over.headers['content-type']).toBe('text/plain; charset=utf-8')
     expect(over.text).toContain('上限 4.1 MB')
+  })
+})
+
+describe('WeChat over HTTP', () => {
+  it('still answers its URL check and its messages, each signed URL once; the log keeps none of the signature', async () => {
+    const logged: string[] = []
+    const log = process.stdout.write.bind(process.stdout)
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      logged.push(String(chunk))
+      return log(chunk, ...rest)
+    }) as typeof process.stdout.write
+    try {
+      const check = signedWechatQuery()
+      check.set('echostr', '5837397749382')
+      expect(await send(`/wechat?${check}`)).toMatchObject({ status: 200, text: '5837397749382' })
+      expect((await send(`/wechat?${check}`)).status).toBe(403)
+
+      const query = signedWechatQuery()
+      const message = readFileSync(join(ROOT, 'tests/fixtures/wechat/text.xml'), 'utf8')
+      const reply = await send(`/wechat?${query}`, { method: 'POST', body: message, headers: { 'Content-Type': 'text/xml' } })
+      expect(reply.status).toBe(200)
+      expect(reply.headers['content-type']).toBe('application/xml; charset=utf-8')
+      expect(reply.text).toContain('<MsgType><![CDATA[text]]></MsgType>')
+      expect((await send(`/wechat?${query}`, { method: 'POST', body: message, headers: { 'Content-Type': 'text/xml' } })).status).toBe(403)
+    } finally {
+      process.stdout.write = log
+    }
+    const lines = logged.filter((line) => line.includes('/wechat?'))
+    expect(lines.length).toBeGreaterThanOrEqual(4)
+    for (const line of lines) {
+      expect(line).toContain('signature=***&timestamp=***&nonce=***')
+      expect(line).not.toMatch(/5837397749382|timestamp=\d/)
+    }
   })
 })
 
