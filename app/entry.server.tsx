@@ -1,10 +1,13 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
-import { applyPageCacheControl } from './utils/http-cache.server'
+import { contentSecurityPolicy } from './utils/csp.server'
+import { getEnv } from './utils/env.server'
+import { applyPageCacheControl, isSharedCacheable } from './utils/http-cache.server'
 import { NonceProvider } from './utils/nonce'
 import { redactUrl } from './utils/redact'
 import { renderDocument } from './utils/render-document.server'
+import { isBodyTooLarge } from './utils/request-body.server'
 
 export { startBackgroundJobs } from './utils/jobs.server'
 
@@ -12,8 +15,10 @@ const ABORT_DELAY = 5_000
 export const streamTimeout = ABORT_DELAY
 
 // Log real failures in full. An unmatched URL (404) is not one; a client that went away is
-// worth one line, since whatever it was waiting for shows up nowhere else.
+// worth one line, since whatever it was waiting for shows up nowhere else. A body cut off at its
+// limit is not one either: the server answered 413 and logged that.
 export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted && isBodyTooLarge(request.signal.reason)) return
   if (request.signal.aborted) {
     const { pathname, search } = new URL(request.url)
     console.warn(`${request.method} ${redactUrl(pathname + search)}: the client went away before the answer`)
@@ -30,9 +35,14 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const nonce = loadContext.cspNonce ?? ''
   const { matches } = remixContext.staticHandlerContext
   applyPageCacheControl(request, responseStatusCode, matches[matches.length - 1]?.route.id, responseHeaders)
+  // A page a shared cache may keep reaches many readers with the same bytes: a nonce in it would
+  // be everyone's. Its inline scripts are allowed by their hashes instead, in its own CSP
+  // (docs/decisions/012-csp-for-cached-pages.md); every other page keeps this request's nonce.
+  const shared = isSharedCacheable(responseHeaders.get('Cache-Control'))
+  const nonce: string | undefined = shared ? undefined : loadContext.cspNonce
+  const production = getEnv().NODE_ENV === 'production'
   return renderDocument(
     <NonceProvider value={nonce}>
       <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
@@ -41,10 +51,14 @@ export default function handleRequest(
       status: responseStatusCode,
       headers: responseHeaders,
       nonce,
-      // Bots and no-JS clients (a plain `fetch` or curl counts) get the whole document at once;
-      // browsers get it streamed as soon as the shell is ready.
-      waitForAll: isbot(request.headers.get('user-agent') ?? ''),
+      // Bots and no-JS clients (a plain `fetch` or curl counts) get the whole document at once,
+      // as do shared pages (hashed once whole); browsers get others streamed as soon as the
+      // shell is ready.
+      waitForAll: shared || isbot(request.headers.get('user-agent') ?? ''),
       abortAfterMs: ABORT_DELAY + 1000,
+      withScriptHashes: shared
+        ? (hashes) => responseHeaders.set('Content-Security-Policy', contentSecurityPolicy({ scriptSources: hashes, production }))
+        : undefined,
     },
   )
 }

@@ -274,6 +274,18 @@ export const wechatMessages = sqliteTable('wechat_messages', {
   createdAt: createdAt(),
 })
 
+// Each signed call WeChat makes carries a nonce, accepted once: a captured URL replayed within
+// the 5-minute timestamp window is refused by whichever process it reaches. Rows whose signed
+// time has left the window are pruned (a call that old is refused as stale anyway).
+export const wechatNonces = sqliteTable(
+  'wechat_nonces',
+  {
+    nonce: text().primaryKey(),
+    signedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('wechat_nonces_signed_at_idx').on(t.signedAt)],
+)
+
 // ---- community ------------------------------------------------------------------------------
 
 export const BOARD_KINDS = ['jobs', 'sharing'] as const

@@ -1,9 +1,9 @@
 // The Zhiyin server: one Express process that builds the app if needed, brings the database
 // up to date, and serves Remix with compression, security headers, caching and request logs.
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
@@ -14,6 +14,9 @@ import { describePaymentMode } from '~/utils/payments.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
+import { remixHandler } from './remix-handler'
+import { guardRequestBody, refuseUndecodablePath } from './request-guards'
+import { contentSecurityPolicy, nonceSource } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -39,28 +42,27 @@ export function createApp(build: Build, env: Env) {
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
   app.set('trust proxy', env.TRUST_PROXY)
 
+  const production = env.NODE_ENV === 'production'
   app.use(compression())
-  app.use((_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64')
-    next()
-  })
   app.use(
     helmet({
-      contentSecurityPolicy: {
-        directives: {
-          'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'media-src': ["'self'", 'blob:'],
-          'upgrade-insecure-requests': env.NODE_ENV === 'production' ? [] : null,
-        },
-      },
+      // Set below: one policy builder for this header and for cached pages' own (entry.server).
+      contentSecurityPolicy: false,
       // HSTS only makes sense where the site is served over HTTPS.
-      strictTransportSecurity: env.NODE_ENV === 'production',
+      strictTransportSecurity: production,
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   )
+  app.use((_req, res, next) => {
+    const nonce = randomBytes(16).toString('base64')
+    res.locals.cspNonce = nonce
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [nonceSource(nonce)], production }))
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY)
+    next()
+  })
   morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
   app.use(morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms'))
+  app.use(refuseUndecodablePath)
 
   // Hashed build assets never change: cache them for a year.
   app.use('/build', express.static(join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))
@@ -80,23 +82,45 @@ export function createApp(build: Build, env: Env) {
     if (allowed) return next()
     res.status(403).type('text/plain; charset=utf-8').send('403 请求来源不受信任（Origin 校验失败）')
   })
+  // Bodies of the wrong type or over their path's limit are refused before they are read.
+  app.use(guardRequestBody)
 
   // The hottest resource routes skip Remix's router (docs/decisions/009-hot-resource-routes.md).
   for (const [path, routeId] of HOT_RESOURCE_ROUTES) app.get(path, hotResourceRoute(build, routeId))
 
-  app.all(
-    '*',
-    createRequestHandler({
-      build,
-      mode: 'production',
-      getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
-    }),
-  )
+  app.all('*', remixHandler({ build, getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }) }))
   // Last resort for anything Remix could not answer itself. Express's own handler says nothing
   // when NODE_ENV is test, which once hid the cause of 500s in a CI race: log it always.
   app.use(lastResortError)
   return app
 }
+
+/**
+ * Browser features no page of the site uses, denied to it and to anything embedded in it, so
+ * injected markup cannot ask for them either. Audio playback needs none; autoplay and
+ * fullscreen keep the browser's defaults.
+ */
+export const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'idle-detection',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ')
 
 /**
  * Resource routes polled or probed many times a second, answered by calling the route's loader
@@ -129,6 +153,17 @@ export function hotResourceRoute(build: ServerBuild, routeId: string): express.R
   }
 }
 
+/**
+ * The HTTP server for the app. A client that asks before sending its body (`Expect:
+ * 100-continue`, as curl does for large uploads) is told to go on only by guardRequestBody: a
+ * body that would be refused is never sent at all.
+ */
+export function listen(app: express.Express, port: number, host?: string) {
+  const server = createServer(app)
+  server.on('checkContinue', app)
+  return host === undefined ? server.listen(port) : server.listen(port, host)
+}
+
 export function lastResortError(error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) {
   console.error(`${req.method} ${redactUrl(req.originalUrl)} failed outside Remix:`, error)
   if (res.headersSent) return next(error)
@@ -143,7 +178,7 @@ async function main() {
 
   const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Build
   const app = createApp(build, env)
-  const server = app.listen(env.PORT, () => {
+  const server = listen(app, env.PORT).once('listening', () => {
     console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
     console.log(describePaymentMode(env))
   })

@@ -33,3 +33,6 @@ export function detectImageType(head: Uint8Array): ImageType | null {
 export const MAX_AUDIO_BYTES = 10 * 1024 * 1024
 export const MAX_AUDIO_SECONDS = 60
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024
+/** A product photo as uploaded (it is resized before it is kept). */
+export const MAX_PRODUCT_IMAGE_BYTES = 8 * 1024 * 1024
+export const MAX_IMAGES_PER_PRODUCT = 12

@@ -13,6 +13,9 @@ const e = t.adminOrders.bulkShip.errors
  */
 export const MAX_SHIPMENTS_PER_FILE = 1000
 
+/** The largest file (or pasted text) taken: the export rows of 1,000 orders are well under it. */
+export const MAX_SHIPMENT_FILE_BYTES = 2 * 1024 * 1024
+
 export interface Shipment extends ShipmentInput {
   orderId: number
 }

@@ -74,6 +74,15 @@ export const zhCN = {
     userNotFound: '找不到该用户',
     cannotDemoteSelf: '不能修改自己的角色',
     crossOrigin: '请求来源不受信任',
+    malformedUpload: '上传的内容无法解析，请重新选择文件上传',
+    exportByPost: '405 请在管理后台的页面上点「导出 CSV」按钮导出（导出只接受表单提交）',
+  },
+  // What the server answers before a request reaches any page (server/request-guards.ts).
+  http: {
+    badPath: '400 请求地址无法解析：其中的 % 编码无效',
+    unsupportedType: '415 不支持的提交格式：请通过网站上的表单提交',
+    tooLarge: (limitBytes: number) => `413 提交的内容过大（上限 ${formatBytes(limitBytes)}），未被处理`,
+    unreadableBody: '400 提交的内容无法读取（不是完整的 UTF-8 文本）',
   },
   pages: {
     notFound: { title: '页面不存在', body: '你要找的页面不存在，或已被移走。' },
@@ -380,6 +389,8 @@ export const zhCN = {
     errors: {
       notEnabled: '本站未启用微信公众号接入',
       signature: '签名校验失败',
+      stale: '签名已过期：timestamp 与服务器时间相差超过 5 分钟',
+      replayed: '该请求已处理过（nonce 重复），不再处理',
       echostrMissing: '缺少 echostr 参数',
       tooLarge: '消息过大（上限 64 KB）',
       entities: '消息中不允许出现 DOCTYPE 或实体声明',
@@ -664,6 +675,11 @@ export const zhCN = {
   markdown: { imageLink: (alt: string) => (alt.trim() ? `[图片：${alt.trim()}]` : '[图片]') },
   common: { save: '保存', cancel: '取消', yes: '是', no: '否' },
 } as const
+
+function formatBytes(bytes: number) {
+  if (bytes < 1024 * 1024) return `${Math.floor(bytes / 1024)} KB`
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`
+}
 
 function formatWait(seconds: number) {
   if (seconds < 60) return `${seconds} 秒`

@@ -1,9 +1,9 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs } from '@remix-run/node'
 import { memberNumberLabel } from '~/emails/drop'
 import { t } from '~/i18n/zh-CN'
 import { recordAudit } from '~/models/audit.server'
 import { getDrop, listDropMembersAfter } from '~/models/drop.server'
-import { csvResponse } from '~/utils/csv.server'
+import { csvResponse, exportOnlyByPost } from '~/utils/csv.server'
 import { getEnv } from '~/utils/env.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { requireRole } from '~/utils/permissions.server'
@@ -24,8 +24,12 @@ async function* memberRows(dropId: number, timeZone: string) {
   }
 }
 
+// Not a GET: anything that makes an admin's browser fetch a URL (an image in a member's post)
+// would run the export and write the audit entry below in the admin's name.
+export const loader = exportOnlyByPost
+
 // The members of a drop as CSV (UTF-8 with BOM for Excel and WPS), streamed.
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requireRole(request, 'admin')
   const id = Number(params.id)
   const drop = Number.isInteger(id) && id > 0 ? await getDrop(id) : undefined

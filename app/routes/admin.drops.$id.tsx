@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect, useState } from 'react'
 import { DropForm, DropStateBadge, SalesChart, type DropFormTier } from '~/components/drop'
 import { Field, FormError } from '~/components/field'
-import { Button, buttonClass, Card, PageTitle } from '~/components/ui'
+import { Button, Card, PageTitle } from '~/components/ui'
 import { dropWindow, fenToYuan, lastValidDate, toLocalDateTimeValue } from '~/domain/drop'
 import { extendDropForm, parseDropForm, parseOpenDropEditForm } from '~/domain/drop-forms'
 import { t } from '~/i18n/zh-CN'
@@ -225,9 +225,10 @@ export default function AdminDrop() {
               </Button>
             </Form>
           ) : null}
-          <a href={`/admin/drops/${drop.id}/csv`} className={buttonClass('secondary', 'ml-auto')} download>
-            {a.exportCsv}
-          </a>
+          {/* A document post: the browser downloads the file and stays here. */}
+          <Form method="post" action={`/admin/drops/${drop.id}/csv`} reloadDocument className="ml-auto">
+            <Button variant="secondary">{a.exportCsv}</Button>
+          </Form>
         </div>
       </Card>
 

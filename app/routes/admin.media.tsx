@@ -1,8 +1,8 @@
-import type { ActionFunctionArgs } from '@remix-run/node'
-import { unstable_parseMultipartFormData, type UploadHandler } from '@remix-run/node'
+import type { ActionFunctionArgs, UploadHandler } from '@remix-run/node'
 import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from '~/domain/media-types'
 import { t } from '~/i18n/zh-CN'
 import { ingestAudio, ingestImage, type IngestResult } from '~/models/media.server'
+import { parseMultipartForm } from '~/utils/multipart.server'
 import { requireRole } from '~/utils/permissions.server'
 
 // Multipart framing adds a little to the file itself.
@@ -29,8 +29,10 @@ export async function action({ request }: ActionFunctionArgs) {
     return result.ok ? result.media.id : undefined
   }
   try {
-    await unstable_parseMultipartFormData(request, handler)
+    const parsed = await parseMultipartForm(request, handler)
+    if (!parsed.ok && !result) return Response.json({ error: t.errors.malformedUpload }, { status: 400 })
   } catch (error) {
+    // A file already taken in stays taken, whatever broke after it.
     if (!result) throw error
   }
   const outcome = result as IngestResult | null

@@ -126,14 +126,17 @@ export default function AdminOrders() {
       {errors.form ? null : (
         <div className="flex items-center justify-between gap-3">
           <p className="text-sm text-stone-600">{a.total(total)}</p>
-          {/* A plain link: the browser downloads the file (the filters travel in the query). */}
           <div className="flex gap-2">
             <Link to="/admin/orders/ship" className={buttonClass('secondary', 'py-2')}>
               {a.bulkShip.link}
             </Link>
-            <a href={`/admin/orders/export${exportQuery ? `?${exportQuery}` : ''}`} className={buttonClass('secondary', 'py-2')} download>
-              {a.exportCsv}
-            </a>
+            {/* A document post: the browser downloads the file and stays here (the filters
+                travel in the query). Exports are posts, never a GET's side effect. */}
+            <Form method="post" action={`/admin/orders/export${exportQuery ? `?${exportQuery}` : ''}`} reloadDocument>
+              <Button variant="secondary" className="py-2">
+                {a.exportCsv}
+              </Button>
+            </Form>
           </div>
         </div>
       )}

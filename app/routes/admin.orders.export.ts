@@ -1,17 +1,22 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs } from '@remix-run/node'
 import { parseOrderFilters, placedBetween } from '~/domain/admin-order-forms'
 import { localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import { exportOrderRows } from '~/models/admin-orders.server'
 import { csvResponse } from '~/utils/csv.server'
 import { getEnv } from '~/utils/env.server'
+import { exportOnlyByPost } from '~/utils/csv.server'
 import { requireRole } from '~/utils/permissions.server'
 
 const a = t.adminOrders
 
-// The filtered orders as CSV (the same query parameters as /admin/orders), streamed from the
-// database a page at a time.
-export async function loader({ request }: LoaderFunctionArgs) {
+// Not a GET: anything that makes an admin's browser fetch a URL (an image in a member's post)
+// would run the export in the admin's name.
+export const loader = exportOnlyByPost
+
+// The filtered orders as CSV (the same query parameters as /admin/orders, in the form's
+// action), streamed from the database a page at a time.
+export async function action({ request }: ActionFunctionArgs) {
   await requireRole(request, 'admin')
   const parsed = parseOrderFilters(new URL(request.url).searchParams)
   if (!parsed.ok) {

@@ -3,28 +3,20 @@
 // each buyer emailed. Any bad line, or any order that cannot ship, ships none (400 / 409 with
 // every reason listed).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import {
-  data,
-  unstable_composeUploadHandlers,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type UploadHandler,
-} from '@remix-run/node'
+import { data, MaxPartSizeExceededError, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, type UploadHandler } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { Field, TextAreaField } from '~/components/field'
 import { Button, Card, PageTitle } from '~/components/ui'
 import { CARRIERS } from '~/domain/admin-order-forms'
-import { decodeSpreadsheetText, readShipments, type LineError } from '~/domain/shipment-import'
+import { decodeSpreadsheetText, MAX_SHIPMENT_FILE_BYTES, readShipments, type LineError } from '~/domain/shipment-import'
 import { t } from '~/i18n/zh-CN'
 import { markOrdersShipped } from '~/models/admin-orders.server'
 import { redirectWithFlash } from '~/utils/flash.server'
+import { parseMultipartForm } from '~/utils/multipart.server'
 import { requireRole } from '~/utils/permissions.server'
 
 const a = t.adminOrders
 const b = a.bulkShip
-
-/** The largest file (or pasted text) taken: the export rows of 1,000 orders are well under it. */
-const MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 export const meta: MetaFunction = () => [{ title: `${b.title} · ${t.admin.title} · ${t.site.name}` }]
 
@@ -36,8 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type ActionData = { form?: string; heading?: string; problems: string[] }
 const fail = (status: number, answer: ActionData) => data<ActionData>(answer, { status })
 
-/** The uploaded file's bytes (null when none was chosen), or 'too_large'. */
-async function readUpload(request: Request) {
+/** The uploaded file's bytes (null when none was chosen) and the pasted text, or why not. */
+async function readUpload(request: Request): Promise<{ ok: true; file: Uint8Array | null; pasted: string } | { ok: false; error: 'tooLarge' | 'malformed' }> {
   let file: Uint8Array | null = null
   let tooLarge = false
   const csv: UploadHandler = async ({ name, filename, data: chunks }) => {
@@ -46,17 +38,23 @@ async function readUpload(request: Request) {
     let size = 0
     for await (const chunk of chunks) {
       size += chunk.byteLength
-      if (size > MAX_UPLOAD_BYTES) tooLarge = true
+      if (size > MAX_SHIPMENT_FILE_BYTES) tooLarge = true
       else parts.push(chunk)
     }
     if (size > 0) file = Buffer.concat(parts)
     return filename
   }
-  const formData = await unstable_parseMultipartFormData(
+  const form = await parseMultipartForm(
     request,
-    unstable_composeUploadHandlers(csv, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES })),
-  )
-  return { file: file as Uint8Array | null, tooLarge, pasted: String(formData.get('paste') ?? '') }
+    unstable_composeUploadHandlers(csv, unstable_createMemoryUploadHandler({ maxPartSize: MAX_SHIPMENT_FILE_BYTES })),
+  ).catch((error: unknown) => {
+    // What the memory handler throws for pasted text over the cap.
+    if (error instanceof MaxPartSizeExceededError) return { ok: false, error: 'tooLarge' } as const
+    throw error
+  })
+  if (!form.ok) return form
+  if (tooLarge) return { ok: false, error: 'tooLarge' }
+  return { ok: true, file: file as Uint8Array | null, pasted: String(form.formData.get('paste') ?? '') }
 }
 
 function lineProblems(errors: LineError[]) {
@@ -65,10 +63,12 @@ function lineProblems(errors: LineError[]) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, 'admin')
-  const declared = Number(request.headers.get('Content-Length') ?? '0')
-  if (declared > 2 * MAX_UPLOAD_BYTES + 64 * 1024) return fail(413, { form: b.errors.tooLarge, problems: [] })
-  const upload = await readUpload(request).catch(() => null)
-  if (!upload || upload.tooLarge) return fail(413, { form: b.errors.tooLarge, problems: [] })
+  // The whole body is capped before it is read (server/request-guards.ts); the file and the
+  // pasted text each here.
+  const upload = await readUpload(request)
+  if (!upload.ok) {
+    return upload.error === 'tooLarge' ? fail(413, { form: b.errors.tooLarge, problems: [] }) : fail(400, { form: t.errors.malformedUpload, problems: [] })
+  }
   const text = upload.file ? decodeSpreadsheetText(upload.file) : upload.pasted
   if (text.trim() === '') return fail(400, { form: b.errors.noInput, problems: [] })
 

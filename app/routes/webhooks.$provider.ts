@@ -2,12 +2,11 @@
 // read; the event is recorded in the transaction that fulfils the order, and 2xx is answered
 // only after that commit, so the provider retries anything that did not land.
 import type { ActionFunctionArgs } from '@remix-run/node'
+import { t } from '~/i18n/zh-CN'
 import { confirmPayment } from '~/models/payment.server'
 import { getEnv } from '~/utils/env.server'
 import { paymentProvider, WebhookSignatureError } from '~/utils/payments.server'
-
-// Stripe's events are a few KB; anything far larger is not a payment event.
-const MAX_BODY_BYTES = 256 * 1024
+import { readBodyWithin, SIGNED_BODY_MAX_BYTES } from '~/utils/request-body.server'
 
 export function loader() {
   return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
@@ -17,10 +16,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return loader()
   // Only providers that send webhooks and are configured here have an endpoint.
   if (params.provider !== 'stripe' || !getEnv().STRIPE_SECRET_KEY) return new Response('Not Found', { status: 404 })
-  const declared = Number(request.headers.get('Content-Length') ?? 0)
-  if (declared > MAX_BODY_BYTES) return new Response('Payload Too Large', { status: 413 })
-  const rawBody = await request.text()
-  if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) return new Response('Payload Too Large', { status: 413 })
+  // Stripe's events are a few KB; a larger body, declared or streamed, is not read past 64 KB.
+  const body = await readBodyWithin(request, SIGNED_BODY_MAX_BYTES)
+  if (!body.ok) {
+    const [text, status] = body.error === 'tooLarge' ? [t.http.tooLarge(SIGNED_BODY_MAX_BYTES), 413] : [t.http.unreadableBody, 400]
+    return new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  }
+  const rawBody = body.text
 
   let notice
   try {

@@ -3,14 +3,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { t } from '~/i18n/zh-CN'
 import { findLiveDailyByKeyword } from '~/models/daily.server'
-import { replyOnce } from '~/models/wechat.server'
+import { claimWechatNonce, replyOnce } from '~/models/wechat.server'
 import { getEnv } from '~/utils/env.server'
+import { readBodyWithin } from '~/utils/request-body.server'
 import {
   composeReply,
+  freshSignedAt,
   messageKey,
   noReplyResponse,
   parseMessage,
-  readBodyWithin,
   textResponse,
   verifySignature,
   xmlResponse,
@@ -20,7 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const token = getEnv().WECHAT_TOKEN
   if (!token) return textResponse(t.wechat.errors.notEnabled, 404)
   const query = new URL(request.url).searchParams
-  if (!verifySignature(token, query)) return textResponse(t.wechat.errors.signature, 403)
+  const refused = await refuseUnlessSignedNow(token, query, new Date())
+  if (refused) return refused
   const echostr = query.get('echostr')
   if (echostr === null) return textResponse(t.wechat.errors.echostrMissing, 400)
   return textResponse(echostr)
@@ -31,21 +33,35 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!token) return textResponse(t.wechat.errors.notEnabled, 404)
   if (request.method !== 'POST') return textResponse(t.wechat.errors.method, 405)
   const query = new URL(request.url).searchParams
-  if (!verifySignature(token, query)) return textResponse(t.wechat.errors.signature, 403)
+  const now = new Date()
+  const refused = await refuseUnlessSignedNow(token, query, now)
+  if (refused) return refused
   // Safe mode (安全模式) encrypts messages with an EncodingAESKey; only plaintext is supported.
   if (query.get('encrypt_type') === 'aes') return textResponse(t.wechat.errors.safeMode, 400)
 
   const body = await readBodyWithin(request)
-  if (!body.ok) return textResponse(t.wechat.errors[body.error], 400)
+  if (!body.ok) return textResponse(t.wechat.errors[body.error], body.error === 'tooLarge' ? 413 : 400)
   const parsed = parseMessage(body.text)
   if (!parsed.ok) return textResponse(t.wechat.errors[parsed.error], 400)
   const message = parsed.message
   if (message.type === 'other') return noReplyResponse()
 
-  const now = new Date()
   const reply = await replyOnce(messageKey(message), async () => {
     const daily = message.type === 'text' ? await findLiveDailyByKeyword(message.content, now) : undefined
     return composeReply(message, { daily, siteUrl, now })
   })
   return xmlResponse(reply)
+}
+
+/**
+ * The refusal of a call that is not WeChat's own, made just now: a wrong signature, a timestamp
+ * more than 5 minutes away, or a nonce already used (a replay of a captured URL). Null lets the
+ * call through and takes its nonce, so the same URL is refused from then on.
+ */
+async function refuseUnlessSignedNow(token: string, query: URLSearchParams, now: Date) {
+  if (!verifySignature(token, query)) return textResponse(t.wechat.errors.signature, 403)
+  const signedAt = freshSignedAt(query.get('timestamp') ?? '', now)
+  if (!signedAt) return textResponse(t.wechat.errors.stale, 403)
+  const claimed = await claimWechatNonce({ nonce: query.get('nonce') ?? '', signedAt, now })
+  return claimed ? null : textResponse(t.wechat.errors.replayed, 403)
 }

@@ -2,6 +2,8 @@
 // UTF-8 byte-order mark so that Excel and WPS read Chinese text correctly. Rows are pulled
 // from an async iterable only as fast as the client reads, so memory stays bounded however
 // many rows there are.
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { t } from '~/i18n/zh-CN'
 
 const BOM = '\uFEFF'
 const CRLF = '\r\n'
@@ -74,5 +76,16 @@ export function csvResponse(filename: string, header: readonly unknown[], rows: 
       'Content-Disposition': contentDisposition(filename),
       'Cache-Control': 'private, no-store',
     },
+  })
+}
+
+/**
+ * The GET answer of an export route. Exports are form posts (the Origin check applies, and an
+ * audit entry is never the side effect of a GET): a page's button posts to the export's URL.
+ */
+export function exportOnlyByPost(_args?: LoaderFunctionArgs) {
+  return new Response(t.errors.exportByPost, {
+    status: 405,
+    headers: { Allow: 'POST', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
   })
 }

@@ -41,3 +41,8 @@ export function applyPageCacheControl(request: Request, status: number, routeId:
   }
   headers.append('Vary', 'Cookie')
 }
+
+/** Whether a shared cache may keep the answer, and so serve its very bytes to other readers. */
+export function isSharedCacheable(cacheControl: string | null) {
+  return cacheControl !== null && /(^|[\s,])(public|s-maxage=)/i.test(cacheControl)
+}

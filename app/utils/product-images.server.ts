@@ -5,9 +5,7 @@
 import { t } from '~/i18n/zh-CN'
 import { encodeUploadedImage, type ImageRefusal, type Rendition } from './image-upload.server'
 import { discardFile, UploadTooLargeError, writeTempUpload } from './storage.server'
-
-export const MAX_PRODUCT_IMAGE_BYTES = 8 * 1024 * 1024
-export const MAX_IMAGES_PER_PRODUCT = 12
+import { MAX_PRODUCT_IMAGE_BYTES } from '~/domain/media-types'
 
 export type PreparedImage =
   | { ok: true; thumb: Rendition; large: Rendition }

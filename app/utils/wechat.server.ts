@@ -7,9 +7,6 @@ import type { Daily } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
 import { stripIllegalXmlChars } from './xml.server'
 
-/** WeChat pushes small messages; anything larger is refused before it is buffered. */
-export const MAX_BODY_BYTES = 64 * 1024
-
 // ---- signature ----------------------------------------------------------------------------
 
 /** SHA-1 (hex) of token, timestamp and nonce, sorted and joined, as WeChat signs its calls. */
@@ -28,38 +25,18 @@ export function verifySignature(token: string, query: URLSearchParams) {
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
-// ---- reading the body ---------------------------------------------------------------------
-
-export type BodyResult = { ok: true; text: string } | { ok: false; error: 'tooLarge' | 'malformed' }
+/** How far from our clock a signed call's timestamp may be, either way. */
+export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000
 
 /**
- * The request body as UTF-8 text, refused when it is (or declares to be) larger than
- * `maxBytes`: the declared length is checked first, then bytes are counted while reading, so
- * no more than `maxBytes` is ever held.
+ * When a call was signed, if its timestamp (Unix seconds) is within the window of `now`; null
+ * for a stale, future or unreadable one. A signature proves who signed, not when: without this a
+ * captured URL would stay valid for ever.
  */
-export async function readBodyWithin(request: Request, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
-  const declared = request.headers.get('Content-Length')
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) return { ok: false, error: 'tooLarge' }
-  if (!request.body) return { ok: false, error: 'malformed' }
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > maxBytes) {
-        reader.cancel().catch(() => undefined)
-        return { ok: false, error: 'tooLarge' }
-      }
-      chunks.push(value)
-    }
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) }
-  } catch {
-    // A broken upload or bytes that are not UTF-8.
-    return { ok: false, error: 'malformed' }
-  }
+export function freshSignedAt(timestamp: string, now: Date): Date | null {
+  if (!/^\d{1,12}$/.test(timestamp)) return null
+  const signedAt = new Date(Number(timestamp) * 1000)
+  return Math.abs(now.getTime() - signedAt.getTime()) <= SIGNATURE_WINDOW_MS ? signedAt : null
 }
 
 // ---- parsing a message --------------------------------------------------------------------
@@ -119,8 +96,16 @@ function requireField(root: Record<string, unknown>, name: string, pattern = /\S
 export function parseMessage(xml: string): ParseResult {
   if (DTD_MARKUP.test(xml)) return { ok: false, error: 'entities' }
   if (XMLValidator.validate(xml) !== true) return { ok: false, error: 'malformed' }
+  let document: unknown
   try {
-    const root: unknown = parser.parse(xml)?.xml
+    document = parser.parse(xml)
+  } catch {
+    // The parser refuses, among others, tags nested deeper than it allows and tags named like
+    // JavaScript's own properties (<__proto__>, <constructor>): such a message is not WeChat's.
+    return { ok: false, error: 'malformed' }
+  }
+  try {
+    const root: unknown = (document as { xml?: unknown } | null)?.xml
     if (typeof root !== 'object' || root === null || Array.isArray(root)) return { ok: false, error: 'malformed' }
     const fields = root as Record<string, unknown>
     const envelope: Envelope = {

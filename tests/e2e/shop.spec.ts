@@ -177,7 +177,7 @@ test('a member buys the limited-edition pen from 本周上新 with the test prov
     await expect(orderRow(adminPage, orderId)).toContainText('已发货')
 
     const downloading = adminPage.waitForEvent('download')
-    await adminPage.getByRole('link', { name: '导出 CSV' }).click()
+    await adminPage.getByRole('button', { name: '导出 CSV' }).click()
     const download = await downloading
     expect(download.suggestedFilename()).toMatch(/^知音订单-\d{4}-\d{2}-\d{2}\.csv$/)
     const bytes = await readFile(await download.path())

@@ -95,8 +95,9 @@ function act(orderId: number, form: Record<string, string>, cookie = adminCookie
   return detailRoute.action(routeArgs(requestFor(`/admin/orders/${orderId}`, { form, cookie }), { id: String(orderId) }))
 }
 
+/** The export as the orders page's 导出 CSV button posts it (the filters in the query). */
 function exportCsv(query = '', cookie = adminCookie) {
-  return exportRoute.loader(routeArgs(requestFor(`/admin/orders/export${query}`, { cookie })))
+  return exportRoute.action(routeArgs(requestFor(`/admin/orders/export${query}`, { cookie, form: {} })))
 }
 
 async function csvOf(response: Response) {
@@ -135,7 +136,7 @@ describe('/admin/orders is for admins only', () => {
     const visitor = await thrownResponse(listRoute.loader(routeArgs(requestFor('/admin/orders'))))
     expect(visitor.status).toBe(302)
     expect(visitor.headers.get('Location')).toMatch(/^\/login/)
-    const visitorExport = await thrownResponse(exportRoute.loader(routeArgs(requestFor('/admin/orders/export'))))
+    const visitorExport = await thrownResponse(exportRoute.action(routeArgs(requestFor('/admin/orders/export', { form: {} }))))
     expect(visitorExport.headers.get('Location')).toMatch(/^\/login/)
     expect(await orderById(order.id)).toMatchObject({ state: 'paid' })
   })
@@ -472,6 +473,17 @@ describe('clearing a flag', () => {
 // ---- CSV export ---------------------------------------------------------------------------------------
 
 describe('the CSV export', () => {
+  it('runs only as a form post: a GET (an image in a member’s post) answers 405 and reads nothing', async () => {
+    await orderOf(await createProduct())
+    const before = await db.$count(auditLog)
+    const answer = exportRoute.loader(routeArgs(requestFor('/admin/orders/export', { cookie: adminCookie })))
+    expect(answer.status).toBe(405)
+    expect(answer.headers.get('Allow')).toBe('POST')
+    expect(answer.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+    expect(await answer.text()).toContain('导出只接受表单提交')
+    expect(await db.$count(auditLog)).toBe(before)
+  })
+
   it('is UTF-8 with a BOM, has the columns in order, and quotes and defuses what it must', async () => {
     const item = await createProduct({ title: '知音 "限量" 帆布袋, 黑色' })
     const sneaky = (await createTestUser({ displayName: '=HYPERLINK("http://evil.example","点我")' })).user

@@ -9,7 +9,7 @@ import { toLocalDateTimeValue } from '~/domain/drop'
 import { createDrop, listDropTiers, placeSeatOrder, placeUpgradeOrder } from '~/models/drop.server'
 import { confirmPayment, requestRefund } from '~/models/payment.server'
 import { action as editAction, loader as editLoader } from '~/routes/admin.drops.$id'
-import { loader as csvLoader } from '~/routes/admin.drops.$id.csv'
+import { action as csvAction, loader as csvLoader } from '~/routes/admin.drops.$id.csv'
 import { loader as statsLoader } from '~/routes/admin.drops.$id.stats'
 import { loader as listLoader } from '~/routes/admin.drops._index'
 import { action as newAction } from '~/routes/admin.drops.new'
@@ -117,7 +117,7 @@ describe('who may manage drops', () => {
     const editor = await staff('editor')
     expect((await thrownResponse(listLoader(routeArgs(requestFor('/admin/drops', { cookie: editor.cookie }))))).status).toBe(403)
     expect((await thrownResponse(newAction(routeArgs(post('/admin/drops/new', editor.cookie, await dropForm()))))).status).toBe(403)
-    expect((await thrownResponse(csvLoader(routeArgs(requestFor('/admin/drops/1/csv', { cookie: editor.cookie }), { id: '1' })))).status).toBe(403)
+    expect((await thrownResponse(csvAction(routeArgs(post('/admin/drops/1/csv', editor.cookie, {}), { id: '1' })))).status).toBe(403)
     expect(await countRows(drops)).toBe(0)
   })
 })
@@ -387,7 +387,7 @@ describe('the live page, the stats feed and the members CSV', () => {
     await confirmPayment(paidNotice(upgradeOrder), new Date())
     await requestRefund({ orderId: refunded.order.id, actorId: admin.user.id })
 
-    const response = await csvLoader(routeArgs(requestFor(`/admin/drops/${drop.id}/csv`, { cookie: admin.cookie }), { id: String(drop.id) }))
+    const response = await csvAction(routeArgs(post(`/admin/drops/${drop.id}/csv`, admin.cookie, {}), { id: String(drop.id) }))
     expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8')
     expect(response.headers.get('Content-Disposition')).toContain(encodeURIComponent('会员名单'))
     const bytes = new Uint8Array(await response.arrayBuffer())
@@ -402,6 +402,16 @@ describe('the live page, the stats feed and the members CSV', () => {
     const members = await db.select().from(memberships).where(eq(memberships.dropId, drop.id))
     expect(members).toHaveLength(3)
     expect((await auditOf(drop.id)).at(-1)).toMatchObject({ action: 'drop.export', actorId: admin.user.id })
+  })
+
+  it('exports only by a form post: a GET of the CSV (an image in a member’s post) answers 405 and writes no audit entry', async () => {
+    const admin = await staff()
+    const { drop } = await openDrop({ qinqing: 10, tiegan: 5 })
+    const answer = await csvLoader(routeArgs(requestFor(`/admin/drops/${drop.id}/csv`, { cookie: admin.cookie }), { id: String(drop.id) }))
+    expect(answer.status).toBe(405)
+    expect(answer.headers.get('Allow')).toBe('POST')
+    expect(await answer.text()).toContain('导出只接受表单提交')
+    expect(await auditOf(drop.id)).not.toContainEqual(expect.objectContaining({ action: 'drop.export' }))
   })
 
   it('answers 404 for a drop that does not exist', async () => {

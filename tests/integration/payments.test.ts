@@ -145,6 +145,35 @@ describe('Stripe', async () => {
     expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
   })
 
+  it('refuses a body over 64 KB with 413 before verifying it, declared or streamed without a length, reading no further', async () => {
+    const { order } = await buyerWithOrder()
+    const event = checkoutCompleted({ eventId: `evt_large_${order.id}`, orderId: order.id, amountFen: 6800 })
+    // A genuine signature over a padded event: size alone refuses it.
+    const padded = signedStripeEvent({ ...event, padding: 'x'.repeat(64 * 1024) })
+    const declared = await post(padded.payload, { 'Stripe-Signature': padded.signature, 'Content-Length': String(Buffer.byteLength(padded.payload)) })
+    expect(declared.status).toBe(413)
+    expect(await declared.text()).toContain('上限 64 KB')
+
+    const chunk = new TextEncoder().encode(' '.repeat(8 * 1024))
+    let pulled = 0
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength
+        controller.enqueue(chunk)
+      },
+    })
+    const streamed = await webhook.action(
+      routeArgs(
+        new Request('http://localhost:3000/webhooks/stripe', { method: 'POST', body: endless, headers: { 'Stripe-Signature': padded.signature }, duplex: 'half' } as RequestInit),
+        { provider: 'stripe' },
+      ),
+    )
+    expect(streamed.status).toBe(413)
+    expect(pulled).toBeLessThanOrEqual(64 * 1024 + 3 * chunk.byteLength)
+    expect(await db.$count(paymentEvents, eq(paymentEvents.orderId, order.id))).toBe(0)
+    expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
+  })
+
   it('refuses a payment of the wrong amount (400, flagged, kept with its payment id) and answers its retries the same', async () => {
     const { order } = await buyerWithOrder()
     const { payload, signature } = signedStripeEvent(checkoutCompleted({ eventId: `evt_short_${order.id}`, orderId: order.id, amountFen: 100 }))

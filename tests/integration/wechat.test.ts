@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { XMLParser } from 'fast-xml-parser'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
-import { dailies, media, wechatMessages } from '../../db/schema'
+import { dailies, media, wechatMessages, wechatNonces } from '../../db/schema'
 import { normalizeKeyword } from '~/domain/keyword'
 import type * as WechatRoute from '~/routes/wechat'
 import type * as WechatServer from '~/utils/wechat.server'
@@ -34,6 +34,7 @@ const { route, server } = await loadModules(TOKEN)
 
 afterEach(async () => {
   await db.delete(wechatMessages)
+  await db.delete(wechatNonces)
   await db.delete(dailies)
   await db.delete(media)
 })
@@ -54,10 +55,18 @@ function textMessage(content: string, msgId = '1234567890123456') {
     .replace('<MsgId>1234567890123456</MsgId>', `<MsgId>${msgId}</MsgId>`)
 }
 
-/** A query string signed the way WeChat signs it, computed here independently of the app. */
-function signedQuery(extra: Record<string, string> = {}, token = TOKEN) {
-  const timestamp = '1700000000'
-  const nonce = '918273645'
+let nonces = 918273645
+
+/**
+ * A query string signed the way WeChat signs it, computed here independently of the app: signed
+ * now (or at `signedAt`), with a nonce of its own unless one is given.
+ */
+function signedQuery(
+  extra: Record<string, string> = {},
+  token = TOKEN,
+  { signedAt = new Date(), nonce = String(++nonces) }: { signedAt?: Date; nonce?: string } = {},
+) {
+  const timestamp = String(Math.floor(signedAt.getTime() / 1000))
   const signature = createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex')
   return new URLSearchParams({ signature, timestamp, nonce, ...extra })
 }
@@ -184,6 +193,64 @@ describe('without WECHAT_TOKEN', () => {
     } finally {
       process.env.WECHAT_TOKEN = TOKEN
     }
+  })
+})
+
+describe('/wechat: only calls signed just now, each once', () => {
+  const MINUTE_MS = 60 * 1000
+
+  it('refuses a URL check and a message signed more than 5 minutes ago or ahead (403), and answers nothing', async () => {
+    await insertDaily({ keyword: 'AI' })
+    for (const signedAt of [new Date('2023-11-14T22:13:20Z'), new Date(Date.now() - 6 * MINUTE_MS), new Date(Date.now() + 6 * MINUTE_MS)]) {
+      const check = await route.loader(routeArgs(getRequest(signedQuery({ echostr: '5837397749382' }, TOKEN, { signedAt }))))
+      expect(check.status, signedAt.toISOString()).toBe(403)
+      const text = await check.text()
+      expect(text).toContain('签名已过期')
+      expect(text).not.toContain('5837397749382')
+      const message = await post(fixture('text.xml'), { query: signedQuery({}, TOKEN, { signedAt }) })
+      expect(message.status).toBe(403)
+    }
+    expect(await countRows(wechatMessages)).toBe(0)
+    expect(await countRows(wechatNonces)).toBe(0)
+  })
+
+  it('accepts a call signed 4 minutes ago or ahead (clocks drift)', async () => {
+    for (const signedAt of [new Date(Date.now() - 4 * MINUTE_MS), new Date(Date.now() + 4 * MINUTE_MS)]) {
+      const check = await route.loader(routeArgs(getRequest(signedQuery({ echostr: 'ok' }, TOKEN, { signedAt }))))
+      expect(check.status).toBe(200)
+    }
+  })
+
+  it('refuses a replayed URL check: the same signed query twice is answered once', async () => {
+    const query = signedQuery({ echostr: '5837397749382' })
+    expect(await (await route.loader(routeArgs(getRequest(query)))).text()).toBe('5837397749382')
+    const replay = await route.loader(routeArgs(getRequest(query)))
+    expect(replay.status).toBe(403)
+    const text = await replay.text()
+    expect(text).toContain('nonce 重复')
+    expect(text).not.toContain('5837397749382')
+  })
+
+  it('refuses a replayed message (403) before reading it: nothing is stored or answered again', async () => {
+    await insertDaily({ keyword: 'AI' })
+    const query = signedQuery()
+    await readReply(await post(fixture('text.xml'), { query }))
+    await db.delete(wechatMessages)
+    const replay = postRequest(fixture('text.xml'), { query })
+    const response = await route.action(routeArgs(replay))
+    expect(response.status).toBe(403)
+    expect(replay.bodyUsed).toBe(false)
+    expect(await countRows(wechatMessages)).toBe(0)
+  })
+
+  it('remembers nonces in the database, and forgets those signed before the window', async () => {
+    const now = new Date()
+    const { claimWechatNonce } = await import('~/models/wechat.server')
+    expect(await claimWechatNonce({ nonce: 'n-old', signedAt: new Date(now.getTime() - 10 * MINUTE_MS), now: new Date(now.getTime() - 10 * MINUTE_MS) })).toBe(true)
+    expect(await claimWechatNonce({ nonce: 'n-1', signedAt: now, now })).toBe(true)
+    expect(await claimWechatNonce({ nonce: 'n-1', signedAt: now, now })).toBe(false)
+    const rows = await db.select().from(wechatNonces)
+    expect(rows.map((row) => row.nonce)).toEqual(['n-1'])
   })
 })
 
@@ -335,18 +402,18 @@ describe('POST /wechat: refused bodies', () => {
     return textMessage('a'.repeat(bytes - Buffer.byteLength(base)))
   }
 
-  it('accepts a body of exactly 64 KB and refuses one byte more with 400', async () => {
+  it('accepts a body of exactly 64 KB and refuses one byte more with 413', async () => {
     expect(Buffer.byteLength(messageOfSize(65536))).toBe(65536)
     expect((await post(messageOfSize(65536))).status).toBe(200)
     const response = await post(messageOfSize(65537))
-    expect(response.status).toBe(400)
+    expect(response.status).toBe(413)
     expect(await response.text()).toContain('64 KB')
   })
 
   it('refuses a declared Content-Length over 64 KB without reading the body', async () => {
     const request = postRequest(fixture('text.xml'), { headers: { 'Content-Length': String(65537) } })
     const response = await route.action(routeArgs(request))
-    expect(response.status).toBe(400)
+    expect(response.status).toBe(413)
     expect(request.bodyUsed).toBe(false)
   })
 
@@ -364,9 +431,23 @@ describe('POST /wechat: refused bodies', () => {
       },
     })
     const response = await post(body)
-    expect(response.status).toBe(400)
+    expect(response.status).toBe(413)
     expect(pulledBytes).toBeLessThanOrEqual(64 * 1024 + 2 * chunk.byteLength)
     await vi.waitFor(() => expect(cancelled).toBe(true))
+  })
+
+  it('refuses a deeply nested message and one with a <__proto__> tag with 400, storing nothing', async () => {
+    await insertDaily({ keyword: 'AI' })
+    const text = fixture('text.xml')
+    const nested = text.replace('</xml>', `${'<a>'.repeat(2000)}${'</a>'.repeat(2000)}</xml>`)
+    const polluting = text.replace('</xml>', '<__proto__><polluted>yes</polluted></__proto__></xml>')
+    for (const body of [nested, polluting]) {
+      const response = await post(body)
+      expect(response.status).toBe(400)
+      expect(await response.text()).toBe('无法解析的消息 XML')
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(await countRows(wechatMessages)).toBe(0)
   })
 
   it('refuses malformed XML, an empty body and a message missing its envelope with 400', async () => {
@@ -392,6 +473,17 @@ describe('POST /wechat: refused bodies', () => {
 })
 
 describe('wechat.server protocol pieces', () => {
+  it('refuses messages the parser cannot take as malformed: deep nesting, <__proto__>, <constructor>', () => {
+    const text = fixture('text.xml')
+    for (const xml of [
+      text.replace('</xml>', `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</xml>`),
+      text.replace('</xml>', '<__proto__><isAdmin>1</isAdmin></__proto__></xml>'),
+      text.replace('<xml>', '<xml><constructor>x</constructor>'),
+    ]) {
+      expect(server.parseMessage(xml)).toEqual({ ok: false, error: 'malformed' })
+    }
+  })
+
   it('parses a message without expanding entity references', () => {
     const parsed = server.parseMessage(fixture('text.xml').replace('<![CDATA[ＡＩ]]>', '&lol9;&amp;'))
     expect(parsed).toMatchObject({ ok: true, message: { type: 'text', content: '&lol9;&amp;' } })

@@ -9,11 +9,26 @@ describe('request log URLs', () => {
     ['/auth/magic/abcdefghijklmnopqrstuvwxyz234567', '/auth/magic/***'],
     ['/reset-password/abcdefghijklmnopqrstuvwxyz234567?x=1', '/reset-password/***?x=1'],
     ['/email/unsubscribe/12.signature', '/email/unsubscribe/***'],
+    ['/podcast/abcdefghijklmnopqrstuvwxyz234567', '/podcast/***'],
+    ['/podcast/abcdefghijklmnopqrstuvwxyz234567?x=1', '/podcast/***?x=1'],
+    ['/membership/card/17-9f86d081884c7d659a2feaa0c55ad015.png', '/membership/card/***.png'],
+    ['/membership/card/17-9f86d081884c7d659a2feaa0c55ad015', '/membership/card/***'],
+    ['/membership/card?s=17-9f86d081884c7d659a2feaa0c55ad015', '/membership/card?s=***'],
+    ['/membership/card.data?s=17-9f86d081884c7d659a2feaa0c55ad015', '/membership/card.data?s=***'],
   ])('hides the secret in %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected)
   })
 
+  it('hides every part of a WeChat signed call that would let it be sent again', () => {
+    const get = '/wechat?signature=5d1b0e6c2f&echostr=7391823734&timestamp=1765000000&nonce=918273645'
+    expect(redactUrl(get)).toBe('/wechat?signature=***&echostr=***&timestamp=***&nonce=***')
+    const post = '/wechat?signature=5d1b&timestamp=1765000000&nonce=918273645&openid=oZhiyin01&encrypt_type=aes&msg_signature=77aa'
+    expect(redactUrl(post)).toBe('/wechat?signature=***&timestamp=***&nonce=***&openid=oZhiyin01&encrypt_type=aes&msg_signature=***')
+  })
+
   it('leaves ordinary URLs alone', () => {
     expect(redactUrl('/daily/2026-11-23?page=2')).toBe('/daily/2026-11-23?page=2')
+    expect(redactUrl('/community/sharing?s=2&q=AI')).toBe('/community/sharing?s=2&q=AI')
+    expect(redactUrl('/membership/cards-of-2027')).toBe('/membership/cards-of-2027')
   })
 })

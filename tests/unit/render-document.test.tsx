@@ -1,6 +1,7 @@
 // The document renderer keeps the status the route chose when only a streamed part misses the
 // deadline (what a burst of no-JS buyers once turned from 409 into 500), and answers 500 when
 // the page itself fails.
+import { createHash } from 'node:crypto'
 import { Suspense } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { renderDocument } from '~/utils/render-document.server'
@@ -66,6 +67,23 @@ describe('renderDocument', () => {
     )
     expect(response.status).toBe(500)
     expect(response.headers.get('Cache-Control')).toBe('no-store')
+  })
+
+  it('holds the whole page of a shared answer and hands over its inline scripts’ hashes before answering', async () => {
+    let hashes: string[] | null = null
+    const response = await renderDocument(
+      <html lang="zh-CN">
+        <body>
+          <p>知音</p>
+          <script dangerouslySetInnerHTML={{ __html: 'window.__ready = true' }} />
+        </body>
+      </html>,
+      { status: 200, headers: new Headers(), nonce: undefined, waitForAll: true, abortAfterMs: 1000, withScriptHashes: (found) => (hashes = found) },
+    )
+    expect(hashes).toEqual([`'sha256-${createHash('sha256').update('window.__ready = true').digest('base64')}'`])
+    const html = await response.text()
+    expect(html).toContain('<script>window.__ready = true</script>')
+    expect(html).not.toContain('nonce')
   })
 
   it('rejects when the shell itself fails, for Remix to render the error page', async () => {

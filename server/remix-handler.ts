@@ -1,0 +1,73 @@
+// Remix behind Express: what @remix-run/express does, with the request body handed to Remix
+// through limitedBody, so a body sent without a length is cut off at its path's limit and
+// answered 413 here, whatever the route would have done with it.
+import type { IncomingHttpHeaders } from 'node:http'
+import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node'
+import type express from 'express'
+import { bodyTooLargeError } from '~/utils/request-body.server'
+import { bodyLimitOf, limitedBody, refuseTooLarge } from './request-guards'
+
+export function remixHandler({
+  build,
+  getLoadContext,
+}: {
+  build: ServerBuild
+  getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext
+}): express.RequestHandler {
+  const handleRequest = createRequestHandler(build, 'production')
+  async function handle(req: express.Request, res: express.Response) {
+    const response = await handleRequest(remixRequest(req, res), getLoadContext(req, res))
+    // The body went over its limit and 413 is out already: what Remix made of it is moot.
+    if (res.headersSent) return void (await response.body?.cancel())
+    await sendResponse(res, response)
+  }
+  // Express 4 does not catch what an async handler throws: hand it to the error handlers.
+  return (req, res, next) => {
+    handle(req, res).catch(next)
+  }
+}
+
+function remixRequest(req: express.Request, res: express.Response) {
+  const controller = new AbortController()
+  let answered = false
+  res.on('finish', () => (answered = true))
+  // Loaders and actions stop once nobody can be answered any more.
+  res.on('close', () => answered || controller.abort())
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: remixHeaders(req.headers), signal: controller.signal }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const limit = bodyLimitOf(res)
+    init.body = limitedBody(req, limit, () => {
+      controller.abort(bodyTooLargeError(limit))
+      if (!res.headersSent) refuseTooLarge(res, limit)
+    })
+    init.duplex = 'half'
+  }
+  return new Request(requestUrl(req), init)
+}
+
+/** The URL as @remix-run/express builds it: the host as `trust proxy` allows, the port as sent. */
+function requestUrl(req: express.Request) {
+  const ports = [req.get('X-Forwarded-Host'), req.get('host')].map((host) => Number.parseInt(host?.split(':')[1] ?? '', 10))
+  const port = ports.find((p) => Number.isSafeInteger(p))
+  return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ''}${req.originalUrl}`).href
+}
+
+function remixHeaders(incoming: IncomingHttpHeaders) {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined) continue
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one)
+  }
+  return headers
+}
+
+async function sendResponse(res: express.Response, response: Response) {
+  res.statusMessage = response.statusText
+  res.status(response.status)
+  // A page a shared cache may keep brings its own policy (its scripts' hashes, no nonce).
+  if (response.headers.has('Content-Security-Policy')) res.removeHeader('Content-Security-Policy')
+  for (const [name, value] of response.headers.entries()) res.append(name, value)
+  if (/text\/event-stream/i.test(response.headers.get('Content-Type') ?? '')) res.flushHeaders()
+  if (response.body) await writeReadableStreamToWritable(response.body, res)
+  else res.end()
+}
