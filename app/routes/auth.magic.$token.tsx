@@ -1,7 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, useNavigation } from '@remix-run/react'
-import { AuthCard } from '~/components/auth-layout'
-import { Button } from '~/components/ui'
+import { ConfirmLinkCard } from '~/components/auth-layout'
 import { t } from '~/i18n/zh-CN'
 import { assertAuthTokenUsable, consumeAuthToken } from '~/models/auth-token.server'
 import { confirmEmailOwnership, getUserById } from '~/models/user.server'
@@ -37,15 +35,5 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function MagicLink() {
-  const busy = useNavigation().state !== 'idle'
-  return (
-    <AuthCard title={t.auth.magicConfirmTitle}>
-      <p className="mb-5 text-stone-600">{t.auth.magicConfirmBody}</p>
-      <Form method="post">
-        <Button className="w-full" disabled={busy}>
-          {t.auth.magicConfirmSubmit}
-        </Button>
-      </Form>
-    </AuthCard>
-  )
+  return <ConfirmLinkCard title={t.auth.magicConfirmTitle} body={t.auth.magicConfirmBody} submit={t.auth.magicConfirmSubmit} />
 }

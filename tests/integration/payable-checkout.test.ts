@@ -4,7 +4,7 @@
 // an unreachable Stripe answers in zh-CN and keeps the hold; an admin gives back an extra payment.
 import { eq } from 'drizzle-orm'
 import { http, HttpResponse } from 'msw'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { checkouts, orders, refunds } from '../../db/schema'
 import { db } from '~/utils/db.server'
 import { createTestProduct } from '../factories/cart'
@@ -12,25 +12,15 @@ import { expectConsistent, line, placeOk } from '../factories/orders'
 import { openFlagsOf, paymentEventsOf, refundsOf } from '../factories/payments'
 import { readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
-import { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, checkoutCompleted, sessionStatus, signedStripeEvent, stripeCalls, stripeServer } from '../mocks/stripe'
+import { checkoutCompleted, sessionStatus, signedStripeEvent, stripeCalls, stripeServer, interceptStripe } from '../mocks/stripe'
 
-process.env.STRIPE_SECRET_KEY = STRIPE_SECRET_KEY
-process.env.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-vi.resetModules()
+interceptStripe()
 const pay = await import('~/routes/pay.$orderId')
 const webhook = await import('~/routes/webhooks.$provider')
 const adminOrder = await import('~/routes/admin.orders.$id')
 const { closeLapsedCheckouts } = await import('~/models/payable-checkout.server')
 const { processPendingRefunds } = await import('~/models/payment.server')
 const { cancelOrder, releaseExpiredHolds } = await import('~/models/reservation.server')
-
-beforeAll(() => stripeServer.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => stripeServer.resetHandlers())
-afterAll(() => {
-  stripeServer.close()
-  delete process.env.STRIPE_SECRET_KEY
-  delete process.env.STRIPE_WEBHOOK_SECRET
-})
 
 const MINUTE = 60_000
 

@@ -1,14 +1,14 @@
 // The payment step (/pay/:orderId in test mode) and Stripe: Checkout Sessions, signed webhooks
 // and refunds, with the Stripe API intercepted by msw (no network).
 import { eq } from 'drizzle-orm'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { checkouts, orders, paymentEvents } from '../../db/schema'
 import { db } from '~/utils/db.server'
 import { createBuyers, createStock, expectConsistent, line, placeOk } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 import { openFlagsOf, paymentEventsOf, refundsOf } from '../factories/payments'
-import { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, checkoutCompleted, signedStripeEvent, stripeCalls, stripeServer } from '../mocks/stripe'
+import { checkoutCompleted, signedStripeEvent, stripeCalls, interceptStripe } from '../mocks/stripe'
 
 async function orderById(id: number) {
   const [row] = await db.select().from(orders).where(eq(orders.id, id))
@@ -78,22 +78,10 @@ describe('/pay/:orderId in test mode', async () => {
 })
 
 describe('Stripe', async () => {
-  // This file's app modules from here on see a configured Stripe (a fresh module registry
-  // reads the environment again; the database handle is shared).
-  process.env.STRIPE_SECRET_KEY = STRIPE_SECRET_KEY
-  process.env.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-  vi.resetModules()
+  interceptStripe()
   const pay = await import('~/routes/pay.$orderId')
   const webhook = await import('~/routes/webhooks.$provider')
   const payments = await import('~/models/payment.server')
-
-  beforeAll(() => stripeServer.listen({ onUnhandledRequest: 'error' }))
-  afterEach(() => stripeServer.resetHandlers())
-  afterAll(() => {
-    stripeServer.close()
-    delete process.env.STRIPE_SECRET_KEY
-    delete process.env.STRIPE_WEBHOOK_SECRET
-  })
 
   function post(body: string, headers: Record<string, string>) {
     return webhook.action(

@@ -3,6 +3,7 @@
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import Stripe from 'stripe'
+import { afterAll, afterEach, beforeAll, vi } from 'vitest'
 
 export const STRIPE_SECRET_KEY = 'sk_test_zhiyin0123456789'
 export const STRIPE_WEBHOOK_SECRET = 'whsec_zhiyin_test_secret'
@@ -99,4 +100,22 @@ export function checkoutCompleted({
       },
     },
   }
+}
+
+/**
+ * From here on, this test file's app modules see a configured Stripe whose API is intercepted:
+ * a fresh module registry reads the environment again (the database handle is shared). Call it,
+ * then import the app modules.
+ */
+export function interceptStripe() {
+  process.env.STRIPE_SECRET_KEY = STRIPE_SECRET_KEY
+  process.env.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+  vi.resetModules()
+  beforeAll(() => stripeServer.listen({ onUnhandledRequest: 'error' }))
+  afterEach(() => stripeServer.resetHandlers())
+  afterAll(() => {
+    stripeServer.close()
+    delete process.env.STRIPE_SECRET_KEY
+    delete process.env.STRIPE_WEBHOOK_SECRET
+  })
 }
