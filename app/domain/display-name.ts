@@ -1,6 +1,6 @@
 // What a display name may be: the one rule for sign-up, the profile and anywhere else a name is
-// set (docs/decisions/013-user-content-policy.md). Pure; the reserved-name check that needs the
-// staff list lives in app/models/user.server.ts and compares displayNameKey()s.
+// set (docs/decisions/013-user-content-policy.md). Pure; the reserved-name check compares
+// displayNameKey()s (display-name-key.ts, server only: it carries Unicode's confusables data).
 
 export const DISPLAY_NAME_MAX_LENGTH = 40
 
@@ -24,42 +24,4 @@ export function displayNameProblem(name: string): DisplayNameProblem | null {
   if (CONTROL.test(name)) return 'control'
   if (name.replace(INVISIBLE, '') === '') return 'invisible'
   return null
-}
-
-// Letters that look like Latin ones (Cyrillic, Greek, Latin variants) and digits read as
-// letters, so «аdmin» (Cyrillic а), «ADM1N» and «Αdmin» compare equal to «admin».
-const CONFUSABLES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  і: 'l', ї: 'l', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'l', κ: 'k', μ: 'u', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ζ: 'z',
-  ı: 'l', ł: 'l', ɑ: 'a', ɡ: 'g', ɩ: 'l', ʀ: 'r',
-  i: 'l', '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b',
-  // Traditional forms of the characters in the reserved words.
-  員: '员', 編: '编', 輯: '辑', 統: '统', 長: '长', 識: '识', 務: '务', 維: '维', 護: '护',
-}
-
-/**
- * The comparison form of a name: NFKC, case-folded, accents and marks removed, look-alike
- * letters folded together, and only letters and digits kept (spaces, punctuation, symbols,
- * emoji and invisible characters do not tell two names apart).
- */
-export function displayNameKey(name: string) {
-  const folded = name.normalize('NFKC').toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
-  const mapped = [...folded].map((c) => CONFUSABLES[c] ?? c).join('')
-  return mapped.replace(/[^\p{L}\p{N}]/gu, '').replace(/rn/g, 'm').replace(/vv/g, 'w')
-}
-
-/** Names only staff may use, whatever the case, spacing or look-alike letters. */
-export const RESERVED_DISPLAY_NAMES = [
-  '管理员', '管理', '超级管理员', '系统管理员', '站长', '编辑', '主编', '小编', '客服', '官方', '版主', '系统', '系统消息',
-  '知音', '知音官方', '知音管理员', '知音编辑', '知音客服', '知音小编', '知音团队',
-  'admin', 'administrator', 'root', 'system', 'moderator', 'mod', 'staff', 'editor', 'support', 'official', 'zhiyin',
-  'zhiyin official', 'zhiyin admin',
-]
-
-const RESERVED_KEYS = new Set(RESERVED_DISPLAY_NAMES.map(displayNameKey))
-
-/** Whether the name is one of the reserved words (staff members' own names are checked by the model). */
-export function isReservedWord(name: string) {
-  return RESERVED_KEYS.has(displayNameKey(name))
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt, like, ne, or, sql, count, desc, type SQL } from 'drizzle-orm'
 import { loginFailures, passwords, users, type AuthTokenPurpose, type StaffRole, type User } from '../../db/schema'
-import { displayNameKey, isReservedWord } from '~/domain/display-name'
+import { displayNameKey, isReservedWord } from '~/domain/display-name-key'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { generateToken } from '~/utils/crypto.server'
 import { hashPassword, verifyPassword } from '~/utils/password.server'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { displayNameKey, displayNameProblem, isReservedWord, normalizeDisplayName } from '~/domain/display-name'
+import { displayNameProblem, normalizeDisplayName } from '~/domain/display-name'
+import { displayNameKey, isReservedWord } from '~/domain/display-name-key'
 
 describe('a display name is stored normalized', () => {
   it.each([
@@ -49,6 +50,13 @@ describe('names that look the same compare equal', () => {
     ['spaces between characters', '知 音 管 理 员', '知音管理员'],
     ['a traditional form', '管理員', '管理员'],
     ['a decoration', '★知音管理员★', '知音管理员'],
+    // Found by the attacker's probe of issue 11: invisible letters and scripts the first map missed.
+    ['a Hangul filler after it', '知音管理员\u3164', '知音管理员'],
+    ['a half-width Hangul filler (NFKC makes it U+1160)', 'admin\uffa0', 'admin'],
+    ['small capitals', 'ᴀᴅᴍɪɴ', 'admin'],
+    ['Lisu letters', 'ꓮꓓꓟꓲꓠ', 'admin'],
+    ['a Cherokee A', 'Ꭺdmin', 'admin'],
+    ['small capitals and a Latin s', 'ꜱᴛᴀꜰꜰ', 'staff'],
   ])('%s', (_name, a, b) => {
     expect(displayNameKey(a)).toBe(displayNameKey(b))
   })
@@ -58,7 +66,7 @@ describe('names that look the same compare equal', () => {
     expect(displayNameKey('badminton')).not.toBe(displayNameKey('admin'))
   })
 
-  it.each(['管理员', 'Admin', 'ＡＤＭＩＮ', '\u0430dmin', '知音官方', '知音 官方', '编辑', '編輯', 'Zhiyin Official', 'root'])('%s is a reserved word', (name) => {
+  it.each(['管理员', 'Admin', 'ＡＤＭＩＮ', '\u0430dmin', '知音官方', '知音 官方', '编辑', '編輯', 'Zhiyin Official', 'root', 'ᴀᴅᴍɪɴ', 'ꓮꓓꓟꓲꓠ', 'adminㅤ', '知音管理员ㅤ'])('%s is a reserved word', (name) => {
     expect(isReservedWord(name)).toBe(true)
   })
 
