@@ -21,5 +21,8 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
     return fallback
   }
   if (url.origin !== BASE) return fallback
+  // The resolved path is what the browser gets: dot segments may have made `/..//evil.example`
+  // into `//evil.example`, which leaves the site. Check the result, not only the input.
+  if (url.pathname.startsWith('//') || url.pathname.startsWith('/\\')) return fallback
   return `${url.pathname}${url.search}${url.hash}`
 }

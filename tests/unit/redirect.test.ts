@@ -10,6 +10,12 @@ describe('safeRedirect keeps redirectTo on this site', () => {
     ['a relative path without leading slash', 'evil.example/account'],
     ['a path with a control character', '/\t/evil.example'],
     ['an empty string', ''],
+    // Dot segments that resolve to a protocol-relative path (the attacker's probe of issue 11).
+    ['/..//host', '/..//evil.example/phish'],
+    ['/.//host', '/.//evil.example'],
+    ['/%2e//host', '/%2e//evil.example'],
+    ['/./\\host', '/./\\evil.example'],
+    ['/a/..//host', '/a/..//evil.example'],
   ])('%s goes to the fallback', (_name, to) => {
     expect(safeRedirect(to)).toBe('/')
     expect(safeRedirect(to, '/account')).toBe('/account')
