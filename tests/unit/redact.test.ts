@@ -15,6 +15,14 @@ describe('request log URLs', () => {
     ['/membership/card/17-9f86d081884c7d659a2feaa0c55ad015', '/membership/card/***'],
     ['/membership/card?s=17-9f86d081884c7d659a2feaa0c55ad015', '/membership/card?s=***'],
     ['/membership/card.data?s=17-9f86d081884c7d659a2feaa0c55ad015', '/membership/card.data?s=***'],
+    // Found by the attacker's probe of issue 11: a link that signs a new account in, and
+    // spellings of secret paths and names that the router serves all the same.
+    ['/verify-email/i3xwgkoqfq4wditep5ploxh32b46i43a', '/verify-email/***'],
+    ['/PODCAST/abcdefghijklmnopqrstuvwxyz234567.xml', '/PODCAST/***.xml'],
+    ['/%70odcast/abcdefghijklmnopqrstuvwxyz234567.xml', '/%70odcast/***.xml'],
+    ['/podcast/abcdefghijklmnopqrstuvwxyz234567.xml/', '/podcast/***.xml/'],
+    ['/Auth/Magic/abcdefghijklmnopqrstuvwxyz234567', '/Auth/Magic/***'],
+    ['/wechat?%73ignature=5d1b&Nonce=918273645', '/wechat?%73ignature=***&Nonce=***'],
   ])('hides the secret in %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected)
   })
