@@ -15,7 +15,7 @@ import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
 import { remixHandler } from './remix-handler'
-import { guardRequestBody, refuseUndecodablePath } from './request-guards'
+import { guardRequestBody, refuseBadHost, refuseUndecodablePath } from './request-guards'
 import { contentSecurityPolicy, nonceSource } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
 
@@ -62,6 +62,7 @@ export function createApp(build: Build, env: Env) {
   })
   morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
   app.use(morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms'))
+  app.use(refuseBadHost)
   app.use(refuseUndecodablePath)
 
   // Hashed build assets never change: cache them for a year.

@@ -99,6 +99,26 @@ export function refuseTooLarge(res: express.Response, limit: number) {
   refuse(res, 413, t.http.tooLarge(limit))
 }
 
+// A host name (letters, digits, hyphens, dots) or a bracketed IPv6 address, and a port.
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i
+
+function isHost(value: string) {
+  const match = HOST.exec(value)
+  return match !== null && (match[1] === undefined || Number(match[1]) <= 65_535)
+}
+
+/**
+ * 400 for a Host (or a trusted X-Forwarded-Host) that is not a host name: the URL handed to
+ * Remix is built from it, and `Host: localhost/login?` would make Remix run another route than
+ * the one the Origin check and the body guard judged (found by the attacker's probe of issue 11);
+ * `Host: a b` would fail to build at all.
+ */
+export const refuseBadHost: express.RequestHandler = (req, res, next) => {
+  const host = req.get('host')
+  if (host === undefined || !isHost(host) || (req.hostname && !isHost(req.hostname))) return refuse(res, 400, t.http.badHost)
+  next()
+}
+
 /** 400 for a path with a broken %-escape, which would fail in every router behind this. */
 export const refuseUndecodablePath: express.RequestHandler = (req, res, next) => {
   if (routedPath(req.originalUrl) === null) return refuse(res, 400, t.http.badPath)

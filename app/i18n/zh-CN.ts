@@ -80,6 +80,7 @@ export const zhCN = {
   // What the server answers before a request reaches any page (server/request-guards.ts).
   http: {
     badPath: '400 请求地址无法解析：其中的 % 编码无效',
+    badHost: '400 请求的主机名无效',
     unsupportedType: '415 不支持的提交格式：请通过网站上的表单提交',
     tooLarge: (limitBytes: number) => `413 提交的内容过大（上限 ${formatBytes(limitBytes)}），未被处理`,
     unreadableBody: '400 提交的内容无法读取（不是完整的 UTF-8 文本）',

@@ -131,6 +131,44 @@ describe('paths that cannot be decoded', () => {
   })
 })
 
+describe('Host headers that are not a host name (found by the attacker\'s probe of issue 11)', () => {
+  /** A request with a Host header of our choosing (fetch never sends one). */
+  function withHost(method: string, path: string, host: string, body?: string, contentType?: string) {
+    return new Promise<Answer>((resolve, reject) => {
+      const headers: Record<string, string> = { Host: host, Origin: origin }
+      if (contentType) headers['Content-Type'] = contentType
+      const req = httpRequest(`${origin}${path}`, { method, headers, setHost: false }, (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (data: string) => (text += data))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+
+  it('cannot make Remix run another route than the one the checks judged', async () => {
+    // The Origin check and the body guard see /wechat; a URL built from this Host would be /login.
+    const json = await withHost('POST', '/wechat', 'localhost/login?', '{}', 'application/json')
+    expect(json.status).toBe(400)
+    expect(json.text).toContain('主机名无效')
+    const logout = await withHost('POST', '/webhooks/stripe', 'localhost/logout?', 'x', 'text/plain')
+    expect(logout.status).toBe(400)
+  })
+
+  it.each(['a b', '[', '%', 'a@b', 'x:99999999', 'localhost:3000/x'])('answers Host %j with 400, not 500', async (host) => {
+    const answer = await withHost('GET', '/healthz', host)
+    expect(answer.status).toBe(400)
+  })
+
+  it('serves ordinary host names, with and without a port', async () => {
+    for (const host of ['localhost', `127.0.0.1:${new URL(origin).port}`, 'zhiyin.example.com', '[::1]:3000']) {
+      expect((await withHost('GET', '/healthz', host)).status, host).toBe(200)
+    }
+  })
+})
+
 describe('bodies of a type the route does not take', () => {
   it.each([
     ['JSON to sign-in', '/login', 'application/json', '{"email":"a@b.c"}'],
