@@ -219,6 +219,7 @@ export const shopZhCN = {
       limitedLocked: '已有售出或锁定的数量，不能再更改限量编号设置',
       unlimitedLimited: '限量编号的商品不能设为不限量',
       capacityBelowCommitted: (n: number) => `不能低于已售 + 锁定的数量（${n} 件）`,
+      capacityBelowNumbered: (n: number) => `限量编号已发到 No. ${n}，数量不能低于 ${n}（退款回库的编号会再次发出）`,
       perMemberLimitInvalid: '每人限购须为 1 到 99 之间的整数',
       personalisationLabelTooLong: '定制项名称不能超过 10 个字',
       personalisationLabelRequired: '填写了最多字数，请同时填写定制项名称',

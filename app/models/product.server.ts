@@ -341,7 +341,8 @@ export type CapacityResult = { ok: true } | { ok: false; errors: FieldErrors } |
 
 /**
  * Sets a product's capacity in one conditional statement: never below what is sold plus held
- * (a hold taken a moment ago counts), and never unlimited for a numbered edition.
+ * (a hold taken a moment ago counts), never below the highest edition number issued, and never
+ * unlimited for a numbered edition.
  */
 export async function setProductCapacity({
   productId,
@@ -362,11 +363,24 @@ export async function setProductCapacity({
             .set({ capacity: null })
             .where(and(eq(stock.id, product.stockId), sql`${stock.counterId} IS NULL`))
             .returning({ id: stock.id })
-        : await tx.run(sql`UPDATE stock SET capacity = ${capacity} WHERE id = ${product.stockId} AND sold + held <= ${capacity} RETURNING id`).then((r) => r.rows)
+        : await tx
+            .run(sql`
+              UPDATE stock SET capacity = ${capacity}
+              WHERE id = ${product.stockId} AND sold + held <= ${capacity}
+                AND coalesce((SELECT value FROM counters WHERE id = stock.counter_id), 0) <= ${capacity}
+              RETURNING id`)
+            .then((r) => r.rows)
     if (updated.length === 0) {
       if (capacity === null) return { ok: false, errors: { capacity: e.unlimitedLimited } }
-      const [levels] = await tx.select({ committed: sql<number>`${stock.sold} + ${stock.held}`.mapWith(Number) }).from(stock).where(eq(stock.id, product.stockId))
-      return { ok: false, errors: { capacity: e.capacityBelowCommitted(levels?.committed ?? 0) } }
+      const [levels] = await tx
+        .select({ committed: sql<number>`${stock.sold} + ${stock.held}`.mapWith(Number), numbered: sql<number>`coalesce(${counters.value}, 0)`.mapWith(Number) })
+        .from(stock)
+        .leftJoin(counters, eq(counters.id, stock.counterId))
+        .where(eq(stock.id, product.stockId))
+      const committed = levels?.committed ?? 0
+      // An edition's numbers run 1..capacity: a number already issued (even one waiting to be
+      // issued again after a refund) must stay within it, or a buyer would hold 「No. 3 / 2」.
+      return { ok: false, errors: { capacity: committed > capacity ? e.capacityBelowCommitted(committed) : e.capacityBelowNumbered(levels?.numbered ?? 0) } }
     }
     await recordAudit({ actorId, action: 'product.capacity', targetType: 'product', targetId: productId, detail: { capacity } }, tx)
     return { ok: true }

@@ -8,6 +8,7 @@ import { drops, holds, memberships, orderLines, orders, products, refunds, tiers
 import { LIVE_ORDER_STATES } from '~/domain/order'
 import { createDrop, listDropTiers, placeSeatOrder, type DropTierView } from '~/models/drop.server'
 import { confirmPayment, processPendingRefunds, requestRefund } from '~/models/payment.server'
+import { setProductCapacity } from '~/models/product.server'
 import { cancelOrder, releaseExpiredHolds } from '~/models/reservation.server'
 import * as checkoutRoute from '~/routes/checkout'
 import * as payRoute from '~/routes/pay.$orderId'
@@ -239,6 +240,25 @@ describe('edition numbers after refunds', () => {
       .where(and(eq(orderLines.stockId, product.stock.id), eq(orders.state, 'paid')))
     expect(sold.flatMap((row) => row.numbers).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5])
     await expectConsistent(product.stock.id, { available: 0 })
+  })
+
+  it('capacity cannot drop below the highest number issued, though a refund freed a unit (the probe found 「No. 3 / 2」)', async () => {
+    const product = await createTestProduct({ capacity: 3, limitedEdition: true })
+    const buyers = await createBuyers(3)
+    const paid: number[] = []
+    for (const buyer of buyers) {
+      const order = await placeOk({ userId: buyer.id, kind: 'goods', lines: [productLine(product)], now: new Date() })
+      await confirmPayment(paidNotice(order))
+      paid.push(order.id)
+    }
+    await requestRefund({ orderId: paid[1]!, actorId: null })
+    const admin = (await createTestUser({ role: 'admin' })).user
+    expect(await setProductCapacity({ productId: product.id, capacity: 2, actorId: admin.id })).toEqual({
+      ok: false,
+      errors: { capacity: '限量编号已发到 No. 3，数量不能低于 3（退款回库的编号会再次发出）' },
+    })
+    await expectConsistent(product.stock.id, { capacity: 3, available: 1 })
+    expect(await setProductCapacity({ productId: product.id, capacity: 4, actorId: admin.id })).toEqual({ ok: true })
   })
 
   it('a refund after shipping keeps the goods out of stock and their number out of use', async () => {
