@@ -14,8 +14,12 @@ import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
+import { retryAfterHeaders } from '~/utils/retry-after'
 
 export const meta: MetaFunction = () => [{ title: `${t.community.newThread} · ${t.site.name}` }]
+
+// A 429 tells the client when to try again (Retry-After).
+export const headers = retryAfterHeaders
 
 /** The board named by ?board=, with the signed-in user allowed to post there (else a thrown 403/404). */
 async function requirePostableBoard(request: Request, now: Date) {

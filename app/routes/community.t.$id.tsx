@@ -29,11 +29,15 @@ import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { renderMarkdown } from '~/utils/markdown.server'
+import { retryAfterHeaders } from '~/utils/retry-after'
 
 const c = t.community
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: `${data.thread.title} · ${data.thread.board.name} · ${t.site.name}` }] : []
+
+// A 429 tells the client when to try again (Retry-After).
+export const headers = retryAfterHeaders
 
 const notFound = () => new Response(t.pages.notFound.body, { status: 404 })
 

@@ -15,8 +15,12 @@ import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
+import { retryAfterHeaders } from '~/utils/retry-after'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.loginTitle} · ${t.site.name}` }]
+
+// A 429 tells the client when to try again (Retry-After).
+export const headers = retryAfterHeaders
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)

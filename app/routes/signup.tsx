@@ -9,8 +9,12 @@ import { t } from '~/i18n/zh-CN'
 import { signUp } from '~/models/signup.server'
 import { requireAnonymous } from '~/utils/auth.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
+import { retryAfterHeaders } from '~/utils/retry-after'
 
 export const meta: MetaFunction = () => [{ title: `${t.auth.signupTitle} · ${t.site.name}` }]
+
+// A 429 tells the client when to try again (Retry-After).
+export const headers = retryAfterHeaders
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)

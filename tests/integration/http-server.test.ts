@@ -169,6 +169,19 @@ describe('Host headers that are not a host name (found by the attacker\'s probe 
   })
 })
 
+describe('a 429 says when to try again (found by the attacker\'s probe of issue 11)', () => {
+  it('sends Retry-After with the lockout, for the page and for its data request', async () => {
+    const form = new URLSearchParams({ email: 'locked-out@example.com', password: 'wrong password 0' })
+    const post = (path: string) => send(path, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+    for (let i = 0; i < 10; i++) expect((await post('/login')).status).toBe(400)
+    for (const path of ['/login', '/login.data']) {
+      const locked = await post(path)
+      expect(locked.status, path).toBe(429)
+      expect(Number(locked.headers['retry-after']), path).toBeGreaterThan(0)
+    }
+  })
+})
+
 describe('bodies of a type the route does not take', () => {
   it.each([
     ['JSON to sign-in', '/login', 'application/json', '{"email":"a@b.c"}'],
