@@ -590,7 +590,12 @@ export const paymentEvents = sqliteTable(
     error: text(),
     receivedAt: createdAt(),
   },
-  (t) => [uniqueIndex('payment_events_unique').on(t.provider, t.eventId), index('payment_events_order_idx').on(t.orderId)],
+  (t) => [
+    uniqueIndex('payment_events_unique').on(t.provider, t.eventId),
+    index('payment_events_order_idx').on(t.orderId),
+    // Another event for the same money is a repeat (confirmPayment looks it up).
+    index('payment_events_payment_idx').on(t.provider, t.providerPaymentId),
+  ],
 )
 
 // What an admin must look at on an order (ORDER_FLAGS): one row per flag raised, open until an

@@ -58,10 +58,18 @@ export async function confirmPayment(notice: PaymentNotice, now = new Date()): P
       .returning({ id: paymentEvents.id })
     if (!event) {
       const [first] = await tx
-        .select({ outcome: paymentEvents.outcome })
+        .select({ outcome: paymentEvents.outcome, providerPaymentId: paymentEvents.providerPaymentId })
         .from(paymentEvents)
         .where(and(eq(paymentEvents.provider, notice.provider), eq(paymentEvents.eventId, notice.eventId)))
-      return { outcome: first!.outcome as ConfirmOutcome, orderId: notice.orderId, duplicate: true }
+      const outcome = first!.outcome === REPEATED ? await firstOutcomeOfPayment(tx, notice.provider, first!.providerPaymentId) : first!.outcome
+      return { outcome: outcome as ConfirmOutcome, orderId: notice.orderId, duplicate: true }
+    }
+    // The same money told by another event (Stripe may send checkout.session.completed and then
+    // async_payment_succeeded for one PaymentIntent): a repeat, not a second payment to refund.
+    const earlier = notice.providerPaymentId ? await firstOutcomeOfPayment(tx, notice.provider, notice.providerPaymentId, event.id) : undefined
+    if (earlier !== undefined) {
+      await tx.update(paymentEvents).set({ outcome: REPEATED }).where(eq(paymentEvents.id, event.id))
+      return { outcome: earlier as ConfirmOutcome, orderId: notice.orderId, duplicate: true }
     }
     let outcome: ConfirmOutcome
     let error: string | null = null
@@ -87,6 +95,21 @@ export async function paymentOutcome({ provider, eventId }: Pick<PaymentNotice, 
     .from(paymentEvents)
     .where(and(eq(paymentEvents.provider, provider), eq(paymentEvents.eventId, eventId)))
   return event?.outcome as ConfirmOutcome | undefined
+}
+
+/** The stored outcome of an event that repeated an earlier event's payment (same provider payment id). */
+const REPEATED = 'duplicate'
+
+/** What the first event of this payment (by the provider's payment id) did, or undefined when there is none before `beforeId`. */
+async function firstOutcomeOfPayment(tx: Transaction, provider: PaymentProviderName, providerPaymentId: string | null, beforeId = Number.MAX_SAFE_INTEGER) {
+  if (!providerPaymentId) return undefined
+  const [first] = await tx
+    .select({ outcome: paymentEvents.outcome })
+    .from(paymentEvents)
+    .where(and(eq(paymentEvents.provider, provider), eq(paymentEvents.providerPaymentId, providerPaymentId), sql`${paymentEvents.id} < ${beforeId}`, sql`${paymentEvents.outcome} <> ${REPEATED}`))
+    .orderBy(asc(paymentEvents.id))
+    .limit(1)
+  return first?.outcome
 }
 
 async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: number, now: Date): Promise<ConfirmOutcome> {

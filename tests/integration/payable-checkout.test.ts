@@ -133,6 +133,24 @@ describe('Stripe cannot be reached', () => {
   }, 15_000)
 })
 
+describe('one payment told by two events', () => {
+  it('is a repeat, not a second payment an admin could refund (the probe refunded an order\'s only payment this way)', async () => {
+    const { order } = await buyerWithOrder()
+    const completed = checkoutCompleted({ eventId: `evt_c1_${order.id}`, orderId: order.id, amountFen: order.totalFen })
+    expect(await (await postWebhook(completed)).json()).toEqual({ received: true, outcome: 'paid', duplicate: false })
+    // The same PaymentIntent again, as checkout.session.async_payment_succeeded.
+    const async = checkoutCompleted({ eventId: `evt_c2_${order.id}`, orderId: order.id, amountFen: order.totalFen, type: 'checkout.session.async_payment_succeeded' })
+    expect(await (await postWebhook(async)).json()).toEqual({ received: true, outcome: 'paid', duplicate: true })
+    expect(await openFlagsOf(order.id)).toEqual([])
+    expect((await paymentEventsOf(order.id)).map((event) => [event.eventId, event.outcome])).toEqual([
+      [`evt_c1_${order.id}`, 'paid'],
+      [`evt_c2_${order.id}`, 'duplicate'],
+    ])
+    // Delivered again, it still answers with what the payment did.
+    expect(await (await postWebhook(async)).json()).toEqual({ received: true, outcome: 'paid', duplicate: true })
+  })
+})
+
 describe('an extra payment', () => {
   it('is kept with its PaymentIntent and an admin gives it back from the order page', async () => {
     const admin = (await createTestUser({ role: 'admin' })).user

@@ -178,14 +178,14 @@ describe('confirming a payment', () => {
     const item = await createStock({ capacity: 5 })
     const [buyer] = await createBuyers(1)
     const order = await placeOk({ userId: buyer!.id, kind: 'goods', lines: [line(item.id)], now: T0 })
-    expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_low' }), amountFen: 1 }, at(1))).outcome).toBe('amount_mismatch')
-    expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_usd' }), currency: 'USD' }, at(2))).outcome).toBe('amount_mismatch')
+    expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_low', providerPaymentId: 'pay_low' }), amountFen: 1 }, at(1))).outcome).toBe('amount_mismatch')
+    expect((await confirmPayment({ ...paidNotice(order, { eventId: 'evt_usd', providerPaymentId: 'pay_usd' }), currency: 'USD' }, at(2))).outcome).toBe('amount_mismatch')
     expect(await orderById(order.id)).toMatchObject({ state: 'pending' })
     expect(await openFlagsOf(order.id)).toEqual(['amount_mismatch'])
     // Both payments are kept with their provider ids, for an admin to give back.
     expect((await paymentEventsOf(order.id)).map((event) => [event.outcome, event.providerPaymentId])).toEqual([
-      ['amount_mismatch', `pay_${order.id}`],
-      ['amount_mismatch', `pay_${order.id}`],
+      ['amount_mismatch', 'pay_low'],
+      ['amount_mismatch', 'pay_usd'],
     ])
     await expectConsistent(item.id, { available: 4 })
   })
