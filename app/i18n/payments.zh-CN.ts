@@ -22,6 +22,7 @@ export const paymentsZhCN = {
   checkoutBusy: '正在为你打开支付页面，请稍候几秒再点「前往支付」。',
   providerUnreachable: '支付服务暂时无法连接，请稍后重试。订单仍为你保留，直到倒计时结束。',
   providerRefused: '支付服务拒绝了这次请求，请稍后重试；如果一直失败，请联系客服。',
+  paidMeanwhile: '你已在支付平台完成付款，我们正在确认，请稍候刷新订单页面。',
   notPayable: {
     expired: '订单已超时关闭，锁定的库存已释放。',
     cancelled: '订单已取消。',

@@ -23,8 +23,9 @@ const WAIT_FOR_CREATION_MS = 3_000
 export type OpenCheckoutResult =
   | { ok: true; url: string }
   // not_pending: the order can no longer be paid; busy: another request is creating its checkout;
-  // unreachable: the provider did not answer (the hold is kept); refused: the provider said no.
-  | { ok: false; reason: 'not_pending' | 'busy' | 'unreachable' | 'refused' }
+  // unreachable: the provider did not answer (the hold is kept); refused: the provider said no;
+  // paid_meanwhile: its checkout was paid at the provider and the payment is being confirmed.
+  | { ok: false; reason: 'not_pending' | 'busy' | 'unreachable' | 'refused' | 'paid_meanwhile' }
 
 /**
  * What the provider is asked to open for an order: built from the order alone, so that a repeat
@@ -58,7 +59,9 @@ export async function openCheckout({ orderId, provider, now }: { orderId: number
       if (current.url && current.expiresAt.getTime() - Date.now() > REUSE_MARGIN_MS) return { ok: true, url: current.url }
       // About to expire (or opened before its address was kept): close it before opening another.
       const closed = await closeCheckout(current, new Date())
-      if (!closed) return { ok: false, reason: 'unreachable' }
+      if (closed === 'unreachable') return { ok: false, reason: 'unreachable' }
+      // Paid at the provider a moment ago: opening another would let the buyer pay twice.
+      if (closed === 'completed') return { ok: false, reason: 'paid_meanwhile' }
       continue
     }
     if (!current) {
@@ -137,10 +140,16 @@ async function drive(row: Checkout, provider: PaymentProvider): Promise<OpenChec
   }
 }
 
-/** Stops one checkout from taking payment; false when the provider could not be reached. */
-async function closeCheckout(row: Checkout, now: Date) {
+/**
+ * Stops one checkout from taking payment: 'closed', 'completed' when it had been paid just before
+ * (its payment's notice is on its way), or 'unreachable' when the provider did not answer (the
+ * attempt is recorded and the next pass tries again).
+ */
+async function closeCheckout(row: Checkout, now: Date): Promise<'closed' | 'completed' | 'unreachable'> {
+  let result: 'closed' | 'completed' = 'closed'
   try {
-    if (row.providerRef) await paymentProvider(row.provider).closeCheckout(row.providerRef)
+    const closing = await withProviderRef(row)
+    if (closing.providerRef) result = await paymentProvider(row.provider).closeCheckout(closing.providerRef)
   } catch (error) {
     if (!(error instanceof PaymentProviderError) || error.kind !== 'unreachable') throw error
     console.warn(`checkout #${row.id} of order ${row.orderId}: could not close it: ${error.message}`)
@@ -148,10 +157,10 @@ async function closeCheckout(row: Checkout, now: Date) {
       .update(checkouts)
       .set({ closeAttempts: sql`${checkouts.closeAttempts} + 1`, lastError: error.message, claimedUntil: null, updatedAt: now })
       .where(eq(checkouts.id, row.id))
-    return false
+    return 'unreachable'
   }
   await db.update(checkouts).set({ state: 'closed', claimedUntil: null, updatedAt: now }).where(eq(checkouts.id, row.id))
-  return true
+  return result
 }
 
 /**
@@ -176,7 +185,8 @@ export async function closeLapsedCheckouts(now = new Date(), limit = 20) {
   let closed = 0
   for (const { id } of claimed) {
     const row = await db.query.checkouts.findFirst({ where: eq(checkouts.id, id) })
-    if (row && (await closeCheckout(await withProviderRef(row), now))) closed += 1
+    // One provider that does not answer costs this row an attempt, not the rest of the pass.
+    if (row && (await closeCheckout(row, now)) !== 'unreachable') closed += 1
   }
   return closed
 }

@@ -62,6 +62,7 @@ const CHECKOUT_REFUSALS = {
   busy: [409, p.checkoutBusy],
   unreachable: [503, p.providerUnreachable],
   refused: [502, p.providerRefused],
+  paid_meanwhile: [409, p.paidMeanwhile],
 } as const
 
 function notPayable(order: { state: OrderState }) {

@@ -36,7 +36,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   // Recorded whatever it did; a repeat answers with what the first delivery did.
   const { outcome, duplicate } = await confirmPayment(notice)
-  // A wrong amount is refused (kept and flagged for an admin to refund).
-  if (outcome === 'amount_mismatch') return Response.json({ received: true, outcome, duplicate }, { status: 400 })
+  // A wrong amount is refused (kept and flagged for an admin to refund) — once: a retry of it is
+  // acknowledged, or the provider would send it again for days.
+  if (outcome === 'amount_mismatch' && !duplicate) return Response.json({ received: true, outcome, duplicate }, { status: 400 })
   return Response.json({ received: true, outcome, duplicate })
 }

@@ -109,6 +109,40 @@ describe('a cancelled or lapsed order cannot be paid through a session opened be
   })
 })
 
+describe('the close pass and Stripe', () => {
+  it('one checkout Stripe cannot close costs an attempt, not the rest of the pass (the probe saw the job abort)', async () => {
+    const stuck = await buyerWithOrder()
+    const other = await buyerWithOrder()
+    const otherSession = readRedirect(await pressPay(other.order.id, other.cookie)).location!.split('/').pop()!
+    // The first order's checkout never got its answer from Stripe: it is still 'creating'.
+    stripeServer.use(http.post('https://api.stripe.com/v1/checkout/sessions', () => HttpResponse.error()))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    readData(await pressPay(stuck.order.id, stuck.cookie))
+    await cancelOrder({ orderId: stuck.order.id, userId: stuck.user.id, now: new Date() })
+    await cancelOrder({ orderId: other.order.id, userId: other.user.id, now: new Date() })
+    expect(await closeLapsedCheckouts()).toBe(1)
+    warn.mockRestore()
+    expect(await checkoutsOf(stuck.order.id)).toMatchObject([{ state: 'creating', closeAttempts: 1, claimedUntil: null }])
+    expect(sessionStatus.get(otherSession)).toBe('expired')
+    expect(await checkoutsOf(other.order.id)).toMatchObject([{ state: 'closed' }])
+    // Stripe answers again: the next pass finds the session the lost call made (same key) and closes it.
+    stripeServer.resetHandlers()
+    expect(await closeLapsedCheckouts()).toBe(1)
+    expect(await checkoutsOf(stuck.order.id)).toMatchObject([{ state: 'closed' }])
+  }, 15_000)
+
+  it('a session about to expire that the buyer just paid is not replaced by a second payable one', async () => {
+    const { cookie, order } = await buyerWithOrder()
+    const sessionId = readRedirect(await pressPay(order.id, cookie)).location!.split('/').pop()!
+    sessionStatus.set(sessionId, 'complete')
+    await db.update(checkouts).set({ expiresAt: new Date(Date.now() + 30_000) }).where(eq(checkouts.orderId, order.id))
+    const answer = readData(await pressPay(order.id, cookie))
+    expect(answer.status).toBe(409)
+    expect(answer.data.errors.intent).toBe('你已在支付平台完成付款，我们正在确认，请稍候刷新订单页面。')
+    expect(sessionsCreatedFor(order.id)).toHaveLength(1)
+  })
+})
+
 describe('Stripe cannot be reached', () => {
   it('answers 503 in zh-CN, keeps the order and its hold, and the next press finds the same session', async () => {
     const { cookie, order, product } = await buyerWithOrder()
