@@ -124,14 +124,18 @@ export async function priceCart({
   viewer: Viewer
   userId: number | null
   now: Date
-  /** A write transaction when the result decides an order (placeCheckout, a late payment). */
+  /**
+   * A write transaction when the result decides an order (placeCheckout, a late payment): the
+   * pictures are not read then, nothing under the write lock needs them.
+   */
   executor?: Executor
 }): Promise<PricedCart> {
   const productIds = [...new Set(lines.map((line) => line.productId))]
+  const deciding = executor !== db
   const [byId, tiers, covers] = await Promise.all([
     getProductsForSale(productIds, executor),
     productIds.length > 0 ? listTiers(executor) : Promise.resolve([]),
-    productCoverThumbs(productIds, executor),
+    deciding ? new Map<number, string>() : productCoverThumbs(productIds),
   ])
   const limited = [...byId.values()].flatMap((product) => (product.perMemberLimit !== null ? [product.stock.id] : []))
   const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited, executor })

@@ -174,10 +174,10 @@ export async function listShelfProducts({
 }
 
 /** The first photo's thumbnail of each product (shelves, the cart, an order's lines). */
-export async function productCoverThumbs(productIds: readonly number[], executor: Executor = db) {
+export async function productCoverThumbs(productIds: readonly number[]) {
   const covers = new Map<number, string>()
   if (productIds.length === 0) return covers
-  const rows = await executor
+  const rows = await db
     .select({ productId: productImages.productId, thumbMediaId: productImages.thumbMediaId })
     .from(productImages)
     .where(inArray(productImages.productId, [...productIds]))

@@ -2,6 +2,7 @@
 // test database (independent of the admin's product editor).
 import { eq } from 'drizzle-orm'
 import { cartItems, counters, productCategories, products, productTierPrices, stock } from '../../db/schema'
+import type { LineRequest } from '~/models/reservation.server'
 import { db } from '~/utils/db.server'
 import { tierIdOf, type TierSlug } from './users'
 
@@ -70,6 +71,21 @@ export async function createTestProduct(options: TestProductOptions = {}) {
     await db.insert(productTierPrices).values({ productId: product!.id, tierId: await tierIdOf(tier as TierSlug), priceFen })
   }
   return { ...product!, stock: stockRow! }
+}
+
+export type TestProduct = Awaited<ReturnType<typeof createTestProduct>>
+
+/** An order line for a test product as checkout would place it: its price, limit and numbering. */
+export function productLine(product: TestProduct, qty = 1): LineRequest {
+  return {
+    stockId: product.stock.id,
+    qty,
+    unitPriceFen: product.priceFen,
+    title: product.title,
+    productId: product.id,
+    perUserLimit: product.perMemberLimit,
+    takesNumbers: product.limitedEdition,
+  }
 }
 
 /** Puts a line in a signed-in user's cart directly (as the race test does). */

@@ -7,8 +7,8 @@ import { http, HttpResponse } from 'msw'
 import { describe, expect, it, vi } from 'vitest'
 import { checkouts, orders, refunds } from '../../db/schema'
 import { db } from '~/utils/db.server'
-import { createTestProduct } from '../factories/cart'
-import { expectConsistent, line, placeOk } from '../factories/orders'
+import { createTestProduct, productLine } from '../factories/cart'
+import { expectConsistent, placeOk } from '../factories/orders'
 import { openFlagsOf, paymentEventsOf, refundsOf } from '../factories/payments'
 import { readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
@@ -31,7 +31,7 @@ async function buyerWithOrder({ placedAt = new Date() }: { placedAt?: Date } = {
   const order = await placeOk({
     userId: user.id,
     kind: 'goods',
-    lines: [line(product.stock.id, { productId: product.id, unitPriceFen: product.priceFen, title: product.title })],
+    lines: [productLine(product)],
     now: placedAt,
   })
   return { user, cookie, product, order }

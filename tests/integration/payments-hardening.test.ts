@@ -13,8 +13,8 @@ import { cancelOrder, releaseExpiredHolds } from '~/models/reservation.server'
 import * as checkoutRoute from '~/routes/checkout'
 import * as payRoute from '~/routes/pay.$orderId'
 import { databaseHandle, db } from '~/utils/db.server'
-import { GOOD_ADDRESS, createTestProduct, putInCart } from '../factories/cart'
-import { createBuyers, expectConsistent, line, paidNotice, placeOk } from '../factories/orders'
+import { GOOD_ADDRESS, createTestProduct, productLine, putInCart } from '../factories/cart'
+import { createBuyers, expectConsistent, paidNotice, placeOk } from '../factories/orders'
 import { openFlagsOf, paymentEventsOf, refundsOf } from '../factories/payments'
 import { readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
 import { addMembership, createTestUser, signedInCookie } from '../factories/users'
@@ -24,16 +24,9 @@ const HOLD_MS = 10 * MINUTE
 const T0 = new Date('2091-03-01T02:00:00Z')
 const at = (ms: number) => new Date(T0.getTime() + ms)
 
-type TestProduct = Awaited<ReturnType<typeof createTestProduct>>
-
 async function orderById(id: number) {
   const [row] = await db.select().from(orders).where(eq(orders.id, id))
   return row!
-}
-
-/** An order line for a real product, priced at its base price. */
-function productLine(product: TestProduct, qty = 1) {
-  return line(product.stock.id, { qty, unitPriceFen: product.priceFen, productId: product.id, title: product.title, perUserLimit: product.perMemberLimit, takesNumbers: product.limitedEdition })
 }
 
 /** Units of a stock a buyer holds or bought (what the per-member limit counts). */

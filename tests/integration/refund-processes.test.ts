@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest'
 import { refunds } from '../../db/schema'
 import { confirmPayment, requestRefund } from '~/models/payment.server'
 import { db } from '~/utils/db.server'
-import { createTestProduct } from '../factories/cart'
-import { createBuyers, line, paidNotice, placeOk } from '../factories/orders'
+import { createTestProduct, productLine } from '../factories/cart'
+import { createBuyers, paidNotice, placeOk } from '../factories/orders'
 
 const run = promisify(execFile)
 const WORKER = fileURLToPath(new URL('../support/refund-worker.ts', import.meta.url))
@@ -22,7 +22,7 @@ describe('the refund job in several processes', () => {
     const buyers = await createBuyers(40)
     const ids: number[] = []
     for (const buyer of buyers) {
-      const order = await placeOk({ userId: buyer.id, kind: 'goods', lines: [line(product.stock.id, { productId: product.id, unitPriceFen: product.priceFen })], now: new Date() })
+      const order = await placeOk({ userId: buyer.id, kind: 'goods', lines: [productLine(product)], now: new Date() })
       await confirmPayment(paidNotice(order))
       await requestRefund({ orderId: order.id, actorId: null })
       ids.push(order.id)

@@ -7,7 +7,7 @@ import { confirmPayment, processPendingRefunds, requestRefund } from '~/models/p
 import { cancelOrder, placeOrder, releaseExpiredHolds } from '~/models/reservation.server'
 import { db } from '~/utils/db.server'
 import { countRows } from '../factories/db'
-import { createTestProduct } from '../factories/cart'
+import { createTestProduct, productLine } from '../factories/cart'
 import { createBuyers, createStock, expectConsistent, line, paidNotice, placeOk, stockRow } from '../factories/orders'
 import { openFlagsOf, paymentEventsOf, refundsOf } from '../factories/payments'
 import { seededRandom, shuffled, testSeed } from '../support/random'
@@ -19,11 +19,6 @@ const at = (ms: number) => new Date(T0.getTime() + ms)
 async function orderById(id: number) {
   const [row] = await db.select().from(orders).where(eq(orders.id, id))
   return row!
-}
-
-/** An order line for a real product (the late-payment rule reads the product: tier, window, price). */
-function productLine(product: Awaited<ReturnType<typeof createTestProduct>>, qty = 1) {
-  return line(product.stock.id, { qty, unitPriceFen: product.priceFen, productId: product.id, perUserLimit: product.perMemberLimit, takesNumbers: product.limitedEdition })
 }
 
 async function linesOf(orderId: number) {
