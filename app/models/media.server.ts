@@ -9,7 +9,7 @@ import {
 } from '~/domain/media-types'
 import { t } from '~/i18n/zh-CN'
 import { db, type Executor } from '~/utils/db.server'
-import { encodeUploadedImage, type ImageRefusal, type Rendition } from '~/utils/image-upload.server'
+import { encodeUploadedImage, IMAGE_REFUSALS, type Rendition } from '~/utils/image-upload.server'
 import {
   commitUpload,
   discardFile,
@@ -118,12 +118,6 @@ async function measureDurationMs(path: string) {
   }
 }
 
-const IMAGE_REFUSALS: Record<ImageRefusal, Refusal> = {
-  type: { ok: false, error: t.media.imageType, status: 415 },
-  too_many_pixels: { ok: false, error: t.media.imageTooManyPixels, status: 400 },
-  unreadable: { ok: false, error: t.media.imageUnreadable, status: 400 },
-}
-
 /**
  * A cover image: jpeg, png or webp by content, at most 5 MB and 40 million pixels, stored as a
  * fresh encode in the same format (at most 1600 px wide, no metadata) — never the bytes sent.
@@ -134,9 +128,9 @@ export function ingestImage(upload: Upload) {
     maxBytes: MAX_IMAGE_BYTES,
     tooLarge: t.media.imageTooLarge,
     async inspect(tempPath, bytes) {
-      if (bytes === 0) return IMAGE_REFUSALS.type
+      if (bytes === 0) return { ok: false, ...IMAGE_REFUSALS.type }
       const encoded = await encodeUploadedImage(tempPath, [{ width: 1600, format: 'same', quality: 85 }])
-      if (!encoded.ok) return IMAGE_REFUSALS[encoded.reason]
+      if (!encoded.ok) return { ok: false, ...IMAGE_REFUSALS[encoded.reason] }
       const [rendition] = encoded.renditions
       return { encoded: rendition!, durationMs: null }
     },

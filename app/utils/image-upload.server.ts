@@ -6,6 +6,7 @@
 import { join } from 'node:path'
 import sharp, { type Sharp } from 'sharp'
 import { detectImageType } from '~/domain/media-types'
+import { t } from '~/i18n/zh-CN'
 import { commitUpload, discardFile, newMediaId, readHead, storedPath, uploadDir } from './storage.server'
 
 /** Refuses decompression bombs: a small file that decodes to a huge bitmap (e.g. 30000×30000). */
@@ -31,6 +32,13 @@ export interface Rendition {
 }
 
 export type ImageRefusal = 'type' | 'too_many_pixels' | 'unreadable'
+
+/** What an upload answers for a refused image: the same words wherever images are uploaded. */
+export const IMAGE_REFUSALS: Record<ImageRefusal, { error: string; status: 400 | 415 }> = {
+  type: { error: t.media.imageType, status: 415 },
+  too_many_pixels: { error: t.media.imageTooManyPixels, status: 400 },
+  unreadable: { error: t.media.imageUnreadable, status: 400 },
+}
 export type EncodedImage = { ok: true; renditions: Rendition[] } | { ok: false; reason: ImageRefusal }
 
 const EXTENSIONS: Record<ImageFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp' }

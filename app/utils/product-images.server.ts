@@ -3,7 +3,7 @@
 // a 1200 px large image for the product page. The caller records them (media rows) and discards
 // them if recording fails.
 import { t } from '~/i18n/zh-CN'
-import { encodeUploadedImage, type ImageRefusal, type Rendition } from './image-upload.server'
+import { encodeUploadedImage, IMAGE_REFUSALS, type Rendition } from './image-upload.server'
 import { discardFile, UploadTooLargeError, writeTempUpload } from './storage.server'
 import { MAX_PRODUCT_IMAGE_BYTES } from '~/domain/media-types'
 
@@ -12,12 +12,6 @@ export type PreparedImage =
   | { ok: false; error: string; status: 400 | 413 | 415 }
 
 const e = t.shop.admin.errors
-
-const REFUSALS: Record<ImageRefusal, { error: string; status: 400 | 415 }> = {
-  type: { error: e.imageType, status: 415 },
-  too_many_pixels: { error: e.imageTooManyPixels, status: 400 },
-  unreadable: { error: e.imageUnreadable, status: 400 },
-}
 
 /** Checks and resizes one uploaded photo. Nothing is left on disk when it is refused. */
 export async function prepareProductImage(data: AsyncIterable<Uint8Array>): Promise<PreparedImage> {
@@ -29,12 +23,12 @@ export async function prepareProductImage(data: AsyncIterable<Uint8Array>): Prom
     throw error
   }
   try {
-    if (temp.bytes === 0) return { ok: false, ...REFUSALS.type }
+    if (temp.bytes === 0) return { ok: false, ...IMAGE_REFUSALS.type }
     const encoded = await encodeUploadedImage(temp.tempPath, [
       { width: 480, format: 'webp', quality: 76 },
       { width: 1200, format: 'webp', quality: 80 },
     ])
-    if (!encoded.ok) return { ok: false, ...REFUSALS[encoded.reason] }
+    if (!encoded.ok) return { ok: false, ...IMAGE_REFUSALS[encoded.reason] }
     const [thumb, large] = encoded.renditions
     return { ok: true, thumb: thumb!, large: large! }
   } finally {

@@ -391,7 +391,7 @@ describe('product photos', () => {
     const before = await snapshot()
     const result = readData(await upload(product.id, [{ name: 'bomb.png', bytes: pngDeclaring(30_000, 30_000), type: 'image/png' }]))
     expect(result.status).toBe(400)
-    expect(result.data.errors.images).toBe(`bomb.png：${t.shop.admin.errors.imageTooManyPixels}`)
+    expect(result.data.errors.images).toBe(`bomb.png：${t.media.imageTooManyPixels}`)
     expect(await snapshot()).toEqual(before)
     expect(readdirSync(join(uploads(), 'tmp'))).toEqual([])
   })
