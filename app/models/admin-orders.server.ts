@@ -14,7 +14,7 @@ import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { recordAudit } from './audit.server'
-import { listOpenFlags } from './order-flags.server'
+import { hasOpenFlag, listOpenFlags } from './order-flags.server'
 import { listOrderMoney } from './payment.server'
 
 /** The filters with the date range already turned into instants (site time zone). */
@@ -22,9 +22,6 @@ export interface OrderSelection extends Omit<OrderFilters, 'from' | 'to'> {
   placedFrom: Date | null
   placedBefore: Date | null
 }
-
-/** Orders with a flag an admin has not cleared yet (需处理): a stuck refund raises one too. */
-const hasOpenFlag = sql`EXISTS (SELECT 1 FROM order_flags f WHERE f.order_id = ${orders.id} AND f.cleared_at IS NULL)`
 
 function selectionWhere(selection: OrderSelection): SQL | undefined {
   return and(

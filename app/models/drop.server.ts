@@ -743,21 +743,15 @@ async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest
 
 /**
  * Would this seat or upgrade order be accepted now, as it stands? Null if so, else why not (the
- * drop window, the buyer's membership for an upgrade, the price, or another live order under
- * its key). Seats left are taken by the caller's conditional UPDATE. In the caller's transaction.
+ * drop window, the buyer's membership for an upgrade, the price). Seats left and the exclusive
+ * key (one seat per buyer) are the caller's to take, as for any order. In the caller's transaction.
  */
 export async function membershipOrderProblem(tx: Executor, order: Order, lines: readonly OrderLine[], now: Date): Promise<string | null> {
   const [line] = lines
   if (!line || line.dropTierId === null || order.dropId === null) return 'tier_invalid'
   const decided = await dropOrderLine(tx, line.takesNumbers ? 'seat' : 'upgrade', { dropId: order.dropId, dropTierId: line.dropTierId, userId: order.userId, now })
   if (!decided.ok) return decided.reason
-  if (decided.line.unitPriceFen !== line.unitPriceFen) return 'price_changed'
-  const [other] = await tx
-    .select({ id: orders.id })
-    .from(orders)
-    .where(and(eq(orders.exclusiveKey, decided.exclusiveKey), inArray(orders.state, [...LIVE_ORDER_STATES])))
-    .limit(1)
-  return other ? (line.takesNumbers ? 'second_seat' : 'upgrade_pending') : null
+  return decided.line.unitPriceFen === line.unitPriceFen ? null : 'price_changed'
 }
 
 // ---- waitlist ---------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 // What an admin must look at on an order (ORDER_FLAGS in app/domain/order.ts). Flags accumulate:
 // raising one never hides another, and raising one that is already open changes nothing (the
 // partial unique index decides). An admin clears each with a note, audited.
-import { and, asc, eq, isNull } from 'drizzle-orm'
-import { orderFlags } from '../../db/schema'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { orderFlags, orders } from '../../db/schema'
 import type { OrderFlag } from '~/domain/order'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
+
+/** SQL condition on `orders`: the order has a flag an admin has not cleared yet (需处理). */
+export const hasOpenFlag = sql`EXISTS (SELECT 1 FROM ${orderFlags} WHERE ${orderFlags.orderId} = ${orders.id} AND ${orderFlags.clearedAt} IS NULL)`
 
 /** Raises a flag on an order, in the caller's transaction. */
 export async function raiseFlag(tx: Executor, { orderId, flag, now, detail = null }: { orderId: number; flag: OrderFlag; now: Date; detail?: Record<string, unknown> | null }) {

@@ -156,8 +156,8 @@ async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: num
   // Expired or cancelled, yet paid: sold again only if the order would be accepted now — the
   // tier, the sale window, the per-member limit and the price by the kind's rule, the stock by
   // reseat's conditional UPDATE, all in this transaction — else the money goes back.
-  const problem = await lateOrderProblem(tx, order, lines, now)
-  if (problem === null && (await reseat(tx, order, lines, now))) {
+  const problem = (await lateOrderProblem(tx, order, lines, now)) ?? (await reseat(tx, order, lines, now))
+  if (problem === null) {
     await markPaid(tx, order, lines, payment, now)
     await raiseFlag(tx, { orderId: order.id, flag: 'reseated', now, detail: { paymentEventId: eventId, was: order.state } })
     return 'reseated'
@@ -167,7 +167,7 @@ async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: num
     .set({ state: 'refunding', ...payment, refundRequestedAt: now, updatedAt: now })
     .where(eq(orders.id, order.id))
   await createRefund(tx, { ...refundOf(notice, eventId), orderId: order.id, reason: 'late_payment', now })
-  await raiseFlag(tx, { orderId: order.id, flag: 'paid_after_expiry', now, detail: { paymentEventId: eventId, was: order.state, reason: problem ?? 'sold_out' } })
+  await raiseFlag(tx, { orderId: order.id, flag: 'paid_after_expiry', now, detail: { paymentEventId: eventId, was: order.state, reason: problem } })
   return 'refunding'
 }
 
@@ -182,8 +182,11 @@ function refundOf(notice: PaymentNotice, paymentEventId: number) {
   return { paymentEventId, provider: notice.provider, providerPaymentId: notice.providerPaymentId, amountFen: notice.amountFen, currency: notice.currency }
 }
 
-/** Takes the units of a lapsed order straight to sold, if every line's are available. */
-async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date) {
+/**
+ * Takes the units of a lapsed order straight to sold, if its exclusive key is free and every
+ * line's units are available; null when it did, else why not.
+ */
+async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date): Promise<'exclusive_taken' | 'sold_out' | null> {
   if (order.exclusiveKey) {
     // The buyer already started another live order under the same key (e.g. a new seat hold).
     const [other] = await tx
@@ -191,7 +194,7 @@ async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date)
       .from(orders)
       .where(and(eq(orders.exclusiveKey, order.exclusiveKey), inArray(orders.state, [...LIVE_ORDER_STATES])))
       .limit(1)
-    if (other) return false
+    if (other) return 'exclusive_taken'
   }
   const taken: OrderLine[] = []
   for (const line of lines) {
@@ -206,7 +209,7 @@ async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date)
           .set({ sold: sql`${stock.sold} - ${done.qty}` })
           .where(eq(stock.id, done.stockId))
       }
-      return false
+      return 'sold_out'
     }
     taken.push(line)
   }
@@ -222,7 +225,7 @@ async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date)
       updatedAt: now,
     })),
   )
-  return true
+  return null
 }
 
 /** Numbers the sold units (lowest returned number first, then the counter) and fulfils the order. */
