@@ -230,6 +230,10 @@ export const dailies = sqliteTable(
     keywordKey: text().notNull(),
     teaser: text().notNull(),
     body: text().notNull(),
+    // What the voice says, keyword included: the 文字版 for readers who cannot listen.
+    transcript: text().notNull().default(''),
+    // The voice is the free part of a daily (everyone hears it) unless the editor gates it too.
+    voicePublic: integer({ mode: 'boolean' }).notNull().default(true),
     minRank: integer().notNull().default(0),
     state: text({ enum: DAILY_STATES }).notNull().default('draft'),
     publishAt: integer({ mode: 'timestamp_ms' }).notNull(),
@@ -250,7 +254,7 @@ export const dailies = sqliteTable(
 )
 
 // A signed-in reader's keyword replies: one row per reader and daily, with the local day of the
-// reply (for the streak on /account).
+// reply. A reply on the daily's own date is that day's 打卡 (the streak on /account).
 export const keywordUnlocks = sqliteTable(
   'keyword_unlocks',
   {

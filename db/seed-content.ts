@@ -3,9 +3,9 @@
 // has a "today", a week of back catalogue and one daily waiting for the scheduler.
 import { createReadStream } from 'node:fs'
 import { access, readdir, readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { DEFAULT_PUBLISH_TIME, localDateTime, todayIn } from '~/domain/daily'
 import { normalizeKeyword } from '~/domain/keyword'
 import { dailies, tiers, users, type Daily } from './schema'
@@ -33,6 +33,8 @@ export interface DemoDaily {
   /** File name in the audio/ folder beside the markdown files. */
   audio: string
   body: string
+  /** What the clip says (audio/<same name>.txt): the daily's 文字版. */
+  transcript: string
 }
 
 export class DemoContentError extends Error {
@@ -84,6 +86,7 @@ export function parseDemoDaily(source: string, file: string): DemoDaily {
     teaser: get('teaser'),
     audio,
     body,
+    transcript: '',
   }
 }
 
@@ -106,12 +109,41 @@ export async function readDemoDailies(dir = DEMO_DAILIES_DIR) {
     } catch {
       throw new DemoContentError(`${entry.file}: audio file audio/${entry.audio} is missing`)
     }
+    entry.transcript = await readTranscript(dir, entry)
   }
   return entries
 }
 
 function demoAudioPath(dir: string, entry: DemoDaily) {
   return join(dir, 'audio', entry.audio)
+}
+
+// What a clip says sits beside it (audio/NN-slug.txt, the input of scripts/make-demo-audio.sh):
+// it is the daily's 文字版, and it names the keyword as the voice does.
+async function readTranscript(dir: string, entry: DemoDaily) {
+  const path = join(dir, 'audio', `${basename(entry.audio, extname(entry.audio))}.txt`)
+  try {
+    return (await readFile(path, 'utf8')).trim()
+  } catch {
+    throw new DemoContentError(`${entry.file}: the transcript audio/${basename(path)} is missing`)
+  }
+}
+
+/**
+ * Gives demo dailies imported before transcripts existed their 文字版 (outside production, on
+ * every start): a daily with a demo keyword and no transcript gets the demo's. Returns how many.
+ */
+export async function addDemoTranscripts(handle: DatabaseHandle, dir = DEMO_DAILIES_DIR) {
+  let added = 0
+  for (const entry of await readDemoDailies(dir)) {
+    const updated = await handle.db
+      .update(dailies)
+      .set({ transcript: entry.transcript })
+      .where(and(eq(dailies.keywordKey, normalizeKeyword(entry.keyword)), eq(dailies.transcript, '')))
+      .returning({ id: dailies.id })
+    added += updated.length
+  }
+  return added
 }
 
 /** The calendar date `days` after `date` (YYYY-MM-DD; negative goes back). */
@@ -174,6 +206,7 @@ export async function importDemoDailies(
         keywordKey: normalizeKeyword(entry.keyword),
         teaser: entry.teaser,
         body: entry.body,
+        transcript: entry.transcript,
         minRank,
         state: published ? 'published' : 'scheduled',
         publishAt,

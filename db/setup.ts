@@ -8,7 +8,7 @@ import { seedBoards, seedDemo, seedTiers } from './seed'
 import { seedDemoCommunity } from './seed-community'
 import { seedDemoDrop } from './seed-drop'
 import { seedDemoShop, seedShopCategories } from './seed-shop'
-import { importDemoDailies } from './seed-content'
+import { addDemoTranscripts, importDemoDailies } from './seed-content'
 
 export async function setupDatabase(
   handle: DatabaseHandle,
@@ -32,6 +32,8 @@ export async function setupDatabase(
     const drop = await seedDemoDrop(handle, { now, timeZone: getEnv().SITE_TIMEZONE })
     if (drop) log(`seed: demo membership drop 「${drop.name}」 announced, opening ${drop.opensAt.toISOString()}`)
   }
+  const transcripts = await addDemoTranscripts(handle)
+  if (transcripts > 0) log(`seed: ${transcripts} demo dailies given their transcripts`)
   const demoProducts = await seedDemoShop(handle, { now })
   if (demoProducts > 0) log(`seed: ${demoProducts} demo products created, with photos and a few paid demo orders`)
 }

@@ -2,6 +2,7 @@ import { Form, Link, useFetcher, useNavigation } from '@remix-run/react'
 import { useEffect, useId, useRef, useState } from 'react'
 import { Field, FormError, SelectField, TextAreaField } from '~/components/field'
 import { Badge, Button, Card } from '~/components/ui'
+import { TRANSCRIPT_MAX_LENGTH } from '~/domain/daily-limits'
 import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from '~/domain/media-types'
 import { t } from '~/i18n/zh-CN'
 import type { FieldErrors } from '~/utils/forms'
@@ -16,6 +17,8 @@ export interface EditorDaily {
   keyword: string
   teaser: string
   body: string
+  transcript: string
+  voicePublic: boolean
   minRank: number
   state: 'draft' | 'scheduled' | 'published'
   audio: { id: string; url: string; durationMs: number | null } | null
@@ -43,6 +46,15 @@ export function DailyEditor({
       <Field label={f.keyword} name="keyword" defaultValue={daily.keyword} maxLength={20} required hint={f.keywordHint} error={errors.keyword} />
       <TextAreaField label={f.teaser} name="teaser" defaultValue={daily.teaser} rows={3} maxLength={300} hint={f.teaserHint} error={errors.teaser} />
       <MarkdownField defaultValue={daily.body} error={errors.body} />
+      <TextAreaField
+        label={f.transcript}
+        name="transcript"
+        defaultValue={daily.transcript}
+        rows={4}
+        maxLength={TRANSCRIPT_MAX_LENGTH}
+        hint={f.transcriptHint}
+        error={errors.transcript}
+      />
       <SelectField label={f.minRank} name="minRank" defaultValue={String(daily.minRank)} error={errors.minRank}>
         {tiers.map((tier) => (
           <option key={tier.rank} value={tier.rank}>
@@ -60,6 +72,21 @@ export function DailyEditor({
         initial={daily.audio}
         error={errors.audioId}
       />
+      <div>
+        <label className="flex items-start gap-2 text-sm text-stone-800">
+          <input
+            type="checkbox"
+            name="voicePublic"
+            defaultChecked={daily.voicePublic}
+            aria-describedby="voicePublic-hint"
+            className="mt-1 h-4 w-4 accent-brand-700"
+          />
+          <span>{f.voicePublic}</span>
+        </label>
+        <p id="voicePublic-hint" className="ml-6 mt-1 text-xs text-stone-500">
+          {f.voicePublicHint}
+        </p>
+      </div>
       <UploadField
         kind="image"
         label={f.cover}

@@ -2,6 +2,7 @@ import { Form, Link } from '@remix-run/react'
 import { Badge, buttonClass } from '~/components/ui'
 import type { Access } from '~/domain/access'
 import type { DailyView } from '~/domain/daily'
+import { KEYWORD_REPLY_MAX_LENGTH, type CheckinStats } from '~/domain/keyword'
 import { t } from '~/i18n/zh-CN'
 
 export function TierBadge({ tierName }: { tierName: string | null }) {
@@ -23,10 +24,21 @@ export function AudioPlayer({ url, durationMs }: { url: string; durationMs: numb
 }
 
 /** What a blocked reader sees in place of the body: the reason and the way in. */
-export function BlockedNotice({ access, tierName, redirectTo }: { access: Access; tierName: string | null; redirectTo: string }) {
+export function BlockedNotice({
+  access,
+  tierName,
+  redirectTo,
+  afterKeyword = false,
+}: {
+  access: Access
+  tierName: string | null
+  redirectTo: string
+  /** The reader gave the right keyword: say so, then why the article stays closed. */
+  afterKeyword?: boolean
+}) {
   if (access.granted) return null
   const tier = tierName ?? ''
-  const message = t.daily.blocked[access.reason](tier)
+  const message = afterKeyword && access.reason === 'membership_required' ? t.daily.keywordThenTier(tier) : t.daily.blocked[access.reason](tier)
   return (
     <div className="rounded-xl border border-brand-100 bg-brand-50 p-4">
       <p className="font-medium text-brand-800">{message}</p>
@@ -44,19 +56,38 @@ export function BlockedNotice({ access, tierName, redirectTo }: { access: Access
   )
 }
 
-export function KeywordBox({ defaultValue = '', error }: { defaultValue?: string; error?: string }) {
+export function KeywordBox({
+  defaultValue = '',
+  error,
+  method = 'post',
+}: {
+  defaultValue?: string
+  error?: string
+  /** `post` answers in place on the page showing the daily; `get` goes to /keyword. */
+  method?: 'get' | 'post'
+}) {
   return (
-    <Form method="get" action="/keyword" className="flex items-end gap-2" role="search">
+    <Form
+      method={method}
+      action={method === 'get' ? '/keyword' : undefined}
+      preventScrollReset
+      className="flex items-start gap-2"
+      aria-label={t.daily.keywordBox.label}
+    >
       <div className="flex-1">
         <label htmlFor="keyword-q" className="mb-1 block text-sm font-medium text-stone-700">
           {t.daily.keywordBox.label}
         </label>
         <input
+          // A new attempt after an error gets a fresh field holding it.
+          key={defaultValue}
           id="keyword-q"
           name="q"
           defaultValue={defaultValue}
           placeholder={t.daily.keywordBox.placeholder}
-          maxLength={40}
+          maxLength={KEYWORD_REPLY_MAX_LENGTH}
+          autoComplete="off"
+          enterKeyHint="go"
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'keyword-q-error' : undefined}
           className="block w-full rounded-lg border border-stone-300 bg-white px-3 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30"
@@ -67,38 +98,99 @@ export function KeywordBox({ defaultValue = '', error }: { defaultValue?: string
           </p>
         ) : null}
       </div>
-      <button type="submit" className={buttonClass('primary')}>
+      <button type="submit" className={buttonClass('primary', 'mt-6')}>
         {t.daily.keywordBox.submit}
       </button>
     </Form>
   )
 }
 
-/** The daily itself: title, player, body or teaser with the reason it is hidden. */
-export function DailyArticle({ daily, headingLevel = 1 }: { daily: Omit<DailyView, 'id'>; headingLevel?: 1 | 2 }) {
+/** The reader's 打卡 today: the streak, the longest run, all days. */
+export function CheckinPanel({ stats, signedIn }: { stats: CheckinStats; signedIn: boolean }) {
+  if (!stats.checkedInToday) return null
+  return (
+    <section aria-label={t.daily.streakTitle} className="rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3">
+      <p className="text-base font-semibold text-emerald-900">{t.daily.checkin.done(stats.current)}</p>
+      <p className="mt-0.5 text-sm text-emerald-800">{t.daily.checkin.stats(stats.longest, stats.total)}</p>
+      {signedIn ? null : (
+        <p className="mt-1 text-sm text-emerald-800">
+          <Link to="/login" className="underline">
+            {t.daily.loginCta}
+          </Link>{' '}
+          · {t.daily.checkin.visitorHint}
+        </p>
+      )}
+    </section>
+  )
+}
+
+/** What the voice says, for readers who cannot listen: a native toggle, usable without script. */
+function Transcript({ text }: { text: string }) {
+  return (
+    <details className="group rounded-xl border border-stone-200 bg-white px-4 py-2">
+      <summary className="cursor-pointer select-none py-1 text-sm font-medium text-brand-700 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-600/40">
+        {t.daily.transcriptToggle}
+        <span className="ml-2 font-normal text-stone-500">{t.daily.transcriptHint}</span>
+      </summary>
+      <p className="whitespace-pre-line py-2 leading-relaxed text-stone-700">{text}</p>
+    </details>
+  )
+}
+
+export interface DailyReading {
+  /** The reader's 打卡 figures when the daily is today's. */
+  checkins: CheckinStats | null
+  signedIn: boolean
+  isToday: boolean
+  /** A failed keyword reply on this page: the attempt and why. */
+  keyword?: { q: string; error: string } | null
+}
+
+/**
+ * The daily: title, the voice (free unless the editor gated it) and its 文字版, then the article
+ * for a reader with the keyword and the tier — else the teaser and the box for the keyword, or,
+ * with the keyword but not the tier, the reason and the way in.
+ */
+export function DailyArticle({
+  daily,
+  reading,
+  headingLevel = 1,
+}: {
+  daily: Omit<DailyView, 'id'>
+  reading: DailyReading
+  headingLevel?: 1 | 2
+}) {
   const Heading = headingLevel === 1 ? 'h1' : 'h2'
+  const page = `/daily/${daily.date}`
   return (
     <article className="space-y-4">
       <header className="space-y-2">
         <p className="flex flex-wrap items-center gap-2 text-sm text-stone-500">
           <time dateTime={daily.date}>{daily.date}</time>
           <TierBadge tierName={daily.tierName} />
-          {daily.keyword ? (
-            <span>
-              {t.daily.keyword}「<strong className="text-brand-700">{daily.keyword}</strong>」
-            </span>
-          ) : null}
         </p>
         <Heading className="text-2xl font-bold leading-snug text-stone-900 sm:text-3xl">{daily.title}</Heading>
       </header>
       {daily.coverUrl ? <img src={daily.coverUrl} alt="" className="w-full rounded-xl object-cover" /> : null}
       {daily.audio ? <AudioPlayer url={daily.audio.url} durationMs={daily.audio.durationMs} /> : null}
+      {daily.voiceAccess.granted ? null : (
+        <p className="rounded-xl bg-stone-100 px-4 py-3 text-sm text-stone-700">{t.daily.voiceMembersOnly(daily.tierName ?? t.shop.purchaseBlocked.anyMember)}</p>
+      )}
+      {daily.transcript ? <Transcript text={daily.transcript} /> : null}
+      {reading.checkins ? <CheckinPanel stats={reading.checkins} signedIn={reading.signedIn} /> : null}
       {daily.bodyHtml ? (
         <div className="prose-zhiyin" dangerouslySetInnerHTML={{ __html: daily.bodyHtml }} />
       ) : (
         <>
           <p className="text-lg leading-relaxed text-stone-700">{daily.teaser}</p>
-          <BlockedNotice access={daily.access} tierName={daily.tierName} redirectTo={`/daily/${daily.date}`} />
+          {daily.unlocked ? (
+            <BlockedNotice access={daily.access} tierName={daily.tierName} redirectTo={page} afterKeyword />
+          ) : (
+            <div className="space-y-3 rounded-xl border border-brand-100 bg-brand-50/60 p-4">
+              <p className="text-sm text-stone-700">{reading.isToday ? t.daily.keywordPrompt : t.daily.keywordPromptOld}</p>
+              <KeywordBox defaultValue={reading.keyword?.q} error={reading.keyword?.error} />
+            </div>
+          )}
         </>
       )}
     </article>

@@ -1,6 +1,6 @@
 // Pure rules of the daily feed. Callers pass `now` and the site time zone.
 import type { Access } from './access'
-import { addDays, localDate, startOfDateIn } from './time'
+import { localDate, startOfDateIn } from './time'
 
 /** What a viewer receives of a daily (built by presentDaily, shown by DailyArticle). */
 export interface DailyView {
@@ -10,13 +10,24 @@ export interface DailyView {
   teaser: string
   minRank: number
   tierName: string | null
+  /** Whether the viewer's tier lets them read the article (the one rule, checkAccess). */
   access: Access
-  /** The keyword, the body and the audio only when access is granted. */
-  keyword: string | null
+  /** Whether the viewer has replied with this daily's keyword (staff need not). */
+  unlocked: boolean
+  /** The article: only with both the keyword and the tier. The keyword itself is never sent. */
   bodyHtml: string | null
+  /** Whether the viewer may hear the voice (everyone, unless the editor gated it). */
+  voiceAccess: Access
+  /** The voice and what it says, when voiceAccess is granted. */
   audio: { url: string; durationMs: number | null } | null
+  transcript: string | null
   coverUrl: string | null
   isLive: boolean
+}
+
+/** The rank the voice needs: none when public, else the article's (members at least). */
+export function voiceMinRank(daily: { voicePublic: boolean; minRank: number }) {
+  return daily.voicePublic ? 0 : Math.max(daily.minRank, 1)
 }
 
 /** Today's calendar date (YYYY-MM-DD) in the site time zone. */
@@ -42,19 +53,4 @@ export function isDailyLive(daily: { state: string; publishAt: Date }, now: Date
 /** Valid YYYY-MM-DD calendar date (for URLs and forms). */
 export function isCalendarDate(value: string) {
   return startOfDateIn(value, 'UTC') !== null
-}
-
-/**
- * Consecutive days with a keyword reply, counting back from today (or from yesterday when
- * today has none yet, so the streak is not lost before the morning's reply).
- */
-export function keywordStreak(days: readonly string[], today: string) {
-  const set = new Set(days)
-  let day: string | null = set.has(today) ? today : addDays(today, -1)
-  let streak = 0
-  while (day !== null && set.has(day)) {
-    streak++
-    day = addDays(day, -1)
-  }
-  return streak
 }

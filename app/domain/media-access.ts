@@ -1,13 +1,14 @@
 // Who may fetch an uploaded file (/media/:id), decided from the dailies and products that use
 // it. Pure: the route loads the references and the viewers, this decides (docs/decisions/006).
 import { checkAccess, isStaff, type Viewer } from './access'
-import { isDailyLive } from './daily'
+import { isDailyLive, voiceMinRank } from './daily'
 
 /** A daily that uses a file, as its audio or its cover. */
 export interface MediaReference {
   state: string
   publishAt: Date
   minRank: number
+  voicePublic: boolean
   audioId: string | null
   coverId: string | null
 }
@@ -23,12 +24,14 @@ export type MediaAccess =
 
 /**
  * Who may fetch an uploaded file, from the dailies that use it:
- * - the cover of a live daily, the audio of a live public daily, or a photo of a published
- *   product → everyone (`public`; a photo's random id reveals nothing of a hidden product);
- * - the audio of a live gated daily → whoever checkAccess lets read that daily: the signed-in
- *   viewer, or the owner of a podcast token (podcast apps send no cookies) → `private`;
+ * - the cover of a live daily, the audio of a live daily whose voice is public (the default,
+ *   whatever the article's tier), or a photo of a published product → everyone (`public`; a
+ *   photo's random id reveals nothing of a hidden product);
+ * - the audio of a live daily whose voice the editor gated → whoever checkAccess lets hear it
+ *   (voiceMinRank): the signed-in viewer, or the owner of a podcast token (podcast apps send
+ *   no cookies) → `private`;
  * - anything else (drafts, scheduled, unused uploads) → staff signed in, for previews.
- * Refused: 403 when a live gated daily uses the file (its existence is public), else 404, so
+ * Refused: 403 when a live daily's gated voice is the file (its existence is public), else 404, so
  * the ids of unpublished uploads do not leak.
  */
 export function decideMediaAccess({
@@ -57,7 +60,7 @@ export function decideMediaAccess({
   let granted = false
   for (const ref of liveAudio) {
     for (const viewer of candidates) {
-      const access = checkAccess({ minRank: ref.minRank }, viewer, now)
+      const access = checkAccess({ minRank: voiceMinRank(ref) }, viewer, now)
       if (access.granted && access.via === 'public') return { allowed: true, cache: 'public' }
       if (access.granted) granted = true
     }

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, max, sql } from 'drizzle-orm'
-import { dailies, keywordUnlocks, memberships, tiers, users, type Daily } from '../../db/schema'
+import { dailies, memberships, tiers, users, type Daily } from '../../db/schema'
 import { checkAccess } from '~/domain/access'
 import { normalizeKeyword } from '~/domain/keyword'
 import { dailyEmail } from '~/emails/daily'
@@ -7,7 +7,6 @@ import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { sendEmails } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import { renderMarkdown } from '~/utils/markdown.server'
 import { unsubscribeUrl } from '~/utils/unsubscribe.server'
 import { deleteMedia } from './media.server'
 import { membershipActiveAt } from './membership.server'
@@ -55,16 +54,6 @@ export async function listLiveDailies({ page = 1, now = new Date() }: { page?: n
   return { dailies: rows, total: total?.n ?? 0 }
 }
 
-/** The most recent published daily whose keyword matches the reply, or undefined. */
-export function findLiveDailyByKeyword(reply: string, now = new Date()) {
-  const key = normalizeKeyword(reply)
-  if (!key) return Promise.resolve(undefined)
-  return db.query.dailies.findFirst({
-    where: and(eq(dailies.keywordKey, key), live(now)),
-    orderBy: [desc(dailies.date)],
-  })
-}
-
 /** The live dailies just before and after a date, for previous / next links. */
 export async function adjacentLiveDailies(date: string, now = new Date()) {
   const columns = { date: true, title: true } as const
@@ -96,6 +85,8 @@ export interface DailyInput {
   keyword: string
   teaser: string
   body: string
+  transcript: string
+  voicePublic: boolean
   minRank: number
   publishAt: Date
   audioId: string | null
@@ -265,9 +256,9 @@ async function dailyEmailReaders(now: Date, executor: Executor) {
 }
 
 /**
- * One email per opted-in reader, rendered for what that reader may read (the body when
- * granted, the teaser and a link when not). Runs inside the publishing transaction and marks
- * the daily as mailed, so a later re-publish sends nothing.
+ * One email per opted-in reader: the title, the teaser and the way to the voice (never the
+ * keyword or the article), noting when the reader's tier does not open the article. Runs inside
+ * the publishing transaction and marks the daily as mailed, so a later re-publish sends nothing.
  */
 async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
   const [marked] = await tx
@@ -278,7 +269,6 @@ async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
   if (!marked) return 0
   const readers = await dailyEmailReaders(now, tx)
   const siteUrl = getEnv().SITE_URL
-  const bodyHtml = renderMarkdown(daily.body, 'email')
   const emails = readers.map((reader) => {
     // The reader's rank stands for their memberships: one period that is active right now.
     const viewer = {
@@ -291,7 +281,7 @@ async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
       daily,
       name: reader.displayName,
       url: `${siteUrl}/daily/${daily.date}`,
-      bodyHtml: access.granted ? bodyHtml : null,
+      membersOnly: !access.granted,
       unsubscribeUrl: unsubscribe,
     })
     return {
@@ -303,22 +293,4 @@ async function enqueueDailyEmails(daily: Daily, now: Date, tx: Executor) {
   })
   await sendEmails(emails, tx, now)
   return readers.length
-}
-
-// ---- keyword replies ------------------------------------------------------------------------
-
-/** Records that a signed-in reader unlocked a daily by its keyword (once per daily). */
-export async function recordKeywordUnlock({ userId, dailyId, day }: { userId: number; dailyId: number; day: string }) {
-  await db.insert(keywordUnlocks).values({ userId, dailyId, day }).onConflictDoNothing()
-}
-
-/** The local days on which a reader replied with a keyword, newest first (enough for a streak). */
-export async function keywordUnlockDays(userId: number) {
-  const rows = await db
-    .selectDistinct({ day: keywordUnlocks.day })
-    .from(keywordUnlocks)
-    .where(eq(keywordUnlocks.userId, userId))
-    .orderBy(desc(keywordUnlocks.day))
-    .limit(400)
-  return rows.map((r) => r.day)
 }

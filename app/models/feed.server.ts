@@ -3,6 +3,7 @@
 import { desc, eq, or } from 'drizzle-orm'
 import { dailies, media, type User } from '../../db/schema'
 import { checkAccess, isStaff, type Viewer } from '~/domain/access'
+import { voiceMinRank } from '~/domain/daily'
 import { activeRank } from '~/domain/membership'
 import { db } from '~/utils/db.server'
 import { live } from './daily.server'
@@ -25,6 +26,7 @@ const FEED_COLUMNS = {
   title: dailies.title,
   teaser: dailies.teaser,
   minRank: dailies.minRank,
+  voicePublic: dailies.voicePublic,
   publishAt: dailies.publishAt,
   updatedAt: dailies.updatedAt,
 }
@@ -66,7 +68,7 @@ export async function listPodcastEpisodes(viewer: Viewer, now = new Date()) {
   for (let offset = 0; episodes.length < FEED_SIZE; offset += page) {
     const rows = await listLiveEpisodes({ now, limit: page, offset })
     for (const row of rows) {
-      if (episodes.length < FEED_SIZE && checkAccess({ minRank: row.minRank }, viewer, now).granted) episodes.push(row)
+      if (episodes.length < FEED_SIZE && checkAccess({ minRank: voiceMinRank(row) }, viewer, now).granted) episodes.push(row)
     }
     if (rows.length < page) break
   }
@@ -96,7 +98,14 @@ export async function getPodcastSubscriber(token: string, now = new Date()) {
 /** Every daily that uses a file, as its audio or its cover, whatever the daily's state. */
 export function listMediaReferences(mediaId: string) {
   return db
-    .select({ state: dailies.state, publishAt: dailies.publishAt, minRank: dailies.minRank, audioId: dailies.audioId, coverId: dailies.coverId })
+    .select({
+      state: dailies.state,
+      publishAt: dailies.publishAt,
+      minRank: dailies.minRank,
+      voicePublic: dailies.voicePublic,
+      audioId: dailies.audioId,
+      coverId: dailies.coverId,
+    })
     .from(dailies)
     .where(or(eq(dailies.audioId, mediaId), eq(dailies.coverId, mediaId)))
 }

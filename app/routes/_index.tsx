@@ -1,6 +1,6 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import { DailyArticle, KeywordBox } from '~/components/daily'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { DailyArticle } from '~/components/daily'
 import { ProductGrid, ShelfSection } from '~/components/shop'
 import { TierList } from '~/components/tier-list'
 import { buttonClass, Card } from '~/components/ui'
@@ -13,21 +13,22 @@ import { getCurrentDrop } from '~/models/drop.server'
 import { listTiers } from '~/models/membership.server'
 import { listNewThisWeek } from '~/models/product.server'
 import { useRootData } from '~/root'
-import { getViewer } from '~/utils/auth.server'
-import { presentDaily } from '~/utils/daily-view.server'
+import { readDaily } from '~/utils/daily-view.server'
+import { getKeywordReader, keywordBoxAction } from '~/utils/keyword-reply.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime } from '~/utils/format'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
   const today = todayIn(getEnv().SITE_TIMEZONE, now)
-  const [tiers, daily, viewer, drop, fresh] = await Promise.all([
+  const [tiers, daily, reader, drop, fresh] = await Promise.all([
     listTiers(),
     getTodayOrLatestDaily(today, now),
-    getViewer(request),
+    getKeywordReader(request),
     getCurrentDrop(now),
     listNewThisWeek({ now, timeZone: getEnv().SITE_TIMEZONE }),
   ])
+  const viewer = reader.viewer
   const dropState = drop ? dropWindow(drop, now) : null
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? t.shop.purchaseBlocked.anyMember
   return {
@@ -41,9 +42,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .filter((product) => isProductVisible(product, viewer, now))
       .slice(0, NEW_ON_HOME)
       .map((product) => productCard(product, viewer, now, tierName)),
-    daily: daily ? await presentDaily(daily, viewer, { now, tiers, isLive: isDailyLive(daily, now) }) : null,
+    daily: daily ? await readDaily(reader, daily, { now, tiers, isLive: isDailyLive(daily, now) }) : null,
     tiers: tiers.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })),
   }
+}
+
+/** The keyword box under today's voice answers here, in place. */
+export async function action({ request }: ActionFunctionArgs) {
+  const now = new Date()
+  const daily = await getTodayOrLatestDaily(todayIn(getEnv().SITE_TIMEZONE, now), now)
+  const formData = await request.formData()
+  return keywordBoxAction(request, formData, { path: '/', dailyId: daily?.id ?? null })
 }
 
 // 本周上新 on the home page: one row of the shop's newest.
@@ -58,6 +67,7 @@ const SECTIONS = [
 
 export default function Home() {
   const { today, daily, tiers, drop, newThisWeek } = useLoaderData<typeof loader>()
+  const failed = useActionData<typeof action>()
   const user = useRootData()?.user
   return (
     <div className="space-y-10">
@@ -76,11 +86,8 @@ export default function Home() {
       ) : null}
       {daily ? (
         <Card className="mx-auto max-w-2xl">
-          <p className="mb-3 text-sm font-semibold text-brand-700">{daily.date === today ? t.daily.today : t.daily.latest}</p>
-          <DailyArticle daily={daily} headingLevel={2} />
-          <div className="mt-6 border-t border-stone-100 pt-5">
-            <KeywordBox />
-          </div>
+          <p className="mb-3 text-sm font-semibold text-brand-700">{daily.daily.date === today ? t.daily.today : t.daily.latest}</p>
+          <DailyArticle daily={daily.daily} reading={{ ...daily.reading, keyword: failed?.keyword }} headingLevel={2} />
         </Card>
       ) : null}
 

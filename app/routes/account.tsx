@@ -5,7 +5,8 @@ import { z } from 'zod'
 import { Field, FormError } from '~/components/field'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
-import { keywordStreak, todayIn } from '~/domain/daily'
+import { todayIn } from '~/domain/daily'
+import { checkinStats } from '~/domain/keyword'
 import { passwordChangedEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
 import { deleteUserAuthTokens } from '~/models/auth-token.server'
@@ -16,7 +17,7 @@ import {
   revokeOtherSessions,
   revokeUserSession,
 } from '~/models/session.server'
-import { keywordUnlockDays } from '~/models/daily.server'
+import { checkinDays } from '~/models/keyword.server'
 import { resendVerificationEmail } from '~/models/signup.server'
 import {
   checkPassword,
@@ -38,15 +39,15 @@ export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.sit
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireAuth(request)
-  const [sessions, membership, unlockDays] = await Promise.all([
+  const [sessions, membership, days] = await Promise.all([
     listUserSessions(user.id),
     getActiveMembership(user.id),
-    keywordUnlockDays(user.id),
+    checkinDays(user.id),
   ])
   const env = getEnv()
   const canHavePodcast = Boolean(membership) || user.role !== 'user'
   return {
-    streak: keywordStreak(unlockDays, todayIn(env.SITE_TIMEZONE, new Date())),
+    checkins: checkinStats(days, todayIn(env.SITE_TIMEZONE, new Date())),
     podcast: canHavePodcast
       ? { url: user.podcastToken ? `${env.SITE_URL}/podcast/${user.podcastToken}.xml` : null }
       : null,
@@ -172,7 +173,7 @@ function describeDevice(userAgent: string) {
 }
 
 export default function Account() {
-  const { user, membership, sessions, timeZone, streak, podcast } = useLoaderData<typeof loader>()
+  const { user, membership, sessions, timeZone, checkins, podcast } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
   const busy = useNavigation().state !== 'idle'
@@ -230,7 +231,10 @@ export default function Account() {
       <Card>
         <h2 className="mb-1 text-lg font-semibold">{t.daily.streakTitle}</h2>
         <p className="text-3xl font-bold text-brand-700" data-testid="streak">
-          {t.daily.streak(streak)}
+          {t.daily.streak(checkins.current)}
+        </p>
+        <p className="mt-1 text-sm text-stone-700">
+          {checkins.checkedInToday ? t.daily.streakToday : t.daily.streakNotToday} · {t.daily.streakStats(checkins.longest, checkins.total)}
         </p>
         <p className="mt-1 text-sm text-stone-600">{t.daily.streakHelp}</p>
       </Card>

@@ -42,6 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       title: daily.title,
       keyword: daily.keyword,
       teaser: daily.teaser,
+      transcript: daily.transcript,
+      voicePublic: daily.voicePublic,
       body: daily.body,
       minRank: daily.minRank,
       state: daily.state,

@@ -34,7 +34,7 @@ export default function NewDaily() {
     <div>
       <PageTitle>{t.daily.editor.newTitle}</PageTitle>
       <DailyEditor
-        daily={{ id: null, date, time: DEFAULT_PUBLISH_TIME, title: '', keyword: '', teaser: '', body: '', minRank: 0, state: 'draft', audio: null, cover: null }}
+        daily={{ id: null, date, time: DEFAULT_PUBLISH_TIME, title: '', keyword: '', teaser: '', body: '', transcript: '', voicePublic: true, minRank: 0, state: 'draft', audio: null, cover: null }}
         tiers={tiers}
         errors={errors}
       />

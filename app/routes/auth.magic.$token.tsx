@@ -27,6 +27,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!user) throw new Response(t.errors.tokenInvalid, { status: 404 })
   const message = used.proof.passwordRemoved ? t.auth.signedInPasswordCleared(user.displayName) : `${t.auth.signedIn}：${user.displayName}`
   return signIn({
+    request,
     userId: used.userId,
     context: sessionContext(request, context.clientIp),
     redirectTo: '/',

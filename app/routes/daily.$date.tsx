@@ -1,13 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { DailyArticle } from '~/components/daily'
 import { isCalendarDate, isDailyLive } from '~/domain/daily'
 import { isStaff } from '~/domain/access'
 import { t } from '~/i18n/zh-CN'
 import { adjacentLiveDailies, getDailyByDate } from '~/models/daily.server'
 import { listTiers } from '~/models/membership.server'
-import { getViewer } from '~/utils/auth.server'
-import { presentDaily } from '~/utils/daily-view.server'
+import { readDaily } from '~/utils/daily-view.server'
+import { getKeywordReader, keywordBoxAction } from '~/utils/keyword-reply.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: `${data.daily.title} · ${t.site.name}` }, { name: 'description', content: data.daily.teaser }] : []
@@ -16,18 +16,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const date = params.date ?? ''
   if (!isCalendarDate(date)) throw new Response(t.pages.notFound.body, { status: 404 })
   const now = new Date()
-  const [daily, viewer, tiers] = await Promise.all([getDailyByDate(date), getViewer(request), listTiers()])
+  const [daily, reader, tiers] = await Promise.all([getDailyByDate(date), getKeywordReader(request), listTiers()])
   const live = daily ? isDailyLive(daily, now) : false
   // Drafts and future dailies exist only for staff; everyone else gets the same 404.
-  if (!daily || (!live && !(viewer && isStaff(viewer.role)))) {
+  if (!daily || (!live && !(reader.viewer && isStaff(reader.viewer.role)))) {
     throw new Response(t.pages.notFound.body, { status: 404 })
   }
-  const [view, adjacent] = await Promise.all([presentDaily(daily, viewer, { now, tiers, isLive: live }), adjacentLiveDailies(date, now)])
-  return { daily: view, ...adjacent }
+  const [read, adjacent] = await Promise.all([readDaily(reader, daily, { now, tiers, isLive: live }), adjacentLiveDailies(date, now)])
+  return { ...read, ...adjacent }
+}
+
+/** The keyword box under the voice answers here, in place. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const date = params.date ?? ''
+  const daily = isCalendarDate(date) ? await getDailyByDate(date) : undefined
+  const formData = await request.formData()
+  return keywordBoxAction(request, formData, { path: `/daily/${date}`, dailyId: daily && isDailyLive(daily, new Date()) ? daily.id : null })
 }
 
 export default function DailyPage() {
-  const { daily, previous, next } = useLoaderData<typeof loader>()
+  const { daily, reading, previous, next } = useLoaderData<typeof loader>()
+  const failed = useActionData<typeof action>()
   return (
     <div className="mx-auto max-w-2xl">
       {daily.isLive ? null : (
@@ -35,7 +44,7 @@ export default function DailyPage() {
           {t.daily.draftNotice}
         </p>
       )}
-      <DailyArticle daily={daily} />
+      <DailyArticle daily={daily} reading={{ ...reading, keyword: failed?.keyword }} />
       <nav aria-label={t.daily.archiveTitle} className="mt-10 grid grid-cols-2 gap-3 border-t border-stone-200 pt-6 text-sm">
         <div>
           {previous ? (

@@ -51,6 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (!attempt.ok) return data<ActionData>({ intent: 'password', errors: { form: t.errors.loginFailed } }, { status: 400 })
   return signIn({
+    request,
     userId: attempt.user.id,
     context: sessionContext(request, context.clientIp),
     redirectTo,

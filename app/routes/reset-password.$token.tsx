@@ -41,6 +41,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   })
   if (userId === null) throw new Response(t.errors.tokenUsed, { status: 410 })
   return signIn({
+    request,
     userId,
     context: sessionContext(request, context.clientIp),
     redirectTo: '/account',

@@ -27,6 +27,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return redirectWithFlash(safeRedirect(redirectTo, '/account'), { kind: 'success', message: t.account.emailVerifiedDone })
   }
   return signIn({
+    request,
     userId,
     context: sessionContext(request, context.clientIp),
     redirectTo,

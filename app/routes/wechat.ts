@@ -2,7 +2,8 @@
 // POST answers pushed messages with a passive reply. Off (404) unless WECHAT_TOKEN is set.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { t } from '~/i18n/zh-CN'
-import { findLiveDailyByKeyword } from '~/models/daily.server'
+import { parseKeywordReply } from '~/domain/keyword'
+import { findLiveDailyByKey } from '~/models/keyword.server'
 import { claimWechatNonce, replyOnce } from '~/models/wechat.server'
 import { getEnv } from '~/utils/env.server'
 import { readBodyWithin } from '~/utils/request-body.server'
@@ -47,7 +48,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (message.type === 'other') return noReplyResponse()
 
   const reply = await replyOnce(messageKey(message), async () => {
-    const daily = message.type === 'text' ? await findLiveDailyByKeyword(message.content, now) : undefined
+    const reply = message.type === 'text' ? parseKeywordReply(message.content) : null
+    const daily = reply?.ok ? await findLiveDailyByKey(reply.key, now) : undefined
     return composeReply(message, { daily, siteUrl, now })
   })
   return xmlResponse(reply)

@@ -13,6 +13,7 @@ import {
 } from '~/models/session.server'
 import { getEnv } from './env.server'
 import { flashHeader, type Flash } from './flash.server'
+import { carryRememberedUnlocks } from './keyword-cookie.server'
 import { safeRedirect } from './redirect'
 
 export const SESSION_COOKIE = 'zhiyin_session'
@@ -105,11 +106,13 @@ export async function requireAnonymous(request: Request) {
 
 /** Starts a new session for the user and redirects with its cookie (and an optional flash). */
 export async function signIn({
+  request,
   userId,
   context,
   redirectTo,
   flash,
 }: {
+  request: Request
   userId: number
   context: SessionContext
   redirectTo?: string | null
@@ -118,6 +121,9 @@ export async function signIn({
   // The answer is built before the session exists, so nothing is left behind if it fails.
   const response = redirect(safeRedirect(redirectTo))
   if (flash) response.headers.append('Set-Cookie', await flashHeader(flash))
+  // Keywords given as a visitor on this browser (and the days they were 打卡) join the account.
+  const carried = await carryRememberedUnlocks(request, userId)
+  if (carried) response.headers.append('Set-Cookie', carried)
   const { token, expiresAt } = await createSession({ userId, context })
   response.headers.append('Set-Cookie', sessionCookie(token, expiresAt))
   return response

@@ -27,7 +27,7 @@ const fail = (errors: FieldErrors, status = 400) => data<EditorActionData>({ err
 export async function saveDailyFromForm({ formData, editor, dailyId }: { formData: FormData; editor: User; dailyId: number | null }) {
   const form = parseForm(dailyForm, formData)
   if (!form.ok) return fail(form.errors)
-  const { intent, date, time, title, keyword, teaser, body, minRank, audioId, coverId } = form.data
+  const { intent, date, time, title, keyword, teaser, body, transcript, voicePublic, minRank, audioId, coverId } = form.data
 
   const tiers = await listTiers()
   if (!tiers.some((tier) => tier.rank === minRank)) return fail({ minRank: t.daily.errors.tierInvalid })
@@ -38,7 +38,19 @@ export async function saveDailyFromForm({ formData, editor, dailyId }: { formDat
   const publishAt = localDateTime(date, time, getEnv().SITE_TIMEZONE)
   if (!publishAt) return fail({ time: t.daily.errors.timeInvalid })
 
-  const input: DailyInput = { date, title, keyword, teaser, body, minRank, publishAt, audioId: audioId ?? null, coverId: coverId ?? null }
+  const input: DailyInput = {
+    date,
+    title,
+    keyword,
+    teaser,
+    body,
+    transcript,
+    voicePublic,
+    minRank,
+    publishAt,
+    audioId: audioId ?? null,
+    coverId: coverId ?? null,
+  }
   if (dailyId !== null && !(await getDailyById(dailyId))) throw new Response(t.daily.errors.notFound, { status: 404 })
   const saved = dailyId === null ? await createDaily(input, editor.id) : await updateDaily(dailyId, input)
   if (!saved.ok) return fail(saved.errors, 409)

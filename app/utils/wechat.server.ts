@@ -170,13 +170,19 @@ export function buildNewsReply(message: WechatMessage, article: NewsArticle, now
   return `<xml>${replyHead(message, 'news', now)}<ArticleCount>1</ArticleCount><Articles>${item}</Articles></xml>`
 }
 
-/** A daily as a news article: title and teaser only (never the body), linking to its page. */
-export function articleOf(daily: Pick<Daily, 'date' | 'title' | 'teaser' | 'coverId'>, siteUrl: string): NewsArticle {
+type RepliedDaily = Pick<Daily, 'date' | 'title' | 'teaser' | 'coverId' | 'keyword'>
+
+/**
+ * A daily as a news article: title and teaser only (never the body). The link is the keyword
+ * reply itself (/keyword?q=…), so tapping it opens the article for the reader in WeChat's
+ * browser as if typed into the box, and counts their 打卡.
+ */
+export function articleOf(daily: RepliedDaily, siteUrl: string): NewsArticle {
   return {
     title: daily.title,
     description: daily.teaser,
     picUrl: daily.coverId ? `${siteUrl}/media/${encodeURIComponent(daily.coverId)}` : null,
-    url: `${siteUrl}/daily/${daily.date}`,
+    url: `${siteUrl}/keyword?${new URLSearchParams({ q: daily.keyword })}`,
   }
 }
 
@@ -186,7 +192,7 @@ export function articleOf(daily: Pick<Daily, 'date' | 'title' | 'teaser' | 'cove
  */
 export function composeReply(
   message: AnsweredMessage,
-  { daily, siteUrl, now }: { daily: Pick<Daily, 'date' | 'title' | 'teaser' | 'coverId'> | undefined; siteUrl: string; now: Date },
+  { daily, siteUrl, now }: { daily: RepliedDaily | undefined; siteUrl: string; now: Date },
 ) {
   if (message.type === 'subscribe') return buildTextReply(message, t.wechat.welcome(siteUrl), now)
   if (daily) return buildNewsReply(message, articleOf(daily, siteUrl), now)

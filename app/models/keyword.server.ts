@@ -1,0 +1,75 @@
+// The keyword ritual's records (docs/decisions/017-keyword-ritual.md): which dailies a reader
+// has opened with their keyword, and on which days that reply was the day's 打卡.
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { dailies, keywordUnlocks, type Daily } from '../../db/schema'
+import { db } from '~/utils/db.server'
+import { live } from './daily.server'
+
+/** The most recent live daily whose keyword has this normalised key, or undefined. */
+export function findLiveDailyByKey(key: string, now = new Date()) {
+  return db.query.dailies.findFirst({
+    where: and(eq(dailies.keywordKey, key), live(now)),
+    orderBy: [desc(dailies.date)],
+  })
+}
+
+/**
+ * Records that a signed-in reader replied with a daily's keyword on a local day. The first
+ * reply is the one kept (one row per reader and daily), so `first` says whether this one opened
+ * it; a first reply on the daily's own date is that day's 打卡.
+ */
+export async function recordKeywordUnlock({ userId, daily, day }: { userId: number; daily: Pick<Daily, 'id'>; day: string }) {
+  const inserted = await db
+    .insert(keywordUnlocks)
+    .values({ userId, dailyId: daily.id, day })
+    .onConflictDoNothing()
+    .returning({ id: keywordUnlocks.id })
+  return { first: inserted.length > 0 }
+}
+
+/** Whether a signed-in reader has opened this daily with its keyword. */
+export async function hasUnlocked({ userId, dailyId }: { userId: number; dailyId: number }) {
+  const row = await db.query.keywordUnlocks.findFirst({
+    columns: { id: true },
+    where: and(eq(keywordUnlocks.userId, userId), eq(keywordUnlocks.dailyId, dailyId)),
+  })
+  return row !== undefined
+}
+
+/** The local days on which a reader answered that day's own keyword: their 打卡 days. */
+export async function checkinDays(userId: number) {
+  const rows = await db
+    .select({ day: keywordUnlocks.day })
+    .from(keywordUnlocks)
+    .innerJoin(dailies, eq(dailies.id, keywordUnlocks.dailyId))
+    .where(and(eq(keywordUnlocks.userId, userId), sql`${keywordUnlocks.day} = ${dailies.date}`))
+    .orderBy(desc(keywordUnlocks.day))
+  return rows.map((row) => row.day)
+}
+
+/** A keyword a visitor gave before signing in, as their cookie remembers it. */
+export interface RememberedUnlock {
+  dailyId: number
+  /** The local day of the reply. */
+  day: string
+  /** Whether that day was the daily's own date: a 打卡. */
+  checkin: boolean
+}
+
+/**
+ * Moves a visitor's replies into the account they signed in to, keeping the days they were
+ * given on (so their 打卡 count). Dailies deleted since are skipped; replies the account
+ * already has keep their first day.
+ */
+export async function adoptRememberedUnlocks(userId: number, unlocks: readonly RememberedUnlock[]) {
+  if (unlocks.length === 0) return 0
+  const existing = await db
+    .select({ id: dailies.id })
+    .from(dailies)
+    .where(inArray(dailies.id, [...new Set(unlocks.map((u) => u.dailyId))]))
+  const ids = new Set(existing.map((row) => row.id))
+  const rows = unlocks.filter((u) => ids.has(u.dailyId)).map((u) => ({ userId, dailyId: u.dailyId, day: u.day }))
+  if (rows.length === 0) return 0
+  const inserted = await db.insert(keywordUnlocks).values(rows).onConflictDoNothing().returning({ id: keywordUnlocks.id })
+  return inserted.length
+}
