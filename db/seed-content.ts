@@ -109,8 +109,8 @@ export async function readDemoDailies(dir = DEMO_DAILIES_DIR) {
     } catch {
       throw new DemoContentError(`${entry.file}: audio file audio/${entry.audio} is missing`)
     }
-    entry.transcript = await readTranscript(dir, entry)
   }
+  for (const entry of entries) entry.transcript = await readTranscript(dir, entry)
   return entries
 }
 

@@ -114,6 +114,9 @@ export function editorForm(overrides: Record<string, string> = {}): Record<strin
     keyword: `编辑词${n}`,
     teaser: `编辑器第 ${n} 篇的导语`,
     body: `编辑器第 ${n} 篇的正文`,
+    transcript: `早上好。今天的关键词是：编辑词${n}。`,
+    // A checked box is sent as "on"; an unchecked one is not sent at all.
+    voicePublic: 'on',
     minRank: '0',
     audioId: '',
     coverId: '',

@@ -70,3 +70,14 @@ export async function thrownResponse(promise: Promise<unknown>) {
   }
   throw new Error('expected a thrown Response, but the call resolved')
 }
+
+/** The value of a named cookie's `name=value` pair in a Set-Cookie list, ready for a Cookie header. */
+export function cookiePairOf(setCookies: string[], name: string) {
+  return setCookies.find((c) => c.startsWith(`${name}=`))?.split(';')[0]
+}
+
+/** The flash message a response's Set-Cookie list carries, as the next page would show it. */
+export async function flashOf(setCookies: string[]) {
+  const { readFlash } = await import('~/utils/flash.server')
+  return (await readFlash(requestFor('/', { cookie: cookiePairOf(setCookies, 'zhiyin_flash') }))).flash
+}

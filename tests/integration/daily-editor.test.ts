@@ -13,14 +13,14 @@ import { action as editAction, loader as editLoader } from '~/routes/admin.posts
 import { action as newAction } from '~/routes/admin.posts.new'
 import { action as mediaAction } from '~/routes/admin.media'
 import { action as previewAction } from '~/routes/admin.posts.preview'
-import { loader as dailyLoader } from '~/routes/daily.$date'
+import { action as dailyAction, loader as dailyLoader } from '~/routes/daily.$date'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { MAX_IMAGE_BYTES } from '~/domain/media-types'
 import { countRows } from '../factories/db'
 import { EXIF_MAKER, jpegWithGps, pngDeclaring, pngHtmlPolyglot } from '../factories/images'
 import { dateFromToday, DEMO_MP3, editorForm, insertDaily, PNG_1X1, signedIn, silentWav, SITE_TIMEZONE, uploadDemoAudio } from '../factories/dailies'
-import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
+import { cookiePairOf, readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
 
 let editor: User
 let editorCookie: string
@@ -71,6 +71,16 @@ describe('saving a daily from the editor', () => {
     expect(daily.publishAt).toEqual(localDateTime(form.date!, '07:15', SITE_TIMEZONE))
   })
 
+  it('keeps the transcript, and the voice public unless the box is unchecked', async () => {
+    const form = editorForm({ transcript: `早上好。${'字'.repeat(4980)}` })
+    expect(await savedDaily(await saveNew(form))).toMatchObject({ transcript: form.transcript, voicePublic: true })
+    const { voicePublic: _checked, ...unchecked } = editorForm()
+    const gated = await savedDaily(await saveNew(unchecked))
+    expect(gated.voicePublic).toBe(false)
+    const reopened = await savedDaily(await saveEdit(gated.id, { ...editorForm({ date: gated.date }), voicePublic: 'on' }))
+    expect(reopened.voicePublic).toBe(true)
+  })
+
   it('accepts a title of exactly 80 characters', async () => {
     const daily = await savedDaily(await saveNew(editorForm({ title: '标'.repeat(80) })))
     expect(daily.title).toBe('标'.repeat(80))
@@ -87,6 +97,8 @@ describe('saving a daily from the editor', () => {
       ['an unknown tier rank 7', { minRank: '7' }, 'minRank', t.daily.errors.tierInvalid],
       ['a negative tier rank', { minRank: '-1' }, 'minRank', t.daily.errors.tierInvalid],
       ['an empty keyword', { keyword: ' ' }, 'keyword', t.daily.errors.keywordRequired],
+      ['a keyword of punctuation only', { keyword: '「！」' }, 'keyword', t.daily.errors.keywordBlank],
+      ['a transcript of 5,001 characters', { transcript: '字'.repeat(5001) }, 'transcript', t.daily.errors.transcriptTooLong],
       ['an empty body', { body: '' }, 'body', t.daily.errors.bodyRequired],
       ['scheduling without audio', { intent: 'schedule' }, 'audioId', t.daily.errors.audioRequired],
       ['publishing without audio', { intent: 'publish' }, 'audioId', t.daily.errors.audioRequired],
@@ -182,7 +194,10 @@ describe('saving a daily from the editor', () => {
     const daily = await savedDaily(await saveNew(editorForm({ body, intent: 'publish', audioId: audio.id, date: '2019-06-01' })))
     expect(daily.body).toBe(body)
 
-    const page = await dailyLoader(routeArgs(requestFor(`/daily/${daily.date}`), { date: daily.date }))
+    // A visitor who gave the keyword reads it.
+    const reply = readRedirect(await dailyAction(routeArgs(requestFor(`/daily/${daily.date}`, { form: { q: daily.keyword } }), { date: daily.date })))
+    const cookie = cookiePairOf(reply.cookies, 'zhiyin_keys')
+    const page = await dailyLoader(routeArgs(requestFor(`/daily/${daily.date}`, { cookie }), { date: daily.date }))
     const html = page.daily.bodyHtml!
     expect(html).toContain('正常的一段话。')
     expect(html).not.toMatch(/<script|javascript:|onerror|onclick|alert/i)

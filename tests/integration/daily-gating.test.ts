@@ -1,6 +1,8 @@
-// The gating table applied to dailies (DESIGN.md §4.6): every daily loader goes through
-// presentDaily(), so a blocked viewer's data never holds the body, the keyword or the audio URL.
-// First the loaders against this file's database, then the real HTML of the running server.
+// The gating table applied to dailies (DESIGN.md §4.6), with the keyword ritual on top
+// (docs/decisions/017): the article needs both the keyword and the tier. Every daily loader goes
+// through presentDaily(), so a reader's data never holds the body without both, never holds the
+// keyword, and a gated voice's URL reaches only those it is open to. First the loaders against
+// this file's database, then the real HTML of the running server.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -11,12 +13,13 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dailies, type Daily, type Media } from '../../db/schema'
 import type { Access } from '~/domain/access'
-import { loader as homeLoader } from '~/routes/_index'
-import { loader as dailyLoader } from '~/routes/daily.$date'
+import type { DailyView } from '~/domain/daily'
+import { action as homeAction, loader as homeLoader } from '~/routes/_index'
+import { action as dailyAction, loader as dailyLoader } from '~/routes/daily.$date'
 import { loader as archiveLoader } from '~/routes/daily._index'
 import { db } from '~/utils/db.server'
 import { dateFromToday, expiredMembership, insertDaily, nextSequence, serialized, signedIn, uploadDemoAudio } from '../factories/dailies'
-import { requestFor, routeArgs, thrownResponse } from '../factories/requests'
+import { cookiePairOf, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { DAY_MS } from '../factories/users'
 
 type Blocked = Extract<Access, { granted: false }>
@@ -28,7 +31,7 @@ const blocked = (reason: Blocked['reason'], requiredRank: number): Access => ({ 
 const VIEWERS = ['visitor', 'user', '亲情会员', '铁杆会员', 'expired 亲情会员', 'editor', 'admin'] as const
 type ViewerName = (typeof VIEWERS)[number]
 
-// Rows: viewer → what they get of a daily of minRank 0 (public), 1 (亲情会员) and 2 (铁杆会员).
+// Rows: viewer → what their tier gives of a daily of minRank 0 (public), 1 (亲情会员) and 2 (铁杆会员).
 const TABLE: Record<ViewerName, [Access, Access, Access]> = {
   visitor: [PUBLIC, blocked('sign_in_required', 1), blocked('sign_in_required', 2)],
   user: [PUBLIC, blocked('membership_required', 1), blocked('membership_required', 2)],
@@ -40,8 +43,11 @@ const TABLE: Record<ViewerName, [Access, Access, Access]> = {
 }
 
 const RANKS = [0, 1, 2] as const
+const KEYWORD_GIVEN = [false, true] as const
 
-const describeAccess = (access: Access) => (access.granted ? `the whole daily (via ${access.via})` : `only the teaser (${access.reason})`)
+const isStaffViewer = (viewer: ViewerName) => viewer === 'editor' || viewer === 'admin'
+/** The article opens with the tier and the keyword; staff read every daily without one. */
+const opens = (viewer: ViewerName, rank: number, keywordGiven: boolean) => TABLE[viewer][rank]!.granted && (keywordGiven || isStaffViewer(viewer))
 
 interface GatedDaily {
   daily: Daily
@@ -49,8 +55,11 @@ interface GatedDaily {
   sentence: string
 }
 
+/** Each viewer's Cookie header: a session, or for the visitor the cookie their replies set. */
 const cookies = {} as Record<ViewerName, string | undefined>
-const byRank = {} as Record<(typeof RANKS)[number], GatedDaily>
+/** Per rank: a daily nobody replied to, and one every viewer gave the keyword of. */
+const locked = {} as Record<(typeof RANKS)[number], GatedDaily>
+const answered = {} as Record<(typeof RANKS)[number], GatedDaily>
 let today: GatedDaily
 
 /** A daily whose body carries a sentence found nowhere else, with a real audio clip attached. */
@@ -69,6 +78,19 @@ async function gatedDaily(minRank: number, values: Partial<typeof dailies.$infer
   return { daily, audio, sentence }
 }
 
+/**
+ * Replies with a daily's keyword in the box on its page, as this viewer: the answer is a redirect
+ * back to the page. A visitor's replies live in the cookie the answer sets.
+ */
+async function giveKeyword(viewer: ViewerName, daily: Daily, { onHome = false } = {}) {
+  const form = { q: daily.keyword }
+  const request = requestFor(onHome ? '/?index' : `/daily/${daily.date}`, { form, cookie: cookies[viewer] })
+  const answer = onHome ? await homeAction(routeArgs(request)) : await dailyAction(routeArgs(request, { date: daily.date }))
+  const { location, cookies: set } = readRedirect(answer)
+  expect(location).toBe(onHome ? '/' : `/daily/${daily.date}`)
+  if (viewer === 'visitor') cookies.visitor = cookiePairOf(set, 'zhiyin_keys') ?? cookies.visitor
+}
+
 beforeAll(async () => {
   cookies.visitor = undefined
   cookies.user = (await signedIn()).cookie
@@ -77,63 +99,100 @@ beforeAll(async () => {
   cookies['expired 亲情会员'] = (await signedIn({ tier: expiredMembership() })).cookie
   cookies.editor = (await signedIn({ role: 'editor' })).cookie
   cookies.admin = (await signedIn({ role: 'admin' })).cookie
-  for (const rank of RANKS) byRank[rank] = await gatedDaily(rank)
+  for (const rank of RANKS) {
+    locked[rank] = await gatedDaily(rank)
+    answered[rank] = await gatedDaily(rank)
+    for (const viewer of VIEWERS) await giveKeyword(viewer, answered[rank].daily)
+  }
   today = await gatedDaily(0, { date: dateFromToday(0), publishAt: new Date(Date.now() - 60_000) })
 })
 
-function expectBlockedView(
-  json: string,
-  view: { access: Access; teaser: string; bodyHtml: string | null; keyword: string | null; audio: unknown },
-  gated: GatedDaily,
-  expected: Access,
-) {
-  expect(view.access).toEqual(expected)
+/**
+ * What a reader's data holds of a daily: the voice always (it is public by default), never the
+ * keyword, and the body only when the article opens for them.
+ */
+function expectView(json: string, view: DailyView, gated: GatedDaily, { access, body }: { access: Access; body: boolean }) {
+  expect(view.access).toEqual(access)
   expect(view.teaser).toBe(gated.daily.teaser)
-  expect(view.bodyHtml).toBeNull()
-  expect(view.keyword).toBeNull()
-  expect(view.audio).toBeNull()
-  expect(json).toContain(gated.daily.teaser)
-  expect(json).not.toContain(gated.sentence)
-  expect(json).not.toContain(gated.daily.keyword)
-  expect(json).not.toContain(`/media/${gated.audio.id}`)
-}
-
-function expectGrantedView(
-  view: { access: Access; bodyHtml: string | null; keyword: string | null; audio: { url: string; durationMs: number | null } | null },
-  gated: GatedDaily,
-  expected: Access,
-) {
-  expect(view.access).toEqual(expected)
-  expect(view.bodyHtml).toContain(gated.sentence)
-  expect(view.bodyHtml).toContain('<h2>正文</h2>')
-  expect(view.keyword).toBe(gated.daily.keyword)
   expect(view.audio).toEqual({ url: `/media/${gated.audio.id}`, durationMs: gated.audio.durationMs })
+  expect(json).toContain(gated.daily.teaser)
+  expect(json).not.toContain(gated.daily.keyword)
+  expect(json).not.toContain('keywordKey')
+  if (body) {
+    expect(view.bodyHtml).toContain(gated.sentence)
+    expect(view.bodyHtml).toContain('<h2>正文</h2>')
+  } else {
+    expect(view.bodyHtml).toBeNull()
+    expect(json).not.toContain(gated.sentence)
+  }
 }
 
-describe('/daily/:date applies the gating table', () => {
+describe('/daily/:date opens the article to a reader with both the keyword and the tier', () => {
   for (const viewer of VIEWERS) {
     for (const rank of RANKS) {
-      const expected = TABLE[viewer][rank]
-      it(`${viewer} on a daily of rank ${rank} gets ${describeAccess(expected)}`, async () => {
-        const gated = byRank[rank]
-        const data = await dailyLoader(routeArgs(requestFor(`/daily/${gated.daily.date}`, { cookie: cookies[viewer] }), { date: gated.daily.date }))
-        const json = serialized(data)
-        expect(data.daily).toMatchObject({ date: gated.daily.date, title: gated.daily.title, minRank: rank, isLive: true })
-        if (expected.granted) {
-          expectGrantedView(data.daily, gated, expected)
-          expect(json).toContain(gated.sentence)
-        } else {
-          expectBlockedView(json, data.daily, gated, expected)
-        }
-      })
+      for (const given of KEYWORD_GIVEN) {
+        const access = TABLE[viewer][rank]
+        const body = opens(viewer, rank, given)
+        it(`${viewer}, ${given ? 'keyword given' : 'no keyword'}, a daily of rank ${rank}: ${body ? 'the article' : 'the teaser'} (${access.granted ? access.via : access.reason})`, async () => {
+          const gated = given ? answered[rank] : locked[rank]
+          const data = await dailyLoader(routeArgs(requestFor(`/daily/${gated.daily.date}`, { cookie: cookies[viewer] }), { date: gated.daily.date }))
+          expect(data.daily).toMatchObject({ date: gated.daily.date, title: gated.daily.title, minRank: rank, isLive: true })
+          expect(data.daily.unlocked).toBe(given || isStaffViewer(viewer))
+          expectView(serialized(data), data.daily, gated, { access, body })
+        })
+      }
     }
   }
 
   it('names the tier a blocked reader needs', async () => {
-    const data = await dailyLoader(routeArgs(requestFor(`/daily/${byRank[2].daily.date}`), { date: byRank[2].daily.date }))
+    const data = await dailyLoader(routeArgs(requestFor(`/daily/${locked[2].daily.date}`), { date: locked[2].daily.date }))
     expect(data.daily.tierName).toBe('铁杆会员')
-    const open = await dailyLoader(routeArgs(requestFor(`/daily/${byRank[0].daily.date}`), { date: byRank[0].daily.date }))
+    const open = await dailyLoader(routeArgs(requestFor(`/daily/${locked[0].daily.date}`), { date: locked[0].daily.date }))
     expect(open.daily.tierName).toBeNull()
+  })
+
+  it('a forged visitor cookie opens nothing', async () => {
+    const { daily, sentence } = answered[0]
+    const genuine = cookies.visitor!
+    const [name, value] = genuine.split('=') as [string, string]
+    // The same list with another signature, and a list claiming every daily without one.
+    const forged = [`${name}=${value.slice(0, -4)}AAAA`, `${name}=${Buffer.from(JSON.stringify([[daily.id, daily.date, 1]])).toString('base64')}`]
+    for (const cookie of forged) {
+      const data = await dailyLoader(routeArgs(requestFor(`/daily/${daily.date}`, { cookie }), { date: daily.date }))
+      expect(data.daily.unlocked, cookie).toBe(false)
+      expect(serialized(data)).not.toContain(sentence)
+    }
+  })
+})
+
+describe('a voice the editor gated reaches only readers of the article’s tier', () => {
+  let gatedVoice: GatedDaily
+
+  beforeAll(async () => {
+    gatedVoice = await gatedDaily(1, { voicePublic: false, transcript: '语音稿：今天的关键词是秘密。' })
+  })
+
+  it.each(VIEWERS)('%s', async (viewer) => {
+    const { daily, audio } = gatedVoice
+    const data = await dailyLoader(routeArgs(requestFor(`/daily/${daily.date}`, { cookie: cookies[viewer] }), { date: daily.date }))
+    const json = serialized(data)
+    if (TABLE[viewer][1].granted) {
+      expect(data.daily.audio?.url).toBe(`/media/${audio.id}`)
+      expect(data.daily.transcript).toBe(daily.transcript)
+    } else {
+      expect(data.daily.audio).toBeNull()
+      expect(data.daily.transcript).toBeNull()
+      expect(json).not.toContain(audio.id)
+      expect(json).not.toContain('语音稿')
+    }
+  })
+
+  it('a public voice comes with its transcript for everyone', async () => {
+    const open = await gatedDaily(2, { transcript: '早上好。今天的关键词是：公开稿。' })
+    const data = await dailyLoader(routeArgs(requestFor(`/daily/${open.daily.date}`), { date: open.daily.date }))
+    expect(data.daily.transcript).toBe('早上好。今天的关键词是：公开稿。')
+    expect(data.daily.audio?.url).toBe(`/media/${open.audio.id}`)
+    expect(data.daily.bodyHtml).toBeNull()
   })
 })
 
@@ -145,18 +204,16 @@ describe('the home page shows today’s daily through the same gate', () => {
     })
 
     for (const viewer of VIEWERS) {
-      const expected = TABLE[viewer][rank]
-      it(`${viewer} gets ${describeAccess(expected)}`, async () => {
-        const data = await homeLoader(routeArgs(requestFor('/', { cookie: cookies[viewer] })))
-        expect(data.today).toBe(dateFromToday(0))
-        expect(data.daily).toMatchObject({ date: today.daily.date, isLive: true })
-        const json = serialized(data)
-        if (expected.granted) {
-          expectGrantedView(data.daily!, today, expected)
-          expect(json).toContain(today.sentence)
-        } else {
-          expectBlockedView(json, data.daily!, today, expected)
-        }
+      const access = TABLE[viewer][rank]
+      it(`${viewer}: the teaser before the keyword, ${opens(viewer, rank, true) ? 'the article' : 'still the teaser'} after it`, async () => {
+        const before = await homeLoader(routeArgs(requestFor('/', { cookie: cookies[viewer] })))
+        expect(before.today).toBe(dateFromToday(0))
+        expect(before.daily?.daily).toMatchObject({ date: today.daily.date, isLive: true })
+        // Replies are remembered, so the first rank's pass gives the keyword for all three.
+        if (rank === 0) expectView(serialized(before), before.daily!.daily, today, { access, body: opens(viewer, rank, false) })
+        if (rank === 0) await giveKeyword(viewer, today.daily, { onHome: true })
+        const after = await homeLoader(routeArgs(requestFor('/', { cookie: cookies[viewer] })))
+        expectView(serialized(after), after.daily!.daily, today, { access, body: opens(viewer, rank, true) })
       })
     }
   })
@@ -195,7 +252,7 @@ describe('a daily readers may not see yet is a 404 for them and a preview for st
 
   it('the home page never shows them', async () => {
     const data = await homeLoader(routeArgs(requestFor('/', { cookie: cookies.editor })))
-    expect(data.daily?.date).toBe(today.daily.date)
+    expect(data.daily?.daily.date).toBe(today.daily.date)
   })
 
   it.each(['2026-13-45', 'abc', '2026-02-30', '2026-1-5', ''])('the date %j is a 404, even for an editor', async (date) => {
@@ -332,8 +389,8 @@ describe('the running server sends a blocked reader no gated text, in HTML or in
 
   // The demo seed imports content/dailies relative to today: 03-curiosity (day -4) is for
   // 亲情会员 and up, 01-first-principles (day -6) for 铁杆会员 only.
-  const qinqingDaily = { date: dateFromToday(-4), sentence: '好奇心像一块肌肉，用得越多越强' }
-  const tieganDaily = { date: dateFromToday(-6), sentence: '对同一个问题连续追问几次“为什么”' }
+  const qinqingDaily = { date: dateFromToday(-4), keyword: '好奇心', sentence: '好奇心像一块肌肉，用得越多越强' }
+  const tieganDaily = { date: dateFromToday(-6), keyword: '追问', sentence: '对同一个问题连续追问几次“为什么”' }
 
   async function login(email: string, password: string) {
     const response = await fetch(`${server!.origin}/login`, {
@@ -352,6 +409,20 @@ describe('the running server sends a blocked reader no gated text, in HTML or in
     const response = await fetch(`${server!.origin}${path}`, { headers: cookie ? { Cookie: cookie } : {} })
     expect(response.status, path).toBe(200)
     return response.text()
+  }
+
+  /** Replies in the box on the daily's page, as a browser without script would; returns the cookies to send next. */
+  async function replyOnPage(date: string, keyword: string, cookie: string | undefined) {
+    const response = await fetch(`${server!.origin}/daily/${date}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Origin: server!.origin, 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+      body: new URLSearchParams({ q: keyword }),
+    })
+    expect(response.status, `reply ${keyword}`).toBe(302)
+    expect(response.headers.get('Location')).toBe(`/daily/${date}`)
+    const keys = cookiePairOf(response.headers.getSetCookie(), 'zhiyin_keys')
+    return [cookie, keys].filter(Boolean).join('; ') || undefined
   }
 
   beforeAll(async () => {
@@ -374,8 +445,14 @@ describe('the running server sends a blocked reader no gated text, in HTML or in
     { who: 'a 亲情会员', account: 'qinqing', tier: '亲情会员', daily: qinqingDaily, allowed: true },
     { who: 'a 亲情会员', account: 'qinqing', tier: '铁杆会员', daily: tieganDaily, allowed: false },
     { who: 'a 铁杆会员', account: 'tiegan', tier: '铁杆会员', daily: tieganDaily, allowed: true },
-  ] as const)('$who, body of a $tier demo daily in /daily/:date and its .data: $allowed', async ({ account, daily, allowed }) => {
-    const cookie = account ? sessionCookies[account] : undefined
+  ] as const)('$who, body of a $tier demo daily in /daily/:date and its .data: never before the keyword, after it $allowed', async ({ account, daily, allowed }) => {
+    const session = account ? sessionCookies[account] : undefined
+    for (const path of [`/daily/${daily.date}`, `/daily/${daily.date}.data`]) {
+      const text = await fetchText(path, session)
+      expect(text, path).not.toContain(daily.sentence)
+      expect(text, path).not.toContain(`「${daily.keyword}」`)
+    }
+    const cookie = await replyOnPage(daily.date, daily.keyword, session)
     for (const path of [`/daily/${daily.date}`, `/daily/${daily.date}.data`]) {
       const text = await fetchText(path, cookie)
       if (allowed) expect(text, path).toContain(daily.sentence)
@@ -383,10 +460,25 @@ describe('the running server sends a blocked reader no gated text, in HTML or in
     }
   })
 
-  it('a visitor sees the teaser and the reason on the page of a gated demo daily', async () => {
+  it('a visitor hears the voice of a gated demo daily and sees the teaser and the keyword box, not the keyword', async () => {
     const html = await fetchText(`/daily/${qinqingDaily.date}`)
     expect(html).toContain('好奇心不是天赋，而是一种可以锻炼的习惯。')
+    expect(html).toContain('<audio')
+    expect(html).toContain('回复关键词，获取文章')
+    // The keyword is said at the end of the voice: only the 文字版 (folded away) holds it.
+    const transcript = /<details[^>]*>([\s\S]*?)<\/details>/.exec(html)?.[1] ?? ''
+    expect(transcript).toContain('文字版')
+    expect(transcript).toContain('今天的关键词是：好奇心。')
+    // Outside it (and the page's data for scripts, which carries the transcript) it is not shown.
+    const shown = html.replace(transcript, '').replace(/<script[^>]*>[\s\S]*?<\/script>/g, '')
+    expect(shown).not.toContain('关键词是')
+  })
+
+  it('with the keyword but not the tier, a visitor gets the reason and the way to /membership', async () => {
+    const cookie = await replyOnPage(qinqingDaily.date, qinqingDaily.keyword, undefined)
+    const html = await fetchText(`/daily/${qinqingDaily.date}`, cookie)
     expect(html).toContain('本文仅对亲情会员开放，登录后查看你的会员权益')
-    expect(html).not.toContain('<audio')
+    expect(html).toContain('href="/membership"')
+    expect(html).not.toContain('回复关键词，获取文章')
   })
 })

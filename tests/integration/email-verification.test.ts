@@ -18,10 +18,9 @@ import * as magicRoute from '~/routes/auth.magic.$token'
 import * as resetRoute from '~/routes/reset-password.$token'
 import * as verifyRoute from '~/routes/verify-email.$token'
 import { db } from '~/utils/db.server'
-import { readFlash } from '~/utils/flash.server'
 import { insertDaily, nextSequence } from '../factories/dailies'
 import { sessionsOf } from '../factories/db'
-import { readData, readRedirect, requestFor, routeArgs, sessionCookieOf } from '../factories/requests'
+import { flashOf, readData, readRedirect, requestFor, routeArgs, sessionCookieOf } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
 afterEach(async () => {
@@ -31,10 +30,6 @@ afterEach(async () => {
 const unverifiedReader = () => createTestUser({ emailVerified: false })
 const userRow = async (id: number) => (await db.query.users.findFirst({ where: eq(users.id, id) }))!
 
-async function flashOf(setCookies: string[]) {
-  const pair = setCookies.find((c) => c.startsWith('zhiyin_flash='))?.split(';')[0]
-  return (await readFlash(requestFor('/', { cookie: pair }))).flash
-}
 
 function accountPost(cookie: string, form: Record<string, string>) {
   return accountAction(routeArgs(requestFor('/account', { form, cookie })))

@@ -10,9 +10,8 @@ import * as loginRoute from '~/routes/login'
 import * as resetRoute from '~/routes/reset-password.$token'
 import { getAuth } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
-import { readFlash } from '~/utils/flash.server'
 import { countRows, sessionsOf, sha256Hex } from '../factories/db'
-import { readData, readRedirect, requestFor, routeArgs, sessionCookieOf, thrownResponse } from '../factories/requests'
+import { flashOf, readData, readRedirect, requestFor, routeArgs, sessionCookieOf, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
 afterEach(async () => {
@@ -33,10 +32,6 @@ async function mailedLink(template: string, pathPrefix: string) {
   return { mail, token: inText![1]! }
 }
 
-async function flashOf(setCookies: string[]) {
-  const pair = setCookies.find((c) => c.startsWith('zhiyin_flash='))?.split(';')[0]
-  return (await readFlash(requestFor('/', { cookie: pair }))).flash
-}
 
 function requestMagicLink(email: string) {
   return loginRoute.action(routeArgs(requestFor('/login', { form: { intent: 'magic', email } })))

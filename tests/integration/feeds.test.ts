@@ -178,8 +178,9 @@ async function catalogue() {
     future: await insertAudio(),
   }
   await insertDaily({ minRank: 0, audioId: audio.public.id, title: '公开一期' })
-  await insertDaily({ minRank: 1, audioId: audio.rank1.id, title: '亲情一期' })
-  await insertDaily({ minRank: 2, audioId: audio.rank2.id, title: '铁杆一期' })
+  // Voices the editor gated with their articles (a voice is public unless gated).
+  await insertDaily({ minRank: 1, voicePublic: false, audioId: audio.rank1.id, title: '亲情一期' })
+  await insertDaily({ minRank: 2, voicePublic: false, audioId: audio.rank2.id, title: '铁杆一期' })
   await insertDaily({ minRank: 0, audioId: null, title: '没有语音的一期' })
   await insertDaily({ minRank: 0, audioId: audio.draft.id, state: 'draft', title: '草稿一期' })
   await insertDaily({ minRank: 0, audioId: audio.future.id, publishAt: new Date(Date.now() + DAY_MS), title: '明天一期' })
@@ -230,14 +231,22 @@ describe('/podcast/:token.xml', () => {
     expect(xml).not.toContain('铁杆一期')
   })
 
+  it('the public voice of a 铁杆 daily is in a 亲情会员’s feed: everyone may hear it', async () => {
+    const audio = await insertAudio({ bytes: 4444 })
+    await insertDaily({ minRank: 2, audioId: audio.id, title: '公开语音的铁杆一期' })
+    const { token } = await subscriber('qinqing')
+    const { items } = parseFeed(await (await fetchPodcast(`${token}.xml`)).text())
+    expect(enclosureIds(items, token)).toContain(audio.id)
+  })
+
   it('a lower tier still gets the latest 30 episodes it may hear when many higher-tier ones are newer', async () => {
     const rank1: string[] = []
     for (let n = 0; n < 35; n++) {
       const audio = await insertAudio({ bytes: 10 })
-      await insertDaily({ minRank: 1, audioId: audio.id })
+      await insertDaily({ minRank: 1, voicePublic: false, audioId: audio.id })
       rank1.unshift(audio.id)
     }
-    for (let n = 0; n < 65; n++) await insertDaily({ minRank: 2, audioId: (await insertAudio({ bytes: 10 })).id })
+    for (let n = 0; n < 65; n++) await insertDaily({ minRank: 2, voicePublic: false, audioId: (await insertAudio({ bytes: 10 })).id })
     const { token } = await subscriber('qinqing')
     const { items } = parseFeed(await (await fetchPodcast(`${token}.xml`)).text())
     expect(enclosureIds(items, token)).toEqual(rank1.slice(0, 30))

@@ -33,10 +33,13 @@ async function insertFile({ kind = 'audio', bytes = SIZE }: { kind?: MediaKind; 
 }
 
 
-/** An audio file used by a daily. */
+/**
+ * An audio file used by a daily. A voice is public unless the editor gates it; these tests are
+ * about gating, so a voice of a gated daily is gated too unless a test says otherwise.
+ */
 async function dailyAudio(daily: Partial<typeof dailies.$inferInsert> = {}) {
   const file = await insertFile()
-  await insertDaily({ audioId: file.id, ...daily })
+  await insertDaily({ audioId: file.id, voicePublic: (daily.minRank ?? 0) === 0, ...daily })
   return file
 }
 
@@ -164,7 +167,15 @@ describe('/media/:id serves the file', () => {
 
 // ---- who may fetch it --------------------------------------------------------------------------
 
-describe('/media/:id is gated like the daily that uses it', () => {
+describe('/media/:id of a voice the editor gated is gated like the daily that uses it', () => {
+  it('the public voice of a rank-2 daily goes to every visitor, cached publicly', async () => {
+    const file = await dailyAudio({ minRank: 2, voicePublic: true })
+    const response = await fetchMedia(file.id)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Cache-Control')).toBe(PUBLIC_CACHE)
+    expect((await bodyOf(response)).equals(file.content)).toBe(true)
+  })
+
   it('a visitor gets 403 for the audio of a rank-1 daily, and none of its bytes', async () => {
     const file = await dailyAudio({ minRank: 1 })
     for (const headers of [{}, { Range: 'bytes=0-99' }] as Record<string, string>[]) {

@@ -83,6 +83,17 @@ describe('the front matter', () => {
     await expect(readDemoDailies(dir)).rejects.toThrow(/02-b\.md: day -1 is taken by 01-a\.md/)
     rmSync(dir, { recursive: true })
   })
+
+  it('refuses a clip without its transcript (audio/<name>.txt), and reads one that is there', async () => {
+    const dir = mkdtempSync(join(getEnv().DATA_DIR, 'content-'))
+    await mkdir(join(dir, 'audio'))
+    writeFileSync(join(dir, 'audio', '01-a.mp3'), '')
+    writeFileSync(join(dir, '01-a.md'), daily(complete))
+    await expect(readDemoDailies(dir)).rejects.toThrow('01-a.md: the transcript audio/01-a.txt is missing')
+    writeFileSync(join(dir, 'audio', '01-a.txt'), '早上好。今天的关键词是：关键词。\n')
+    expect((await readDemoDailies(dir))[0]!.transcript).toBe('早上好。今天的关键词是：关键词。')
+    rmSync(dir, { recursive: true })
+  })
 })
 
 describe('seeding an empty database outside production', () => {
@@ -152,6 +163,14 @@ describe('seeding an empty database outside production', () => {
       const committed = readFileSync(join(DEMO_DAILIES_DIR, 'audio', clip.originalName))
       expect(readFileSync(stored).equals(committed), `${stored} holds ${clip.originalName}`).toBe(true)
       expect(clip.bytes).toBe(committed.length)
+    }
+  })
+
+  it('gives every demo daily its transcript, which names the keyword as the voice does', () => {
+    for (const row of rows) {
+      expect(row.transcript.length, row.date).toBeGreaterThan(40)
+      expect(row.transcript, row.date).toContain(`关键词是：${row.keyword}`)
+      expect(row.voicePublic, row.date).toBe(true)
     }
   })
 

@@ -272,7 +272,7 @@ describe('POST /wechat: signature and mode', () => {
 })
 
 describe('POST /wechat: keyword replies', () => {
-  it('answers the keyword of a published daily with a news reply linking to the daily', async () => {
+  it('answers the keyword of a published daily with a news reply whose link is the keyword reply (it opens the article)', async () => {
     await insertCover('cover-abc123')
     const daily = await insertDaily({ keyword: 'AI', coverId: 'cover-abc123' })
     const { xml } = await readReply(await post(fixture('text.xml')))
@@ -286,7 +286,7 @@ describe('POST /wechat: keyword replies', () => {
           Title: daily.title,
           Description: daily.teaser,
           PicUrl: `${SITE_URL}/media/cover-abc123`,
-          Url: `${SITE_URL}/daily/${daily.date}`,
+          Url: `${SITE_URL}/keyword?q=AI`,
         },
       },
     })
@@ -296,10 +296,10 @@ describe('POST /wechat: keyword replies', () => {
   it('matches full-width, differently cased and padded replies (ＡＩ, ai, " Ai ") to the same daily', async () => {
     const daily = await insertDaily({ keyword: 'AI' })
     let msgId = 1000
-    for (const content of ['ＡＩ', 'ai', ' Ai ']) {
+    for (const content of ['ＡＩ', 'ai', ' Ai ', '「AI」！']) {
       const { xml } = await readReply(await post(textMessage(content, String(++msgId))))
       expect(xml.MsgType, content).toBe('news')
-      expect(xml.Articles?.item.Url).toBe(`${SITE_URL}/daily/${daily.date}`)
+      expect(xml.Articles?.item.Url).toBe(`${SITE_URL}/keyword?q=${daily.keyword}`)
     }
   })
 

@@ -1,30 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isCalendarDate, isDailyLive, keywordStreak, localDateTime, todayIn } from '~/domain/daily'
-
-describe('keywordStreak: consecutive days with a keyword reply', () => {
-  it('counts today and each day before it without a gap', () => {
-    expect(keywordStreak(['2026-11-23', '2026-11-22', '2026-11-21'], '2026-11-23')).toBe(3)
-  })
-
-  it('keeps the streak when only yesterday has a reply (today is not over yet)', () => {
-    expect(keywordStreak(['2026-11-22', '2026-11-21'], '2026-11-23')).toBe(2)
-  })
-
-  it('stops at the first missing day', () => {
-    expect(keywordStreak(['2026-11-23', '2026-11-21', '2026-11-20'], '2026-11-23')).toBe(1)
-    // Nothing today or yesterday: the streak is broken.
-    expect(keywordStreak(['2026-11-21', '2026-11-20'], '2026-11-23')).toBe(0)
-  })
-
-  it('is 0 without any reply', () => {
-    expect(keywordStreak([], '2026-11-23')).toBe(0)
-  })
-
-  it('runs across month and leap-year boundaries and ignores duplicates and order', () => {
-    expect(keywordStreak(['2024-02-28', '2024-03-01', '2024-02-29', '2024-03-01'], '2024-03-01')).toBe(3)
-    expect(keywordStreak(['2026-12-31', '2027-01-01'], '2027-01-01')).toBe(2)
-  })
-})
+import { isCalendarDate, isDailyLive, localDateTime, todayIn, voiceMinRank } from '~/domain/daily'
 
 describe('localDateTime: a wall-clock time on a date in the site time zone', () => {
   it('06:30 in Asia/Shanghai is 22:30 UTC on the previous day', () => {
@@ -80,5 +55,17 @@ describe('isDailyLive: what readers may see', () => {
   it('drafts and scheduled dailies are never live, even when their time has passed', () => {
     expect(isDailyLive({ state: 'draft', publishAt: before }, now)).toBe(false)
     expect(isDailyLive({ state: 'scheduled', publishAt: before }, now)).toBe(false)
+  })
+})
+
+describe('voiceMinRank: who hears the voice', () => {
+  it('everyone, by default, whatever the article’s tier', () => {
+    for (const minRank of [0, 1, 2]) expect(voiceMinRank({ voicePublic: true, minRank })).toBe(0)
+  })
+
+  it('when the editor gates it: the article’s tier, and members at least for a public article', () => {
+    expect(voiceMinRank({ voicePublic: false, minRank: 2 })).toBe(2)
+    expect(voiceMinRank({ voicePublic: false, minRank: 1 })).toBe(1)
+    expect(voiceMinRank({ voicePublic: false, minRank: 0 })).toBe(1)
   })
 })

@@ -16,8 +16,17 @@ const viewers: Record<string, Viewer> = {
   editor: { role: 'editor', memberships: [] },
 }
 
-const audioOf = (minRank: number, state = 'published', publishAt = past): MediaReference => ({ state, publishAt, minRank, audioId: ID, coverId: null })
-const coverOf = (minRank: number, state = 'published'): MediaReference => ({ state, publishAt: past, minRank, audioId: null, coverId: ID })
+// Voices are public unless the editor gates them; most rows here test a gated voice.
+const audioOf = (minRank: number, state = 'published', publishAt = past, voicePublic = false): MediaReference => ({
+  state,
+  publishAt,
+  minRank,
+  voicePublic,
+  audioId: ID,
+  coverId: null,
+})
+const publicVoiceOf = (minRank: number) => audioOf(minRank, 'published', past, true)
+const coverOf = (minRank: number, state = 'published'): MediaReference => ({ state, publishAt: past, minRank, voicePublic: false, audioId: null, coverId: ID })
 
 function decide(references: MediaReference[], who: keyof typeof viewers) {
   const viewer = viewers[who]!
@@ -30,7 +39,9 @@ describe('who may fetch an uploaded file', () => {
   const forbidden = { allowed: false, status: 403 }
   const missing = { allowed: false, status: 404 }
   it.each([
-    ['audio of a live public daily', [audioOf(0)], { visitor: pub, user: pub, qinqing: pub, tiegan: pub, editor: pub }],
+    ['the public voice of a live 铁杆 daily', [publicVoiceOf(2)], { visitor: pub, user: pub, qinqing: pub, tiegan: pub, editor: pub }],
+    ['the public voice of a live public daily', [publicVoiceOf(0)], { visitor: pub, user: pub, qinqing: pub, tiegan: pub, editor: pub }],
+    ['the gated voice of a live public daily (members)', [audioOf(0)], { visitor: forbidden, user: forbidden, qinqing: priv, tiegan: priv, editor: priv }],
     ['audio of a live 亲情 daily', [audioOf(1)], { visitor: forbidden, user: forbidden, qinqing: priv, tiegan: priv, editor: priv }],
     ['audio of a live 铁杆 daily', [audioOf(2)], { visitor: forbidden, user: forbidden, qinqing: forbidden, tiegan: priv, editor: priv }],
     ['audio of a draft', [audioOf(0, 'draft')], { visitor: missing, user: missing, qinqing: missing, tiegan: missing, editor: priv }],
