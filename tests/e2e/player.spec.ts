@@ -21,6 +21,14 @@ function miniPlayer(page: Page) {
   return page.getByRole('region', { name: '正在收听' })
 }
 
+/** What the browser's Media Session says is playing. */
+function mediaSession(page: Page) {
+  return page.evaluate(() => {
+    const metadata = navigator.mediaSession.metadata
+    return metadata && { title: metadata.title, artist: metadata.artist, album: metadata.album, artwork: metadata.artwork[0]?.src }
+  })
+}
+
 async function scrubberSeconds(page: Page) {
   return Number(await fullPlayer(page).getByRole('slider', { name: '播放进度' }).inputValue())
 }
@@ -40,6 +48,8 @@ test('the voice plays on while the reader browses the shop, docked at the bottom
     await expect(card.getByRole('button', { name: '暂停', exact: true })).toBeVisible()
     await expect.poll(() => audioProperty(page, 'currentTime'), { timeout: 15_000 }).toBeGreaterThan(1)
     await expect(card.getByRole('slider', { name: '播放进度' })).toHaveAttribute('aria-valuetext', /^0:0[1-9] \/ 0:\d\d$/)
+    // Lock screens and headphones see what plays (the demo daily has no cover: the site icon).
+    expect(await mediaSession(page)).toEqual({ title: TODAY_DEMO.title, artist: '知音', album: '每日语音', artwork: `${SITE_URL}/favicon.svg` })
   })
 
   await test.step('moves to 商城 by the header link: the mini player shows the daily and the voice keeps playing', async () => {
@@ -116,6 +126,33 @@ test('after a reload the daily resumes where the reader paused, and the scrubber
   await player.getByRole('button', { name: '播放', exact: true }).click()
   await expect.poll(() => audioProperty(page, 'currentTime')).toBeGreaterThan(Math.floor(paused) + 1.5)
   expect(await audioProperty(page, 'paused')).toBe(false)
+})
+
+test("another daily's page shows its own player; pressing 播放 there takes over from the docked voice", async ({ page }) => {
+  const other = { date: siteDate(-2), title: '间隔重复：和遗忘曲线做朋友' }
+  await page.goto('/')
+  await page.getByRole('button', { name: '播放', exact: true }).click()
+  await expect.poll(() => audioProperty(page, 'currentTime'), { timeout: 15_000 }).toBeGreaterThan(1)
+
+  await page.getByRole('banner').getByRole('link', { name: '每日', exact: true }).click()
+  await page.getByRole('link', { name: new RegExp(other.title) }).click()
+  await expect(page).toHaveURL(`${SITE_URL}/daily/${other.date}`)
+  await expect(page.getByRole('heading', { level: 1, name: other.title })).toBeVisible()
+  // This daily waits at its start; today's voice plays on in the docked player.
+  const player = fullPlayer(page)
+  await expect(player.getByRole('button', { name: '播放', exact: true })).toBeVisible()
+  await expect(player.getByRole('slider', { name: '播放进度' })).toHaveValue('0')
+  await expect(miniPlayer(page)).toContainText(TODAY_DEMO.title)
+  expect(await audioProperty(page, 'paused')).toBe(false)
+
+  await player.getByRole('button', { name: '播放', exact: true }).click()
+  await expect(player.getByRole('button', { name: '暂停', exact: true })).toBeVisible()
+  await expect(miniPlayer(page)).toHaveCount(0)
+  await expect.poll(() => audioProperty(page, 'currentTime'), { timeout: 15_000 }).toBeGreaterThan(1)
+  expect((await mediaSession(page))?.title).toBe(other.title)
+  // Today's daily kept the place where the reader left it.
+  const kept = await page.evaluate((key) => localStorage.getItem(key), `zhiyin:player:position:${siteDate(0)}`)
+  expect(Number(kept)).toBeGreaterThan(1)
 })
 
 test.describe('without JavaScript', () => {
