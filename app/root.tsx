@@ -15,6 +15,7 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import { useEffect, useState, type ReactNode } from 'react'
+import { MiniPlayer, PlayerProvider } from '~/components/player'
 import { buttonClass } from '~/components/ui'
 import { highestActiveMembership } from '~/domain/membership'
 import { t } from '~/i18n/zh-CN'
@@ -266,16 +267,20 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="flex min-h-screen flex-col">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
-          {t.site.skipToContent}
-        </a>
-        <PaymentsTestModeBanner />
-        <Header />
-        <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
-          {flash ? <FlashMessage flash={flash} /> : null}
-          {children}
-        </main>
-        <Footer />
+        {/* The daily's voice plays on across pages: its one <audio> lives here (player.tsx). */}
+        <PlayerProvider>
+          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+            {t.site.skipToContent}
+          </a>
+          <PaymentsTestModeBanner />
+          <Header />
+          <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
+            {flash ? <FlashMessage flash={flash} /> : null}
+            {children}
+          </main>
+          <Footer />
+          <MiniPlayer />
+        </PlayerProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

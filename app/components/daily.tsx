@@ -1,4 +1,5 @@
 import { Form, Link } from '@remix-run/react'
+import { DailyPlayer, type PlayerTrack } from '~/components/player'
 import { Badge, buttonClass } from '~/components/ui'
 import type { Access } from '~/domain/access'
 import type { DailyView } from '~/domain/daily'
@@ -9,18 +10,9 @@ export function TierBadge({ tierName }: { tierName: string | null }) {
   return tierName ? <Badge tone="brand">{t.daily.tierBadge(tierName)}</Badge> : <Badge>{t.daily.publicBadge}</Badge>
 }
 
-export function AudioPlayer({ url, durationMs }: { url: string; durationMs: number | null }) {
-  return (
-    <figure className="rounded-xl bg-brand-50 p-3">
-      <figcaption className="mb-2 flex items-center justify-between text-sm font-medium text-brand-800">
-        <span>{t.daily.listen}</span>
-        {durationMs ? <span>{t.daily.seconds(Math.floor(durationMs / 1000))}</span> : null}
-      </figcaption>
-      <audio controls preload="metadata" src={url} className="w-full">
-        <a href={url}>{t.daily.listen}</a>
-      </audio>
-    </figure>
-  )
+/** A daily's voice: the shared player (app/components/player.tsx), the native control without JS. */
+export function AudioPlayer({ url, durationMs, track }: { url: string; durationMs: number | null; track: Omit<PlayerTrack, 'url' | 'durationMs'> }) {
+  return <DailyPlayer {...track} url={url} durationMs={durationMs} />
 }
 
 /** What a blocked reader sees in place of the body: the reason and the way in. */
@@ -172,7 +164,13 @@ export function DailyArticle({
         <Heading className="text-2xl font-bold leading-snug text-stone-900 sm:text-3xl">{daily.title}</Heading>
       </header>
       {daily.coverUrl ? <img src={daily.coverUrl} alt="" className="w-full rounded-xl object-cover" /> : null}
-      {daily.audio ? <AudioPlayer url={daily.audio.url} durationMs={daily.audio.durationMs} /> : null}
+      {daily.audio ? (
+        <AudioPlayer
+          url={daily.audio.url}
+          durationMs={daily.audio.durationMs}
+          track={{ date: daily.date, title: daily.title, artworkUrl: daily.coverUrl }}
+        />
+      ) : null}
       {daily.voiceAccess.granted ? null : (
         <p className="rounded-xl bg-stone-100 px-4 py-3 text-sm text-stone-700">{t.daily.voiceMembersOnly(daily.tierName ?? t.shop.purchaseBlocked.anyMember)}</p>
       )}

@@ -182,7 +182,9 @@ test("the home page shows today's public demo daily with its player and keyword 
   await expect(card.getByText('公开', { exact: true })).toBeVisible()
   await expect(card).toContainText(`今日关键词「${TODAY_DEMO.keyword}」`)
   await expect(card.locator('figcaption')).toContainText('收听语音')
-  await expect(card.locator('audio')).toHaveCount(1)
+  // The daily's player drives the site's one <audio> (in the root layout, so it plays on across pages).
+  await expect(card.getByRole('button', { name: '播放', exact: true })).toBeVisible()
+  await expect(page.locator('audio')).toHaveCount(1)
   expect((await audioResponse).status()).toBe(206)
   await expect.poll(() => audioReadyState(page)).toBeGreaterThanOrEqual(1)
   await expect(page.getByRole('search').getByLabel('回复关键词，获取文章')).toBeVisible()
