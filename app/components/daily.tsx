@@ -1,4 +1,4 @@
-import { Form, Link } from '@remix-run/react'
+import { Form, Link, useFetcher } from '@remix-run/react'
 import { DailyPlayer, type PlayerTrack } from '~/components/player'
 import { Badge, buttonClass } from '~/components/ui'
 import type { Access } from '~/domain/access'
@@ -30,7 +30,7 @@ export function BlockedNotice({
 }) {
   if (access.granted) return null
   const tier = tierName ?? ''
-  const message = afterKeyword && access.reason === 'membership_required' ? t.daily.keywordThenTier(tier) : t.daily.blocked[access.reason](tier)
+  const message = `${afterKeyword ? t.daily.keywordAccepted : ''}${t.daily.blocked[access.reason](tier)}`
   return (
     <div className="rounded-xl border border-brand-100 bg-brand-50 p-4">
       <p className="font-medium text-brand-800">{message}</p>
@@ -48,31 +48,22 @@ export function BlockedNotice({
   )
 }
 
-export function KeywordBox({
-  defaultValue = '',
-  error,
-  method = 'post',
-}: {
-  defaultValue?: string
-  error?: string
-  /** `post` answers in place on the page showing the daily; `get` goes to /keyword. */
-  method?: 'get' | 'post'
-}) {
-  return (
-    <Form
-      method={method}
-      action={method === 'get' ? '/keyword' : undefined}
-      preventScrollReset
-      className="flex items-start gap-2"
-      aria-label={t.daily.keywordBox.label}
-    >
+/**
+ * The keyword box. Posting (`replyTo`, the page showing the daily) answers in place: with script a
+ * fetcher keeps the reader on the page (and in the box) whatever the answer; without it the form
+ * posts and the page comes back with the error. Without `replyTo` it is a link to /keyword.
+ */
+export function KeywordBox({ defaultValue = '', error, replyTo }: { defaultValue?: string; error?: string; replyTo?: string }) {
+  const fetcher = useFetcher<{ keyword?: { q: string; error: string } }>()
+  const failed = fetcher.state === 'idle' ? fetcher.data?.keyword : undefined
+  const message = failed?.error ?? error
+  const fields = (
+    <>
       <div className="flex-1">
         <label htmlFor="keyword-q" className="mb-1 block text-sm font-medium text-stone-700">
           {t.daily.keywordBox.label}
         </label>
         <input
-          // A new attempt after an error gets a fresh field holding it.
-          key={defaultValue}
           id="keyword-q"
           name="q"
           defaultValue={defaultValue}
@@ -80,25 +71,38 @@ export function KeywordBox({
           maxLength={KEYWORD_REPLY_MAX_LENGTH}
           autoComplete="off"
           enterKeyHint="go"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? 'keyword-q-error' : undefined}
+          aria-invalid={message ? true : undefined}
+          aria-describedby={message ? 'keyword-q-error' : undefined}
           className="block w-full rounded-lg border border-stone-300 bg-white px-3 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30"
         />
-        {error ? (
+        {message ? (
           <p id="keyword-q-error" role="alert" className="mt-1 text-sm text-red-700">
-            {error}
+            {message}
           </p>
         ) : null}
       </div>
-      <button type="submit" className={buttonClass('primary', 'mt-6')}>
+      <button type="submit" disabled={fetcher.state !== 'idle'} className={buttonClass('primary', 'mt-6')}>
         {t.daily.keywordBox.submit}
       </button>
-    </Form>
+    </>
+  )
+  const className = 'flex items-start gap-2'
+  if (!replyTo) {
+    return (
+      <Form method="get" action="/keyword" className={className}>
+        {fields}
+      </Form>
+    )
+  }
+  return (
+    <fetcher.Form method="post" action={replyTo} preventScrollReset className={className}>
+      {fields}
+    </fetcher.Form>
   )
 }
 
 /** The reader's 打卡 today: the streak, the longest run, all days. */
-export function CheckinPanel({ stats, signedIn }: { stats: CheckinStats; signedIn: boolean }) {
+export function CheckinPanel({ stats, signedIn, returnTo }: { stats: CheckinStats; signedIn: boolean; returnTo: string }) {
   if (!stats.checkedInToday) return null
   return (
     <section aria-label={t.daily.streakTitle} className="rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-3">
@@ -106,10 +110,10 @@ export function CheckinPanel({ stats, signedIn }: { stats: CheckinStats; signedI
       <p className="mt-0.5 text-sm text-emerald-800">{t.daily.checkin.stats(stats.longest, stats.total)}</p>
       {signedIn ? null : (
         <p className="mt-1 text-sm text-emerald-800">
-          <Link to="/login" className="underline">
-            {t.daily.loginCta}
-          </Link>{' '}
-          · {t.daily.checkin.visitorHint}
+          <Link to={`/login?redirectTo=${encodeURIComponent(returnTo)}`} className="font-medium underline">
+            {t.daily.checkin.visitorLogin}
+          </Link>
+          {t.daily.checkin.visitorHint}
         </p>
       )}
     </section>
@@ -146,10 +150,13 @@ export interface DailyReading {
 export function DailyArticle({
   daily,
   reading,
+  replyTo,
   headingLevel = 1,
 }: {
   daily: Omit<DailyView, 'id'>
   reading: DailyReading
+  /** Where the keyword box posts: the page showing this daily. */
+  replyTo: string
   headingLevel?: 1 | 2
 }) {
   const Heading = headingLevel === 1 ? 'h1' : 'h2'
@@ -175,7 +182,7 @@ export function DailyArticle({
         <p className="rounded-xl bg-stone-100 px-4 py-3 text-sm text-stone-700">{t.daily.voiceMembersOnly(daily.tierName ?? t.shop.purchaseBlocked.anyMember)}</p>
       )}
       {daily.transcript ? <Transcript text={daily.transcript} /> : null}
-      {reading.checkins ? <CheckinPanel stats={reading.checkins} signedIn={reading.signedIn} /> : null}
+      {reading.checkins ? <CheckinPanel stats={reading.checkins} signedIn={reading.signedIn} returnTo={page} /> : null}
       {daily.bodyHtml ? (
         <div className="prose-zhiyin" dangerouslySetInnerHTML={{ __html: daily.bodyHtml }} />
       ) : (
@@ -186,7 +193,7 @@ export function DailyArticle({
           ) : (
             <div className="space-y-3 rounded-xl border border-brand-100 bg-brand-50/60 p-4">
               <p className="text-sm text-stone-700">{reading.isToday ? t.daily.keywordPrompt : t.daily.keywordPromptOld}</p>
-              <KeywordBox defaultValue={reading.keyword?.q} error={reading.keyword?.error} />
+              <KeywordBox defaultValue={reading.keyword?.q} error={reading.keyword?.error} replyTo={replyTo} />
             </div>
           )}
         </>

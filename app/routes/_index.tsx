@@ -87,7 +87,7 @@ export default function Home() {
       {daily ? (
         <Card className="mx-auto max-w-2xl">
           <p className="mb-3 text-sm font-semibold text-brand-700">{daily.daily.date === today ? t.daily.today : t.daily.latest}</p>
-          <DailyArticle daily={daily.daily} reading={{ ...daily.reading, keyword: failed?.keyword }} headingLevel={2} />
+          <DailyArticle daily={daily.daily} reading={{ ...daily.reading, keyword: failed?.keyword }} replyTo="/?index" headingLevel={2} />
         </Card>
       ) : null}
 

@@ -44,7 +44,7 @@ export default function DailyPage() {
           {t.daily.draftNotice}
         </p>
       )}
-      <DailyArticle daily={daily} reading={{ ...reading, keyword: failed?.keyword }} />
+      <DailyArticle daily={daily} reading={{ ...reading, keyword: failed?.keyword }} replyTo={`/daily/${daily.date}`} />
       <nav aria-label={t.daily.archiveTitle} className="mt-10 grid grid-cols-2 gap-3 border-t border-stone-200 pt-6 text-sm">
         <div>
           {previous ? (

@@ -24,7 +24,7 @@ export default function DailyArchive() {
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <PageTitle subtitle={t.daily.archiveSubtitle}>{t.daily.archiveTitle}</PageTitle>
-      <KeywordBox method="get" />
+      <KeywordBox />
       {dailies.length === 0 ? <EmptyState>{t.daily.empty}</EmptyState> : null}
       <ol className="space-y-3">
         {dailies.map((d) => (

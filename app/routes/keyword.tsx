@@ -30,7 +30,7 @@ export default function KeywordNotFound() {
   return (
     <div className="mx-auto max-w-md space-y-6 py-6">
       <h1 className="text-2xl font-bold text-stone-900">{t.daily.keywordNotFound.title}</h1>
-      <KeywordBox method="get" defaultValue={q} error={error} />
+      <KeywordBox defaultValue={q} error={error} />
       {todayDate ? (
         <Link to={`/daily/${todayDate}`} className={buttonClass('secondary')}>
           {t.daily.keywordNotFound.todayLink}
