@@ -1,0 +1,73 @@
+// The daily ritual as a new reader meets it (issue 12): the free voice plays on across the site,
+// the page never prints the keyword, the keyword heard in the voice opens the article with the
+// day's 打卡, a wrong one is answered in place, and a 铁杆 day says why and where to go.
+import { expect, test, type Page } from '@playwright/test'
+import { SITE_URL, siteDate } from './support'
+
+/** Today's demo daily (content/dailies/07-feynman.md: day 0, public) and a 铁杆 one (day -6). */
+const TODAY = { title: '费曼学习法：讲给外行听', keyword: '费曼', sentence: '用一个十二岁的孩子能听懂的话' }
+const TIEGAN = { date: siteDate(-6), keyword: '追问', sentence: '对同一个问题连续追问几次' }
+
+const currentTime = (page: Page) => page.locator('audio').evaluate((audio: HTMLAudioElement) => audio.currentTime)
+const isPaused = (page: Page) => page.locator('audio').evaluate((audio: HTMLAudioElement) => audio.paused)
+
+test('a visitor hears today’s voice across pages, replies with its keyword and gets the article with 打卡成功 · 连续 1 天', async ({ page }) => {
+  const card = page.locator('article').filter({ has: page.getByRole('heading', { name: TODAY.title }) })
+
+  await test.step('the home page: the voice, the title and the teaser — no keyword, no article', async () => {
+    await page.goto('/')
+    await expect(card.getByRole('button', { name: '播放', exact: true })).toBeVisible()
+    await expect(card).not.toContainText(TODAY.sentence)
+    await expect(card.getByText(`「${TODAY.keyword}」`)).toHaveCount(0)
+    // Only the folded 文字版 says it, as the voice does.
+    await expect(card.getByText('今天的关键词是：费曼。')).toBeHidden()
+  })
+
+  let heard = 0
+  await test.step('plays the voice, browses the shop (mini player), and comes back to a voice that went on', async () => {
+    await card.getByRole('button', { name: '播放', exact: true }).click()
+    await expect.poll(() => currentTime(page), { timeout: 15_000 }).toBeGreaterThan(1)
+    await page.getByRole('banner').getByRole('link', { name: '商城', exact: true }).click()
+    await expect(page).toHaveURL(`${SITE_URL}/shop`)
+    await expect(page.getByRole('region', { name: '正在收听' })).toContainText(TODAY.title)
+    heard = await currentTime(page)
+    await expect.poll(() => currentTime(page)).toBeGreaterThan(heard + 0.5)
+    await page.getByRole('banner').getByRole('link', { name: '知音' }).click()
+    await expect(page).toHaveURL(`${SITE_URL}/`)
+    await expect(card.getByRole('button', { name: '暂停', exact: true })).toBeVisible()
+    expect(await currentTime(page)).toBeGreaterThan(heard)
+  })
+
+  await test.step('a wrong keyword is answered in place, with the attempt kept', async () => {
+    const box = card.getByLabel('回复关键词，获取文章')
+    await box.fill('牛顿')
+    await card.getByRole('button', { name: '获取文章' }).click()
+    await expect(card.getByRole('alert')).toHaveText('「牛顿」不是关键词。关键词在语音的结尾，再听一遍试试？')
+    await expect(box).toHaveValue('牛顿')
+    await expect(page).toHaveURL(`${SITE_URL}/`)
+  })
+
+  await test.step('the keyword, typed with a mark after it, opens the article with the 打卡 — and the voice plays on', async () => {
+    const before = await currentTime(page)
+    await card.getByLabel('回复关键词，获取文章').fill('费曼！')
+    await card.getByRole('button', { name: '获取文章' }).click()
+    await expect(card).toContainText(TODAY.sentence)
+    await expect(card.getByRole('region', { name: '关键词打卡' })).toContainText('打卡成功 · 连续 1 天')
+    await expect(card.getByRole('region', { name: '关键词打卡' })).toContainText('最长连续 1 天 · 累计 1 天')
+    await expect(page).toHaveURL(`${SITE_URL}/`)
+    expect(await isPaused(page)).toBe(false)
+    expect(await currentTime(page)).toBeGreaterThan(before)
+    // Remembered: the article is there on the next visit too.
+    await page.reload()
+    await expect(card).toContainText(TODAY.sentence)
+  })
+
+  await test.step('on a 铁杆 day the right keyword gives the reason and the way to /membership', async () => {
+    await page.goto(`/daily/${TIEGAN.date}`)
+    await page.getByLabel('回复关键词，获取文章').fill(TIEGAN.keyword)
+    await page.getByRole('button', { name: '获取文章' }).click()
+    await expect(page.getByText('关键词正确。本文仅对铁杆会员开放，登录后查看你的会员权益')).toBeVisible()
+    await expect(page.locator('article').getByRole('link', { name: '了解会员' })).toHaveAttribute('href', '/membership')
+    await expect(page.locator('article')).not.toContainText(TIEGAN.sentence)
+  })
+})
