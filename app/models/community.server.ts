@@ -5,7 +5,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNull, or, sql, type SQL 
 import { alias } from 'drizzle-orm/sqlite-core'
 import { boards, replies, threads, users, type Board, type JobKind } from '../../db/schema'
 import { COMMUNITY_LIMITS, jobExpiry } from '~/domain/community'
-import { db, transaction, type Executor } from '~/utils/db.server'
+import { db, transaction } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import { waitForRecentPosts, type PostTable } from './rate-limit.server'
 
