@@ -40,8 +40,8 @@ function LikeButton({ comment, date }: { comment: FeaturedCommentView; date: str
       <input type="hidden" name="intent" value={liked ? 'unlike' : 'like'} />
       <input type="hidden" name="commentId" value={comment.id} />
       <Button
-        variant={liked ? 'secondary' : 'ghost'}
-        className={`px-3 py-1.5 text-xs ${liked ? 'border-brand-300 text-brand-800' : ''}`}
+        variant="secondary"
+        className={`px-3 py-1.5 text-xs ${liked ? 'border-brand-300 bg-brand-50 text-brand-800' : ''}`}
         disabled={fetcher.state !== 'idle'}
         aria-label={liked ? m.unlikeLabel(comment.authorName, comment.likeCount) : m.likeLabel(comment.authorName, comment.likeCount)}
         aria-pressed={liked}

@@ -15,7 +15,7 @@ export const DAILY_COMMENT_LIMITS = {
 /** Why a reader may not leave a 留言 under a daily; `allowed` when they may. */
 export type CommentGate =
   | { allowed: true }
-  | { allowed: false; reason: 'sign_in_required' | 'tier_required' | 'keyword_required' }
+  | { allowed: false; reason: 'not_live' | 'sign_in_required' | 'tier_required' | 'keyword_required' }
   | { allowed: false; reason: 'banned'; until: Date }
 
 /** A featured 留言 as everyone sees it. */
@@ -40,7 +40,7 @@ export interface OwnCommentView {
 
 export type CommentGateView =
   | { allowed: true }
-  | { allowed: false; reason: 'sign_in_required' | 'tier_required' | 'keyword_required' }
+  | { allowed: false; reason: 'not_live' | 'sign_in_required' | 'tier_required' | 'keyword_required' }
   | { allowed: false; reason: 'banned'; until: string }
 
 export interface DailyCommentsView {

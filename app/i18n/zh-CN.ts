@@ -706,6 +706,7 @@ export const zhCN = {
     manage: '管理本期留言',
     form: { label: '写留言', hint: '纯文字，最多 500 字。编辑精选后对所有人公开。', submit: '发表留言', sending: '正在发表…' },
     gate: {
+      not_live: '发布之后才能留言。',
       sign_in_required: '登录并回复关键词、打开文章后可以留言。',
       keyword_required: '先回复关键词、打开文章，再来留言。',
       tier_required: '这篇文章需要更高等级的会员，开通后可以留言。',
@@ -768,6 +769,8 @@ export const zhCN = {
       },
       upLabel: (n: number) => `把第 ${n} 条精选留言上移`,
       downLabel: (n: number) => `把第 ${n} 条精选留言下移`,
+      replyWrite: '写编辑回复',
+      replyEdit: '修改编辑回复',
       replyLabel: '编辑回复（最多 500 字）',
       hideReason: '隐藏理由',
       banReason: '禁言理由',

@@ -161,7 +161,7 @@ function CommentCard({ comment, position, count, timeZone }: { comment: CommentR
         {comment.editorReply ? <IntentButton intent="delete-reply" commentId={comment.id} variant="danger" /> : null}
       </div>
       <div className="flex flex-wrap items-start gap-2">
-        <Disclosure label={comment.editorReply ? `${t.comments.editorReply} · ${t.common.save}` : t.comments.editorReply} open={Boolean(errors.reply)}>
+        <Disclosure label={comment.editorReply ? a.replyEdit : a.replyWrite} open={Boolean(errors.reply)}>
           <Form method="post" className="space-y-2" noValidate>
             <input type="hidden" name="intent" value="reply" />
             <input type="hidden" name="commentId" value={comment.id} />

@@ -64,7 +64,7 @@ export default function AdminPosts() {
             <Link
               to={`/admin/posts/${d.id}/comments`}
               aria-label={`${t.comments.admin.linkLabel(d.date)}${d.newComments > 0 ? `：${t.comments.admin.newCount(d.newComments)}` : ''}`}
-              className="flex shrink-0 flex-col items-end justify-center gap-1 border-l border-stone-100 px-3 py-3 text-sm text-brand-700 hover:bg-stone-50"
+              className="flex w-24 shrink-0 flex-col items-center justify-center gap-1 border-l border-stone-100 px-2 py-3 text-sm text-brand-700 hover:bg-stone-50 sm:w-28"
             >
               <span className="underline">{t.comments.admin.link}</span>
               {d.newComments > 0 ? <Badge tone="amber">{t.comments.admin.newCount(d.newComments)}</Badge> : null}

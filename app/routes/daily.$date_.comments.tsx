@@ -57,7 +57,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
               ? m.errors.tierRequired
               : gate.reason === 'keyword_required'
                 ? m.errors.keywordRequired
-                : m.errors.signInRequired
+                : gate.reason === 'not_live'
+                  ? m.errors.dailyMissing
+                  : m.errors.signInRequired
         return fail(intent, { form: message }, 403)
       }
       const form = parseForm(commentForm, formData)

@@ -10,6 +10,7 @@
 //   reply to its author), so they know why it will not go public. Nobody else, ever.
 import type { Daily } from '../../db/schema'
 import { checkAccess, isStaff } from '~/domain/access'
+import { isDailyLive } from '~/domain/daily'
 import type { CommentGate, DailyCommentsView } from '~/domain/daily-comments'
 import { listFeaturedComments, listOwnUnfeaturedComments } from '~/models/daily-comment.server'
 import { getPostingBan } from '~/models/moderation.server'
@@ -19,7 +20,9 @@ import { formatDateTime } from './format'
 import type { KeywordReader } from './keyword-reply.server'
 
 /** May this reader leave a 留言 under the daily: signed in, able to read it, not banned. */
-export async function decideComment(reader: KeywordReader, daily: Pick<Daily, 'id' | 'minRank'>, now: Date): Promise<CommentGate> {
+export async function decideComment(reader: KeywordReader, daily: Pick<Daily, 'id' | 'minRank' | 'state' | 'publishAt'>, now: Date): Promise<CommentGate> {
+  // Staff preview drafts and scheduled dailies; nobody leaves 留言 under them.
+  if (!isDailyLive(daily, now)) return { allowed: false, reason: 'not_live' }
   if (reader.userId === null) return { allowed: false, reason: 'sign_in_required' }
   if (!(await canReadDaily(reader, daily, now))) {
     const tierOk = checkAccess({ minRank: daily.minRank }, reader.viewer, now).granted
@@ -31,7 +34,7 @@ export async function decideComment(reader: KeywordReader, daily: Pick<Daily, 'i
   return { allowed: true }
 }
 
-export async function presentDailyComments(daily: Pick<Daily, 'id' | 'date' | 'minRank'>, reader: KeywordReader, now: Date): Promise<DailyCommentsView> {
+export async function presentDailyComments(daily: Pick<Daily, 'id' | 'date' | 'minRank' | 'state' | 'publishAt'>, reader: KeywordReader, now: Date): Promise<DailyCommentsView> {
   const timeZone = getEnv().SITE_TIMEZONE
   const [featured, mine, gate] = await Promise.all([
     listFeaturedComments(daily.id, reader.userId),

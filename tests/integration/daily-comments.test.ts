@@ -202,6 +202,8 @@ describe('refusals: the right 4xx with the zh-CN words, and nothing stored', () 
     for (const date of [draft.date, later.date, '2019-01-01', 'not-a-date']) {
       await expectRefused(post(date, { intent: 'post', body: '草稿下的留言' }, me.cookie), 404, m.errors.dailyMissing)
     }
+    // Staff preview a draft: its page offers no form.
+    expect((await comments(draft, me.cookie)).gate).toEqual({ allowed: false, reason: 'not_live' })
   })
 
   it('an unknown intent → 400', async () => {
