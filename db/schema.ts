@@ -410,6 +410,62 @@ export const postingBans = sqliteTable('posting_bans', {
   createdAt: createdAt(),
 })
 
+// ---- 留言 under dailies ------------------------------------------------------------------------
+// docs/decisions/019-daily-comments.md. A 留言 is seen by its author alone until an editor
+// features it; featured ones are public, in the editor's order. "New" = not yet reviewed
+// (featured, hidden or marked read set reviewedAt). Hiding always unfeatures (the CHECKs).
+
+export const dailyComments = sqliteTable(
+  'daily_comments',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    dailyId: integer()
+      .notNull()
+      .references(() => dailies.id, { onDelete: 'cascade' }),
+    authorId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // Plain text, trimmed, at most 500 characters; rendered as text, never as HTML.
+    body: text().notNull(),
+    featuredAt: integer({ mode: 'timestamp_ms' }),
+    // 1, 2, 3… among the daily's featured 留言; null when not featured.
+    featuredOrder: integer(),
+    // Kept equal to the rows in daily_comment_likes by the like's own batch.
+    likeCount: integer().notNull().default(0),
+    editorReply: text(),
+    editorReplyBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    editorReplyAt: integer({ mode: 'timestamp_ms' }),
+    reviewedAt: integer({ mode: 'timestamp_ms' }),
+    hiddenAt: integer({ mode: 'timestamp_ms' }),
+    hiddenReason: text(),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('daily_comments_featured_idx').on(t.dailyId, t.featuredOrder).where(sql`${t.featuredAt} is not null`),
+    index('daily_comments_new_idx').on(t.dailyId).where(sql`${t.reviewedAt} is null`),
+    index('daily_comments_daily_author_idx').on(t.dailyId, t.authorId),
+    index('daily_comments_author_created_idx').on(t.authorId, t.createdAt),
+    check('daily_comments_featured_has_order', sql`(${t.featuredAt} is null) = (${t.featuredOrder} is null)`),
+    check('daily_comments_hidden_not_featured', sql`${t.hiddenAt} is null or ${t.featuredAt} is null`),
+  ],
+)
+
+// A reader likes a featured 留言 once: the primary key decides "already liked".
+export const dailyCommentLikes = sqliteTable(
+  'daily_comment_likes',
+  {
+    commentId: integer()
+      .notNull()
+      .references(() => dailyComments.id, { onDelete: 'cascade' }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.commentId, t.userId] })],
+)
+
 // ---- reservations: one mechanism for shop stock and drop seats (DESIGN.md §4) ---------------
 // docs/decisions/007-reservations-and-payments.md
 
@@ -906,3 +962,4 @@ export type Media = typeof media.$inferSelect
 export type Board = typeof boards.$inferSelect
 export type Thread = typeof threads.$inferSelect
 export type Reply = typeof replies.$inferSelect
+export type DailyComment = typeof dailyComments.$inferSelect

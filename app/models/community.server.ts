@@ -5,8 +5,9 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNull, or, sql, type SQL 
 import { alias } from 'drizzle-orm/sqlite-core'
 import { boards, replies, threads, users, type Board, type JobKind } from '../../db/schema'
 import { COMMUNITY_LIMITS, jobExpiry } from '~/domain/community'
-import { db, transaction, type Executor } from '~/utils/db.server'
+import { db, transaction } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
+import { waitForRecentPosts, type PostTable } from './rate-limit.server'
 
 const MINUTE_MS = 60_000
 const DAY_MS = 24 * 60 * MINUTE_MS
@@ -189,25 +190,8 @@ export interface ThreadInput {
 
 export type RateLimited = { ok: false; status: 429; waitSeconds: number }
 
-/** Seconds until the oldest of `limit` recent posts leaves its window, or null under the limit. */
-async function waitForLimit(
-  executor: Executor,
-  table: typeof threads | typeof replies,
-  { authorId, windowMs, limit, now }: { authorId: number; windowMs: number; limit: number; now: Date },
-) {
-  const since = new Date(now.getTime() - windowMs)
-  const recent = await executor
-    .select({ createdAt: table.createdAt })
-    .from(table)
-    // Strictly inside the window: a post exactly one window old no longer counts, so waiting
-    // the time we told the member is enough.
-    .where(and(eq(table.authorId, authorId), gt(table.createdAt, since)))
-    .orderBy(desc(table.createdAt))
-    .limit(limit)
-  if (recent.length < limit) return null
-  const oldest = recent[recent.length - 1]!.createdAt
-  return Math.max(1, Math.ceil((oldest.getTime() + windowMs - now.getTime()) / 1000))
-}
+const threadPosts: PostTable = { table: threads, author: threads.authorId, createdAt: threads.createdAt }
+const replyPosts: PostTable = { table: replies, author: replies.authorId, createdAt: replies.createdAt }
 
 function jobFields(board: Board, input: ThreadInput, now: Date) {
   if (board.kind !== 'jobs') return { jobKind: null, city: null, remote: false, salaryMin: null, salaryMax: null, contact: null, expiresAt: null }
@@ -240,10 +224,10 @@ export async function createThread({
   now?: Date
 }) {
   return transaction(async (tx) => {
-    const perMinute = await waitForLimit(tx, threads, { authorId, windowMs: MINUTE_MS, limit: COMMUNITY_LIMITS.threadsPerMinute, now })
+    const perMinute = await waitForRecentPosts(tx, threadPosts, { authorId, windowMs: MINUTE_MS, limit: COMMUNITY_LIMITS.threadsPerMinute, now })
     if (perMinute !== null) return { ok: false, status: 429, waitSeconds: perMinute } satisfies RateLimited
     if (now.getTime() - accountCreatedAt.getTime() < COMMUNITY_LIMITS.newAccountMs) {
-      const perDay = await waitForLimit(tx, threads, { authorId, windowMs: DAY_MS, limit: COMMUNITY_LIMITS.newAccountThreadsPerDay, now })
+      const perDay = await waitForRecentPosts(tx, threadPosts, { authorId, windowMs: DAY_MS, limit: COMMUNITY_LIMITS.newAccountThreadsPerDay, now })
       if (perDay !== null) return { ok: false, status: 429, waitSeconds: perDay } satisfies RateLimited
     }
     const [thread] = await tx
@@ -273,7 +257,7 @@ export async function createReply({
     if (!thread || thread.deletedAt) return { ok: false as const, status: 404 as const, reason: 'missing' as const }
     if (thread.hiddenAt) return { ok: false as const, status: 409 as const, reason: 'hidden' as const }
     if (thread.locked) return { ok: false as const, status: 409 as const, reason: 'locked' as const }
-    const wait = await waitForLimit(tx, replies, { authorId, windowMs: MINUTE_MS, limit: COMMUNITY_LIMITS.repliesPerMinute, now })
+    const wait = await waitForRecentPosts(tx, replyPosts, { authorId, windowMs: MINUTE_MS, limit: COMMUNITY_LIMITS.repliesPerMinute, now })
     if (wait !== null) return { ok: false, status: 429, waitSeconds: wait } satisfies RateLimited
     // A quote must be of a visible reply in the same thread.
     let quote: number | null = null

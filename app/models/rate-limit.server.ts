@@ -3,8 +3,9 @@
 // INSERT that writes only while the window has room, so parallel requests cannot all slip past
 // a count taken before any of them was recorded.
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm'
+import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { loginFailures, rateLimitHits } from '../../db/schema'
-import { db } from '~/utils/db.server'
+import { db, type Executor } from '~/utils/db.server'
 
 export interface RateLimit {
   bucket: string
@@ -40,4 +41,34 @@ export async function forgetOldRateLimitRecords(now = new Date()) {
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000)
   await db.delete(rateLimitHits).where(lt(rateLimitHits.createdAt, dayAgo))
   await db.delete(loginFailures).where(lt(loginFailures.createdAt, dayAgo))
+}
+
+/** Where an author's posts are kept: community threads and replies, 留言 under dailies. */
+export interface PostTable {
+  table: SQLiteTable
+  author: AnySQLiteColumn<{ data: number; notNull: true }>
+  createdAt: AnySQLiteColumn<{ data: Date; notNull: true }>
+}
+
+/**
+ * Seconds until the oldest of `limit` recent posts leaves its window, or null under the limit.
+ * Call it inside the write transaction that inserts, so parallel requests cannot both slip in.
+ */
+export async function waitForRecentPosts(
+  executor: Executor,
+  { table, author, createdAt }: PostTable,
+  { authorId, windowMs, limit, now }: { authorId: number; windowMs: number; limit: number; now: Date },
+) {
+  const since = new Date(now.getTime() - windowMs)
+  const recent = await executor
+    .select({ createdAt })
+    .from(table)
+    // Strictly inside the window: a post exactly one window old no longer counts, so waiting
+    // the time we told the member is enough.
+    .where(and(eq(author, authorId), gt(createdAt, since)))
+    .orderBy(desc(createdAt))
+    .limit(limit)
+  if (recent.length < limit) return null
+  const oldest = recent[recent.length - 1]!.createdAt
+  return Math.max(1, Math.ceil((oldest.getTime() + windowMs - now.getTime()) / 1000))
 }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { DailyEditor } from '~/components/daily-editor'
 import { Badge, PageTitle } from '~/components/ui'
 import { DEFAULT_PUBLISH_TIME } from '~/domain/daily'
@@ -65,6 +65,11 @@ export default function EditDaily() {
   return (
     <div>
       <PageTitle subtitle={<Badge tone={tone[daily.state]}>{t.daily.editor.states[daily.state]}</Badge>}>{t.daily.editor.editTitle}</PageTitle>
+      <p className="mb-4 text-sm">
+        <Link to={`/admin/posts/${daily.id}/comments`} className="font-medium text-brand-700 underline">
+          {t.comments.admin.linkLabel(daily.date)}
+        </Link>
+      </p>
       <DailyEditor key={daily.id} daily={daily} tiers={tiers} errors={errors} />
     </div>
   )

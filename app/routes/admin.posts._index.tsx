@@ -4,6 +4,7 @@ import { TierBadge } from '~/components/daily'
 import { Badge, buttonClass, EmptyState, PageTitle } from '~/components/ui'
 import { t } from '~/i18n/zh-CN'
 import { DAILY_PAGE_SIZE, listDailiesForStaff } from '~/models/daily.server'
+import { countNewComments } from '~/models/daily-comment.server'
 import { listTiers } from '~/models/membership.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime } from '~/utils/format'
@@ -13,6 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'editor')
   const page = Math.max(1, Number.parseInt(new URL(request.url).searchParams.get('page') ?? '1', 10) || 1)
   const [{ dailies, total }, tiers] = await Promise.all([listDailiesForStaff({ page }), listTiers()])
+  const newComments = await countNewComments(dailies.map((d) => d.id))
   return {
     page,
     pages: Math.max(1, Math.ceil(total / DAILY_PAGE_SIZE)),
@@ -25,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       publishAt: d.publishAt,
       hasAudio: d.audioId !== null,
       tierName: d.minRank > 0 ? (tiers.find((tier) => tier.rank === d.minRank)?.name ?? null) : null,
+      newComments: newComments.get(d.id) ?? 0,
     })),
     timeZone: getEnv().SITE_TIMEZONE,
   }
@@ -45,8 +48,8 @@ export default function AdminPosts() {
       {dailies.length === 0 ? <EmptyState>{t.daily.editor.empty}</EmptyState> : null}
       <ul className="divide-y divide-stone-100 rounded-2xl border border-stone-200 bg-white shadow-sm">
         {dailies.map((d) => (
-          <li key={d.id}>
-            <Link to={`/admin/posts/${d.id}`} className="block px-4 py-3 hover:bg-stone-50">
+          <li key={d.id} className="flex items-stretch">
+            <Link to={`/admin/posts/${d.id}`} className="block min-w-0 flex-1 px-4 py-3 hover:bg-stone-50">
               <span className="flex flex-wrap items-center gap-2 text-sm text-stone-500">
                 <time dateTime={d.date}>{d.date}</time>
                 <Badge tone={STATE_TONE[d.state]}>{t.daily.editor.states[d.state]}</Badge>
@@ -57,6 +60,14 @@ export default function AdminPosts() {
               <span className="block text-xs text-stone-500">
                 {t.daily.keyword}「{d.keyword}」 · {t.daily.editor.publishAtLabel} {formatDateTime(d.publishAt, timeZone)}
               </span>
+            </Link>
+            <Link
+              to={`/admin/posts/${d.id}/comments`}
+              aria-label={`${t.comments.admin.linkLabel(d.date)}${d.newComments > 0 ? `：${t.comments.admin.newCount(d.newComments)}` : ''}`}
+              className="flex w-24 shrink-0 flex-col items-center justify-center gap-1 border-l border-stone-100 px-2 py-3 text-sm text-brand-700 hover:bg-stone-50 sm:w-28"
+            >
+              <span className="underline">{t.comments.admin.link}</span>
+              {d.newComments > 0 ? <Badge tone="amber">{t.comments.admin.newCount(d.newComments)}</Badge> : null}
             </Link>
           </li>
         ))}

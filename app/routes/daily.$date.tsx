@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { DailyArticle } from '~/components/daily'
+import { DailyComments } from '~/components/daily-comments'
 import { isCalendarDate, isDailyLive } from '~/domain/daily'
 import { isStaff } from '~/domain/access'
 import { t } from '~/i18n/zh-CN'
 import { adjacentLiveDailies, getDailyByDate } from '~/models/daily.server'
 import { listTiers } from '~/models/membership.server'
+import { presentDailyComments } from '~/utils/daily-comments.server'
 import { readDaily } from '~/utils/daily-view.server'
 import { getKeywordReader, keywordBoxAction } from '~/utils/keyword-reply.server'
 
@@ -23,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     throw new Response(t.pages.notFound.body, { status: 404 })
   }
   const [read, adjacent] = await Promise.all([readDaily(reader, daily, { now, tiers, isLive: live }), adjacentLiveDailies(date, now)])
-  return { ...read, ...adjacent }
+  return { ...read, ...adjacent, comments: await presentDailyComments(daily, reader, now) }
 }
 
 /** The keyword box under the voice answers here, in place. */
@@ -35,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function DailyPage() {
-  const { daily, reading, previous, next } = useLoaderData<typeof loader>()
+  const { daily, reading, previous, next, comments } = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   return (
     <div className="mx-auto max-w-2xl">
@@ -45,6 +47,7 @@ export default function DailyPage() {
         </p>
       )}
       <DailyArticle daily={daily} reading={{ ...reading, keyword: failed?.keyword }} replyTo={`/daily/${daily.date}`} />
+      <DailyComments comments={comments} id="comments" />
       <nav aria-label={t.daily.archiveTitle} className="mt-10 grid grid-cols-2 gap-3 border-t border-stone-200 pt-6 text-sm">
         <div>
           {previous ? (

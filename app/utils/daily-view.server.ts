@@ -78,3 +78,11 @@ export async function readDaily(
   const view = await presentDaily(daily, reader.viewer, { now, tiers, isLive, unlocked })
   return { daily: view, reading: { checkins, isToday, signedIn: reader.userId !== null } }
 }
+
+/**
+ * Whether this reader can read the daily's article: the rule presentDaily applies to the body
+ * (tier by checkAccess, and the keyword given; staff have always given it).
+ */
+export async function canReadDaily(reader: KeywordReader, daily: Pick<Daily, 'id' | 'minRank'>, now: Date) {
+  return checkAccess({ minRank: daily.minRank }, reader.viewer, now).granted && (await hasOpened(reader, daily.id))
+}
