@@ -2,7 +2,7 @@
 // the page never prints the keyword, the keyword heard in the voice opens the article with the
 // day's 打卡, a wrong one is answered in place, and a 铁杆 day says why and where to go.
 import { expect, test, type Page } from '@playwright/test'
-import { SITE_URL, siteDate } from './support'
+import { DEMO, DEMO_EDITOR, SITE_URL, expectSignedInAs, logInWithPassword, siteDate } from './support'
 
 /** Today's demo daily (content/dailies/07-feynman.md: day 0, public) and a 铁杆 one (day -6). */
 const TODAY = { title: '费曼学习法：讲给外行听', keyword: '费曼', sentence: '用一个十二岁的孩子能听懂的话' }
@@ -70,4 +70,66 @@ test('a visitor hears today’s voice across pages, replies with its keyword and
     await expect(page.locator('article').getByRole('link', { name: '了解会员' })).toHaveAttribute('href', '/membership')
     await expect(page.locator('article')).not.toContainText(TIEGAN.sentence)
   })
+})
+
+test('a member leaves a 留言 under today’s daily; the editor features it with a reply; a visitor sees it', async ({ browser }, testInfo) => {
+  const words = `第 ${testInfo.repeatEachIndex}-${testInfo.retry}-${Date.now()} 条：讲给外行听，我先讲给了我妈。`
+  const date = siteDate(0)
+
+  const member = await browser.newContext()
+  const memberPage = await member.newPage()
+  await test.step('the member gives the keyword and leaves a 留言, shown only to them until featured', async () => {
+    await logInWithPassword(memberPage, DEMO.qinqing)
+    await expectSignedInAs(memberPage, DEMO.qinqing.name)
+    await memberPage.goto(`/daily/${date}`)
+    const box = memberPage.getByLabel('回复关键词，获取文章')
+    // An earlier run may have opened it already.
+    if (await box.isVisible()) {
+      await box.fill(TODAY.keyword)
+      await memberPage.getByRole('button', { name: '获取文章' }).click()
+    }
+    await expect(memberPage.locator('article')).toContainText(TODAY.sentence)
+    await memberPage.getByLabel('写留言').fill(words)
+    await memberPage.getByRole('button', { name: '发表留言' }).click()
+    const mine = memberPage.locator('li').filter({ hasText: words })
+    await expect(mine).toBeVisible()
+    await expect(mine).toContainText('仅自己可见，精选后公开')
+  })
+
+  const visitor = await browser.newContext()
+  const visitorPage = await visitor.newPage()
+  await test.step('a visitor does not see it yet', async () => {
+    await visitorPage.goto(`/daily/${date}`)
+    await expect(visitorPage.getByRole('heading', { name: TODAY.title })).toBeVisible()
+    await expect(visitorPage.getByText(words)).toHaveCount(0)
+  })
+
+  const editor = await browser.newContext()
+  const editorPage = await editor.newPage()
+  await test.step('the editor sees it as new in /admin/posts, features it and replies', async () => {
+    await logInWithPassword(editorPage, DEMO_EDITOR)
+    await expectSignedInAs(editorPage, DEMO_EDITOR.name)
+    await editorPage.goto('/admin/posts')
+    await editorPage.getByRole('link', { name: new RegExp(`^管理 ${date} 的留言：\\d+ 条新留言$`) }).click()
+    const item = editorPage.locator('li').filter({ hasText: words })
+    await item.getByRole('button', { name: '精选', exact: true }).click()
+    await expect(editorPage.locator('li').filter({ hasText: words }).getByText('精选', { exact: true })).toBeVisible()
+    const featured = editorPage.locator('li').filter({ hasText: words })
+    await featured.getByText('写编辑回复').click()
+    await featured.getByLabel('编辑回复（最多 500 字）').fill('谢谢分享，讲给家人听是最好的练习。')
+    await featured.getByRole('button', { name: '保存回复' }).click()
+    await expect(editorPage.locator('li').filter({ hasText: words })).toContainText('谢谢分享，讲给家人听是最好的练习。')
+  })
+
+  await test.step('the visitor now sees it among the 精选留言, with the editor’s reply', async () => {
+    await visitorPage.reload()
+    const shown = visitorPage.locator('#comments li').filter({ hasText: words })
+    await expect(shown).toBeVisible()
+    await expect(shown).toContainText('谢谢分享，讲给家人听是最好的练习。')
+    await expect(shown).not.toContainText('仅自己可见')
+  })
+
+  await member.close()
+  await visitor.close()
+  await editor.close()
 })
