@@ -113,8 +113,9 @@ test('a member leaves a 留言 under today’s daily; the editor features it wit
     await editorPage.getByRole('link', { name: new RegExp(`^管理 ${date} 的留言：\\d+ 条新留言$`) }).click()
     const item = editorPage.locator('li').filter({ hasText: words })
     await item.getByRole('button', { name: '精选', exact: true }).click()
-    await expect(editorPage.locator('li').filter({ hasText: words }).getByText('精选', { exact: true })).toBeVisible()
+    // Featured, it moves to the 精选 list (a new element): wait for it there before replying.
     const featured = editorPage.locator('li').filter({ hasText: words })
+    await expect(featured.getByRole('button', { name: '取消精选' })).toBeVisible()
     await featured.getByText('写编辑回复').click()
     await featured.getByLabel('编辑回复（最多 500 字）').fill('谢谢分享，讲给家人听是最好的练习。')
     await featured.getByRole('button', { name: '保存回复' }).click()
