@@ -3,7 +3,7 @@
 // a visitor's signed cookie — and a first reply on the daily's own date is that day's 打卡.
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { keywordUnlocks, type Daily } from '../../db/schema'
+import { dailies, keywordUnlocks, type Daily } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
 import { checkinDays, recordKeywordUnlock } from '~/models/keyword.server'
 import { action as homeAction, loader as homeLoader } from '~/routes/_index'
@@ -287,5 +287,15 @@ describe('a daily out before its date (立即发布 the evening before)', () => 
     expect(onDate).toMatchObject({ ok: true, checkin: 'new', stats: { current: 1, checkedInToday: true } })
     const after = await getKeywordReader(requestFor('/', { cookie: cookiePairOf([(onDate as { setCookie: string }).setCookie], 'zhiyin_keys') }))
     expect(after.remembered).toEqual([{ dailyId: early.id, day: early.date, checkin: true }])
+  })
+})
+
+describe('invisible characters, pasted with a keyword or a reply, do not matter', () => {
+  it.each(['顿悟', '\u200F顿\u200B悟\uFEFF', '顿悟\u2060', '\u202E顿悟\u202C'])('%j opens the daily whose keyword was pasted as 「顿悟」 plus a zero-width space', async (q) => {
+    const daily = await insertDaily({ keyword: '顿悟\u200B' })
+    const { cookie } = await signedIn()
+    expect(readRedirect(await replyOnPage(daily, q, cookie)).location).toBe(`/daily/${daily.date}`)
+    await db.delete(keywordUnlocks).where(eq(keywordUnlocks.dailyId, daily.id))
+    await db.delete(dailies).where(eq(dailies.id, daily.id))
   })
 })
