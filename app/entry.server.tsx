@@ -1,9 +1,9 @@
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node'
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { contentSecurityPolicy } from './utils/csp.server'
 import { getEnv } from './utils/env.server'
-import { applyPageCacheControl, isSharedCacheable } from './utils/http-cache.server'
+import { applyDataCacheControl, applyPageCacheControl, isSharedCacheable } from './utils/http-cache.server'
 import { NonceProvider } from './utils/nonce'
 import { redactUrl } from './utils/redact'
 import { renderDocument } from './utils/render-document.server'
@@ -26,6 +26,12 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   }
   if (isRouteErrorResponse(error) && error.status < 500) return
   console.error(error)
+}
+
+// Single-fetch data (`.data`) never passes through handleRequest below.
+export const handleDataRequest: HandleDataRequestFunction = (response) => {
+  applyDataCacheControl(response.headers)
+  return response
 }
 
 export default function handleRequest(

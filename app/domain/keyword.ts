@@ -10,12 +10,14 @@ const SURROUNDING_PUNCTUATION = /^[\p{P}\s]+|[\p{P}\s]+$/gu
 
 /**
  * The form a keyword and a reply are compared in: Unicode NFKC (full-width ＡＢＣ and ！ fold to
- * their plain forms), surrounding whitespace and punctuation removed, inner runs of whitespace
- * collapsed, case-folded. Works for Chinese and Latin alike.
+ * their plain forms), invisible characters dropped, surrounding whitespace and punctuation
+ * removed, inner runs of whitespace collapsed, case-folded. Works for Chinese and Latin alike.
  */
 export function normalizeKeyword(input: string) {
   return input
     .normalize('NFKC')
+    // Zero-width spaces, direction marks, BOMs: pasted along from chats and documents, unseen.
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, '')
     .replace(SURROUNDING_PUNCTUATION, '')
     .replace(/\s+/gu, ' ')
     .toLocaleLowerCase('und')

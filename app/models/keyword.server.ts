@@ -1,6 +1,6 @@
 // The keyword ritual's records (docs/decisions/017-keyword-ritual.md): which dailies a reader
 // has opened with their keyword, and on which days that reply was the day's 打卡.
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
 import { dailies, keywordUnlocks, type Daily } from '../../db/schema'
 import { db } from '~/utils/db.server'
 import { live } from './daily.server'
@@ -14,17 +14,18 @@ export function findLiveDailyByKey(key: string, now = new Date()) {
 }
 
 /**
- * Records that a signed-in reader replied with a daily's keyword on a local day. The first
- * reply is the one kept (one row per reader and daily), so `first` says whether this one opened
- * it; a first reply on the daily's own date is that day's 打卡.
+ * Records that a signed-in reader replied with a daily's keyword on a local day. One row per
+ * reader and daily: the first reply is kept, except that a reply given before the daily's date
+ * (a daily published early, the evening before) gives way to the first reply on its date, which
+ * is that day's 打卡. `first` says whether this reply opened the daily or made its 打卡.
  */
-export async function recordKeywordUnlock({ userId, daily, day }: { userId: number; daily: Pick<Daily, 'id'>; day: string }) {
-  const inserted = await db
-    .insert(keywordUnlocks)
-    .values({ userId, dailyId: daily.id, day })
-    .onConflictDoNothing()
-    .returning({ id: keywordUnlocks.id })
-  return { first: inserted.length > 0 }
+export async function recordKeywordUnlock({ userId, daily, day }: { userId: number; daily: Pick<Daily, 'id' | 'date'>; day: string }) {
+  const insert = db.insert(keywordUnlocks).values({ userId, dailyId: daily.id, day })
+  const recorded = await (day === daily.date
+    ? insert.onConflictDoUpdate({ target: [keywordUnlocks.userId, keywordUnlocks.dailyId], set: { day }, setWhere: lt(keywordUnlocks.day, day) })
+    : insert.onConflictDoNothing()
+  ).returning({ id: keywordUnlocks.id })
+  return { first: recorded.length > 0 }
 }
 
 /** Whether a signed-in reader has opened this daily with its keyword. */

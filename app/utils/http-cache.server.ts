@@ -46,3 +46,14 @@ export function applyPageCacheControl(request: Request, status: number, routeId:
 export function isSharedCacheable(cacheControl: string | null) {
   return cacheControl !== null && /(^|[\s,])(public|s-maxage=)/i.test(cacheControl)
 }
+
+/**
+ * The data of a page fetched by script (`/daily/:date.data`, an action's answer): always private.
+ * It is built for the reader's cookies just as the page is, but Remix sends it without the page's
+ * headers, and a proxy or CDN keying on the URL would otherwise hand one reader's opened article
+ * to the next.
+ */
+export function applyDataCacheControl(headers: Headers) {
+  if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'private, no-cache')
+  headers.append('Vary', 'Cookie')
+}

@@ -73,9 +73,12 @@ export async function replyWithKeyword(reader: KeywordReader, input: string, now
   if (reader.userId !== null) {
     ;({ first } = await recordKeywordUnlock({ userId: reader.userId, daily, day: today }))
   } else {
-    first = !reader.remembered.some((u) => u.dailyId === daily.id)
+    // As for a member: a reply before the daily's date gives way to the first on its date.
+    const earlier = reader.remembered.find((u) => u.dailyId === daily.id)
+    first = !earlier || (onItsDay && !earlier.checkin)
     if (first) {
-      reader = { ...reader, remembered: [{ dailyId: daily.id, day: today, checkin: onItsDay }, ...reader.remembered] }
+      const others = reader.remembered.filter((u) => u.dailyId !== daily.id)
+      reader = { ...reader, remembered: [{ dailyId: daily.id, day: today, checkin: onItsDay }, ...others] }
       setCookie = await rememberedCookie(reader.remembered)
     }
   }

@@ -474,6 +474,19 @@ describe('the running server sends a blocked reader no gated text, in HTML or in
     expect(shown).not.toContain('关键词是')
   })
 
+  it('the .data of a daily a reader has opened is private to them, like its HTML: no shared cache may keep the body', async () => {
+    for (const session of [sessionCookies.qinqing, undefined]) {
+      const daily = session ? qinqingDaily : { date: dateFromToday(-1), sentence: '' }
+      const cookie = session ? await replyOnPage(daily.date, qinqingDaily.keyword, session) : undefined
+      const response = await fetch(`${server!.origin}/daily/${daily.date}.data`, { headers: cookie ? { Cookie: cookie } : {} })
+      expect(response.status).toBe(200)
+      if (session) expect(await response.text()).toContain(daily.sentence)
+      // A reverse proxy or CDN that caches by URL must not hand this reader's answer to another.
+      expect(response.headers.get('Cache-Control') ?? '', `${daily.date}.data, ${session ? 'member' : 'visitor'}`).toMatch(/private/)
+      expect(response.headers.get('Vary') ?? '').toMatch(/\bCookie\b/)
+    }
+  })
+
   it('with the keyword but not the tier, a visitor gets the reason and the way to /membership', async () => {
     const cookie = await replyOnPage(qinqingDaily.date, qinqingDaily.keyword, undefined)
     const html = await fetchText(`/daily/${qinqingDaily.date}`, cookie)

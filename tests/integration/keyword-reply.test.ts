@@ -3,19 +3,20 @@
 // a visitor's signed cookie — and a first reply on the daily's own date is that day's 打卡.
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { keywordUnlocks, type Daily } from '../../db/schema'
+import { dailies, keywordUnlocks, type Daily } from '../../db/schema'
 import { t } from '~/i18n/zh-CN'
-import { recordKeywordUnlock } from '~/models/keyword.server'
+import { checkinDays, recordKeywordUnlock } from '~/models/keyword.server'
 import { action as homeAction, loader as homeLoader } from '~/routes/_index'
 import { loader as accountLoader } from '~/routes/account'
 import { action as dailyAction, loader as dailyLoader } from '~/routes/daily.$date'
 import { loader as keywordLoader } from '~/routes/keyword'
 import { action as loginAction } from '~/routes/login'
 import { db } from '~/utils/db.server'
+import { getKeywordReader, replyWithKeyword } from '~/utils/keyword-reply.server'
 import { countRows } from '../factories/db'
 import { dateFromToday, insertDaily, signedIn } from '../factories/dailies'
 import { cookiePairOf, flashOf, readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
-import { createTestUser } from '../factories/users'
+import { createTestUser, DAY_MS } from '../factories/users'
 
 let todays: Daily
 let feiman: Daily
@@ -261,5 +262,40 @@ describe('the 打卡 streak of a signed-in reader, on /account', () => {
       .from(keywordUnlocks)
       .where(and(eq(keywordUnlocks.userId, b.user.id), eq(keywordUnlocks.dailyId, todays.id)))
     expect(row).toBeUndefined()
+  })
+})
+
+describe('a daily out before its date (立即发布 the evening before)', () => {
+  it('a reply before its date opens it; the reply on its date is still that day’s 打卡, for a member and a visitor', async () => {
+    const early = await insertDaily({ date: dateFromToday(1), keyword: '早到', publishAt: new Date(Date.now() - 60_000) })
+    const onItsDate = new Date(Date.now() + DAY_MS)
+
+    const { user, cookie } = await signedIn()
+    const member = await getKeywordReader(requestFor('/', { cookie }))
+    expect(await replyWithKeyword(member, '早到')).toMatchObject({ ok: true, checkin: 'none' })
+    // Not 「今天已打卡」 over a 打卡 that was never counted.
+    expect(await replyWithKeyword(member, '早到', onItsDate)).toMatchObject({ ok: true, checkin: 'new', stats: { current: 1, checkedInToday: true } })
+    expect(await checkinDays(user.id)).toEqual([early.date])
+    expect(await unlocksOf(user.id)).toHaveLength(1)
+    expect(await replyWithKeyword(member, '早到', onItsDate)).toMatchObject({ ok: true, checkin: 'repeat' })
+
+    const before = await replyWithKeyword(await getKeywordReader(requestFor('/')), '早到')
+    expect(before).toMatchObject({ ok: true, checkin: 'none' })
+    const keys = cookiePairOf([(before as { setCookie: string }).setCookie], 'zhiyin_keys')
+    const visitor = await getKeywordReader(requestFor('/', { cookie: keys }))
+    const onDate = await replyWithKeyword(visitor, '早到', onItsDate)
+    expect(onDate).toMatchObject({ ok: true, checkin: 'new', stats: { current: 1, checkedInToday: true } })
+    const after = await getKeywordReader(requestFor('/', { cookie: cookiePairOf([(onDate as { setCookie: string }).setCookie], 'zhiyin_keys') }))
+    expect(after.remembered).toEqual([{ dailyId: early.id, day: early.date, checkin: true }])
+  })
+})
+
+describe('invisible characters, pasted with a keyword or a reply, do not matter', () => {
+  it.each(['顿悟', '\u200F顿\u200B悟\uFEFF', '顿悟\u2060', '\u202E顿悟\u202C'])('%j opens the daily whose keyword was pasted as 「顿悟」 plus a zero-width space', async (q) => {
+    const daily = await insertDaily({ keyword: '顿悟\u200B' })
+    const { cookie } = await signedIn()
+    expect(readRedirect(await replyOnPage(daily, q, cookie)).location).toBe(`/daily/${daily.date}`)
+    await db.delete(keywordUnlocks).where(eq(keywordUnlocks.dailyId, daily.id))
+    await db.delete(dailies).where(eq(dailies.id, daily.id))
   })
 })
