@@ -7,8 +7,16 @@ import { t } from '~/i18n/zh-CN'
 const e = t.comments.errors
 const id = z.coerce.number({ error: t.errors.invalidChoice }).int(t.errors.invalidChoice).positive(t.errors.invalidChoice)
 
+// Characters that show nothing (zero-width spaces, direction marks): a 留言 of only these is empty.
+const hasVisibleText = (text: string) => text.replace(/[\p{Default_Ignorable_Code_Point}\s]/gu, '') !== ''
+
 export const commentForm = z.object({
-  body: z.string({ error: e.bodyRequired }).trim().min(1, e.bodyRequired).max(DAILY_COMMENT_LIMITS.bodyMax, e.bodyTooLong),
+  body: z
+    .string({ error: e.bodyRequired })
+    .trim()
+    .min(1, e.bodyRequired)
+    .max(DAILY_COMMENT_LIMITS.bodyMax, e.bodyTooLong)
+    .refine(hasVisibleText, e.bodyRequired),
 })
 
 export const likeForm = z.object({ commentId: id })

@@ -155,6 +155,11 @@ describe('refusals: the right 4xx with the zh-CN words, and nothing stored', () 
     await expectRefused(post(open.date, { intent: 'post', body: '   \n ' }, me.cookie), 400, m.errors.bodyRequired, 'body')
   })
 
+  it('a 留言 of invisible characters only (zero-width spaces, a direction mark) → 400 (fails without the fix)', async () => {
+    const me = await reader()
+    await expectRefused(post(open.date, { intent: 'post', body: '\u200b\u200b\u200e \ufeff' }, me.cookie), 400, m.errors.bodyRequired, 'body')
+  })
+
   it('a 留言 without a body field → 400', async () => {
     const me = await reader()
     await expectRefused(post(open.date, { intent: 'post' }, me.cookie), 400, m.errors.bodyRequired, 'body')
