@@ -388,6 +388,7 @@ export const zhCN = {
       published: '已发布，订阅了每日邮件的读者会收到邮件',
       unpublished: '已撤回为草稿，读者不再能看到',
       audioMissing: '缺少语音',
+      transcriptMissing: '缺文字稿',
       publishAtLabel: '发布于',
     },
     errors: {

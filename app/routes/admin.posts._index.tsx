@@ -26,6 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       state: d.state,
       publishAt: d.publishAt,
       hasAudio: d.audioId !== null,
+      hasTranscript: d.transcript !== '',
       tierName: d.minRank > 0 ? (tiers.find((tier) => tier.rank === d.minRank)?.name ?? null) : null,
       newComments: newComments.get(d.id) ?? 0,
     })),
@@ -55,6 +56,7 @@ export default function AdminPosts() {
                 <Badge tone={STATE_TONE[d.state]}>{t.daily.editor.states[d.state]}</Badge>
                 <TierBadge tierName={d.tierName} />
                 {d.hasAudio ? null : <Badge tone="red">{t.daily.editor.audioMissing}</Badge>}
+                {d.hasAudio && !d.hasTranscript ? <Badge tone="amber">{t.daily.editor.transcriptMissing}</Badge> : null}
               </span>
               <span className="mt-1 block font-medium text-stone-900">{d.title}</span>
               <span className="block text-xs text-stone-500">

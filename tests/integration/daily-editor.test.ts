@@ -13,6 +13,7 @@ import { action as editAction, loader as editLoader } from '~/routes/admin.posts
 import { action as newAction } from '~/routes/admin.posts.new'
 import { action as mediaAction } from '~/routes/admin.media'
 import { action as previewAction } from '~/routes/admin.posts.preview'
+import { loader as postsLoader } from '~/routes/admin.posts._index'
 import { action as dailyAction, loader as dailyLoader } from '~/routes/daily.$date'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
@@ -79,6 +80,16 @@ describe('saving a daily from the editor', () => {
     expect(gated.voicePublic).toBe(false)
     const reopened = await savedDaily(await saveEdit(gated.id, { ...editorForm({ date: gated.date }), voicePublic: 'on' }))
     expect(reopened.voicePublic).toBe(true)
+  })
+
+  it('/admin/posts marks a daily with a voice and no transcript 「缺文字稿」', async () => {
+    const audio = await uploadDemoAudio(editor.id)
+    const without = await insertDaily({ date: '2099-01-01', audioId: audio.id, transcript: '' })
+    const withIt = await insertDaily({ date: '2099-01-02', audioId: (await uploadDemoAudio(editor.id)).id, transcript: '早上好。' })
+    const { dailies: listed } = await postsLoader(routeArgs(requestFor('/admin/posts', { cookie: editorCookie })))
+    expect(listed.find((d) => d.id === without.id)).toMatchObject({ hasAudio: true, hasTranscript: false })
+    expect(listed.find((d) => d.id === withIt.id)).toMatchObject({ hasTranscript: true })
+    expect(t.daily.editor.transcriptMissing).toBe('缺文字稿')
   })
 
   it('accepts a title of exactly 80 characters', async () => {
