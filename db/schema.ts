@@ -290,6 +290,50 @@ export const wechatNonces = sqliteTable(
   (t) => [index('wechat_nonces_signed_at_idx').on(t.signedAt)],
 )
 
+// ---- WeChat accounts and credentials (docs/decisions/020-wechat-integration.md) --------------
+
+export const WECHAT_CREDENTIAL_KINDS = ['access_token', 'jsapi_ticket'] as const
+
+// WeChat's access token and jsapi ticket, per app: one copy shared by every process (WeChat
+// invalidates the old token when a new one is fetched). `refreshingUntil` is the lease of the one
+// process fetching a new value; the others wait for it.
+export const wechatCredentials = sqliteTable(
+  'wechat_credentials',
+  {
+    appId: text().notNull(),
+    kind: text({ enum: WECHAT_CREDENTIAL_KINDS }).notNull(),
+    value: text(),
+    expiresAt: integer({ mode: 'timestamp_ms' }),
+    refreshingUntil: integer({ mode: 'timestamp_ms' }),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.appId, t.kind] })],
+)
+
+// A WeChat identity (an openid of one app, with the unionid when WeChat gives it) belongs to at
+// most one account. `appId` is the Official Account's or the Open Platform website app's; the
+// test mode's simulated identities use the app id 'test'.
+export const wechatIdentities = sqliteTable(
+  'wechat_identities',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    appId: text().notNull(),
+    openid: text().notNull(),
+    unionid: text(),
+    nickname: text(),
+    avatarUrl: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('wechat_identities_app_openid_unique').on(t.appId, t.openid),
+    index('wechat_identities_user_idx').on(t.userId),
+    index('wechat_identities_unionid_idx').on(t.unionid),
+  ],
+)
+
 // ---- community ------------------------------------------------------------------------------
 
 export const BOARD_KINDS = ['jobs', 'sharing'] as const
@@ -963,3 +1007,4 @@ export type Board = typeof boards.$inferSelect
 export type Thread = typeof threads.$inferSelect
 export type Reply = typeof replies.$inferSelect
 export type DailyComment = typeof dailyComments.$inferSelect
+export type WechatIdentity = typeof wechatIdentities.$inferSelect

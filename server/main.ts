@@ -11,6 +11,7 @@ import helmet from 'helmet'
 import morgan from 'morgan'
 import { EnvError, getEnv, type Env } from '~/utils/env.server'
 import { describePaymentMode } from '~/utils/payments.server'
+import { describeWechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
@@ -182,6 +183,7 @@ async function main() {
   const server = listen(app, env.PORT).once('listening', () => {
     console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
     console.log(describePaymentMode(env))
+    console.log(describeWechatMode(env))
   })
   const stopJobs = build.entry.module.startBackgroundJobs?.() ?? (async () => {})
 

@@ -30,6 +30,15 @@ const schema = z.object({
   DATABASE_AUTH_TOKEN: optional(z.string()),
   UPLOAD_DIR: optional(z.string()),
   WECHAT_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3-32 letters or digits, as the WeChat console requires')),
+  // The Official Account (服务号): web authorisation in WeChat's browser, JS-SDK, template messages.
+  WECHAT_APPID: optional(z.string().regex(/^wx[0-9a-f]{16}$/, 'must be a WeChat AppID (wx followed by 16 hex digits)')),
+  WECHAT_APPSECRET: optional(z.string().regex(/^[0-9a-f]{32}$/, 'must be a WeChat AppSecret (32 hex digits)')),
+  // The Open Platform website application: 微信扫码登录 on desktop browsers (optional).
+  WECHAT_OPEN_APPID: optional(z.string().regex(/^wx[0-9a-f]{16}$/, 'must be a WeChat AppID (wx followed by 16 hex digits)')),
+  WECHAT_OPEN_APPSECRET: optional(z.string().regex(/^[0-9a-f]{32}$/, 'must be a WeChat AppSecret (32 hex digits)')),
+  // Without keys outside production, WeChat runs in a marked test mode; in production only with
+  // this opt-in (docs/decisions/020-wechat-integration.md).
+  WECHAT_TEST_MODE: optional(z.enum(['0', '1', 'false', 'true'], 'must be 1 or 0')).transform((v) => v === '1' || v === 'true'),
   SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SITE_URL: optional(z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''))),
   SITE_TIMEZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).transform(
@@ -54,6 +63,14 @@ const schema = z.object({
   .refine((env) => Boolean(env.STRIPE_SECRET_KEY) === Boolean(env.STRIPE_WEBHOOK_SECRET), {
     message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together or not at all',
     path: ['STRIPE_WEBHOOK_SECRET'],
+  })
+  .refine((env) => Boolean(env.WECHAT_APPID) === Boolean(env.WECHAT_APPSECRET), {
+    message: 'WECHAT_APPID and WECHAT_APPSECRET are set together or not at all',
+    path: ['WECHAT_APPSECRET'],
+  })
+  .refine((env) => Boolean(env.WECHAT_OPEN_APPID) === Boolean(env.WECHAT_OPEN_APPSECRET), {
+    message: 'WECHAT_OPEN_APPID and WECHAT_OPEN_APPSECRET are set together or not at all',
+    path: ['WECHAT_OPEN_APPSECRET'],
   })
 
 export type Env = Omit<z.infer<typeof schema>, 'DATABASE_URL' | 'SESSION_SECRET' | 'SITE_URL' | 'UPLOAD_DIR'> & {

@@ -29,6 +29,7 @@ delete process.env.HOLD_MINUTES
 delete process.env.STRIPE_SECRET_KEY
 delete process.env.PAYMENTS_TEST_MODE
 delete process.env.STRIPE_WEBHOOK_SECRET
+for (const name of ['WECHAT_APPID', 'WECHAT_APPSECRET', 'WECHAT_OPEN_APPID', 'WECHAT_OPEN_APPSECRET', 'WECHAT_TEST_MODE']) delete process.env[name]
 
 const { databaseHandle } = await import('~/utils/db.server')
 await runMigrations(databaseHandle)
