@@ -1008,3 +1008,36 @@ export type Thread = typeof threads.$inferSelect
 export type Reply = typeof replies.$inferSelect
 export type DailyComment = typeof dailyComments.$inferSelect
 export type WechatIdentity = typeof wechatIdentities.$inferSelect
+
+// ---- share cards, posters and referrals (issue 13, docs/decisions/022) ----------------------------
+
+// Each reader's referral code (the `?ref=` of the links and posters they share), made the first
+// time it is asked for, so existing accounts need no backfill.
+export const referralCodes = sqliteTable(
+  'referral_codes',
+  {
+    userId: integer()
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    code: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('referral_codes_code_unique').on(t.code)],
+)
+
+// Who brought whom: written when an account is created from a `?ref=` visit, counted once its
+// address is verified (`verifiedAt`). One row per referred account, never the referrer itself.
+export const referrals = sqliteTable(
+  'referrals',
+  {
+    referredUserId: integer()
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    referrerId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    verifiedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('referrals_referrer_idx').on(t.referrerId, t.verifiedAt), check('referrals_not_self', sql`${t.referrerId} <> ${t.referredUserId}`)],
+)
