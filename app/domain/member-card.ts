@@ -80,7 +80,7 @@ const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'grapheme' })
 // CJK ideographs, kana, hangul, full-width forms and emoji take a full em; the rest about half.
 const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F000}-\u{1FAFF}\u{20000}-\u{3FFFD}]/u
 
-function graphemeWidth(grapheme: string) {
+export function graphemeWidth(grapheme: string) {
   return WIDE.test(grapheme) ? 1 : 0.6
 }
 

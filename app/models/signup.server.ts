@@ -11,6 +11,7 @@ import { hashPassword } from '~/utils/password.server'
 import { safeRedirect } from '~/utils/redirect'
 import { consumeAuthToken, createAuthToken, mayEmailAnotherLink, TOKEN_MINUTES } from './auth-token.server'
 import { takeRateLimit, type RateLimit } from './rate-limit.server'
+import { recordReferral } from './referral.server'
 import { confirmEmailOwnership, getUserByEmail, isDisplayNameReserved, normalizeEmail } from './user.server'
 
 /** Sign-ups from one client address per hour (every submission that passed the form counts). */
@@ -26,6 +27,7 @@ export async function signUp({
   password,
   ip,
   redirectTo,
+  referrerId = null,
   now = new Date(),
 }: {
   email: string
@@ -33,6 +35,8 @@ export async function signUp({
   password: string
   ip: string
   redirectTo?: string
+  /** Whose `?ref=` link brought this visitor (their cookie), counted once the address is verified. */
+  referrerId?: number | null
   now?: Date
 }): Promise<SignupResult> {
   const limited = await takeRateLimit(SIGNUP_LIMIT, ip, now)
@@ -50,6 +54,7 @@ export async function signUp({
       .returning()
     if (!user) return false
     await tx.insert(passwords).values({ userId: user.id, hash })
+    if (referrerId !== null) await recordReferral({ referrerId, referredUserId: user.id }, tx)
     const token = await createAuthToken({ userId: user.id, purpose: 'verify_email', now }, tx)
     const mail = verifyEmailEmail({ name: user.displayName, url: verificationUrl(token, redirectTo), hours: TOKEN_MINUTES.verify_email / 60 })
     await sendEmail({ ...mail, to: user.email, template: 'verify_email' }, tx, now)

@@ -5,6 +5,7 @@ import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.serv
 import { generateToken } from '~/utils/crypto.server'
 import { hashPassword, verifyPassword } from '~/utils/password.server'
 import { recordAudit } from './audit.server'
+import { confirmReferral } from './referral.server'
 import { invalidateUserSessions } from './session.server'
 
 export function normalizeEmail(email: string) {
@@ -72,6 +73,8 @@ export async function confirmEmailOwnership(
     .set({ emailVerified: true })
     .where(and(eq(users.id, userId), eq(users.emailVerified, false)))
     .returning({ id: users.id })
+  // Sign-up is complete: a referral that brought this account counts from now (decision 022).
+  if (changed) await confirmReferral({ userId, now: new Date() }, executor)
   if (!changed || via === 'verify_email') return { firstProof: Boolean(changed), passwordRemoved: false }
   await executor.delete(passwords).where(eq(passwords.userId, userId))
   await invalidateUserSessions(userId, executor)

@@ -7,6 +7,7 @@ import { Button } from '~/components/ui'
 import { signupForm } from '~/domain/account-forms'
 import { t } from '~/i18n/zh-CN'
 import { signUp } from '~/models/signup.server'
+import { readReferrer } from '~/utils/referral-cookie.server'
 import { requireAnonymous } from '~/utils/auth.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { retryAfterHeaders } from '~/utils/retry-after'
@@ -27,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request)
   const form = parseForm(signupForm, await request.formData())
   if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 })
-  const result = await signUp({ ...form.data, ip: context.clientIp ?? '' })
+  const result = await signUp({ ...form.data, ip: context.clientIp ?? '', referrerId: await readReferrer(request) })
   if (!result.ok && result.reason === 'rate_limited') {
     return data<{ errors: FieldErrors }>(
       { errors: { form: t.errors.tooManySignups(result.waitSeconds) } },

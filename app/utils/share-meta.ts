@@ -1,0 +1,68 @@
+// The one builder of a shareable page's Open Graph and Twitter card tags (issue 13, decision 022).
+// What a link preview shows is public: callers pass the teaser, never gated text. URLs are made
+// absolute against the site's origin (root data `siteUrl`), as crawlers and WeChat need.
+import type { MetaDescriptor } from '@remix-run/node'
+import { t } from '~/i18n/zh-CN'
+
+export interface ShareMetaInput {
+  /** The site's origin, e.g. https://zhiyin.example (no trailing slash). */
+  siteUrl: string
+  /** The page's path, e.g. /daily/2026-12-06 (its canonical URL, no referral code). */
+  path: string
+  title: string
+  /** The teaser or summary: whatever a visitor may read. */
+  description: string
+  /** A path or absolute URL of the preview image. */
+  image: string
+  imageAlt?: string
+  imageSize?: { width: number; height: number }
+  type?: 'website' | 'article' | 'product'
+}
+
+/** An absolute URL of `pathOrUrl` on the site (an absolute URL is kept). */
+export function absoluteUrl(siteUrl: string, pathOrUrl: string) {
+  return new URL(pathOrUrl, `${siteUrl}/`).toString()
+}
+
+/** The site's origin from a meta function's matches (the root loader gives it). */
+export function siteUrlOf(matches: readonly { id: string; data?: unknown }[]) {
+  const root = matches.find((match) => match.id === 'root')?.data as { siteUrl?: string } | undefined
+  return root?.siteUrl ?? ''
+}
+
+/** og:* and twitter:* tags (and the plain description) for a shareable page. */
+export function shareMeta({ siteUrl, path, title, description, image, imageAlt, imageSize, type = 'website' }: ShareMetaInput): MetaDescriptor[] {
+  const url = absoluteUrl(siteUrl, path)
+  const imageUrl = absoluteUrl(siteUrl, image)
+  const text = description.replace(/\s+/g, ' ').trim()
+  const tags: MetaDescriptor[] = [
+    { name: 'description', content: text },
+    { property: 'og:site_name', content: t.site.name },
+    { property: 'og:type', content: type },
+    { property: 'og:title', content: title },
+    { property: 'og:description', content: text },
+    { property: 'og:url', content: url },
+    { property: 'og:image', content: imageUrl },
+  ]
+  if (imageSize) {
+    tags.push({ property: 'og:image:width', content: String(imageSize.width) }, { property: 'og:image:height', content: String(imageSize.height) })
+  }
+  if (imageAlt) tags.push({ property: 'og:image:alt', content: imageAlt })
+  tags.push(
+    { name: 'twitter:card', content: 'summary_large_image' },
+    { name: 'twitter:title', content: title },
+    { name: 'twitter:description', content: text },
+    { name: 'twitter:image', content: imageUrl },
+  )
+  return tags
+}
+
+/** Where a page's poster is (its PNG, without referral code: the route adds the viewer's). */
+export const posterPaths = {
+  daily: (date: string) => `/poster/daily/${date}.png`,
+  product: (slug: string) => `/poster/product/${encodeURIComponent(slug)}.png`,
+  card: '/poster/card.png',
+  site: '/poster/site.png',
+}
+
+export const POSTER_SIZE = { width: 750, height: 1334 }
