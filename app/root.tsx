@@ -16,12 +16,14 @@ import {
 } from '@remix-run/react'
 import { useEffect, useState, type ReactNode } from 'react'
 import { MiniPlayer, PlayerProvider } from '~/components/player'
+import { WechatShare } from '~/components/wechat-share'
 import { buttonClass } from '~/components/ui'
 import { highestActiveMembership } from '~/domain/membership'
 import { t } from '~/i18n/zh-CN'
 import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { readFlash, type Flash } from '~/utils/flash.server'
+import { captureReferral } from '~/utils/referral-cookie.server'
 import { hasRole } from '~/utils/permissions.server'
 import { useNonce } from '~/utils/nonce'
 import { paymentMode } from '~/utils/payments.server'
@@ -42,6 +44,9 @@ export const meta: MetaFunction = () => [
 export const shouldRevalidate = skipReadOnlyActions
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  // ?ref=<code>: remembered, and the reader sent on to the page without it (decision 022).
+  const referral = await captureReferral(request)
+  if (referral) throw referral
   const [auth, { flash, clearHeader }] = await Promise.all([getAuth(request), readFlash(request)])
   const headers = new Headers()
   if (clearHeader) headers.append('Set-Cookie', clearHeader)
@@ -65,6 +70,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         : null,
       flash,
       timeZone: getEnv().SITE_TIMEZONE,
+      // Share tags need absolute URLs (app/utils/share-meta.ts).
+      siteUrl: getEnv().SITE_URL,
       payments: paymentsView(),
     },
     { headers },
@@ -280,6 +287,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </main>
           <Footer />
           <MiniPlayer />
+          <WechatShare />
         </PlayerProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -11,13 +11,13 @@ import helmet from 'helmet'
 import morgan from 'morgan'
 import { EnvError, getEnv, type Env } from '~/utils/env.server'
 import { describePaymentMode } from '~/utils/payments.server'
-import { describeWechatMode } from '~/utils/wechat-api.server'
+import { describeWechatMode, wechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
 import { remixHandler } from './remix-handler'
 import { guardRequestBody, refuseBadHost, refuseUndecodablePath } from './request-guards'
-import { contentSecurityPolicy, nonceSource } from '~/utils/csp.server'
+import { contentSecurityPolicy, nonceSource, wechatScriptSources } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -54,10 +54,11 @@ export function createApp(build: Build, env: Env) {
       referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     }),
   )
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     const nonce = randomBytes(16).toString('base64')
     res.locals.cspNonce = nonce
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [nonceSource(nonce)], production }))
+    const wechat = wechatScriptSources({ userAgent: req.get('user-agent') ?? '', live: wechatMode(env).kind === 'live' })
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [nonceSource(nonce), ...wechat], production }))
     res.setHeader('Permissions-Policy', PERMISSIONS_POLICY)
     next()
   })

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { DailyArticle } from '~/components/daily'
 import { ProductGrid, ShelfSection } from '~/components/shop'
@@ -17,6 +17,18 @@ import { readDaily } from '~/utils/daily-view.server'
 import { getKeywordReader, keywordBoxAction } from '~/utils/keyword-reply.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime } from '~/utils/format'
+import { dailyShareMeta, posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const siteUrl = siteUrlOf(matches)
+  const daily = data?.daily?.daily
+  return [
+    { title: `${t.site.name} · ${t.site.tagline}` },
+    ...(daily
+      ? dailyShareMeta(siteUrl, daily, '/')
+      : shareMeta({ siteUrl, path: '/', title: t.site.name, description: t.site.description, image: posterPaths.site })),
+  ]
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()

@@ -30,11 +30,24 @@ import { formatDateTime } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { renderMarkdown } from '~/utils/markdown.server'
 import { retryAfterHeaders } from '~/utils/retry-after'
+import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
 const c = t.community
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? [{ title: `${data.thread.title} · ${data.thread.board.name} · ${t.site.name}` }] : []
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  data
+    ? [
+        { title: `${data.thread.title} · ${data.thread.board.name} · ${t.site.name}` },
+        ...shareMeta({
+          siteUrl: siteUrlOf(matches),
+          path: `/community/t/${data.thread.id}`,
+          title: data.thread.title,
+          description: t.share.threadDescription(data.thread.board.name),
+          image: posterPaths.site,
+          type: 'article',
+        }),
+      ]
+    : []
 
 // A 429 tells the client when to try again (Retry-After).
 export const headers = retryAfterHeaders

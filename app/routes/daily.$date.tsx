@@ -10,9 +10,11 @@ import { listTiers } from '~/models/membership.server'
 import { presentDailyComments } from '~/utils/daily-comments.server'
 import { readDaily } from '~/utils/daily-view.server'
 import { getKeywordReader, keywordBoxAction } from '~/utils/keyword-reply.server'
+import { dailyShareMeta, posterPaths, siteUrlOf } from '~/utils/share-meta'
+import { PosterButton } from '~/components/poster-button'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? [{ title: `${data.daily.title} · ${t.site.name}` }, { name: 'description', content: data.daily.teaser }] : []
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  data ? [{ title: `${data.daily.title} · ${t.site.name}` }, ...dailyShareMeta(siteUrlOf(matches), data.daily)] : []
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const date = params.date ?? ''
@@ -47,6 +49,7 @@ export default function DailyPage() {
         </p>
       )}
       <DailyArticle daily={daily} reading={{ ...reading, keyword: failed?.keyword }} replyTo={`/daily/${daily.date}`} />
+      <PosterButton href={posterPaths.daily(daily.date)} />
       <DailyComments comments={comments} id="comments" />
       <nav aria-label={t.daily.archiveTitle} className="mt-10 grid grid-cols-2 gap-3 border-t border-stone-200 pt-6 text-sm">
         <div>

@@ -29,12 +29,19 @@ import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatFen, formatValidUntil } from '~/utils/format'
 import { parseForm } from '~/utils/forms'
 import { activePaymentProvider } from '~/utils/payments.server'
+import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
 const d = t.drops
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+export const meta: MetaFunction<typeof loader> = ({ data: loaded, matches }) => [
   { title: `${loaded?.drop?.name ?? t.sections.membership.title} · ${t.site.name}` },
-  { name: 'description', content: t.sections.membership.body },
+  ...shareMeta({
+    siteUrl: siteUrlOf(matches),
+    path: '/membership',
+    title: loaded?.drop?.name ?? t.share.membershipTitle,
+    description: t.sections.membership.body,
+    image: posterPaths.site,
+  }),
 ]
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -9,11 +9,13 @@ import { findMemberCard, findSharedCard, resetCardShare } from '~/models/member-
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
+import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
+import { PosterButton } from '~/components/poster-button'
 import { CARD_IMAGE_HEIGHT, CARD_IMAGE_WIDTH, memberCardImagePath, memberCardShareToken } from '~/utils/member-card-image.server'
 
 const c = t.card
 
-export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
+export const meta: MetaFunction<typeof loader> = ({ data: loaded, matches }) => {
   const title = { title: `${c.title} · ${t.site.name}` }
   const card = loaded?.card
   if (!card || !loaded.share) return [title]
@@ -21,21 +23,15 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => {
   const description = c.meta.description(card.headline, card.tierName, card.dropName)
   return [
     title,
-    { name: 'description', content: description },
-    { property: 'og:type', content: 'website' },
-    { property: 'og:site_name', content: t.site.name },
-    { property: 'og:title', content: ogTitle },
-    { property: 'og:description', content: description },
-    { property: 'og:url', content: loaded.share.pageUrl },
-    { property: 'og:image', content: loaded.share.imageUrl },
-    { property: 'og:image:type', content: 'image/png' },
-    { property: 'og:image:width', content: String(CARD_IMAGE_WIDTH) },
-    { property: 'og:image:height', content: String(CARD_IMAGE_HEIGHT) },
-    { property: 'og:image:alt', content: loaded.share.alt },
-    { name: 'twitter:card', content: 'summary_large_image' },
-    { name: 'twitter:title', content: ogTitle },
-    { name: 'twitter:description', content: description },
-    { name: 'twitter:image', content: loaded.share.imageUrl },
+    ...shareMeta({
+      siteUrl: siteUrlOf(matches),
+      path: loaded.share.pageUrl,
+      title: ogTitle,
+      description,
+      image: loaded.share.imageUrl,
+      imageAlt: loaded.share.alt,
+      imageSize: { width: CARD_IMAGE_WIDTH, height: CARD_IMAGE_HEIGHT },
+    }),
   ]
 }
 
@@ -127,6 +123,7 @@ export default function MembershipCard() {
         <a href={share.imagePath} target="_blank" rel="noreferrer" className={buttonClass('secondary', 'mt-4 w-full')}>
           {c.share.open}
         </a>
+        <PosterButton href={posterPaths.card} className="mt-3" />
         <Form method="post" className="mt-6 border-t border-stone-200 pt-4">
           <p className="text-xs leading-relaxed text-stone-500">{c.share.resetHint}</p>
           <button

@@ -23,14 +23,23 @@ import { getUser, getViewer } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { renderMarkdown } from '~/utils/markdown.server'
+import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
+import { PosterButton } from '~/components/poster-button'
 
 const s = t.shop
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data
     ? [
         { title: `${data.product.title} · ${t.shop.title} · ${t.site.name}` },
-        { name: 'description', content: data.product.summary },
+        ...shareMeta({
+          siteUrl: siteUrlOf(matches),
+          path: `/shop/p/${encodeURIComponent(data.product.slug)}`,
+          title: data.product.title,
+          description: data.product.summary,
+          image: data.images[0]?.largeUrl ?? posterPaths.product(data.product.slug),
+          type: 'product',
+        }),
       ]
     : []
 
@@ -195,6 +204,7 @@ export default function ProductPage() {
           ) : null}
 
           <div className="space-y-3">{buyArea}</div>
+          {product.published ? <PosterButton href={posterPaths.product(product.slug)} className="mt-4" /> : null}
 
           {data.canEdit ? (
             <p className="text-sm">

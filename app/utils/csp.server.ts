@@ -2,6 +2,7 @@
 // (docs/decisions/012-csp-for-cached-pages.md): by the request's nonce, or — for a page a shared
 // cache may serve to many readers — by the hashes of the scripts it actually holds.
 import { createHash } from 'node:crypto'
+import { isWechatBrowser, JSSDK_URL } from './share-meta'
 
 /** The policy, with `scriptSources` (a nonce or hashes) allowed beside the site's own files. */
 export function contentSecurityPolicy({ scriptSources, production }: { scriptSources: readonly string[]; production: boolean }) {
@@ -20,6 +21,14 @@ export function contentSecurityPolicy({ scriptSources, production }: { scriptSou
   ]
   if (production) directives.push(['upgrade-insecure-requests'])
   return directives.map((directive) => directive.join(' ')).join(';')
+}
+
+/**
+ * WeChat's JS-SDK (share cards), allowed by its exact URL only for a page opened inside WeChat
+ * while WeChat is live; never in test mode, never for other browsers (decision 022).
+ */
+export function wechatScriptSources({ userAgent, live }: { userAgent: string; live: boolean }): string[] {
+  return live && isWechatBrowser(userAgent) ? [JSSDK_URL] : []
 }
 
 export function nonceSource(nonce: string) {

@@ -3,9 +3,6 @@
 // (docs/decisions/022-share-posters-referral.md).
 import { createHash, randomBytes } from 'node:crypto'
 
-/** The JS-SDK file WeChat serves; the CSP allows exactly this URL, and only inside WeChat. */
-export const JSSDK_URL = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js'
-
 /** A page URL as WeChat signs it: everything before the `#`. */
 export function urlWithoutFragment(url: string) {
   const hash = url.indexOf('#')

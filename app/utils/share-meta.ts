@@ -21,12 +21,13 @@ export interface ShareMetaInput {
 
 /** An absolute URL of `pathOrUrl` on the site (an absolute URL is kept). */
 export function absoluteUrl(siteUrl: string, pathOrUrl: string) {
-  return new URL(pathOrUrl, `${siteUrl}/`).toString()
+  if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl
+  return `${siteUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`
 }
 
 /** The site's origin from a meta function's matches (the root loader gives it). */
-export function siteUrlOf(matches: readonly { id: string; data?: unknown }[]) {
-  const root = matches.find((match) => match.id === 'root')?.data as { siteUrl?: string } | undefined
+export function siteUrlOf(matches: readonly { id: string; data?: unknown }[] | undefined) {
+  const root = matches?.find((match) => match.id === 'root')?.data as { siteUrl?: string } | undefined
   return root?.siteUrl ?? ''
 }
 
@@ -57,6 +58,15 @@ export function shareMeta({ siteUrl, path, title, description, image, imageAlt, 
   return tags
 }
 
+/** A daily's tags (today's on `/`, or /daily/:date): its title and teaser, its cover or else its poster. */
+export function dailyShareMeta(
+  siteUrl: string,
+  daily: { date: string; title: string; teaser: string; coverUrl: string | null },
+  path = `/daily/${daily.date}`,
+) {
+  return shareMeta({ siteUrl, path, title: daily.title, description: daily.teaser, image: daily.coverUrl ?? posterPaths.daily(daily.date), type: 'article' })
+}
+
 /** Where a page's poster is (its PNG, without referral code: the route adds the viewer's). */
 export const posterPaths = {
   daily: (date: string) => `/poster/daily/${date}.png`,
@@ -66,3 +76,11 @@ export const posterPaths = {
 }
 
 export const POSTER_SIZE = { width: 750, height: 1334 }
+
+/** The JS-SDK file WeChat serves; the CSP allows exactly this URL, and only inside WeChat. */
+export const JSSDK_URL = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js'
+
+/** Whether a User-Agent is WeChat's in-app browser. */
+export function isWechatBrowser(userAgent: string) {
+  return /MicroMessenger/i.test(userAgent)
+}

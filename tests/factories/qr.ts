@@ -4,7 +4,7 @@ import sharp from 'sharp'
 import { expect } from 'vitest'
 
 /** The PNG's size and the text of the QR code in it; fails when there is none. */
-export async function expectQrText(png: Buffer | Uint8Array) {
+export async function readQrCode(png: Buffer | Uint8Array) {
   const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
   const code = jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)
   expect(code, 'a readable QR code in the image').not.toBeNull()

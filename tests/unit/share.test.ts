@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { jsSdkSignature, signablePageUrl, urlWithoutFragment } from '~/utils/jssdk.server'
 import { dailyPosterContent, linkWithReferral, posterSvg, renderPoster, wrapToWidth } from '~/utils/poster.server'
 import { posterPaths, shareMeta } from '~/utils/share-meta'
-import { expectQrText } from '../factories/qr'
+import { readQrCode } from '../factories/qr'
 
 // WeChat JS-SDK documentation, appendix 1 (JS-SDK使用权限签名算法), its worked example.
 const OFFICIAL = {
@@ -102,7 +102,7 @@ describe('a daily’s poster', () => {
     const link = linkWithReferral('http://localhost:3000/daily/2026-12-06', 'abcdefgh')
     expect(link).toBe('http://localhost:3000/daily/2026-12-06?ref=abcdefgh')
     const png = await renderPoster(dailyPosterContent(daily, { link, inviter: null }), { cover: null })
-    await expect(expectQrText(png)).resolves.toEqual({ text: link, width: 750, height: 1334 })
+    await expect(readQrCode(png)).resolves.toEqual({ text: link, width: 750, height: 1334 })
   })
 
   it('cuts long text to its lines with an ellipsis', () => {

@@ -1,0 +1,68 @@
+// Inside WeChat, with WeChat live: sets the page's share card (好友 and 朋友圈) from its og:* tags,
+// the link carrying the reader's referral code (docs/decisions/022-share-posters-referral.md).
+// Loads WeChat's JS-SDK — the one remote script the CSP allows, and only in WeChat.
+import { JSSDK_URL } from './share-meta'
+
+interface ShareData {
+  title: string
+  desc: string
+  link: string
+  imgUrl: string
+}
+
+interface Wx {
+  config(options: { debug: boolean; appId: string; timestamp: number; nonceStr: string; signature: string; jsApiList: string[] }): void
+  ready(callback: () => void): void
+  error(callback: (reason: unknown) => void): void
+  updateAppMessageShareData(data: ShareData): void
+  updateTimelineShareData(data: Omit<ShareData, 'desc'>): void
+}
+
+type JssdkConfig =
+  | { mode: 'live'; appId: string; timestamp: number; nonceStr: string; signature: string; refCode: string | null }
+  | { mode: 'test'; refCode: string | null }
+
+/** The share card of a page from its tags; the link with `?ref=` when the reader has a code. */
+export function shareDataFromTags(tag: (property: string) => string | null, refCode: string | null, fallback: { title: string; url: string }): ShareData {
+  const link = new URL(tag('og:url') ?? fallback.url)
+  if (refCode) link.searchParams.set('ref', refCode)
+  return { title: tag('og:title') ?? fallback.title, desc: tag('og:description') ?? '', link: link.toString(), imgUrl: tag('og:image') ?? '' }
+}
+
+let sdk: Promise<Wx> | undefined
+function loadSdk() {
+  sdk ??= new Promise<Wx>((resolve, reject) => {
+    const script = document.createElement('script')
+    script.src = JSSDK_URL
+    script.onload = () => ((window as unknown as { wx?: Wx }).wx ? resolve((window as unknown as { wx: Wx }).wx) : reject(new Error('no wx')))
+    script.onerror = () => reject(new Error('JS-SDK did not load'))
+    document.head.appendChild(script)
+  })
+  return sdk
+}
+
+/** Signs this page with the server and hands its share card to WeChat. Quiet on any failure: sharing still works, plainly. */
+export async function configureWechatShare() {
+  const pageUrl = window.location.href.split('#')[0]!
+  const response = await fetch(`/wechat/jssdk-config?${new URLSearchParams({ url: pageUrl })}`, { credentials: 'same-origin' })
+  if (!response.ok) return
+  const config = (await response.json()) as JssdkConfig
+  // Test mode loads nothing remote: there is no WeChat to talk to.
+  if (config.mode !== 'live') return
+  const wx = await loadSdk()
+  wx.config({
+    debug: false,
+    appId: config.appId,
+    timestamp: config.timestamp,
+    nonceStr: config.nonceStr,
+    signature: config.signature,
+    jsApiList: ['updateAppMessageShareData', 'updateTimelineShareData'],
+  })
+  const tag = (property: string) => document.querySelector<HTMLMetaElement>(`meta[property="${property}"]`)?.content || null
+  const share = shareDataFromTags(tag, config.refCode, { title: document.title, url: pageUrl })
+  wx.ready(() => {
+    wx.updateAppMessageShareData(share)
+    wx.updateTimelineShareData({ title: share.title, link: share.link, imgUrl: share.imgUrl })
+  })
+  wx.error(() => {})
+}
