@@ -65,3 +65,9 @@ export async function countReferrals(referrerId: number) {
     .where(and(eq(referrals.referrerId, referrerId), isNotNull(referrals.verifiedAt)))
   return row?.n ?? 0
 }
+
+/** What /account shows: how many readers this reader brought, and their invitation link. */
+export async function referralSummary({ userId, siteUrl }: { userId: number; siteUrl: string }) {
+  const [code, invited] = await Promise.all([referralCodeFor(userId), countReferrals(userId)])
+  return { invited, link: `${siteUrl}/?ref=${code}` }
+}

@@ -34,6 +34,8 @@ import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatValidUntil } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { hashPassword } from '~/utils/password.server'
+import { ReferralCard } from '~/components/referral-card'
+import { referralSummary } from '~/models/referral.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.site.name}` }]
 
@@ -71,6 +73,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       lastSeenAt: s.lastSeenAt,
     })),
     timeZone: getEnv().SITE_TIMEZONE,
+    referral: await referralSummary({ userId: user.id, siteUrl: env.SITE_URL }),
   }
 }
 
@@ -173,7 +176,7 @@ function describeDevice(userAgent: string) {
 }
 
 export default function Account() {
-  const { user, membership, sessions, timeZone, checkins, podcast } = useLoaderData<typeof loader>()
+  const { user, membership, sessions, timeZone, checkins, podcast, referral } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
   const busy = useNavigation().state !== 'idle'
@@ -227,6 +230,8 @@ export default function Account() {
           </p>
         ) : null}
       </Card>
+
+      <ReferralCard referral={referral} />
 
       <Card>
         <h2 className="mb-1 text-lg font-semibold">{t.daily.streakTitle}</h2>
