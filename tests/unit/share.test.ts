@@ -5,7 +5,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import { jsSdkSignature, signablePageUrl, urlWithoutFragment } from '~/utils/jssdk.server'
 import { dailyPosterContent, linkWithReferral, posterSvg, renderPoster, wrapToWidth } from '~/utils/poster.server'
+import { contentSecurityPolicy, wechatScriptSources } from '~/utils/csp.server'
 import { posterPaths, shareMeta } from '~/utils/share-meta'
+import { shareDataFromTags } from '~/utils/wechat-share.client'
 import { readQrCode } from '../factories/qr'
 
 // WeChat JS-SDK documentation, appendix 1 (JS-SDK使用权限签名算法), its worked example.
@@ -108,5 +110,31 @@ describe('a daily’s poster', () => {
   it('cuts long text to its lines with an ellipsis', () => {
     expect(wrapToWidth('一二三四五六七八九十', 4, 2)).toEqual(['一二三四', '五六七…'])
     expect(wrapToWidth('短', 4, 2)).toEqual(['短'])
+  })
+})
+
+describe('WeChat’s JS-SDK in the CSP', () => {
+  const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
+  const SAFARI_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1'
+
+  it('is allowed by its exact URL only inside WeChat while WeChat is live', () => {
+    expect(wechatScriptSources({ userAgent: WECHAT_UA, live: true })).toEqual(['https://res.wx.qq.com/open/js/jweixin-1.6.0.js'])
+    expect(wechatScriptSources({ userAgent: WECHAT_UA, live: false })).toEqual([])
+    expect(wechatScriptSources({ userAgent: SAFARI_UA, live: true })).toEqual([])
+    const policy = contentSecurityPolicy({ scriptSources: ["'nonce-abc'", ...wechatScriptSources({ userAgent: WECHAT_UA, live: true })], production: true })
+    expect(policy).toContain("script-src 'self' 'nonce-abc' https://res.wx.qq.com/open/js/jweixin-1.6.0.js;")
+  })
+})
+
+describe('the share card handed to WeChat', () => {
+  it('comes from the page’s og tags, its link with the reader’s code', () => {
+    const tags: Record<string, string> = { 'og:title': '标题', 'og:description': '导语', 'og:url': 'https://z.example/daily/2026-12-06', 'og:image': 'https://z.example/p.png' }
+    expect(shareDataFromTags((key) => tags[key] ?? null, 'abcdefgh', { title: 'x', url: 'https://z.example/' })).toEqual({
+      title: '标题',
+      desc: '导语',
+      link: 'https://z.example/daily/2026-12-06?ref=abcdefgh',
+      imgUrl: 'https://z.example/p.png',
+    })
+    expect(shareDataFromTags(() => null, null, { title: '页', url: 'https://z.example/a' }).link).toBe('https://z.example/a')
   })
 })
