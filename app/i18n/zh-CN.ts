@@ -819,6 +819,7 @@ export const zhCN = {
     empty: '还没有通知。有人回复你、订单发货或会员招募开启前，会在这里告诉你。',
     unread: '未读',
     markRead: '标为已读',
+    marked: '已标为已读',
     markAllRead: '全部标为已读',
     allRead: '已全部标为已读',
     open: '查看',
