@@ -158,8 +158,8 @@ describe('each kind is created in its cause’s transaction', () => {
     const second = await paid()
     const bulk = await markOrdersShipped({
       shipments: [
-        { orderId: second.id, carrier: '顺丰', trackingNumber: 'SF1' },
-        { orderId: 999_999, carrier: '顺丰', trackingNumber: 'SF2' },
+        { orderId: second.id, carrier: '顺丰速运', trackingNumber: 'SF1' },
+        { orderId: 999_999, carrier: '顺丰速运', trackingNumber: 'SF2' },
       ],
       actorId: admin.id,
       now: new Date(),
@@ -167,11 +167,11 @@ describe('each kind is created in its cause’s transaction', () => {
     expect(bulk.ok).toBe(false)
     expect(await notificationsOf(buyer.id)).toHaveLength(0)
 
-    const shipped = await markOrderShipped({ orderId: first.id, shipment: { carrier: '顺丰', trackingNumber: 'SF123' }, actorId: admin.id, now: new Date() })
+    const shipped = await markOrderShipped({ orderId: first.id, shipment: { carrier: '顺丰速运', trackingNumber: 'SF123' }, actorId: admin.id, now: new Date() })
     expect(shipped.ok).toBe(true)
     const mine = await notificationsOf(buyer.id)
     expect(mine).toHaveLength(1)
-    expect(mine[0]).toMatchObject({ kind: 'order_shipped', key: `order:${first.id}`, data: { carrier: '顺丰', trackingNumber: 'SF123' } })
+    expect(mine[0]).toMatchObject({ kind: 'order_shipped', key: `order:${first.id}`, data: { carrier: '顺丰速运', trackingNumber: 'SF123' } })
     // The shipment mails its own receipt; the notification adds WeChat, not a second email.
     expect(await emailsTo(buyer)).toHaveLength(0)
     expect(await wechatTo(buyer.id)).toHaveLength(1)
