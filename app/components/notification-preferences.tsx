@@ -4,6 +4,7 @@ import { preferenceField, type NotificationKindName, type OptionalChannel } from
 import { t } from '~/i18n/zh-CN'
 
 const n = t.notifications
+const SLOTS: readonly OptionalChannel[] = ['email', 'wechat']
 
 export interface NotificationPreferencesProps {
   kinds: { kind: NotificationKindName; channels: { channel: OptionalChannel; enabled: boolean }[] }[]
@@ -27,20 +28,28 @@ export function NotificationPreferences({ kinds, wechatLinked, busy }: Notificat
         <ul className="divide-y divide-stone-100 rounded-xl border border-stone-200">
           {kinds.map(({ kind, channels }) => (
             <li key={kind}>
-              <fieldset className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 px-3 py-2.5">
-                <legend className="float-left text-sm text-stone-800">{n.kinds[kind]}</legend>
-                <span className="flex gap-4">
-                  {channels.map(({ channel, enabled }) => (
-                    <label key={channel} className="flex items-center gap-1.5 text-sm text-stone-700">
-                      <input
-                        type="checkbox"
-                        name={preferenceField(kind, channel)}
-                        defaultChecked={enabled}
-                        className="h-4 w-4 accent-brand-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700"
-                      />
-                      {n.channels[channel]}
-                    </label>
-                  ))}
+              <fieldset className="flex items-center justify-between gap-3 px-3 py-2.5">
+                <legend className="float-left min-w-0 text-sm text-stone-800">{n.kinds[kind]}</legend>
+                {/* Fixed slots, so the 邮件 and 微信 switches line up down the card. */}
+                <span className="flex shrink-0">
+                  {SLOTS.map((slot) => {
+                    const choice = channels.find((c) => c.channel === slot)
+                    return (
+                      <span key={slot} className="w-16 text-right">
+                        {choice ? (
+                          <label className="inline-flex items-center gap-1.5 text-sm text-stone-700">
+                            <input
+                              type="checkbox"
+                              name={preferenceField(kind, slot)}
+                              defaultChecked={choice.enabled}
+                              className="h-4 w-4 accent-brand-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700"
+                            />
+                            {n.channels[slot]}
+                          </label>
+                        ) : null}
+                      </span>
+                    )
+                  })}
                 </span>
               </fieldset>
             </li>

@@ -834,7 +834,7 @@ export const zhCN = {
       comment_reply: '编辑回复了我的留言',
       order_shipped: '我的订单已发货',
       refund_done: '我的退款已到账',
-      drop_opening: '会员招募即将开启（开启提醒）',
+      drop_opening: '会员招募开启前提醒',
       news: '会员招募、商城上新等消息',
     },
     titles: {
