@@ -8,7 +8,7 @@ export function DropReminder({ dropId, on }: { dropId: number; on: boolean }) {
   const submitting = useNavigation().formData?.get('intent') === 'remind'
   if (on) {
     return (
-      <p role="status" className="rounded-lg bg-white/15 px-3 py-2 text-sm font-medium text-white">
+      <p className="rounded-lg bg-white/15 px-3 py-2 text-sm font-medium text-white">
         {r.on}
       </p>
     )
