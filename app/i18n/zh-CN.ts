@@ -857,7 +857,6 @@ export const zhCN = {
     outbox: {
       title: '微信提醒',
       testMode: '微信（测试模式）',
-      empty: '还没有微信提醒。',
     },
   },
   flash: { close: '关闭提示' },
