@@ -15,11 +15,13 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import { useEffect, useState, type ReactNode } from 'react'
+import { NotificationBell } from '~/components/notification-bell'
 import { MiniPlayer, PlayerProvider } from '~/components/player'
 import { WechatShare } from '~/components/wechat-share'
 import { buttonClass } from '~/components/ui'
 import { highestActiveMembership } from '~/domain/membership'
 import { t } from '~/i18n/zh-CN'
+import { countUnread } from '~/models/notification.server'
 import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { readFlash, type Flash } from '~/utils/flash.server'
@@ -66,6 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
             isStaff: hasRole(auth.user.role, 'editor'),
             rank: membership?.tierRank ?? 0,
             tierName: membership?.tierName ?? null,
+            unreadNotifications: await countUnread(auth.user.id),
           }
         : null,
       flash,
@@ -110,7 +113,10 @@ function Header() {
         <nav aria-label={t.nav.primary} className="ml-auto hidden sm:block">
           <NavItems />
         </nav>
-        <div className="ml-auto sm:ml-2">{user ? <AccountMenu user={user} /> : <GuestLinks />}</div>
+        <div className="ml-auto flex items-center gap-1 sm:ml-2">
+          {user ? <NotificationBell unread={user.unreadNotifications} /> : null}
+          {user ? <AccountMenu user={user} /> : <GuestLinks />}
+        </div>
       </div>
       <nav aria-label={t.nav.primary} className="border-t border-stone-100 sm:hidden">
         <NavItems />

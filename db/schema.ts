@@ -980,6 +980,89 @@ export const dropWaitlist = sqliteTable(
   (t) => [uniqueIndex('drop_waitlist_once_unique').on(t.dropTierId, t.userId), index('drop_waitlist_queue_idx').on(t.dropTierId, t.notifiedAt, t.id)],
 )
 
+// ---- notifications (docs/decisions/023-notifications.md) ------------------------------------
+
+export const NOTIFICATION_KINDS = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news'] as const
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
+export const NOTIFICATION_CHANNELS = ['site', 'email', 'wechat'] as const
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number]
+
+// One row per reader per event: the unique (user, kind, key) makes notify() idempotent. The row is
+// also the in-site delivery (the bell).
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text({ enum: NOTIFICATION_KINDS }).notNull(),
+    key: text().notNull(),
+    data: text({ mode: 'json' }).$type<Record<string, string | number>>().notNull().default({}),
+    readAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('notifications_once_unique').on(t.userId, t.kind, t.key), index('notifications_user_idx').on(t.userId, t.readAt, t.id)],
+)
+
+// A reader's choice per kind × channel; without a row the kind's default applies.
+export const notificationPreferences = sqliteTable(
+  'notification_preferences',
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text({ enum: NOTIFICATION_KINDS }).notNull(),
+    channel: text({ enum: NOTIFICATION_CHANNELS }).notNull(),
+    enabled: integer({ mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind, t.channel] })],
+)
+
+// WeChat template messages waiting to be sent, like email_outbox: written in the notification's
+// transaction, claimed with a lease, retried with back-off. `testMode` rows are never sent.
+export const wechatOutbox = sqliteTable(
+  'wechat_outbox',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    notificationId: integer()
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    openid: text().notNull(),
+    templateId: text().notNull(),
+    payload: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    testMode: integer({ mode: 'boolean' }).notNull().default(false),
+    state: text({ enum: OUTBOX_STATES }).notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    lockedUntil: integer({ mode: 'timestamp_ms' }),
+    sentAt: integer({ mode: 'timestamp_ms' }),
+    msgid: text(),
+    lastError: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('wechat_outbox_due_idx').on(t.state, t.nextAttemptAt), uniqueIndex('wechat_outbox_notification_unique').on(t.notificationId)],
+)
+
+// 「开启提醒」 on /membership: remind this reader shortly before the drop opens.
+export const dropReminders = sqliteTable(
+  'drop_reminders',
+  {
+    dropId: integer()
+      .notNull()
+      .references(() => drops.id, { onDelete: 'cascade' }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    remindedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.dropId, t.userId] }), index('drop_reminders_due_idx').on(t.dropId, t.remindedAt)],
+)
+
+export type Notification = typeof notifications.$inferSelect
+export type WechatOutboxMessage = typeof wechatOutbox.$inferSelect
+
 export type Stock = typeof stock.$inferSelect
 export type Order = typeof orders.$inferSelect
 export type OrderLine = typeof orderLines.$inferSelect

@@ -56,4 +56,4 @@ export const changePasswordForm = z
 export const profileForm = z.object({ displayName })
 
 const checkbox = z.literal('on').optional().transform((v) => v === 'on')
-export const emailPreferencesForm = z.object({ emailDaily: checkbox, emailNews: checkbox })
+export const emailPreferencesForm = z.object({ emailDaily: checkbox })

@@ -12,6 +12,7 @@ import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
+import { notify } from '~/utils/notify.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { recordAudit } from './audit.server'
 import { hasOpenFlag, listOpenFlags } from './order-flags.server'
@@ -195,6 +196,8 @@ async function shipInTransaction(tx: Executor, { orderId, shipment, actorId, now
     .returning()
   if (!order) return refusal(tx, orderId)
   await emailShipment(tx, order, now, false)
+  const data = { path: `/orders/${order.id}`, orderId: order.id, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber }
+  await notify(tx, { userId: order.userId, kind: 'order_shipped', key: `order:${order.id}`, data }, now)
   await recordAudit({ actorId, action: 'order.ship', targetType: 'order', targetId: orderId, detail: { ...shipment } }, tx)
   return { ok: true, order }
 }

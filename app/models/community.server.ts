@@ -6,6 +6,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import { boards, replies, threads, users, type Board, type JobKind } from '../../db/schema'
 import { COMMUNITY_LIMITS, jobExpiry } from '~/domain/community'
 import { db, transaction } from '~/utils/db.server'
+import { notify } from '~/utils/notify.server'
 import { recordAudit } from './audit.server'
 import { waitForRecentPosts, type PostTable } from './rate-limit.server'
 
@@ -273,6 +274,11 @@ export async function createReply({
       .update(threads)
       .set({ replyCount: sql`${threads.replyCount} + 1`, lastActivityAt: now })
       .where(eq(threads.id, threadId))
+    if (thread.authorId !== authorId) {
+      const [replier] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, authorId))
+      const data = { path: `/community/t/${threadId}`, replier: replier?.name ?? '', threadTitle: thread.title }
+      await notify(tx, { userId: thread.authorId, kind: 'thread_reply', key: `reply:${reply!.id}`, data }, now)
+    }
     return { ok: true as const, reply: reply! }
   })
 }

@@ -4,9 +4,10 @@
 // reaches another daily's 留言. Staff actions write their audit entry in the same transaction.
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core'
-import { dailyCommentLikes, dailyComments, postingBans, users } from '../../db/schema'
+import { dailies, dailyCommentLikes, dailyComments, postingBans, users } from '../../db/schema'
 import { DAILY_COMMENT_LIMITS, type CommentModerationIntent } from '~/domain/daily-comments'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+import { notify } from '~/utils/notify.server'
 import { recordAudit } from './audit.server'
 import { waitForRecentPosts, type PostTable } from './rate-limit.server'
 
@@ -254,6 +255,18 @@ async function applyIntent(
   }
 }
 
+/** Tells the 留言's author the editor replied: once per 留言, however often the reply is edited. */
+async function notifyEditorReply(tx: Executor, { commentId, now }: { commentId: number; now: Date }) {
+  const [row] = await tx
+    .select({ authorId: dailyComments.authorId, date: dailies.date, title: dailies.title })
+    .from(dailyComments)
+    .innerJoin(dailies, eq(dailies.id, dailyComments.dailyId))
+    .where(eq(dailyComments.id, commentId))
+  if (!row) return
+  const data = { path: `/daily/${row.date}/comments`, dailyTitle: row.title }
+  await notify(tx, { userId: row.authorId, kind: 'comment_reply', key: `comment:${commentId}`, data }, now)
+}
+
 /** The one entry point for the moderation page's buttons (validated by commentModerationForm). */
 export async function moderateComment(input: {
   intent: CommentModerationIntent
@@ -267,6 +280,7 @@ export async function moderateComment(input: {
   return transaction(async (tx) => {
     const done = await applyIntent(tx, input)
     if (!done) return { ok: false, reason: 'missing' }
+    if (input.intent === 'reply') await notifyEditorReply(tx, input)
     const detail = input.intent === 'hide' ? { dailyId: input.dailyId, reason: input.reason } : input.intent === 'reply' ? { dailyId: input.dailyId, reply: input.reply } : { dailyId: input.dailyId }
     await recordAudit({ actorId: input.actorId, action: `daily_comment.${input.intent}`, targetType: 'daily_comment', targetId: input.commentId, detail }, tx)
     return { ok: true }

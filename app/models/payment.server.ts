@@ -8,6 +8,8 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../db/schema'
 import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
 import { db, transaction, type Executor, type Transaction } from '~/utils/db.server'
+import { formatFen } from '~/utils/format'
+import { notify } from '~/utils/notify.server'
 import { PaymentProviderError, paymentProvider, type PaymentNotice } from '~/utils/payments.server'
 import { recordAudit } from './audit.server'
 import { fulfilPaidOrder, lateOrderProblem, returnOrderUnits } from './fulfilment.server'
@@ -445,12 +447,18 @@ export async function processPendingRefunds(now = new Date(), limit = 20) {
 }
 
 /** The provider returned the money: the refund is done, and an order refunded in full says so. */
-async function markRefunded(refund: { id: number; order_id: number | null; reason: RefundReason }, providerRefundId: string | null, now: Date) {
+async function markRefunded(refund: { id: number; order_id: number | null; reason: RefundReason; amount_fen: number }, providerRefundId: string | null, now: Date) {
   await transaction(async (tx) => {
-    await tx
+    const done = await tx
       .update(refunds)
       .set({ state: 'succeeded', providerRefundId, refundedAt: now, claimedUntil: null, updatedAt: now })
       .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'pending')))
+      .returning({ id: refunds.id })
+    if (done.length > 0 && refund.order_id !== null) {
+      const [order] = await tx.select({ userId: orders.userId }).from(orders).where(eq(orders.id, refund.order_id))
+      const data = { path: `/orders/${refund.order_id}`, orderId: refund.order_id, amount: formatFen(refund.amount_fen) }
+      if (order) await notify(tx, { userId: order.userId, kind: 'refund_done', key: `refund:${refund.id}`, data }, now)
+    }
     if (refund.order_id !== null && (refund.reason === 'order' || refund.reason === 'late_payment')) {
       await tx
         .update(orders)

@@ -134,13 +134,11 @@ export async function updateProfile({ user, displayName }: { user: Pick<User, 'i
 export async function updateEmailPreferences({
   userId,
   emailDaily,
-  emailNews,
 }: {
   userId: number
   emailDaily: boolean
-  emailNews: boolean
 }) {
-  await db.update(users).set({ emailDaily, emailNews }).where(eq(users.id, userId))
+  await db.update(users).set({ emailDaily }).where(eq(users.id, userId))
 }
 
 /** An admin sets a user's staff role; the change and its audit entry commit together. */

@@ -3,6 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { Field, FormError } from '~/components/field'
+import { NotificationPreferences } from '~/components/notification-preferences'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
 import { todayIn } from '~/domain/daily'
@@ -11,6 +12,7 @@ import { passwordChangedEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
 import { deleteUserAuthTokens } from '~/models/auth-token.server'
 import { getActiveMembership } from '~/models/membership.server'
+import { getNotificationPreferences, saveNotificationPreferences } from '~/models/notification.server'
 import {
   invalidateUserSessions,
   listUserSessions,
@@ -41,10 +43,11 @@ export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.sit
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireAuth(request)
-  const [sessions, membership, days] = await Promise.all([
+  const [sessions, membership, days, notificationPrefs] = await Promise.all([
     listUserSessions(user.id),
     getActiveMembership(user.id),
     checkinDays(user.id),
+    getNotificationPreferences(user.id),
   ])
   const env = getEnv()
   const canHavePodcast = Boolean(membership) || user.role !== 'user'
@@ -59,8 +62,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       displayName: user.displayName,
       role: user.role,
       emailDaily: user.emailDaily,
-      emailNews: user.emailNews,
     },
+    notificationPrefs,
     membership: membership
       ? { tierName: membership.tier.name, memberNumber: membership.membership.memberNumber, validUntil: membership.membership.validUntil }
       : null,
@@ -77,7 +80,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type Intent = 'profile' | 'preferences' | 'password' | 'revoke' | 'revoke-others' | 'podcast-reset' | 'resend-verification'
+type Intent = 'profile' | 'preferences' | 'notifications' | 'password' | 'revoke' | 'revoke-others' | 'podcast-reset' | 'resend-verification'
 type ActionData = { intent: Intent; errors: FieldErrors }
 const fail = (intent: Intent, errors: FieldErrors, status = 400) => data<ActionData>({ intent, errors }, { status })
 
@@ -98,6 +101,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!form.ok) return fail(intent, form.errors)
       await updateEmailPreferences({ userId: user.id, ...form.data })
       return redirectWithFlash('/account', { kind: 'success', message: t.account.prefsSaved })
+    }
+    case 'notifications': {
+      // Only the signed-in reader's own switches: the user comes from the session, never the form.
+      await saveNotificationPreferences({ userId: user.id, enabled: new Set(formData.keys()) })
+      return redirectWithFlash('/account', { kind: 'success', message: t.notifications.prefsSaved })
     }
     case 'password': {
       const form = parseForm(changePasswordForm, formData)
@@ -176,7 +184,7 @@ function describeDevice(userAgent: string) {
 }
 
 export default function Account() {
-  const { user, membership, sessions, timeZone, checkins, podcast, referral } = useLoaderData<typeof loader>()
+  const { user, membership, sessions, timeZone, checkins, podcast, referral, notificationPrefs } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
   const busy = useNavigation().state !== 'idle'
@@ -284,15 +292,13 @@ export default function Account() {
               {user.emailVerified ? null : <span className="text-stone-500">{t.account.prefDailyAfterVerification}</span>}
             </span>
           </label>
-          <label className="flex items-start gap-3">
-            <input type="checkbox" name="emailNews" defaultChecked={user.emailNews} className="mt-1 h-4 w-4 accent-brand-700" />
-            <span>{t.account.prefNews}</span>
-          </label>
           <Button variant="secondary" disabled={busy}>
             {t.account.savePrefs}
           </Button>
         </Form>
       </Card>
+
+      <NotificationPreferences {...notificationPrefs} busy={busy} />
 
       <Card>
         <h2 className="mb-4 text-lg font-semibold">{t.account.password}</h2>

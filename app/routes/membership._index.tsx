@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
 import { useRootData } from '~/root'
 import { DropCountdown, DropTierCard, Remaining, useLiveDrop } from '~/components/drop'
+import { DropReminder } from '~/components/drop-reminder'
 import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
@@ -23,6 +24,7 @@ import {
   type WaitlistResult,
 } from '~/models/drop.server'
 import { getActiveMembership, listTiers } from '~/models/membership.server'
+import { hasDropReminder, requestDropReminder } from '~/models/notification.server'
 import { getUser, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
@@ -58,10 +60,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   if (!drop) return { ...base, drop: null, dropTiers: [], viewer: null }
 
-  const [dropTierRows, members, status] = await Promise.all([
+  const [dropTierRows, members, status, reminder] = await Promise.all([
     listDropTiers(drop.id, now),
     countDropMembers(drop.id),
     user ? getViewerDropStatus({ dropId: drop.id, userId: user.id, now }) : null,
+    user ? hasDropReminder({ dropId: drop.id, userId: user.id }) : false,
   ])
   const description = new Map(tierRows.map((tier) => [tier.id, tier.description]))
   // An upgrade offer: the member's tier in this drop → the next tier up, for the difference.
@@ -99,6 +102,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           pendingOrder: status.pendingOrder ? { ...status.pendingOrder, expiresAt: status.pendingOrder.expiresAt.getTime() } : null,
           waitlistedTierIds: status.waitlistedTierIds,
           upgrade: upgrade?.decision.ok ? { dropTierId: upgrade.row.id, tierName: upgrade.row.tierName, priceFen: upgrade.decision.priceFen } : null,
+          reminder,
         }
       : null,
   }
@@ -154,6 +158,13 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = await joinWaitlist({ ...form.data, userId: user.id, now })
     if (!result.ok) return refuse(WAITLIST_REFUSALS[result.reason], form.data.dropTierId)
     return redirectWithFlash('/membership', { kind: 'success', message: result.next ? d.page.waitlist.flashJoinedNext : d.page.waitlist.flashJoined })
+  }
+  if (intent === 'remind') {
+    const dropId = Number(formData.get('dropId'))
+    if (!Number.isSafeInteger(dropId)) return refuse([400, t.errors.invalidChoice], null)
+    const result = await requestDropReminder({ dropId, userId: user.id, now })
+    if (!result.ok) return refuse([409, t.notifications.remind.notUpcoming], null)
+    return redirectWithFlash('/membership', { kind: 'success', message: t.notifications.remind.flash })
   }
   return refuse([400, t.errors.invalidChoice], null)
 }
@@ -229,6 +240,7 @@ function DropPage() {
           <div className="mt-4 space-y-4">
             <DropCountdown opensAt={drop.opensAt} now={now} />
             <p className="text-sm leading-relaxed text-brand-50">{d.page.upcomingHint}</p>
+            {viewer ? <DropReminder dropId={drop.id} on={viewer.reminder} /> : null}
           </div>
         ) : window === 'open' ? (
           <div className="mt-3 space-y-3">

@@ -39,6 +39,9 @@ const schema = z.object({
   // Without keys outside production, WeChat runs in a marked test mode; in production only with
   // this opt-in (docs/decisions/020-wechat-integration.md).
   WECHAT_TEST_MODE: optional(z.enum(['0', '1', 'false', 'true'], 'must be 1 or 0')).transform((v) => v === '1' || v === 'true'),
+  // The template message (模板消息) every WeChat notification uses: one generic 服务提醒 template
+  // with first / keyword1 / keyword2 / remark (docs/decisions/023-notifications.md).
+  WECHAT_TEMPLATE_ID: optional(z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'must be a WeChat template id')),
   SESSION_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SITE_URL: optional(z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''))),
   SITE_TIMEZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).transform(

@@ -2,12 +2,14 @@
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
 // lets a SIGTERM finish the current pass before exit.
 import { publishDueDailies } from '~/models/daily.server'
+import { sendDueDropReminders } from '~/models/notification.server'
 import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
 import { processPendingRefunds } from '~/models/payment.server'
 import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { deliverDueEmails } from './email.server'
+import { deliverDueWechatMessages } from './notify.server'
 
 interface Job {
   name: string
@@ -19,6 +21,9 @@ const JOBS: Job[] = [
   // Publishing first: a daily that goes out also queues its emails for the next delivery pass.
   { name: 'publish scheduled dailies', everyMs: 15_000, run: () => publishDueDailies() },
   { name: 'deliver email', everyMs: 5_000, run: () => deliverDueEmails() },
+  { name: 'deliver WeChat messages', everyMs: 5_000, run: () => deliverDueWechatMessages() },
+  // Ten minutes before a drop opens; the notification's unique key keeps it one per reader.
+  { name: 'drop reminders', everyMs: 15_000, run: () => sendDueDropReminders() },
   // Unpaid holds lapse to the second on read (placeOrder, confirmPayment release them lazily);
   // this pass marks their orders expired and returns stock even when nobody is looking.
   { name: 'release expired holds', everyMs: 5_000, run: () => releaseExpiredHolds() },

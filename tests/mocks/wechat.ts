@@ -21,6 +21,7 @@ export const wechatCalls: WechatCall[] = []
 const queuedErrors = new Map<string, { errcode: number; errmsg: string }[]>()
 let tokens = 0
 let tickets = 0
+let templateMessages = 0
 /** The access token WeChat currently accepts (a newer one invalidates the older). */
 let currentToken = ''
 
@@ -74,6 +75,12 @@ export const wechatServer = setupServer(
   http.get(
     'https://api.weixin.qq.com/cgi-bin/ticket/getticket',
     withToken('/cgi-bin/ticket/getticket', () => ({ ticket: `JSAPI_TICKET_${++tickets}`, expires_in: 7200 })),
+  ),
+  // Template messages (notifications): answers a msgid; failWechatNext gives 43004 "require
+  // subscribe" (the reader does not follow), 45009 (rate limited) or 40003 (invalid openid).
+  http.post(
+    'https://api.weixin.qq.com/cgi-bin/message/template/send',
+    withToken('/cgi-bin/message/template/send', () => ({ msgid: 200_000_000 + ++templateMessages })),
   ),
 )
 
