@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod'
 import { Field, FormError } from '~/components/field'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
+import { WECHAT_UNLINK_INTENT, WechatAccountCard } from '~/components/wechat-account'
 import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
 import { todayIn } from '~/domain/daily'
 import { checkinStats } from '~/domain/keyword'
@@ -34,15 +35,17 @@ import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatValidUntil } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { hashPassword } from '~/utils/password.server'
+import { unlinkWechatFromAccount, wechatAccountView } from '~/utils/wechat-signin.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.site.name}` }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireAuth(request)
-  const [sessions, membership, days] = await Promise.all([
+  const [sessions, membership, days, wechat] = await Promise.all([
     listUserSessions(user.id),
     getActiveMembership(user.id),
     checkinDays(user.id),
+    wechatAccountView(user.id),
   ])
   const env = getEnv()
   const canHavePodcast = Boolean(membership) || user.role !== 'user'
@@ -71,6 +74,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       lastSeenAt: s.lastSeenAt,
     })),
     timeZone: getEnv().SITE_TIMEZONE,
+    wechat,
   }
 }
 
@@ -136,6 +140,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!sent.ok && sent.reason === 'too_many') return fail(intent, { form: t.account.verificationTooMany }, 429)
       return redirectWithFlash('/account', { kind: 'success', message: sent.ok ? t.account.verificationSent : t.account.alreadyVerified })
     }
+    case WECHAT_UNLINK_INTENT:
+      return unlinkWechatFromAccount(user.id)
     case 'revoke-others': {
       await revokeOtherSessions({ userId: user.id, keepSessionId: session.id })
       return redirectWithFlash('/account', { kind: 'success', message: t.account.othersRevoked })
@@ -173,7 +179,7 @@ function describeDevice(userAgent: string) {
 }
 
 export default function Account() {
-  const { user, membership, sessions, timeZone, checkins, podcast } = useLoaderData<typeof loader>()
+  const { user, membership, sessions, timeZone, checkins, podcast, wechat } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
   const busy = useNavigation().state !== 'idle'
@@ -227,6 +233,8 @@ export default function Account() {
           </p>
         ) : null}
       </Card>
+
+      <WechatAccountCard wechat={wechat} />
 
       <Card>
         <h2 className="mb-1 text-lg font-semibold">{t.daily.streakTitle}</h2>

@@ -2,13 +2,14 @@
 // checked and taken, then the identity signs in to its account or is linked to the signed-in one
 // (docs/decisions/021-wechat-sign-in.md). Shared by /auth/wechat/callback and /auth/wechat/test.
 import { createHash } from 'node:crypto'
-import { redirect } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import type { WechatApp } from '~/domain/wechat-auth'
 import { t } from '~/i18n/zh-CN'
 import { getUserById } from '~/models/user.server'
-import { claimOAuthState, findWechatIdentity, linkWechatIdentity, signInWithWechat, type WechatProfile } from '~/models/wechat-identity.server'
+import { claimOAuthState, findWechatIdentity, getWechatIdentityOf, unlinkWechat, linkWechatIdentity, signInWithWechat, type WechatProfile } from '~/models/wechat-identity.server'
 import { getAuth, sessionContext, signIn } from './auth.server'
 import { redirectWithFlash } from './flash.server'
+import { wechatMode } from './wechat-api.server'
 import { checkOAuthState, clearOAuthStateCookie, forgetWechatIdentity, rememberWechatIdentity, type PendingWechatAuth } from './wechat-oauth.server'
 
 /** A refusal page in zh-CN (the root error boundary shows the message). */
@@ -90,4 +91,22 @@ export async function restartWithUserInfo(redirectTo: string) {
 /** The test mode's openid for a nickname: the same nickname is the same simulated WeChat user. */
 export function simulatedOpenid(nickname: string) {
   return `o_test_${createHash('sha256').update(nickname).digest('hex').slice(0, 22)}`
+}
+
+// ---- /account ---------------------------------------------------------------------------------
+
+/** What /account's WeChat card shows: null when WeChat is off. */
+export async function wechatAccountView(userId: number) {
+  const mode = wechatMode()
+  if (mode.kind === 'off') return null
+  const identity = await getWechatIdentityOf(userId)
+  return { linked: identity !== undefined, nickname: identity?.nickname ?? null, testMode: mode.kind === 'test' }
+}
+
+/** /account's 解除绑定: refused (409) while WeChat is the account's only way in. */
+export async function unlinkWechatFromAccount(userId: number) {
+  const unlinked = await unlinkWechat(userId)
+  if (unlinked.ok) return redirectWithFlash('/account', { kind: 'success', message: t.wechatAuth.account.unlinkedFlash }, { headers: { 'Set-Cookie': await forgetWechatIdentity() } })
+  const message = unlinked.reason === 'only_way_in' ? t.wechatAuth.errors.onlyWayIn : t.wechatAuth.errors.notLinked
+  return data({ intent: 'wechat-unlink' as const, errors: { form: message } }, { status: 409 })
 }
