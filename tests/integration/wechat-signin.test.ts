@@ -19,7 +19,7 @@ afterAll(() => {
   delete process.env.WECHAT_TOKEN
 })
 interceptWechat({ open: true })
-const start = await import('~/routes/auth.wechat')
+const start = await import('~/routes/auth.wechat._index')
 const callback = await import('~/routes/auth.wechat.callback')
 const signInLink = await import('~/routes/auth.wechat.link.$token')
 const account = await import('~/routes/account')

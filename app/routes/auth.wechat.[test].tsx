@@ -1,3 +1,4 @@
+// (The file name escapes "test": remix.config.js ignores route files named *.test.*.)
 // The test mode's stand-in for WeChat's consent screen (docs/decisions/021-wechat-sign-in.md): the
 // reader gives a simulated nickname, gets a simulated openid (app id 'test', the same for the same
 // nickname) and the same sign-in as a real callback runs, state checked. 404 unless in test mode.
