@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { XMLParser } from 'fast-xml-parser'
 import { afterAll, describe, expect, it } from 'vitest'
-import { passwords, users, wechatIdentities, wechatSignInLinks } from '../../db/schema'
+import { emailOutbox, passwords, users, wechatIdentities, wechatSignInLinks } from '../../db/schema'
 import { countRows } from '../factories/db'
 import { dateFromToday, insertDaily } from '../factories/dailies'
 import { cookiePairOf, readData, readRedirect, requestFor, routeArgs, sessionCookieOf, thrownResponse } from '../factories/requests'
@@ -94,6 +94,16 @@ describe('in WeChat’s browser', () => {
     expect(user).toMatchObject({ displayName: '读书的猫', emailVerified: false })
     expect(user!.email).toMatch(/^wx-[a-z2-7]{32}@wechat\.invalid$/)
     expect(await db.query.passwords.findFirst({ where: eq(passwords.userId, user!.id) })).toBeUndefined()
+  })
+
+  it('never mails the placeholder address of an account made by WeChat', async () => {
+    const openid = newOpenid()
+    readRedirect(await signInInWechat({ openid }))
+    const user = await db.query.users.findFirst({ where: eq(users.id, (await identityOf(openid))!.userId) })
+    const { sendEmail } = await import('~/utils/email.server')
+    const queued = await countRows(emailOutbox)
+    expect(await sendEmail({ to: user!.email, template: 'receipt', subject: '订单', html: '<p>订单</p>', text: '订单' })).toBeUndefined()
+    expect(await countRows(emailOutbox)).toBe(queued)
   })
 
   it('signs the same WeChat user in again to the same account, silently (snsapi_base) from the same browser', async () => {
