@@ -8,6 +8,7 @@ import { WECHAT_UNLINK_INTENT, WechatAccountCard } from '~/components/wechat-acc
 import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
 import { todayIn } from '~/domain/daily'
 import { checkinStats } from '~/domain/keyword'
+import { isWechatPlaceholderEmail } from '~/domain/wechat-auth'
 import { passwordChangedEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
 import { deleteUserAuthTokens } from '~/models/auth-token.server'
@@ -55,7 +56,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? { url: user.podcastToken ? `${env.SITE_URL}/podcast/${user.podcastToken}.xml` : null }
       : null,
     user: {
-      email: user.email,
+      // An account made by WeChat sign-in has only a placeholder address (decision 021).
+      email: isWechatPlaceholderEmail(user.email) ? null : user.email,
       emailVerified: user.emailVerified,
       displayName: user.displayName,
       role: user.role,
@@ -188,17 +190,15 @@ export default function Account() {
       <PageTitle
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
-            <span className="break-all">
-              {t.account.email}：{user.email}
-            </span>
-            <Badge tone={user.emailVerified ? 'green' : 'amber'}>{user.emailVerified ? t.account.emailVerified : t.account.emailUnverified}</Badge>
+            <span className="break-all">{user.email ? `${t.account.email}：${user.email}` : t.wechatAuth.account.noEmailYet}</span>
+            {user.email ? <Badge tone={user.emailVerified ? 'green' : 'amber'}>{user.emailVerified ? t.account.emailVerified : t.account.emailUnverified}</Badge> : null}
           </span>
         }
       >
         {t.account.title}
       </PageTitle>
 
-      {user.emailVerified ? null : (
+      {user.emailVerified || !user.email ? null : (
         <Card>
           <h2 className="mb-1 text-lg font-semibold">{t.account.unverifiedTitle}</h2>
           <p className="mb-3 text-sm text-stone-600">{t.account.unverifiedHelp}</p>

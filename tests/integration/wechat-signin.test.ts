@@ -251,6 +251,8 @@ describe('linking WeChat from /account', () => {
     expect(result.status).toBe(409)
     expect(result.data.errors).toEqual({ form: t.wechatAuth.errors.onlyWayIn })
     expect(await identityOf(openid)).toBeDefined()
+    const page = await account.loader(routeArgs(requestFor('/account', { cookie })))
+    expect(page.user.email).toBeNull()
   })
 })
 
