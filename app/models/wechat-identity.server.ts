@@ -2,7 +2,7 @@
 // identity (app id, openid) belongs to exactly one account; a unionid joins the identities of the
 // Official Account and the website app; an unknown identity makes a new account, never joins an
 // existing email account silently.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import { passwords, users, wechatIdentities, wechatOauthStatesUsed, wechatSignInLinks } from '../../db/schema'
 import { DISPLAY_NAME_MAX_LENGTH, displayNameProblem, normalizeDisplayName } from '~/domain/display-name'
 import { WECHAT_PLACEHOLDER_EMAIL_DOMAIN } from '~/domain/wechat-auth'
@@ -166,4 +166,11 @@ export async function signedInArticleUrl({ openid, dailyId, siteUrl, now }: { op
   const userId = await findLinkedUserId({ appId, openid })
   if (userId === null) return null
   return `${siteUrl}/auth/wechat/link/${await createWechatSignInLink({ userId, dailyId, now })}`
+}
+
+/** Used OAuth states and sign-in links a day old can do nothing any more: the hourly job drops them. */
+export async function forgetOldWechatSignIns(now = new Date()) {
+  const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000)
+  await db.delete(wechatOauthStatesUsed).where(lt(wechatOauthStatesUsed.usedAt, dayAgo))
+  await db.delete(wechatSignInLinks).where(lt(wechatSignInLinks.expiresAt, dayAgo))
 }

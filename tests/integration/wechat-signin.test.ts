@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { XMLParser } from 'fast-xml-parser'
 import { afterAll, describe, expect, it } from 'vitest'
-import { emailOutbox, passwords, users, wechatIdentities, wechatSignInLinks } from '../../db/schema'
+import { emailOutbox, passwords, users, wechatIdentities, wechatOauthStatesUsed, wechatSignInLinks } from '../../db/schema'
 import { countRows } from '../factories/db'
 import { dateFromToday, insertDaily } from '../factories/dailies'
 import { cookiePairOf, readData, readRedirect, requestFor, routeArgs, sessionCookieOf, thrownResponse } from '../factories/requests'
@@ -305,5 +305,23 @@ describe('a keyword sent to the Official Account', () => {
     await insertDaily({ keyword: '复利', publishAt: new Date(Date.now() - 60_000) })
     const url = await articleUrlFor(newOpenid(), '复利', '7000000000000002')
     expect(url).toBe(`http://localhost:3000/keyword?${new URLSearchParams({ q: '复利' })}`)
+  })
+})
+
+describe('the hourly clean-up', () => {
+  it('drops used states and sign-in links a day old, and keeps today’s', async () => {
+    const { forgetOldWechatSignIns, claimOAuthState, createWechatSignInLink } = await import('~/models/wechat-identity.server')
+    const daily = await insertDaily({ keyword: '清理' })
+    const { user } = await createTestUser()
+    const old = new Date(Date.now() - 25 * 60 * 60_000)
+    await claimOAuthState('old-state-hash', old)
+    await claimOAuthState('fresh-state-hash')
+    await createWechatSignInLink({ userId: user.id, dailyId: daily.id, now: old })
+    const freshLinks = await countRows(wechatSignInLinks)
+    await forgetOldWechatSignIns()
+    const states = (await db.select().from(wechatOauthStatesUsed)).map((row) => row.stateHash)
+    expect(states).toContain('fresh-state-hash')
+    expect(states).not.toContain('old-state-hash')
+    expect(await countRows(wechatSignInLinks)).toBe(freshLinks - 1)
   })
 })
