@@ -29,6 +29,7 @@ import { captureReferral } from '~/utils/referral-cookie.server'
 import { hasRole } from '~/utils/permissions.server'
 import { useNonce } from '~/utils/nonce'
 import { paymentMode } from '~/utils/payments.server'
+import { wechatMode } from '~/utils/wechat-api.server'
 import stylesheet from '~/tailwind.css'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
@@ -76,6 +77,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       // Share tags need absolute URLs (app/utils/share-meta.ts).
       siteUrl: getEnv().SITE_URL,
       payments: paymentsView(),
+      wechatTestMode: wechatTestModeView(),
     },
     { headers },
   )
@@ -85,6 +87,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function paymentsView() {
   const mode = paymentMode()
   return { mode: mode.kind, testInProduction: mode.kind === 'test' && mode.production }
+}
+
+/** WeChat's test mode is never silent either (decisions 020, 021): null unless it is on. */
+function wechatTestModeView() {
+  const mode = wechatMode()
+  return mode.kind === 'test' ? { production: mode.production } : null
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>['data']
@@ -249,6 +257,20 @@ function PaymentsTestModeBanner() {
   )
 }
 
+/** While WeChat sign-in is simulated every page says so: quietly on a demo, loudly in production. */
+function WechatTestModeBanner() {
+  const wechat = useRootData()?.wechatTestMode
+  if (!wechat) return null
+  return (
+    <div
+      role="note"
+      className={wechat.production ? 'bg-red-700 px-4 py-2 text-center text-sm font-semibold text-white' : 'bg-amber-100 px-4 py-1.5 text-center text-xs text-amber-900'}
+    >
+      {wechat.production ? t.wechatAuth.testModeBannerProduction : t.wechatAuth.testModeBanner}
+    </div>
+  )
+}
+
 function Footer() {
   return (
     <footer className="mt-16 border-t border-stone-200 bg-white">
@@ -286,6 +308,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {t.site.skipToContent}
           </a>
           <PaymentsTestModeBanner />
+          <WechatTestModeBanner />
           <Header />
           <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-10">
             {flash ? <FlashMessage flash={flash} /> : null}

@@ -334,6 +334,34 @@ export const wechatIdentities = sqliteTable(
   ],
 )
 
+// ---- WeChat sign-in (docs/decisions/021-wechat-sign-in.md) -----------------------------------
+
+// OAuth states already answered (the SHA-256 of the state): a state is good once, so a replayed
+// callback or test-mode form is refused. Rows older than a day are of no use and may be deleted.
+export const wechatOauthStatesUsed = sqliteTable('wechat_oauth_states_used', {
+  stateHash: text().primaryKey(),
+  usedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+})
+
+// The signed link in the Official Account's news reply to a linked follower: opens the daily
+// signed in, once, within 10 minutes. Only the token's SHA-256 is stored.
+export const wechatSignInLinks = sqliteTable(
+  'wechat_sign_in_links',
+  {
+    id: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    dailyId: integer()
+      .notNull()
+      .references(() => dailies.id, { onDelete: 'cascade' }),
+    expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('wechat_sign_in_links_expires_idx').on(t.expiresAt)],
+)
+
 // ---- community ------------------------------------------------------------------------------
 
 export const BOARD_KINDS = ['jobs', 'sharing'] as const

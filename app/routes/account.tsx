@@ -5,9 +5,11 @@ import { z } from 'zod'
 import { Field, FormError } from '~/components/field'
 import { NotificationPreferences } from '~/components/notification-preferences'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
+import { WECHAT_UNLINK_INTENT, WechatAccountCard } from '~/components/wechat-account'
 import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
 import { todayIn } from '~/domain/daily'
 import { checkinStats } from '~/domain/keyword'
+import { isWechatPlaceholderEmail } from '~/domain/wechat-auth'
 import { passwordChangedEmail } from '~/emails/auth'
 import { t } from '~/i18n/zh-CN'
 import { deleteUserAuthTokens } from '~/models/auth-token.server'
@@ -38,16 +40,18 @@ import { parseForm, type FieldErrors } from '~/utils/forms'
 import { hashPassword } from '~/utils/password.server'
 import { ReferralCard } from '~/components/referral-card'
 import { referralSummary } from '~/models/referral.server'
+import { unlinkWechatFromAccount, wechatAccountView } from '~/utils/wechat-signin.server'
 
 export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.site.name}` }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireAuth(request)
-  const [sessions, membership, days, notificationPrefs] = await Promise.all([
+  const [sessions, membership, days, notificationPrefs, wechat] = await Promise.all([
     listUserSessions(user.id),
     getActiveMembership(user.id),
     checkinDays(user.id),
     getNotificationPreferences(user.id),
+    wechatAccountView(user.id),
   ])
   const env = getEnv()
   const canHavePodcast = Boolean(membership) || user.role !== 'user'
@@ -57,7 +61,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? { url: user.podcastToken ? `${env.SITE_URL}/podcast/${user.podcastToken}.xml` : null }
       : null,
     user: {
-      email: user.email,
+      // An account made by WeChat sign-in has only a placeholder address (decision 021).
+      email: isWechatPlaceholderEmail(user.email) ? null : user.email,
       emailVerified: user.emailVerified,
       displayName: user.displayName,
       role: user.role,
@@ -77,6 +82,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     timeZone: getEnv().SITE_TIMEZONE,
     referral: await referralSummary({ userId: user.id, siteUrl: env.SITE_URL }),
+    wechat,
   }
 }
 
@@ -147,6 +153,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!sent.ok && sent.reason === 'too_many') return fail(intent, { form: t.account.verificationTooMany }, 429)
       return redirectWithFlash('/account', { kind: 'success', message: sent.ok ? t.account.verificationSent : t.account.alreadyVerified })
     }
+    case WECHAT_UNLINK_INTENT:
+      return unlinkWechatFromAccount(user.id)
     case 'revoke-others': {
       await revokeOtherSessions({ userId: user.id, keepSessionId: session.id })
       return redirectWithFlash('/account', { kind: 'success', message: t.account.othersRevoked })
@@ -184,7 +192,7 @@ function describeDevice(userAgent: string) {
 }
 
 export default function Account() {
-  const { user, membership, sessions, timeZone, checkins, podcast, referral, notificationPrefs } = useLoaderData<typeof loader>()
+  const { user, membership, sessions, timeZone, checkins, podcast, referral, notificationPrefs, wechat } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
   const busy = useNavigation().state !== 'idle'
@@ -193,17 +201,15 @@ export default function Account() {
       <PageTitle
         subtitle={
           <span className="flex flex-wrap items-center gap-2">
-            <span className="break-all">
-              {t.account.email}：{user.email}
-            </span>
-            <Badge tone={user.emailVerified ? 'green' : 'amber'}>{user.emailVerified ? t.account.emailVerified : t.account.emailUnverified}</Badge>
+            <span className="break-all">{user.email ? `${t.account.email}：${user.email}` : t.wechatAuth.account.noEmailYet}</span>
+            {user.email ? <Badge tone={user.emailVerified ? 'green' : 'amber'}>{user.emailVerified ? t.account.emailVerified : t.account.emailUnverified}</Badge> : null}
           </span>
         }
       >
         {t.account.title}
       </PageTitle>
 
-      {user.emailVerified ? null : (
+      {user.emailVerified || !user.email ? null : (
         <Card>
           <h2 className="mb-1 text-lg font-semibold">{t.account.unverifiedTitle}</h2>
           <p className="mb-3 text-sm text-stone-600">{t.account.unverifiedHelp}</p>
@@ -239,6 +245,7 @@ export default function Account() {
         ) : null}
       </Card>
 
+      <WechatAccountCard wechat={wechat} />
       <ReferralCard referral={referral} />
 
       <Card>

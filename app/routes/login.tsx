@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { AuthCard } from '~/components/auth-layout'
+import { WechatSignIn } from '~/components/wechat-sign-in'
+import { wechatSignInChoice } from '~/domain/wechat-auth'
+import { modeKindOf } from '~/utils/wechat-oauth.server'
 import { Field, FormError } from '~/components/field'
 import { Button } from '~/components/ui'
 import { emailOnlyForm, loginForm } from '~/domain/account-forms'
@@ -24,7 +27,7 @@ export const headers = retryAfterHeaders
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)
-  return null
+  return { wechat: wechatSignInChoice(modeKindOf(), request.headers.get('User-Agent')) }
 }
 
 type ActionData = {
@@ -77,6 +80,7 @@ async function sendMagicLink(formData: FormData) {
 }
 
 export default function Login() {
+  const { wechat } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const navigation = useNavigation()
@@ -97,6 +101,7 @@ export default function Login() {
         </>
       }
     >
+      <WechatSignIn choice={wechat} redirectTo={redirectTo} />
       {lockedEmail ? (
         // Locked out for a while: the owner need not wait, a link to their inbox signs them in.
         <Form method="post" className="mb-6 space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">

@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { AuthCard } from '~/components/auth-layout'
+import { WechatSignIn } from '~/components/wechat-sign-in'
+import { wechatSignInChoice } from '~/domain/wechat-auth'
+import { modeKindOf } from '~/utils/wechat-oauth.server'
 import { Field, FormError } from '~/components/field'
 import { Button } from '~/components/ui'
 import { signupForm } from '~/domain/account-forms'
@@ -19,7 +22,7 @@ export const headers = retryAfterHeaders
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request)
-  return null
+  return { wechat: wechatSignInChoice(modeKindOf(), request.headers.get('User-Agent')) }
 }
 
 // The same answer whether or not the address has an account, and nobody is signed in: the
@@ -40,6 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
+  const { wechat } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errors = actionData?.errors ?? {}
   const [searchParams] = useSearchParams()
@@ -57,6 +61,7 @@ export default function Signup() {
         </>
       }
     >
+      <WechatSignIn choice={wechat} redirectTo={redirectTo} />
       <p className="mb-5 text-sm text-stone-600">{t.auth.signupHelp}</p>
       <Form method="post" className="space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo} />

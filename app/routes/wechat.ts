@@ -5,6 +5,7 @@ import { t } from '~/i18n/zh-CN'
 import { parseKeywordReply } from '~/domain/keyword'
 import { findLiveDailyByKey } from '~/models/keyword.server'
 import { claimWechatNonce, replyOnce } from '~/models/wechat.server'
+import { signedInArticleUrl } from '~/models/wechat-identity.server'
 import { getEnv } from '~/utils/env.server'
 import { readBodyWithin } from '~/utils/request-body.server'
 import {
@@ -50,7 +51,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const reply = await replyOnce(messageKey(message), async () => {
     const reply = message.type === 'text' ? parseKeywordReply(message.content) : null
     const daily = reply?.ok ? await findLiveDailyByKey(reply.key, now) : undefined
-    return composeReply(message, { daily, siteUrl, now })
+    const signedInUrl = daily ? await signedInArticleUrl({ openid: message.fromUserName, dailyId: daily.id, siteUrl, now }) : null
+    return composeReply(message, { daily, siteUrl, now, signedInUrl })
   })
   return xmlResponse(reply)
 }

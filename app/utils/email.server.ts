@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNull, lt, or, lte, sql } from 'drizzle-orm'
 import { Resend } from 'resend'
 import { emailOutbox, type OutboxEmail } from '../../db/schema'
 import type { RenderedEmail } from '~/emails/layout'
+import { isWechatPlaceholderEmail } from '~/domain/wechat-auth'
 import { db, type Executor } from './db.server'
 import { getEnv } from './env.server'
 
@@ -14,16 +15,19 @@ export interface EmailMessage extends RenderedEmail {
   headers?: Record<string, string>
 }
 
+/** Queues one email; its outbox id, or undefined for a placeholder address (never mailed). */
 export async function sendEmail(message: EmailMessage, executor: Executor = db, now = new Date()) {
   const [id] = await sendEmails([message], executor, now)
-  return id!
+  return id
 }
 
 // Rows per INSERT: well under SQLite's limit on bound parameters.
 const BATCH = 200
 
 /** Queues many emails (a daily to every opted-in reader) with a few multi-row INSERTs. */
-export async function sendEmails(messages: readonly EmailMessage[], executor: Executor = db, now = new Date()) {
+export async function sendEmails(all: readonly EmailMessage[], executor: Executor = db, now = new Date()) {
+  // An account made by WeChat sign-in has a placeholder address (decision 021): never mailed.
+  const messages = all.filter((message) => !isWechatPlaceholderEmail(message.to))
   const ids: number[] = []
   for (let i = 0; i < messages.length; i += BATCH) {
     const rows = await executor

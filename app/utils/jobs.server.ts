@@ -8,6 +8,7 @@ import { processPendingRefunds } from '~/models/payment.server'
 import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
+import { forgetOldWechatSignIns } from '~/models/wechat-identity.server'
 import { deliverDueEmails } from './email.server'
 import { deliverDueWechatMessages } from './notify.server'
 
@@ -31,6 +32,7 @@ const JOBS: Job[] = [
   { name: 'close lapsed checkouts', everyMs: 5_000, run: () => closeLapsedCheckouts() },
   { name: 'refund payments', everyMs: 30_000, run: () => processPendingRefunds() },
   { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
+  { name: 'forget old WeChat sign-in states and links', everyMs: 60 * 60_000, run: () => forgetOldWechatSignIns() },
   { name: 'forget old rate-limit records', everyMs: 60 * 60_000, run: () => forgetOldRateLimitRecords() },
 ]
 

@@ -192,10 +192,11 @@ export function articleOf(daily: RepliedDaily, siteUrl: string): NewsArticle {
  */
 export function composeReply(
   message: AnsweredMessage,
-  { daily, siteUrl, now }: { daily: RepliedDaily | undefined; siteUrl: string; now: Date },
+  { daily, siteUrl, now, signedInUrl = null }: { daily: RepliedDaily | undefined; siteUrl: string; now: Date; signedInUrl?: string | null },
 ) {
   if (message.type === 'subscribe') return buildTextReply(message, t.wechat.welcome(siteUrl), now)
-  if (daily) return buildNewsReply(message, articleOf(daily, siteUrl), now)
+  // A follower linked to an account gets a link that opens the article signed in (decision 021).
+  if (daily) return buildNewsReply(message, { ...articleOf(daily, siteUrl), ...(signedInUrl ? { url: signedInUrl } : {}) }, now)
   return buildTextReply(message, t.wechat.help(siteUrl), now)
 }
 

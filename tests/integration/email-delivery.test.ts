@@ -23,7 +23,7 @@ async function queue(email: EmailModule, count: number, { now = new Date() } = {
   const ids: number[] = []
   for (let i = 1; i <= count; i++) {
     ids.push(
-      await email.sendEmail(
+      (await email.sendEmail(
         {
           template: 'test',
           to: `reader${i}@example.com`,
@@ -34,7 +34,7 @@ async function queue(email: EmailModule, count: number, { now = new Date() } = {
         },
         undefined,
         now,
-      ),
+      ))!,
     )
   }
   return ids

@@ -61,7 +61,82 @@ function withToken(path: string, answer: (call: WechatCall) => Record<string, un
   }
 }
 
+// ---- web authorisation (sign in with WeChat): sns/oauth2/access_token and sns/userinfo --------
+// A test "authorises" a WeChat user with issueWechatCode (as WeChat would after the reader taps
+// 同意) and sends the code to the callback; a code answers once (40163 after), an unknown one 40029.
+
+export interface SimulatedWechatUser {
+  /** Which app the code is for: the Official Account (in WeChat) or the Open Platform website app (QR). */
+  app?: 'mp' | 'open'
+  openid: string
+  unionid?: string
+  nickname?: string
+  headimgurl?: string
+  scope?: 'snsapi_base' | 'snsapi_userinfo' | 'snsapi_login'
+}
+
+const oauthCodes = new Map<string, { user: SimulatedWechatUser; used: boolean }>()
+const snsTokens = new Map<string, SimulatedWechatUser>()
+let oauthSequence = 0
+
+/** The code WeChat would bring back to the callback after this user consents. */
+export function issueWechatCode(user: SimulatedWechatUser) {
+  const code = `CODE_${++oauthSequence}_${user.openid}`
+  oauthCodes.set(code, { user, used: false })
+  return code
+}
+
+const oauthHandlers = [
+  http.get('https://api.weixin.qq.com/sns/oauth2/access_token', async ({ request }) => {
+    const call = await record(request)
+    const queued = takeQueuedError('/sns/oauth2/access_token')
+    if (queued) return HttpResponse.json(queued)
+    const appid = call.query.get('appid')
+    const secret = call.query.get('secret')
+    const pair = appid === WECHAT_APPID ? WECHAT_APPSECRET : appid === WECHAT_OPEN_APPID ? WECHAT_OPEN_APPSECRET : null
+    if (!pair || secret !== pair || call.query.get('grant_type') !== 'authorization_code') {
+      return HttpResponse.json({ errcode: 40125, errmsg: 'invalid appsecret' })
+    }
+    const issued = oauthCodes.get(call.query.get('code') ?? '')
+    const forApp = issued && (issued.user.app === 'open' ? WECHAT_OPEN_APPID : WECHAT_APPID) === appid
+    if (!issued || !forApp) return HttpResponse.json({ errcode: 40029, errmsg: 'invalid code' })
+    if (issued.used) return HttpResponse.json({ errcode: 40163, errmsg: 'code been used' })
+    issued.used = true
+    const accessToken = `SNS_ACCESS_TOKEN_${++oauthSequence}`
+    snsTokens.set(accessToken, issued.user)
+    const { user } = issued
+    return HttpResponse.json({
+      access_token: accessToken,
+      expires_in: 7200,
+      refresh_token: `SNS_REFRESH_TOKEN_${oauthSequence}`,
+      openid: user.openid,
+      scope: user.scope ?? (user.app === 'open' ? 'snsapi_login' : 'snsapi_userinfo'),
+      ...(user.unionid ? { unionid: user.unionid } : {}),
+    })
+  }),
+  http.get('https://api.weixin.qq.com/sns/userinfo', async ({ request }) => {
+    const call = await record(request)
+    const queued = takeQueuedError('/sns/userinfo')
+    if (queued) return HttpResponse.json(queued)
+    const user = snsTokens.get(call.query.get('access_token') ?? '')
+    if (!user || user.openid !== call.query.get('openid')) return HttpResponse.json({ errcode: 40001, errmsg: 'invalid credential' })
+    if (user.scope === 'snsapi_base') return HttpResponse.json({ errcode: 48001, errmsg: 'api unauthorized' })
+    return HttpResponse.json({
+      openid: user.openid,
+      nickname: user.nickname ?? '微信用户',
+      sex: 0,
+      province: '',
+      city: '',
+      country: '',
+      headimgurl: user.headimgurl ?? 'https://thirdwx.qlogo.cn/mmopen/vi_32/test/132',
+      privilege: [],
+      ...(user.unionid ? { unionid: user.unionid } : {}),
+    })
+  }),
+]
+
 export const wechatServer = setupServer(
+  ...oauthHandlers,
   http.get('https://api.weixin.qq.com/cgi-bin/token', async ({ request }) => {
     const call = await record(request)
     const queued = takeQueuedError('/cgi-bin/token')
