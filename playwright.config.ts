@@ -8,6 +8,8 @@ import { defineConfig, devices } from '@playwright/test'
 const ROOT = dirname(fileURLToPath(import.meta.url))
 const PORT = Number(process.env.E2E_PORT ?? 3100)
 const BASE_URL = `http://127.0.0.1:${PORT}`
+/** The Official Account token of the e2e server (specs sign /wechat calls with it). */
+const WECHAT_E2E_TOKEN = 'zhiyinE2Etoken'
 const TMP = join(ROOT, 'tests/.tmp')
 
 // This file is loaded by the runner and again by every worker. Only the runner (the first to
@@ -24,6 +26,7 @@ if (!process.env.E2E_DATA_DIR) {
 const DATA_DIR = process.env.E2E_DATA_DIR
 process.env.E2E_DATABASE_URL = `file:${join(DATA_DIR, 'zhiyin.db')}`
 process.env.E2E_SITE_URL = BASE_URL
+process.env.E2E_WECHAT_TOKEN = WECHAT_E2E_TOKEN
 
 // Debian's Chromium in a zh-CN desktop browser, for every project.
 const CHROMIUM = {
@@ -99,6 +102,13 @@ export default defineConfig({
       PAYMENTS_TEST_MODE: '',
       STRIPE_SECRET_KEY: '',
       STRIPE_WEBHOOK_SECRET: '',
+      // WeChat in its test mode (no keys), with the Official Account's message endpoint on.
+      WECHAT_TOKEN: WECHAT_E2E_TOKEN,
+      WECHAT_APPID: '',
+      WECHAT_APPSECRET: '',
+      WECHAT_OPEN_APPID: '',
+      WECHAT_OPEN_APPSECRET: '',
+      WECHAT_TEST_MODE: '',
     },
   },
 })

@@ -15,6 +15,7 @@ export const SITE_URL = required('E2E_SITE_URL')
 export const DEMO = {
   admin: { email: 'admin@zhiyin.local', password: 'zhiyin-admin', name: '知音管理员' },
   qinqing: { email: 'qinqing@zhiyin.local', password: 'zhiyin-member', name: '亲情读者' },
+  tiegan: { email: 'tiegan@zhiyin.local', password: 'zhiyin-member', name: '铁杆老友' },
   user: { email: 'user@zhiyin.local', password: 'zhiyin-user', name: '普通用户' },
 } as const
 
