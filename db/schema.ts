@@ -1010,7 +1010,7 @@ export const dropWaitlist = sqliteTable(
 
 // ---- notifications (docs/decisions/023-notifications.md) ------------------------------------
 
-export const NOTIFICATION_KINDS = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news'] as const
+export const NOTIFICATION_KINDS = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news', 'mention', 'membership_expiring'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 export const NOTIFICATION_CHANNELS = ['site', 'email', 'wechat'] as const
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number]

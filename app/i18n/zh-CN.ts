@@ -911,6 +911,8 @@ export const zhCN = {
       refund_done: '我的退款已到账',
       drop_opening: '会员招募开启前提醒',
       news: '会员招募、商城上新等消息',
+      mention: '有人在社区 @ 我',
+      membership_expiring: '会员即将到期（到期前 30 天和 7 天）',
     },
     titles: {
       thread_reply: (d: { replier: string; threadTitle: string }) => `${d.replier} 回复了你的帖子「${d.threadTitle}」`,
@@ -919,6 +921,9 @@ export const zhCN = {
       refund_done: (d: { orderId: number; amount: string }) => `订单 #${d.orderId} 的退款 ${d.amount} 已原路退回`,
       drop_opening: (d: { dropName: string; opensAt: string }) => `「${d.dropName}」将于 ${d.opensAt} 开启，请准备好`,
       news: (d: { title: string }) => d.title,
+      mention: (d: { author: string; threadTitle: string }) => `${d.author} 在「${d.threadTitle}」中提到了你`,
+      membership_expiring: (d: { tierName: string; endsOn: string; days: number }) =>
+        `你的「${d.tierName}」会员将于 ${d.endsOn} 到期（还剩 ${d.days} 天），续费请前往会员页`,
     },
     emailSubject: (title: string) => `知音通知：${title}`,
     emailOpen: '打开知音查看',

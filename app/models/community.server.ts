@@ -8,6 +8,7 @@ import { COMMUNITY_LIMITS, jobExpiry } from '~/domain/community'
 import { db, transaction } from '~/utils/db.server'
 import { notify } from '~/utils/notify.server'
 import { recordAudit } from './audit.server'
+import { notifyMentions } from './mention.server'
 import { waitForRecentPosts, type PostTable } from './rate-limit.server'
 
 const MINUTE_MS = 60_000
@@ -235,6 +236,9 @@ export async function createThread({
       .insert(threads)
       .values({ boardId: board.id, authorId, title: input.title, body: input.body, ...jobFields(board, input, now), lastActivityAt: now, createdAt: now })
       .returning()
+    const [author] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, authorId))
+    const post = { text: input.body, authorId, authorName: author?.name ?? '', board, threadTitle: input.title, path: `/community/t/${thread!.id}` }
+    await notifyMentions(tx, { ...post, key: `thread:${thread!.id}`, alreadyNotified: [] }, now)
     return { ok: true as const, thread: thread! }
   })
 }
@@ -274,11 +278,15 @@ export async function createReply({
       .update(threads)
       .set({ replyCount: sql`${threads.replyCount} + 1`, lastActivityAt: now })
       .where(eq(threads.id, threadId))
+    const [replier] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, authorId))
     if (thread.authorId !== authorId) {
-      const [replier] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, authorId))
       const data = { path: `/community/t/${threadId}`, replier: replier?.name ?? '', threadTitle: thread.title }
       await notify(tx, { userId: thread.authorId, kind: 'thread_reply', key: `reply:${reply!.id}`, data }, now)
     }
+    // The thread's author mentioned in a reply already hears of it as thread_reply: one notification.
+    const [board] = await tx.select().from(boards).where(eq(boards.id, thread.boardId))
+    const post = { text: body, authorId, authorName: replier?.name ?? '', board: board!, threadTitle: thread.title, path: `/community/t/${threadId}` }
+    await notifyMentions(tx, { ...post, key: `reply:${reply!.id}`, alreadyNotified: [thread.authorId] }, now)
     return { ok: true as const, reply: reply! }
   })
 }

@@ -2,6 +2,7 @@
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
 // lets a SIGTERM finish the current pass before exit.
 import { publishDueDailies } from '~/models/daily.server'
+import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
 import { sendDueDropReminders } from '~/models/notification.server'
 import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
 import { processPendingRefunds } from '~/models/payment.server'
@@ -25,6 +26,8 @@ const JOBS: Job[] = [
   { name: 'deliver WeChat messages', everyMs: 5_000, run: () => deliverDueWechatMessages() },
   // Ten minutes before a drop opens; the notification's unique key keeps it one per reader.
   { name: 'drop reminders', everyMs: 15_000, run: () => sendDueDropReminders() },
+  // 30 and 7 days before a membership's last day; each notice's key keeps it one across processes.
+  { name: 'membership expiry notices', everyMs: 5 * 60_000, run: () => sendMembershipExpiryNotices() },
   // Unpaid holds lapse to the second on read (placeOrder, confirmPayment release them lazily);
   // this pass marks their orders expired and returns stock even when nobody is looking.
   { name: 'release expired holds', everyMs: 5_000, run: () => releaseExpiredHolds() },
