@@ -2,7 +2,7 @@
 // job that tells them once. The job polls what is due instead of hooking every way stock comes back
 // (lapsed holds, cancellations, refunds, an admin raising capacity): the reservation mechanism
 // stays ignorant of its clients, and the delay is at most one pass (15 s).
-import { and, eq } from 'drizzle-orm'
+import { and, asc, eq, or } from 'drizzle-orm'
 import { productAlerts } from '../../db/schema'
 import { isProductAlertDue, productAlertKind, type ProductAlertKindName } from '~/domain/product-alert'
 import { isProductVisible } from '~/domain/product'
@@ -44,13 +44,18 @@ const NOTIFICATION_KIND = { back: 'product_back', on_sale: 'product_on_sale' } a
  * is not told; their alert waits. Returns how many were notified.
  */
 export async function sendDueProductAlerts(now = new Date(), limit = 500) {
-  const waiting = await db.select().from(productAlerts).limit(limit)
-  if (waiting.length === 0) return 0
-  const products = await getProductsForSale([...new Set(waiting.map((alert) => alert.productId))])
-  const due = waiting.filter((alert) => {
-    const product = products.get(alert.productId)
-    return product !== undefined && isProductAlertDue(alert.kind, product, now)
-  })
+  // Products first (few), so alerts waiting on products that are not due never crowd out due ones.
+  const waitedOn = await db.selectDistinct({ productId: productAlerts.productId, kind: productAlerts.kind }).from(productAlerts)
+  if (waitedOn.length === 0) return 0
+  const products = await getProductsForSale([...new Set(waitedOn.map((row) => row.productId))])
+  const dueConditions = waitedOn
+    .filter((row) => {
+      const product = products.get(row.productId)
+      return product !== undefined && isProductAlertDue(row.kind, product, now)
+    })
+    .map((row) => and(eq(productAlerts.productId, row.productId), eq(productAlerts.kind, row.kind)))
+  if (dueConditions.length === 0) return 0
+  const due = await db.select().from(productAlerts).where(or(...dueConditions)).orderBy(asc(productAlerts.id)).limit(limit)
   let sent = 0
   for (const alert of due) {
     const product = products.get(alert.productId)!
