@@ -1010,7 +1010,7 @@ export const dropWaitlist = sqliteTable(
 
 // ---- notifications (docs/decisions/023-notifications.md) ------------------------------------
 
-export const NOTIFICATION_KINDS = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news', 'mention', 'membership_expiring'] as const
+export const NOTIFICATION_KINDS = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news', 'mention', 'membership_expiring', 'product_back', 'product_on_sale'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 export const NOTIFICATION_CHANNELS = ['site', 'email', 'wechat'] as const
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number]
@@ -1151,4 +1151,26 @@ export const referrals = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('referrals_referrer_idx').on(t.referrerId, t.verifiedAt), check('referrals_not_self', sql`${t.referrerId} <> ${t.referredUserId}`)],
+)
+
+// 「到货提醒」/「开售提醒」 (issue 13): one waiting request per reader, product and kind. The job
+// deletes the row in the transaction that notifies, so each alert fires once; a new press makes a
+// new row, and its id keys the notification (`product_back:<productId>:<alertId>`).
+export const PRODUCT_ALERT_KINDS = ['back', 'on_sale'] as const
+export type ProductAlertKind = (typeof PRODUCT_ALERT_KINDS)[number]
+
+export const productAlerts = sqliteTable(
+  'product_alerts',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    productId: integer()
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    kind: text({ enum: PRODUCT_ALERT_KINDS }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('product_alerts_once_unique').on(t.userId, t.productId, t.kind), index('product_alerts_product_idx').on(t.productId, t.kind)],
 )

@@ -1,7 +1,7 @@
 // What each notification kind is and where it may go (docs/decisions/023-notifications.md): a
 // small module without server imports, so /account and the bell can read it.
 import { t } from '~/i18n/zh-CN'
-export const NOTIFICATION_KIND_LIST = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news', 'mention', 'membership_expiring'] as const
+export const NOTIFICATION_KIND_LIST = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news', 'mention', 'membership_expiring', 'product_back', 'product_on_sale'] as const
 export type NotificationKindName = (typeof NOTIFICATION_KIND_LIST)[number]
 export type OptionalChannel = 'email' | 'wechat'
 
@@ -19,6 +19,8 @@ export const KIND_CHANNELS: Record<NotificationKindName, readonly OptionalChanne
   news: ['email'],
   mention: ['email', 'wechat'],
   membership_expiring: ['email', 'wechat'],
+  product_back: ['email', 'wechat'],
+  product_on_sale: ['email', 'wechat'],
 }
 
 /** The default when a reader never chose: every offered channel on. */

@@ -913,6 +913,8 @@ export const zhCN = {
       news: '会员招募、商城上新等消息',
       mention: '有人在社区 @ 我',
       membership_expiring: '会员即将到期（到期前 30 天和 7 天）',
+      product_back: '商品到货提醒',
+      product_on_sale: '商品开售提醒',
     },
     titles: {
       thread_reply: (d: { replier: string; threadTitle: string }) => `${d.replier} 回复了你的帖子「${d.threadTitle}」`,
@@ -924,6 +926,8 @@ export const zhCN = {
       mention: (d: { author: string; threadTitle: string }) => `${d.author} 在「${d.threadTitle}」中提到了你`,
       membership_expiring: (d: { tierName: string; endsOn: string; days: number }) =>
         `你的「${d.tierName}」会员将于 ${d.endsOn} 到期（还剩 ${d.days} 天），续费请前往会员页`,
+      product_back: (d: { title: string }) => `「${d.title}」到货了，现在可以购买`,
+      product_on_sale: (d: { title: string }) => `「${d.title}」已开售`,
     },
     emailSubject: (title: string) => `知音通知：${title}`,
     emailOpen: '打开知音查看',
@@ -933,6 +937,17 @@ export const zhCN = {
       help: '开启前 10 分钟，按你的通知设置在站内、微信或邮件提醒你一次。',
       flash: '已开启提醒，开启前 10 分钟通知你',
       notUpcoming: '这次招募已经开始或结束，无需提醒',
+    },
+    productAlert: {
+      back: '到货提醒',
+      onSale: '开售提醒',
+      cancel: '取消提醒',
+      backOn: '已开启到货提醒：有货时通知你一次',
+      onSaleOn: '已开启开售提醒：开售时通知你一次',
+      help: '按你的通知设置在站内、微信或邮件提醒你一次。',
+      flashOn: '已开启提醒',
+      flashOff: '已取消提醒',
+      nothingToWaitFor: '这件商品现在可以直接购买或已停售，无需提醒',
     },
     outbox: {
       title: '微信提醒',

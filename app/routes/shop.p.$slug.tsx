@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { data as dataWithStatus, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown } from '~/components/shop'
 import { Badge } from '~/components/ui'
 import { checkAccess, isStaff } from '~/domain/access'
@@ -19,12 +19,16 @@ import { unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
-import { getUser, getViewer } from '~/utils/auth.server'
+import { getUser, getViewer, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { renderMarkdown } from '~/utils/markdown.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 import { PosterButton } from '~/components/poster-button'
+import { ProductAlertButton } from '~/components/product-alert'
+import { productAlertKind } from '~/domain/product-alert'
+import { hasProductAlert, setProductAlert } from '~/models/product-alert.server'
+import { redirectWithFlash } from '~/utils/flash.server'
 
 const s = t.shop
 
@@ -59,6 +63,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? s.purchaseBlocked.anyMember
+
+  const alertKind = productAlertKind(product, now)
+  const alertOn = alertKind && user ? await hasProductAlert({ productId: product.id, userId: user.id, kind: alertKind }) : false
 
   const price = priceForViewer(product, viewer, now)
   const window = saleWindowState(product, now)
@@ -115,6 +122,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       startsAtLabel: product.saleStartsAt ? formatDateTime(product.saleStartsAt, timeZone) : null,
       endsAtLabel: product.saleEndsAt ? formatDateTime(product.saleEndsAt, timeZone) : null,
     },
+    alert: alertKind ? { kind: alertKind, on: alertOn } : null,
     canBuy: purchase.allowed && stock.kind !== 'sold_out',
     maxQty: maxOrderQuantity(product, product.stock, owned),
     owned,
@@ -124,8 +132,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
+/** 到货提醒 / 开售提醒: visitors are sent to sign in first (requireUser). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request)
+  const form = await request.formData()
+  const product = await getProductForSale(params.slug ?? '')
+  if (!product) throw new Response(t.pages.notFound.body, { status: 404 })
+  if (form.get('intent') !== 'alert') return dataWithStatus({ alertError: t.errors.invalidChoice }, { status: 400 })
+  const result = await setProductAlert({ productId: product.id, userId: user.id, on: form.get('on') === '1', now: new Date() })
+  if (!result.ok) {
+    if (result.reason === 'not_found') throw new Response(t.pages.notFound.body, { status: 404 })
+    return dataWithStatus({ alertError: t.notifications.productAlert.nothingToWaitFor }, { status: 409 })
+  }
+  const a = t.notifications.productAlert
+  return redirectWithFlash(`/shop/p/${encodeURIComponent(product.slug)}`, { kind: 'success', message: result.on ? a.flashOn : a.flashOff })
+}
+
 export default function ProductPage() {
   const data = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
   const { product, price, stock, sale } = data
   const redirectTo = `/shop/p/${product.slug}`
 
@@ -203,7 +228,10 @@ export default function ProductPage() {
             </div>
           ) : null}
 
-          <div className="space-y-3">{buyArea}</div>
+          <div className="space-y-3">
+            {buyArea}
+            {data.alert ? <ProductAlertButton kind={data.alert.kind} on={data.alert.on} error={actionData?.alertError} /> : null}
+          </div>
           {product.published ? <PosterButton href={posterPaths.product(product.slug)} className="mt-4" /> : null}
 
           {data.canEdit ? (

@@ -6,6 +6,7 @@ import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
 import { sendDueDropReminders } from '~/models/notification.server'
 import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
 import { processPendingRefunds } from '~/models/payment.server'
+import { sendDueProductAlerts } from '~/models/product-alert.server'
 import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
@@ -37,6 +38,8 @@ const JOBS: Job[] = [
   { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
   { name: 'forget old WeChat sign-in states and links', everyMs: 60 * 60_000, run: () => forgetOldWechatSignIns() },
   { name: 'forget old rate-limit records', everyMs: 60 * 60_000, run: () => forgetOldRateLimitRecords() },
+  // 到货提醒 / 开售提醒: polled, so stock coming back by any path (lapsed hold, refund, capacity) counts.
+  { name: 'product alerts', everyMs: 15_000, run: () => sendDueProductAlerts() },
 ]
 
 export function startBackgroundJobs() {
