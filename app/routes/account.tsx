@@ -275,6 +275,36 @@ export default function Account() {
       </Card>
 
       <WechatAccountCard wechat={wechat} />
+
+      {user.mayAddEmail ? (
+        <Card>
+          <h2 className="mb-1 text-lg font-semibold">{t.wechatAuth.account.addEmailTitle}</h2>
+          <p className="mb-4 text-sm text-stone-600">{t.wechatAuth.account.addEmailHelp}</p>
+          <Form method="post" className="space-y-4" noValidate>
+            <input type="hidden" name="intent" value="add-email" />
+            <FormError error={errorsFor('add-email').form} />
+            <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={errorsFor('add-email').email} />
+            <Button disabled={busy}>{t.wechatAuth.account.addEmailSubmit}</Button>
+          </Form>
+        </Card>
+      ) : null}
+
+      {user.hasPassword ? null : (
+        <Card>
+          <h2 className="mb-1 text-lg font-semibold">{t.wechatAuth.account.setPasswordTitle}</h2>
+          <p className="mb-4 text-sm text-stone-600">{t.wechatAuth.account.setPasswordHelp}</p>
+          <Form method="post" className="space-y-4" noValidate>
+            <input type="hidden" name="intent" value="set-password" />
+            <FormError error={errorsFor('set-password').form} />
+            <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('set-password').password} />
+            <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('set-password').confirmPassword} />
+            <Button variant="secondary" disabled={busy}>
+              {t.wechatAuth.account.setPasswordSubmit}
+            </Button>
+          </Form>
+        </Card>
+      )}
+
       <ReferralCard referral={referral} />
 
       <Card>
@@ -335,35 +365,6 @@ export default function Account() {
       </Card>
 
       <NotificationPreferences {...notificationPrefs} busy={busy} />
-
-      {user.mayAddEmail ? (
-        <Card>
-          <h2 className="mb-1 text-lg font-semibold">{t.wechatAuth.account.addEmailTitle}</h2>
-          <p className="mb-4 text-sm text-stone-600">{t.wechatAuth.account.addEmailHelp}</p>
-          <Form method="post" className="space-y-4" noValidate>
-            <input type="hidden" name="intent" value="add-email" />
-            <FormError error={errorsFor('add-email').form} />
-            <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={errorsFor('add-email').email} />
-            <Button disabled={busy}>{t.wechatAuth.account.addEmailSubmit}</Button>
-          </Form>
-        </Card>
-      ) : null}
-
-      {user.hasPassword ? null : (
-        <Card>
-          <h2 className="mb-1 text-lg font-semibold">{t.wechatAuth.account.setPasswordTitle}</h2>
-          <p className="mb-4 text-sm text-stone-600">{t.wechatAuth.account.setPasswordHelp}</p>
-          <Form method="post" className="space-y-4" noValidate>
-            <input type="hidden" name="intent" value="set-password" />
-            <FormError error={errorsFor('set-password').form} />
-            <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('set-password').password} />
-            <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('set-password').confirmPassword} />
-            <Button variant="secondary" disabled={busy}>
-              {t.wechatAuth.account.setPasswordSubmit}
-            </Button>
-          </Form>
-        </Card>
-      )}
 
       {user.hasPassword ? (
         <Card>
