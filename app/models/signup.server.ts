@@ -10,7 +10,7 @@ import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { hashPassword } from '~/utils/password.server'
 import { safeRedirect } from '~/utils/redirect'
-import { consumeAuthToken, createAuthToken, mayEmailAnotherLink, TOKEN_MINUTES } from './auth-token.server'
+import { consumeAuthToken, createAuthToken, deleteUserAuthTokens, mayEmailAnotherLink, TOKEN_MINUTES } from './auth-token.server'
 import { takeRateLimit, type RateLimit } from './rate-limit.server'
 import { recordReferral } from './referral.server'
 import { confirmEmailOwnership, getUserByEmail, isDisplayNameReserved, normalizeEmail } from './user.server'
@@ -107,6 +107,8 @@ export async function addEmailAddress({
         .where(and(eq(users.id, user.id), eq(users.emailVerified, false), exists(db.select().from(wechatIdentities).where(eq(wechatIdentities.userId, user.id)))))
         .returning({ id: users.id })
       if (!changed) return { ok: false, reason: 'not_allowed' } as const
+      // Links mailed to an address added before must not verify (or sign in to) this one.
+      await deleteUserAuthTokens(user.id, tx)
       const token = await createAuthToken({ userId: user.id, purpose: 'verify_email', now }, tx)
       const mail = verifyEmailEmail({ name: user.displayName, url: verificationUrl(token, '/account'), hours: TOKEN_MINUTES.verify_email / 60 })
       await sendEmail({ ...mail, to: address, template: 'verify_email' }, tx, now)

@@ -108,6 +108,20 @@ describe('添加邮箱 for an account made by WeChat sign-in', () => {
     expect(await userRow(userId)).toEqual(before)
   })
 
+  it('a corrected address replaces the first: the link mailed to the first one no longer verifies anything', async () => {
+    const { cookie, userId } = await signInWithWechat()
+    readRedirect(await accountPost(cookie, { intent: 'add-email', email: 'typo@exmaple.com' }))
+    const [first] = await outboxTo('typo@exmaple.com')
+    const staleToken = /\/verify-email\/([a-z2-7]{32})/.exec(first!.text)![1]!
+    readRedirect(await accountPost(cookie, { intent: 'add-email', email: 'right@example.com' }))
+    expect((await userRow(userId)).email).toBe('right@example.com')
+    const stale = await thrownResponse(verifyRoute.action(routeArgs(requestFor(`/verify-email/${staleToken}`, { method: 'POST' }), { token: staleToken })))
+    expect(stale.status).toBeGreaterThanOrEqual(400)
+    expect((await userRow(userId)).emailVerified).toBe(false)
+    await verifyFromOutbox('right@example.com')
+    expect((await userRow(userId)).emailVerified).toBe(true)
+  })
+
   it('is limited like sign-up: the 11th try within the hour from one client address is a 429 with Retry-After', async () => {
     await createTestUser({ email: 'probe@example.com' })
     const { cookie } = await signInWithWechat()
