@@ -2,14 +2,15 @@
 // whether or not the address has an account, and nobody is signed in by it. A new address gets
 // an unverified account and a single-use link that verifies it and signs in; an address with an
 // account gets a mail saying so, with the ways in. Only the owner of the address learns which.
-import { passwords, users, type User } from '../../db/schema'
+import { and, eq, exists } from 'drizzle-orm'
+import { passwords, users, wechatIdentities, type User } from '../../db/schema'
 import { accountExistsEmail, verifyEmailEmail } from '~/emails/auth'
-import { transaction } from '~/utils/db.server'
+import { db, transaction, uniqueViolation } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { hashPassword } from '~/utils/password.server'
 import { safeRedirect } from '~/utils/redirect'
-import { consumeAuthToken, createAuthToken, mayEmailAnotherLink, TOKEN_MINUTES } from './auth-token.server'
+import { consumeAuthToken, createAuthToken, deleteUserAuthTokens, mayEmailAnotherLink, TOKEN_MINUTES } from './auth-token.server'
 import { takeRateLimit, type RateLimit } from './rate-limit.server'
 import { recordReferral } from './referral.server'
 import { confirmEmailOwnership, getUserByEmail, isDisplayNameReserved, normalizeEmail } from './user.server'
@@ -70,6 +71,53 @@ async function tellOwnerAccountExists(email: string, now: Date) {
   const site = getEnv().SITE_URL
   const mail = accountExistsEmail({ name: user.displayName, loginUrl: `${site}/login`, resetUrl: `${site}/forgot-password` })
   await sendEmail({ ...mail, to: user.email, template: 'signup_existing' }, undefined, now)
+}
+
+/** Addresses added on /account by accounts made with WeChat, per client address per hour (as sign-up). */
+export const ADD_EMAIL_LIMIT: RateLimit = { bucket: 'add_email', limit: 10, windowMs: 60 * 60_000 }
+
+export type AddEmailResult = { ok: true } | { ok: false; reason: 'rate_limited'; waitSeconds: number } | { ok: false; reason: 'taken' | 'not_allowed' }
+
+/**
+ * A WeChat account (decision 021) gives itself an address: stored unverified in place of the
+ * placeholder (or of an unverified one it added before), with a verification link mailed to it.
+ * An address another account has is refused ('taken'); that answer tells whether the address is
+ * registered, so it is counted against the same hourly limit as sign-up before it is looked at.
+ */
+export async function addEmailAddress({
+  user,
+  email,
+  ip,
+  now = new Date(),
+}: {
+  user: Pick<User, 'id' | 'displayName'>
+  email: string
+  ip: string
+  now?: Date
+}): Promise<AddEmailResult> {
+  const limited = await takeRateLimit(ADD_EMAIL_LIMIT, ip, now)
+  if (!limited.ok) return { ok: false, reason: 'rate_limited', waitSeconds: limited.waitSeconds }
+  const address = normalizeEmail(email)
+  try {
+    return await transaction(async (tx) => {
+      // Only an account that signs in with WeChat and has no verified address; the unique index decides "taken".
+      const [changed] = await tx
+        .update(users)
+        .set({ email: address, emailVerified: false })
+        .where(and(eq(users.id, user.id), eq(users.emailVerified, false), exists(db.select().from(wechatIdentities).where(eq(wechatIdentities.userId, user.id)))))
+        .returning({ id: users.id })
+      if (!changed) return { ok: false, reason: 'not_allowed' } as const
+      // Links mailed to an address added before must not verify (or sign in to) this one.
+      await deleteUserAuthTokens(user.id, tx)
+      const token = await createAuthToken({ userId: user.id, purpose: 'verify_email', now }, tx)
+      const mail = verifyEmailEmail({ name: user.displayName, url: verificationUrl(token, '/account'), hours: TOKEN_MINUTES.verify_email / 60 })
+      await sendEmail({ ...mail, to: address, template: 'verify_email' }, tx, now)
+      return { ok: true } as const
+    })
+  } catch (error) {
+    if (uniqueViolation(error) === null) throw error
+    return { ok: false, reason: 'taken' }
+  }
 }
 
 /** The emailed verification link; it brings the reader back where sign-up started. */

@@ -1,5 +1,5 @@
 import { and, eq, gt, like, ne, or, sql, count, desc, type SQL } from 'drizzle-orm'
-import { loginFailures, passwords, users, type AuthTokenPurpose, type StaffRole, type User } from '../../db/schema'
+import { loginFailures, passwords, users, wechatIdentities, type AuthTokenPurpose, type StaffRole, type User } from '../../db/schema'
 import { displayNameKey, isReservedWord } from '~/domain/display-name-key'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import { generateToken } from '~/utils/crypto.server'
@@ -77,6 +77,8 @@ export async function confirmEmailOwnership(
   if (changed) await confirmReferral({ userId, now: new Date() }, executor)
   if (!changed || via === 'verify_email') return { firstProof: Boolean(changed), passwordRemoved: false }
   await executor.delete(passwords).where(eq(passwords.userId, userId))
+  // An address added by a WeChat account (decision 021) is the same case: the WeChat that added it goes too.
+  await executor.delete(wechatIdentities).where(eq(wechatIdentities.userId, userId))
   await invalidateUserSessions(userId, executor)
   return { firstProof: true, passwordRemoved: true }
 }
@@ -107,6 +109,19 @@ export async function setPasswordHash({ userId, hash }: { userId: number; hash: 
     .insert(passwords)
     .values({ userId, hash })
     .onConflictDoUpdate({ target: passwords.userId, set: { hash, updatedAt: new Date() } })
+}
+
+/**
+ * A first password for an account that has none (made by WeChat sign-in): one INSERT that does
+ * nothing when a password exists, so it can never stand in for changing one. False then.
+ */
+export async function setFirstPassword({ userId, hash }: { userId: number; hash: string }) {
+  const rows = await db.insert(passwords).values({ userId, hash }).onConflictDoNothing().returning({ userId: passwords.userId })
+  return rows.length === 1
+}
+
+export async function hasPassword(userId: number) {
+  return (await db.query.passwords.findFirst({ columns: { userId: true }, where: eq(passwords.userId, userId) })) !== undefined
 }
 
 /**

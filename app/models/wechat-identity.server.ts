@@ -10,6 +10,7 @@ import { t } from '~/i18n/zh-CN'
 import { generateToken, hashToken } from '~/utils/crypto.server'
 import { db, transaction, uniqueViolation } from '~/utils/db.server'
 import { wechatMode } from '~/utils/wechat-api.server'
+import { confirmReferral, recordReferral } from './referral.server'
 import { isDisplayNameReserved } from './user.server'
 
 export interface WechatProfile {
@@ -63,9 +64,10 @@ export type WechatSignIn = { userId: number; created: boolean }
 /**
  * The account this identity signs in to: its own; else, by unionid, the account of the same
  * person's identity in the other app (which this identity then joins); else a new account with
- * no password and a placeholder address that is never mailed.
+ * no password and a placeholder address that is never mailed. A new account brought by
+ * `referrerId`'s link (their cookie) is that reader's referral, counted at once (decision 022).
  */
-export async function signInWithWechat(profile: WechatProfile): Promise<WechatSignIn> {
+export async function signInWithWechat(profile: WechatProfile, { referrerId = null, now = new Date() }: { referrerId?: number | null; now?: Date } = {}): Promise<WechatSignIn> {
   const known = await findWechatIdentity(profile)
   if (known) return { userId: known.userId, created: false }
   if (profile.unionid) {
@@ -84,6 +86,7 @@ export async function signInWithWechat(profile: WechatProfile): Promise<WechatSi
         .values({ email: `wx-${generateToken()}@${WECHAT_PLACEHOLDER_EMAIL_DOMAIN}`, displayName, emailVerified: false })
         .returning({ id: users.id })
       await tx.insert(wechatIdentities).values(identityValues(user!.id, profile))
+      if (referrerId !== null && (await recordReferral({ referrerId, referredUserId: user!.id }, tx))) await confirmReferral({ userId: user!.id, now }, tx)
       return { userId: user!.id, created: true }
     })
   } catch (error) {

@@ -6,7 +6,7 @@ import { Field, FormError } from '~/components/field'
 import { NotificationPreferences } from '~/components/notification-preferences'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import { WECHAT_UNLINK_INTENT, WechatAccountCard } from '~/components/wechat-account'
-import { changePasswordForm, emailPreferencesForm, profileForm } from '~/domain/account-forms'
+import { changePasswordForm, emailOnlyForm, emailPreferencesForm, newPasswordForm, profileForm } from '~/domain/account-forms'
 import { todayIn } from '~/domain/daily'
 import { checkinStats } from '~/domain/keyword'
 import { isWechatPlaceholderEmail } from '~/domain/wechat-auth'
@@ -22,10 +22,12 @@ import {
   revokeUserSession,
 } from '~/models/session.server'
 import { checkinDays } from '~/models/keyword.server'
-import { resendVerificationEmail } from '~/models/signup.server'
+import { addEmailAddress, resendVerificationEmail } from '~/models/signup.server'
 import {
   checkPassword,
+  hasPassword,
   resetPodcastToken,
+  setFirstPassword,
   setPasswordHash,
   updateEmailPreferences,
   updateProfile,
@@ -37,21 +39,26 @@ import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatValidUntil } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
+import { retryAfterHeaders } from '~/utils/retry-after'
 import { hashPassword } from '~/utils/password.server'
 import { ReferralCard } from '~/components/referral-card'
 import { referralSummary } from '~/models/referral.server'
 import { unlinkWechatFromAccount, wechatAccountView } from '~/utils/wechat-signin.server'
 
+// A 429 (添加邮箱 too often) tells the client when to try again.
+export const headers = retryAfterHeaders
+
 export const meta: MetaFunction = () => [{ title: `${t.account.title} · ${t.site.name}` }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireAuth(request)
-  const [sessions, membership, days, notificationPrefs, wechat] = await Promise.all([
+  const [sessions, membership, days, notificationPrefs, wechat, withPassword] = await Promise.all([
     listUserSessions(user.id),
     getActiveMembership(user.id),
     checkinDays(user.id),
     getNotificationPreferences(user.id),
     wechatAccountView(user.id),
+    hasPassword(user.id),
   ])
   const env = getEnv()
   const canHavePodcast = Boolean(membership) || user.role !== 'user'
@@ -67,6 +74,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       displayName: user.displayName,
       role: user.role,
       emailDaily: user.emailDaily,
+      hasPassword: withPassword,
+      // A WeChat account without a verified address may add one (decision 021).
+      mayAddEmail: Boolean(wechat?.linked) && !user.emailVerified,
     },
     notificationPrefs,
     membership: membership
@@ -86,7 +96,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-type Intent = 'profile' | 'preferences' | 'notifications' | 'password' | 'revoke' | 'revoke-others' | 'podcast-reset' | 'resend-verification'
+type Intent = 'profile' | 'preferences' | 'notifications' | 'password' | 'add-email' | 'set-password' | 'revoke' | 'revoke-others' | 'podcast-reset' | 'resend-verification'
 type ActionData = { intent: Intent; errors: FieldErrors }
 const fail = (intent: Intent, errors: FieldErrors, status = 400) => data<ActionData>({ intent, errors }, { status })
 
@@ -129,6 +139,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
       })
       const cookie = await newSessionCookie(user.id, sessionContext(request, context.clientIp))
       return redirectWithFlash('/account', { kind: 'success', message: t.account.passwordChanged }, { headers: { 'Set-Cookie': cookie } })
+    }
+    case 'add-email': {
+      const form = parseForm(emailOnlyForm, formData)
+      if (!form.ok) return fail(intent, form.errors)
+      const added = await addEmailAddress({ user, email: form.data.email, ip: context.clientIp ?? '' })
+      if (added.ok) return redirectWithFlash('/account', { kind: 'success', message: t.wechatAuth.account.emailAddedFlash })
+      if (added.reason === 'rate_limited') {
+        return data<ActionData>({ intent, errors: { email: t.wechatAuth.account.tooManyEmails(added.waitSeconds) } }, { status: 429, headers: { 'Retry-After': String(added.waitSeconds) } })
+      }
+      return added.reason === 'taken' ? fail(intent, { email: t.wechatAuth.account.emailTaken }, 409) : fail(intent, { form: t.wechatAuth.account.emailNotAllowed }, 403)
+    }
+    case 'set-password': {
+      const form = parseForm(newPasswordForm, formData)
+      if (!form.ok) return fail(intent, form.errors)
+      // Only for an account with no password: it never stands in for 修改密码's current-password check.
+      if (!(await setFirstPassword({ userId: user.id, hash: await hashPassword(form.data.password) }))) {
+        return fail(intent, { form: t.wechatAuth.account.passwordExists }, 409)
+      }
+      return redirectWithFlash('/account', { kind: 'success', message: t.wechatAuth.account.passwordSetFlash })
     }
     case 'revoke': {
       const sessionId = z.string().regex(/^[0-9a-f]{64}$/).safeParse(formData.get('sessionId'))
@@ -246,6 +275,36 @@ export default function Account() {
       </Card>
 
       <WechatAccountCard wechat={wechat} />
+
+      {user.mayAddEmail ? (
+        <Card>
+          <h2 className="mb-1 text-lg font-semibold">{t.wechatAuth.account.addEmailTitle}</h2>
+          <p className="mb-4 text-sm text-stone-600">{t.wechatAuth.account.addEmailHelp}</p>
+          <Form method="post" className="space-y-4" noValidate>
+            <input type="hidden" name="intent" value="add-email" />
+            <FormError error={errorsFor('add-email').form} />
+            <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={errorsFor('add-email').email} />
+            <Button disabled={busy}>{t.wechatAuth.account.addEmailSubmit}</Button>
+          </Form>
+        </Card>
+      ) : null}
+
+      {user.hasPassword ? null : (
+        <Card>
+          <h2 className="mb-1 text-lg font-semibold">{t.wechatAuth.account.setPasswordTitle}</h2>
+          <p className="mb-4 text-sm text-stone-600">{t.wechatAuth.account.setPasswordHelp}</p>
+          <Form method="post" className="space-y-4" noValidate>
+            <input type="hidden" name="intent" value="set-password" />
+            <FormError error={errorsFor('set-password').form} />
+            <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('set-password').password} />
+            <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('set-password').confirmPassword} />
+            <Button variant="secondary" disabled={busy}>
+              {t.wechatAuth.account.setPasswordSubmit}
+            </Button>
+          </Form>
+        </Card>
+      )}
+
       <ReferralCard referral={referral} />
 
       <Card>
@@ -307,18 +366,20 @@ export default function Account() {
 
       <NotificationPreferences {...notificationPrefs} busy={busy} />
 
-      <Card>
-        <h2 className="mb-4 text-lg font-semibold">{t.account.password}</h2>
-        <Form method="post" className="space-y-4" noValidate>
-          <input type="hidden" name="intent" value="password" />
-          <Field label={t.fields.currentPassword} name="currentPassword" type="password" autoComplete="current-password" required error={errorsFor('password').currentPassword} />
-          <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('password').password} />
-          <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('password').confirmPassword} />
-          <Button variant="secondary" disabled={busy}>
-            {t.account.changePassword}
-          </Button>
-        </Form>
-      </Card>
+      {user.hasPassword ? (
+        <Card>
+          <h2 className="mb-4 text-lg font-semibold">{t.account.password}</h2>
+          <Form method="post" className="space-y-4" noValidate>
+            <input type="hidden" name="intent" value="password" />
+            <Field label={t.fields.currentPassword} name="currentPassword" type="password" autoComplete="current-password" required error={errorsFor('password').currentPassword} />
+            <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('password').password} />
+            <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('password').confirmPassword} />
+            <Button variant="secondary" disabled={busy}>
+              {t.account.changePassword}
+            </Button>
+          </Form>
+        </Card>
+      ) : null}
 
       <Card>
         <h2 className="mb-1 text-lg font-semibold">{t.account.sessions}</h2>

@@ -9,6 +9,7 @@ import { getUserById } from '~/models/user.server'
 import { claimOAuthState, findWechatIdentity, getWechatIdentityOf, unlinkWechat, linkWechatIdentity, signInWithWechat, type WechatProfile } from '~/models/wechat-identity.server'
 import { getAuth, sessionContext, signIn } from './auth.server'
 import { redirectWithFlash } from './flash.server'
+import { readReferrer } from './referral-cookie.server'
 import { wechatMode } from './wechat-api.server'
 import { checkOAuthState, clearOAuthStateCookie, forgetWechatIdentity, rememberWechatIdentity, type PendingWechatAuth } from './wechat-oauth.server'
 
@@ -61,7 +62,7 @@ export async function completeWechatAuth({
     if (pending.app === 'mp') headers.append('Set-Cookie', await rememberWechatIdentity(profile.appId, profile.openid))
     return redirectWithFlash('/account', { kind: 'success', message: t.wechatAuth.account.linkedFlash }, { headers })
   }
-  const { userId } = await signInWithWechat(profile)
+  const { userId } = await signInWithWechat(profile, { referrerId: await readReferrer(request) })
   const user = await getUserById(userId)
   const response = await signIn({
     request,
