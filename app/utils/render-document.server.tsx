@@ -1,7 +1,7 @@
 // Renders a React document to an HTML Response: streamed once the shell is ready, or whole once
 // everything is (for bots and no-JS clients, and pages whose scripts are allowed by hash), and
 // cut short after a deadline.
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 import type { ReactNode } from 'react'
 import { renderToPipeableStream } from 'react-dom/server'
@@ -23,12 +23,30 @@ export interface RenderOptions {
   withScriptHashes?: (hashes: string[]) => void
 }
 
+/**
+ * React 18.3's streaming renderer sends a whole 2 KB buffer when a piece of text does not fit in
+ * what is left of it, unused end included: the one to three bytes a multi-byte character could
+ * not take go out as NUL (facebook/react#24985, fixed in React 19). Chinese pages then carried
+ * 「管理 2026-12-06 \0\0的留言」. Each chunk React writes is handed to this transform on its own,
+ * before any coalescing, so the padding is always at a chunk's end; HTML never ends a chunk with
+ * a real NUL.
+ */
+function withoutNulPadding() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      let end = chunk.length
+      while (end > 0 && chunk.length - end < 3 && chunk[end - 1] === 0) end--
+      callback(null, end === chunk.length ? chunk : chunk.subarray(0, end))
+    },
+  })
+}
+
 export function renderDocument(element: ReactNode, { status, headers, nonce, waitForAll, abortAfterMs, withScriptHashes }: RenderOptions) {
   return new Promise<Response>((resolve, reject) => {
     let shellReady = false
     let responseStatus = status
     const respond = () => {
-      const body = new PassThrough()
+      const body = withoutNulPadding()
       headers.set('Content-Type', 'text/html; charset=utf-8')
       // A page that failed is never kept by a cache, whatever the route allowed.
       if (responseStatus >= 500) headers.set('Cache-Control', 'no-store')

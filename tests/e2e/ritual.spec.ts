@@ -73,8 +73,6 @@ test('a visitor hears today’s voice across pages, replies with its keyword and
 })
 
 test('a member leaves a 留言 under today’s daily; the editor features it with a reply; a visitor sees it', async ({ browser }, testInfo) => {
-  // Three browsers and two sign-ins (argon2) while the rest of the suite runs beside it.
-  test.setTimeout(120_000)
   const words = `第 ${testInfo.repeatEachIndex}-${testInfo.retry}-${Date.now()} 条：讲给外行听，我先讲给了我妈。`
   const date = siteDate(0)
 

@@ -91,3 +91,33 @@ describe('renderDocument', () => {
     await expect(renderDocument(<Broken />, options(false))).rejects.toThrow('the page itself broke')
   })
 })
+
+describe('renderDocument and Chinese text', () => {
+  // React 18.3's streaming renderer writes into 2 KB buffers; a multi-byte character that does
+  // not fit at a buffer's end was sent with NUL bytes in its place (facebook/react#24985) —
+  // found as 「管理 2026-12-06 \0\0的留言」 in /admin/posts.
+  it.each([true, false])('sends no NUL byte whatever falls at a buffer boundary (waitForAll %s) (fails without the fix)', async (waitForAll) => {
+    for (let pad = 0; pad < 3; pad++) {
+      // Many short pieces of text (each written into the current buffer), one of which lands on
+      // a buffer's end part-way through a character.
+      const items = Array.from({ length: 400 }, (_, i) => `${'a'.repeat(pad)}管理 ${i} 的留言`)
+      const response = await renderDocument(
+        <html lang="zh-CN">
+          <body>
+            <ul>
+              {items.map((item) => (
+                <li key={item} aria-label={item}>
+                  {item}
+                </li>
+              ))}
+            </ul>
+          </body>
+        </html>,
+        options(waitForAll),
+      )
+      const bytes = Buffer.from(await response.arrayBuffer())
+      expect(bytes.includes(0), `padding ${pad}`).toBe(false)
+      expect(bytes.toString('utf8')).toContain(items[399])
+    }
+  })
+})
