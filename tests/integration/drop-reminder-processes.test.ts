@@ -9,6 +9,7 @@ import { counters, dropReminders, drops, emailOutbox, notifications, wechatIdent
 import { requestDropReminder } from '~/models/notification.server'
 import { db } from '~/utils/db.server'
 import { createTestUser } from '../factories/users'
+import { startLineEnv } from '../support/start-together'
 
 const run = promisify(execFile)
 const WORKER = fileURLToPath(new URL('../support/drop-reminder-worker.ts', import.meta.url))
@@ -30,11 +31,11 @@ describe('the drop reminder job in two processes', () => {
       expect(await requestDropReminder({ dropId: drop!.id, userId: user.id })).toEqual({ ok: true })
       userIds.push(user.id)
     }
-    // Each process needs a few seconds to load; they begin at the same instant, 9 minutes before opening.
-    const startAt = String(Date.now() + 8000)
+    // Each process needs a few seconds to load; they begin once both have, 9 minutes before opening.
+    const startLine = startLineEnv(2)
     const now = String(opensAt.getTime() - 9 * 60_000)
     const workers = await Promise.all(
-      [1, 2].map(() => run(TSX, [WORKER], { env: { ...process.env, NODE_ENV: 'test', START_AT: startAt, NOW: now }, timeout: 60_000 })),
+      [1, 2].map(() => run(TSX, [WORKER], { env: { ...process.env, NODE_ENV: 'test', ...startLine, NOW: now }, timeout: 90_000 })),
     )
     const sent = workers.map(({ stdout }) => (JSON.parse(stdout.trim().split('\n').at(-1)!) as { sent: number }).sent)
     expect(sent[0]! + sent[1]!).toBe(READERS)

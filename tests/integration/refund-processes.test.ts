@@ -11,6 +11,7 @@ import { confirmPayment, requestRefund } from '~/models/payment.server'
 import { db } from '~/utils/db.server'
 import { createTestProduct, productLine } from '../factories/cart'
 import { createBuyers, paidNotice, placeOk } from '../factories/orders'
+import { startLineEnv } from '../support/start-together'
 
 const run = promisify(execFile)
 const WORKER = fileURLToPath(new URL('../support/refund-worker.ts', import.meta.url))
@@ -27,10 +28,10 @@ describe('the refund job in several processes', () => {
       await requestRefund({ orderId: order.id, actorId: null })
       ids.push(order.id)
     }
-    // Each process needs a few seconds to load; they all begin at the same instant.
-    const startAt = String(Date.now() + 8000)
+    // Each process needs a few seconds to load; they all begin once all three have.
+    const startLine = startLineEnv(3)
     const workers = await Promise.all(
-      [1, 2, 3].map(() => run(TSX, [WORKER], { env: { ...process.env, NODE_ENV: 'test', START_AT: startAt }, timeout: 60_000 })),
+      [1, 2, 3].map(() => run(TSX, [WORKER], { env: { ...process.env, NODE_ENV: 'test', ...startLine }, timeout: 90_000 })),
     )
     const executed = workers.map(({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1)!) as number[])
     const all = executed.flat().sort((a, b) => a - b)

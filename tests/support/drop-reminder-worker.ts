@@ -2,10 +2,10 @@
 // file: runs sendDueDropReminders at the instant the parent gives (NOW) and prints how many it sent.
 // The environment (DATABASE_URL, SESSION_SECRET …) comes from the parent test.
 import { sendDueDropReminders } from '~/models/notification.server'
+import { waitAtStartLine } from './start-together'
 
-// All workers start together (the parent sets START_AT), so their passes overlap.
-const startAt = Number(process.env.START_AT ?? 0)
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())))
+// All workers start together once all are loaded, so their passes overlap.
+await waitAtStartLine()
 let sent = 0
 for (let pass = 0; pass < 20; pass++) {
   const now = new Date(Number(process.env.NOW))

@@ -2,6 +2,7 @@
 // database file: runs processPendingRefunds until nothing is due, printing the ids it refunded.
 // The environment (DATABASE_URL, SESSION_SECRET …) comes from the parent test.
 import { processPendingRefunds } from '~/models/payment.server'
+import { waitAtStartLine } from './start-together'
 
 const done: number[] = []
 const log = console.log
@@ -10,9 +11,8 @@ console.log = (...parts: unknown[]) => {
   const match = /^refund #(\d+) .*: done/.exec(String(parts[0]))
   if (match) done.push(Number(match[1]))
 }
-// All workers start together (the parent sets START_AT), so their passes overlap.
-const startAt = Number(process.env.START_AT ?? 0)
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())))
+// All workers start together once all are loaded, so their passes overlap.
+await waitAtStartLine()
 for (let pass = 0; pass < 50; pass++) {
   const refunded = await processPendingRefunds(new Date(), 5)
   if (refunded === 0) break
