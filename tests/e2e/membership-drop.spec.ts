@@ -267,7 +267,7 @@ test('an admin schedules a drop; a new reader watches the countdown reach zero, 
       await expect(page.getByRole('heading', { level: 1, name: `支付订单 #${orderId}` })).toBeVisible()
       await expect(page.getByText(`${dropName} · ${TIEGAN.name}`)).toBeVisible()
       await expect(page.getByText('应付金额').locator('..')).toContainText(TIEGAN.priceLabel)
-      await expect(page.getByText('测试模式')).toBeVisible()
+      await expect(page.getByRole('main').getByText('测试模式', { exact: true })).toBeVisible()
       await page.getByRole('button', { name: '模拟支付成功' }).click()
     })
 
