@@ -2,11 +2,12 @@
 // operator opts in with PAYMENTS_TEST_MODE=1, and then every page says so. Without a provider the
 // site still serves, but nothing can be ordered or paid (docs/decisions/011).
 import { eq } from 'drizzle-orm'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { drops, orders, paymentEvents, tiers } from '../../db/schema'
 import { db } from '~/utils/db.server'
 import { GOOD_ADDRESS, createTestProduct, putInCart } from '../factories/cart'
 import { createStock, line, placeOk } from '../factories/orders'
+import { startWithEnvironment } from '../factories/env'
 import { readData, requestFor, routeArgs } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
@@ -14,13 +15,7 @@ const MINUTE = 60_000
 
 /** The app's route modules as a process started with this environment would load them. */
 async function appWith(env: Record<string, string | undefined>) {
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  vi.resetModules()
-  // Read (and cache) the environment now: the describe blocks are collected before any runs.
-  ;(await import('~/utils/env.server')).getEnv()
+  await startWithEnvironment(env)
   return {
     pay: await import('~/routes/pay.$orderId'),
     checkout: await import('~/routes/checkout'),

@@ -1,15 +1,11 @@
 // WeChat sign-in in production without keys (decisions 020, 021): off — no WeChat button, the
 // routes 404 — unless WECHAT_TEST_MODE=1, when the test mode runs and every page says so in red.
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startWithEnvironment } from '../factories/env'
 import { readData, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 
 async function appWith(env: Record<string, string | undefined>) {
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  vi.resetModules()
-  ;(await import('~/utils/env.server')).getEnv()
+  await startWithEnvironment(env)
   return {
     login: await import('~/routes/login'),
     start: await import('~/routes/auth.wechat._index'),
