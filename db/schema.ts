@@ -588,7 +588,7 @@ export type OrderKind = (typeof ORDER_KINDS)[number]
 export const ORDER_STATES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired', 'refunding', 'refunded'] as const
 export type OrderState = (typeof ORDER_STATES)[number]
 
-export const PAYMENT_PROVIDERS = ['test', 'stripe'] as const
+export const PAYMENT_PROVIDERS = ['test', 'stripe', 'wechatpay', 'alipay'] as const
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number]
 
 export interface ShippingAddress {
@@ -806,6 +806,13 @@ export const checkouts = sqliteTable(
     state: text({ enum: CHECKOUT_STATES }).notNull().default('creating'),
     providerRef: text(),
     url: text(),
+    // How the buyer pays through it (PayMethod); null on rows made before there was a choice.
+    method: text(),
+    // What the pay page does with it (CheckoutAction as JSON): a redirect, a QR code, JSAPI parameters.
+    action: text(),
+    // What a repeated creation must send again unchanged: WeChat Pay JSAPI's payer, H5's client address.
+    payerOpenid: text(),
+    clientIp: text(),
     // When the provider stops taking payment through it by itself.
     expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
     // A request creating or closing it until then; after that another may take over.

@@ -57,7 +57,8 @@ export type OrderFlag = (typeof ORDER_FLAGS)[number]
 export const REFUND_REASONS = ['order', 'late_payment', 'extra_payment', 'unapplied_payment'] as const
 export type RefundReason = (typeof REFUND_REASONS)[number]
 
-export const REFUND_STATES = ['pending', 'succeeded', 'failed'] as const
+// processing: the provider accepted it and tells the outcome later (WeChat Pay's refund notification).
+export const REFUND_STATES = ['pending', 'processing', 'succeeded', 'failed'] as const
 export type RefundState = (typeof REFUND_STATES)[number]
 
 /** Where a buyer lands once an order is paid: the order page, or the member card for a seat. */

@@ -135,7 +135,7 @@ export const adminOrdersZhCN = {
     payments: '付款',
     refunds: '退款',
     paymentRefund: (state: string) => `退回：${state}`,
-    refundStates: { pending: '处理中', succeeded: '已退回', failed: '失败，等待处理' } as Record<string, string>,
+    refundStates: { pending: '处理中', processing: '已提交，等待支付平台确认', succeeded: '已退回', failed: '失败，等待处理' } as Record<string, string>,
     refundReasons: { order: '订单退款', late_payment: '超时付款退回', extra_payment: '多收付款退回', unapplied_payment: '未入账付款退回' } as Record<string, string>,
     refundAttempts: (attempts: number) => `已尝试 ${attempts} 次`,
     noRefunds: '没有退款。',

@@ -9,7 +9,7 @@ import { checkouts, orderLines, orders, users, type Checkout } from '../../db/sc
 import { paidOrderPath } from '~/domain/order'
 import { db, type Executor } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
-import { PaymentProviderError, paymentProvider, type CheckoutOrder, type PaymentProvider } from '~/utils/payments.server'
+import { outTradeNoOf, PaymentProviderError, paymentProvider, type CheckoutAction, type CheckoutOrder, type PaymentProvider, type PayMethod } from '~/utils/payments.server'
 
 /** Stripe's shortest Checkout Session lives 30 minutes; a minute more covers a slow first call. */
 const CHECKOUT_LIFETIME_MS = 31 * 60_000
@@ -21,7 +21,7 @@ const REUSE_MARGIN_MS = 2 * 60_000
 const WAIT_FOR_CREATION_MS = 3_000
 
 export type OpenCheckoutResult =
-  | { ok: true; url: string }
+  | { ok: true; action: CheckoutAction }
   // not_pending: the order can no longer be paid; busy: another request is creating its checkout;
   // unreachable: the provider did not answer (the hold is kept); refused: the provider said no;
   // paid_meanwhile: its checkout was paid at the provider and the payment is being confirmed.
@@ -50,14 +50,49 @@ async function checkoutRequestOf(orderId: number) {
   return { checkoutOrder, successUrl: `${site}${paidOrderPath(order)}`, cancelUrl: `${site}/pay/${order.id}` }
 }
 
-/** The order's payable checkout: the open one, or a new one (created once, however many ask). */
-export async function openCheckout({ orderId, provider, now }: { orderId: number; provider: PaymentProvider; now: Date }): Promise<OpenCheckoutResult> {
+/** How the buyer pays: the method, and what WeChat Pay needs of the buyer for it. */
+export interface CheckoutChoice {
+  method: PayMethod
+  /** JSAPI: the payer's openid. */
+  payerOpenid?: string | null
+  /** H5: the buyer's address. */
+  clientIp?: string | null
+}
+
+/** The action stored with a row (null for rows made before actions were kept, which have a url). */
+function actionOf(row: Checkout): CheckoutAction | null {
+  if (row.action) return JSON.parse(row.action) as CheckoutAction
+  return row.url ? { kind: 'redirect', url: row.url } : null
+}
+
+/** Whether an open checkout serves this choice: the same provider, method and payer. */
+function serves(row: Checkout, provider: PaymentProvider, choice: CheckoutChoice) {
+  return row.provider === provider.name && (row.method ?? choice.method) === choice.method && (row.payerOpenid ?? null) === (choice.payerOpenid ?? null)
+}
+
+/**
+ * The order's payable checkout: the open one, or a new one (created once, however many ask). A
+ * buyer who switches method (WeChat's QR to Alipay, say) has the open one closed at the provider
+ * first, so the order is never payable twice.
+ */
+export async function openCheckout({
+  orderId,
+  provider,
+  choice = { method: defaultMethodOf(provider) },
+  now,
+}: {
+  orderId: number
+  provider: PaymentProvider
+  choice?: CheckoutChoice
+  now: Date
+}): Promise<OpenCheckoutResult> {
   const deadline = now.getTime() + WAIT_FOR_CREATION_MS
   for (;;) {
     const current = await payableCheckout(orderId)
     if (current?.state === 'open') {
-      if (current.url && current.expiresAt.getTime() - Date.now() > REUSE_MARGIN_MS) return { ok: true, url: current.url }
-      // About to expire (or opened before its address was kept): close it before opening another.
+      const action = actionOf(current)
+      if (action && serves(current, provider, choice) && current.expiresAt.getTime() - Date.now() > REUSE_MARGIN_MS) return { ok: true, action }
+      // About to expire, another method, or opened before its action was kept: close it before opening another.
       const closed = await closeCheckout(current, new Date())
       if (closed === 'unreachable') return { ok: false, reason: 'unreachable' }
       // Paid at the provider a moment ago: opening another would let the buyer pay twice.
@@ -65,7 +100,7 @@ export async function openCheckout({ orderId, provider, now }: { orderId: number
       continue
     }
     if (!current) {
-      const created = await createRow(orderId, provider.name, new Date())
+      const created = await createRow(orderId, provider.name, choice, new Date())
       if (created) return drive(created, provider)
       // Refused: the order is not pending, or another request created its checkout just now.
       if (!(await payableCheckout(orderId))) return { ok: false, reason: 'not_pending' }
@@ -73,10 +108,15 @@ export async function openCheckout({ orderId, provider, now }: { orderId: number
     }
     const claimed = await claim(current.id, new Date())
     if (claimed) return drive(claimed, provider)
-    // Another request is creating it: wait a little for its address.
+    // Another request is creating it: wait a little for its action.
     if (Date.now() >= deadline) return { ok: false, reason: 'busy' }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
+}
+
+/** A provider's method when the buyer had no choice (Stripe's Checkout, the test page). */
+export function defaultMethodOf(provider: Pick<PaymentProvider, 'name'>): PayMethod {
+  return provider.name === 'stripe' ? 'stripe_checkout' : provider.name === 'wechatpay' ? 'wechat_native' : provider.name === 'alipay' ? 'alipay_page' : 'test'
 }
 
 function payableCheckout(orderId: number) {
@@ -84,10 +124,11 @@ function payableCheckout(orderId: number) {
 }
 
 /** A new row being created, only while the order is pending and has no payable checkout (the index decides). */
-async function createRow(orderId: number, provider: PaymentProvider['name'], now: Date): Promise<Checkout | undefined> {
+async function createRow(orderId: number, provider: PaymentProvider['name'], choice: CheckoutChoice, now: Date): Promise<Checkout | undefined> {
   const [row] = await db.all<{ id: number }>(sql`
-    INSERT INTO checkouts (order_id, provider, state, expires_at, claimed_until, created_at, updated_at)
-    SELECT ${orderId}, ${provider}, 'creating', ${now.getTime() + CHECKOUT_LIFETIME_MS}, ${now.getTime() + CLAIM_MS}, ${now.getTime()}, ${now.getTime()}
+    INSERT INTO checkouts (order_id, provider, method, payer_openid, client_ip, state, expires_at, claimed_until, created_at, updated_at)
+    SELECT ${orderId}, ${provider}, ${choice.method}, ${choice.payerOpenid ?? null}, ${choice.clientIp ?? null}, 'creating',
+      ${now.getTime() + CHECKOUT_LIFETIME_MS}, ${now.getTime() + CLAIM_MS}, ${now.getTime()}, ${now.getTime()}
     WHERE EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND state = 'pending')
     ON CONFLICT DO NOTHING
     RETURNING id`)
@@ -110,6 +151,10 @@ async function startRowCheckout(row: Checkout, provider: PaymentProvider) {
   if (!request) throw new Error(`checkout #${row.id} names order ${row.orderId}, which does not exist`)
   return provider.startCheckout(request.checkoutOrder, {
     checkoutId: row.id,
+    method: (row.method as PayMethod | null) ?? defaultMethodOf(provider),
+    outTradeNo: outTradeNoOf(row.orderId, row.id),
+    payerOpenid: row.payerOpenid,
+    clientIp: row.clientIp,
     expiresAt: row.expiresAt,
     successUrl: request.successUrl,
     cancelUrl: request.cancelUrl,
@@ -120,14 +165,15 @@ async function startRowCheckout(row: Checkout, provider: PaymentProvider) {
 async function drive(row: Checkout, provider: PaymentProvider): Promise<OpenCheckoutResult> {
   const now = new Date()
   try {
-    const { url, providerRef } = await startRowCheckout(row, provider)
+    const { action, providerRef } = await startRowCheckout(row, provider)
+    const url = action.kind === 'redirect' ? action.url : null
     const [opened] = await db
       .update(checkouts)
-      .set({ state: 'open', providerRef, url, claimedUntil: null, updatedAt: now })
+      .set({ state: 'open', providerRef, url, action: JSON.stringify(action), claimedUntil: null, updatedAt: now })
       .where(and(eq(checkouts.id, row.id), eq(checkouts.state, 'creating')))
       .returning({ id: checkouts.id })
-    // The order lapsed meanwhile and the row was closed: the job closes this session too.
-    return opened ? { ok: true, url } : { ok: false, reason: 'not_pending' }
+    // The order lapsed meanwhile and the row was closed: the job closes this checkout too.
+    return opened ? { ok: true, action } : { ok: false, reason: 'not_pending' }
   } catch (error) {
     if (!(error instanceof PaymentProviderError)) throw error
     console.warn(`checkout #${row.id} of order ${row.orderId}: ${error.kind}: ${error.message}`)

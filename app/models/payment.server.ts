@@ -10,7 +10,7 @@ import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason }
 import { db, transaction, type Executor, type Transaction } from '~/utils/db.server'
 import { formatFen } from '~/utils/format'
 import { notify } from '~/utils/notify.server'
-import { PaymentProviderError, paymentProvider, type PaymentNotice } from '~/utils/payments.server'
+import { PaymentProviderError, paymentProvider, type PaymentNotice, type RefundNotice } from '~/utils/payments.server'
 import { recordAudit } from './audit.server'
 import { fulfilPaidOrder, lateOrderProblem, returnOrderUnits } from './fulfilment.server'
 import { raiseFlag } from './order-flags.server'
@@ -403,6 +403,7 @@ export async function processPendingRefunds(now = new Date(), limit = 20) {
     provider: PaymentProviderName
     provider_payment_id: string | null
     amount_fen: number
+    payment_amount_fen: number | null
     reason: RefundReason
     attempts: number
   }>(sql`
@@ -412,17 +413,28 @@ export async function processPendingRefunds(now = new Date(), limit = 20) {
       WHERE state = 'pending' AND next_attempt_at <= ${now.getTime()} AND (claimed_until IS NULL OR claimed_until <= ${now.getTime()})
       ORDER BY next_attempt_at, id LIMIT ${limit}
     )
-    RETURNING id, order_id, provider, provider_payment_id, amount_fen, reason, attempts`)
+    RETURNING id, order_id, provider, provider_payment_id, amount_fen, reason, attempts,
+      (SELECT amount_fen FROM payment_events WHERE payment_events.id = refunds.payment_event_id) AS payment_amount_fen`)
   let refunded = 0
   for (const refund of claimed) {
     const label = `refund #${refund.id} (${refund.reason}, order ${refund.order_id ?? '—'}, ${refund.amount_fen} fen, attempt ${refund.attempts})`
     try {
-      const { providerRefundId } = await paymentProvider(refund.provider).refund({
+      const { providerRefundId, state } = await paymentProvider(refund.provider).refund({
         refundId: refund.id,
         orderId: refund.order_id,
         providerPaymentId: refund.provider_payment_id,
+        paymentAmountFen: refund.payment_amount_fen ?? refund.amount_fen,
         amountFen: refund.amount_fen,
       })
+      if (state === 'processing') {
+        // Accepted: the provider's refund notification (applyRefundNotice) says how it ended.
+        await db
+          .update(refunds)
+          .set({ state: 'processing', providerRefundId, claimedUntil: null, updatedAt: now })
+          .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'pending')))
+        console.log(`${label}: accepted by the provider (${providerRefundId ?? 'no provider id'}), waiting for its notification`)
+        continue
+      }
       await markRefunded(refund, providerRefundId, now)
       console.log(`${label}: done (${providerRefundId ?? 'no provider id'})`)
       refunded += 1
@@ -446,13 +458,40 @@ export async function processPendingRefunds(now = new Date(), limit = 20) {
   return refunded
 }
 
-/** The provider returned the money: the refund is done, and an order refunded in full says so. */
+/**
+ * A provider's refund notification: a refund it accepted ('processing') — or one whose call is
+ * still under way ('pending': the notification may overtake the answer) — succeeded or failed.
+ * Applied once; a repeat, or a notification for a refund we do not have, changes nothing.
+ */
+export async function applyRefundNotice(notice: RefundNotice, now = new Date()): Promise<'applied' | 'repeat' | 'unknown'> {
+  const [refund] = await db
+    .select({ id: refunds.id, order_id: refunds.orderId, reason: refunds.reason, amount_fen: refunds.amountFen, state: refunds.state })
+    .from(refunds)
+    .where(and(eq(refunds.id, notice.refundId), eq(refunds.provider, notice.provider)))
+  if (!refund) return 'unknown'
+  if (refund.state === 'succeeded' || refund.state === 'failed') return 'repeat'
+  if (notice.outcome === 'succeeded') return (await markRefunded(refund, notice.providerRefundId, now)) ? 'applied' : 'repeat'
+  const failed = await transaction(async (tx) => {
+    const [row] = await tx
+      .update(refunds)
+      .set({ state: 'failed', lastError: 'the provider reported the refund failed', claimedUntil: null, updatedAt: now })
+      .where(and(eq(refunds.id, refund.id), inArray(refunds.state, ['pending', 'processing'])))
+      .returning({ id: refunds.id })
+    if (row && refund.order_id !== null) {
+      await raiseFlag(tx, { orderId: refund.order_id, flag: 'refund_failed', now, detail: { refundId: refund.id, error: 'provider reported failure' } })
+    }
+    return row !== undefined
+  })
+  return failed ? 'applied' : 'repeat'
+}
+
+/** The provider returned the money: the refund is done, and an order refunded in full says so. Whether this call did it. */
 async function markRefunded(refund: { id: number; order_id: number | null; reason: RefundReason; amount_fen: number }, providerRefundId: string | null, now: Date) {
-  await transaction(async (tx) => {
+  return transaction(async (tx) => {
     const done = await tx
       .update(refunds)
       .set({ state: 'succeeded', providerRefundId, refundedAt: now, claimedUntil: null, updatedAt: now })
-      .where(and(eq(refunds.id, refund.id), eq(refunds.state, 'pending')))
+      .where(and(eq(refunds.id, refund.id), inArray(refunds.state, ['pending', 'processing'])))
       .returning({ id: refunds.id })
     if (done.length > 0 && refund.order_id !== null) {
       const [order] = await tx.select({ userId: orders.userId }).from(orders).where(eq(orders.id, refund.order_id))
@@ -465,6 +504,7 @@ async function markRefunded(refund: { id: number; order_id: number | null; reaso
         .set({ state: 'refunded', refundedAt: now, updatedAt: now })
         .where(and(eq(orders.id, refund.order_id), eq(orders.state, 'refunding')))
     }
+    return done.length > 0
   })
 }
 

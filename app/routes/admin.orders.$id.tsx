@@ -487,7 +487,7 @@ export default function AdminOrder() {
                     {refund.providerRefundId ? ` · ${refund.providerRefundId}` : ''}
                   </p>
                   {refund.lastError && refund.state !== 'succeeded' ? <p className="mt-1 break-all text-xs text-red-700">{refund.lastError}</p> : null}
-                  {refund.state !== 'succeeded' && refund.attempts > 0 ? (
+                  {(refund.state === 'pending' || refund.state === 'failed') && refund.attempts > 0 ? (
                     <Form method="post" className="mt-2">
                       <input type="hidden" name="intent" value="retry-refund" />
                       <input type="hidden" name="refundId" value={refund.id} />

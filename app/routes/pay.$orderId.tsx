@@ -91,7 +91,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!provider) return data({ errors: { intent: p.notSetUpPay } }, { status: 503 })
     // One payable checkout per order, however often this is pressed (payable-checkout.server.ts).
     const opened = await openCheckout({ orderId: order.id, provider, now })
-    if (opened.ok) return redirect(opened.url)
+    if (opened.ok && opened.action.kind === 'redirect') return redirect(opened.action.url)
+    if (opened.ok) return data({ errors: { intent: p.providerRefused } }, { status: 502 })
     const [status, message] = CHECKOUT_REFUSALS[opened.reason]
     return data({ errors: { intent: message } }, { status })
   }

@@ -29,28 +29,126 @@ export interface CheckoutOrder {
   email: string
 }
 
+/**
+ * How a buyer pays through a provider. The pay page offers the methods that fit the browser
+ * (inside WeChat: WeChat Pay JSAPI only; a phone browser: WeChat H5 and Alipay wap; a desktop:
+ * WeChat Native's QR and Alipay's page) — issue 14.
+ */
+export const PAY_METHODS = ['test', 'stripe_checkout', 'wechat_jsapi', 'wechat_native', 'wechat_h5', 'alipay_wap', 'alipay_page'] as const
+export type PayMethod = (typeof PAY_METHODS)[number]
+
+/** WeChat Pay's JSAPI parameters for `WeixinJSBridge.invoke('getBrandWCPayRequest', …)`, signed by the server. */
+export interface WechatJsapiParams {
+  appId: string
+  timeStamp: string
+  nonceStr: string
+  /** `prepay_id=…` */
+  package: string
+  signType: 'RSA'
+  paySign: string
+}
+
+/** What the pay page does with an opened checkout. */
+export type CheckoutAction =
+  /** Send the buyer there (Stripe Checkout, Alipay's gateway URL, WeChat Pay's h5_url with redirect_url). */
+  | { kind: 'redirect'; url: string }
+  /** Show this as a QR code to scan with WeChat (Native `code_url`); the page turns to 已支付 by itself. */
+  | { kind: 'qr'; codeUrl: string }
+  /** Call WeChat's JSAPI in its browser with these parameters. */
+  | { kind: 'jsapi'; params: WechatJsapiParams }
+
 /** One payable checkout of an order: its row id keys the creation, so a retry never opens a second. */
 export interface CheckoutRequest {
   checkoutId: number
+  method: PayMethod
+  /**
+   * The provider's order number of this checkout (`out_trade_no`): from the order and the row
+   * (outTradeNoOf), never a timestamp, so a repeated creation names the same transaction.
+   */
+  outTradeNo: string
   /** When the provider stops taking payment through it (fixed when the row was made). */
   expiresAt: Date
   successUrl: string
   cancelUrl: string
+  /** WeChat Pay JSAPI: the payer's openid under WECHATPAY_APPID. */
+  payerOpenid?: string | null
+  /** WeChat Pay H5: the buyer's address (scene_info.payer_client_ip). */
+  clientIp?: string | null
+}
+
+/** A provider's word that a refund ended (WeChat Pay and Alipay tell it apart from the request). */
+export interface RefundNotice {
+  provider: PaymentProviderName
+  /** Our refunds row id, as sent (`out_refund_no`). */
+  refundId: number
+  providerRefundId: string | null
+  outcome: 'succeeded' | 'failed'
+}
+
+/** What a verified notification says. */
+export type WebhookEvent = { kind: 'payment'; notice: PaymentNotice } | { kind: 'refund'; notice: RefundNotice } | { kind: 'ignored' }
+
+/** What the notification did, for the provider's answer. */
+export interface WebhookAnswer {
+  outcome: string
+  duplicate: boolean
+  refused: boolean
+}
+
+/** One line of a provider's bill (对账单) for a day. */
+export interface BillLine {
+  kind: 'payment' | 'refund'
+  outTradeNo: string
+  /** The provider's id of the payment (transaction_id / trade_no). */
+  providerPaymentId: string
+  /** For refunds: our refunds row id when the line names it (out_refund_no). */
+  refundId: number | null
+  amountFen: number
 }
 
 export interface PaymentProvider {
   name: PaymentProviderName
-  /** Opens (or, for the same checkoutId, finds again) a payable checkout: where to send the buyer and its reference. */
-  startCheckout(order: CheckoutOrder, request: CheckoutRequest): Promise<{ url: string; providerRef: string }>
+  /** Opens (or, for the same checkoutId, finds again) a payable checkout: what the pay page does with it, and its reference. */
+  startCheckout(order: CheckoutOrder, request: CheckoutRequest): Promise<{ action: CheckoutAction; providerRef: string }>
   /**
    * Stops a checkout from taking payment. 'completed' when it had already been paid (the payment's
    * notification is then on its way), else 'closed'.
    */
   closeCheckout(providerRef: string): Promise<'closed' | 'completed'>
-  /** Verifies and reads a webhook; null for events that do not confirm a payment. */
-  parseWebhook(rawBody: string, headers: Headers): PaymentNotice | null
-  /** Returns one payment (in full or `amountFen` of it). Idempotent per refundId. */
-  refund(refund: { refundId: number; orderId: number | null; providerPaymentId: string | null; amountFen: number }): Promise<{ providerRefundId: string | null }>
+  /**
+   * Asks the provider whether a checkout was paid (for a pay page waiting on a notification that
+   * is late): the payment as a notice, or null while unpaid. Providers without it never ask.
+   */
+  queryCheckout?(providerRef: string): Promise<PaymentNotice | null>
+  /** Verifies and reads a notification; throws WebhookSignatureError when it is not the provider's. */
+  parseWebhook(rawBody: string, headers: Headers): Promise<WebhookEvent>
+  /** The answer the provider expects once a notification is recorded (`refused`: a wrong amount, told once). */
+  webhookAnswer(answer: WebhookAnswer): Response
+  /**
+   * Returns one payment (in full or `amountFen` of it). Idempotent per refundId (`out_refund_no`).
+   * 'processing': accepted, the outcome comes by notification (WeChat Pay).
+   */
+  refund(refund: {
+    refundId: number
+    orderId: number | null
+    providerPaymentId: string | null
+    /** What the payment refunded was, in full (WeChat Pay asks for it). */
+    paymentAmountFen: number
+    amountFen: number
+  }): Promise<{ providerRefundId: string | null; state: 'succeeded' | 'processing' }>
+  /** The provider's bill of one day (Asia/Shanghai), for reconciliation. */
+  downloadBill?(date: string): Promise<BillLine[]>
+}
+
+/** A checkout's `out_trade_no`: the order and its checkout row (one payable at a time per order). */
+export function outTradeNoOf(orderId: number, checkoutId: number) {
+  return `ZY${orderId}C${checkoutId}`
+}
+
+/** The order an `out_trade_no` of ours names, or null for anything else. */
+export function orderIdOfOutTradeNo(outTradeNo: string): number | null {
+  const match = /^ZY([1-9][0-9]{0,14})C[1-9][0-9]{0,14}$/.exec(outTradeNo)
+  return match ? Number(match[1]) : null
 }
 
 export class WebhookSignatureError extends Error {
@@ -72,23 +170,29 @@ export class PaymentProviderError extends Error {
   }
 }
 
+/** Stripe's answer to a notification: JSON with what it did; 400 the first time an amount is wrong. */
+function jsonWebhookAnswer({ outcome, duplicate, refused }: WebhookAnswer) {
+  return Response.json(outcome === 'ignored' ? { received: true, outcome } : { received: true, outcome, duplicate }, { status: refused ? 400 : 200 })
+}
+
 /** Test mode: /pay/:orderId shows 模拟支付 buttons that confirm payments with this provider's name. */
 const testProvider: PaymentProvider = {
   name: 'test',
   async startCheckout(order, { checkoutId }) {
-    return { url: `/pay/${order.id}`, providerRef: `test_checkout_${checkoutId}` }
+    return { action: { kind: 'redirect', url: `/pay/${order.id}` }, providerRef: `test_checkout_${checkoutId}` }
   },
   async closeCheckout() {
     // The test "checkout" is the /pay page, which takes no payment once the order is not pending.
     return 'closed'
   },
-  parseWebhook() {
+  async parseWebhook() {
     // The test provider has no webhooks: its page confirms payments directly.
     throw new WebhookSignatureError('the test provider sends no webhooks')
   },
+  webhookAnswer: jsonWebhookAnswer,
   async refund({ refundId }) {
     // Nothing left the buyer's pocket in test mode.
-    return { providerRefundId: `test_refund_${refundId}` }
+    return { providerRefundId: `test_refund_${refundId}`, state: 'succeeded' }
   },
 }
 
@@ -139,7 +243,7 @@ function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string;
         )
         .catch(stripeFailure)
       if (!session.url) throw new PaymentProviderError('refused', 'Stripe returned a Checkout Session without a URL')
-      return { url: session.url, providerRef: session.id }
+      return { action: { kind: 'redirect', url: session.url }, providerRef: session.id }
     },
     async closeCheckout(providerRef) {
       try {
@@ -153,7 +257,7 @@ function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string;
         return session.status === 'complete' ? 'completed' : 'closed'
       }
     },
-    parseWebhook(rawBody, headers) {
+    async parseWebhook(rawBody, headers): Promise<WebhookEvent> {
       const signature = headers.get('stripe-signature')
       if (!signature) throw new WebhookSignatureError('missing Stripe-Signature header')
       let event: Stripe.Event
@@ -162,12 +266,12 @@ function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string;
       } catch (error) {
         throw new WebhookSignatureError((error as Error).message)
       }
-      if (!STRIPE_PAID_EVENTS.has(event.type)) return null
+      if (!STRIPE_PAID_EVENTS.has(event.type)) return { kind: 'ignored' }
       const session = event.data.object as Stripe.Checkout.Session
-      if (session.payment_status !== 'paid') return null
+      if (session.payment_status !== 'paid') return { kind: 'ignored' }
       const orderId = Number(session.metadata?.order_id ?? session.client_reference_id)
-      if (!Number.isSafeInteger(orderId) || orderId <= 0) return null
-      return {
+      if (!Number.isSafeInteger(orderId) || orderId <= 0) return { kind: 'ignored' }
+      const notice: PaymentNotice = {
         provider: 'stripe',
         eventId: event.id,
         orderId,
@@ -177,7 +281,9 @@ function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string;
         providerPaymentId: typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null),
         checkoutRef: session.id,
       }
+      return { kind: 'payment', notice }
     },
+    webhookAnswer: jsonWebhookAnswer,
     async refund({ refundId, orderId, providerPaymentId, amountFen }) {
       if (!providerPaymentId) throw new PaymentProviderError('refused', `refund ${refundId} names no Stripe payment`)
       const refund = await stripe.refunds
@@ -186,7 +292,7 @@ function createStripeProvider({ secretKey, webhookSecret }: { secretKey: string;
           { idempotencyKey: `refund-${refundId}` },
         )
         .catch(stripeFailure)
-      return { providerRefundId: refund.id }
+      return { providerRefundId: refund.id, state: 'succeeded' }
     },
   }
 }
@@ -216,6 +322,11 @@ export function paymentMode(env: Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | '
   if (env.STRIPE_SECRET_KEY) return { kind: 'stripe' }
   if (env.NODE_ENV !== 'production') return { kind: 'test', production: false }
   return env.PAYMENTS_TEST_MODE ? { kind: 'test', production: true } : { kind: 'none' }
+}
+
+/** Providers configured here whose notifications /webhooks/:provider accepts. */
+export function activeWebhookProviders(env: Pick<Env, 'STRIPE_SECRET_KEY'> = getEnv()): PaymentProviderName[] {
+  return env.STRIPE_SECRET_KEY ? ['stripe'] : []
 }
 
 /** The provider new payments go through, or null when none is set up. */
