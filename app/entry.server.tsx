@@ -1,8 +1,9 @@
 import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
-import { contentSecurityPolicy } from './utils/csp.server'
+import { contentSecurityPolicy, wechatScriptSources } from './utils/csp.server'
 import { getEnv } from './utils/env.server'
+import { wechatMode } from './utils/wechat-api.server'
 import { applyDataCacheControl, applyPageCacheControl, isSharedCacheable } from './utils/http-cache.server'
 import { NonceProvider } from './utils/nonce'
 import { redactUrl } from './utils/redact'
@@ -63,7 +64,8 @@ export default function handleRequest(
       waitForAll: shared || isbot(request.headers.get('user-agent') ?? ''),
       abortAfterMs: ABORT_DELAY + 1000,
       withScriptHashes: shared
-        ? (hashes) => responseHeaders.set('Content-Security-Policy', contentSecurityPolicy({ scriptSources: hashes, production }))
+        ? (hashes) =>
+            responseHeaders.set('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [...hashes, ...wechatScriptSources({ live: wechatMode().kind === 'live' })], production }))
         : undefined,
     },
   )

@@ -57,7 +57,7 @@ export function createApp(build: Build, env: Env) {
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString('base64')
     res.locals.cspNonce = nonce
-    const wechat = wechatScriptSources({ userAgent: req.get('user-agent') ?? '', live: wechatMode(env).kind === 'live' })
+    const wechat = wechatScriptSources({ live: wechatMode(env).kind === 'live' })
     res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [nonceSource(nonce), ...wechat], production }))
     res.setHeader('Permissions-Policy', PERMISSIONS_POLICY)
     next()

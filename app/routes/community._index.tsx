@@ -7,8 +7,12 @@ import { t } from '~/i18n/zh-CN'
 import { listBoards, listThreads, searchThreads } from '~/models/community.server'
 import { getCommunityViewer } from '~/utils/community.server'
 import { getEnv } from '~/utils/env.server'
+import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
-export const meta: MetaFunction = () => [{ title: `${t.community.title} · ${t.site.name}` }]
+export const meta: MetaFunction = ({ matches }) => [
+  { title: `${t.community.title} · ${t.site.name}` },
+  ...shareMeta({ siteUrl: siteUrlOf(matches), path: '/community', title: `${t.community.title} · ${t.site.name}`, description: t.community.subtitle, image: posterPaths.site }),
+]
 
 const LATEST_PER_BOARD = 3
 

@@ -9,10 +9,11 @@ import { listCategories, listHottest, listNewThisWeek, listShelfProducts } from 
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getViewer } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
+import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
-export const meta: MetaFunction = () => [
+export const meta: MetaFunction = ({ matches }) => [
   { title: `${t.shop.title} · ${t.site.name}` },
-  { name: 'description', content: t.shop.subtitle },
+  ...shareMeta({ siteUrl: siteUrlOf(matches), path: '/shop', title: `${t.shop.title} · ${t.site.name}`, description: t.shop.subtitle, image: posterPaths.site }),
 ]
 
 const HOTTEST_COUNT = 8

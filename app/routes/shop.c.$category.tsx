@@ -8,12 +8,19 @@ import { listTiers } from '~/models/membership.server'
 import { listCategories, listShelfProducts } from '~/models/product.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getViewer } from '~/utils/auth.server'
+import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data
     ? [
         { title: `${data.category.name} · ${t.shop.title} · ${t.site.name}` },
-        { name: 'description', content: data.category.description },
+        ...shareMeta({
+          siteUrl: siteUrlOf(matches),
+          path: `/shop/c/${encodeURIComponent(data.category.slug)}`,
+          title: `${data.category.name} · ${t.shop.title}`,
+          description: data.category.description,
+          image: posterPaths.site,
+        }),
       ]
     : []
 

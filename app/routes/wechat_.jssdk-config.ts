@@ -4,6 +4,7 @@ import { referralCodeFor } from '~/models/referral.server'
 import { getUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { jsSdkSignature, newNonceStr, signablePageUrl } from '~/utils/jssdk.server'
+import { TEST_MODE_JSAPI_TICKET } from '~/utils/share-meta'
 import { getJsapiTicket, WechatApiError, wechatMode } from '~/utils/wechat-api.server'
 
 function answer(body: unknown, status = 200) {
@@ -24,7 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const timestamp = Math.floor(Date.now() / 1000)
   const nonceStr = newNonceStr()
   if (mode.kind === 'test') {
-    return answer({ mode: 'test', test: true, appId: 'test', timestamp, nonceStr, signature: 'test-mode-unsigned', url, refCode })
+    const signature = jsSdkSignature({ jsapiTicket: TEST_MODE_JSAPI_TICKET, nonceStr, timestamp, url })
+    return answer({ mode: 'test', test: true, appId: 'test', timestamp, nonceStr, signature, url, refCode })
   }
   try {
     const jsapiTicket = await getJsapiTicket()

@@ -2,7 +2,7 @@
 // (docs/decisions/012-csp-for-cached-pages.md): by the request's nonce, or — for a page a shared
 // cache may serve to many readers — by the hashes of the scripts it actually holds.
 import { createHash } from 'node:crypto'
-import { isWechatBrowser, JSSDK_URL } from './share-meta'
+import { JSSDK_URL } from './share-meta'
 
 /** The policy, with `scriptSources` (a nonce or hashes) allowed beside the site's own files. */
 export function contentSecurityPolicy({ scriptSources, production }: { scriptSources: readonly string[]; production: boolean }) {
@@ -24,11 +24,13 @@ export function contentSecurityPolicy({ scriptSources, production }: { scriptSou
 }
 
 /**
- * WeChat's JS-SDK (share cards), allowed by its exact URL only for a page opened inside WeChat
- * while WeChat is live; never in test mode, never for other browsers (decision 022).
+ * WeChat's JS-SDK (share cards), allowed by its exact URL while WeChat is live, never in test mode
+ * (decision 022). The same for every browser: a page a shared cache keeps and later serves to a
+ * reader inside WeChat must allow it too, so the policy cannot depend on the User-Agent. Only
+ * WeChat's browser ever loads it (wechat-share.client.ts).
  */
-export function wechatScriptSources({ userAgent, live }: { userAgent: string; live: boolean }): string[] {
-  return live && isWechatBrowser(userAgent) ? [JSSDK_URL] : []
+export function wechatScriptSources({ live }: { live: boolean }): string[] {
+  return live ? [JSSDK_URL] : []
 }
 
 export function nonceSource(nonce: string) {

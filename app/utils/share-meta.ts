@@ -77,8 +77,25 @@ export const posterPaths = {
 
 export const POSTER_SIZE = { width: 750, height: 1334 }
 
-/** The JS-SDK file WeChat serves; the CSP allows exactly this URL, and only inside WeChat. */
+/** The JS-SDK file WeChat serves; the CSP allows exactly this URL while WeChat is live. */
 export const JSSDK_URL = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js'
+
+/** WeChat test mode's stand-in for the JS-SDK, served by this site: it records what a page hands to `wx`. */
+export const SIMULATED_JSSDK_PATH = '/wechat/simulated-sdk.js'
+
+/**
+ * The jsapi ticket of WeChat test mode: pages are signed with it exactly as with a real ticket, so
+ * the signing and the browser's wiring are exercised without WeChat.
+ */
+export const TEST_MODE_JSAPI_TICKET = 'zhiyin-test-mode-jsapi-ticket'
+
+/**
+ * Whether WeChat's browser runs on iOS: there the JS-SDK checks the signature against the URL the
+ * reader entered the site by (pushState does not change it), elsewhere against the current one.
+ */
+export function isIosWechat(userAgent: string) {
+  return isWechatBrowser(userAgent) && /\b(iPhone|iPad|iPod)\b/.test(userAgent)
+}
 
 /** Whether a User-Agent is WeChat's in-app browser. */
 export function isWechatBrowser(userAgent: string) {

@@ -1,7 +1,7 @@
-// Inside WeChat, with WeChat live: sets the page's share card (好友 and 朋友圈) from its og:* tags,
-// the link carrying the reader's referral code (docs/decisions/022-share-posters-referral.md).
-// Loads WeChat's JS-SDK — the one remote script the CSP allows, and only in WeChat.
-import { JSSDK_URL } from './share-meta'
+// Inside WeChat: sets the page's share card (好友 and 朋友圈) from its og:* tags, the link carrying
+// the reader's referral code (docs/decisions/022-share-posters-referral.md). Loads WeChat's JS-SDK
+// — the one remote script the CSP allows — or, in WeChat test mode, the site's simulated one.
+import { isIosWechat, JSSDK_URL, SIMULATED_JSSDK_PATH } from './share-meta'
 
 interface ShareData {
   title: string
@@ -18,9 +18,14 @@ interface Wx {
   updateTimelineShareData(data: Omit<ShareData, 'desc'>): void
 }
 
-type JssdkConfig =
-  | { mode: 'live'; appId: string; timestamp: number; nonceStr: string; signature: string; refCode: string | null }
-  | { mode: 'test'; refCode: string | null }
+interface JssdkConfig {
+  mode: 'live' | 'test'
+  appId: string
+  timestamp: number
+  nonceStr: string
+  signature: string
+  refCode: string | null
+}
 
 /** The share card of a page from its tags; the link with `?ref=` when the reader has a code. */
 export function shareDataFromTags(tag: (property: string) => string | null, refCode: string | null, fallback: { title: string; url: string }): ShareData {
@@ -30,10 +35,10 @@ export function shareDataFromTags(tag: (property: string) => string | null, refC
 }
 
 let sdk: Promise<Wx> | undefined
-function loadSdk() {
+function loadSdk(src: string) {
   sdk ??= new Promise<Wx>((resolve, reject) => {
     const script = document.createElement('script')
-    script.src = JSSDK_URL
+    script.src = src
     script.onload = () => ((window as unknown as { wx?: Wx }).wx ? resolve((window as unknown as { wx: Wx }).wx) : reject(new Error('no wx')))
     script.onerror = () => reject(new Error('JS-SDK did not load'))
     document.head.appendChild(script)
@@ -41,15 +46,23 @@ function loadSdk() {
   return sdk
 }
 
+/** The URL the reader entered the site by: what WeChat on iOS checks the signature against. */
+const landingUrl = typeof window === 'undefined' ? '' : window.location.href.split('#')[0]!
+
+/** The URL `wx.config` must be signed for on this page (WeChat JS-SDK documentation, 常见问题 on single-page apps). */
+export function urlToSign({ current, landing, userAgent }: { current: string; landing: string; userAgent: string }) {
+  return (isIosWechat(userAgent) ? landing : current).split('#')[0]!
+}
+
 /** Signs this page with the server and hands its share card to WeChat. Quiet on any failure: sharing still works, plainly. */
 export async function configureWechatShare() {
   const pageUrl = window.location.href.split('#')[0]!
-  const response = await fetch(`/wechat/jssdk-config?${new URLSearchParams({ url: pageUrl })}`, { credentials: 'same-origin' })
+  const signUrl = urlToSign({ current: pageUrl, landing: landingUrl, userAgent: navigator.userAgent })
+  const response = await fetch(`/wechat/jssdk-config?${new URLSearchParams({ url: signUrl })}`, { credentials: 'same-origin' })
   if (!response.ok) return
   const config = (await response.json()) as JssdkConfig
-  // Test mode loads nothing remote: there is no WeChat to talk to.
-  if (config.mode !== 'live') return
-  const wx = await loadSdk()
+  // Test mode talks to no WeChat: the site's simulated SDK takes the same calls.
+  const wx = await loadSdk(config.mode === 'live' ? JSSDK_URL : SIMULATED_JSSDK_PATH)
   wx.config({
     debug: false,
     appId: config.appId,

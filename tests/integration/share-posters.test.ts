@@ -1,6 +1,7 @@
 // Share cards, posters and referrals (issue 13, decision 022), in WeChat's test mode (no keys):
 // posters whose QR code opens the page with the sharer's code, share tags on every shareable
 // page, the JS-SDK config marked as a test and never signed, and referrals counted once.
+import { createHash } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { emailOutbox, productCategories, rateLimitHits, referrals, users } from '../../db/schema'
@@ -23,6 +24,7 @@ import { action as verifyAction } from '~/routes/verify-email.$token'
 import { loader as jssdkConfig } from '~/routes/wechat_.jssdk-config'
 import { db } from '~/utils/db.server'
 import { readReferrer, REFERRAL_COOKIE } from '~/utils/referral-cookie.server'
+import { TEST_MODE_JSAPI_TICKET } from '~/utils/share-meta'
 import { insertBoard, insertThread } from '../factories/community'
 import { dateFromToday, insertDaily } from '../factories/dailies'
 import { productInput } from '../factories/products'
@@ -172,7 +174,11 @@ describe('/wechat/jssdk-config in test mode', () => {
     const response = await jssdkConfig(routeArgs(requestFor(`/wechat/jssdk-config?url=${encodeURIComponent(`${SITE}/daily/2026-12-06#x`)}`)))
     expect(response.status).toBe(200)
     expect(response.headers.get('Cache-Control')).toContain('no-store')
-    expect(await response.json()).toMatchObject({ mode: 'test', test: true, signature: 'test-mode-unsigned', url: `${SITE}/daily/2026-12-06`, refCode: null })
+    const config = (await response.json()) as { nonceStr: string; timestamp: number; signature: string }
+    expect(config).toMatchObject({ mode: 'test', test: true, url: `${SITE}/daily/2026-12-06`, refCode: null })
+    // Signed as WeChat signs, with the test mode's ticket.
+    const plain = `jsapi_ticket=${TEST_MODE_JSAPI_TICKET}&noncestr=${config.nonceStr}&timestamp=${config.timestamp}&url=${SITE}/daily/2026-12-06`
+    expect(config.signature).toBe(createHash('sha1').update(plain).digest('hex'))
   })
 
   it('refuses another origin with a 400 in Chinese', async () => {
