@@ -362,6 +362,25 @@ export const wechatSignInLinks = sqliteTable(
   (t) => [index('wechat_sign_in_links_expires_idx').on(t.expiresAt)],
 )
 
+// 扫码登录 through the Official Account (a desktop when the Open Platform is not configured): a
+// phone signed in to the site approves the QR code a desktop shows, and the desktop takes the
+// approval once. `id` is the first 32 hex digits of the SHA-256 of the secret only the desktop's
+// cookie holds; a row exists only once a phone approved (docs/decisions/021-wechat-sign-in.md).
+export const wechatQrLogins = sqliteTable(
+  'wechat_qr_logins',
+  {
+    id: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    approvedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    // The desktop must take the approval before then.
+    expiresAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer({ mode: 'timestamp_ms' }),
+  },
+  (t) => [index('wechat_qr_logins_expires_idx').on(t.expiresAt)],
+)
+
 // ---- community ------------------------------------------------------------------------------
 
 export const BOARD_KINDS = ['jobs', 'sharing'] as const

@@ -1,6 +1,6 @@
 // The way in with WeChat on /login and /signup (docs/decisions/021-wechat-sign-in.md): a green
-// button in WeChat's browser, the QR login on a desktop, a hint to open the page in WeChat when
-// only the Official Account is configured, the simulated one in test mode; nothing when off.
+// button in WeChat's browser, the QR login on a desktop (WeChat's own page with the Open Platform,
+// the site's QR page with only the Official Account), the simulated ones in test mode; nothing when off.
 import type { WechatSignInChoice } from '~/domain/wechat-auth'
 import { t } from '~/i18n/zh-CN'
 
@@ -9,18 +9,22 @@ const WECHAT_BUTTON =
 
 export function WechatSignIn({ choice, redirectTo }: { choice: WechatSignInChoice; redirectTo: string }) {
   if (!choice) return null
-  const href = `/auth/wechat${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''}`
-  const label = choice.kind === 'test' ? t.wechatAuth.signInTest : choice.kind === 'qr' ? t.wechatAuth.signInQr : t.wechatAuth.signInInWechat
+  const query = redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''
+  const href = choice.kind === 'qr_mp' ? `/auth/wechat/qr${query}` : `/auth/wechat${query}`
+  const label = choice.kind === 'test' ? t.wechatAuth.signInTest : choice.kind === 'in_wechat' ? t.wechatAuth.signInInWechat : t.wechatAuth.signInQr
   return (
     <div className="mb-6" data-testid="wechat-sign-in">
-      {choice.kind === 'open_in_wechat' ? (
-        <p className="rounded-lg border border-[#07c160]/40 bg-[#07c160]/5 p-3 text-sm text-stone-700">{t.wechatAuth.openInWechat}</p>
-      ) : (
-        // A plain link: the answer is a redirect to WeChat (or the test page), a full navigation.
-        <a href={href} className={WECHAT_BUTTON}>
-          {label}
-        </a>
-      )}
+      {/* A plain link: the answer is a redirect to WeChat (or a page of ours), a full navigation. */}
+      <a href={href} className={WECHAT_BUTTON}>
+        {label}
+      </a>
+      {choice.kind === 'test' && choice.scan ? (
+        <p className="mt-3 text-center text-sm">
+          <a href={`/auth/wechat/qr${query}`} className="text-[#06ad56] underline">
+            {t.wechatAuth.scanTest}
+          </a>
+        </p>
+      ) : null}
       <p className="mt-6 flex items-center gap-3 text-xs text-stone-400" aria-hidden="true">
         <span className="h-px flex-1 bg-stone-200" />
         {t.wechatAuth.or}

@@ -15,20 +15,22 @@ export type WechatScope = 'snsapi_base' | 'snsapi_userinfo' | 'snsapi_login'
 
 /** The way in a page offers: none when WeChat is off. */
 export type WechatSignInChoice =
-  | { kind: 'test' }
+  /** `scan`: outside WeChat's browser, the QR page of the Official Account's 扫码登录 is offered too. */
+  | { kind: 'test'; scan: boolean }
   | { kind: 'in_wechat' }
+  /** The Open Platform's website QR login (WeChat's own QR page). */
   | { kind: 'qr' }
-  /** Only the Official Account is configured and this is not WeChat's browser. */
-  | { kind: 'open_in_wechat' }
+  /** Only the Official Account is configured and this is not WeChat's browser: the site's own QR page. */
+  | { kind: 'qr_mp' }
   | null
 
 export type WechatModeKind = { kind: 'live'; hasOpenApp: boolean } | { kind: 'test' } | { kind: 'off' }
 
 export function wechatSignInChoice(mode: WechatModeKind, userAgent: string | null | undefined): WechatSignInChoice {
   if (mode.kind === 'off') return null
-  if (mode.kind === 'test') return { kind: 'test' }
+  if (mode.kind === 'test') return { kind: 'test', scan: !isWechatBrowser(userAgent) }
   if (isWechatBrowser(userAgent)) return { kind: 'in_wechat' }
-  return mode.hasOpenApp ? { kind: 'qr' } : { kind: 'open_in_wechat' }
+  return mode.hasOpenApp ? { kind: 'qr' } : { kind: 'qr_mp' }
 }
 
 /** In WeChat's browser: the Official Account's web authorisation (网页授权). */

@@ -11,6 +11,7 @@ import { generateToken, hashToken } from '~/utils/crypto.server'
 import { db, transaction, uniqueViolation } from '~/utils/db.server'
 import { wechatMode } from '~/utils/wechat-api.server'
 import { confirmReferral, recordReferral } from './referral.server'
+import { forgetOldQrLogins } from './wechat-qr-login.server'
 import { isDisplayNameReserved } from './user.server'
 
 export interface WechatProfile {
@@ -176,4 +177,5 @@ export async function forgetOldWechatSignIns(now = new Date()) {
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000)
   await db.delete(wechatOauthStatesUsed).where(lt(wechatOauthStatesUsed.usedAt, dayAgo))
   await db.delete(wechatSignInLinks).where(lt(wechatSignInLinks.expiresAt, dayAgo))
+  await forgetOldQrLogins(now)
 }

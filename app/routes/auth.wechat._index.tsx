@@ -6,6 +6,7 @@ import { redirect } from '@remix-run/node'
 import { isWechatBrowser, officialAccountAuthorizeUrl, qrConnectUrl } from '~/domain/wechat-auth'
 import { t } from '~/i18n/zh-CN'
 import { requireAuth } from '~/utils/auth.server'
+import { safeRedirect } from '~/utils/redirect'
 import { wechatMode } from '~/utils/wechat-api.server'
 import { issueOAuthState, remembersWechatIdentity, wechatCallbackUrl, type WechatIntent } from '~/utils/wechat-oauth.server'
 
@@ -33,5 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { state, setCookie } = await issueOAuthState({ app: 'open', intent, redirectTo, userId })
     return redirect(qrConnectUrl({ appId: mode.open.appId, redirectUri: wechatCallbackUrl(), state }), { headers: { ...noStore, 'Set-Cookie': setCookie } })
   }
+  // Only the Official Account: a desktop signs in by scanning the site's own QR code with WeChat.
+  if (intent === 'signin') return redirect(`/auth/wechat/qr?${new URLSearchParams({ redirectTo: safeRedirect(redirectTo) })}`, { headers: noStore })
   throw new Response(t.wechatAuth.errors.notInWechat, { status: 400 })
 }

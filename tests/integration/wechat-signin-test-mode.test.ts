@@ -28,7 +28,7 @@ const testIdentities = () => db.select().from(wechatIdentities).where(eq(wechatI
 describe('WeChat test mode (no keys)', () => {
   it('offers 微信一键登录（测试模式） and says so on every page', async () => {
     const page = await signupLoader(routeArgs(requestFor('/signup')))
-    expect(page.wechat).toEqual({ kind: 'test' })
+    expect(page.wechat).toEqual({ kind: 'test', scan: true })
     const root = readData<{ wechatTestMode: unknown }>(await rootLoader(routeArgs(requestFor('/'))))
     expect(root.data.wechatTestMode).toEqual({ production: false })
   })

@@ -44,10 +44,11 @@ describe('which way in a browser is offered', () => {
 
   it.each([
     ['off', { kind: 'off' as const }, IPHONE_WECHAT, null],
-    ['test mode, anywhere', { kind: 'test' as const }, DESKTOP_CHROME, { kind: 'test' }],
+    ['test mode, desktop', { kind: 'test' as const }, DESKTOP_CHROME, { kind: 'test', scan: true }],
+    ['test mode, in WeChat', { kind: 'test' as const }, IPHONE_WECHAT, { kind: 'test', scan: false }],
     ['live, in WeChat', { kind: 'live' as const, hasOpenApp: false }, IPHONE_WECHAT, { kind: 'in_wechat' }],
     ['live with the website app, desktop', { kind: 'live' as const, hasOpenApp: true }, DESKTOP_CHROME, { kind: 'qr' }],
-    ['live without the website app, desktop', { kind: 'live' as const, hasOpenApp: false }, DESKTOP_CHROME, { kind: 'open_in_wechat' }],
+    ['live without the website app, desktop', { kind: 'live' as const, hasOpenApp: false }, DESKTOP_CHROME, { kind: 'qr_mp' }],
   ])('%s → %j', (_name, mode, ua, expected) => {
     expect(wechatSignInChoice(mode, ua)).toEqual(expected)
   })
