@@ -260,3 +260,11 @@ export async function markCheckoutPaid(tx: Executor, { provider, providerRef, no
     .set({ state: 'closed', claimedUntil: null, updatedAt: now })
     .where(and(eq(checkouts.provider, provider), eq(checkouts.providerRef, providerRef)))
 }
+
+/** The order's open checkout as the pay page shows it (a QR code waiting to be scanned, say), or null. */
+export async function openCheckoutOf(orderId: number) {
+  const row = await db.query.checkouts.findFirst({ where: and(eq(checkouts.orderId, orderId), eq(checkouts.state, 'open')) })
+  if (!row) return null
+  const action = actionOf(row)
+  return action ? { provider: row.provider, method: (row.method as PayMethod | null) ?? defaultMethodOf({ name: row.provider }), providerRef: row.providerRef, action } : null
+}

@@ -179,3 +179,9 @@ export async function forgetOldWechatSignIns(now = new Date()) {
   await db.delete(wechatSignInLinks).where(lt(wechatSignInLinks.expiresAt, dayAgo))
   await forgetOldQrLogins(now)
 }
+
+/** The reader's openid under one app id (WeChat Pay's JSAPI needs it under the pay app's), or null. */
+export async function openidOf(userId: number, appId: string) {
+  const identity = await db.query.wechatIdentities.findFirst({ where: and(eq(wechatIdentities.userId, userId), eq(wechatIdentities.appId, appId)) })
+  return identity?.openid ?? null
+}

@@ -22,7 +22,7 @@ import { getEnv } from '~/utils/env.server'
 import { flashHeader } from '~/utils/flash.server'
 import { formatFen } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
-import { activePaymentProvider } from '~/utils/payments.server'
+import { paymentsAvailable } from '~/utils/payments.server'
 
 const c = t.orders.checkout
 const a = t.orders.address
@@ -64,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       address: await getSavedAddress(user.id),
       holdMinutes: getEnv().HOLD_MINUTES,
       // Without a payment provider nothing is held: the buyer could never pay for it.
-      paymentsReady: activePaymentProvider() !== null,
+      paymentsReady: paymentsAvailable(),
     },
     { headers },
   )
@@ -95,7 +95,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const address = parseForm(addressForm, formData)
   if (!address.ok) return fail(address.errors, 400)
-  if (!activePaymentProvider()) return fail({ form: t.payments.notSetUp }, 503)
+  if (!paymentsAvailable()) return fail({ form: t.payments.notSetUp }, 503)
 
   // Every line again, as it is now (gating, sale window, personalisation, limits, stock, price),
   // decided in the transaction that holds the stock.

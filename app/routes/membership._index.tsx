@@ -30,7 +30,7 @@ import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatFen, formatValidUntil } from '~/utils/format'
 import { parseForm } from '~/utils/forms'
-import { activePaymentProvider } from '~/utils/payments.server'
+import { paymentsAvailable } from '~/utils/payments.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
 const d = t.drops
@@ -146,7 +146,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'buy' || intent === 'upgrade') {
     const form = parseForm(buySeatForm, formData)
     if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
-    if (!activePaymentProvider()) return refuse([503, t.payments.notSetUp], form.data.dropTierId)
+    if (!paymentsAvailable()) return refuse([503, t.payments.notSetUp], form.data.dropTierId)
     const place = intent === 'buy' ? placeSeatOrder : placeUpgradeOrder
     const result = await place({ ...form.data, userId: user.id, now })
     if (result.ok) return redirect(`/pay/${result.orderId}`)

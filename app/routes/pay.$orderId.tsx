@@ -1,26 +1,39 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useCallback } from 'react'
 import { Countdown } from '~/components/countdown'
+import { PayMethods, ScanToPay, WechatJsapiPay } from '~/components/pay'
+import { FormError } from '~/components/field'
 import { Badge, Button, Card, PageTitle, buttonClass } from '~/components/ui'
 import { isPaidState, paidOrderPath } from '~/domain/order'
+import { browserKind, payMethodsFor, type PayMethodChoice } from '~/domain/pay-methods'
 import { t } from '~/i18n/zh-CN'
-import type { OrderState } from '../../db/schema'
+import type { OrderKind, OrderState } from '../../db/schema'
 import { getOrderForUser } from '~/models/order.server'
-import { openCheckout } from '~/models/payable-checkout.server'
+import { openCheckout, openCheckoutOf } from '~/models/payable-checkout.server'
 import { confirmPayment, paymentOutcome, type ConfirmOutcome } from '~/models/payment.server'
 import { cancelOrder, releaseExpiredHolds } from '~/models/reservation.server'
+import { openidOf } from '~/models/wechat-identity.server'
 import { requireUser } from '~/utils/auth.server'
 import { redirectWithFlash, type Flash } from '~/utils/flash.server'
 import { formatFen } from '~/utils/format'
-import { activePaymentProvider, type PaymentNotice } from '~/utils/payments.server'
+import { payableProviders, PaymentProviderError, paymentProvider, wechatPayAppId, type PaymentNotice } from '~/utils/payments.server'
+import { qrSvg } from '~/utils/wechat-qr.server'
 
 const p = t.payments
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: `${p.title(data.order.id)} · ${t.site.name}` }] : [])
 
-const PAYMENT_INTENTS = ['succeed', 'fail', 'checkout', 'cancel'] as const
+const PAYMENT_INTENTS = ['succeed', 'fail', 'checkout', 'check', 'cancel'] as const
+
+/** The ways this reader, in this browser, may pay; JSAPI needs their openid under WeChat Pay's app id. */
+async function methodsFor(request: Request, userId: number) {
+  const appId = wechatPayAppId()
+  const openid = appId ? await openidOf(userId, appId) : null
+  const methods = payMethodsFor({ providers: payableProviders(), browser: browserKind(request.headers.get('User-Agent')), hasWechatPayOpenid: openid !== null })
+  return { methods, openid }
+}
 
 async function requireOwnOrder(request: Request, orderIdParam: string | undefined) {
   const user = await requireUser(request)
@@ -38,10 +51,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (isPaidState(order.state)) throw redirect(paidOrderPath(order))
   // Being refunded (e.g. paid after it lapsed): the order page says so.
   if (order.state === 'refunding' || order.state === 'refunded') throw redirect(`/orders/${order.id}`)
+  const { methods } = await methodsFor(request, order.userId)
+  // A QR code opened for this order (WeChat Pay Native) stays on the page until it is paid.
+  const url = new URL(request.url)
+  const open = order.state === 'pending' && !url.searchParams.has('methods') ? await openCheckoutOf(order.id) : null
+  const scan = open?.action.kind === 'qr' && methods.some((choice) => choice.method === open.method) ? { svg: await qrSvg(open.action.codeUrl) } : null
   return {
     order: { id: order.id, kind: order.kind, state: order.state, totalFen: order.totalFen, expiresAt: order.expiresAt },
     lines: lines.map((line) => ({ id: line.id, title: line.title, qty: line.qty, unitPriceFen: line.unitPriceFen, personalisation: line.personalisation })),
-    provider: activePaymentProvider()?.name ?? null,
+    methods: methods.map(({ method }) => method),
+    scan,
+    // Back from WeChat's JSAPI or a redirect with the payment made: its notification is on its way.
+    confirming: url.searchParams.has('paid'),
     serverNow: now,
   }
 }
@@ -69,14 +90,15 @@ function notPayable(order: { state: OrderState }) {
   return order.state === 'cancelled' ? p.notPayable.cancelled : order.state === 'expired' ? p.notPayable.expired : p.notPayable.paid
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = new Date()
   const { user, order } = await requireOwnOrder(request, params.orderId)
-  const intent = String((await request.formData()).get('intent') ?? '')
+  const form = await request.formData()
+  const intent = String(form.get('intent') ?? '')
   if (!(PAYMENT_INTENTS as readonly string[]).includes(intent)) {
     return data({ errors: { intent: p.unknownIntent } }, { status: 400 })
   }
-  const provider = activePaymentProvider()
+  const providers = payableProviders()
 
   if (intent === 'cancel') {
     const cancelled = await cancelOrder({ orderId: order.id, userId: user.id, now })
@@ -88,17 +110,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   if (intent === 'checkout') {
     if (order.state !== 'pending') return data({ errors: { intent: notPayable(order) } }, { status: 409 })
-    if (!provider) return data({ errors: { intent: p.notSetUpPay } }, { status: 503 })
+    if (providers.length === 0) return data({ errors: { intent: p.notSetUpPay } }, { status: 503 })
+    const { methods, openid } = await methodsFor(request, user.id)
+    const asked = String(form.get('method') ?? '')
+    // One way to pay is chosen for the reader; several must be chosen from.
+    const choice: PayMethodChoice | undefined = asked ? methods.find((m) => m.method === asked) : methods.length === 1 ? methods[0] : undefined
+    if (!choice) return data({ errors: { intent: asked ? p.methodUnavailable : p.methodMissing } }, { status: 400 })
     // One payable checkout per order, however often this is pressed (payable-checkout.server.ts).
-    const opened = await openCheckout({ orderId: order.id, provider, now })
-    if (opened.ok && opened.action.kind === 'redirect') return redirect(opened.action.url)
-    if (opened.ok) return data({ errors: { intent: p.providerRefused } }, { status: 502 })
-    const [status, message] = CHECKOUT_REFUSALS[opened.reason]
-    return data({ errors: { intent: message } }, { status })
+    const opened = await openCheckout({
+      orderId: order.id,
+      provider: paymentProvider(choice.provider),
+      choice: { method: choice.method, payerOpenid: choice.method === 'wechat_jsapi' ? openid : null, clientIp: choice.method === 'wechat_h5' ? (context.clientIp ?? null) : null },
+      now,
+    })
+    if (!opened.ok) {
+      const [status, message] = CHECKOUT_REFUSALS[opened.reason]
+      return data({ errors: { intent: message } }, { status })
+    }
+    if (opened.action.kind === 'redirect') return redirect(opened.action.url)
+    // A QR code: the page shows it (and keeps showing it on a reload) until it is paid.
+    if (opened.action.kind === 'qr') return redirect(`/pay/${order.id}`)
+    return data({ jsapi: opened.action.params })
   }
 
+  if (intent === 'check') return checkPaid(order)
+
   // 模拟支付: only while the test provider takes payments.
-  if (provider?.name !== 'test') return data({ errors: { intent: p.testOnly } }, { status: 404 })
+  if (!providers.includes('test')) return data({ errors: { intent: p.testOnly } }, { status: 404 })
   if (intent === 'fail') return redirectWithFlash(`/pay/${order.id}`, { kind: 'error', message: p.failedFlash })
 
   const notice: PaymentNotice = {
@@ -122,13 +160,36 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirectWithFlash(paid ? paidOrderPath(order) : `/orders/${order.id}`, OUTCOME_FLASH[outcome])
 }
 
+/**
+ * 我已付款: asks the provider of the order's open checkout whether it was paid (its notification
+ * may be late) and, if so, records the payment as the notification would.
+ */
+async function checkPaid(order: { id: number; state: OrderState; kind: OrderKind }) {
+  const open = await openCheckoutOf(order.id)
+  const provider = open?.providerRef ? paymentProvider(open.provider) : null
+  if (!open?.providerRef || !provider?.queryCheckout) return data({ errors: { intent: p.notPaidYet } }, { status: 409 })
+  let notice: PaymentNotice | null
+  try {
+    notice = await provider.queryCheckout(open.providerRef)
+  } catch (error) {
+    if (error instanceof PaymentProviderError) return data({ errors: { intent: p.providerUnreachable } }, { status: 503 })
+    throw error
+  }
+  if (!notice) return data({ errors: { intent: p.notPaidYet } }, { status: 409 })
+  const { outcome } = await confirmPayment(notice)
+  const paid = outcome === 'paid' || outcome === 'reseated' || outcome === 'already_paid'
+  return redirectWithFlash(paid ? paidOrderPath(order) : `/orders/${order.id}`, OUTCOME_FLASH[outcome])
+}
+
 export default function Pay() {
-  const { order, lines, provider, serverNow } = useLoaderData<typeof loader>()
+  const { order, lines, methods, scan, confirming, serverNow } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const revalidator = useRevalidator()
   const busy = navigation.state !== 'idle'
   const refresh = useCallback(() => revalidator.revalidate(), [revalidator])
   const pending = order.state === 'pending'
+  const error = actionData && 'errors' in actionData ? actionData.errors.intent : undefined
   return (
     <div className="mx-auto max-w-lg">
       <PageTitle>{p.title(order.id)}</PageTitle>
@@ -163,9 +224,10 @@ export default function Pay() {
             <p className="mt-2 text-sm text-stone-500">{p.holdHint}</p>
           </Card>
           <Card className="mt-4">
-            {provider === null ? (
+            <FormError error={error} />
+            {methods.length === 0 ? (
               <p className="text-sm text-amber-900">{p.notSetUpPay}</p>
-            ) : provider === 'test' ? (
+            ) : methods.includes('test') ? (
               <>
                 <p className="flex items-center gap-2 font-medium">
                   <Badge tone="amber">{p.testMode}</Badge>
@@ -180,14 +242,14 @@ export default function Pay() {
                   </Button>
                 </Form>
               </>
+            ) : scan ? (
+              <ScanToPay svg={scan.svg} busy={busy} />
+            ) : confirming ? (
+              <ScanToPay svg={null} busy={busy} />
             ) : (
-              <Form method="post">
-                <p className="text-sm text-stone-600">{p.stripeHint}</p>
-                <Button name="intent" value="checkout" className="mt-4 w-full" disabled={busy}>
-                  {p.payWithStripe}
-                </Button>
-              </Form>
+              <PayMethods methods={methods} busy={busy} />
             )}
+            {actionData && 'jsapi' in actionData ? <WechatJsapiPay orderId={order.id} params={actionData.jsapi} /> : null}
           </Card>
           <Form method="post" className="mt-4 text-center">
             <Button name="intent" value="cancel" variant="ghost" disabled={busy}>

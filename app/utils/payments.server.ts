@@ -3,6 +3,7 @@
 // Providers never touch the database: they start a checkout, read a webhook, refund a payment.
 import Stripe from 'stripe'
 import type { PaymentProviderName } from '../../db/schema'
+import type { PayMethodName } from '~/domain/pay-methods'
 import { getEnv, type Env } from './env.server'
 
 /** A provider's word that an order was paid, as confirmPayment() takes it. */
@@ -34,8 +35,7 @@ export interface CheckoutOrder {
  * (inside WeChat: WeChat Pay JSAPI only; a phone browser: WeChat H5 and Alipay wap; a desktop:
  * WeChat Native's QR and Alipay's page) — issue 14.
  */
-export const PAY_METHODS = ['test', 'stripe_checkout', 'wechat_jsapi', 'wechat_native', 'wechat_h5', 'alipay_wap', 'alipay_page'] as const
-export type PayMethod = (typeof PAY_METHODS)[number]
+export type PayMethod = PayMethodName
 
 /** WeChat Pay's JSAPI parameters for `WeixinJSBridge.invoke('getBrandWCPayRequest', …)`, signed by the server. */
 export interface WechatJsapiParams {
@@ -310,45 +310,74 @@ export function paymentProvider(name: PaymentProviderName): PaymentProvider {
   return stripeProvider
 }
 
-/**
- * Which provider takes new payments (docs/decisions/011-payments-in-production.md): Stripe when
- * its keys are set; otherwise the test provider, but in production only when the operator opts
- * in with PAYMENTS_TEST_MODE=1 (every page then says so); otherwise none, and checkout says
- * payments are not set up. A test payment must never be possible on a real site by default.
- */
-export type PaymentMode = { kind: 'stripe' } | { kind: 'test'; production: boolean } | { kind: 'none' }
+/** Providers that take real money. */
+export type LiveProviderName = Exclude<PaymentProviderName, 'test'>
 
-export function paymentMode(env: Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> = getEnv()): PaymentMode {
-  if (env.STRIPE_SECRET_KEY) return { kind: 'stripe' }
+/**
+ * Which providers take new payments (docs/decisions/011-payments-in-production.md): every live
+ * provider whose keys are set; otherwise the test provider, but in production only when the
+ * operator opts in with PAYMENTS_TEST_MODE=1 (every page then says so); otherwise none, and
+ * checkout says payments are not set up. A test payment must never be possible on a real site by
+ * default, nor beside a live provider.
+ */
+export type PaymentMode = { kind: 'live'; providers: LiveProviderName[] } | { kind: 'test'; production: boolean } | { kind: 'none' }
+
+type ModeEnv = Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'>
+
+/** The live providers whose keys are set. */
+export function configuredProviders(env: ModeEnv = getEnv()): LiveProviderName[] {
+  const providers: LiveProviderName[] = []
+  if (env.STRIPE_SECRET_KEY) providers.push('stripe')
+  return providers
+}
+
+export function paymentMode(env: ModeEnv = getEnv()): PaymentMode {
+  const providers = configuredProviders(env)
+  if (providers.length > 0) return { kind: 'live', providers }
   if (env.NODE_ENV !== 'production') return { kind: 'test', production: false }
   return env.PAYMENTS_TEST_MODE ? { kind: 'test', production: true } : { kind: 'none' }
 }
 
 /** Providers configured here whose notifications /webhooks/:provider accepts. */
-export function activeWebhookProviders(env: Pick<Env, 'STRIPE_SECRET_KEY'> = getEnv()): PaymentProviderName[] {
-  return env.STRIPE_SECRET_KEY ? ['stripe'] : []
+export function activeWebhookProviders(env: ModeEnv = getEnv()): PaymentProviderName[] {
+  return configuredProviders(env)
 }
 
-/** The provider new payments go through, or null when none is set up. */
-export function activePaymentProvider(): PaymentProvider | null {
+/** The providers new payments may go through now: the live ones, the test provider, or none. */
+export function payableProviders(): PaymentProviderName[] {
   const mode = paymentMode()
-  return mode.kind === 'none' ? null : paymentProvider(mode.kind)
+  return mode.kind === 'live' ? mode.providers : mode.kind === 'test' ? ['test'] : []
+}
+
+/** Whether anything can take a payment (orders are refused with 503 otherwise). */
+export function paymentsAvailable() {
+  return paymentMode().kind !== 'none'
 }
 
 /** The start-up log line that says which provider is live. */
-export function describePaymentMode(env: Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> = getEnv()) {
+export function describePaymentMode(env: ModeEnv = getEnv()) {
   const mode = paymentMode(env)
   switch (mode.kind) {
-    case 'stripe': {
-      const live = env.STRIPE_SECRET_KEY!.slice(3).startsWith('live_') ? 'live' : 'test'
-      const ignored = env.PAYMENTS_TEST_MODE ? '; PAYMENTS_TEST_MODE is ignored while Stripe is configured' : ''
-      return `payments: Stripe Checkout (${live} key) takes payments${ignored}`
+    case 'live': {
+      const names = mode.providers.map((provider) => {
+        if (provider !== 'stripe') return PROVIDER_LABELS[provider]
+        return `Stripe Checkout (${env.STRIPE_SECRET_KEY!.slice(3).startsWith('live_') ? 'live' : 'test'} key)`
+      })
+      const ignored = env.PAYMENTS_TEST_MODE ? '; PAYMENTS_TEST_MODE is ignored while a live provider is configured' : ''
+      return `payments: ${names.join(', ')} ${names.length > 1 ? 'take' : 'takes'} payments${ignored}`
     }
     case 'test':
       return mode.production
         ? 'payments: WARNING — TEST MODE IN PRODUCTION (PAYMENTS_TEST_MODE=1): any signed-in reader can mark an order paid without paying; every page shows a banner'
-        : 'payments: test mode (built-in test provider; no real money moves). Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments'
+        : 'payments: test mode (built-in test provider; no real money moves). Configure WeChat Pay, Alipay or Stripe to take payments (README: Payments)'
     case 'none':
-      return 'payments: none configured — checkout and seat orders are refused until STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set (or PAYMENTS_TEST_MODE=1 for a demo)'
+      return 'payments: none configured — checkout and seat orders are refused until WeChat Pay, Alipay or Stripe is configured (or PAYMENTS_TEST_MODE=1 for a demo)'
   }
+}
+
+const PROVIDER_LABELS: Record<LiveProviderName, string> = { stripe: 'Stripe Checkout', wechatpay: 'WeChat Pay (API v3)', alipay: 'Alipay' }
+
+/** WeChat Pay's app id (the Official Account's, usually): JSAPI pays with the reader's openid under it. */
+export function wechatPayAppId(): string | null {
+  return configuredProviders().includes('wechatpay') ? null : null
 }

@@ -75,7 +75,7 @@ describe('NODE_ENV=production without any payment provider', async () => {
   it('shows the payment page without test buttons: no provider, and why', async () => {
     const { cookie, order } = await pendingOrder()
     const page = await app.pay.loader(routeArgs(requestFor(`/pay/${order.id}`, { cookie }), { orderId: String(order.id) }))
-    expect(page).toMatchObject({ provider: null })
+    expect(page).toMatchObject({ methods: [] })
     const checkout = readData(await app.pay.action(routeArgs(requestFor(`/pay/${order.id}`, { cookie, form: { intent: 'checkout' } }), { orderId: String(order.id) })))
     expect(checkout.status).toBe(503)
     expect(checkout.data.errors.intent).toContain('尚未开通在线支付')
@@ -135,8 +135,8 @@ describe('the rule itself', async () => {
   it.each([
     ['production, nothing set', env('production'), { kind: 'none' }],
     ['production, PAYMENTS_TEST_MODE', env('production', { PAYMENTS_TEST_MODE: true }), { kind: 'test', production: true }],
-    ['production, Stripe', env('production', { STRIPE_SECRET_KEY: 'sk_live_x' }), { kind: 'stripe' }],
-    ['production, Stripe and PAYMENTS_TEST_MODE', env('production', { STRIPE_SECRET_KEY: 'sk_live_x', PAYMENTS_TEST_MODE: true }), { kind: 'stripe' }],
+    ['production, Stripe', env('production', { STRIPE_SECRET_KEY: 'sk_live_x' }), { kind: 'live', providers: ['stripe'] }],
+    ['production, Stripe and PAYMENTS_TEST_MODE', env('production', { STRIPE_SECRET_KEY: 'sk_live_x', PAYMENTS_TEST_MODE: true }), { kind: 'live', providers: ['stripe'] }],
     ['development, nothing set', env('development'), { kind: 'test', production: false }],
     ['test, nothing set', env('test'), { kind: 'test', production: false }],
   ])('%s → %o', (_name, given, expected) => {

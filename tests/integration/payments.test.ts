@@ -29,7 +29,7 @@ describe('/pay/:orderId in test mode', async () => {
   it('shows the owner their pending order with the test-mode buttons', async () => {
     const { cookie, order } = await buyerWithOrder()
     const page = await pay.loader(routeArgs(requestFor(`/pay/${order.id}`, { cookie }), { orderId: String(order.id) }))
-    expect(page).toMatchObject({ provider: 'test', order: { id: order.id, state: 'pending', totalFen: 6800 } })
+    expect(page).toMatchObject({ methods: ['test'], order: { id: order.id, state: 'pending', totalFen: 6800 } })
   })
 
   it("answers 404 for someone else's order, for viewing and for paying", async () => {
