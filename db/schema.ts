@@ -848,6 +848,64 @@ export const checkouts = sqliteTable(
   ],
 )
 
+// 对账 (issue 14): each comparison of a provider's bill for one day with the payments recorded. The
+// daily job's run of a (provider, day) is made once across processes (partial unique index); an
+// admin may run the same day again by hand.
+export const RECONCILIATION_STATES = ['running', 'done', 'failed'] as const
+export const reconciliationRuns = sqliteTable(
+  'reconciliation_runs',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    provider: text({ enum: PAYMENT_PROVIDERS }).notNull(),
+    // The bill's day in the site's time zone, YYYY-MM-DD.
+    billDate: text().notNull(),
+    trigger: text({ enum: ['job', 'admin'] }).notNull(),
+    state: text({ enum: RECONCILIATION_STATES }).notNull().default('running'),
+    billLines: integer().notNull().default(0),
+    matched: integer().notNull().default(0),
+    findingCount: integer().notNull().default(0),
+    error: text(),
+    requestedBy: integer().references(() => users.id),
+    startedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer({ mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('reconciliation_runs_job_unique').on(t.provider, t.billDate).where(sql`${t.trigger} = 'job'`),
+    index('reconciliation_runs_started_idx').on(t.startedAt),
+  ],
+)
+
+export const RECONCILIATION_FINDINGS = [
+  // In the provider's bill, not recorded here: fulfilled through the normal path (once).
+  'missing_ours',
+  // Recorded here, not in the provider's bill for its day.
+  'missing_theirs',
+  // In both, with different amounts.
+  'amount_mismatch',
+  // A refund in the bill that no refund of ours names, or one we think is not done.
+  'refund_unknown',
+] as const
+export type ReconciliationFinding = (typeof RECONCILIATION_FINDINGS)[number]
+
+export const reconciliationFindings = sqliteTable(
+  'reconciliation_findings',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    runId: integer()
+      .notNull()
+      .references(() => reconciliationRuns.id, { onDelete: 'cascade' }),
+    kind: text({ enum: RECONCILIATION_FINDINGS }).notNull(),
+    orderId: integer().references(() => orders.id),
+    outTradeNo: text(),
+    providerPaymentId: text(),
+    theirAmountFen: integer(),
+    ourAmountFen: integer(),
+    // What was done: the outcome of fulfilling a payment we had missed, or 'flagged'.
+    resolution: text().notNull(),
+  },
+  (t) => [index('reconciliation_findings_run_idx').on(t.runId)],
+)
+
 // ---- shop -----------------------------------------------------------------------------------
 
 export const productCategories = sqliteTable(

@@ -50,6 +50,8 @@ export const ORDER_FLAGS = [
   'upgrade_refund_over_capacity',
   // The seat was refunded after an upgrade: the upgrade's payment is for an admin to refund.
   'seat_refunded_after_upgrade',
+  // The provider's daily bill and our records disagree about this order's money (对账).
+  'reconciliation',
 ] as const
 export type OrderFlag = (typeof ORDER_FLAGS)[number]
 

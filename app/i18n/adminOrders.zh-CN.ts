@@ -14,6 +14,7 @@ export const adminOrdersZhCN = {
     upgrade_without_membership: '升级无会员',
     upgrade_refund_over_capacity: '升级退款超额',
     seat_refunded_after_upgrade: '席位已退款',
+    reconciliation: '对账不符',
   } as Record<string, string>,
   flagExplanations: {
     amount_mismatch: '支付平台通知的金额或币种与订单不一致，这笔付款没有入账，订单保持原状。请核对后在下方「付款」里退回这笔付款。',
@@ -25,6 +26,7 @@ export const adminOrdersZhCN = {
     upgrade_without_membership: '会员升级已付款，但买家在本期已没有会员资格（可能已退款）。请核对后退款。',
     upgrade_refund_over_capacity: '升级退款时原等级已满员，会员已回到原等级但未占用席位。请核对席位。',
     seat_refunded_after_upgrade: '席位已退款，但此前的升级付款仍在。请为升级订单退款。',
+    reconciliation: '支付平台的对账单与本站记录不一致（金额不符，或一方没有这笔交易）。请在「支付对账」里查看详情，核对后处理。',
   } as Record<string, string>,
   unknownFlag: (flag: string) => `需处理（${flag}）`,
   flagFallback: '这笔订单被系统标记为需要人工处理。',
@@ -220,5 +222,37 @@ export const adminOrdersZhCN = {
   dashboard: {
     toShip: '待发货订单',
     flagged: '需处理订单',
+  },
+  // 支付对账 (/admin/payments): the daily comparison of each provider's bill with our records.
+  reconciliation: {
+    nav: '支付对账',
+    title: '支付对账',
+    subtitle: '每天上午 10 点后，系统自动下载各支付渠道前一天的对账单，与本站的付款记录逐笔核对。也可以为某一天手动对账。',
+    noProviders: '当前没有可对账的支付渠道：对账需要配置微信支付或支付宝（测试模式和 Stripe 不提供对账单）。',
+    provider: '支付渠道',
+    billDate: '账单日期',
+    run: '开始对账',
+    runs: '最近的对账',
+    noRuns: '还没有对账记录。',
+    providers: { wechatpay: '微信支付', alipay: '支付宝', stripe: 'Stripe', test: '测试' } as Record<string, string>,
+    triggers: { job: '自动', admin: '手动' } as Record<string, string>,
+    states: { running: '进行中', done: '已完成', failed: '失败' } as Record<string, string>,
+    summary: (lines: number, matched: number, findings: number) => `账单 ${lines} 笔，一致 ${matched} 笔，差异 ${findings} 笔`,
+    findingKinds: {
+      missing_ours: '本站漏记（已按账单入账）',
+      missing_theirs: '账单中没有',
+      amount_mismatch: '金额不符',
+      refund_unknown: '未知退款',
+    } as Record<string, string>,
+    theirs: '账单',
+    ours: '本站',
+    order: (id: number) => `订单 #${id}`,
+    doneFlash: (lines: number, findings: number) => `对账完成：账单 ${lines} 笔，差异 ${findings} 笔`,
+    failedFlash: (error: string) => `对账失败：${error}`,
+    errors: {
+      provider: '请选择一个可对账的支付渠道',
+      billDate: '请填写账单日期（YYYY-MM-DD）',
+      future: '只能核对昨天及以前的账单',
+    },
   },
 } as const

@@ -25,6 +25,7 @@ export default function AdminLayout() {
       ? [
           { to: '/admin/drops', label: t.drops.admin.nav, end: false },
           { to: '/admin/orders', label: t.adminOrders.nav, end: false },
+          { to: '/admin/payments', label: t.adminOrders.reconciliation.nav, end: false },
           { to: '/admin/products', label: t.shop.admin.nav, end: false },
           { to: '/admin/users', label: t.admin.users, end: false },
           { to: '/admin/outbox', label: t.admin.outbox, end: false },

@@ -6,6 +6,7 @@ import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
 import { sendDueDropReminders } from '~/models/notification.server'
 import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
 import { processPendingRefunds } from '~/models/payment.server'
+import { reconcileYesterday } from '~/models/reconciliation.server'
 import { sendDueProductAlerts } from '~/models/product-alert.server'
 import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
@@ -13,6 +14,7 @@ import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { forgetOldWechatSignIns } from '~/models/wechat-identity.server'
 import { deliverDueEmails } from './email.server'
 import { deliverDueWechatMessages } from './notify.server'
+import { configuredProviders } from './payments.server'
 
 interface Job {
   name: string
@@ -35,6 +37,8 @@ const JOBS: Job[] = [
   // A provider checkout of an order that lapsed or was cancelled must not take a payment later.
   { name: 'close lapsed checkouts', everyMs: 5_000, run: () => closeLapsedCheckouts() },
   { name: 'refund payments', everyMs: 30_000, run: () => processPendingRefunds() },
+  // 对账: yesterday's bill of each provider, once it is published; once per provider and day across processes.
+  { name: 'reconcile yesterday', everyMs: 30 * 60_000, run: () => reconcileYesterday(configuredProviders()) },
   { name: 'forget old WeChat replies', everyMs: 60 * 60_000, run: () => forgetOldWechatReplies() },
   { name: 'forget old WeChat sign-in states and links', everyMs: 60 * 60_000, run: () => forgetOldWechatSignIns() },
   { name: 'forget old rate-limit records', everyMs: 60 * 60_000, run: () => forgetOldRateLimitRecords() },
