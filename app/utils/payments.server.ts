@@ -3,6 +3,7 @@
 // Providers never touch the database: they start a checkout, read a webhook, refund a payment.
 import Stripe from 'stripe'
 import type { PaymentProviderName } from '../../db/schema'
+import { alipayProvider } from './alipay.server'
 import { getEnv, type Env } from './env.server'
 
 /** A provider's word that an order was paid, as confirmPayment() takes it. */
@@ -302,6 +303,7 @@ let stripeProvider: PaymentProvider | undefined
 /** A provider by name: the one that took a payment is the one that refunds it. */
 export function paymentProvider(name: PaymentProviderName): PaymentProvider {
   if (name === 'test') return testProvider
+  if (name === 'alipay') return alipayProvider()
   const env = getEnv()
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
     throw new Error('Stripe is not configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET)')
@@ -325,8 +327,8 @@ export function paymentMode(env: Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | '
 }
 
 /** Providers configured here whose notifications /webhooks/:provider accepts. */
-export function activeWebhookProviders(env: Pick<Env, 'STRIPE_SECRET_KEY'> = getEnv()): PaymentProviderName[] {
-  return env.STRIPE_SECRET_KEY ? ['stripe'] : []
+export function activeWebhookProviders(env: Pick<Env, 'STRIPE_SECRET_KEY' | 'ALIPAY_APPID'> = getEnv()): PaymentProviderName[] {
+  return [...(env.STRIPE_SECRET_KEY ? (['stripe'] as const) : []), ...(env.ALIPAY_APPID ? (['alipay'] as const) : [])]
 }
 
 /** The provider new payments go through, or null when none is set up. */
