@@ -69,12 +69,20 @@ function failure(method: string, answer: AlipayAnswer): PaymentProviderError {
   return new PaymentProviderError(unreachable ? 'unreachable' : 'refused', `${method}: ${answer.code} ${subCode} ${answer.sub_msg ?? answer.msg ?? ''}`.trim())
 }
 
+/** A network failure's message with its cause (fetch says only "fetch failed"). */
+function describe(error: unknown) {
+  const { message, cause } = error as { message?: string; cause?: { message?: string; code?: string } }
+  return cause ? `${message} (${cause.code ?? cause.message ?? String(cause)})` : String(message ?? error)
+}
+
 /** Alipay's answer to a notification: `success` once recorded, anything else makes it send again. */
 function alipayWebhookAnswer({ refused }: WebhookAnswer) {
   return new Response(refused ? 'fail' : 'success', { status: refused ? 400 : 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 }
 
-export function createAlipayProvider(config: AlipayConfig, { fetch: send = globalThis.fetch }: { fetch?: typeof fetch } = {}): PaymentProvider {
+export function createAlipayProvider(config: AlipayConfig, options: { fetch?: typeof fetch } = {}): PaymentProvider {
+  // Looked up per call, so a fetch replaced after start-up (a proxy, msw in tests) is the one used.
+  const send: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init)
   const sdk = new AlipaySdk({
     appId: config.appId,
     // The SDK re-wraps a key from its lines: a trailing newline would end up inside it.
@@ -111,7 +119,7 @@ export function createAlipayProvider(config: AlipayConfig, { fetch: send = globa
       if (response.status !== 200) throw new PaymentProviderError('unreachable', `${method}: HTTP ${response.status}`)
     } catch (error) {
       if (error instanceof PaymentProviderError) throw error
-      throw new PaymentProviderError('unreachable', `${method}: ${(error as Error).message}`)
+      throw new PaymentProviderError('unreachable', `${method}: ${describe(error)}`)
     }
     let parsed: Record<string, unknown>
     try {
@@ -250,7 +258,7 @@ export function createAlipayProvider(config: AlipayConfig, { fetch: send = globa
         if (!response.ok) throw new Error(`HTTP ${response.status}`)
         zip = new Uint8Array(await response.arrayBuffer())
       } catch (error) {
-        throw new PaymentProviderError('unreachable', `bill of ${date}: ${(error as Error).message}`)
+        throw new PaymentProviderError('unreachable', `bill of ${date}: ${describe(error)}`)
       }
       return parseAlipayBill(zip)
     },
