@@ -35,6 +35,7 @@ import {
   openGatewayPage,
   payTrade,
   setAlipayBill,
+  signedAnswer,
 } from '../mocks/alipay'
 
 interceptAlipay()
@@ -284,6 +285,19 @@ describe('refunds', () => {
       expect(error).toMatchObject({ kind: 'unreachable' })
     }
     expect(alipayTrade(fields.out_trade_no!)!.refundedFen).toBe(0)
+  })
+
+  it('fund_change N without a refund to show for it is not taken as done', async () => {
+    const { order } = await buyerWithOrder()
+    const fields = await paidAtAlipay(order.id)
+    // Alipay accepts the request but no money moved, and its refund query knows no such refund.
+    alipayServer.use(
+      http.post(ALIPAY_GATEWAY, () => signedAnswer('alipay.trade.refund', { code: '10000', msg: 'Success', trade_no: fields.trade_no, fund_change: 'N', refund_fee: '0.00' }), { once: true }),
+    )
+    await expect(alipay.refund({ refundId: 900_003, orderId: order.id, providerPaymentId: fields.trade_no!, paymentAmountFen: 1999, amountFen: 1999 })).rejects.toMatchObject({
+      kind: 'unreachable',
+    })
+    expect(alipayCallsTo('alipay.trade.fastpay.refund.query').at(-1)!.biz).toEqual({ trade_no: fields.trade_no, out_request_no: 'ZYR900003' })
   })
 
   it('an unreachable Alipay leaves the refund pending for the next pass', async () => {

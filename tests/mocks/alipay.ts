@@ -73,7 +73,7 @@ export function isSignedByApp(params: URLSearchParams) {
 }
 
 /** Alipay's answer: `{"<method>_response": {...}, "sign": "…"}`, signed over the response object's JSON text. */
-function signedAnswer(method: string, answer: Record<string, unknown>) {
+export function signedAnswer(method: string, answer: Record<string, unknown>) {
   const key = `${method.replaceAll('.', '_')}_response`
   const inner = JSON.stringify(answer)
   const sign = createSign('RSA-SHA256').update(inner, 'utf8').sign(alipayKeys.privateKey, 'base64')
