@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
-import { checkouts, orders } from '../../db/schema'
+import { checkouts, orders, refunds } from '../../db/schema'
 import { localDateTime } from '~/domain/time'
 import { db } from '~/utils/db.server'
 import { EnvError, parseEnv } from '~/utils/env.server'
@@ -242,6 +242,15 @@ describe('the asynchronous notification at /webhooks/alipay', () => {
     expect(huge.status).toBe(413)
     expect(await huge.text()).not.toBe('success')
     expect(await moneyOf(order.id)).toEqual(before)
+  })
+
+  it('a paid trade of our form naming no order is recorded and its money given back', async () => {
+    const { order } = await buyerWithOrder()
+    const fields = await paidAtAlipay(order.id)
+    const response = await postNotification(alipayNotification({ ...fields, out_trade_no: 'ZY987654321C1', trade_no: '2026120622001999999999999999' }))
+    expect([response.status, await response.text()]).toEqual([200, 'success'])
+    const [refund] = await db.select().from(refunds).where(eq(refunds.providerPaymentId, '2026120622001999999999999999'))
+    expect(refund).toMatchObject({ provider: 'alipay', orderId: null, reason: 'unapplied_payment', amountFen: 1999, state: 'pending' })
   })
 
   it('the provider itself: a tampered field throws WebhookSignatureError, the untouched notice reads as a payment', async () => {
