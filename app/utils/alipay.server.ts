@@ -70,7 +70,7 @@ function failure(method: string, answer: AlipayAnswer): PaymentProviderError {
 }
 
 /** A network failure's message with its cause (fetch says only "fetch failed"). */
-function describe(error: unknown) {
+function failureText(error: unknown) {
   const { message, cause } = error as { message?: string; cause?: { message?: string; code?: string } }
   return cause ? `${message} (${cause.code ?? cause.message ?? String(cause)})` : String(message ?? error)
 }
@@ -119,7 +119,7 @@ export function createAlipayProvider(config: AlipayConfig, options: { fetch?: ty
       if (response.status !== 200) throw new PaymentProviderError('unreachable', `${method}: HTTP ${response.status}`)
     } catch (error) {
       if (error instanceof PaymentProviderError) throw error
-      throw new PaymentProviderError('unreachable', `${method}: ${describe(error)}`)
+      throw new PaymentProviderError('unreachable', `${method}: ${failureText(error)}`)
     }
     let parsed: Record<string, unknown>
     try {
@@ -248,17 +248,19 @@ export function createAlipayProvider(config: AlipayConfig, options: { fetch?: ty
     async downloadBill(date) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a date: ${date}`)
       const answer = await call('alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: date })
-      // Not ready yet (the day's bill comes the next morning) is asked again later, like an outage.
-      if (answer.code !== '10000' || typeof answer.bill_download_url !== 'string') {
-        throw new PaymentProviderError(answer.sub_code === 'isp.bill_not_exist' ? 'unreachable' : failure('alipay.data.dataservice.bill.downloadurl.query', answer).kind, `bill of ${date}: ${answer.sub_code ?? answer.code}`)
+      if (answer.code !== '10000') {
+        // Not ready yet (the day's bill comes the next morning): asked again later, like an outage.
+        if (answer.sub_code === 'isp.bill_not_exist') throw new PaymentProviderError('unreachable', `bill of ${date} is not ready (isp.bill_not_exist)`)
+        throw failure('alipay.data.dataservice.bill.downloadurl.query', answer)
       }
+      if (typeof answer.bill_download_url !== 'string') throw new PaymentProviderError('unreachable', `bill of ${date}: no bill_download_url`)
       let zip: Uint8Array
       try {
         const response = await send(answer.bill_download_url, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS * 3) })
         if (!response.ok) throw new Error(`HTTP ${response.status}`)
         zip = new Uint8Array(await response.arrayBuffer())
       } catch (error) {
-        throw new PaymentProviderError('unreachable', `bill of ${date}: ${describe(error)}`)
+        throw new PaymentProviderError('unreachable', `bill of ${date}: ${failureText(error)}`)
       }
       return parseAlipayBill(zip)
     },
