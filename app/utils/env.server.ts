@@ -65,7 +65,7 @@ const schema = z.object({
   // Alipay (docs/decisions/026-alipay.md): the app's id, its RSA2 private key and Alipay's public
   // key (公钥 mode, not certificates), each key as PEM text, a path to a PEM file, or the bare
   // base64 that Alipay's key tool prints; all three or none. ALIPAY_GATEWAY: the sandbox's.
-  ALIPAY_APPID: optional(z.string().regex(/^20[0-9]{14}$/, 'must be an Alipay APPID (16 digits starting with 20)')),
+  ALIPAY_APPID: optional(z.string().regex(/^[0-9]{16}$/, 'must be an Alipay APPID (16 digits; sandbox apps start with 90)')),
   ALIPAY_PRIVATE_KEY: optional(z.string().transform((v, ctx) => alipayKey(v, 'private', ctx))),
   ALIPAY_PUBLIC_KEY: optional(z.string().transform((v, ctx) => alipayKey(v, 'public', ctx))),
   ALIPAY_GATEWAY: optional(z.url({ protocol: /^https$/ })),

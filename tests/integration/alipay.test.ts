@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { checkouts, orders, refunds } from '../../db/schema'
 import { localDateTime } from '~/domain/time'
 import { db } from '~/utils/db.server'
-import { EnvError, parseEnv } from '~/utils/env.server'
+import { EnvError, alipayConfig, parseEnv } from '~/utils/env.server'
 import type { CheckoutRequest } from '~/utils/payments.server'
 import { createTestProduct, productLine } from '../factories/cart'
 import { expectConsistent, placeOk } from '../factories/orders'
@@ -45,7 +45,7 @@ const { processPendingRefunds, requestRefund } = await import('~/models/payment.
 const { cancelOrder } = await import('~/models/reservation.server')
 // The errors are the classes of this registry's modules (interceptAlipay reset it).
 const { PaymentProviderError, WebhookSignatureError, outTradeNoOf, paymentProvider } = await import('~/utils/payments.server')
-const { fenOf, yuanOf } = await import('~/utils/alipay.server')
+const { createAlipayProvider, fenOf, yuanOf } = await import('~/utils/alipay.server')
 
 const alipay = paymentProvider('alipay')
 
@@ -419,6 +419,16 @@ describe('configuration', () => {
     expect(() => parseEnv({ ...base, ALIPAY_APPID: ALIPAY_APPID })).toThrow(EnvError)
     expect(() => parseEnv({ ...base, ALIPAY_APPID: ALIPAY_APPID, ALIPAY_PRIVATE_KEY: appKeys.privateKey })).toThrow(/set together or not at all/)
     expect(parseEnv(base).ALIPAY_APPID).toBeUndefined()
+  })
+
+  it('ALIPAY_GATEWAY sends the buyer to the sandbox instead', async () => {
+    const sandboxGateway = 'https://openapi-sandbox.dl.alipaydev.com/gateway.do'
+    const env = parseEnv({ ...base, ALIPAY_APPID: '9021000123456789', ALIPAY_PRIVATE_KEY: appKeys.privateKey, ALIPAY_PUBLIC_KEY: alipayKeys.publicKey, ALIPAY_GATEWAY: sandboxGateway })
+    const sandbox = createAlipayProvider(alipayConfig(env)!)
+    const request: CheckoutRequest = { checkoutId: 1, method: 'alipay_wap', outTradeNo: 'ZY1C1', expiresAt: new Date(Date.now() + 60_000), successUrl: 'http://localhost:3000/orders/1', cancelUrl: 'http://localhost:3000/pay/1' }
+    const { action } = await sandbox.startCheckout({ id: 1, totalFen: 100, currency: 'CNY', title: '测试', email: 'a@example.com' }, request)
+    expect(action.kind === 'redirect' && action.url.startsWith(`${sandboxGateway}?`)).toBe(true)
+    expect(action.kind === 'redirect' && new URL(action.url).searchParams.get('app_id')).toBe('9021000123456789')
   })
 
   it('reads each key as PEM text, a PEM file or bare base64; refuses what is not an RSA key', () => {

@@ -224,7 +224,7 @@ export function alipayNotification(fields: Record<string, string>, { privateKey 
     ...fields,
   }
   const content = Object.keys(params)
-    .filter((key) => key !== 'sign' && key !== 'sign_type' && params[key] !== '')
+    .filter((key) => key !== 'sign' && key !== 'sign_type')
     .sort()
     .map((key) => `${key}=${params[key]}`)
     .join('&')
