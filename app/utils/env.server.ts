@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -62,10 +62,21 @@ const schema = z.object({
   PAYMENTS_TEST_MODE: optional(z.enum(['0', '1', 'false', 'true'], 'must be 1 or 0')).transform((v) => v === '1' || v === 'true'),
   STRIPE_SECRET_KEY: optional(z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_… / sk_live_…)')),
   STRIPE_WEBHOOK_SECRET: optional(z.string().startsWith('whsec_', 'must be a Stripe webhook signing secret (whsec_…)')),
+  // Alipay (docs/decisions/026-alipay.md): the app's id, its RSA2 private key and Alipay's public
+  // key (公钥 mode, not certificates), each key as PEM text, a path to a PEM file, or the bare
+  // base64 that Alipay's key tool prints; all three or none. ALIPAY_GATEWAY: the sandbox's.
+  ALIPAY_APPID: optional(z.string().regex(/^[0-9]{16}$/, 'must be an Alipay APPID (16 digits; sandbox apps start with 90)')),
+  ALIPAY_PRIVATE_KEY: optional(z.string().transform((v, ctx) => alipayKey(v, 'private', ctx))),
+  ALIPAY_PUBLIC_KEY: optional(z.string().transform((v, ctx) => alipayKey(v, 'public', ctx))),
+  ALIPAY_GATEWAY: optional(z.url({ protocol: /^https$/ })),
 })
   .refine((env) => Boolean(env.STRIPE_SECRET_KEY) === Boolean(env.STRIPE_WEBHOOK_SECRET), {
     message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together or not at all',
     path: ['STRIPE_WEBHOOK_SECRET'],
+  })
+  .refine((env) => new Set([Boolean(env.ALIPAY_APPID), Boolean(env.ALIPAY_PRIVATE_KEY), Boolean(env.ALIPAY_PUBLIC_KEY)]).size === 1, {
+    message: 'ALIPAY_APPID, ALIPAY_PRIVATE_KEY and ALIPAY_PUBLIC_KEY are set together or not at all',
+    path: ['ALIPAY_PUBLIC_KEY'],
   })
   .refine((env) => Boolean(env.WECHAT_APPID) === Boolean(env.WECHAT_APPSECRET), {
     message: 'WECHAT_APPID and WECHAT_APPSECRET are set together or not at all',
@@ -146,4 +157,54 @@ let cached: Env | undefined
 export function getEnv(): Env {
   cached ??= parseEnv(process.env)
   return cached
+}
+
+/** Alipay's settings when all are set (docs/decisions/026-alipay.md), else null. */
+export function alipayConfig(env: Pick<Env, 'ALIPAY_APPID' | 'ALIPAY_PRIVATE_KEY' | 'ALIPAY_PUBLIC_KEY' | 'ALIPAY_GATEWAY' | 'SITE_URL'> = getEnv()) {
+  if (!env.ALIPAY_APPID || !env.ALIPAY_PRIVATE_KEY || !env.ALIPAY_PUBLIC_KEY) return null
+  return {
+    appId: env.ALIPAY_APPID,
+    privateKey: env.ALIPAY_PRIVATE_KEY,
+    alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
+    gateway: env.ALIPAY_GATEWAY ?? 'https://openapi.alipay.com/gateway.do',
+    notifyUrl: `${env.SITE_URL}/webhooks/alipay`,
+  }
+}
+export type AlipayConfig = NonNullable<ReturnType<typeof alipayConfig>>
+
+/**
+ * An Alipay key as PEM (PKCS8 private / SPKI public), read from PEM text, a PEM file's path, or
+ * the bare base64 (PKCS8 or PKCS1) that Alipay's key tool prints; a key that does not load is
+ * an error at start-up, not at the first payment.
+ */
+function alipayKey(value: string, kind: 'private' | 'public', ctx: z.RefinementCtx): string {
+  const text = value.includes('-----BEGIN') || /^[A-Za-z0-9+/=\s]{200,}$/.test(value) ? value : readKeyFile(value)
+  const der = text.includes('-----BEGIN') ? null : Buffer.from(text.replace(/\s+/g, ''), 'base64')
+  const attempts: (() => KeyObject)[] =
+    kind === 'private'
+      ? der
+        ? [() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' })]
+        : [() => createPrivateKey(text)]
+      : der
+        ? [() => createPublicKey({ key: der, format: 'der', type: 'spki' })]
+        : [() => createPublicKey(text)]
+  for (const attempt of attempts) {
+    try {
+      const key = attempt()
+      if (key.asymmetricKeyType !== 'rsa') break
+      return kind === 'private' ? key.export({ format: 'pem', type: 'pkcs8' }).toString() : key.export({ format: 'pem', type: 'spki' }).toString()
+    } catch {
+      // The next form, or the message below.
+    }
+  }
+  ctx.addIssue({ code: 'custom', message: `must be an RSA ${kind} key: PEM text, a path to a PEM file, or base64 from Alipay's key tool` })
+  return z.NEVER
+}
+
+function readKeyFile(path: string) {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
 }

@@ -4,6 +4,7 @@
 import Stripe from 'stripe'
 import type { PaymentProviderName } from '../../db/schema'
 import type { PayMethodName } from '~/domain/pay-methods'
+import { alipayProvider } from './alipay.server'
 import { getEnv, type Env } from './env.server'
 
 /** A provider's word that an order was paid, as confirmPayment() takes it. */
@@ -302,6 +303,7 @@ let stripeProvider: PaymentProvider | undefined
 /** A provider by name: the one that took a payment is the one that refunds it. */
 export function paymentProvider(name: PaymentProviderName): PaymentProvider {
   if (name === 'test') return testProvider
+  if (name === 'alipay') return alipayProvider()
   const env = getEnv()
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
     throw new Error('Stripe is not configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET)')
@@ -322,11 +324,12 @@ export type LiveProviderName = Exclude<PaymentProviderName, 'test'>
  */
 export type PaymentMode = { kind: 'live'; providers: LiveProviderName[] } | { kind: 'test'; production: boolean } | { kind: 'none' }
 
-type ModeEnv = Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'>
+type ModeEnv = Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> & Partial<Pick<Env, 'ALIPAY_APPID'>>
 
 /** The live providers whose keys are set. */
 export function configuredProviders(env: ModeEnv = getEnv()): LiveProviderName[] {
   const providers: LiveProviderName[] = []
+  if (env.ALIPAY_APPID) providers.push('alipay')
   if (env.STRIPE_SECRET_KEY) providers.push('stripe')
   return providers
 }

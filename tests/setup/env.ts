@@ -30,6 +30,7 @@ delete process.env.STRIPE_SECRET_KEY
 delete process.env.PAYMENTS_TEST_MODE
 delete process.env.STRIPE_WEBHOOK_SECRET
 for (const name of ['WECHAT_APPID', 'WECHAT_APPSECRET', 'WECHAT_OPEN_APPID', 'WECHAT_OPEN_APPSECRET', 'WECHAT_TEST_MODE']) delete process.env[name]
+for (const name of ['ALIPAY_APPID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'ALIPAY_GATEWAY']) delete process.env[name]
 
 const { databaseHandle } = await import('~/utils/db.server')
 await runMigrations(databaseHandle)
