@@ -68,5 +68,6 @@ export const paymentsZhCN = {
   jsapiFailed: '微信支付没有完成，请稍后重试或换一种支付方式。',
   jsapiUnavailable: '请在微信里打开本页，再用微信支付。',
   payButton: (method: string) => `使用${method}付款`,
+  openInBrowserForAlipay: '微信里不能使用支付宝：点右上角「···」，选「在浏览器打开」，再用支付宝付款。',
   lineNumbers: (numbers: readonly number[]) => `编号 ${numbers.map((n) => `No. ${n}`).join('、')}`,
 } as const

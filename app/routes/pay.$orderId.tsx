@@ -52,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Being refunded (e.g. paid after it lapsed): the order page says so.
   if (order.state === 'refunding' || order.state === 'refunded') throw redirect(`/orders/${order.id}`)
   const { methods } = await methodsFor(request, order.userId)
+  const inWechat = browserKind(request.headers.get('User-Agent')) === 'wechat'
   // A QR code opened for this order (WeChat Pay Native) stays on the page until it is paid.
   const url = new URL(request.url)
   const open = order.state === 'pending' && !url.searchParams.has('methods') ? await openCheckoutOf(order.id) : null
@@ -60,6 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     order: { id: order.id, kind: order.kind, state: order.state, totalFen: order.totalFen, expiresAt: order.expiresAt },
     lines: lines.map((line) => ({ id: line.id, title: line.title, qty: line.qty, unitPriceFen: line.unitPriceFen, personalisation: line.personalisation })),
     methods: methods.map(({ method }) => method),
+    // WeChat's browser blocks Alipay: tell the reader to open the page in their browser.
+    alipayInBrowser: inWechat && payableProviders().includes('alipay'),
     scan,
     // Back from WeChat's JSAPI or a redirect with the payment made: its notification is on its way.
     confirming: url.searchParams.has('paid'),
@@ -182,7 +185,7 @@ async function checkPaid(order: { id: number; state: OrderState; kind: OrderKind
 }
 
 export default function Pay() {
-  const { order, lines, methods, scan, confirming, serverNow } = useLoaderData<typeof loader>()
+  const { order, lines, methods, alipayInBrowser, scan, confirming, serverNow } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const revalidator = useRevalidator()
@@ -225,7 +228,9 @@ export default function Pay() {
           </Card>
           <Card className="mt-4">
             <FormError error={error} />
-            {methods.length === 0 ? (
+            {methods.length === 0 && alipayInBrowser ? (
+              <p className="text-sm text-amber-900">{p.openInBrowserForAlipay}</p>
+            ) : methods.length === 0 ? (
               <p className="text-sm text-amber-900">{p.notSetUpPay}</p>
             ) : methods.includes('test') ? (
               <>
@@ -249,6 +254,7 @@ export default function Pay() {
             ) : (
               <PayMethods methods={methods} busy={busy} />
             )}
+            {methods.length > 0 && alipayInBrowser ? <p className="mt-3 text-xs text-stone-500">{p.openInBrowserForAlipay}</p> : null}
             {actionData && 'jsapi' in actionData ? <WechatJsapiPay orderId={order.id} params={actionData.jsapi} /> : null}
           </Card>
           <Form method="post" className="mt-4 text-center">
