@@ -1,0 +1,248 @@
+// What a phone downloads on a first visit of a page: the client entry, the root route and the
+// page's routes, each with every chunk it imports, gzipped. Builds the app with source maps into
+// .cache/bundle-size (never over the build a server uses) and names the biggest modules in it.
+//
+//   npx tsx scripts/bundle-size.ts                 every page in BUDGETS
+//   npx tsx scripts/bundle-size.ts / /membership   some of them (or route ids: routes/cart)
+//   npx tsx scripts/bundle-size.ts --check         fails when a page passes its budget or any
+//                                                  client chunk holds server code (decision 028)
+//   --no-build                                     measure the last build in .cache/bundle-size
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const OUT = join(ROOT, '.cache/bundle-size')
+const ASSETS = join(OUT, 'public/build')
+const PUBLIC_PATH = '/build/'
+
+/** Gzipped bytes of script each page may download on a first visit (decision 028). */
+export const BUDGETS: { url: string; route: string; kb: number }[] = [
+  { url: '/', route: 'routes/_index', kb: 90 },
+  { url: '/membership', route: 'routes/membership._index', kb: 90 },
+  { url: '/daily/:date', route: 'routes/daily.$date', kb: 100 },
+  { url: '/shop', route: 'routes/shop._index', kb: 100 },
+  { url: '/shop/p/:slug', route: 'routes/shop.p.$slug', kb: 100 },
+  { url: '/community', route: 'routes/community._index', kb: 100 },
+  { url: '/cart', route: 'routes/cart', kb: 100 },
+  { url: '/checkout', route: 'routes/checkout', kb: 100 },
+  { url: '/login', route: 'routes/login', kb: 100 },
+  { url: '/account', route: 'routes/account', kb: 100 },
+]
+
+/** Modules that must never reach the browser: nothing validates or queries there. */
+const SERVER_ONLY: { name: string; test: (source: string) => boolean }[] = [
+  { name: 'zod', test: (s) => s.includes('node_modules/zod/') },
+  { name: 'drizzle-orm', test: (s) => s.includes('node_modules/drizzle-orm/') },
+  { name: '@libsql/client', test: (s) => s.includes('node_modules/@libsql/') },
+  { name: 'db/', test: (s) => /(^|\/)db\//.test(s) && !s.includes('node_modules/') },
+  { name: '*.server.ts', test: (s) => /\.server\.tsx?$/.test(s) },
+]
+
+type Manifest = {
+  entry: { module: string; imports: string[] }
+  routes: Record<string, { id: string; parentId?: string; module: string; imports?: string[] }>
+}
+
+function build() {
+  const result = spawnSync('npx', ['remix', 'build', '--sourcemap'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      REMIX_ASSETS_BUILD_DIRECTORY: ASSETS,
+      REMIX_SERVER_BUILD_PATH: join(OUT, 'build/index.js'),
+    },
+  })
+  if (result.status !== 0) throw new Error('remix build failed')
+}
+
+function readManifest(): Manifest {
+  const name = readdirSync(ASSETS)
+    .filter((f) => /^manifest-.*\.js$/.test(f))
+    .sort((a, b) => statSync(join(ASSETS, b)).mtimeMs - statSync(join(ASSETS, a)).mtimeMs)[0]
+  if (!name) throw new Error(`no manifest in ${ASSETS}: build first`)
+  const text = readFileSync(join(ASSETS, name), 'utf8')
+  return JSON.parse(text.replace(/^window\.__remixManifest=/, '').replace(/;\s*$/, '')) as Manifest
+}
+
+const fileOf = (url: string) => join(ASSETS, url.slice(PUBLIC_PATH.length))
+
+/** The file as served: the source map comment the measuring build adds is not part of it. */
+function servedText(url: string): string {
+  return readFileSync(fileOf(url), 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '')
+}
+
+/** The chunk and everything it imports, statically, all the way down. */
+function closure(urls: string[], seen = new Set<string>()): Set<string> {
+  for (const url of urls) {
+    if (seen.has(url)) continue
+    seen.add(url)
+    const imports = [...servedText(url).matchAll(/from\s*"(\/build\/[^"]+)"|import\s*"(\/build\/[^"]+)"/g)]
+    closure(imports.map((m) => (m[1] ?? m[2]) as string), seen)
+  }
+  return seen
+}
+
+function chain(manifest: Manifest, routeId: string): string[] {
+  const ids: string[] = []
+  for (let id: string | undefined = routeId; id; id = manifest.routes[id]?.parentId) {
+    if (!manifest.routes[id]) throw new Error(`no route ${id} in the manifest`)
+    ids.unshift(id)
+  }
+  return ids
+}
+
+/** The script of a first visit of a page whose deepest route is routeId. */
+function firstVisit(manifest: Manifest, routeId: string): Set<string> {
+  const start = [manifest.entry.module, ...manifest.entry.imports]
+  for (const id of chain(manifest, routeId)) {
+    const route = manifest.routes[id]!
+    start.push(route.module, ...(route.imports ?? []))
+  }
+  return closure(start)
+}
+
+const gzipCache = new Map<string, number>()
+function gzipBytes(url: string): number {
+  let size = gzipCache.get(url)
+  if (size === undefined) {
+    size = gzipSync(servedText(url)).length
+    gzipCache.set(url, size)
+  }
+  return size
+}
+
+// Source maps: base64 VLQ, one `;` per generated line, segments `,`-separated.
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+function decodeVlq(segment: string): number[] {
+  const values: number[] = []
+  let value = 0
+  let shift = 0
+  for (const char of segment) {
+    const digit = B64.indexOf(char)
+    value += (digit & 31) << shift
+    if (digit & 32) {
+      shift += 5
+    } else {
+      values.push(value & 1 ? -(value >>> 1) : value >>> 1)
+      value = 0
+      shift = 0
+    }
+  }
+  return values
+}
+
+/** Bytes of generated code per source module, from the chunk's source map. */
+function bytesBySource(url: string): Map<string, number> {
+  const totals = new Map<string, number>()
+  const mapFile = fileOf(url) + '.map'
+  if (!existsSync(mapFile)) return totals
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; mappings: string }
+  const lines = servedText(url).split('\n')
+  let source = 0
+  map.mappings.split(';').forEach((line, index) => {
+    const length = lines[index]?.length ?? 0
+    const segments = line ? line.split(',').map(decodeVlq) : []
+    let column = 0
+    const starts: [number, number][] = []
+    for (const segment of segments) {
+      column += segment[0] ?? 0
+      if (segment.length >= 4) source += segment[1] ?? 0
+      starts.push([column, segment.length >= 4 ? source : -1])
+    }
+    starts.forEach(([from, src], i) => {
+      if (src < 0) return
+      const to = starts[i + 1]?.[0] ?? length
+      const name = map.sources[src] ?? '?'
+      totals.set(name, (totals.get(name) ?? 0) + Math.max(0, to - from))
+    })
+  })
+  return totals
+}
+
+/** node_modules/<package> for a dependency, the path from the repository root otherwise. */
+function moduleName(source: string): string {
+  const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)
+  if (dep) return dep[1]!
+  return source.replace(/^(\.\.\/)+/, '').replace(/^(\.\/)+/, '')
+}
+
+function kb(bytes: number) {
+  return (bytes / 1024).toFixed(1)
+}
+
+function main() {
+  const args = process.argv.slice(2)
+  const check = args.includes('--check')
+  if (!args.includes('--no-build')) build()
+  const manifest = readManifest()
+  const wanted = args.filter((a) => !a.startsWith('--'))
+  const pages = wanted.length
+    ? wanted.map((w) => BUDGETS.find((b) => b.url === w || b.route === w) ?? { url: w, route: w, kb: Infinity })
+    : BUDGETS
+
+  const failures: string[] = []
+  for (const page of pages) {
+    const files = firstVisit(manifest, page.route)
+    let total = 0
+    const modules = new Map<string, number>()
+    for (const url of files) {
+      const gz = gzipBytes(url)
+      total += gz
+      const bySource = bytesBySource(url)
+      const raw = [...bySource.values()].reduce((a, b) => a + b, 0)
+      // A module's share of the chunk's gzip, in proportion to its minified bytes.
+      for (const [source, bytes] of bySource) {
+        const name = moduleName(source)
+        modules.set(name, (modules.get(name) ?? 0) + (raw ? (gz * bytes) / raw : 0))
+      }
+    }
+    const over = total > page.kb * 1024
+    if (over) failures.push(`${page.url}: ${kb(total)} KB gzip, budget ${page.kb} KB`)
+    const budget = Number.isFinite(page.kb) ? ` (budget ${page.kb} KB${over ? ', OVER' : ''})` : ''
+    console.log(`${page.url}  ${kb(total)} KB gzip in ${files.size} files${budget}`)
+    const biggest = [...modules].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BUNDLE_TOP ?? 8))
+    console.log('  ' + biggest.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(' · '))
+  }
+
+  // Server code in any client chunk, not only the pages above.
+  const offenders = new Map<string, Set<string>>()
+  for (const name of readdirSync(join(ASSETS, '_shared')).filter((f) => f.endsWith('.js'))) {
+    collectOffenders(`${PUBLIC_PATH}_shared/${name}`, offenders)
+  }
+  for (const route of Object.values(manifest.routes)) collectOffenders(route.module, offenders)
+  collectOffenders(manifest.entry.module, offenders)
+  const routesWith = new Map<string, string[]>()
+  for (const route of Object.values(manifest.routes)) {
+    const files = closure([route.module, ...(route.imports ?? [])])
+    for (const [what, chunks] of offenders) {
+      if ([...chunks].some((c) => files.has(c))) routesWith.set(what, [...(routesWith.get(what) ?? []), route.id])
+    }
+  }
+  for (const [what, routes] of routesWith) {
+    console.log(`server code in the browser: ${what} in ${routes.length} routes (${routes.join(', ')})`)
+    failures.push(`${what} reaches ${routes.length} route chunks`)
+  }
+
+  if (check && failures.length) {
+    console.error(`\nbundle budget exceeded:\n  ${failures.join('\n  ')}`)
+    process.exit(1)
+  }
+  if (check) console.log('\nbundle budget: every page within its budget, no server code in the browser')
+}
+
+function collectOffenders(url: string, offenders: Map<string, Set<string>>) {
+  for (const source of bytesBySource(url).keys()) {
+    for (const rule of SERVER_ONLY) {
+      if (!rule.test(source)) continue
+      const label = rule.name.endsWith('/') || rule.name.startsWith('*') ? moduleName(source) : rule.name
+      offenders.set(label, (offenders.get(label) ?? new Set()).add(url))
+    }
+  }
+}
+
+main()
