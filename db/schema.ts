@@ -3,13 +3,15 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { LIVE_ORDER_STATES, ORDER_FLAGS, REFUND_REASONS, REFUND_STATES } from '../app/domain/order'
+import { GATED_VISIBILITY, JOB_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES } from '../app/domain/enums'
+
+export { GATED_VISIBILITY, JOB_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES }
 
 const createdAt = () =>
   integer({ mode: 'timestamp_ms' })
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`)
 
-export const STAFF_ROLES = ['user', 'editor', 'admin'] as const
 export type StaffRole = (typeof STAFF_ROLES)[number]
 
 export const users = sqliteTable(
@@ -403,7 +405,6 @@ export const boards = sqliteTable(
   (t) => [uniqueIndex('boards_slug_unique').on(t.slug)],
 )
 
-export const JOB_KINDS = ['hiring', 'seeking'] as const
 export type JobKind = (typeof JOB_KINDS)[number]
 
 export const threads = sqliteTable(
@@ -465,7 +466,6 @@ export const replies = sqliteTable(
   (t) => [index('replies_thread_idx').on(t.threadId, t.id), index('replies_author_created_idx').on(t.authorId, t.createdAt)],
 )
 
-export const REPORT_TARGETS = ['thread', 'reply'] as const
 export type ReportTarget = (typeof REPORT_TARGETS)[number]
 export const REPORT_STATES = ['open', 'resolved', 'dismissed'] as const
 
@@ -600,11 +600,8 @@ export const returnedNumbers = sqliteTable(
   (t) => [primaryKey({ columns: [t.counterId, t.number] })],
 )
 
-export const ORDER_KINDS = ['goods', 'membership'] as const
 export type OrderKind = (typeof ORDER_KINDS)[number]
 
-// pending → paid → shipped → completed, or cancelled / expired (unpaid) / refunding → refunded.
-export const ORDER_STATES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired', 'refunding', 'refunded'] as const
 export type OrderState = (typeof ORDER_STATES)[number]
 
 export const PAYMENT_PROVIDERS = ['test', 'stripe', 'wechatpay', 'alipay'] as const
@@ -921,8 +918,6 @@ export const productCategories = sqliteTable(
   (t) => [uniqueIndex('product_categories_slug_unique').on(t.slug)],
 )
 
-// Below minRank a product is either shown but not buyable, or hidden altogether.
-export const GATED_VISIBILITY = ['visible', 'hidden'] as const
 export type GatedVisibility = (typeof GATED_VISIBILITY)[number]
 
 export const products = sqliteTable(

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { STAFF_ROLES } from '../../db/schema'
+import { STAFF_ROLES } from './enums'
 import { t } from '~/i18n/zh-CN'
 
 const id = z.coerce.number({ error: t.errors.invalidChoice }).int(t.errors.invalidChoice).positive(t.errors.invalidChoice)

@@ -1,7 +1,8 @@
 // /admin/orders: the list's filters (query parameters, shared by the page and the CSV export)
 // and the staff actions on one order. Pure: the route passes the time zone.
 import { z } from 'zod'
-import { ORDER_KINDS, ORDER_STATES, type OrderKind, type OrderState } from '../../db/schema'
+import type { OrderKind, OrderState } from '../../db/schema'
+import { ORDER_KINDS, ORDER_STATES } from './enums'
 import { addDays, startOfDateIn } from './time'
 import { t } from '~/i18n/zh-CN'
 import type { FormResult } from '~/utils/forms'

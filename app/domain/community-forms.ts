@@ -2,7 +2,7 @@
 // A jobs board's thread carries the job fields; the edit form keeps the expiry it has.
 import { z } from 'zod'
 import { COMMUNITY_LIMITS } from './community'
-import { JOB_KINDS } from '../../db/schema'
+import { JOB_KINDS } from './enums'
 import { t } from '~/i18n/zh-CN'
 
 const e = t.community.errors

@@ -1,7 +1,7 @@
 // Form schemas of community moderation: the staff actions on a thread page and on
 // /admin/community, and the reader's report button.
 import { z } from 'zod'
-import { REPORT_TARGETS } from '../../db/schema'
+import { REPORT_TARGETS } from './enums'
 import { t } from '~/i18n/zh-CN'
 
 export const MODERATION_INTENTS = ['pin', 'unpin', 'feature', 'unfeature', 'lock', 'unlock', 'hide', 'restore'] as const

@@ -4,7 +4,8 @@
 import { z } from 'zod'
 import { fenToYuan, parseLocalDateTime, toLocalDateTimeValue, yuanToFen } from './drop'
 import type { FieldErrors, FormResult } from '~/utils/forms'
-import { GATED_VISIBILITY, type GatedVisibility } from '../../db/schema'
+import type { GatedVisibility } from '../../db/schema'
+import { GATED_VISIBILITY } from './enums'
 import { t } from '~/i18n/zh-CN'
 
 const e = t.shop.admin.errors

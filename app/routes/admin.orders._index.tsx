@@ -14,7 +14,7 @@ import {
 } from '~/domain/admin-order-forms'
 import { t } from '~/i18n/zh-CN'
 import { listAdminOrders, listProductChoices } from '~/models/admin-orders.server'
-import { ORDER_KINDS, ORDER_STATES } from '../../db/schema'
+import { ORDER_KINDS, ORDER_STATES } from '~/domain/enums'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import type { FieldErrors } from '~/utils/forms'
