@@ -3,7 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Field, FormError, SelectField } from '~/components/field'
 import { Badge, Button, EmptyState, PageTitle } from '~/components/ui'
-import { grantMembershipForm, revokeMembershipForm, setRoleForm } from '~/domain/admin-forms'
+import { grantMembershipForm, revokeMembershipForm, setRoleForm } from '~/domain/admin-forms.server'
 import { endOfValidityDate, localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import {

@@ -17,7 +17,7 @@ import {
   isJobExpired,
   type CommunityViewer,
 } from '~/domain/community'
-import { replyForm, replyTargetForm } from '~/domain/community-forms'
+import { replyForm, replyTargetForm } from '~/domain/community-forms.server'
 import { MODERATION_INTENTS, moderationForm, reportForm, type ModerationIntent } from '~/domain/moderation-forms'
 import { t } from '~/i18n/zh-CN'
 import { createReply, deleteReply, deleteThread, listReplies, renewJob } from '~/models/community.server'

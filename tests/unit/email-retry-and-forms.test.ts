@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { changePasswordForm, loginForm, newPasswordForm, signupForm } from '~/domain/account-forms'
+import { changePasswordForm, loginForm, newPasswordForm, signupForm } from '~/domain/account-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { MAX_ATTEMPTS, retryDelayMs } from '~/utils/email.server'
 import { parseForm } from '~/utils/forms'

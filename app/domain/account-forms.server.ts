@@ -1,4 +1,5 @@
 // Validation of the account forms. Pure, shared by actions and tests.
+// .server: zod schemas are module-level code the client bundle cannot drop (decision 028).
 import { z } from 'zod'
 import { t } from '~/i18n/zh-CN'
 import { DISPLAY_NAME_MAX_LENGTH, displayNameProblem, normalizeDisplayName } from './display-name'

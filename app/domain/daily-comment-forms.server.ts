@@ -1,5 +1,6 @@
 // Validation of the 留言 forms: a reader's 留言 and like, and the editor's moderation. Pure,
 // shared by actions and tests.
+// .server: zod schemas are module-level code the client bundle cannot drop (decision 028).
 import { z } from 'zod'
 import { COMMENT_MODERATION_INTENTS, DAILY_COMMENT_LIMITS } from './daily-comments'
 import { t } from '~/i18n/zh-CN'

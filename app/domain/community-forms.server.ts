@@ -1,5 +1,6 @@
 // Validation of the community's forms (threads, replies). Pure, shared by actions and tests.
 // A jobs board's thread carries the job fields; the edit form keeps the expiry it has.
+// .server: zod schemas are module-level code the client bundle cannot drop (decision 028).
 import { z } from 'zod'
 import { COMMUNITY_LIMITS } from './community'
 import { JOB_KINDS } from './enums'

@@ -1,3 +1,4 @@
+// .server: zod schemas are module-level code the client bundle cannot drop (decision 028).
 import { z } from 'zod'
 import { STAFF_ROLES } from './enums'
 import { t } from '~/i18n/zh-CN'
