@@ -1,8 +1,8 @@
 // The cart's forms and rules: what the cart actions accept, how lines combine, and why a line
 // cannot be bought right now (the same answer for adding, showing the cart and checking out).
 // Pure: callers pass the product, the viewer and `now`. Stock shown here is advice; holding
-// stock at checkout decides, atomically (DESIGN.md §4).
-import { z } from 'zod'
+// stock at checkout decides, atomically (DESIGN.md §4). The zod schemas of the forms are in
+// cart-forms.server.ts, out of the browser's script (decision 028).
 import type { Viewer } from './access'
 import {
   MAX_QTY_PER_LINE,
@@ -38,33 +38,6 @@ export function isCartIntent(value: unknown): value is CartIntent {
   return (CART_INTENTS as readonly unknown[]).includes(value)
 }
 
-/** 1..99 written as plain digits: "0", "-1", "1.5", "1e3", "１", "" and "abc" are all refused. */
-export const qtyField = z
-  .string({ error: e.qty })
-  .trim()
-  .regex(/^\d{1,3}$/, e.qty)
-  .transform(Number)
-  .pipe(z.number().int(e.qty).min(1, e.qty).max(MAX_QTY_PER_LINE, e.qty))
-
-const productIdField = z
-  .string({ error: e.unavailable })
-  .trim()
-  .regex(/^[1-9]\d{0,9}$/, e.unavailable)
-  .transform(Number)
-
-const personalisationField = z
-  .string()
-  .max(PERSONALISATION_INPUT_MAX, e.personalisationTooLong)
-  .optional()
-  .transform((v) => (v ?? '').trim())
-
-/** add / buy (the product page's form) and update (a new quantity for a line in the cart). */
-export const cartLineForm = z.object({
-  productId: productIdField,
-  qty: qtyField,
-  personalisation: personalisationField,
-})
-
 /**
  * 立即购买 checks out one line alone and leaves the cart as it is: the line travels to /checkout
  * in the query (`buy`, `qty`, `p`), through the sign-in page when needed.
@@ -74,17 +47,6 @@ export function buyNowPath(line: CartLine) {
   if (line.personalisation) search.set('p', line.personalisation)
   return `/checkout?${search}`
 }
-
-/** The 立即购买 line of a /checkout URL: null when it has none, an error when it is malformed. */
-export function parseBuyNow(search: URLSearchParams): { ok: true; line: CartLine } | { ok: false } | null {
-  const productId = search.get('buy')
-  if (productId === null) return null
-  const parsed = cartLineForm.safeParse({ productId, qty: search.get('qty') ?? undefined, personalisation: search.get('p') ?? undefined })
-  return parsed.success ? { ok: true, line: parsed.data } : { ok: false }
-}
-
-/** remove: one line, named by product and personalisation. */
-export const removeFromCartForm = z.object({ productId: productIdField, personalisation: personalisationField })
 
 export function sameLine(a: Pick<CartLine, 'productId' | 'personalisation'>, b: Pick<CartLine, 'productId' | 'personalisation'>) {
   return a.productId === b.productId && a.personalisation === b.personalisation

@@ -12,16 +12,15 @@ import {
   MAX_CART_LINES,
   buyNowPath,
   addLine,
-  cartLineForm,
   isCartIntent,
   lineProblem,
   productQtyInCart,
-  removeFromCartForm,
   removeLine,
   sameLine,
   setLineQty,
   type CartLine,
 } from '~/domain/cart-forms'
+import { cartLineForm, removeFromCartForm } from '~/domain/cart-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty, unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'

@@ -3,8 +3,10 @@
 import { describe, expect, it } from 'vitest'
 import { timelineSteps, type OrderMoments } from '~/components/order'
 import type { Viewer } from '~/domain/access'
-import { addressForm, normalizePhone } from '~/domain/address'
-import { addLine, cartLineForm, lineProblem, productQtyInCart, removeLine, setLineQty, type SellableProduct } from '~/domain/cart-forms'
+import { normalizePhone } from '~/domain/address'
+import { addressForm } from '~/domain/address.server'
+import { addLine, lineProblem, productQtyInCart, removeLine, setLineQty, type SellableProduct } from '~/domain/cart-forms'
+import { cartLineForm } from '~/domain/cart-forms.server'
 
 const QTY_ERROR = '数量须为 1 到 99 的整数'
 
