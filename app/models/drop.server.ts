@@ -34,7 +34,7 @@ import {
   type DropTimes,
   type WindowAction,
 } from '~/domain/drop'
-import type { DropInput, OpenDropEdit } from '~/domain/drop-forms'
+import type { DropInput, OpenDropEdit } from '~/domain/drop-forms.server'
 import { LIVE_ORDER_STATES, PAID_ORDER_STATES } from '~/domain/order'
 import { nextDropEmail, waitlistNoticeEmail } from '~/emails/drop'
 import { t } from '~/i18n/zh-CN'

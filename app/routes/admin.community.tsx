@@ -3,7 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Field, FormError, SelectField, TextAreaField } from '~/components/field'
 import { Badge, Button, Card, EmptyState, PageTitle } from '~/components/ui'
-import { boardSettingsForm, hideReportedForm, liftBanForm, postingBanForm, reportActionForm } from '~/domain/moderation-forms'
+import { boardSettingsForm, hideReportedForm, liftBanForm, postingBanForm, reportActionForm } from '~/domain/moderation-forms.server'
 import { endOfValidityDate, localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import {

@@ -6,7 +6,7 @@ import { DropForm, DropStateBadge, SalesChart, type DropFormTier } from '~/compo
 import { Field, FormError } from '~/components/field'
 import { Button, Card, PageTitle } from '~/components/ui'
 import { dropWindow, fenToYuan, lastValidDate, toLocalDateTimeValue } from '~/domain/drop'
-import { extendDropForm, parseDropForm, parseOpenDropEditForm } from '~/domain/drop-forms'
+import { extendDropForm, parseDropForm, parseOpenDropEditForm } from '~/domain/drop-forms.server'
 import { t } from '~/i18n/zh-CN'
 import {
   applyWindowAction,

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { DropForm } from '~/components/drop'
 import { Card, PageTitle } from '~/components/ui'
 import { fenToYuan } from '~/domain/drop'
-import { parseDropForm } from '~/domain/drop-forms'
+import { parseDropForm } from '~/domain/drop-forms.server'
 import { addDays, localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import { createDrop } from '~/models/drop.server'

@@ -18,7 +18,8 @@ import {
   type CommunityViewer,
 } from '~/domain/community'
 import { replyForm, replyTargetForm } from '~/domain/community-forms.server'
-import { MODERATION_INTENTS, moderationForm, reportForm, type ModerationIntent } from '~/domain/moderation-forms'
+import { MODERATION_INTENTS, type ModerationIntent } from '~/domain/moderation-forms'
+import { moderationForm, reportForm } from '~/domain/moderation-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { createReply, deleteReply, deleteThread, listReplies, renewJob } from '~/models/community.server'
 import { applyModeration, reportContent } from '~/models/moderation.server'

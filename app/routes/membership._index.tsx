@@ -9,7 +9,7 @@ import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
 import { decideUpgrade, dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
-import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms'
+import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms.server'
 import { memberNumberLabel } from '~/emails/drop'
 import { t } from '~/i18n/zh-CN'
 import {

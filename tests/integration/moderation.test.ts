@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { auditLog, boards, postingBans, replies, reports, threads, type User } from '../../db/schema'
-import { moderationForm } from '~/domain/moderation-forms'
+import { moderationForm } from '~/domain/moderation-forms.server'
 import { localDate } from '~/domain/time'
 import { parseForm } from '~/utils/forms'
 import {

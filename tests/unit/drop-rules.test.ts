@@ -19,7 +19,7 @@ import {
   windowsOverlap,
   yuanToFen,
 } from '~/domain/drop'
-import { parseDropForm, parseOpenDropEditForm } from '~/domain/drop-forms'
+import { parseDropForm, parseOpenDropEditForm } from '~/domain/drop-forms.server'
 
 const TZ = 'Asia/Shanghai'
 const opensAt = new Date('2027-08-09T02:00:00.000Z') // 10:00 in Shanghai

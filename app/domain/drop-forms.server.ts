@@ -1,6 +1,7 @@
 // Validation of the drop forms (admin create / edit / window actions, buyer actions). Pure:
 // the caller passes the site time zone and `now`. Field names of a tier carry its tier id
 // (price_2, capacity_2, validUntil_2, offered_2), so errors land next to the right input.
+// .server: zod schemas are module-level code the client bundle cannot drop (decision 028).
 import { z } from 'zod'
 import { parseLocalDateTime, yuanToFen } from './drop'
 import { endOfValidityDate } from './time'
