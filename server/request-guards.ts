@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http'
 import type express from 'express'
 import { MAX_AUDIO_BYTES, MAX_IMAGES_PER_PRODUCT, MAX_PRODUCT_IMAGE_BYTES } from '~/domain/media-types'
-import { MAX_SHIPMENT_FILE_BYTES } from '~/domain/shipment-import'
+import { MAX_SHIPMENT_FILE_BYTES } from '~/domain/shipment-import.server'
 import { t } from '~/i18n/zh-CN'
 import { bodyTooLargeError, SIGNED_BODY_MAX_BYTES } from '~/utils/request-body.server'
 

@@ -7,7 +7,7 @@ import { Countdown } from '~/components/countdown'
 import { Field, SelectField, TextAreaField } from '~/components/field'
 import { Badge, Button, buttonClass } from '~/components/ui'
 import type { ProductCardView } from '~/domain/product'
-import type { ProductEditorValues } from '~/domain/product-forms'
+import type { ProductEditorValues } from '~/domain/product-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { formatFen } from '~/utils/format'
 

@@ -5,8 +5,9 @@
 // flags through order-flags.server.ts.
 import { and, asc, desc, eq, exists, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { auditLog, orderLines, orders, products, stock, users, type Order, type OrderKind, type OrderState } from '../../db/schema'
-import type { OrderFilters, ShipmentInput } from '~/domain/admin-order-forms'
-import type { Shipment } from '~/domain/shipment-import'
+import type { OrderFilters } from '~/domain/admin-order-forms'
+import type { ShipmentInput } from '~/domain/admin-order-forms.server'
+import type { Shipment } from '~/domain/shipment-import.server'
 import { orderShippedEmail } from '~/emails/order-shipped'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor } from '~/utils/db.server'

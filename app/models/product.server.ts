@@ -20,7 +20,7 @@ import {
 } from '../../db/schema'
 import { PAID_ORDER_STATES } from '~/domain/order'
 import { HOT_WINDOW_DAYS, weekBounds, type ProductRules, type ShelfProduct, type StockLevels } from '~/domain/product'
-import type { ProductInput } from '~/domain/product-forms'
+import type { ProductInput } from '~/domain/product-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import type { FieldErrors } from '~/utils/forms'

@@ -8,13 +8,8 @@ import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import {
   CARRIERS,
   allowedOrderActions,
-  clearFlagForm,
-  intentForm,
-  refundForm,
-  refundPaymentForm,
-  retryRefundForm,
-  shipmentForm,
 } from '~/domain/admin-order-forms'
+import { clearFlagForm, intentForm, refundForm, refundPaymentForm, retryRefundForm, shipmentForm } from '~/domain/admin-order-forms.server'
 import { t } from '~/i18n/zh-CN'
 import {
   getAdminOrder,

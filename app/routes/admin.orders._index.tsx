@@ -8,10 +8,10 @@ import {
   ADMIN_ORDERS_PAGE_SIZE,
   NO_FILTERS,
   orderFiltersQuery,
-  parseOrderFilters,
   placedBetween,
   type OrderFilters,
 } from '~/domain/admin-order-forms'
+import { parseOrderFilters } from '~/domain/admin-order-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { listAdminOrders, listProductChoices } from '~/models/admin-orders.server'
 import { ORDER_KINDS, ORDER_STATES } from '~/domain/enums'

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { parseOrderFilters, placedBetween } from '~/domain/admin-order-forms'
+import { placedBetween } from '~/domain/admin-order-forms'
+import { parseOrderFilters } from '~/domain/admin-order-forms.server'
 import { localDate } from '~/domain/time'
 import { t } from '~/i18n/zh-CN'
 import { exportOrderRows } from '~/models/admin-orders.server'

@@ -19,7 +19,7 @@ import {
   productEditorValues,
   submittedEditorValues,
   type ProductEditorValues,
-} from '~/domain/product-forms'
+} from '~/domain/product-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { listTiers } from '~/models/membership.server'
 import {

@@ -5,7 +5,7 @@
 // mocks and proxies cannot see it: the signed request is sent with global fetch instead.
 import { AlipaySdk } from 'alipay-sdk'
 import { unzipSync } from 'fflate'
-import { parseCsv } from '~/domain/shipment-import'
+import { parseCsv } from '~/domain/shipment-import.server'
 import { localDateTime } from '~/domain/time'
 import { alipayConfig, type AlipayConfig } from './env.server'
 import {

@@ -1,6 +1,6 @@
 // Catalogue input for tests that go through createProduct (the admin's model), as opposed to
 // cart.ts, which writes products straight to the database.
-import type { ProductInput } from '~/domain/product-forms'
+import type { ProductInput } from '~/domain/product-forms.server'
 
 let sequence = 0
 

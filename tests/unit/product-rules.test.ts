@@ -21,7 +21,7 @@ import {
   type ProductRules,
   type PurchaseCheck,
 } from '~/domain/product'
-import { parseProductForm, parseYuan, tierPriceField, type ProductFormContext } from '~/domain/product-forms'
+import { parseProductForm, parseYuan, tierPriceField, type ProductFormContext } from '~/domain/product-forms.server'
 
 const now = new Date('2027-06-01T04:00:00Z')
 const DAY_MS = 24 * 60 * 60 * 1000

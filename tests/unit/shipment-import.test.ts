@@ -1,7 +1,7 @@
 // 批量发货 files: CSV as the order export writes it (filled in), or three columns typed or
 // pasted from a spreadsheet; UTF-8 or GBK; every line in error reported, nothing shipped then.
 import { describe, expect, it } from 'vitest'
-import { MAX_SHIPMENTS_PER_FILE, decodeSpreadsheetText, parseCsv, readShipments } from '~/domain/shipment-import'
+import { MAX_SHIPMENTS_PER_FILE, decodeSpreadsheetText, parseCsv, readShipments } from '~/domain/shipment-import.server'
 import { t } from '~/i18n/zh-CN'
 import { csvLine } from '~/utils/csv.server'
 

@@ -2,8 +2,10 @@
 // the order export (/admin/orders/export) with 快递 and 单号 filled in, or three columns
 // 订单号, 快递公司, 快递单号 (header optional), as typed or pasted from a spreadsheet (commas
 // or tabs). Pure: the caller decodes the bytes (decodeSpreadsheetText) and ships in SQL.
+// .server: it checks each line with a zod schema, which must stay out of the browser (decision 028).
 import { t } from '~/i18n/zh-CN'
-import { CARRIERS, shipmentForm, type ShipmentInput } from './admin-order-forms'
+import { CARRIERS } from './admin-order-forms'
+import { shipmentForm, type ShipmentInput } from './admin-order-forms.server'
 
 const e = t.adminOrders.bulkShip.errors
 

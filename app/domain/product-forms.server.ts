@@ -1,6 +1,7 @@
 // Validation of the product editor (/admin/products): money typed in 元, the sale window in
 // site time, stock and personalisation settings. Pure; the route passes the tiers, categories
 // and time zone it loaded. Every field's error comes back at once, keyed by field name.
+// .server: zod schemas are module-level code the client bundle cannot drop (decision 028).
 import { z } from 'zod'
 import { fenToYuan, parseLocalDateTime, toLocalDateTimeValue, yuanToFen } from './drop'
 import type { FieldErrors, FormResult } from '~/utils/forms'
