@@ -4,7 +4,11 @@ import { Badge, buttonClass } from '~/components/ui'
 import type { Access } from '~/domain/access'
 import type { DailyView } from '~/domain/daily'
 import { KEYWORD_REPLY_MAX_LENGTH, type CheckinStats } from '~/domain/keyword'
-import { t } from '~/i18n/zh-CN'
+import { dailyZhCN } from '~/i18n/daily.zh-CN'
+import { shopZhCN } from '~/i18n/shop.zh-CN'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { daily: dailyZhCN, shop: shopZhCN }
 
 export function TierBadge({ tierName }: { tierName: string | null }) {
   return tierName ? <Badge tone="brand">{t.daily.tierBadge(tierName)}</Badge> : <Badge>{t.daily.publicBadge}</Badge>

@@ -1,5 +1,8 @@
-import { t } from '~/i18n/zh-CN'
+import { shareZhCN } from '~/i18n/share.zh-CN'
 import { buttonClass } from './ui'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { share: shareZhCN }
 
 /** 生成海报: opens the page's poster PNG (in WeChat the reader long-presses it to save or send). */
 export function PosterButton({ href, className = 'mt-6' }: { href: string; className?: string }) {

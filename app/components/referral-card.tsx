@@ -1,5 +1,8 @@
-import { t } from '~/i18n/zh-CN'
+import { shareZhCN } from '~/i18n/share.zh-CN'
 import { Card } from './ui'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { share: shareZhCN }
 
 /** 「你邀请了 N 位读者」 on /account, with the reader's invitation link. */
 export function ReferralCard({ referral }: { referral: { invited: number; link: string } }) {

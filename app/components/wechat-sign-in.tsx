@@ -2,7 +2,10 @@
 // button in WeChat's browser, the QR login on a desktop (WeChat's own page with the Open Platform,
 // the site's QR page with only the Official Account), the simulated ones in test mode; nothing when off.
 import type { WechatSignInChoice } from '~/domain/wechat-auth'
-import { t } from '~/i18n/zh-CN'
+import { wechatAuthZhCN } from '~/i18n/wechatAuth.zh-CN'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { wechatAuth: wechatAuthZhCN }
 
 const WECHAT_BUTTON =
   'flex w-full items-center justify-center gap-2 rounded-lg bg-[#07c160] px-4 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-[#06ad56] focus:outline-none focus:ring-2 focus:ring-[#07c160]/40'

@@ -1,9 +1,12 @@
 // What a member card shows — the same on /membership/card and in its share image. Pure: no I/O.
 import type { MembershipSource } from '../../db/schema'
 import { memberNumberLabel } from '~/emails/drop'
-import { t } from '~/i18n/zh-CN'
+import { cardZhCN } from '~/i18n/card.zh-CN'
 import { formatValidUntil } from '~/utils/format'
 import { isMembershipActive } from './membership'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { card: cardZhCN }
 
 /** One membership as its card needs it (the model's row). */
 export interface MemberCardRecord {

@@ -1,6 +1,9 @@
 // What each notification kind is and where it may go (docs/decisions/023-notifications.md): a
 // small module without server imports, so /account and the bell can read it.
-import { t } from '~/i18n/zh-CN'
+import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { notifications: notificationsZhCN }
 export const NOTIFICATION_KIND_LIST = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news', 'mention', 'membership_expiring', 'product_back', 'product_on_sale'] as const
 export type NotificationKindName = (typeof NOTIFICATION_KIND_LIST)[number]
 export type OptionalChannel = 'email' | 'wechat'

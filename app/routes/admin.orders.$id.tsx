@@ -10,7 +10,10 @@ import {
   allowedOrderActions,
 } from '~/domain/admin-order-forms'
 import { clearFlagForm, intentForm, refundForm, refundPaymentForm, retryRefundForm, shipmentForm } from '~/domain/admin-order-forms.server'
-import { t } from '~/i18n/zh-CN'
+import { adminZhCN } from '~/i18n/admin.zh-CN'
+import { adminOrdersZhCN } from '~/i18n/adminOrders.zh-CN'
+import { fieldsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import {
   getAdminOrder,
   getOrderState,
@@ -27,6 +30,9 @@ import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { requireRole } from '~/utils/permissions.server'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { admin: adminZhCN, adminOrders: adminOrdersZhCN, fields: fieldsZhCN, orders: ordersZhCN, site: siteZhCN }
 
 const a = t.adminOrders
 const d = a.detail

@@ -8,7 +8,8 @@ import { FormError } from '~/components/field'
 import { Badge, Button, Card, EmptyState, PageTitle } from '~/components/ui'
 import { isCalendarDate } from '~/domain/daily'
 import { addDays, localDate } from '~/domain/time'
-import { t } from '~/i18n/zh-CN'
+import { adminOrdersZhCN } from '~/i18n/adminOrders.zh-CN'
+import { siteZhCN } from '~/i18n/core.zh-CN'
 import { canReconcile, listReconciliationRuns, reconcile } from '~/models/reconciliation.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
@@ -16,6 +17,9 @@ import { formatDateTime, formatFen } from '~/utils/format'
 import { parseForm } from '~/utils/forms'
 import { configuredProviders, type LiveProviderName } from '~/utils/payments.server'
 import { requireRole } from '~/utils/permissions.server'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { adminOrders: adminOrdersZhCN, site: siteZhCN }
 
 const r = t.adminOrders.reconciliation
 

@@ -20,7 +20,9 @@ import {
   submittedEditorValues,
   type ProductEditorValues,
 } from '~/domain/product-forms.server'
-import { t } from '~/i18n/zh-CN'
+import { adminZhCN } from '~/i18n/admin.zh-CN'
+import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import {
   addProductImages,
@@ -43,6 +45,9 @@ import { parseMultipartForm } from '~/utils/multipart.server'
 import { requireRole } from '~/utils/permissions.server'
 import { discardRenditions } from '~/utils/image-upload.server'
 import { prepareProductImage, type PreparedImage } from '~/utils/product-images.server'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { admin: adminZhCN, errors: errorsZhCN, shop: shopZhCN, site: siteZhCN }
 
 const a = t.shop.admin
 

@@ -21,7 +21,8 @@ import {
   type CartLine,
 } from '~/domain/cart-forms'
 import { cartLineForm, removeFromCartForm } from '~/domain/cart-forms.server'
-import { t } from '~/i18n/zh-CN'
+import { siteZhCN } from '~/i18n/core.zh-CN'
+import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty, unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale } from '~/models/product.server'
@@ -31,6 +32,9 @@ import { requestCart, visitorCartCookie } from '~/utils/cart-cookie.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatFen } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { orders: ordersZhCN, site: siteZhCN }
 
 const c = t.orders.cart
 

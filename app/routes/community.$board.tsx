@@ -3,10 +3,14 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { Pagination, PostGate, SearchBox, ThreadList, presentGate } from '~/components/community'
 import { EmptyState, PageTitle } from '~/components/ui'
 import { COMMUNITY_LIMITS, canModerate, canReadBoard, decidePost } from '~/domain/community'
-import { t } from '~/i18n/zh-CN'
+import { communityZhCN } from '~/i18n/community.zh-CN'
+import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { getBoardBySlug, listThreads, searchThreads } from '~/models/community.server'
 import { getCommunityViewer } from '~/utils/community.server'
 import { getEnv } from '~/utils/env.server'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { community: communityZhCN, pages: pagesZhCN, site: siteZhCN }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: `${data.board.name} · ${t.community.title} · ${t.site.name}` }, { name: 'description', content: data.board.description }] : []

@@ -3,12 +3,16 @@ import { useLoaderData } from '@remix-run/react'
 import { CategoryChips, ProductGrid } from '~/components/shop'
 import { EmptyState, PageTitle } from '~/components/ui'
 import { isProductVisible, productCard } from '~/domain/product'
-import { t } from '~/i18n/zh-CN'
+import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import { listCategories, listShelfProducts } from '~/models/product.server'
 import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getViewer } from '~/utils/auth.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { pages: pagesZhCN, shop: shopZhCN, site: siteZhCN }
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data

@@ -14,7 +14,9 @@ import {
   saleWindowState,
   stockState,
 } from '~/domain/product'
-import { t } from '~/i18n/zh-CN'
+import { errorsZhCN, pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
+import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
@@ -29,6 +31,9 @@ import { ProductAlertButton } from '~/components/product-alert'
 import { productAlertKind } from '~/domain/product-alert'
 import { hasProductAlert, setProductAlert } from '~/models/product-alert.server'
 import { redirectWithFlash } from '~/utils/flash.server'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { errors: errorsZhCN, notifications: notificationsZhCN, pages: pagesZhCN, shop: shopZhCN, site: siteZhCN }
 
 const s = t.shop
 

@@ -2,7 +2,10 @@
 // What a link preview shows is public: callers pass the teaser, never gated text. URLs are made
 // absolute against the site's origin (root data `siteUrl`), as crawlers and WeChat need.
 import type { MetaDescriptor } from '@remix-run/node'
-import { t } from '~/i18n/zh-CN'
+import { siteZhCN } from '~/i18n/core.zh-CN'
+
+// The catalogue areas this module reads, imported one by one (decision 028).
+const t = { site: siteZhCN }
 
 export interface ShareMetaInput {
   /** The site's origin, e.g. https://zhiyin.example (no trailing slash). */

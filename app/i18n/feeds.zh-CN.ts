@@ -1,0 +1,12 @@
+// feeds: part of the zh-CN catalogue (app/i18n/zh-CN.ts), in a file of its own so that only
+// the pages that read it download it (decision 028).
+
+export const feedsZhCN = {
+  title: '知音每日',
+  description: '每天 60 秒语音和一篇文章。会员专享的内容在这里只有导语。',
+  podcastTitle: '知音每日 · 会员播客',
+  podcastDescription: '你的私人播客订阅：你有权收听的每日语音。请勿分享这个地址。',
+  author: '知音',
+  notFound: '订阅地址不存在或已失效',
+  audioForbidden: '本期语音仅对会员开放，登录或加入会员后即可收听',
+} as const
