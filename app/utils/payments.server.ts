@@ -6,6 +6,7 @@ import type { PaymentProviderName } from '../../db/schema'
 import type { PayMethodName } from '~/domain/pay-methods'
 import { alipayProvider } from './alipay.server'
 import { getEnv, type Env } from './env.server'
+import { wechatpayProvider } from './wechatpay.server'
 
 /** A provider's word that an order was paid, as confirmPayment() takes it. */
 export interface PaymentNotice {
@@ -304,6 +305,7 @@ let stripeProvider: PaymentProvider | undefined
 export function paymentProvider(name: PaymentProviderName): PaymentProvider {
   if (name === 'test') return testProvider
   if (name === 'alipay') return alipayProvider()
+  if (name === 'wechatpay') return wechatpayProvider()
   const env = getEnv()
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
     throw new Error('Stripe is not configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET)')
@@ -342,8 +344,8 @@ export function paymentMode(env: ModeEnv = getEnv()): PaymentMode {
 }
 
 /** Providers configured here whose notifications /webhooks/:provider accepts. */
-export function activeWebhookProviders(env: ModeEnv = getEnv()): PaymentProviderName[] {
-  return configuredProviders(env)
+export function activeWebhookProviders(env: ModeEnv & Pick<Env, 'WECHATPAY_MCHID'> = getEnv()): PaymentProviderName[] {
+  return [...new Set<PaymentProviderName>([...configuredProviders(env), ...(env.WECHATPAY_MCHID ? (['wechatpay'] as const) : [])])]
 }
 
 /** The providers new payments may go through now: the live ones, the test provider, or none. */
