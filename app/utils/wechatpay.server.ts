@@ -249,6 +249,8 @@ export function createWechatpayProvider(config: WechatpayConfig): PaymentProvide
     async startCheckout(order, request) {
       const kind = request.method === 'wechat_jsapi' ? 'jsapi' : request.method === 'wechat_native' ? 'native' : request.method === 'wechat_h5' ? 'h5' : null
       if (!kind) throw new PaymentProviderError('refused', `WeChat Pay cannot take method ${request.method}`)
+      // WeChat Pay takes 6–32 letters, digits and _-|*: ZY{order}C{checkout} is shorter while both are below 10.
+      if (!/^[0-9A-Za-z_|*-]{6,32}$/.test(request.outTradeNo)) throw new PaymentProviderError('refused', `WeChat Pay takes an out_trade_no of 6–32 characters, not ${request.outTradeNo}`)
       if (order.currency.toUpperCase() !== 'CNY') throw new PaymentProviderError('refused', `WeChat Pay takes CNY only, not ${order.currency}`)
       if (kind === 'jsapi' && !request.payerOpenid) throw new PaymentProviderError('refused', 'WeChat Pay JSAPI needs the payer’s openid')
       if (kind === 'h5' && !request.clientIp) throw new PaymentProviderError('refused', 'WeChat Pay H5 needs the buyer’s IP address')
