@@ -430,6 +430,7 @@ export function parseTradeBill(text: string): BillLine[] {
     outRefundNo: column('商户退款单号'),
     refund: column('退款金额'),
     refundRequested: column('申请退款金额'),
+    productName: column('商品名称'),
   }
   if (at.tradeNo === -1 || at.outTradeNo === -1 || at.state === -1 || at.settled === -1 || at.refund === -1) {
     throw new PaymentProviderError('refused', 'WeChat Pay trade bill: unexpected header')
@@ -439,7 +440,10 @@ export function parseTradeBill(text: string): BillLine[] {
     // The summary closes the list.
     if (cells[0] === '总交易单数') break
     const state = cells[at.state]
-    const cell = (index: number) => (index === -1 ? '' : (cells[index] ?? ''))
+    // Fields are not quoted: a comma in 商品名称 or 商户数据包 widens the row, so the columns after
+    // the product name are counted from the end.
+    const shift = at.productName === -1 ? 0 : cells.length - header.length
+    const cell = (index: number) => (index === -1 ? '' : (cells[index > at.productName ? index + shift : index] ?? ''))
     if (state === 'SUCCESS') {
       lines.push({
         kind: 'payment',

@@ -45,7 +45,7 @@ const { openCheckout, closeLapsedCheckouts } = await import('~/models/payable-ch
 const { processPendingRefunds, requestRefund } = await import('~/models/payment.server')
 const { releaseExpiredHolds } = await import('~/models/reservation.server')
 const { paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
-const { authorizationOf, createWechatpayProvider, requestSigningMessage, truncateUtf8 } = await import('~/utils/wechatpay.server')
+const { authorizationOf, createWechatpayProvider, parseTradeBill, requestSigningMessage, truncateUtf8 } = await import('~/utils/wechatpay.server')
 
 const MINUTE = 60_000
 const wechatpay = () => paymentProvider('wechatpay')
@@ -496,6 +496,22 @@ describe('the trade bill (对账单)', () => {
     // Every paid transaction of the mock today is on it, and nothing else.
     const paidToday = [...transactions.values()].filter((t) => t.successTime)
     expect(lines.filter((line) => line.kind === 'payment')).toHaveLength(paidToday.length)
+  })
+
+  it('reads a bill as WeChat Pay writes it: backticks, a comma in a product name, refunds, the summary', () => {
+    const bill = [
+      '\uFEFF交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注',
+      '`2026-12-05 10:01:02,`wx1234567890abcdef,`1900000109,`0,`,`4200001234202612051234567890,`ZY12C34,`oUser,`NATIVE,`SUCCESS,`OTHERS,`CNY,`68.00,`0.00,`0,`0,`0.00,`0.00,`,`,`黑胶唱片 × 1，签名版, 限量,`,`0.41,`0.60%,`68.00,`0.00,`',
+      '`2026-12-05 11:00:00,`wx1234567890abcdef,`1900000109,`0,`,`4200001234202612051234567890,`ZY12C34,`oUser,`NATIVE,`REFUND,`OTHERS,`CNY,`68.00,`0.00,`50300000000000000000000001,`ZYR9,`12.50,`0.00,`ORIGINAL,`SUCCESS,`黑胶唱片,`,`-0.08,`0.60%,`68.00,`12.50,`',
+      '`2026-12-05 12:00:00,`wx1234567890abcdef,`1900000109,`0,`,`4200009999202612059999999999,`OTHER001,`oUser,`NATIVE,`REVOKED,`OTHERS,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`别的,`,`0.00,`0.60%,`1.00,`0.00,`',
+      '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
+      '`3,`69.00,`12.50,`0.00,`0.33,`69.00,`12.50',
+      '',
+    ].join('\r\n')
+    expect(parseTradeBill(bill)).toEqual([
+      { kind: 'payment', outTradeNo: 'ZY12C34', providerPaymentId: '4200001234202612051234567890', refundId: null, amountFen: 6800 },
+      { kind: 'refund', outTradeNo: 'ZY12C34', providerPaymentId: '4200001234202612051234567890', refundId: 9, amountFen: 1250 },
+    ])
   })
 
   it('a file whose SHA1 does not match is not trusted; a day without a bill has no lines', async () => {
