@@ -103,11 +103,18 @@ describe('request signing (WECHATPAY2-SHA256-RSA2048)', () => {
     expect(createVerify('RSA-SHA256').update(signed.replace('{"a":1}', '{"a":2}')).verify(publicKey, match![1]!, 'base64')).toBe(false)
   })
 
-  it('every call the app made in this file carried a signature the mock verified', async () => {
-    const { order } = await pendingOrder()
-    await open(order.id)
-    expect(wechatpayCalls.length).toBeGreaterThan(0)
-    expect(wechatpayCalls.filter((call) => !call.authorized)).toEqual([])
+  it('the calls of opening, querying, closing and refunding carry a signature the mock verifies', async () => {
+    const from = wechatpayCalls.length
+    const { outTradeNo, order } = await paidOrder()
+    await wechatpay().closeCheckout(outTradeNo)
+    await wechatpay().refund({ refundId: 4242, orderId: order.id, providerPaymentId: transactions.get(outTradeNo)!.transactionId, paymentAmountFen: order.totalFen, amountFen: 1 })
+    const made = wechatpayCalls.slice(from)
+    expect(made.map((call) => `${call.method} ${call.path}`)).toEqual([
+      'POST /v3/pay/transactions/native',
+      `GET /v3/pay/transactions/out-trade-no/${outTradeNo}`,
+      'POST /v3/refund/domestic/refunds',
+    ])
+    expect(made.every((call) => call.authorized)).toBe(true)
   })
 
   it('a merchant key WeChat Pay does not know is refused (401 SIGN_ERROR)', async () => {
