@@ -44,7 +44,7 @@ const webhook = await import('~/routes/webhooks.$provider')
 const { openCheckout, closeLapsedCheckouts } = await import('~/models/payable-checkout.server')
 const { processPendingRefunds, requestRefund } = await import('~/models/payment.server')
 const { releaseExpiredHolds } = await import('~/models/reservation.server')
-const { paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
+const { activeWebhookProviders, paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
 const { authorizationOf, createWechatpayProvider, parseTradeBill, requestSigningMessage, truncateUtf8 } = await import('~/utils/wechatpay.server')
 
 const MINUTE = 60_000
@@ -255,6 +255,19 @@ describe('opening a checkout: one transaction per checkout row', () => {
     expect(action.kind).toBe('qr')
   })
 
+  it('a creation whose answer was lost: unreachable, and the next press finds the transaction WeChat Pay made', async () => {
+    const { order } = await pendingOrder()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    failWechatpayNext('lost_answer')
+    expect(await openCheckout({ orderId: order.id, provider: wechatpay(), choice: { method: 'wechat_native' }, now: new Date() })).toEqual({ ok: false, reason: 'unreachable' })
+    warn.mockRestore()
+    const made = [...transactions.keys()].filter((no) => no.startsWith(`ZY${order.id}C`))
+    expect(made).toHaveLength(1)
+    const { outTradeNo, action } = await open(order.id)
+    expect(outTradeNo).toBe(made[0])
+    expect(action).toMatchObject({ kind: 'qr', codeUrl: expect.stringContaining(transactions.get(outTradeNo)!.prepayId.slice(-7)) })
+  })
+
   it('network failure, 429 FREQUENCY_LIMITED and 500 SYSTEM_ERROR are unreachable; a 4xx refusal is refused', async () => {
     const { order } = await pendingOrder()
     const checkoutOrder = { id: order.id, totalFen: order.totalFen, currency: 'CNY', title: '测试', email: 'a@example.com' }
@@ -452,6 +465,24 @@ describe('refunds end by notification', () => {
     expect(await paymentEventsOf(order.id)).toHaveLength(1)
   })
 
+  it('a refund whose answer was lost stays pending; its notification, arriving first, ends it and no second refund is asked for', async () => {
+    const { order } = await paidOrder()
+    await requestRefund({ orderId: order.id, actorId: null })
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    failWechatpayNext('lost_answer')
+    await processPendingRefunds()
+    warn.mockRestore()
+    const [refund] = await refundsOf(order.id)
+    expect(refund).toMatchObject({ state: 'pending', attempts: 1 })
+    expect(mockRefunds.get(`ZYR${refund!.id}`)?.status).toBe('PROCESSING')
+    expect((await postNotification(settleRefund(`ZYR${refund!.id}`))).status).toBe(204)
+    expect((await refundsOf(order.id))[0]).toMatchObject({ state: 'succeeded', providerRefundId: mockRefunds.get(`ZYR${refund!.id}`)!.refundId })
+    expect((await orderState(order.id)).state).toBe('refunded')
+    const asked = wechatpayCalls.filter((call) => call.path === '/v3/refund/domestic/refunds' && call.body?.out_refund_no === `ZYR${refund!.id}`).length
+    await processPendingRefunds(new Date(Date.now() + 3600_000))
+    expect(wechatpayCalls.filter((call) => call.path === '/v3/refund/domestic/refunds' && call.body?.out_refund_no === `ZYR${refund!.id}`)).toHaveLength(asked)
+  })
+
   it('REFUND.ABNORMAL fails the refund and flags the order for an admin', async () => {
     const { order } = await paidOrder()
     await requestRefund({ orderId: order.id, actorId: null })
@@ -529,6 +560,11 @@ describe('the trade bill (对账单)', () => {
 })
 
 describe('configuration', () => {
+  it('/webhooks/wechatpay exists only while WeChat Pay is configured', () => {
+    expect(activeWebhookProviders({ STRIPE_SECRET_KEY: undefined, WECHATPAY_MCHID: WECHATPAY_MCHID })).toEqual(['wechatpay'])
+    expect(activeWebhookProviders({ STRIPE_SECRET_KEY: undefined, WECHATPAY_MCHID: undefined })).toEqual([])
+  })
+
   it('WECHATPAY_* are set together or not at all', () => {
     const base = { NODE_ENV: 'test', SESSION_SECRET: 'x'.repeat(32), DATABASE_URL: 'file:/tmp/x.db' }
     expect(() => parseEnv({ ...base, WECHATPAY_MCHID: '1900000109', WECHATPAY_APPID: WECHATPAY_APPID })).toThrow(/set together or not at all/)

@@ -85,9 +85,12 @@ export interface MockRefund {
 export const transactions = new Map<string, MockTransaction>()
 export const mockRefunds = new Map<string, MockRefund>()
 
-type Failure = 'SYSTEM_ERROR' | 'FREQUENCY_LIMITED' | 'network'
+type Failure = 'SYSTEM_ERROR' | 'FREQUENCY_LIMITED' | 'network' | 'lost_answer'
 const failures: Failure[] = []
-/** The next `times` calls (to any path) fail this way: 500 SYSTEM_ERROR, 429 FREQUENCY_LIMITED, or no answer. */
+/**
+ * The next `times` calls (to any path) fail this way: 500 SYSTEM_ERROR, 429 FREQUENCY_LIMITED, no
+ * answer, or `lost_answer` — WeChat Pay did it, but the answer never came back.
+ */
 export function failWechatpayNext(failure: Failure, times = 1) {
   for (let i = 0; i < times; i++) failures.push(failure)
 }
@@ -148,7 +151,8 @@ function guarded(handler: Handler) {
     if (failure === 'SYSTEM_ERROR') return fail(500, 'SYSTEM_ERROR', '系统错误')
     if (failure === 'FREQUENCY_LIMITED') return fail(429, 'FREQUENCY_LIMITED', '频率超限')
     if (!authorized) return fail(401, 'SIGN_ERROR', '签名错误')
-    return handler(call, url, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])))
+    const answer = await handler(call, url, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])))
+    return failure === 'lost_answer' ? HttpResponse.error() : answer
   }
 }
 
