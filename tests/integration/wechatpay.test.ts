@@ -5,6 +5,7 @@
 import { createHash, createPrivateKey, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { eq, sql } from 'drizzle-orm'
+import { http, HttpResponse } from 'msw'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { checkouts, orders, paymentEvents, refunds } from '../../db/schema'
 import { db } from '~/utils/db.server'
@@ -27,6 +28,7 @@ import {
   transactions,
   wechatpayCalls,
   wechatpayNotification,
+  wechatpayServer,
   WECHATPAY_APIV3_KEY,
   WECHATPAY_APPID,
   WECHATPAY_MCHID,
@@ -253,6 +255,30 @@ describe('opening a checkout: one transaction per checkout row', () => {
     await expectConsistent(product.stock.id, { held: 1, sold: 0 })
     const { action } = await open(order.id)
     expect(action.kind).toBe('qr')
+  })
+
+  it('a call WeChat Pay does not answer in time is abandoned as unreachable', async () => {
+    const { order } = await pendingOrder()
+    wechatpayServer.use(
+      http.get('https://api.mch.weixin.qq.com/v3/pay/transactions/out-trade-no/:no', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2_000))
+        return HttpResponse.json({})
+      }),
+    )
+    const impatient = createWechatpayProvider({
+      mchid: WECHATPAY_MCHID,
+      appid: WECHATPAY_APPID,
+      merchantSerial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+      merchantPrivateKey: createPrivateKey(readFileSync(process.env.WECHATPAY_PRIVATE_KEY!, 'utf8')),
+      apiV3Key: WECHATPAY_APIV3_KEY,
+      platformPublicKey: merchantPublicKey,
+      platformPublicKeyId: WECHATPAY_PUBLIC_KEY_ID,
+      notifyUrl: 'http://localhost:3000/webhooks/wechatpay',
+      timeoutMs: 100,
+    })
+    const started = Date.now()
+    await expect(impatient.closeCheckout(`ZY${order.id}C31337`)).rejects.toMatchObject({ name: 'PaymentProviderError', kind: 'unreachable' })
+    expect(Date.now() - started).toBeLessThan(1_500)
   })
 
   it('a creation whose answer was lost: unreachable, and the next press finds the transaction WeChat Pay made', async () => {
