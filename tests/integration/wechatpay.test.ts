@@ -587,8 +587,9 @@ describe('the trade bill (对账单)', () => {
 
 describe('configuration', () => {
   it('/webhooks/wechatpay exists only while WeChat Pay is configured', () => {
-    expect(activeWebhookProviders({ STRIPE_SECRET_KEY: undefined, WECHATPAY_MCHID: WECHATPAY_MCHID })).toEqual(['wechatpay'])
-    expect(activeWebhookProviders({ STRIPE_SECRET_KEY: undefined, WECHATPAY_MCHID: undefined })).toEqual([])
+    const env = { NODE_ENV: 'production' as const, PAYMENTS_TEST_MODE: false, STRIPE_SECRET_KEY: undefined }
+    expect(activeWebhookProviders({ ...env, WECHATPAY_MCHID: WECHATPAY_MCHID })).toEqual(['wechatpay'])
+    expect(activeWebhookProviders({ ...env, WECHATPAY_MCHID: undefined })).toEqual([])
   })
 
   it('WECHATPAY_* are set together or not at all', () => {
