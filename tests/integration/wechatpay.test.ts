@@ -4,9 +4,9 @@
 // encrypted here and verified and decrypted by the app: no check is skipped in tests.
 import { createHash, createPrivateKey, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { http, HttpResponse } from 'msw'
-import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { checkouts, orders, paymentEvents, refunds } from '../../db/schema'
 import { db } from '~/utils/db.server'
 import { parseEnv } from '~/utils/env.server'
@@ -36,17 +36,11 @@ import {
 } from '../mocks/wechatpay'
 
 interceptWechatpay()
-// WeChat Pay refuses an out_trade_no under 6 characters, which ZY{order}C{checkout} is while both
-// ids are below 10 (see the test below): checkouts here are numbered from 10.
-beforeAll(async () => {
-  await db.run(sql`INSERT INTO sqlite_sequence (name, seq) SELECT 'checkouts', 9 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'checkouts')`)
-  await db.run(sql`UPDATE sqlite_sequence SET seq = max(seq, 9) WHERE name = 'checkouts'`)
-})
 const webhook = await import('~/routes/webhooks.$provider')
 const { openCheckout, closeLapsedCheckouts } = await import('~/models/payable-checkout.server')
 const { processPendingRefunds, requestRefund } = await import('~/models/payment.server')
 const { releaseExpiredHolds } = await import('~/models/reservation.server')
-const { activeWebhookProviders, paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
+const { activeWebhookProviders, outTradeNoOf, paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
 const { authorizationOf, createWechatpayProvider, parseTradeBill, requestSigningMessage, truncateUtf8 } = await import('~/utils/wechatpay.server')
 
 const MINUTE = 60_000
@@ -225,13 +219,16 @@ describe('opening a checkout: one transaction per checkout row', () => {
     expect(b.action.kind === 'jsapi' && a.action.kind === 'jsapi' && b.action.params.package === a.action.params.package).toBe(true)
   })
 
-  it('an out_trade_no shorter than WeChat Pay’s 6 characters (order and checkout below 10) is refused with a clear reason', async () => {
-    const refused = await wechatpay()
-      .startCheckout(
+  it('takes the first order’s out_trade_no (ZY1C000001, long enough for WeChat Pay’s 6–32 characters) and refuses a shorter one with a clear reason', async () => {
+    const request = (outTradeNo: string) =>
+      wechatpay().startCheckout(
         { id: 1, totalFen: 100, currency: 'CNY', title: '测试', email: 'a@example.com' },
-        { checkoutId: 1, method: 'wechat_native', outTradeNo: 'ZY1C1', expiresAt: new Date(Date.now() + 30 * MINUTE), successUrl: 'http://localhost:3000/', cancelUrl: 'http://localhost:3000/' },
+        { checkoutId: 1, method: 'wechat_native', outTradeNo, expiresAt: new Date(Date.now() + 30 * MINUTE), successUrl: 'http://localhost:3000/', cancelUrl: 'http://localhost:3000/' },
       )
-      .catch((e: unknown) => e)
+    expect(outTradeNoOf(1, 1)).toBe('ZY1C000001')
+    // (Another number of the same length: this file's own first checkout is ZY1C000001.)
+    expect(await request(outTradeNoOf(9, 999_999))).toMatchObject({ action: { kind: 'qr' }, providerRef: 'ZY9C999999' })
+    const refused = await request('ZY1C1').catch((e: unknown) => e)
     expect(refused).toMatchObject({ name: 'PaymentProviderError', kind: 'refused', message: expect.stringContaining('6–32') })
   })
 
@@ -565,16 +562,16 @@ describe('the trade bill (对账单)', () => {
   it('reads a bill as WeChat Pay writes it: backticks, a comma in a product name, refunds, the summary', () => {
     const bill = [
       '\uFEFF交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注',
-      '`2026-12-05 10:01:02,`wx1234567890abcdef,`1900000109,`0,`,`4200001234202612051234567890,`ZY12C34,`oUser,`NATIVE,`SUCCESS,`OTHERS,`CNY,`68.00,`0.00,`0,`0,`0.00,`0.00,`,`,`黑胶唱片 × 1，签名版, 限量,`,`0.41,`0.60%,`68.00,`0.00,`',
-      '`2026-12-05 11:00:00,`wx1234567890abcdef,`1900000109,`0,`,`4200001234202612051234567890,`ZY12C34,`oUser,`NATIVE,`REFUND,`OTHERS,`CNY,`68.00,`0.00,`50300000000000000000000001,`ZYR9,`12.50,`0.00,`ORIGINAL,`SUCCESS,`黑胶唱片,`,`-0.08,`0.60%,`68.00,`12.50,`',
+      '`2026-12-05 10:01:02,`wx1234567890abcdef,`1900000109,`0,`,`4200001234202612051234567890,`ZY12C000034,`oUser,`NATIVE,`SUCCESS,`OTHERS,`CNY,`68.00,`0.00,`0,`0,`0.00,`0.00,`,`,`黑胶唱片 × 1，签名版, 限量,`,`0.41,`0.60%,`68.00,`0.00,`',
+      '`2026-12-05 11:00:00,`wx1234567890abcdef,`1900000109,`0,`,`4200001234202612051234567890,`ZY12C000034,`oUser,`NATIVE,`REFUND,`OTHERS,`CNY,`68.00,`0.00,`50300000000000000000000001,`ZYR9,`12.50,`0.00,`ORIGINAL,`SUCCESS,`黑胶唱片,`,`-0.08,`0.60%,`68.00,`12.50,`',
       '`2026-12-05 12:00:00,`wx1234567890abcdef,`1900000109,`0,`,`4200009999202612059999999999,`OTHER001,`oUser,`NATIVE,`REVOKED,`OTHERS,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`别的,`,`0.00,`0.60%,`1.00,`0.00,`',
       '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
       '`3,`69.00,`12.50,`0.00,`0.33,`69.00,`12.50',
       '',
     ].join('\r\n')
     expect(parseTradeBill(bill)).toEqual([
-      { kind: 'payment', outTradeNo: 'ZY12C34', providerPaymentId: '4200001234202612051234567890', refundId: null, amountFen: 6800 },
-      { kind: 'refund', outTradeNo: 'ZY12C34', providerPaymentId: '4200001234202612051234567890', refundId: 9, amountFen: 1250 },
+      { kind: 'payment', outTradeNo: 'ZY12C000034', providerPaymentId: '4200001234202612051234567890', refundId: null, amountFen: 6800 },
+      { kind: 'refund', outTradeNo: 'ZY12C000034', providerPaymentId: '4200001234202612051234567890', refundId: 9, amountFen: 1250 },
     ])
   })
 
