@@ -109,6 +109,8 @@ interface Answer {
   at: number
   location: string | null
   body: string
+  /** Milliseconds the TCP connection took to be accepted, when this request opened one. */
+  connectMs: number | null
 }
 
 function makeAgent() {
@@ -121,11 +123,12 @@ function post(agent: Agent, base: string, path: string, headers: Record<string, 
   const sent = performance.now()
   return new Promise((resolve) => {
     let settled = false
+    let connectMs: number | null = null
     const done = (outcome: Outcome, location: string | null, text: string) => {
       if (settled) return
       settled = true
       const end = performance.now()
-      resolve({ outcome, ms: end - sent, at: end - t0, location, body: text })
+      resolve({ outcome, ms: end - sent, at: end - t0, location, body: text, connectMs })
     }
     const req = httpRequest(
       {
@@ -146,6 +149,11 @@ function post(agent: Agent, base: string, path: string, headers: Record<string, 
         res.on('error', () => done('reset', null, ''))
       },
     )
+    req.once('socket', (socket) => {
+      if (!socket.connecting) return
+      connectMs = -1
+      socket.once('connect', () => (connectMs = performance.now() - sent))
+    })
     req.setTimeout(config.timeoutMs, () => {
       done('timeout', null, '')
       req.destroy()
@@ -209,6 +217,8 @@ interface StormFigures {
   refusalP99: number
   refusals: number
   counts: ReturnType<typeof statusCounts>
+  /** Requests that had to open a connection; how long its accept took; how many of them got no answer. */
+  connections: { opened: number; connectP50: number; connectP99: number; connectMax: number; unanswered: number }
 }
 
 function stormFigures(answers: (Answer | null)[], isHold: (a: Answer) => boolean, seconds: number): StormFigures {
@@ -229,6 +239,20 @@ function stormFigures(answers: (Answer | null)[], isHold: (a: Answer) => boolean
     refusalP99: percentile(refusals.map((a) => a.ms), 0.99),
     refusals: refusals.length,
     counts: statusCounts(answers),
+    connections: connectionFigures(done),
+  }
+}
+
+function connectionFigures(done: Answer[]) {
+  const opened = done.filter((a) => a.connectMs !== null)
+  // -1: the connection was never accepted before the answer (or the timeout) came.
+  const accepted = opened.flatMap((a) => (a.connectMs !== null && a.connectMs >= 0 ? [a.connectMs] : []))
+  return {
+    opened: opened.length,
+    connectP50: percentile(accepted, 0.5),
+    connectP99: percentile(accepted, 0.99),
+    connectMax: Math.max(0, ...accepted),
+    unanswered: opened.filter((a) => typeof a.outcome !== 'number').length,
   }
 }
 
@@ -423,6 +447,7 @@ async function dropStorm(client: Client, base: string): Promise<Report> {
     checks.push({ what: `${tier.slug} memberships = ${tier.capacity}`, ok: n === tier.capacity, detail: `${n}` })
     const stock = await stockOf(client, tier.stockId)
     checks.push({ what: `${tier.slug} stock sold ${tier.capacity}, held 0`, ok: stock.sold === tier.capacity && stock.held === 0, detail: `sold ${stock.sold}, held ${stock.held}` })
+    checks.push({ what: `${tier.slug} never oversold (sold + held ≤ ${tier.capacity})`, ok: stock.sold + stock.held <= tier.capacity, detail: `${stock.sold + stock.held}` })
   }
   // All tiers of a drop share one counter (db/schema.ts `stock.counterId`): numbers run 1..N across the drop.
   checks.push({ what: `member numbers exactly 1..${capacity} across the drop`, ok: isOneTo(members.map((m) => m.number), capacity), detail: describeNumbers(members.map((m) => m.number)) })
@@ -484,6 +509,7 @@ async function shopStorm(client: Client, base: string): Promise<Report> {
   checks.push({ what: 'no buyer with two units', ok: distinct === rows.length, detail: `${distinct} buyers, ${rows.length} orders` })
   const stock = await stockOf(client, edition.stockId)
   checks.push({ what: `stock sold ${capacity}, held 0`, ok: stock.sold === capacity && stock.held === 0, detail: `sold ${stock.sold}, held ${stock.held}` })
+  checks.push({ what: `never oversold (sold + held ≤ ${capacity})`, ok: stock.sold + stock.held <= capacity, detail: `${stock.sold + stock.held}` })
   checks.push({ what: 'every hold paid (3xx to /orders/:id)', ok: pay.paid === holders.length && holders.length === capacity, detail: `${pay.paid} of ${holders.length}` })
   checks.push(zeroFailures('checkout requests', app.counts), zeroFailures('payments', pay.figures.counts))
   return {
@@ -540,6 +566,16 @@ function printReport(reports: Report[]) {
   console.log('|---|---:|---:|---:|---|')
   for (const r of reports) {
     console.log(`| ${r.name} | ${Math.round(r.pay.perSecond)} | ${(r.pay.perSecond / r.bare.holdsPerSecond).toFixed(3)} | ${ms(r.pay.p50)} / ${ms(r.pay.p99)} | ${countsText(r.pay.counts)} |`)
+  }
+  console.log('\n| storm | connections opened | accept p50 / p99 / max ms | opened but never answered |')
+  console.log('|---|---:|---:|---:|')
+  for (const r of reports) {
+    for (const [label, c] of [
+      [`${r.name}: bare hold`, r.bare.connections],
+      [`${r.name}: the app`, r.app.connections],
+    ] as const) {
+      console.log(`| ${label} | ${c.opened} | ${ms(c.connectP50)} / ${ms(c.connectP99)} / ${ms(c.connectMax)} | ${c.unanswered} |`)
+    }
   }
   for (const r of reports) {
     console.log(`\n${r.name}: the app answered every request in ${r.app.totalSeconds.toFixed(1)} s; ${r.refusalWords.n} of ${r.app.refusals} refusals say ${r.refusalWords.word}`)
