@@ -109,7 +109,7 @@ interface Answer {
   at: number
   location: string | null
   body: string
-  /** Milliseconds the TCP connection took to be accepted, when this request opened one. */
+  /** Milliseconds the TCP handshake took, when this request opened a connection. */
   connectMs: number | null
 }
 
@@ -217,7 +217,7 @@ interface StormFigures {
   refusalP99: number
   refusals: number
   counts: ReturnType<typeof statusCounts>
-  /** Requests that had to open a connection; how long its accept took; how many of them got no answer. */
+  /** Requests that had to open a connection; how long its handshake took; how many of them got no answer. */
   connections: { opened: number; connectP50: number; connectP99: number; connectMax: number; unanswered: number }
 }
 
@@ -245,7 +245,7 @@ function stormFigures(answers: (Answer | null)[], isHold: (a: Answer) => boolean
 
 function connectionFigures(done: Answer[]) {
   const opened = done.filter((a) => a.connectMs !== null)
-  // -1: the connection was never accepted before the answer (or the timeout) came.
+  // -1: the handshake never completed before the answer (or the timeout) came.
   const accepted = opened.flatMap((a) => (a.connectMs !== null && a.connectMs >= 0 ? [a.connectMs] : []))
   return {
     opened: opened.length,
@@ -567,7 +567,9 @@ function printReport(reports: Report[]) {
   for (const r of reports) {
     console.log(`| ${r.name} | ${Math.round(r.pay.perSecond)} | ${(r.pay.perSecond / r.bare.holdsPerSecond).toFixed(3)} | ${ms(r.pay.p50)} / ${ms(r.pay.p99)} | ${countsText(r.pay.counts)} |`)
   }
-  console.log('\n| storm | connections opened | accept p50 / p99 / max ms | opened but never answered |')
+  // The client sees the kernel's handshake, not when node accepts the socket and reads it: a
+  // request on a new connection that is never answered waited in the server's accept queue.
+  console.log('\n| storm | connections opened | TCP connect p50 / p99 / max ms | requests on a new connection never answered |')
   console.log('|---|---:|---:|---:|')
   for (const r of reports) {
     for (const [label, c] of [
