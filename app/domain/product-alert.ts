@@ -16,8 +16,12 @@ export function productAlertKind(product: AlertRules, now: Date): ProductAlertKi
   return null
 }
 
-/** Whether the thing waited for has happened: the sale is open, and for 到货提醒 units are available again. */
-export function isProductAlertDue(kind: ProductAlertKindName, product: AlertRules, now: Date): boolean {
+/**
+ * Whether the thing waited for has happened: the sale is open and units can be bought — for
+ * 到货提醒 units are back; for 开售提醒 too, so a sale that opens with nothing to sell (capacity 0)
+ * tells its readers when units are on sale, not at an opening they cannot use.
+ */
+export function isProductAlertDue(_kind: ProductAlertKindName, product: AlertRules, now: Date): boolean {
   if (!product.published || saleWindowState(product, now) !== 'on_sale') return false
-  return kind === 'on_sale' || stockState(product.stock).kind !== 'sold_out'
+  return stockState(product.stock).kind !== 'sold_out'
 }

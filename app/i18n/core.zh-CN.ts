@@ -83,6 +83,7 @@ export const httpZhCN = {
   unsupportedType: '415 不支持的提交格式：请通过网站上的表单提交',
   tooLarge: (limitBytes: number) => `413 提交的内容过大（上限 ${formatBytes(limitBytes)}），未被处理`,
   unreadableBody: '400 提交的内容无法读取（不是完整的 UTF-8 文本）',
+  postOnly: '405 这个地址只接受表单提交（POST）',
 } as const
 
 export const pagesZhCN = {

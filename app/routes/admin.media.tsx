@@ -12,6 +12,8 @@ const t = { errors: errorsZhCN, media: mediaZhCN }
 // Multipart framing adds a little to the file itself.
 const OVERHEAD_BYTES = 64 * 1024
 
+export { postOnly as loader } from '~/utils/post-only.server'
+
 /**
  * Upload endpoint for the daily editor (XHR with progress): POST /admin/media?kind=audio|image
  * with one `file` part. Answers JSON { id, durationMs } or { error } with 4xx. The body is

@@ -7,17 +7,16 @@ import type { PaymentProviderName } from '../../db/schema'
 import { httpZhCN } from '~/i18n/core.zh-CN'
 import { applyRefundNotice, confirmPayment } from '~/models/payment.server'
 import { activeWebhookProviders, paymentProvider, WebhookSignatureError } from '~/utils/payments.server'
+import { postOnly } from '~/utils/post-only.server'
 import { readBodyWithin, SIGNED_BODY_MAX_BYTES } from '~/utils/request-body.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { http: httpZhCN }
 
-export function loader() {
-  return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } })
-}
+export { postOnly as loader } from '~/utils/post-only.server'
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return loader()
+  if (request.method !== 'POST') return postOnly()
   // Only providers that send notifications and are configured here have an endpoint.
   const name = activeWebhookProviders().find((provider) => provider === params.provider)
   if (!name) return new Response('Not Found', { status: 404 })

@@ -2,31 +2,18 @@
 // signed-in user's is cart_items. A visitor's cart survives signing in: the first signed-in
 // request that reads the cart merges the cookie into the account and clears it, whichever way
 // the visitor signed in (password, magic link, sign-up, password reset).
-import { createCookie } from '@remix-run/node'
 import { z } from 'zod'
 import { MAX_CART_LINES, PERSONALISATION_INPUT_MAX, type CartLine } from '~/domain/cart-forms'
 import { MAX_QTY_PER_LINE } from '~/domain/product'
 import { listCartItems, mergeIntoCart, type CartItem } from '~/models/cart.server'
-import { getEnv } from './env.server'
+import { signedCookie } from './signed-cookie.server'
 
 export const CART_COOKIE = 'zhiyin_cart'
 
 /** Browsers keep about 4 KB per cookie; a cart that would not fit is refused, never cut. */
 const MAX_COOKIE_BYTES = 3800
 
-let cookie: ReturnType<typeof createCookie> | undefined
-function cartCookie() {
-  const env = getEnv()
-  cookie ??= createCookie(CART_COOKIE, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: env.NODE_ENV === 'production',
-    secrets: [env.SESSION_SECRET],
-    maxAge: 30 * 24 * 60 * 60,
-  })
-  return cookie
-}
+const cartCookie = signedCookie(CART_COOKIE, { maxAgeSeconds: 30 * 24 * 60 * 60 })
 
 const storedLines = z
   .array(

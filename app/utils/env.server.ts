@@ -69,7 +69,26 @@ const schema = z.object({
   ALIPAY_PRIVATE_KEY: optional(z.string().transform((v, ctx) => alipayKey(v, 'private', ctx))),
   ALIPAY_PUBLIC_KEY: optional(z.string().transform((v, ctx) => alipayKey(v, 'public', ctx))),
   ALIPAY_GATEWAY: optional(z.url({ protocol: /^https$/ })),
+  // WeChat Pay API v3 (docs/decisions/025-wechat-pay.md): all seven or none; the key files are read at first use.
+  WECHATPAY_MCHID: optional(z.string().regex(/^\d{8,12}$/, 'must be a WeChat Pay merchant id (商户号, digits)')),
+  WECHATPAY_APPID: optional(z.string().regex(/^wx[0-9a-f]{16}$/, 'must be a WeChat AppID (wx followed by 16 hex digits)')),
+  WECHATPAY_SERIAL: optional(z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'must be the merchant API certificate serial number (hex)')),
+  WECHATPAY_PRIVATE_KEY: optional(z.string().min(1)),
+  WECHATPAY_APIV3_KEY: optional(z.string().regex(/^[\x21-\x7e]{32}$/, 'must be the 32-character API v3 key')),
+  WECHATPAY_PLATFORM_PUBLIC_KEY: optional(z.string().min(1)),
+  WECHATPAY_PLATFORM_PUBLIC_KEY_ID: optional(z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z]+$/, 'must be a WeChat Pay public key id (PUB_KEY_ID_…)')),
 })
+  .refine(
+    (env) => {
+      const set = [env.WECHATPAY_MCHID, env.WECHATPAY_APPID, env.WECHATPAY_SERIAL, env.WECHATPAY_PRIVATE_KEY, env.WECHATPAY_APIV3_KEY, env.WECHATPAY_PLATFORM_PUBLIC_KEY, env.WECHATPAY_PLATFORM_PUBLIC_KEY_ID]
+      return set.every(Boolean) || !set.some(Boolean)
+    },
+    {
+      message:
+        'WECHATPAY_MCHID, WECHATPAY_APPID, WECHATPAY_SERIAL, WECHATPAY_PRIVATE_KEY (path), WECHATPAY_APIV3_KEY, WECHATPAY_PLATFORM_PUBLIC_KEY (path) and WECHATPAY_PLATFORM_PUBLIC_KEY_ID are set together or not at all',
+      path: ['WECHATPAY_MCHID'],
+    },
+  )
   .refine((env) => Boolean(env.STRIPE_SECRET_KEY) === Boolean(env.STRIPE_WEBHOOK_SECRET), {
     message: 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set together or not at all',
     path: ['STRIPE_WEBHOOK_SECRET'],

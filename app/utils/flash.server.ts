@@ -1,7 +1,7 @@
 // Flash messages: a short signed cookie written by an action's redirect and read once by the
 // root loader, so every mutation ends in a visible confirmation.
-import { createCookie, redirect } from '@remix-run/node'
-import { getEnv } from './env.server'
+import { redirect } from '@remix-run/node'
+import { signedCookie } from './signed-cookie.server'
 
 export type FlashKind = 'success' | 'error' | 'info'
 export interface Flash {
@@ -9,19 +9,7 @@ export interface Flash {
   message: string
 }
 
-let cookie: ReturnType<typeof createCookie> | undefined
-function flashCookie() {
-  const env = getEnv()
-  cookie ??= createCookie('zhiyin_flash', {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: env.NODE_ENV === 'production',
-    secrets: [env.SESSION_SECRET],
-    maxAge: 60,
-  })
-  return cookie
-}
+const flashCookie = signedCookie('zhiyin_flash', { maxAgeSeconds: 60 })
 
 export async function flashHeader(flash: Flash) {
   return flashCookie().serialize(flash)

@@ -1,25 +1,12 @@
 // A visitor's keyword replies, remembered in a signed cookie (docs/decisions/017-keyword-ritual.md)
 // until they sign in, when the account takes them over.
-import { createCookie } from '@remix-run/node'
 import { adoptRememberedUnlocks, type RememberedUnlock } from '~/models/keyword.server'
-import { getEnv } from './env.server'
+import { signedCookie } from './signed-cookie.server'
 
 /** A cookie holds this many replies, newest first (about 2 KB signed). */
 const REMEMBERED_MAX = 90
 
-let cookie: ReturnType<typeof createCookie> | undefined
-function unlocksCookie() {
-  const env = getEnv()
-  cookie ??= createCookie('zhiyin_keys', {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: env.NODE_ENV === 'production',
-    secrets: [env.SESSION_SECRET],
-    maxAge: 400 * 24 * 3600,
-  })
-  return cookie
-}
+const unlocksCookie = signedCookie('zhiyin_keys', { maxAgeSeconds: 400 * 24 * 3600 })
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 

@@ -6,6 +6,7 @@ import type { PaymentProviderName } from '../../db/schema'
 import type { PayMethodName } from '~/domain/pay-methods'
 import { alipayProvider } from './alipay.server'
 import { getEnv, type Env } from './env.server'
+import { wechatpayProvider } from './wechatpay.server'
 
 /** A provider's word that an order was paid, as confirmPayment() takes it. */
 export interface PaymentNotice {
@@ -141,14 +142,18 @@ export interface PaymentProvider {
   downloadBill?(date: string): Promise<BillLine[]>
 }
 
-/** A checkout's `out_trade_no`: the order and its checkout row (one payable at a time per order). */
+/**
+ * A checkout's `out_trade_no`: the order and its checkout row (one payable at a time per order).
+ * The row's id is padded to six digits: WeChat Pay wants 6–32 characters, so even the first
+ * order's `ZY1C000001` is long enough, and an order id of up to 15 digits still fits.
+ */
 export function outTradeNoOf(orderId: number, checkoutId: number) {
-  return `ZY${orderId}C${checkoutId}`
+  return `ZY${orderId}C${String(checkoutId).padStart(6, '0')}`
 }
 
 /** The order an `out_trade_no` of ours names, or null for anything else. */
 export function orderIdOfOutTradeNo(outTradeNo: string): number | null {
-  const match = /^ZY([1-9][0-9]{0,14})C[1-9][0-9]{0,14}$/.exec(outTradeNo)
+  const match = /^ZY([1-9][0-9]{0,14})C[0-9]{6,15}$/.exec(outTradeNo)
   return match ? Number(match[1]) : null
 }
 
@@ -304,6 +309,7 @@ let stripeProvider: PaymentProvider | undefined
 export function paymentProvider(name: PaymentProviderName): PaymentProvider {
   if (name === 'test') return testProvider
   if (name === 'alipay') return alipayProvider()
+  if (name === 'wechatpay') return wechatpayProvider()
   const env = getEnv()
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
     throw new Error('Stripe is not configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET)')
@@ -324,11 +330,12 @@ export type LiveProviderName = Exclude<PaymentProviderName, 'test'>
  */
 export type PaymentMode = { kind: 'live'; providers: LiveProviderName[] } | { kind: 'test'; production: boolean } | { kind: 'none' }
 
-type ModeEnv = Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> & Partial<Pick<Env, 'ALIPAY_APPID'>>
+type ModeEnv = Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> & Partial<Pick<Env, 'ALIPAY_APPID' | 'WECHATPAY_MCHID'>>
 
 /** The live providers whose keys are set. */
 export function configuredProviders(env: ModeEnv = getEnv()): LiveProviderName[] {
   const providers: LiveProviderName[] = []
+  if (env.WECHATPAY_MCHID) providers.push('wechatpay')
   if (env.ALIPAY_APPID) providers.push('alipay')
   if (env.STRIPE_SECRET_KEY) providers.push('stripe')
   return providers
@@ -382,5 +389,5 @@ const PROVIDER_LABELS: Record<LiveProviderName, string> = { stripe: 'Stripe Chec
 
 /** WeChat Pay's app id (the Official Account's, usually): JSAPI pays with the reader's openid under it. */
 export function wechatPayAppId(): string | null {
-  return configuredProviders().includes('wechatpay') ? null : null
+  return configuredProviders().includes('wechatpay') ? (getEnv().WECHATPAY_APPID ?? null) : null
 }

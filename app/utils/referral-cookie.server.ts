@@ -2,27 +2,15 @@
 // signed cookie for 30 days — the first one wins — and the reader is sent on to the same URL
 // without the code, so the page a shared cache keeps is the same for every referrer
 // (docs/decisions/022-share-posters-referral.md).
-import { createCookie, redirect } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
 import { findReferrerByCode } from '~/models/referral.server'
 import { getAuth } from './auth.server'
-import { getEnv } from './env.server'
+import { signedCookie } from './signed-cookie.server'
 
 export const REFERRAL_COOKIE = 'zhiyin_ref'
 const REFERRAL_DAYS = 30
 
-let cookie: ReturnType<typeof createCookie> | undefined
-function referralCookie() {
-  const env = getEnv()
-  cookie ??= createCookie(REFERRAL_COOKIE, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: env.NODE_ENV === 'production',
-    secrets: [env.SESSION_SECRET],
-    maxAge: REFERRAL_DAYS * 24 * 3600,
-  })
-  return cookie
-}
+const referralCookie = signedCookie(REFERRAL_COOKIE, { maxAgeSeconds: REFERRAL_DAYS * 24 * 3600 })
 
 /** The referrer a visitor's cookie names, while it is younger than 30 days; forged ones are ignored. */
 export async function readReferrer(request: Request, now = new Date()): Promise<number | null> {

@@ -1,10 +1,10 @@
 // Sign in with WeChat, the browser's side (docs/decisions/021-wechat-sign-in.md): the OAuth state
 // bound to this browser by a short-lived signed cookie, the cookie that remembers a linked openid
 // (so WeChat's browser signs in silently next time), and WeChat's sns endpoints.
-import { createCookie } from '@remix-run/node'
 import { WECHAT_STATE_PATTERN, type WechatApp, type WechatModeKind } from '~/domain/wechat-auth'
 import { generateToken, hashToken } from './crypto.server'
 import { getEnv } from './env.server'
+import { signedCookie } from './signed-cookie.server'
 import { safeRedirect } from './redirect'
 import { fetchWechatJson, WECHAT_API, wechatMode, type WechatMode } from './wechat-api.server'
 
@@ -23,19 +23,7 @@ export interface PendingWechatAuth {
   stateHash: string
 }
 
-let stateCookie: ReturnType<typeof createCookie> | undefined
-function oauthStateCookie() {
-  const env = getEnv()
-  stateCookie ??= createCookie('zhiyin_wx_oauth', {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/auth/wechat',
-    secure: env.NODE_ENV === 'production',
-    secrets: [env.SESSION_SECRET],
-    maxAge: OAUTH_STATE_MINUTES * 60,
-  })
-  return stateCookie
-}
+const oauthStateCookie = signedCookie('zhiyin_wx_oauth', { path: '/auth/wechat', maxAgeSeconds: OAUTH_STATE_MINUTES * 60 })
 
 /** A new random state and the Set-Cookie that binds it (hashed) to this browser. */
 export async function issueOAuthState(
@@ -83,19 +71,7 @@ export function clearOAuthStateCookie() {
 
 // ---- the remembered openid ----------------------------------------------------------------------
 
-let rememberCookie: ReturnType<typeof createCookie> | undefined
-function rememberedCookie() {
-  const env = getEnv()
-  rememberCookie ??= createCookie('zhiyin_wx_id', {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/auth/wechat',
-    secure: env.NODE_ENV === 'production',
-    secrets: [env.SESSION_SECRET],
-    maxAge: 365 * 24 * 3600,
-  })
-  return rememberCookie
-}
+const rememberedCookie = signedCookie('zhiyin_wx_id', { path: '/auth/wechat', maxAgeSeconds: 365 * 24 * 3600 })
 
 /** The Set-Cookie that remembers this browser signed in with this Official Account identity. */
 export function rememberWechatIdentity(appId: string, openid: string) {

@@ -4,10 +4,10 @@
 // can approve it and nobody can make one up. Only the desktop that holds the secret can take the
 // approval.
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createCookie } from '@remix-run/node'
 import QRCode from 'qrcode'
 import { generateToken, hashToken } from './crypto.server'
 import { getEnv } from './env.server'
+import { signedCookie } from './signed-cookie.server'
 import { safeRedirect } from './redirect'
 
 /** How long a QR code may be scanned. */
@@ -24,19 +24,7 @@ export interface QrTicket {
 
 const idOf = (secret: string) => hashToken(secret).slice(0, 32)
 
-let desktopCookie: ReturnType<typeof createCookie> | undefined
-function qrCookie() {
-  const env = getEnv()
-  desktopCookie ??= createCookie('zhiyin_wx_qr', {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/auth/wechat',
-    secure: env.NODE_ENV === 'production',
-    secrets: [env.SESSION_SECRET],
-    maxAge: QR_LOGIN_MINUTES * 60,
-  })
-  return desktopCookie
-}
+const qrCookie = signedCookie('zhiyin_wx_qr', { path: '/auth/wechat', maxAgeSeconds: QR_LOGIN_MINUTES * 60 })
 
 /** The desktop's code under way, when its cookie holds one that has not expired. */
 export async function readQrTicket(request: Request, now = new Date()): Promise<QrTicket | null> {

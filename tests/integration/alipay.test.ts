@@ -247,7 +247,7 @@ describe('the asynchronous notification at /webhooks/alipay', () => {
   it('a paid trade of our form naming no order is recorded and its money given back', async () => {
     const { order } = await buyerWithOrder()
     const fields = await paidAtAlipay(order.id)
-    const response = await postNotification(alipayNotification({ ...fields, out_trade_no: 'ZY987654321C1', trade_no: '2026120622001999999999999999' }))
+    const response = await postNotification(alipayNotification({ ...fields, out_trade_no: 'ZY987654321C000001', trade_no: '2026120622001999999999999999' }))
     expect([response.status, await response.text()]).toEqual([200, 'success'])
     const [refund] = await db.select().from(refunds).where(eq(refunds.providerPaymentId, '2026120622001999999999999999'))
     expect(refund).toMatchObject({ provider: 'alipay', orderId: null, reason: 'unapplied_payment', amountFen: 1999, state: 'pending' })
@@ -392,13 +392,13 @@ describe('closing on lapse', () => {
 describe('the trade bill (对账单)', () => {
   it('downloads the day’s bill and reads our payments and refunds from the GBK CSV in the zip', async () => {
     setAlipayBill('2026-12-05', [
-      billRow({ kind: '交易', tradeNo: '2026120522001000000000000001', outTradeNo: 'ZY41C7', amount: '19.99' }),
-      billRow({ kind: '退款', tradeNo: '2026120522001000000000000001', outTradeNo: 'ZY41C7', amount: '-5.00', requestNo: 'ZYR12' }),
+      billRow({ kind: '交易', tradeNo: '2026120522001000000000000001', outTradeNo: 'ZY41C000007', amount: '19.99' }),
+      billRow({ kind: '退款', tradeNo: '2026120522001000000000000001', outTradeNo: 'ZY41C000007', amount: '-5.00', requestNo: 'ZYR12' }),
       billRow({ kind: '交易', tradeNo: '2026120522001000000000000002', outTradeNo: 'OTHER-SHOP-1', amount: '8.00' }),
     ])
     expect(await alipay.downloadBill!('2026-12-05')).toEqual([
-      { kind: 'payment', outTradeNo: 'ZY41C7', providerPaymentId: '2026120522001000000000000001', refundId: null, amountFen: 1999 },
-      { kind: 'refund', outTradeNo: 'ZY41C7', providerPaymentId: '2026120522001000000000000001', refundId: 12, amountFen: 500 },
+      { kind: 'payment', outTradeNo: 'ZY41C000007', providerPaymentId: '2026120522001000000000000001', refundId: null, amountFen: 1999 },
+      { kind: 'refund', outTradeNo: 'ZY41C000007', providerPaymentId: '2026120522001000000000000001', refundId: 12, amountFen: 500 },
     ])
     expect(alipayCallsTo('alipay.data.dataservice.bill.downloadurl.query').at(-1)!.biz).toEqual({ bill_type: 'trade', bill_date: '2026-12-05' })
   })
@@ -425,7 +425,7 @@ describe('configuration', () => {
     const sandboxGateway = 'https://openapi-sandbox.dl.alipaydev.com/gateway.do'
     const env = parseEnv({ ...base, ALIPAY_APPID: '9021000123456789', ALIPAY_PRIVATE_KEY: appKeys.privateKey, ALIPAY_PUBLIC_KEY: alipayKeys.publicKey, ALIPAY_GATEWAY: sandboxGateway })
     const sandbox = createAlipayProvider(alipayConfig(env)!)
-    const request: CheckoutRequest = { checkoutId: 1, method: 'alipay_wap', outTradeNo: 'ZY1C1', expiresAt: new Date(Date.now() + 60_000), successUrl: 'http://localhost:3000/orders/1', cancelUrl: 'http://localhost:3000/pay/1' }
+    const request: CheckoutRequest = { checkoutId: 1, method: 'alipay_wap', outTradeNo: 'ZY1C000001', expiresAt: new Date(Date.now() + 60_000), successUrl: 'http://localhost:3000/orders/1', cancelUrl: 'http://localhost:3000/pay/1' }
     const { action } = await sandbox.startCheckout({ id: 1, totalFen: 100, currency: 'CNY', title: '测试', email: 'a@example.com' }, request)
     expect(action.kind === 'redirect' && action.url.startsWith(`${sandboxGateway}?`)).toBe(true)
     expect(action.kind === 'redirect' && new URL(action.url).searchParams.get('app_id')).toBe('9021000123456789')

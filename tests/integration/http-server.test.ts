@@ -214,6 +214,18 @@ describe('bodies of a type the route does not take', () => {
   })
 })
 
+describe('endpoints that only take POST', () => {
+  it('answer a GET with a zh-CN 405 that names the method, not Remix’s English error', async () => {
+    const { cookie } = await signedIn({ role: 'editor' })
+    for (const path of ['/admin/posts/preview', '/admin/media?kind=audio', '/webhooks/stripe']) {
+      const answer = await send(path, { headers: { Cookie: cookie } })
+      expect(answer.status, path).toBe(405)
+      expect(answer.headers.allow, path).toBe('POST')
+      expect(answer.text, path).toBe('405 这个地址只接受表单提交（POST）')
+    }
+  })
+})
+
 describe('malformed uploads', () => {
   const garbage = (boundary: string) => `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp3"\r\n\r\nRIFF`
 

@@ -144,6 +144,19 @@ describe('the product alert job', () => {
     expect(await notificationsOf(user.id)).toMatchObject([{ kind: 'product_on_sale', key: expect.stringMatching(`^product_on_sale:${product.id}:`), data: { path: pagePath(product) } }])
   })
 
+  it('开售提醒 of a product that opens with nothing to sell (capacity 0) waits until units are on sale: 「开售」 must mean it can be bought', async () => {
+    await db.delete(productAlerts)
+    const opensAt = new Date(Date.now() + 3600_000)
+    const product = await createTestProduct({ capacity: 0, saleStartsAt: opensAt })
+    const { user, cookie } = await reader()
+    readRedirect(await press(product, cookie))
+    expect(await sendDueProductAlerts(new Date(opensAt.getTime() + 1000))).toBe(0)
+    expect(await notificationsOf(user.id)).toHaveLength(0)
+    expect(await setProductCapacity({ productId: product.id, capacity: 5, actorId: user.id })).toEqual({ ok: true })
+    expect(await sendDueProductAlerts(new Date(opensAt.getTime() + 2000))).toBe(1)
+    expect(await notificationsOf(user.id)).toMatchObject([{ kind: 'product_on_sale' }])
+  })
+
   it('a reader who may no longer see the product (hidden below a tier since) is not told; a member who may is', async () => {
     await db.delete(productAlerts)
     const product = await soldOutByHold()
