@@ -34,6 +34,7 @@ export const BUDGETS: { url: string; route: string; kb: number; target?: number 
   { url: '/checkout', route: 'routes/checkout', kb: 117 },
   { url: '/login', route: 'routes/login', kb: 114 },
   { url: '/account', route: 'routes/account', kb: 118 },
+  { url: '/pay/:orderId', route: 'routes/pay.$orderId', kb: 114 },
 ]
 
 /** Modules that must never reach the browser: nothing validates or queries there. */

@@ -3,11 +3,11 @@
 import { Form, useNavigate, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import type { PayMethodName } from '~/domain/pay-methods'
-import { t } from '~/i18n/zh-CN'
+import { paymentsZhCN } from '~/i18n/payments.zh-CN'
 import type { WechatJsapiParams } from '~/utils/payments.server'
 import { Button } from './ui'
 
-const p = t.payments
+const p = paymentsZhCN
 /** How often a page waiting for a payment asks whether it arrived. */
 const POLL_MS = 3_000
 

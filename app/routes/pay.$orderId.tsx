@@ -8,7 +8,8 @@ import { FormError } from '~/components/field'
 import { Badge, Button, Card, PageTitle, buttonClass } from '~/components/ui'
 import { isPaidState, paidOrderPath } from '~/domain/order'
 import { browserKind, payMethodsFor, type PayMethodChoice } from '~/domain/pay-methods'
-import { t } from '~/i18n/zh-CN'
+import { navZhCN, pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { paymentsZhCN } from '~/i18n/payments.zh-CN'
 import type { OrderKind, OrderState } from '../../db/schema'
 import { getOrderForUser } from '~/models/order.server'
 import { openCheckout, openCheckoutOf } from '~/models/payable-checkout.server'
@@ -21,6 +22,7 @@ import { formatFen } from '~/utils/format'
 import { payableProviders, PaymentProviderError, paymentProvider, wechatPayAppId, type PaymentNotice } from '~/utils/payments.server'
 import { qrSvg } from '~/utils/wechat-qr.server'
 
+const t = { nav: navZhCN, pages: pagesZhCN, payments: paymentsZhCN, site: siteZhCN }
 const p = t.payments
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: `${p.title(data.order.id)} · ${t.site.name}` }] : [])
