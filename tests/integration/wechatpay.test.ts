@@ -2,7 +2,7 @@
 // verifies every request's signature with the merchant's public key and signs its answers and
 // notifications with its own key, as WeChat Pay does. Notifications are built, signed and
 // encrypted here and verified and decrypted by the app: no check is skipped in tests.
-import { createHash, createPrivateKey, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { eq } from 'drizzle-orm'
 import { http, HttpResponse } from 'msw'
@@ -33,6 +33,7 @@ import {
   WECHATPAY_APPID,
   WECHATPAY_MCHID,
   WECHATPAY_PUBLIC_KEY_ID,
+  WECHATPAY_SERIAL,
 } from '../mocks/wechatpay'
 
 interceptWechatpay()
@@ -45,6 +46,21 @@ const { authorizationOf, createWechatpayProvider, parseTradeBill, requestSigning
 
 const MINUTE = 60_000
 const wechatpay = () => paymentProvider('wechatpay')
+
+/** The configured provider with some of its settings replaced (another key, say). */
+function providerWith(overrides: Partial<Parameters<typeof createWechatpayProvider>[0]>) {
+  return createWechatpayProvider({
+    mchid: WECHATPAY_MCHID,
+    appid: WECHATPAY_APPID,
+    merchantSerial: WECHATPAY_SERIAL,
+    merchantPrivateKey: createPrivateKey(readFileSync(process.env.WECHATPAY_PRIVATE_KEY!, 'utf8')),
+    apiV3Key: WECHATPAY_APIV3_KEY,
+    platformPublicKey: createPublicKey(readFileSync(process.env.WECHATPAY_PLATFORM_PUBLIC_KEY!, 'utf8')),
+    platformPublicKeyId: WECHATPAY_PUBLIC_KEY_ID,
+    notifyUrl: 'http://localhost:3000/webhooks/wechatpay',
+    ...overrides,
+  })
+}
 
 async function pendingOrder({ title, placedAt = new Date() }: { title?: string; placedAt?: Date } = {}) {
   const { user } = await createTestUser()
@@ -115,16 +131,7 @@ describe('request signing (WECHATPAY2-SHA256-RSA2048)', () => {
 
   it('a merchant key WeChat Pay does not know is refused (401 SIGN_ERROR)', async () => {
     const { order } = await pendingOrder()
-    const stranger = createWechatpayProvider({
-      mchid: WECHATPAY_MCHID,
-      appid: WECHATPAY_APPID,
-      merchantSerial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
-      merchantPrivateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
-      apiV3Key: WECHATPAY_APIV3_KEY,
-      platformPublicKey: merchantPublicKey,
-      platformPublicKeyId: WECHATPAY_PUBLIC_KEY_ID,
-      notifyUrl: 'http://localhost:3000/webhooks/wechatpay',
-    })
+    const stranger = providerWith({ merchantPrivateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })
     const started = stranger.startCheckout(
       { id: order.id, totalFen: order.totalFen, currency: 'CNY', title: '测试', email: 'a@example.com' },
       { checkoutId: 1, method: 'wechat_native', outTradeNo: `ZY${order.id}C999`, expiresAt: new Date(Date.now() + 30 * MINUTE), successUrl: 'http://localhost:3000/', cancelUrl: 'http://localhost:3000/' },
@@ -134,17 +141,8 @@ describe('request signing (WECHATPAY2-SHA256-RSA2048)', () => {
 
   it('an answer not signed by WeChat Pay’s key counts as no answer (unreachable)', async () => {
     const { order } = await pendingOrder()
-    const trusting = createWechatpayProvider({
-      mchid: WECHATPAY_MCHID,
-      appid: WECHATPAY_APPID,
-      merchantSerial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
-      merchantPrivateKey: createPrivateKey(readFileSync(process.env.WECHATPAY_PRIVATE_KEY!, 'utf8')),
-      apiV3Key: WECHATPAY_APIV3_KEY,
-      // Not WeChat Pay's key: its signed answers do not verify with it.
-      platformPublicKey: merchantPublicKey,
-      platformPublicKeyId: WECHATPAY_PUBLIC_KEY_ID,
-      notifyUrl: 'http://localhost:3000/webhooks/wechatpay',
-    })
+    // Not WeChat Pay's key: its signed answers do not verify with it.
+    const trusting = providerWith({ platformPublicKey: merchantPublicKey })
     const started = trusting.startCheckout(
       { id: order.id, totalFen: order.totalFen, currency: 'CNY', title: '测试', email: 'a@example.com' },
       { checkoutId: 1, method: 'wechat_native', outTradeNo: `ZY${order.id}C998`, expiresAt: new Date(Date.now() + 30 * MINUTE), successUrl: 'http://localhost:3000/', cancelUrl: 'http://localhost:3000/' },
