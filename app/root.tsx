@@ -20,9 +20,7 @@ import { MiniPlayer, PlayerProvider } from '~/components/player'
 import { WechatShare } from '~/components/wechat-share'
 import { buttonClass } from '~/components/ui'
 import { highestActiveMembership } from '~/domain/membership'
-import { flashZhCN, navZhCN, pagesZhCN, siteZhCN, tierBadgeZhCN } from '~/i18n/core.zh-CN'
-import { paymentsZhCN } from '~/i18n/payments.zh-CN'
-import { wechatAuthZhCN } from '~/i18n/wechatAuth.zh-CN'
+import { bannersZhCN, flashZhCN, navZhCN, pagesZhCN, siteZhCN, tierBadgeZhCN } from '~/i18n/core.zh-CN'
 import { countUnread } from '~/models/notification.server'
 import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
@@ -36,7 +34,7 @@ import stylesheet from '~/tailwind.css'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { flash: flashZhCN, nav: navZhCN, pages: pagesZhCN, payments: paymentsZhCN, site: siteZhCN, tierBadge: tierBadgeZhCN, wechatAuth: wechatAuthZhCN }
+const t = { banners: bannersZhCN, flash: flashZhCN, nav: navZhCN, pages: pagesZhCN, site: siteZhCN, tierBadge: tierBadgeZhCN }
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -257,7 +255,7 @@ function PaymentsTestModeBanner() {
       role="note"
       className={loud ? 'bg-red-700 px-4 py-2 text-center text-sm font-semibold text-white' : 'bg-amber-100 px-4 py-1.5 text-center text-xs text-amber-900'}
     >
-      {loud ? t.payments.testModeBannerProduction : t.payments.testModeBanner}
+      {loud ? t.banners.paymentsProduction : t.banners.payments}
     </div>
   )
 }
@@ -271,7 +269,7 @@ function WechatTestModeBanner() {
       role="note"
       className={wechat.production ? 'bg-red-700 px-4 py-2 text-center text-sm font-semibold text-white' : 'bg-amber-100 px-4 py-1.5 text-center text-xs text-amber-900'}
     >
-      {wechat.production ? t.wechatAuth.testModeBannerProduction : t.wechatAuth.testModeBanner}
+      {wechat.production ? t.banners.wechatProduction : t.banners.wechat}
     </div>
   )
 }

@@ -112,3 +112,12 @@ export function formatWait(seconds: number) {
   if (seconds < 60) return `${seconds} 秒`
   return `${Math.ceil(seconds / 60)} 分钟`
 }
+
+// The test-mode banners the root shows on every page (decisions 011, 020): here rather than in the
+// payments and WeChat areas, so that every page does not download those whole areas for two lines.
+export const bannersZhCN = {
+  payments: '演示站点：支付为模拟支付，不会真实扣款。',
+  paymentsProduction: '⚠ 本站正处于支付测试模式：付款均为模拟，不会真实扣款，订单不会发货。',
+  wechat: '微信测试模式：「微信登录」是模拟的，不会连接微信。',
+  wechatProduction: '⚠ 本站正处于微信测试模式（WECHAT_TEST_MODE=1）：任何人都能以模拟的微信用户登录。',
+} as const

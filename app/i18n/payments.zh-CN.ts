@@ -29,8 +29,6 @@ export const paymentsZhCN = {
     paid: '订单已支付。',
   },
   testOnly: '模拟支付只在测试模式下可用',
-  testModeBanner: '演示站点：支付为模拟支付，不会真实扣款。',
-  testModeBannerProduction: '⚠ 本站正处于支付测试模式：付款均为模拟，不会真实扣款，订单不会发货。',
   notSetUp: '本站尚未开通在线支付，暂时无法下单。',
   notSetUpPay: '本站尚未开通在线支付，这笔订单暂时无法付款；锁定到期后库存会自动释放。',
   unknownIntent: '未知操作',

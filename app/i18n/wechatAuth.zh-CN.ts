@@ -44,8 +44,6 @@ export const wechatAuthZhCN = {
   testOpenid: (openid: string) => `模拟的 openid：${openid}`,
   testSubmit: '同意授权',
   testCancel: '取消',
-  testModeBanner: '微信测试模式：「微信登录」是模拟的，不会连接微信。',
-  testModeBannerProduction: '⚠ 本站正处于微信测试模式（WECHAT_TEST_MODE=1）：任何人都能以模拟的微信用户登录。',
   failedTitle: '微信登录没有完成',
   backToLogin: '回到登录页',
   errors: {
