@@ -3,11 +3,10 @@
 // a chat app's) has no cookie, so the URL itself carries the proof: the membership id and an
 // HMAC of it (and of its share version) under SESSION_SECRET. Without the HMAC nobody can walk
 // through the members; after 重置分享链接 the links already out there no longer open.
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import sharp from 'sharp'
 import { CARD_COLOURS, truncateToWidth, type MemberCardFace } from '~/domain/member-card'
 import { t } from '~/i18n/zh-CN'
-import { getEnv } from './env.server'
+import { isSiteSignature, siteSignature } from './crypto.server'
 import { escapeXml } from './xml.server'
 
 export const CARD_IMAGE_WIDTH = 1200
@@ -22,15 +21,14 @@ export interface CardShare {
   shareVersion: number
 }
 
-function shareSignature({ membershipId, shareVersion }: CardShare) {
+function shareSubject({ membershipId, shareVersion }: CardShare) {
   // Version 0 signs what the first links signed, so they keep working.
-  const subject = shareVersion === 0 ? `member-card:${membershipId}` : `member-card:${membershipId}:v${shareVersion}`
-  return createHmac('sha256', getEnv().SESSION_SECRET).update(subject).digest('base64url').slice(0, SIGNATURE_LENGTH)
+  return shareVersion === 0 ? `member-card:${membershipId}` : `member-card:${membershipId}:v${shareVersion}`
 }
 
 /** The share token of a card: `<membershipId>-<signature>` (the share page's ?s=, the image's name). */
 export function memberCardShareToken(share: CardShare) {
-  return `${share.membershipId}-${shareSignature(share)}`
+  return `${share.membershipId}-${siteSignature(shareSubject(share), SIGNATURE_LENGTH)}`
 }
 
 export function memberCardImagePath(share: CardShare) {
@@ -47,9 +45,7 @@ export function parseShareToken(token: string): { membershipId: number; signatur
 
 /** Whether a token's signature is the card's current one (an earlier link after a reset is not). */
 export function isCurrentShareSignature(share: CardShare, signature: string) {
-  const expected = Buffer.from(shareSignature(share))
-  const given = Buffer.from(signature)
-  return expected.length === given.length && timingSafeEqual(expected, given)
+  return isSiteSignature(shareSubject(share), signature, SIGNATURE_LENGTH)
 }
 
 const SANS = `'Noto Sans CJK SC','Noto Serif CJK SC',sans-serif`

@@ -3,10 +3,8 @@
 // the code's id (from the secret's hash), its expiry and the site's signature of both, so a phone
 // can approve it and nobody can make one up. Only the desktop that holds the secret can take the
 // approval.
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import QRCode from 'qrcode'
-import { generateToken, hashToken } from './crypto.server'
-import { getEnv } from './env.server'
+import { generateToken, hashToken, isSiteSignature, siteSignature } from './crypto.server'
 import { signedCookie } from './signed-cookie.server'
 import { safeRedirect } from './redirect'
 
@@ -52,13 +50,12 @@ export function clearQrTicket() {
   return qrCookie().serialize('', { maxAge: 0 })
 }
 
-function signatureOf(id: string, expiresAt: number) {
-  return createHmac('sha256', getEnv().SESSION_SECRET).update(`wechat-qr:${id}.${expiresAt}`).digest('base64url').slice(0, 22)
-}
+const SIGNATURE_LENGTH = 22
+const subjectOf = (id: string, expiresAt: number) => `wechat-qr:${id}.${expiresAt}`
 
 /** Where the phone goes when it scans the code: the site's scan page with the signed ticket. */
 export function scanPath(ticket: Pick<QrTicket, 'id' | 'expiresAt'>) {
-  return `/auth/wechat/scan?${new URLSearchParams({ t: ticket.id, e: String(ticket.expiresAt), s: signatureOf(ticket.id, ticket.expiresAt) })}`
+  return `/auth/wechat/scan?${new URLSearchParams({ t: ticket.id, e: String(ticket.expiresAt), s: siteSignature(subjectOf(ticket.id, ticket.expiresAt), SIGNATURE_LENGTH) })}`
 }
 
 export type ScannedTicket = { ok: true; id: string; expiresAt: number } | { ok: false; reason: 'invalid' | 'expired' }
@@ -69,7 +66,7 @@ export function readScannedTicket(params: URLSearchParams, now = new Date()): Sc
   const expiresAt = Number(params.get('e'))
   const signature = params.get('s') ?? ''
   if (!/^[0-9a-f]{32}$/.test(id) || !Number.isSafeInteger(expiresAt) || !/^[A-Za-z0-9_-]{22}$/.test(signature)) return { ok: false, reason: 'invalid' }
-  if (!timingSafeEqual(Buffer.from(signature), Buffer.from(signatureOf(id, expiresAt)))) return { ok: false, reason: 'invalid' }
+  if (!isSiteSignature(subjectOf(id, expiresAt), signature, SIGNATURE_LENGTH)) return { ok: false, reason: 'invalid' }
   if (expiresAt <= now.getTime()) return { ok: false, reason: 'expired' }
   return { ok: true, id, expiresAt }
 }
