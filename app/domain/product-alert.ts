@@ -21,7 +21,7 @@ export function productAlertKind(product: AlertRules, now: Date): ProductAlertKi
  * 到货提醒 units are back; for 开售提醒 too, so a sale that opens with nothing to sell (capacity 0)
  * tells its readers when units are on sale, not at an opening they cannot use.
  */
-export function isProductAlertDue(_kind: ProductAlertKindName, product: AlertRules, now: Date): boolean {
+export function isProductAlertDue(product: AlertRules, now: Date): boolean {
   if (!product.published || saleWindowState(product, now) !== 'on_sale') return false
   return stockState(product.stock).kind !== 'sold_out'
 }

@@ -2,7 +2,7 @@
 // job that tells them once. The job polls what is due instead of hooking every way stock comes back
 // (lapsed holds, cancellations, refunds, an admin raising capacity): the reservation mechanism
 // stays ignorant of its clients, and the delay is at most one pass (15 s).
-import { and, asc, eq, or } from 'drizzle-orm'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import { productAlerts } from '../../db/schema'
 import { isProductAlertDue, productAlertKind, type ProductAlertKindName } from '~/domain/product-alert'
 import { isProductVisible } from '~/domain/product'
@@ -45,17 +45,16 @@ const NOTIFICATION_KIND = { back: 'product_back', on_sale: 'product_on_sale' } a
  */
 export async function sendDueProductAlerts(now = new Date(), limit = 500) {
   // Products first (few), so alerts waiting on products that are not due never crowd out due ones.
-  const waitedOn = await db.selectDistinct({ productId: productAlerts.productId, kind: productAlerts.kind }).from(productAlerts)
+  // Both kinds are due alike: the sale is open and units can be bought.
+  const waitedOn = await db.selectDistinct({ productId: productAlerts.productId }).from(productAlerts)
   if (waitedOn.length === 0) return 0
-  const products = await getProductsForSale([...new Set(waitedOn.map((row) => row.productId))])
-  const dueConditions = waitedOn
-    .filter((row) => {
-      const product = products.get(row.productId)
-      return product !== undefined && isProductAlertDue(row.kind, product, now)
-    })
-    .map((row) => and(eq(productAlerts.productId, row.productId), eq(productAlerts.kind, row.kind)))
-  if (dueConditions.length === 0) return 0
-  const due = await db.select().from(productAlerts).where(or(...dueConditions)).orderBy(asc(productAlerts.id)).limit(limit)
+  const products = await getProductsForSale(waitedOn.map((row) => row.productId))
+  const dueProducts = waitedOn.map((row) => row.productId).filter((id) => {
+    const product = products.get(id)
+    return product !== undefined && isProductAlertDue(product, now)
+  })
+  if (dueProducts.length === 0) return 0
+  const due = await db.select().from(productAlerts).where(inArray(productAlerts.productId, dueProducts)).orderBy(asc(productAlerts.id)).limit(limit)
   let sent = 0
   for (const alert of due) {
     const product = products.get(alert.productId)!

@@ -75,17 +75,13 @@ export async function reconcile({
 
   const findings: Finding[] = []
   let matched = 0
-  const billed = new Set<string>()
-  for (const line of lines.filter((l) => l.kind === 'payment')) {
-    billed.add(line.providerPaymentId)
-    const [ours] = await db
-      .select({ orderId: paymentEvents.orderId, amountFen: paymentEvents.amountFen })
-      .from(paymentEvents)
-      .where(and(eq(paymentEvents.provider, name), eq(paymentEvents.providerPaymentId, line.providerPaymentId)))
-      .orderBy(paymentEvents.id)
-      .limit(1)
-    const orderId = ours?.orderId ?? orderIdOfOutTradeNo(line.outTradeNo)
-    if (!ours) {
+  const payments = lines.filter((l) => l.kind === 'payment')
+  const billed = new Set(payments.map((line) => line.providerPaymentId))
+  const ours = await recordedPayments(name, [...billed])
+  for (const line of payments) {
+    const recorded = ours.get(line.providerPaymentId)
+    const orderId = recorded?.orderId ?? orderIdOfOutTradeNo(line.outTradeNo)
+    if (!recorded) {
       // The notification never reached us (or was lost): the bill is the provider's word.
       const { outcome } = await confirmPayment({
         provider: name,
@@ -98,8 +94,8 @@ export async function reconcile({
         checkoutRef: line.outTradeNo,
       })
       findings.push({ kind: 'missing_ours', orderId, outTradeNo: line.outTradeNo, providerPaymentId: line.providerPaymentId, theirAmountFen: line.amountFen, ourAmountFen: null, resolution: outcome })
-    } else if (ours.amountFen !== line.amountFen) {
-      findings.push({ kind: 'amount_mismatch', orderId, outTradeNo: line.outTradeNo, providerPaymentId: line.providerPaymentId, theirAmountFen: line.amountFen, ourAmountFen: ours.amountFen, resolution: 'flagged' })
+    } else if (recorded.amountFen !== line.amountFen) {
+      findings.push({ kind: 'amount_mismatch', orderId, outTradeNo: line.outTradeNo, providerPaymentId: line.providerPaymentId, theirAmountFen: line.amountFen, ourAmountFen: recorded.amountFen, resolution: 'flagged' })
     } else {
       matched += 1
     }
@@ -126,10 +122,13 @@ export async function reconcile({
     findings.push({ kind: 'missing_theirs', orderId: event.orderId, outTradeNo: null, providerPaymentId: event.providerPaymentId, theirAmountFen: null, ourAmountFen: event.amountFen, resolution: 'flagged' })
   }
 
-  for (const line of lines.filter((l) => l.kind === 'refund')) {
-    const [refund] = line.refundId
-      ? await db.select({ id: refunds.id, state: refunds.state, orderId: refunds.orderId }).from(refunds).where(and(eq(refunds.id, line.refundId), eq(refunds.provider, name)))
-      : []
+  const refundLines = lines.filter((l) => l.kind === 'refund')
+  const refundIds = refundLines.flatMap((line) => (line.refundId ? [line.refundId] : []))
+  const ourRefunds = new Map(
+    (refundIds.length ? await db.select({ id: refunds.id, state: refunds.state, orderId: refunds.orderId }).from(refunds).where(and(eq(refunds.provider, name), inArray(refunds.id, refundIds))) : []).map((row) => [row.id, row]),
+  )
+  for (const line of refundLines) {
+    const refund = line.refundId ? ourRefunds.get(line.refundId) : undefined
     if (refund && (refund.state === 'succeeded' || refund.state === 'processing' || refund.state === 'pending')) {
       // Done at the provider: a refund still waiting for its notification is finished now.
       if (refund.state !== 'succeeded') await applyRefundNotice({ provider: name, refundId: refund.id, providerRefundId: null, outcome: 'succeeded' })
@@ -162,6 +161,20 @@ export async function reconcile({
   })
   console.log(`reconciliation of ${name} ${billDate}: ${lines.length} bill lines, ${matched} matched, ${findings.length} findings`)
   return { ok: true, runId: run.id, billLines: lines.length, matched, findings }
+}
+
+/** The first payment event of each of these provider payment ids, in one query per 500 ids. */
+async function recordedPayments(name: LiveProviderName, ids: string[]) {
+  const found = new Map<string, { orderId: number | null; amountFen: number }>()
+  for (let start = 0; start < ids.length; start += 500) {
+    const rows = await db
+      .select({ providerPaymentId: paymentEvents.providerPaymentId, orderId: paymentEvents.orderId, amountFen: paymentEvents.amountFen })
+      .from(paymentEvents)
+      .where(and(eq(paymentEvents.provider, name), inArray(paymentEvents.providerPaymentId, ids.slice(start, start + 500))))
+      .orderBy(paymentEvents.id)
+    for (const row of rows) if (row.providerPaymentId && !found.has(row.providerPaymentId)) found.set(row.providerPaymentId, row)
+  }
+  return found
 }
 
 /**

@@ -33,8 +33,11 @@ const PAYMENT_INTENTS = ['succeed', 'fail', 'checkout', 'check', 'cancel'] as co
 async function methodsFor(request: Request, userId: number) {
   const appId = wechatPayAppId()
   const openid = appId ? await openidOf(userId, appId) : null
-  const methods = payMethodsFor({ providers: payableProviders(), browser: browserKind(request.headers.get('User-Agent')), hasWechatPayOpenid: openid !== null })
-  return { methods, openid }
+  const providers = payableProviders()
+  const browser = browserKind(request.headers.get('User-Agent'))
+  const methods = payMethodsFor({ providers, browser, hasWechatPayOpenid: openid !== null })
+  // WeChat's browser blocks Alipay: the reader is told to open the page in their browser.
+  return { methods, openid, alipayInBrowser: browser === 'wechat' && providers.includes('alipay') }
 }
 
 async function requireOwnOrder(request: Request, orderIdParam: string | undefined) {
@@ -53,8 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (isPaidState(order.state)) throw redirect(paidOrderPath(order))
   // Being refunded (e.g. paid after it lapsed): the order page says so.
   if (order.state === 'refunding' || order.state === 'refunded') throw redirect(`/orders/${order.id}`)
-  const { methods } = await methodsFor(request, order.userId)
-  const inWechat = browserKind(request.headers.get('User-Agent')) === 'wechat'
+  const { methods, alipayInBrowser } = await methodsFor(request, order.userId)
   // A QR code opened for this order (WeChat Pay Native) stays on the page until it is paid.
   const url = new URL(request.url)
   const open = order.state === 'pending' && !url.searchParams.has('methods') ? await openCheckoutOf(order.id) : null
@@ -63,8 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     order: { id: order.id, kind: order.kind, state: order.state, totalFen: order.totalFen, expiresAt: order.expiresAt },
     lines: lines.map((line) => ({ id: line.id, title: line.title, qty: line.qty, unitPriceFen: line.unitPriceFen, personalisation: line.personalisation })),
     methods: methods.map(({ method }) => method),
-    // WeChat's browser blocks Alipay: tell the reader to open the page in their browser.
-    alipayInBrowser: inWechat && payableProviders().includes('alipay'),
+    alipayInBrowser,
     scan,
     // Back from WeChat's JSAPI or a redirect with the payment made: its notification is on its way.
     confirming: url.searchParams.has('paid'),

@@ -6,7 +6,7 @@ import type { ActionFunctionArgs } from '@remix-run/node'
 import type { PaymentProviderName } from '../../db/schema'
 import { httpZhCN } from '~/i18n/core.zh-CN'
 import { applyRefundNotice, confirmPayment } from '~/models/payment.server'
-import { activeWebhookProviders, paymentProvider, WebhookSignatureError } from '~/utils/payments.server'
+import { configuredProviders, paymentProvider, WebhookSignatureError } from '~/utils/payments.server'
 import { postOnly } from '~/utils/post-only.server'
 import { readBodyWithin, SIGNED_BODY_MAX_BYTES } from '~/utils/request-body.server'
 
@@ -18,7 +18,7 @@ export { postOnly as loader } from '~/utils/post-only.server'
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return postOnly()
   // Only providers that send notifications and are configured here have an endpoint.
-  const name = activeWebhookProviders().find((provider) => provider === params.provider)
+  const name = configuredProviders().find((provider) => provider === params.provider)
   if (!name) return new Response('Not Found', { status: 404 })
   // Notifications are a few KB; a larger body, declared or streamed, is not read past 64 KB.
   const body = await readBodyWithin(request, SIGNED_BODY_MAX_BYTES)

@@ -332,7 +332,7 @@ export type PaymentMode = { kind: 'live'; providers: LiveProviderName[] } | { ki
 
 type ModeEnv = Pick<Env, 'NODE_ENV' | 'PAYMENTS_TEST_MODE' | 'STRIPE_SECRET_KEY'> & Partial<Pick<Env, 'ALIPAY_APPID' | 'WECHATPAY_MCHID'>>
 
-/** The live providers whose keys are set. */
+/** The live providers whose keys are set (and whose notifications /webhooks/:provider accepts). */
 export function configuredProviders(env: ModeEnv = getEnv()): LiveProviderName[] {
   const providers: LiveProviderName[] = []
   if (env.WECHATPAY_MCHID) providers.push('wechatpay')
@@ -346,11 +346,6 @@ export function paymentMode(env: ModeEnv = getEnv()): PaymentMode {
   if (providers.length > 0) return { kind: 'live', providers }
   if (env.NODE_ENV !== 'production') return { kind: 'test', production: false }
   return env.PAYMENTS_TEST_MODE ? { kind: 'test', production: true } : { kind: 'none' }
-}
-
-/** Providers configured here whose notifications /webhooks/:provider accepts. */
-export function activeWebhookProviders(env: ModeEnv = getEnv()): PaymentProviderName[] {
-  return configuredProviders(env)
 }
 
 /** The providers new payments may go through now: the live ones, the test provider, or none. */

@@ -41,7 +41,7 @@ const webhook = await import('~/routes/webhooks.$provider')
 const { openCheckout, closeLapsedCheckouts } = await import('~/models/payable-checkout.server')
 const { processPendingRefunds, requestRefund } = await import('~/models/payment.server')
 const { releaseExpiredHolds } = await import('~/models/reservation.server')
-const { activeWebhookProviders, outTradeNoOf, paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
+const { configuredProviders, outTradeNoOf, paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
 const { authorizationOf, createWechatpayProvider, parseTradeBill, requestSigningMessage, truncateUtf8 } = await import('~/utils/wechatpay.server')
 
 const MINUTE = 60_000
@@ -583,8 +583,8 @@ describe('the trade bill (对账单)', () => {
 describe('configuration', () => {
   it('/webhooks/wechatpay exists only while WeChat Pay is configured', () => {
     const env = { NODE_ENV: 'production' as const, PAYMENTS_TEST_MODE: false, STRIPE_SECRET_KEY: undefined }
-    expect(activeWebhookProviders({ ...env, WECHATPAY_MCHID: WECHATPAY_MCHID })).toEqual(['wechatpay'])
-    expect(activeWebhookProviders({ ...env, WECHATPAY_MCHID: undefined })).toEqual([])
+    expect(configuredProviders({ ...env, WECHATPAY_MCHID: WECHATPAY_MCHID })).toEqual(['wechatpay'])
+    expect(configuredProviders({ ...env, WECHATPAY_MCHID: undefined })).toEqual([])
   })
 
   it('WECHATPAY_* are set together or not at all', () => {
