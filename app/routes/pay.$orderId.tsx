@@ -84,6 +84,12 @@ const OUTCOME_FLASH: Record<ConfirmOutcome, Flash> = {
   error: { kind: 'error', message: p.errorFlash },
 }
 
+/** Where the buyer goes once a payment is recorded, told what it did. */
+function afterPayment(order: { id: number; kind: OrderKind }, outcome: ConfirmOutcome) {
+  const paid = outcome === 'paid' || outcome === 'reseated' || outcome === 'already_paid'
+  return redirectWithFlash(paid ? paidOrderPath(order) : `/orders/${order.id}`, OUTCOME_FLASH[outcome])
+}
+
 const CHECKOUT_REFUSALS = {
   not_pending: [409, p.notPayable.expired],
   busy: [409, p.checkoutBusy],
@@ -162,8 +168,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return data({ errors: { intent: order.state === 'pending' ? p.notPayable.expired : notPayable(order) } }, { status: 409 })
   }
   const { outcome } = await confirmPayment(notice, now)
-  const paid = outcome === 'paid' || outcome === 'reseated' || outcome === 'already_paid'
-  return redirectWithFlash(paid ? paidOrderPath(order) : `/orders/${order.id}`, OUTCOME_FLASH[outcome])
+  return afterPayment(order, outcome)
 }
 
 /**
@@ -183,8 +188,7 @@ async function checkPaid(order: { id: number; state: OrderState; kind: OrderKind
   }
   if (!notice) return data({ errors: { intent: p.notPaidYet } }, { status: 409 })
   const { outcome } = await confirmPayment(notice)
-  const paid = outcome === 'paid' || outcome === 'reseated' || outcome === 'already_paid'
-  return redirectWithFlash(paid ? paidOrderPath(order) : `/orders/${order.id}`, OUTCOME_FLASH[outcome])
+  return afterPayment(order, outcome)
 }
 
 export default function Pay() {
