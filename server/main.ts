@@ -1,7 +1,7 @@
 // The Zhiyin server: one Express process that builds the app if needed, brings the database
 // up to date, and serves Remix with compression, security headers, caching and request logs.
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
@@ -15,8 +15,9 @@ import { describeWechatMode, wechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
+import { createPageCache, type PageCache } from './page-cache'
 import { remixHandler } from './remix-handler'
-import { guardRequestBody, refuseBadHost, refuseUndecodablePath } from './request-guards'
+import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
 import { contentSecurityPolicy, nonceSource, wechatScriptSources } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
 
@@ -37,7 +38,34 @@ function loadEnv(): Env {
   }
 }
 
-export function createApp(build: Build, env: Env) {
+/**
+ * The whole site as one request listener: the page cache in front (visitors' reads of shared
+ * pages, docs/decisions/029), then the Express app for everything else.
+ */
+export function createSite(build: Build, env: Env) {
+  const pageCache = createPageCache()
+  const app = createApp(build, env, pageCache)
+  const hotRoutes = new Map<string, ReturnType<typeof hotResourceAnswer>>(HOT_RESOURCE_ROUTES.map(([path, routeId]) => [path, hotResourceAnswer(build, routeId)]))
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const hot = hotRoutes.get(pathOf(req.url))
+    if (hot && isPlainRead(req)) return void hot(req, res)
+    pageCache.handle(req, res, () => app(req, res))
+  }
+  return { handler, pageCache }
+}
+
+function pathOf(url = '') {
+  const query = url.indexOf('?')
+  return query === -1 ? url : url.slice(0, query)
+}
+
+/** A GET or HEAD with an ordinary Host and nothing forwarded: anything else goes through Express's checks. */
+function isPlainRead(req: IncomingMessage) {
+  const { host } = req.headers
+  return (req.method === 'GET' || req.method === 'HEAD') && host !== undefined && isHost(host) && req.headers['x-forwarded-host'] === undefined
+}
+
+export function createApp(build: Build, env: Env, pageCache?: PageCache) {
   const app = express()
   app.disable('x-powered-by')
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
@@ -88,10 +116,15 @@ export function createApp(build: Build, env: Env) {
   // Bodies of the wrong type or over their path's limit are refused before they are read.
   app.use(guardRequestBody)
 
-  // The hottest resource routes skip Remix's router (docs/decisions/009-hot-resource-routes.md).
-  for (const [path, routeId] of HOT_RESOURCE_ROUTES) app.get(path, hotResourceRoute(build, routeId))
 
-  app.all('*', remixHandler({ build, getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }) }))
+  app.all(
+    '*',
+    remixHandler({
+      build,
+      getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
+      onSharedPage: pageCache && ((req, page) => pageCache.offer(req, page)),
+    }),
+  )
   // Last resort for anything Remix could not answer itself. Express's own handler says nothing
   // when NODE_ENV is test, which once hid the cause of 500s in a CI race: log it always.
   app.use(lastResortError)
@@ -127,31 +160,52 @@ export const PERMISSIONS_POLICY = [
 
 /**
  * Resource routes polled or probed many times a second, answered by calling the route's loader
- * directly: the same code Remix would run, without matching the URL against every route first
- * (that matching, not the loader, is most of the cost of a small JSON answer). Their loaders
- * read neither params nor context.
+ * directly, before Express: the same code Remix would run, without the middleware stack and
+ * without matching the URL against every route first (decisions 009 and 029). Each exports
+ * hotJson, which reads nothing of the request, beside its loader.
  */
 export const HOT_RESOURCE_ROUTES = [
   ['/membership/seats', 'routes/membership.seats'],
   ['/healthz', 'routes/healthz'],
 ] as const
 
-export function hotResourceRoute(build: ServerBuild, routeId: string): express.RequestHandler {
-  const loader = build.routes[routeId]?.module.loader
-  if (!loader) throw new Error(`no loader for the hot route ${routeId}`)
-  return async (req, res, next) => {
+
+/**
+ * The headers every answer of the site carries that a hot route's JSON needs: what helmet and
+ * the Permissions-Policy would add to it in Express (no CSP: a JSON answer runs no script).
+ */
+const HOT_ROUTE_HEADERS = [
+  ['Content-Type', 'application/json'],
+  ['Cache-Control', 'no-store'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+  ['X-Frame-Options', 'SAMEORIGIN'],
+  ['Permissions-Policy', PERMISSIONS_POLICY],
+].flat()
+
+/** What a hot route module exports for the server to call: its answer as data, without a Response. */
+export type HotJson = () => Promise<{ status: number; data: unknown }>
+
+/**
+ * A hot resource route answered before Express (decision 029): the route's hotJson, the same
+ * answer its loader gives Remix, sent with the site's headers for JSON; a failure is logged and
+ * answered with the Chinese 500. Building and reading a Response would cost more than the
+ * route's own work.
+ */
+export function hotResourceAnswer(build: ServerBuild, routeId: string) {
+  const hotJson = (build.routes[routeId]?.module as { hotJson?: HotJson } | undefined)?.hotJson
+  if (!hotJson) throw new Error(`no hotJson for the hot route ${routeId}`)
+  return async (req: IncomingMessage, res: ServerResponse) => {
     try {
-      const controller = new AbortController()
-      res.on('close', () => controller.abort())
-      const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
-      const request = new Request(url, { headers: req.headers as Record<string, string>, signal: controller.signal })
-      const result: unknown = await loader({ request, params: {}, context: {} })
-      if (!(result instanceof Response)) throw new Error(`the hot route ${routeId} must answer a Response`)
-      res.status(result.status)
-      result.headers.forEach((value, key) => res.setHeader(key, value))
-      res.send(Buffer.from(await result.arrayBuffer()))
+      const { status, data } = await hotJson()
+      const body = Buffer.from(JSON.stringify(data))
+      res.writeHead(status, [...HOT_ROUTE_HEADERS, 'Content-Length', String(body.length)])
+      res.end(req.method === 'HEAD' ? undefined : body)
     } catch (error) {
-      next(error)
+      console.error(`${req.method} ${redactUrl(req.url ?? '')} failed outside Remix:`, error)
+      if (res.headersSent) return void res.destroy()
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('500 服务器出错了，请稍后重试。')
     }
   }
 }
@@ -161,7 +215,7 @@ export function hotResourceRoute(build: ServerBuild, routeId: string): express.R
  * 100-continue`, as curl does for large uploads) is told to go on only by guardRequestBody: a
  * body that would be refused is never sent at all.
  */
-export function listen(app: express.Express, port: number, host?: string) {
+export function listen(app: RequestListener, port: number, host?: string) {
   const server = createServer(app)
   server.on('checkContinue', app)
   return host === undefined ? server.listen(port) : server.listen(port, host)
@@ -173,6 +227,22 @@ export function lastResortError(error: unknown, req: express.Request, res: expre
   res.status(500).type('text/plain; charset=utf-8').send('500 服务器出错了，请稍后重试。')
 }
 
+/**
+ * Pages served from the page cache skip Express and its request log: one line a minute says
+ * how many there were, when there were any.
+ */
+function logPageCacheEachMinute(pageCache: PageCache) {
+  let last = pageCache.stats()
+  const timer = setInterval(() => {
+    const now = pageCache.stats()
+    const hits = now.hits - last.hits
+    if (hits > 0) console.log(`page cache: ${hits} pages served from ${now.renders - last.renders} renders in the last minute (${now.notModified - last.notModified} answered 304)`)
+    last = now
+  }, 60_000)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
 async function main() {
   const env = loadEnv()
   buildIfNeeded(ROOT, SERVER_BUILD)
@@ -180,8 +250,9 @@ async function main() {
   await setupDatabase(databaseHandle, { nodeEnv: env.NODE_ENV })
 
   const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Build
-  const app = createApp(build, env)
-  const server = listen(app, env.PORT).once('listening', () => {
+  const { handler, pageCache } = createSite(build, env)
+  const stopCacheLog = logPageCacheEachMinute(pageCache)
+  const server = listen(handler, env.PORT).once('listening', () => {
     console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
     console.log(describePaymentMode(env))
     console.log(describeWechatMode(env))
@@ -196,6 +267,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     server.close(async () => {
+      stopCacheLog()
       await stopJobs()
       databaseHandle.close()
       process.exit(0)

@@ -4,22 +4,29 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node'
 import type express from 'express'
+import { isSharedCacheable } from '~/utils/http-cache.server'
 import { bodyTooLargeError } from '~/utils/request-body.server'
+import { etagOf, ifNoneMatchHits, type SharedPage } from './page-cache'
 import { bodyLimitOf, limitedBody, refuseTooLarge } from './request-guards'
+
+/** Hears of every page a shared cache may keep, with its bytes and headers as sent. */
+export type SharedPageListener = (req: express.Request, page: SharedPage) => void
 
 export function remixHandler({
   build,
   getLoadContext,
+  onSharedPage,
 }: {
   build: ServerBuild
   getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext
+  onSharedPage?: SharedPageListener
 }): express.RequestHandler {
   const handleRequest = createRequestHandler(build, 'production')
   async function handle(req: express.Request, res: express.Response) {
     const response = await handleRequest(remixRequest(req, res), getLoadContext(req, res))
     // The body went over its limit and 413 is out already: what Remix made of it is moot.
     if (res.headersSent) return void (await response.body?.cancel())
-    await sendResponse(res, response)
+    await sendResponse(req, res, response, onSharedPage)
   }
   // Express 4 does not catch what an async handler throws: hand it to the error handlers.
   return (req, res, next) => {
@@ -61,13 +68,31 @@ function remixHeaders(incoming: IncomingHttpHeaders) {
   return headers
 }
 
-async function sendResponse(res: express.Response, response: Response) {
+async function sendResponse(req: express.Request, res: express.Response, response: Response, onSharedPage: SharedPageListener | undefined) {
   res.statusMessage = response.statusText
   res.status(response.status)
   // A page a shared cache may keep brings its own policy (its scripts' hashes, no nonce).
   if (response.headers.has('Content-Security-Policy')) res.removeHeader('Content-Security-Policy')
   for (const [name, value] of response.headers.entries()) res.append(name, value)
+  if (req.method === 'GET' && response.status === 200 && isSharedCacheable(response.headers.get('Cache-Control'))) {
+    return sendSharedPage(req, res, Buffer.from(await response.arrayBuffer()), onSharedPage)
+  }
   if (/text\/event-stream/i.test(response.headers.get('Content-Type') ?? '')) res.flushHeaders()
   if (response.body) await writeReadableStreamToWritable(response.body, res)
   else res.end()
+}
+
+/**
+ * A page everyone may share (rendered whole, decision 012) goes out with the ETag of its bytes,
+ * or as 304 to a browser that has them; the page cache in front (decision 029) keeps it.
+ */
+function sendSharedPage(req: express.Request, res: express.Response, body: Buffer, onSharedPage: SharedPageListener | undefined) {
+  const etag = etagOf(body)
+  res.setHeader('ETag', etag)
+  const headers = Object.entries(res.getHeaders()).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name, typeof value === 'number' ? String(value) : value] as [string, string | string[]]],
+  )
+  onSharedPage?.(req, { status: res.statusCode, headers, body })
+  if (ifNoneMatchHits(req.get('If-None-Match'), etag)) return void res.status(304).end()
+  res.end(body)
 }

@@ -102,7 +102,7 @@ export function refuseTooLarge(res: express.Response, limit: number) {
 // A host name (letters, digits, hyphens, dots) or a bracketed IPv6 address, and a port.
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i
 
-function isHost(value: string) {
+export function isHost(value: string) {
   const match = HOST.exec(value)
   return match !== null && (match[1] === undefined || Number(match[1]) <= 65_535)
 }

@@ -13,7 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildIfNeeded } from '../../server/build-if-needed'
-import { createApp, listen } from '../../server/main'
+import { createSite, listen } from '../../server/main'
+import type { PageCache } from '../../server/page-cache'
 import { FORM_BYTES } from '../../server/request-guards'
 import { dailies, productImages } from '../../db/schema'
 import { db } from '~/utils/db.server'
@@ -27,6 +28,7 @@ const SERVER_BUILD = join(ROOT, 'build/index.js')
 const MB = 1024 * 1024
 
 let origin = ''
+let pageCache: PageCache
 let close = () => Promise.resolve()
 /** What the server had read off each connection when it finished answering, by request path. */
 const bytesReadWhenAnswered = new Map<string, number>()
@@ -45,14 +47,15 @@ function signedWechatQuery() {
 
 beforeAll(async () => {
   buildIfNeeded(ROOT, SERVER_BUILD)
-  const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Parameters<typeof createApp>[0]
-  const app = createApp(build, getEnv())
+  const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Parameters<typeof createSite>[0]
+  const site = createSite(build, getEnv())
+  pageCache = site.pageCache
   const watched = express()
   watched.use((req, res, next) => {
     res.on('finish', () => bytesReadWhenAnswered.set(req.path, req.socket.bytesRead))
     next()
   })
-  watched.use(app)
+  watched.use(site.handler)
   const server = listen(watched, 0, '127.0.0.1')
   await once(server, 'listening')
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -160,6 +163,15 @@ describe('Host headers that are not a host name (found by the attacker\'s probe 
   it.each(['a b', '[', '%', 'a@b', 'x:99999999', 'localhost:3000/x'])('answers Host %j with 400, not 500', async (host) => {
     const answer = await withHost('GET', '/healthz', host)
     expect(answer.status).toBe(400)
+  })
+
+  it('keeps no page for a Host it refuses, and serves none to it (the page cache is in front of the check)', async () => {
+    await send('/')
+    const before = pageCache.stats()
+    for (const host of ['localhost/login?', 'a b', '%']) {
+      for (let i = 0; i < 2; i++) expect((await withHost('GET', '/', host)).status, host).toBe(400)
+    }
+    expect(pageCache.stats()).toEqual(before)
   })
 
   it('serves ordinary host names, with and without a port', async () => {
@@ -436,5 +448,39 @@ describe('the CSP of pages a shared cache may keep (decision 012)', () => {
       return nonce
     })
     expect(nonces[0]).not.toBe(nonces[1])
+  })
+})
+
+describe('render once, serve many (decision 029)', () => {
+  it.each(['/', '/membership', '/shop'])('renders %s once for the visitors of the same second, each told its ETag, 304 when they have it', async (path) => {
+    const first = await send(path)
+    const before = pageCache.stats()
+    const answers = await Promise.all(Array.from({ length: 10 }, () => send(path)))
+    const after = pageCache.stats()
+    // The ten may straddle one re-render (a second passed): never one render each.
+    expect(after.renders - before.renders).toBeLessThanOrEqual(1)
+    expect(after.hits - before.hits).toBeGreaterThanOrEqual(9)
+    const etag = first.headers.etag!
+    expect(etag).toMatch(/^"[\w-]{32}"$/)
+    for (const answer of answers.filter((a) => a.headers.etag === etag)) expect(answer.text).toBe(first.text)
+    const notModified = await send(path, { headers: { 'If-None-Match': etag } })
+    // A page rendered again with the same bytes keeps its ETag: 304 either way.
+    expect(notModified.status).toBe(304)
+    expect(notModified.text).toBe('')
+    const garbled = await send(path, { headers: { 'If-None-Match': 'W/"x", garbage' } })
+    expect(garbled.status).toBe(200)
+    expect(garbled.text.length).toBeGreaterThan(1000)
+  })
+
+  it('never serves a kept page to a signed-in reader, nor keeps theirs: their own name, a private page, no ETag', async () => {
+    await send('/shop')
+    const { user, cookie } = await signedIn()
+    const before = pageCache.stats()
+    const answer = await send('/shop', { headers: { Cookie: cookie } })
+    expect(answer.headers['cache-control']).toContain('private')
+    expect(answer.headers.etag).toBeUndefined()
+    expect(answer.text).toContain(user.displayName)
+    expect(pageCache.stats()).toEqual(before)
+    expect((await send('/shop')).text).not.toContain(user.displayName)
   })
 })

@@ -2,17 +2,18 @@
 // router, and the last resort for anything Remix could not answer itself (logged even when
 // NODE_ENV is test, where Express's own handler says nothing; answered with a Chinese 500).
 import { existsSync } from 'node:fs'
+import { createServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { HOT_RESOURCE_ROUTES, hotResourceRoute, lastResortError } from '../../server/main'
+import { HOT_RESOURCE_ROUTES, hotResourceAnswer, lastResortError, type HotJson } from '../../server/main'
 
 afterEach(() => vi.restoreAllMocks())
 
-async function serve(app: express.Express, path: string, init?: RequestInit) {
-  const server = app.listen(0, '127.0.0.1')
+async function serve(app: (...args: Parameters<RequestListener>) => Promise<void>, path: string, init?: RequestInit) {
+  const server = createServer((req, res) => void app(req, res)).listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   try {
     const { port } = server.address() as AddressInfo
@@ -23,57 +24,48 @@ async function serve(app: express.Express, path: string, init?: RequestInit) {
   }
 }
 
-function buildWith(loader: (args: { request: Request }) => unknown) {
-  return { routes: { 'routes/feed': { id: 'routes/feed', module: { loader } } } } as unknown as ServerBuild
+function buildWith(hotJson: () => unknown) {
+  return { routes: { 'routes/feed': { id: 'routes/feed', module: { hotJson } } } } as unknown as ServerBuild
 }
 
 describe('hot resource routes', () => {
-  it('answers with what the route loader returns: status, headers and body', async () => {
-    const seen: string[] = []
-    const app = express()
-    app.get(
-      '/feed',
-      hotResourceRoute(
-        buildWith(({ request }) => {
-          seen.push(new URL(request.url).search, request.headers.get('accept') ?? '')
-          return Response.json({ seats: 3 }, { status: 202, headers: { 'Cache-Control': 'no-store' } })
-        }),
-        'routes/feed',
-      ),
-    )
-    const answer = await serve(app, '/feed?x=1', { headers: { Accept: 'application/json' } })
+  it('answers with what the route\'s hotJson returns, as JSON no cache keeps, with the site\'s headers', async () => {
+    const answer = await serve(hotResourceAnswer(buildWith(async () => ({ status: 202, data: { seats: 3, name: '铁杆' } })), 'routes/feed'), '/feed?x=1')
     expect(answer.status).toBe(202)
     expect(answer.headers.get('cache-control')).toBe('no-store')
     expect(answer.headers.get('content-type')).toBe('application/json')
-    expect(JSON.parse(answer.text)).toEqual({ seats: 3 })
-    expect(seen).toEqual(['?x=1', 'application/json'])
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(answer.headers.get('permissions-policy')).toContain('camera=()')
+    expect(JSON.parse(answer.text)).toEqual({ seats: 3, name: '铁杆' })
   })
 
-  it('passes a failing loader on to the last resort', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {})
-    const app = express()
-    app.get(
-      '/feed',
-      hotResourceRoute(
-        buildWith(() => {
-          throw new Error('database gone')
-        }),
-        'routes/feed',
-      ),
+  it('logs a failing loader and answers the Chinese 500', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const failing = hotResourceAnswer(
+      buildWith(() => {
+        throw new Error('database gone')
+      }),
+      'routes/feed',
     )
-    app.use(lastResortError)
-    expect((await serve(app, '/feed')).status).toBe(500)
+    const answer = await serve(failing, '/feed')
+    expect(answer.status).toBe(500)
+    expect(answer.text).toContain('服务器出错了')
+    expect(String(logged.mock.calls[0]?.[1])).toContain('database gone')
   })
 
   it('refuses to start with a route that has no loader', () => {
-    expect(() => hotResourceRoute(buildWith(() => null), 'routes/missing')).toThrow('no loader for the hot route routes/missing')
+    expect(() => hotResourceAnswer(buildWith(() => null), 'routes/missing')).toThrow('no hotJson for the hot route routes/missing')
   })
 
-  it.each(HOT_RESOURCE_ROUTES)('%s is served by the route module %s, which has a loader', async (_path, routeId) => {
+  it.each(HOT_RESOURCE_ROUTES)('%s is served by the route module %s, whose loader gives Remix what hotJson gives the server', async (_path, routeId) => {
     const file = join(__dirname, '../../app', `${routeId}.ts`)
     expect(existsSync(file)).toBe(true)
-    const module = (await import(file)) as { loader?: unknown }
-    expect(typeof module.loader).toBe('function')
+    const module = (await import(file)) as { loader: () => Promise<Response>; hotJson: HotJson }
+    const [fromLoader, fromHot] = [await module.loader(), await module.hotJson()]
+    expect(fromLoader.status).toBe(fromHot.status)
+    expect(fromLoader.headers.get('cache-control')).toBe('no-store')
+    const strip = (data: unknown) => JSON.parse(JSON.stringify(data, (key, value: unknown) => (key === 'serverNow' ? 0 : value))) as unknown
+    expect(strip(await fromLoader.json())).toEqual(strip(fromHot.data))
   })
 })
 
