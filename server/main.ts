@@ -15,6 +15,7 @@ import { describeWechatMode, wechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
+import { createBuildAssets } from './build-assets'
 import { createPageCache, type PageCache } from './page-cache'
 import { remixHandler } from './remix-handler'
 import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
@@ -39,16 +40,21 @@ function loadEnv(): Env {
 }
 
 /**
- * The whole site as one request listener: the page cache in front (visitors' reads of shared
- * pages, docs/decisions/029), then the Express app for everything else.
+ * The whole site as one request listener (docs/decisions/029): the build's scripts and styles,
+ * compressed once; the hot JSON routes; visitors' reads of shared pages from the page cache;
+ * then the Express app for everything else.
  */
 export function createSite(build: Build, env: Env) {
   const pageCache = createPageCache()
+  const assets = createBuildAssets(join(ROOT, 'public/build'))
   const app = createApp(build, env, pageCache)
   const hotRoutes = new Map<string, ReturnType<typeof hotResourceAnswer>>(HOT_RESOURCE_ROUTES.map(([path, routeId]) => [path, hotResourceAnswer(build, routeId)]))
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const hot = hotRoutes.get(pathOf(req.url))
-    if (hot && isPlainRead(req)) return void hot(req, res)
+    const path = pathOf(req.url)
+    const plainRead = isPlainRead(req)
+    if (plainRead && path.startsWith('/build/')) return assets.handle(req, res, () => app(req, res))
+    const hot = hotRoutes.get(path)
+    if (hot && plainRead) return void hot(req, res)
     pageCache.handle(req, res, () => app(req, res))
   }
   return { handler, pageCache }
