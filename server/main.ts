@@ -71,57 +71,80 @@ function isPlainRead(req: IncomingMessage) {
   return (req.method === 'GET' || req.method === 'HEAD') && host !== undefined && isHost(host) && req.headers['x-forwarded-host'] === undefined
 }
 
+/** One layer of the Express stack: a middleware, mounted at a path or everywhere. */
+export interface SiteLayer {
+  name: string
+  path?: string
+  handler: express.RequestHandler
+}
+
+/**
+ * The Express stack in front of Remix, in order and by name, so that `bench/layers.ts` can
+ * measure what each costs (issue 15).
+ */
+export function siteLayers(env: Env): SiteLayer[] {
+  const production = env.NODE_ENV === 'production'
+  morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
+  return [
+    { name: 'compression', handler: compression() },
+    {
+      name: 'helmet',
+      handler: helmet({
+        // Set below: one policy builder for this header and for cached pages' own (entry.server).
+        contentSecurityPolicy: false,
+        // HSTS only makes sense where the site is served over HTTPS.
+        strictTransportSecurity: production,
+        referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      }),
+    },
+    {
+      name: 'CSP nonce, Permissions-Policy',
+      handler: (_req, res, next) => {
+        const nonce = randomBytes(16).toString('base64')
+        res.locals.cspNonce = nonce
+        const wechat = wechatScriptSources({ live: wechatMode(env).kind === 'live' })
+        res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [nonceSource(nonce), ...wechat], production }))
+        res.setHeader('Permissions-Policy', PERMISSIONS_POLICY)
+        next()
+      },
+    },
+    { name: 'request log', handler: morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms') },
+    { name: 'Host check', handler: refuseBadHost },
+    { name: 'path check', handler: refuseUndecodablePath },
+    // Hashed build assets never change: cache them for a year (most are served before Express).
+    { name: 'static /build', path: '/build', handler: express.static(join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }) },
+    { name: 'static public', handler: express.static(join(ROOT, 'public'), { maxAge: '1h' }) },
+    // Browsers ask for /favicon.ico whatever the page declares.
+    { name: 'favicon', path: '/favicon.ico', handler: (req, res, next) => ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/' ? res.redirect(301, '/favicon.svg') : next()) },
+    {
+      name: 'Origin check',
+      handler: (req, res, next) => {
+        const allowed = isAllowedOrigin({
+          method: req.method,
+          path: req.path,
+          origin: req.get('origin'),
+          host: req.get('host'),
+          protocol: req.protocol,
+          siteUrl: env.SITE_URL,
+        })
+        if (allowed) return next()
+        res.status(403).type('text/plain; charset=utf-8').send('403 请求来源不受信任（Origin 校验失败）')
+      },
+    },
+    // Bodies of the wrong type or over their path's limit are refused before they are read.
+    { name: 'body guard', handler: guardRequestBody },
+  ]
+}
+
 export function createApp(build: Build, env: Env, pageCache?: PageCache) {
   const app = express()
   app.disable('x-powered-by')
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
   app.set('trust proxy', env.TRUST_PROXY)
-
-  const production = env.NODE_ENV === 'production'
-  app.use(compression())
-  app.use(
-    helmet({
-      // Set below: one policy builder for this header and for cached pages' own (entry.server).
-      contentSecurityPolicy: false,
-      // HSTS only makes sense where the site is served over HTTPS.
-      strictTransportSecurity: production,
-      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    }),
-  )
-  app.use((req, res, next) => {
-    const nonce = randomBytes(16).toString('base64')
-    res.locals.cspNonce = nonce
-    const wechat = wechatScriptSources({ live: wechatMode(env).kind === 'live' })
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSources: [nonceSource(nonce), ...wechat], production }))
-    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY)
-    next()
-  })
-  morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
-  app.use(morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms'))
-  app.use(refuseBadHost)
-  app.use(refuseUndecodablePath)
-
-  // Hashed build assets never change: cache them for a year.
-  app.use('/build', express.static(join(ROOT, 'public/build'), { immutable: true, maxAge: '1y' }))
-  app.use(express.static(join(ROOT, 'public'), { maxAge: '1h' }))
-  // Browsers ask for /favicon.ico whatever the page declares.
-  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/favicon.svg'))
-
-  app.use((req, res, next) => {
-    const allowed = isAllowedOrigin({
-      method: req.method,
-      path: req.path,
-      origin: req.get('origin'),
-      host: req.get('host'),
-      protocol: req.protocol,
-      siteUrl: env.SITE_URL,
-    })
-    if (allowed) return next()
-    res.status(403).type('text/plain; charset=utf-8').send('403 请求来源不受信任（Origin 校验失败）')
-  })
-  // Bodies of the wrong type or over their path's limit are refused before they are read.
-  app.use(guardRequestBody)
-
+  for (const { path, handler } of siteLayers(env)) {
+    if (path) app.use(path, handler)
+    else app.use(handler)
+  }
 
   app.all(
     '*',
