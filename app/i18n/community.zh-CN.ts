@@ -114,7 +114,7 @@ export const communityZhCN = {
     confirmDeleteReply: '确定删除这条回复吗？删除后无法恢复。',
     confirmDelete: '确认删除',
     renew: '续期 30 天',
-    renewHelp: '每条招聘求职帖可以续期一次。',
+    renewHelp: '每条招聘求职帖可以续期一次：在到期日上再加 30 天，已过期的从今天算起。',
     report: '举报',
     reportThread: '举报主题',
     reportReply: '举报回复',

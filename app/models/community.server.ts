@@ -338,11 +338,14 @@ export async function deleteReply({ id, authorId, now = new Date() }: { id: numb
   })
 }
 
-/** The author renews a job post once: it runs the default period from now again. */
+/**
+ * The author renews a job post once: it runs the default period more, from its current expiry
+ * (a 90-day post renewed on day 10 runs 120 days), or from now if it has lapsed.
+ */
 export async function renewJob({ id, authorId, now = new Date() }: { id: number; authorId: number; now?: Date }) {
   const [row] = await db
     .update(threads)
-    .set({ expiresAt: jobExpiry(now), renewedAt: now, lastActivityAt: now })
+    .set({ expiresAt: sql`max(${threads.expiresAt}, ${now.getTime()}) + ${COMMUNITY_LIMITS.jobDefaultDays * DAY_MS}`, renewedAt: now, lastActivityAt: now })
     .where(and(eq(threads.id, id), eq(threads.authorId, authorId), isNull(threads.renewedAt), isNull(threads.deletedAt), sql`${threads.expiresAt} is not null`))
     .returning()
   return row

@@ -486,6 +486,14 @@ describe('renewing a job post', () => {
     expect(ids(await listThreads({ boardId: board.id }))).toEqual([job.id])
   })
 
+  it('a job post still running is extended from its expiry, not cut short to 30 days from now (issue 18)', async () => {
+    const expiresAt = new Date(now.getTime() + 80 * DAY_MS)
+    const job = await insertThread({ boardId: jobs.id, authorId: author.id, jobKind: 'hiring', expiresAt })
+
+    const renewed = await renewJob({ id: job.id, authorId: author.id, now })
+    expect(renewed).toMatchObject({ expiresAt: new Date(expiresAt.getTime() + 30 * DAY_MS), renewedAt: now })
+  })
+
   it('someone else cannot renew a job post, and a thread that is not a job cannot be renewed', async () => {
     const expiresAt = new Date(now.getTime() - DAY_MS)
     const job = await insertThread({ boardId: jobs.id, authorId: author.id, jobKind: 'hiring', expiresAt })
