@@ -18,6 +18,7 @@ export const adminZhCN = {
   activeMembership: '当前会员',
   none: '无',
   setRole: '修改角色',
+  manageUser: '角色与会员…',
   saveRole: '保存角色',
   roleSaved: (name: string, role: string) => `已将 ${name} 设为${role}`,
   grant: '赠送会员',

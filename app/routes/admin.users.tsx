@@ -47,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       createdAt: u.createdAt,
       membership: active.get(u.id) ?? null,
     })),
-    tiers: tiers.filter((tier) => tier.rank > 0).map((tier) => ({ id: tier.id, name: tier.name })),
+    tiers: tiers.filter((tier) => tier.rank > 0).map((tier) => ({ id: tier.id, name: tier.name, rank: tier.rank })),
     defaultUntil: localDate(nextYear, timeZone),
     timeZone,
   }
@@ -137,44 +137,51 @@ export default function AdminUsers() {
                 )}
               </p>
               <FormError error={errors.form} />
-              <div className="mt-4 grid gap-4 lg:grid-cols-2">
-                <Form method="post" className="flex items-end gap-2">
-                  <input type="hidden" name="intent" value="role" />
-                  <input type="hidden" name="userId" value={u.id} />
-                  <SelectField label={t.admin.setRole} name="role" defaultValue={u.role} error={errors.role} className="flex-1">
-                    <option value="user">{t.roles.user}</option>
-                    <option value="editor">{t.roles.editor}</option>
-                    <option value="admin">{t.roles.admin}</option>
-                  </SelectField>
-                  <Button variant="secondary" disabled={busy}>
-                    {t.admin.saveRole}
-                  </Button>
-                </Form>
-                <Form method="post" className="grid grid-cols-2 items-end gap-2">
-                  <input type="hidden" name="intent" value="grant" />
-                  <input type="hidden" name="userId" value={u.id} />
-                  <SelectField label={t.fields.tier} name="tierId" error={errors.tierId}>
-                    {tiers.map((tier) => (
-                      <option key={tier.id} value={tier.id}>
-                        {tier.name}
-                      </option>
-                    ))}
-                  </SelectField>
-                  <Field label={t.fields.validUntil} name="validUntil" type="date" defaultValue={defaultUntil} required error={errors.validUntil} />
-                  <Field label={t.fields.note} name="note" maxLength={200} error={errors.note} />
-                  <Button disabled={busy}>{t.admin.grantSubmit}</Button>
-                </Form>
-              </div>
-              {u.membership ? (
-                <Form method="post" className="mt-3">
-                  <input type="hidden" name="intent" value="revoke-membership" />
-                  <input type="hidden" name="userId" value={u.id} />
-                  <input type="hidden" name="membershipId" value={u.membership.membershipId} />
-                  <Button variant="danger" className="px-3 py-1.5" disabled={busy}>
-                    {t.admin.revokeMembership}
-                  </Button>
-                </Form>
-              ) : null}
+              {/* One action per row: the forms open on demand (and stay open after a refusal). */}
+              <details className="group mt-3" open={actionData?.userId === u.id}>
+                <summary className="inline-flex cursor-pointer list-none items-center rounded-lg border border-stone-300 px-3 py-1.5 text-sm font-medium text-stone-800 hover:bg-stone-50">
+                  {t.admin.manageUser}
+                </summary>
+                <div className="mt-4 grid gap-4 lg:grid-cols-2">
+                  <Form method="post" className="flex items-end gap-2">
+                    <input type="hidden" name="intent" value="role" />
+                    <input type="hidden" name="userId" value={u.id} />
+                    <SelectField label={t.admin.setRole} name="role" defaultValue={u.role} error={errors.role} className="flex-1">
+                      <option value="user">{t.roles.user}</option>
+                      <option value="editor">{t.roles.editor}</option>
+                      <option value="admin">{t.roles.admin}</option>
+                    </SelectField>
+                    <Button variant="secondary" disabled={busy}>
+                      {t.admin.saveRole}
+                    </Button>
+                  </Form>
+                  <Form method="post" className="grid grid-cols-2 items-end gap-2">
+                    <input type="hidden" name="intent" value="grant" />
+                    <input type="hidden" name="userId" value={u.id} />
+                    {/* A member is offered their own tier: granting it extends, never quietly changes it. */}
+                    <SelectField label={t.fields.tier} name="tierId" error={errors.tierId} defaultValue={tiers.find((tier) => tier.rank === u.membership?.rank)?.id ?? tiers[0]?.id}>
+                      {tiers.map((tier) => (
+                        <option key={tier.id} value={tier.id}>
+                          {tier.name}
+                        </option>
+                      ))}
+                    </SelectField>
+                    <Field label={t.fields.validUntil} name="validUntil" type="date" defaultValue={defaultUntil} required error={errors.validUntil} />
+                    <Field label={t.fields.note} name="note" maxLength={200} error={errors.note} />
+                    <Button disabled={busy}>{t.admin.grantSubmit}</Button>
+                  </Form>
+                </div>
+                {u.membership ? (
+                  <Form method="post" className="mt-3">
+                    <input type="hidden" name="intent" value="revoke-membership" />
+                    <input type="hidden" name="userId" value={u.id} />
+                    <input type="hidden" name="membershipId" value={u.membership.membershipId} />
+                    <Button variant="danger" className="px-3 py-1.5" disabled={busy}>
+                      {t.admin.revokeMembership}
+                    </Button>
+                  </Form>
+                ) : null}
+              </details>
             </li>
           )
         })}

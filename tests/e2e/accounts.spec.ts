@@ -94,6 +94,9 @@ test('a new reader signs up, signs in with a password and with a one-time email 
     const current = row.locator('p').filter({ hasText: '当前会员' })
     await expect(current).toContainText('无')
 
+    // One action per row opens the forms (issue 18: a grant form on every row was too much).
+    await expect(row.getByLabel('会员等级')).toBeHidden()
+    await row.getByText('角色与会员…').click()
     await row.getByLabel('会员等级').selectOption({ label: '铁杆会员' })
     await row.getByLabel('有效期至').fill(oneYearAhead())
     await row.getByRole('button', { name: '赠送会员' }).click()
@@ -101,6 +104,9 @@ test('a new reader signs up, signs in with a password and with a one-time email 
     await expect(flash(page)).toContainText(`已赠送 ${reader.name} 铁杆会员`)
     await expect(current.getByText('铁杆会员', { exact: true })).toBeVisible()
     await expect(current).toContainText('有效期至')
+    // A 铁杆 member is offered 铁杆 again, not the first tier of the list.
+    await row.getByText('角色与会员…').click()
+    await expect(row.getByLabel('会员等级').locator('option:checked')).toHaveText('铁杆会员')
   })
 
   await test.step('the admin outbox lists the magic-link email, with the link in its text', async () => {
