@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { clockOffsetMs, countdownParts, dropWindow, secondsToOpen, type DropTierState, type DropWindow } from '~/domain/drop'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { formatFen } from '~/utils/format'
-import { useServerClock } from './countdown'
+import { formatRemaining, useServerClock } from './countdown'
 import { Field, FormError, TextAreaField } from './field'
 import { Badge, Button } from './ui'
 
@@ -107,11 +107,10 @@ export function DropCountdown({ opensAt, now }: { opensAt: number; now: number }
   )
 }
 
-/** "01:02:03" left until an instant (closing time, a hold's expiry). */
+/** "01:02:03" (or "37 天 01:02:03") left until an instant (closing time, a hold's expiry). */
 export function Remaining({ until, now, className = '' }: { until: number; now: number; className?: string }) {
-  const { days, hours, minutes, seconds } = countdownParts(Math.max(0, Math.ceil((until - now) / 1000)))
-  const pad = (n: number) => String(n).padStart(2, '0')
-  const clock = `${pad(days * 24 + hours)}:${pad(minutes)}:${pad(seconds)}`
+  // The same clock as the shop's hold countdown: whole days as days, not 889 hours (issue 18).
+  const clock = formatRemaining(Math.max(0, until - now))
   return (
     <span role="timer" aria-live="off" className={`tabular-nums ${className}`}>
       {clock}
