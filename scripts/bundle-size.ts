@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = join(ROOT, '.cache/bundle-size')
@@ -117,6 +117,21 @@ function firstVisit(manifest: Manifest, routeId: string): Set<string> {
 }
 
 const gzipCache = new Map<string, number>()
+const brotliCache = new Map<string, number>()
+
+/**
+ * Bytes of a file as the server sends it to a browser that takes brotli (every current browser
+ * over HTTPS): compressed once at quality 11 (server/build-assets.ts, decision 029).
+ */
+function brotliBytes(url: string): number {
+  let size = brotliCache.get(url)
+  if (size === undefined) {
+    size = brotliCompressSync(servedText(url), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length
+    brotliCache.set(url, size)
+  }
+  return size
+}
+
 function gzipBytes(url: string): number {
   let size = gzipCache.get(url)
   if (size === undefined) {
@@ -199,10 +214,12 @@ function main() {
   for (const page of pages) {
     const files = firstVisit(manifest, page.route)
     let total = 0
+    let brotli = 0
     const modules = new Map<string, number>()
     for (const url of files) {
       const gz = gzipBytes(url)
       total += gz
+      brotli += brotliBytes(url)
       const bySource = bytesBySource(url)
       const raw = [...bySource.values()].reduce((a, b) => a + b, 0)
       // A module's share of the chunk's gzip, in proportion to its minified bytes.
@@ -215,7 +232,7 @@ function main() {
     if (over) failures.push(`${page.url}: ${kb(total)} KB gzip, budget ${page.kb} KB`)
     const toGo = page.target && total > page.target * 1024 ? `; target ${page.target} KB, ${kb(total - page.target * 1024)} KB to go` : ''
     const budget = Number.isFinite(page.kb) ? ` (budget ${page.kb} KB${over ? ', OVER' : ''}${toGo})` : ''
-    console.log(`${page.url}  ${kb(total)} KB gzip in ${files.size} files${budget}`)
+    console.log(`${page.url}  ${kb(total)} KB gzip (${kb(brotli)} KB brotli) in ${files.size} files${budget}`)
     const biggest = [...modules].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BUNDLE_TOP ?? 8))
     console.log('  ' + biggest.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(' · '))
   }
