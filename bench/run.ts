@@ -7,6 +7,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
+import { recordResults } from './results'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
@@ -78,22 +79,23 @@ async function main() {
     // cache for a second (decision 029), so these rows measure serving it, re-rendered once a
     // second. The 304 row sends the ETag a browser holds from its last visit.
     const etagOfHome = (await fetch(`${app0}/`)).headers.get('etag') ?? ''
-    const targets: { name: string; url: string; headers?: Record<string, string> }[] = [
+    // `key` names the figure in the summary against issue 15's targets (bench/summary.ts).
+    const targets: { name: string; url: string; headers?: Record<string, string>; key?: string }[] = [
       { name: 'bare node:http hello (baseline)', url: `http://127.0.0.1:${barePort}/` },
-      { name: 'GET /healthz (one SQL query)', url: `${app0}/healthz` },
-      { name: 'GET / (today\'s daily, visitor)', url: `${app0}/`, headers: BROWSER },
+      { name: 'GET /healthz (one SQL query)', url: `${app0}/healthz`, key: 'healthz' },
+      { name: 'GET / (today\'s daily, visitor)', url: `${app0}/`, headers: BROWSER, key: 'visitor /' },
       { name: 'GET / with the ETag a browser holds (304)', url: `${app0}/`, headers: { ...BROWSER, 'If-None-Match': etagOfHome } },
-      { name: `GET /daily/${today} (visitor)`, url: `${app0}/daily/${today}`, headers: BROWSER },
+      { name: `GET /daily/${today} (visitor)`, url: `${app0}/daily/${today}`, headers: BROWSER, key: 'visitor /daily' },
       { name: `GET /daily/${today}.data (loader data)`, url: `${app0}/daily/${today}.data` },
       { name: 'GET /keyword?q=… (302 to the article)', url: `${app0}/keyword?q=${encodeURIComponent('费曼')}` },
-      { name: 'GET /shop (本周上新, 最热, visitor)', url: `${app0}/shop`, headers: BROWSER },
-      { name: 'GET /membership (the drop page, visitor)', url: `${app0}/membership`, headers: BROWSER },
+      { name: 'GET /shop (本周上新, 最热, visitor)', url: `${app0}/shop`, headers: BROWSER, key: 'visitor /shop' },
+      { name: 'GET /membership (the drop page, visitor)', url: `${app0}/membership`, headers: BROWSER, key: 'visitor /membership' },
       // Every buyer's page polls this every few seconds while a drop runs.
-      { name: 'GET /membership/seats (live seats JSON)', url: `${app0}/membership/seats` },
+      { name: 'GET /membership/seats (live seats JSON)', url: `${app0}/membership/seats`, key: 'seats' },
     ]
     await measure('warm-up', `${app0}/`)
     const rows = []
-    for (const target of targets) rows.push(await measure(target.name, target.url, target.headers))
+    for (const target of targets) rows.push({ ...(await measure(target.name, target.url, target.headers)), key: target.key })
     const baseline = rows[0]!.rps
     console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each, node ${process.version}\n`)
     console.log('| target | req/s | p50 ms | p99 ms | vs baseline | errors | non-2xx |')
@@ -101,6 +103,7 @@ async function main() {
     for (const r of rows) {
       console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / baseline).toFixed(3)} | ${r.errors} | ${r.non2xx} |`)
     }
+    recordResults(Object.fromEntries(rows.flatMap((r) => (r.key ? [[r.key, r.rps / baseline]] : []))))
   } finally {
     bare.kill()
     await stopApp(app)

@@ -13,6 +13,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 
+import { recordResults } from '../bench/results'
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const OUT = join(ROOT, '.cache/bundle-size')
 const ASSETS = join(OUT, 'public/build')
@@ -233,6 +235,7 @@ function main() {
     const toGo = page.target && total > page.target * 1024 ? `; target ${page.target} KB, ${kb(total - page.target * 1024)} KB to go` : ''
     const budget = Number.isFinite(page.kb) ? ` (budget ${page.kb} KB${over ? ', OVER' : ''}${toGo})` : ''
     console.log(`${page.url}  ${kb(total)} KB gzip (${kb(brotli)} KB brotli) in ${files.size} files${budget}`)
+    if (!check) recordResults({ [`script ${page.url} KB`]: total / 1024 })
     const biggest = [...modules].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BUNDLE_TOP ?? 8))
     console.log('  ' + biggest.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(' · '))
   }
