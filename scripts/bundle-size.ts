@@ -12,7 +12,6 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
-
 import { recordResults } from '../bench/results'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
