@@ -27,7 +27,7 @@ export const adminZhCN = {
   revokeMembership: '终止会员',
   membershipRevoked: '会员已终止',
   outboxTitle: '邮件发件箱',
-  outboxHelp: '所有邮件都先写入发件箱。未配置 RESEND_API_KEY 时邮件不会真正发出，可以在这里查看。',
+  outboxHelp: '邮件尚未接入发送服务：所有邮件都先写入发件箱，接入前不会真正发出，可以在这里查看。',
   outboxEmpty: '发件箱是空的。',
   to: '收件人',
   subject: '主题',

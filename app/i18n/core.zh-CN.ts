@@ -119,5 +119,5 @@ export const bannersZhCN = {
   payments: '演示站点：支付为模拟支付，不会真实扣款。',
   paymentsProduction: '⚠ 本站正处于支付测试模式：付款均为模拟，不会真实扣款，订单不会发货。',
   wechat: '微信测试模式：「微信登录」是模拟的，不会连接微信。',
-  wechatProduction: '⚠ 本站正处于微信测试模式（WECHAT_TEST_MODE=1）：任何人都能以模拟的微信用户登录。',
+  wechatProduction: '⚠ 本站正处于微信测试模式：任何人都能以模拟的微信用户登录。',
 } as const
