@@ -94,14 +94,14 @@ function loginRedirect(request: Request) {
 }
 
 /** The signed-in user; otherwise a thrown redirect to /login that comes back here. */
-export async function requireAuth(request: Request) {
-  const auth = await getAuth(request)
+export async function requireAuth(request: Request, context?: AppLoadContext) {
+  const auth = await getAuth(request, context)
   if (!auth) throw loginRedirect(request)
   return auth
 }
 
-export async function requireUser(request: Request) {
-  return (await requireAuth(request)).user
+export async function requireUser(request: Request, context?: AppLoadContext) {
+  return (await requireAuth(request, context)).user
 }
 
 export async function requireAnonymous(request: Request) {
