@@ -49,11 +49,11 @@ export const meta: MetaFunction = () => [
 // Posts that change nothing (app/utils/revalidation.ts) do not reload the root loader.
 export const shouldRevalidate = skipReadOnlyActions
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   // ?ref=<code>: remembered, and the reader sent on to the page without it (decision 022).
   const referral = await captureReferral(request)
   if (referral) throw referral
-  const [auth, { flash, clearHeader }] = await Promise.all([getAuth(request), readFlash(request)])
+  const [auth, { flash, clearHeader }] = await Promise.all([getAuth(request, context), readFlash(request)])
   const headers = new Headers()
   if (clearHeader) headers.append('Set-Cookie', clearHeader)
   if (auth?.renewedCookie) headers.append('Set-Cookie', auth.renewedCookie)

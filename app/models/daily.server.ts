@@ -25,8 +25,23 @@ export type DailyListItem = Omit<Daily, 'body'>
 
 /** Any daily of a date, whatever its state (for staff previews and the editor). */
 export function getDailyByDate(date: string) {
-  return db.query.dailies.findFirst({ where: eq(dailies.date, date) })
+  return dailyByDateStatement.execute({ date })
 }
+
+// The reads of / and /daily/:date are built once, not on each request (decision 032). Instants
+// are bound in milliseconds, as the timestamp_ms columns store them.
+const livePlaceholder = and(eq(dailies.state, 'published'), lte(dailies.publishAt, sql.placeholder('now')))
+const dailyByDateStatement = db.query.dailies.findFirst({ where: eq(dailies.date, sql.placeholder('date')) }).prepare()
+const todayOrLatestStatement = db.query.dailies
+  .findFirst({ where: and(livePlaceholder, lte(dailies.date, sql.placeholder('today'))), orderBy: [desc(dailies.date)] })
+  .prepare()
+const ADJACENT_COLUMNS = { date: true, title: true } as const
+const previousLiveStatement = db.query.dailies
+  .findFirst({ columns: ADJACENT_COLUMNS, where: and(livePlaceholder, lt(dailies.date, sql.placeholder('date'))), orderBy: [desc(dailies.date)] })
+  .prepare()
+const nextLiveStatement = db.query.dailies
+  .findFirst({ columns: ADJACENT_COLUMNS, where: and(livePlaceholder, gt(dailies.date, sql.placeholder('date'))), orderBy: [asc(dailies.date)] })
+  .prepare()
 
 export function getDailyById(id: number) {
   return db.query.dailies.findFirst({ where: eq(dailies.id, id) })
@@ -34,10 +49,7 @@ export function getDailyById(id: number) {
 
 /** Today's daily if it is out, else the latest one published before it. */
 export function getTodayOrLatestDaily(today: string, now = new Date()) {
-  return db.query.dailies.findFirst({
-    where: and(live(now), lte(dailies.date, today)),
-    orderBy: [desc(dailies.date)],
-  })
+  return todayOrLatestStatement.execute({ today, now: now.getTime() })
 }
 
 export async function listLiveDailies({ page = 1, now = new Date() }: { page?: number; now?: Date } = {}) {
@@ -56,10 +68,9 @@ export async function listLiveDailies({ page = 1, now = new Date() }: { page?: n
 
 /** The live dailies just before and after a date, for previous / next links. */
 export async function adjacentLiveDailies(date: string, now = new Date()) {
-  const columns = { date: true, title: true } as const
   const [previous, next] = await Promise.all([
-    db.query.dailies.findFirst({ columns, where: and(live(now), lt(dailies.date, date)), orderBy: [desc(dailies.date)] }),
-    db.query.dailies.findFirst({ columns, where: and(live(now), gt(dailies.date, date)), orderBy: [asc(dailies.date)] }),
+    previousLiveStatement.execute({ date, now: now.getTime() }),
+    nextLiveStatement.execute({ date, now: now.getTime() }),
   ])
   return { previous: previous ?? null, next: next ?? null }
 }

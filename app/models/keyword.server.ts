@@ -30,21 +30,27 @@ export async function recordKeywordUnlock({ userId, daily, day }: { userId: numb
 
 /** Whether a signed-in reader has opened this daily with its keyword. */
 export async function hasUnlocked({ userId, dailyId }: { userId: number; dailyId: number }) {
-  const row = await db.query.keywordUnlocks.findFirst({
-    columns: { id: true },
-    where: and(eq(keywordUnlocks.userId, userId), eq(keywordUnlocks.dailyId, dailyId)),
-  })
-  return row !== undefined
+  return (await unlockedStatement.execute({ userId, dailyId })) !== undefined
 }
+
+// Both are read for every signed-in visit of / and /daily/:date: built once (decision 032).
+const unlockedStatement = db.query.keywordUnlocks
+  .findFirst({
+    columns: { id: true },
+    where: and(eq(keywordUnlocks.userId, sql.placeholder('userId')), eq(keywordUnlocks.dailyId, sql.placeholder('dailyId'))),
+  })
+  .prepare()
+const checkinDaysStatement = db
+  .select({ day: keywordUnlocks.day })
+  .from(keywordUnlocks)
+  .innerJoin(dailies, eq(dailies.id, keywordUnlocks.dailyId))
+  .where(and(eq(keywordUnlocks.userId, sql.placeholder('userId')), sql`${keywordUnlocks.day} = ${dailies.date}`))
+  .orderBy(desc(keywordUnlocks.day))
+  .prepare()
 
 /** The local days on which a reader answered that day's own keyword: their 打卡 days. */
 export async function checkinDays(userId: number) {
-  const rows = await db
-    .select({ day: keywordUnlocks.day })
-    .from(keywordUnlocks)
-    .innerJoin(dailies, eq(dailies.id, keywordUnlocks.dailyId))
-    .where(and(eq(keywordUnlocks.userId, userId), sql`${keywordUnlocks.day} = ${dailies.date}`))
-    .orderBy(desc(keywordUnlocks.day))
+  const rows = await checkinDaysStatement.all({ userId })
   return rows.map((row) => row.day)
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { memberships, tiers, type MembershipSource } from '../../db/schema'
 import type { MembershipPeriod } from '~/domain/membership'
 import { recordAudit } from './audit.server'
@@ -9,8 +9,11 @@ export function membershipActiveAt(now: Date) {
   return and(isNull(memberships.revokedAt), lte(memberships.validFrom, now), gt(memberships.validUntil, now))
 }
 
+// Every page lists the tiers: the statement is built once (decision 032).
+const listTiersStatement = db.query.tiers.findMany({ orderBy: [asc(tiers.rank)] }).prepare()
+
 export function listTiers(executor: Executor = db) {
-  return executor.query.tiers.findMany({ orderBy: [asc(tiers.rank)] })
+  return executor === db ? listTiersStatement.all() : executor.query.tiers.findMany({ orderBy: [asc(tiers.rank)] })
 }
 
 export function getTierById(id: number) {
@@ -34,15 +37,27 @@ export async function getMembershipPeriods(userId: number, executor: Executor = 
 
 /** The user's current membership of the highest rank, with its tier, or undefined. */
 export async function getActiveMembership(userId: number, now = new Date()) {
-  const [row] = await db
-    .select({ membership: memberships, tier: tiers })
-    .from(memberships)
-    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(and(eq(memberships.userId, userId), membershipActiveAt(now)))
-    .orderBy(desc(tiers.rank), desc(memberships.validUntil))
-    .limit(1)
+  const [row] = await activeMembershipStatement.all({ userId, now: now.getTime() })
   return row
 }
+
+// /membership reads it for every signed-in visit: built once (decision 032). The instant is
+// bound in milliseconds, as the timestamp_ms columns store it.
+const activeMembershipStatement = db
+  .select({ membership: memberships, tier: tiers })
+  .from(memberships)
+  .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+  .where(
+    and(
+      eq(memberships.userId, sql.placeholder('userId')),
+      isNull(memberships.revokedAt),
+      lte(memberships.validFrom, sql.placeholder('now')),
+      gt(memberships.validUntil, sql.placeholder('now')),
+    ),
+  )
+  .orderBy(desc(tiers.rank), desc(memberships.validUntil))
+  .limit(1)
+  .prepare()
 
 
 /** An admin's gift of a membership, recorded with the audit entry in one transaction. */

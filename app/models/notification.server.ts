@@ -21,11 +21,15 @@ export function listNotifications(userId: number, { limit = NOTIFICATIONS_PAGE_S
     .limit(limit)
 }
 
+// The bell of every signed-in page: built once, not on each request (decision 032).
+const countUnreadStatement = db
+  .select({ n: count() })
+  .from(notifications)
+  .where(and(eq(notifications.userId, sql.placeholder('userId')), isNull(notifications.readAt)))
+  .prepare()
+
 export async function countUnread(userId: number) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+  const [row] = await countUnreadStatement.all({ userId })
   return row?.n ?? 0
 }
 

@@ -1,5 +1,6 @@
-import { and, eq, lt, ne } from 'drizzle-orm'
-import { sessions, users, type Session, type User } from '../../db/schema'
+import { and, eq, lt, ne, sql } from 'drizzle-orm'
+import { memberships, sessions, tiers, users, type Session, type User } from '../../db/schema'
+import type { MembershipPeriod } from '~/domain/membership'
 import { db, type Executor } from '~/utils/db.server'
 import { generateToken, hashToken } from '~/utils/crypto.server'
 
@@ -34,24 +35,49 @@ export async function createSession(
 export interface ValidSession {
   session: Session
   user: User
+  /** Every membership of the user with its tier's rank and name: the input of checkAccess. */
+  memberships: (MembershipPeriod & { tierName: string })[]
   /** True when the expiry moved: the cookie must be sent again. */
   renewed: boolean
 }
 
+/**
+ * The session, its user and the user's memberships in one statement, built once (every signed-in
+ * page reads it first; decision 032): a row per membership, or one row with no membership.
+ */
+const readSession = db
+  .select({
+    session: sessions,
+    user: users,
+    tierRank: tiers.rank,
+    tierName: tiers.name,
+    validFrom: memberships.validFrom,
+    validUntil: memberships.validUntil,
+    revokedAt: memberships.revokedAt,
+  })
+  .from(sessions)
+  .innerJoin(users, eq(users.id, sessions.userId))
+  .leftJoin(memberships, eq(memberships.userId, sessions.userId))
+  .leftJoin(tiers, eq(tiers.id, memberships.tierId))
+  .where(eq(sessions.id, sql.placeholder('id')))
+  .prepare()
+
 export async function validateSessionToken(token: string, now = new Date()): Promise<ValidSession | null> {
   const id = hashToken(token)
-  const [row] = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, id))
-    .limit(1)
-  if (!row) return null
-  const { session, user } = row
+  const rows = await readSession.all({ id })
+  const first = rows[0]
+  if (!first) return null
+  const { session, user } = first
   if (now >= session.expiresAt) {
     await db.delete(sessions).where(eq(sessions.id, id))
     return null
   }
+  const periods = rows.flatMap((row) =>
+    row.tierRank === null || row.tierName === null || row.validFrom === null || row.validUntil === null
+      ? []
+      : [{ tierRank: row.tierRank, tierName: row.tierName, validFrom: row.validFrom, validUntil: row.validUntil, revokedAt: row.revokedAt }],
+  )
+  // Written only when the expiry slides (at most about once in 15 days), never on every read.
   if (session.expiresAt.getTime() - now.getTime() < RENEW_WITHIN_MS) {
     session.expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS)
     session.lastSeenAt = now
@@ -59,9 +85,9 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
       .update(sessions)
       .set({ expiresAt: session.expiresAt, lastSeenAt: now })
       .where(eq(sessions.id, id))
-    return { session, user, renewed: true }
+    return { session, user, memberships: periods, renewed: true }
   }
-  return { session, user, renewed: false }
+  return { session, user, memberships: periods, renewed: false }
 }
 
 export async function invalidateSession(sessionId: string) {

@@ -37,13 +37,13 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   ]
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date()
   const today = todayIn(getEnv().SITE_TIMEZONE, now)
   const [tiers, daily, reader, drop, fresh] = await Promise.all([
     listTiers(),
     getTodayOrLatestDaily(today, now),
-    getKeywordReader(request),
+    getKeywordReader(request, context),
     getCurrentDrop(now),
     listNewThisWeek({ now, timeZone: getEnv().SITE_TIMEZONE }),
   ])

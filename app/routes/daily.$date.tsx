@@ -20,11 +20,11 @@ const t = { daily: dailyZhCN, pages: pagesZhCN, site: siteZhCN }
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data ? [{ title: `${data.daily.title} · ${t.site.name}` }, ...dailyShareMeta(siteUrlOf(matches), data.daily)] : []
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const date = params.date ?? ''
   if (!isCalendarDate(date)) throw new Response(t.pages.notFound.body, { status: 404 })
   const now = new Date()
-  const [daily, reader, tiers] = await Promise.all([getDailyByDate(date), getKeywordReader(request), listTiers()])
+  const [daily, reader, tiers] = await Promise.all([getDailyByDate(date), getKeywordReader(request, context), listTiers()])
   const live = daily ? isDailyLive(daily, now) : false
   // Drafts and future dailies exist only for staff; everyone else gets the same 404.
   if (!daily || (!live && !(reader.viewer && isStaff(reader.viewer.role)))) {

@@ -54,10 +54,10 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded, matches }) => 
   }),
 ]
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date()
   const timeZone = getEnv().SITE_TIMEZONE
-  const [user, tierRows, drop] = await Promise.all([getUser(request), listTiers(), getCurrentDrop(now)])
+  const [user, tierRows, drop] = await Promise.all([getUser(request, context), listTiers(), getCurrentDrop(now)])
   const active = user ? await getActiveMembership(user.id, now) : undefined
   const base = {
     serverNow: now.getTime(),

@@ -22,11 +22,11 @@ export const meta: MetaFunction = ({ matches }) => [
 
 const HOTTEST_COUNT = 8
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date()
   // Lapsed holds go back first, so 已售罄 badges are current (cheap when nothing is due).
   await releaseExpiredHolds(now)
-  const viewer = await getViewer(request)
+  const viewer = await getViewer(request, context)
   const [categories, fresh, hottest, tiers] = await Promise.all([
     listCategories(),
     listNewThisWeek({ now, timeZone: getEnv().SITE_TIMEZONE }),

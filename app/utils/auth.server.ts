@@ -1,10 +1,9 @@
 // Sessions on Lucia's design (docs/decisions/002-sessions.md): the cookie carries a random
 // token; the database keeps its SHA-256; expiry slides; a new session on every sign-in.
-import { redirect } from '@remix-run/node'
+import { redirect, type AppLoadContext } from '@remix-run/node'
 import type { Session, User } from '../../db/schema'
 import type { Viewer } from '~/domain/access'
 import type { MembershipPeriod } from '~/domain/membership'
-import { getMembershipPeriods } from '~/models/membership.server'
 import {
   createSession,
   invalidateSession,
@@ -47,39 +46,44 @@ export function readSessionToken(request: Request) {
   return null
 }
 
-const authByRequest = new WeakMap<Request, Promise<Auth | null>>()
+/**
+ * One reading of the session per request (decision 032). Remix gives each loader its own copy
+ * of the Request, so a memo keyed on the Request is not shared between the root loader and the
+ * page's; the load context is one object per request, handed to every loader. An action's
+ * reading stays keyed on its own Request: the loaders that run after it see what it changed.
+ */
+const authByRequest = new WeakMap<object, { token: string | null; auth: Promise<Auth | null> }>()
 
-/** The signed-in user of this request, or null. Memoised per request. */
-export function getAuth(request: Request): Promise<Auth | null> {
-  let pending = authByRequest.get(request)
-  if (!pending) {
-    pending = loadAuth(request)
-    authByRequest.set(request, pending)
-  }
-  return pending
+/** The signed-in user of this request, or null. Memoised per request (pass the loader's context). */
+export function getAuth(request: Request, context?: AppLoadContext): Promise<Auth | null> {
+  const key = context && (request.method === 'GET' || request.method === 'HEAD') ? context : request
+  const token = readSessionToken(request)
+  const known = authByRequest.get(key)
+  if (known && known.token === token) return known.auth
+  const auth = loadAuth(token)
+  authByRequest.set(key, { token, auth })
+  return auth
 }
 
-async function loadAuth(request: Request): Promise<Auth | null> {
-  const token = readSessionToken(request)
+async function loadAuth(token: string | null): Promise<Auth | null> {
   if (!token) return null
   const valid = await validateSessionToken(token)
   if (!valid) return null
-  const memberships = await getMembershipPeriods(valid.user.id)
   return {
     user: valid.user,
     session: valid.session,
-    memberships,
+    memberships: valid.memberships,
     renewedCookie: valid.renewed ? sessionCookie(token, valid.session.expiresAt) : null,
   }
 }
 
-export async function getUser(request: Request) {
-  return (await getAuth(request))?.user ?? null
+export async function getUser(request: Request, context?: AppLoadContext) {
+  return (await getAuth(request, context))?.user ?? null
 }
 
 /** The viewer that checkAccess() takes. */
-export async function getViewer(request: Request): Promise<Viewer> {
-  const auth = await getAuth(request)
+export async function getViewer(request: Request, context?: AppLoadContext): Promise<Viewer> {
+  const auth = await getAuth(request, context)
   return auth ? { role: auth.user.role, memberships: auth.memberships } : null
 }
 
@@ -90,14 +94,14 @@ function loginRedirect(request: Request) {
 }
 
 /** The signed-in user; otherwise a thrown redirect to /login that comes back here. */
-export async function requireAuth(request: Request) {
-  const auth = await getAuth(request)
+export async function requireAuth(request: Request, context?: AppLoadContext) {
+  const auth = await getAuth(request, context)
   if (!auth) throw loginRedirect(request)
   return auth
 }
 
-export async function requireUser(request: Request) {
-  return (await requireAuth(request)).user
+export async function requireUser(request: Request, context?: AppLoadContext) {
+  return (await requireAuth(request, context)).user
 }
 
 export async function requireAnonymous(request: Request) {

@@ -2,7 +2,7 @@
 // voice, and /keyword?q=. A reply that names a live daily opens its article for this reader —
 // remembered in their account, or for a visitor in a signed cookie — and a first reply on the
 // daily's own date is that day's 打卡.
-import { data } from '@remix-run/node'
+import { data, type AppLoadContext } from '@remix-run/node'
 import type { Daily } from '../../db/schema'
 import { isStaff, type Viewer } from '~/domain/access'
 import { todayIn } from '~/domain/daily'
@@ -24,8 +24,8 @@ export interface KeywordReader {
   remembered: RememberedUnlock[]
 }
 
-export async function getKeywordReader(request: Request): Promise<KeywordReader> {
-  const auth = await getAuth(request)
+export async function getKeywordReader(request: Request, context?: AppLoadContext): Promise<KeywordReader> {
+  const auth = await getAuth(request, context)
   if (auth) return { viewer: { role: auth.user.role, memberships: auth.memberships }, userId: auth.user.id, remembered: [] }
   return { viewer: null, userId: null, remembered: await readRememberedUnlocks(request) }
 }

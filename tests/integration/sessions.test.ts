@@ -11,7 +11,7 @@ import { getAuth } from '~/utils/auth.server'
 import { db } from '~/utils/db.server'
 import { sessionsOf, sha256Hex } from '../factories/db'
 import { readData, readRedirect, requestFor, routeArgs, sessionCookieOf } from '../factories/requests'
-import { createTestUser, DAY_MS, signedInCookie } from '../factories/users'
+import { addMembership, createTestUser, DAY_MS, signedInCookie } from '../factories/users'
 
 function accountPost(cookie: string, form: Record<string, string>) {
   return accountAction(routeArgs(requestFor('/account', { form, cookie })))
@@ -69,6 +69,65 @@ describe('reading the session cookie', () => {
     expect(auth?.renewedCookie).toBeNull()
     const [after] = await sessionsOf(user.id)
     expect(after!.expiresAt).toEqual(before!.expiresAt)
+  })
+})
+
+describe('one reading of the session per request (decision 032)', () => {
+  it('brings every membership of the user, lapsed and revoked ones included, with its tier', async () => {
+    const { user } = await createTestUser()
+    const now = Date.now()
+    await addMembership(user.id, { tier: 'tiegan' })
+    await addMembership(user.id, { tier: 'qinqing', validFrom: new Date(now - 400 * DAY_MS), validUntil: new Date(now - 35 * DAY_MS) })
+    await addMembership(user.id, { tier: 'qinqing', revokedAt: new Date(now - DAY_MS) })
+    const { cookie } = await signedInCookie(user.id)
+
+    const auth = await getAuth(requestFor('/', { cookie }))
+    expect(auth?.user.id).toBe(user.id)
+    expect(auth?.memberships.map((m) => [m.tierName, m.validUntil < new Date(now), m.revokedAt !== null]).sort()).toEqual([
+      ['亲情会员', false, true],
+      ['亲情会员', true, false],
+      ['铁杆会员', false, false],
+    ])
+  })
+
+  it('a reader without memberships is signed in with none', async () => {
+    const { user } = await createTestUser()
+    const { cookie } = await signedInCookie(user.id)
+    const auth = await getAuth(requestFor('/', { cookie }))
+    expect(auth?.user.id).toBe(user.id)
+    expect(auth?.memberships).toEqual([])
+  })
+
+  it('the loaders of one page share the reading: Remix gives each its own Request, the context is common', async () => {
+    const { user } = await createTestUser()
+    const { cookie, token } = await signedInCookie(user.id)
+    const context = { clientIp: '203.0.113.1' }
+    expect((await getAuth(requestFor('/', { cookie }), context))?.user.id).toBe(user.id)
+    await db.delete(sessions).where(eq(sessions.id, sha256Hex(token)))
+
+    // The page's loader of the same request reads what the root's read (no second query) …
+    expect((await getAuth(requestFor('/', { cookie }), context))?.user.id).toBe(user.id)
+    // … and the next request reads the session afresh.
+    expect(await getAuth(requestFor('/', { cookie }), { clientIp: '203.0.113.1' })).toBeNull()
+  })
+
+  it('the loaders that run after an action read the session afresh, not what the action read', async () => {
+    const { user } = await createTestUser()
+    const { cookie, token } = await signedInCookie(user.id)
+    const context = { clientIp: '203.0.113.1' }
+    expect((await getAuth(requestFor('/account', { cookie, form: { intent: 'x' } }), context))?.user.id).toBe(user.id)
+    // The action ends the session (as signing out or revoking would) …
+    await db.delete(sessions).where(eq(sessions.id, sha256Hex(token)))
+    // … and the page it renders again in the same request shows a visitor.
+    expect(await getAuth(requestFor('/account', { cookie }), context)).toBeNull()
+  })
+
+  it('a different cookie in a shared context is never answered with another reader\'s session', async () => {
+    const { user: first } = await createTestUser()
+    const { user: second } = await createTestUser()
+    const context = { clientIp: '203.0.113.1' }
+    expect((await getAuth(requestFor('/', { cookie: (await signedInCookie(first.id)).cookie }), context))?.user.id).toBe(first.id)
+    expect((await getAuth(requestFor('/', { cookie: (await signedInCookie(second.id)).cookie }), context))?.user.id).toBe(second.id)
   })
 })
 
