@@ -37,6 +37,40 @@ export function todayIn(timeZone: string, now: Date) {
 
 export const DEFAULT_PUBLISH_TIME = '06:30'
 
+/** How many days ahead the editor's calendar shows, from tomorrow: four weeks. */
+export const EDITOR_CALENDAR_DAYS = 28
+
+export interface CalendarDaily {
+  id: number
+  date: string
+  title: string
+  state: 'draft' | 'scheduled' | 'published'
+}
+
+/** One day of the editor's calendar: its daily, or a gap (null) to fill. */
+export interface CalendarDay {
+  date: string
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number
+  daily: CalendarDaily | null
+}
+
+/**
+ * The coming days from `from` (a YYYY-MM-DD date), each with the daily written for it, if any;
+ * and the first of them still free, the date a new daily is proposed for (null when all are
+ * taken: the editor picks one).
+ */
+export function editorCalendar(from: string, dailies: readonly CalendarDaily[], days = EDITOR_CALENDAR_DAYS) {
+  const byDate = new Map(dailies.map((daily) => [daily.date, daily]))
+  const start = Date.parse(`${from}T00:00:00Z`)
+  const calendar: CalendarDay[] = Array.from({ length: days }, (_, i) => {
+    const day = new Date(start + i * 86_400_000)
+    const date = day.toISOString().slice(0, 10)
+    return { date, weekday: day.getUTCDay(), daily: byDate.get(date) ?? null }
+  })
+  return { calendar, firstFree: calendar.find((day) => day.daily === null)?.date ?? null }
+}
+
 /** The instant of a local wall-clock time (HH:MM) on a date in the site time zone, or null. */
 export function localDateTime(date: string, time: string, timeZone: string): Date | null {
   const start = startOfDateIn(date, timeZone)

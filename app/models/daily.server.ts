@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, max, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, max, sql } from 'drizzle-orm'
 import { dailies, memberships, tiers, users, type Daily } from '../../db/schema'
 import { checkAccess } from '~/domain/access'
 import { normalizeKeyword } from '~/domain/keyword'
@@ -21,7 +21,6 @@ const LIST_COLUMNS = { body: false } as const
 export type DailyListItem = Omit<Daily, 'body'>
 
 // ---- reading ------------------------------------------------------------------------------
-
 
 /** Any daily of a date, whatever its state (for staff previews and the editor). */
 export function getDailyByDate(date: string) {
@@ -73,6 +72,15 @@ export async function adjacentLiveDailies(date: string, now = new Date()) {
     nextLiveStatement.execute({ date, now: now.getTime() }),
   ])
   return { previous: previous ?? null, next: next ?? null }
+}
+
+/** The dailies of the dates from `from` to `to`, both included, whatever their state: the editor's calendar. */
+export function listDailiesBetween(from: string, to: string) {
+  return db
+    .select({ id: dailies.id, date: dailies.date, title: dailies.title, state: dailies.state })
+    .from(dailies)
+    .where(and(gte(dailies.date, from), lte(dailies.date, to)))
+    .orderBy(asc(dailies.date))
 }
 
 export async function listDailiesForStaff({ page = 1 }: { page?: number } = {}) {

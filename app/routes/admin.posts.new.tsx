@@ -2,9 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { DailyEditor } from '~/components/daily-editor'
 import { PageTitle } from '~/components/ui'
-import { DEFAULT_PUBLISH_TIME, todayIn } from '~/domain/daily'
+import { DailyCalendar } from '~/components/daily-calendar'
+import { DEFAULT_PUBLISH_TIME, EDITOR_CALENDAR_DAYS, editorCalendar, todayIn } from '~/domain/daily'
 import { addDays } from '~/domain/time'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
+import { listDailiesBetween } from '~/models/daily.server'
 import { listTiers } from '~/models/membership.server'
 import { saveDailyFromForm } from '~/utils/daily-editor.server'
 import { getEnv } from '~/utils/env.server'
@@ -19,10 +21,12 @@ export const shouldRevalidate = skipReadOnlyActions
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'editor')
-  const tiers = await listTiers()
-  // A new daily is usually tomorrow morning's.
+  // A new daily is usually for the first free morning from tomorrow on; the calendar shows the
+  // coming weeks with what is written and what is missing.
   const tomorrow = addDays(todayIn(getEnv().SITE_TIMEZONE, new Date()), 1)!
-  return { tiers: tiers.map(({ rank, name }) => ({ rank, name })), date: tomorrow }
+  const [tiers, written] = await Promise.all([listTiers(), listDailiesBetween(tomorrow, addDays(tomorrow, EDITOR_CALENDAR_DAYS - 1)!)])
+  const { calendar, firstFree } = editorCalendar(tomorrow, written)
+  return { tiers: tiers.map(({ rank, name }) => ({ rank, name })), date: firstFree ?? tomorrow, calendar, proposed: firstFree }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -31,11 +35,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewDaily() {
-  const { tiers, date } = useLoaderData<typeof loader>()
+  const { tiers, date, calendar, proposed } = useLoaderData<typeof loader>()
   const errors = useActionData<typeof action>()?.errors ?? {}
   return (
-    <div>
+    <div className="space-y-6">
       <PageTitle>{t.daily.editor.newTitle}</PageTitle>
+      <DailyCalendar days={calendar} proposed={proposed} />
       <DailyEditor
         daily={{ id: null, date, time: DEFAULT_PUBLISH_TIME, title: '', keyword: '', teaser: '', body: '', transcript: '', voicePublic: true, minRank: 0, state: 'draft', audio: null, cover: null }}
         tiers={tiers}

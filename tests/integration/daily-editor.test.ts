@@ -3,14 +3,14 @@
 // and upload directory.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import sharp from 'sharp'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { auditLog, dailies, media, type Media, type User } from '../../db/schema'
 import { localDateTime } from '~/domain/daily'
 import { t } from '~/i18n/zh-CN'
 import { action as editAction, loader as editLoader } from '~/routes/admin.posts.$id'
-import { action as newAction } from '~/routes/admin.posts.new'
+import { action as newAction, loader as newLoader } from '~/routes/admin.posts.new'
 import { action as mediaAction } from '~/routes/admin.media'
 import { action as previewAction } from '~/routes/admin.posts.preview'
 import { loader as postsLoader } from '~/routes/admin.posts._index'
@@ -80,6 +80,24 @@ describe('saving a daily from the editor', () => {
     expect(gated.voicePublic).toBe(false)
     const reopened = await savedDaily(await saveEdit(gated.id, { ...editorForm({ date: gated.date }), voicePublic: 'on' }))
     expect(reopened.voicePublic).toBe(true)
+  })
+
+  it('a new daily is proposed for the first free morning, with the coming four weeks shown (issue 18: it proposed a taken date)', async () => {
+    const taken = await Promise.all([1, 2, 4].map((days) => insertDaily({ date: dateFromToday(days), title: `已写好的第 ${days} 天`, state: 'scheduled' })))
+    // Other tests write tomorrow's daily: give the dates back afterwards.
+    onTestFinished(() => db.delete(dailies).where(inArray(dailies.id, taken.map((daily) => daily.id))).then(() => undefined))
+    const { date, calendar, proposed } = await newLoader(routeArgs(requestFor('/admin/posts/new', { cookie: editorCookie })))
+    expect(calendar).toHaveLength(28)
+    expect(calendar[0]!.date).toBe(dateFromToday(1))
+    for (const daily of taken) {
+      expect(calendar.find((day) => day.date === daily.date)?.daily).toMatchObject({ id: daily.id, title: daily.title, state: 'scheduled' })
+    }
+    // Other tests of this file write dailies too: the proposal is the first date nobody took.
+    const firstGap = calendar.find((day) => day.daily === null)!
+    expect(firstGap.date >= dateFromToday(3)).toBe(true)
+    expect(date).toBe(firstGap.date)
+    expect(proposed).toBe(firstGap.date)
+    expect((await db.select().from(dailies).where(eq(dailies.date, date))).length).toBe(0)
   })
 
   it('/admin/posts marks a daily with a voice and no transcript 「缺文字稿」', async () => {
