@@ -82,7 +82,7 @@ async function main() {
     await Promise.all([waitFor(`http://127.0.0.1:${barePort}/`, bare), waitFor(`${app0}/healthz`, app)])
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
     // Visitors' pages are asked for as a browser does (compressed); each is kept by the page
-    // cache for a second (decision 029), so these rows measure serving it, re-rendered once a
+    // cache for a second (decision 033), so these rows measure serving it, re-rendered once a
     // second. The 304 row sends the ETag a browser holds from its last visit.
     const etagOfHome = (await fetch(`${app0}/`)).headers.get('etag') ?? ''
     // `key` names the figure in the summary against issue 15's targets (bench/summary.ts).

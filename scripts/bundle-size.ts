@@ -122,7 +122,7 @@ const brotliCache = new Map<string, number>()
 
 /**
  * Bytes of a file as the server sends it to a browser that takes brotli (every current browser
- * over HTTPS): compressed once at quality 11 (server/build-assets.ts, decision 029).
+ * over HTTPS): compressed once at quality 11 (server/build-assets.ts, decision 033).
  */
 function brotliBytes(url: string): number {
   let size = brotliCache.get(url)

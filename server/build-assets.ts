@@ -1,5 +1,5 @@
 // The build's scripts and styles (public/build), compressed once and served before Express
-// (docs/decisions/029-render-once-page-cache.md). Their names carry a hash of their content, so
+// (docs/decisions/033-render-once-page-cache.md). Their names carry a hash of their content, so
 // they never change: compressing each on every request, as the compression middleware did, cost
 // a first visit some 30 ms of the server's time per chunk, on the event loop, for the same bytes.
 import { readdirSync } from 'node:fs'

@@ -41,7 +41,7 @@ function loadEnv(): Env {
 }
 
 /**
- * The whole site as one request listener (docs/decisions/029): the build's scripts and styles,
+ * The whole site as one request listener (docs/decisions/033): the build's scripts and styles,
  * compressed once; the hot JSON routes; visitors' reads of shared pages from the page cache;
  * then the Express app for everything else.
  */
@@ -202,7 +202,7 @@ export const PERMISSIONS_POLICY = [
 /**
  * Resource routes polled or probed many times a second, answered by calling the route's loader
  * directly, before Express: the same code Remix would run, without the middleware stack and
- * without matching the URL against every route first (decisions 009 and 029). Each exports
+ * without matching the URL against every route first (decisions 009 and 033). Each exports
  * hotJson, which reads nothing of the request, beside its loader.
  */
 export const HOT_RESOURCE_ROUTES = [
@@ -229,7 +229,7 @@ const HOT_ROUTE_HEADERS = [
 export type HotJson = () => Promise<{ status: number; data: unknown }>
 
 /**
- * A hot resource route answered before Express (decision 029): the route's hotJson, the same
+ * A hot resource route answered before Express (decision 033): the route's hotJson, the same
  * answer its loader gives Remix, sent with the site's headers for JSON; a failure is logged and
  * answered with the Chinese 500. Building and reading a Response would cost more than the
  * route's own work.

@@ -1,4 +1,4 @@
-// Render once, serve many (docs/decisions/029-render-once-page-cache.md). A page that reads the
+// Render once, serve many (docs/decisions/033-render-once-page-cache.md). A page that reads the
 // same for every visitor — the app marks it shared-cacheable (http-cache.server.ts: GET, no
 // cookie, a page of PUBLIC_PAGES, 200, no Set-Cookie) — is kept here for at most a second and
 // served to the visitors that ask for the same URL meanwhile, in front of Express, with its

@@ -84,7 +84,7 @@ async function sendResponse(req: express.Request, res: express.Response, respons
 
 /**
  * A page everyone may share (rendered whole, decision 012) goes out with the ETag of its bytes,
- * or as 304 to a browser that has them; the page cache in front (decision 029) keeps it.
+ * or as 304 to a browser that has them; the page cache in front (decision 033) keeps it.
  */
 function sendSharedPage(req: express.Request, res: express.Response, body: Buffer, onSharedPage: SharedPageListener | undefined) {
   const etag = etagOf(body)

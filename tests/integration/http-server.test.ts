@@ -451,7 +451,7 @@ describe('the CSP of pages a shared cache may keep (decision 012)', () => {
   })
 })
 
-describe('render once, serve many (decision 029)', () => {
+describe('render once, serve many (decision 033)', () => {
   it.each(['/', '/membership', '/shop'])('renders %s once for the visitors of the same second, each told its ETag, 304 when they have it', async (path) => {
     const first = await send(path)
     const before = pageCache.stats()

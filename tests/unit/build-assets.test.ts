@@ -1,5 +1,5 @@
 // The build's scripts and styles served before Express, compressed once (server/build-assets.ts,
-// decision 029), over real HTTP from a build directory made for the test.
+// decision 033), over real HTTP from a build directory made for the test.
 import { once } from 'node:events'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, get as httpGet } from 'node:http'

@@ -1,4 +1,4 @@
-// The page cache in front of the app (server/page-cache.ts, decision 029), over real HTTP with a
+// The page cache in front of the app (server/page-cache.ts, decision 033), over real HTTP with a
 // stand-in app that counts its renders: what a visitor is served from a kept page, what always
 // reaches the app, and when a kept page goes stale.
 import { once } from 'node:events'
