@@ -76,7 +76,7 @@ export default function CommunityIndex() {
 
       <div className="grid gap-4 lg:grid-cols-2">
         {boards.map((board) => (
-          <section key={board.slug} aria-labelledby={`board-${board.slug}`} className="flex flex-col rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5">
+          <section key={board.slug} aria-labelledby={`board-${board.slug}`} className="flex min-w-0 flex-col rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5">
             <div className="flex items-baseline justify-between gap-3">
               <h2 id={`board-${board.slug}`} className="text-xl font-bold text-stone-900">
                 <Link to={`/community/${board.slug}`} className="hover:text-brand-700">
