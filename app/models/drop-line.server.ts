@@ -182,8 +182,10 @@ async function waitingPlace(place: PlaceRow, dropId: number, now: Date, window: 
 /** Takes a place at the back of the line, or keeps the live one the buyer already has (one per buyer and drop). */
 async function joinLine({ dropId, dropTierId, userId, now }: { dropId: number; dropTierId: number; userId: number; now: Date }) {
   const at = now.getTime()
-  const live = livePlace('drop_line_entries', now)
-  // A buyer whose earlier place lapsed or was used starts again at the back.
+  // The buyer's place stays theirs while live, and once used to buy it stays used while that seat
+  // is being decided (a flood of requests from one account finds one place, used once). A buyer
+  // whose place lapsed, was told 已满, or was used a while ago starts again at the back.
+  const live = sql`(${livePlace('drop_line_entries', now)} OR (drop_line_entries.outcome = 'buy' AND drop_line_entries.done_at > ${at - LINE_ADMITTED_LAPSE_MS}))`
   const [row] = await db.all<{ position: number }>(sql`
     INSERT INTO drop_line_entries (drop_id, user_id, drop_tier_id, position, joined_at, last_seen_at)
     VALUES (${dropId}, ${userId}, ${dropTierId},
@@ -194,8 +196,8 @@ async function joinLine({ dropId, dropTierId, userId, now }: { dropId: number; d
       admitted_at = CASE WHEN ${live} THEN drop_line_entries.admitted_at ELSE NULL END,
       drop_tier_id = excluded.drop_tier_id,
       last_seen_at = excluded.last_seen_at,
-      done_at = NULL,
-      outcome = NULL
+      done_at = CASE WHEN ${live} THEN drop_line_entries.done_at ELSE NULL END,
+      outcome = CASE WHEN ${live} THEN drop_line_entries.outcome ELSE NULL END
     RETURNING position`)
   return { position: Number(row!.position) }
 }
