@@ -39,7 +39,9 @@ export function lineWindow() {
 
 // Seat requests inside the reservation core right now, in this process (one process per database
 // file, decision 003). They count against the window like admitted places: a burst that arrives
-// before anyone waits is what engages the line.
+// before anyone waits is what engages the line. On a local file libsql runs each statement
+// synchronously, so today's core finishes a hold within one turn of the event loop and this count
+// stays at 0–1; it grows when decisions wait on something (a grouped write, a remote database).
 let deciding = 0
 
 async function decideSeat<T>(decide: () => Promise<T>): Promise<T> {
