@@ -13,6 +13,7 @@ import type { LinePlace } from '~/domain/drop-line'
 import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms.server'
 import { memberNumberLabel } from '~/emails/drop'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { dropLineZhCN } from '~/i18n/dropLine.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
 import { paymentsZhCN } from '~/i18n/payments.zh-CN'
@@ -40,7 +41,7 @@ import { paymentsAvailable } from '~/utils/payments.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { drops: dropsZhCN, errors: errorsZhCN, notifications: notificationsZhCN, payments: paymentsZhCN, sections: sectionsZhCN, share: shareZhCN, site: siteZhCN }
+const t = { drops: dropsZhCN, dropLine: dropLineZhCN, errors: errorsZhCN, notifications: notificationsZhCN, payments: paymentsZhCN, sections: sectionsZhCN, share: shareZhCN, site: siteZhCN }
 
 const d = t.drops
 
@@ -160,11 +161,11 @@ function lineAnswer(line: { ticket: string; place: LinePlace }, dropTierId: numb
     case 'admitted':
       return data<ActionData>({ line, dropTierId }, { status: 200 })
     case 'full':
-      return refuse([409, place.reason === 'sold_out' ? d.errors.soldOut : d.line.outnumbered], dropTierId)
+      return refuse([409, place.reason === 'sold_out' ? d.errors.soldOut : t.dropLine.outnumbered], dropTierId)
     case 'lapsed':
-      return refuse([409, d.line.lapsed], dropTierId)
+      return refuse([409, t.dropLine.lapsed], dropTierId)
     case 'used':
-      return refuse([409, d.line.used], dropTierId)
+      return refuse([409, t.dropLine.used], dropTierId)
     case 'closed':
       return refuse([403, d.errors.closed], dropTierId)
   }
@@ -181,12 +182,12 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
     // The ticket of a place in the waiting room, sent back on the buyer's turn (decision 031).
     const ticket = formData.get('ticket')
-    if (ticket !== null && (typeof ticket !== 'string' || ticket.length > 200)) return refuse([403, d.line.invalid], form.data.dropTierId)
+    if (ticket !== null && (typeof ticket !== 'string' || ticket.length > 200)) return refuse([403, t.dropLine.invalid], form.data.dropTierId)
     if (!paymentsAvailable()) return refuse([503, t.payments.notSetUp], form.data.dropTierId)
     const result = await requestSeat({ ...form.data, userId: user.id, ticket: ticket || null, now })
     if (result.kind === 'held') return redirect(`/pay/${result.orderId}`)
     if (result.kind === 'refused') return refuse(SEAT_REFUSALS[result.reason], form.data.dropTierId)
-    if (result.kind === 'ticket_invalid') return refuse([403, d.line.invalid], form.data.dropTierId)
+    if (result.kind === 'ticket_invalid') return refuse([403, t.dropLine.invalid], form.data.dropTierId)
     return lineAnswer({ ticket: result.ticket, place: result.place }, form.data.dropTierId)
   }
   if (intent === 'upgrade') {
@@ -461,18 +462,18 @@ function LinePanel({ dropId, line, place }: { dropId: number; line: LineView; pl
   }, [place.state, line, dropId, submit])
   const ended = place.state !== 'waiting' && place.state !== 'admitted'
   return (
-    <section aria-label={d.line.title} className="rounded-2xl border border-brand-100 bg-white p-5 shadow-sm sm:p-6">
+    <section aria-label={t.dropLine.title} className="rounded-2xl border border-brand-100 bg-white p-5 shadow-sm sm:p-6">
       <p className="flex items-center gap-2 text-sm font-semibold text-brand-700">
         <span className={`inline-block h-2 w-2 rounded-full ${ended ? 'bg-stone-300' : 'animate-pulse bg-brand-500'}`} aria-hidden />
-        {d.line.title}
+        {t.dropLine.title}
       </p>
       <p className="mt-2 text-xl font-bold text-stone-900" role="status" aria-live="polite">
         {lineText(place)}
       </p>
-      {ended ? null : <p className="mt-2 text-sm text-stone-600">{d.line.chosen(tierName)}</p>}
+      {ended ? null : <p className="mt-2 text-sm text-stone-600">{t.dropLine.chosen(tierName)}</p>}
       {place.state === 'waiting' ? (
         <>
-          <p className="mt-1 text-xs text-stone-500">{d.line.keepOpen}</p>
+          <p className="mt-1 text-xs text-stone-500">{t.dropLine.keepOpen}</p>
           {/* Without JavaScript nothing asks for the page: the buyer asks, and on their turn this buys. */}
           <noscript>
             <Form method="post" className="mt-3 flex flex-wrap items-center gap-3">
@@ -480,9 +481,9 @@ function LinePanel({ dropId, line, place }: { dropId: number; line: LineView; pl
               <input type="hidden" name="dropTierId" value={line.dropTierId} />
               <input type="hidden" name="ticket" value={line.ticket} />
               <Button name="intent" value="buy" variant="secondary">
-                {d.line.refresh}
+                {t.dropLine.refresh}
               </Button>
-              <span className="text-xs text-stone-500">{d.line.noScript}</span>
+              <span className="text-xs text-stone-500">{t.dropLine.noScript}</span>
             </Form>
           </noscript>
         </>
@@ -503,19 +504,19 @@ function LinePanel({ dropId, line, place }: { dropId: number; line: LineView; pl
 function lineText(place: PlaceSeen) {
   switch (place.state) {
     case 'waiting':
-      return `${place.ahead > 0 ? d.line.ahead(place.ahead) : d.line.next} · ${place.etaSeconds === null ? d.line.etaUnknown : d.line.eta(place.etaSeconds)}`
+      return `${place.ahead > 0 ? t.dropLine.ahead(place.ahead) : t.dropLine.next} · ${place.etaSeconds === null ? t.dropLine.etaUnknown : t.dropLine.eta(place.etaSeconds)}`
     case 'admitted':
-      return d.line.admitted
+      return t.dropLine.admitted
     case 'full':
-      return place.reason === 'sold_out' ? d.errors.soldOut : d.line.outnumbered
+      return place.reason === 'sold_out' ? d.errors.soldOut : t.dropLine.outnumbered
     case 'lapsed':
-      return d.line.lapsed
+      return t.dropLine.lapsed
     case 'used':
-      return d.line.used
+      return t.dropLine.used
     case 'invalid':
-      return d.line.invalid
+      return t.dropLine.invalid
     case 'closed':
-      return d.line.closed
+      return t.dropLine.closed
   }
 }
 
