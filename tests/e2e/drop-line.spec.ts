@@ -20,6 +20,8 @@ test.beforeAll(() => {
   client = openServerDatabase()
 })
 test.afterAll(() => client.close())
+// Each test opens a drop of its own: one at a time, so /membership shows the test's own.
+test.describe.configure({ mode: 'serial' })
 
 interface LineDrop {
   dropId: number
@@ -81,6 +83,11 @@ async function openAs(browser: Browser, buyer: RaceBuyer): Promise<Page> {
   return page
 }
 
+/** 1970: closed, and never the drop /membership shows. */
+async function retireDrop(dropId: number) {
+  await client.execute({ sql: 'UPDATE drops SET opens_at = ?, closes_at = ? WHERE id = ?', args: [dropId * 10, dropId * 10 + 1, dropId] })
+}
+
 function place(page: Page) {
   return page.getByRole('region', { name: '排队中' }).getByRole('status')
 }
@@ -134,7 +141,33 @@ test('three buyers wait in line in arrival order, move up as those ahead leave, 
     })
     expect(Number(held.rows[0]!.n)).toBe(3)
   } finally {
-    // 1970: closed, and never the drop /membership shows.
-    await client.execute({ sql: 'UPDATE drops SET opens_at = ?, closes_at = ? WHERE id = ?', args: [drop.dropId * 10, drop.dropId * 10 + 1, drop.dropId] })
+    await retireDrop(drop.dropId)
+  }
+})
+
+test('without JavaScript the page shows the place and a 刷新 button, which buys the seat on the buyer’s turn', async ({ browser }) => {
+  test.setTimeout(90_000)
+  const drop = await createOpenDrop()
+  try {
+    const deciding = await createBuyers(client, WINDOW, 'line-deciding')
+    await standInLine(drop, deciding, 'admitted')
+    const [buyer] = await createBuyers(client, 1, 'line-nojs')
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const [name, value] = buyer!.cookie.split('=') as [string, string]
+    await context.addCookies([{ name, value, url: SITE_URL }])
+    const page = await context.newPage()
+    await page.goto('/membership')
+    await page.getByRole('button', { name: `抢${QINQING}席位` }).click()
+    const line = page.getByRole('region', { name: '排队中' })
+    await expect(line).toContainText('马上轮到你')
+    const refresh = line.getByRole('button', { name: '刷新' })
+    // Not the turn yet: 刷新 shows the place again.
+    await refresh.click()
+    await expect(line).toContainText('马上轮到你')
+    await leaveLine(drop.dropId, deciding[0]!.userId)
+    await line.getByRole('button', { name: '刷新' }).click()
+    await expect(page).toHaveURL(/\/pay\/\d+$/)
+  } finally {
+    await retireDrop(drop.dropId)
   }
 })
