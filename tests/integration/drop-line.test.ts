@@ -314,6 +314,24 @@ describe('a flood of seat requests from one account', () => {
   })
 })
 
+describe('a flood of seat requests from one account, while its turn is being decided', () => {
+  it('finds the one place already used: no second place, no second turn', async () => {
+    const { drop, qinqing } = await makeDrop()
+    const now = new Date(drop.opensAt.getTime() + 1000)
+    await atTheCounter(drop.id, qinqing.id, now)
+    const greedy = await buyer()
+    const place = inLine(await requestSeat({ dropId: drop.id, dropTierId: qinqing.id, userId: greedy.user.id, ticket: null, now, window: 1 }))
+    // The moment between claiming the turn and the hold being written: the place is used, no seat yet.
+    await db.update(dropLineEntries).set({ doneAt: now, outcome: 'buy' }).where(and(eq(dropLineEntries.dropId, drop.id), eq(dropLineEntries.userId, greedy.user.id)))
+    const flood = await Promise.all(
+      Array.from({ length: 10 }, () => requestSeat({ dropId: drop.id, dropTierId: qinqing.id, userId: greedy.user.id, ticket: null, now: new Date(now.getTime() + 100), window: 1 })),
+    )
+    for (const result of flood) expect(result).toEqual({ kind: 'line', ticket: place.ticket, place: { state: 'used' } })
+    expect(await entryOf(drop.id, greedy.user.id)).toMatchObject({ position: positionOf(place.ticket), outcome: 'buy' })
+    expect(await heldSeats(greedy.user.id)).toHaveLength(0)
+  })
+})
+
 describe('已满, told in line', () => {
   it('tells a buyer 已满 at once when the people ahead for the same tier outnumber its seats, and stops counting them', async () => {
     const { drop, qinqing, tiegan } = await makeDrop({ qinqing: 2 })
