@@ -11,6 +11,12 @@ const BASE_URL = `http://127.0.0.1:${PORT}`
 /** The Official Account token of the e2e server (specs sign /wechat calls with it). */
 const WECHAT_E2E_TOKEN = 'zhiyinE2Etoken'
 const TMP = join(ROOT, 'tests/.tmp')
+/**
+ * The drop waiting room's admission window on the e2e server (DROP_LINE_WINDOW, decision 031).
+ * Above drop-race's 500 simultaneous buyers, so the races test the reservation core as before;
+ * drop-line.spec.ts fills the window with buyers of its own to put three browsers in line.
+ */
+const DROP_LINE_WINDOW = 600
 
 // This file is loaded by the runner and again by every worker. Only the runner (the first to
 // load it) picks the data dir and wipes earlier runs; workers inherit E2E_DATA_DIR from it.
@@ -27,6 +33,7 @@ const DATA_DIR = process.env.E2E_DATA_DIR
 process.env.E2E_DATABASE_URL = `file:${join(DATA_DIR, 'zhiyin.db')}`
 process.env.E2E_SITE_URL = BASE_URL
 process.env.E2E_WECHAT_TOKEN = WECHAT_E2E_TOKEN
+process.env.E2E_DROP_LINE_WINDOW = String(DROP_LINE_WINDOW)
 
 // Debian's Chromium in a zh-CN desktop browser, for every project.
 const CHROMIUM = {
@@ -49,7 +56,8 @@ const CHROMIUM = {
 
 // The races load the server with hundreds of requests at once; the drop journey needs to be
 // the only drop on /membership. Both run after the browser journeys (see the projects below).
-const RACE_SPECS = /(shop-race|drop-race)\.spec\.ts$/
+// The waiting room's spec opens a drop of its own, so it waits with the races.
+const RACE_SPECS = /(shop-race|drop-race|drop-line)\.spec\.ts$/
 const DROP_JOURNEY = /membership-drop\.spec\.ts$/
 
 export default defineConfig({
@@ -109,6 +117,7 @@ export default defineConfig({
       WECHAT_OPEN_APPID: '',
       WECHAT_OPEN_APPSECRET: '',
       WECHAT_TEST_MODE: '',
+      DROP_LINE_WINDOW: String(DROP_LINE_WINDOW),
     },
   },
 })

@@ -12,6 +12,12 @@
 //   options: --buyers N --qinqing N --tiegan N --shop-buyers N --shop-units N --concurrency N
 //            --form data|document (the hydrated page's post, default, or the no-JavaScript one)
 //            --skip-drop --skip-shop --max-seconds S (per phase) --timeout-ms MS (per request)
+//            --ports 3700-3799 (where the servers may listen)
+//            --line-window N (the server's DROP_LINE_WINDOW; its own default unless given)
+//
+// The drop has a waiting room (docs/decisions/031-drop-waiting-room.md): a buyer told to wait
+// (200 with a ticket) asks POST /membership/line when told to, and buys with the ticket once
+// admitted, as the page does. The report adds the line: places given, asks, the longest wait.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
@@ -23,6 +29,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createClient, type Client } from '@libsql/client'
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
+import { LINE_POLL_NEAR_MS } from '../app/domain/drop-line'
 import { buildIfNeeded } from '../server/build-if-needed'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -41,6 +48,8 @@ const { values: opts } = parseArgs({
     'skip-shop': { type: 'boolean', default: false },
     'max-seconds': { type: 'string', default: '900' },
     'timeout-ms': { type: 'string', default: '60000' },
+    ports: { type: 'string', default: '3700-3799' },
+    'line-window': { type: 'string' },
   },
 })
 const quick = opts.quick
@@ -55,13 +64,16 @@ const config = {
   form: opts.form === 'document' ? ('document' as const) : ('data' as const),
   maxSeconds: Number(opts['max-seconds']),
   timeoutMs: Number(opts['timeout-ms']),
+  ports: opts.ports.split('-').map(Number) as [number, number],
 }
 
 // ---- processes ------------------------------------------------------------------------------
 
-/** A free port in 3700–3799 (the range these benches may use on shared machines). */
+/** A free port in --ports (3700–3799 unless told: the range these benches may use on shared machines). */
 async function freePort(taken: number[] = []) {
-  for (let port = 3700 + Math.floor(Math.random() * 100), tries = 0; tries < 100; tries++, port = 3700 + ((port - 3700 + 1) % 100)) {
+  const [low, high] = config.ports
+  const size = high - low + 1
+  for (let port = low + Math.floor(Math.random() * size), tries = 0; tries < size; tries++, port = low + ((port - low + 1) % size)) {
     if (taken.includes(port)) continue
     const free = await new Promise<boolean>((resolve) => {
       const server = createServer()
@@ -70,7 +82,7 @@ async function freePort(taken: number[] = []) {
     })
     if (free) return port
   }
-  throw new Error('no free port in 3700–3799')
+  throw new Error(`no free port in ${low}–${high}`)
 }
 
 async function waitFor(url: string, child: ChildProcess, seconds = 300) {
@@ -350,6 +362,8 @@ interface Check {
 
 interface Report {
   name: string
+  /** The drop's waiting room; the shop has none. */
+  line?: LineFigures
   capacity: number
   buyers: number
   bare: StormFigures
@@ -403,6 +417,90 @@ async function payAll(base: string, holders: { orderId: number; cookie: string }
   }
 }
 
+/** One buyer's time in the drop's waiting room (ms from the start of the phase). */
+interface LineTrace {
+  placedAt: number | null
+  admittedAt: number | null
+  asks: Answer[]
+  /** The line's verdict when it ended the place without a turn (full, lapsed, used, closed). */
+  verdict: string | null
+}
+
+const TICKET_IN_ANSWER = /"(\d+\.\d+\.[A-Za-z0-9_-]{43})"/
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * What the page does: post the seat form; if the answer is a place in line (200 with a ticket),
+ * ask /membership/line when told to, and on the buyer's turn post the form again with the ticket.
+ * Returns the answer that decided the seat (a hold, a refusal) or the line's last answer.
+ */
+async function buyFollowingTheLine(
+  agent: Agent,
+  base: string,
+  path: string,
+  { buyer, dropId, dropTierId }: { buyer: Buyer; dropId: number; dropTierId: number },
+  trace: LineTrace,
+  t0: number,
+): Promise<Answer> {
+  const headers = { Origin: base, Cookie: buyer.cookie }
+  const form = { intent: 'buy', dropId: String(dropId), dropTierId: String(dropTierId) }
+  const first = await post(agent, base, path, headers, form, t0)
+  const ticket = first.outcome === 200 ? TICKET_IN_ANSWER.exec(first.body)?.[1] : undefined
+  if (!ticket) return first
+  trace.placedAt = first.at
+  let pause = LINE_POLL_NEAR_MS
+  for (;;) {
+    await sleep(pause)
+    const asked = await post(agent, base, '/membership/line', headers, { dropId: String(dropId), ticket }, t0)
+    trace.asks.push(asked)
+    if (asked.outcome !== 200) return asked
+    const place = JSON.parse(asked.body) as { state: string; pollMs?: number }
+    if (place.state === 'waiting') {
+      pause = place.pollMs ?? LINE_POLL_NEAR_MS
+      continue
+    }
+    if (place.state !== 'admitted') {
+      trace.verdict = place.state
+      return asked
+    }
+    trace.admittedAt = asked.at
+    return post(agent, base, path, headers, { ...form, ticket }, t0)
+  }
+}
+
+interface LineFigures {
+  /** Buyers answered with a place in line instead of a decision. */
+  placed: number
+  admitted: number
+  /** Places the line ended before a turn, by verdict (已满 told in line, lapsed …). */
+  verdicts: Record<string, number>
+  asks: number
+  askP50: number
+  askP99: number
+  longestWaitMs: number
+  waitP50: number
+  counts: ReturnType<typeof statusCounts>
+}
+
+function lineFigures(traces: LineTrace[]): LineFigures {
+  const placed = traces.filter((t) => t.placedAt !== null)
+  const waits = placed.map((t) => (t.admittedAt ?? t.asks.at(-1)?.at ?? t.placedAt!) - t.placedAt!)
+  const asks = placed.flatMap((t) => t.asks)
+  const verdicts: Record<string, number> = {}
+  for (const t of placed) if (t.verdict) verdicts[t.verdict] = (verdicts[t.verdict] ?? 0) + 1
+  return {
+    placed: placed.length,
+    admitted: placed.filter((t) => t.admittedAt !== null).length,
+    verdicts,
+    asks: asks.length,
+    askP50: percentile(asks.map((a) => a.ms), 0.5),
+    askP99: percentile(asks.map((a) => a.ms), 0.99),
+    longestWaitMs: Math.max(0, ...waits),
+    waitP50: percentile(waits, 0.5),
+    counts: statusCounts(asks),
+  }
+}
+
 async function dropStorm(client: Client, base: string): Promise<Report> {
   const capacity = config.qinqing + config.tiegan
   const buyers = await createBuyers(client, config.buyers, 'storm-drop')
@@ -421,12 +519,16 @@ async function dropStorm(client: Client, base: string): Promise<Report> {
   // (/membership.data?index); without JavaScript the document itself (/membership?index).
   const path = config.form === 'data' ? '/membership.data?index' : '/membership?index'
   const agent = makeAgent()
-  const run = await fire(wants, ({ buyer, tier }, t0) =>
-    post(agent, base, path, { Origin: base, Cookie: buyer.cookie }, { intent: 'buy', dropId: String(drop.dropId), dropTierId: String(drop.tiers[tier]!.dropTierId) }, t0),
+  const traces: LineTrace[] = wants.map(() => ({ placedAt: null, admittedAt: null, asks: [], verdict: null }))
+  const run = await fire(
+    wants.map((want, i) => ({ ...want, i })),
+    ({ buyer, tier, i }, t0) => buyFollowingTheLine(agent, base, path, { buyer, dropId: drop.dropId, dropTierId: drop.tiers[tier]!.dropTierId }, traces[i]!, t0),
   )
   agent.destroy()
   const app = stormFigures(run.answers, (a) => heldOrderId(a) !== null, run.seconds)
+  const line = lineFigures(traces)
   console.log(`  app: ${app.holds} holds, sold out in ${app.soldOutSeconds.toFixed(2)} s; all answered in ${run.seconds.toFixed(1)} s`)
+  console.log(`  line: ${line.placed} given a place, ${line.asks} asks, longest wait ${(line.longestWaitMs / 1000).toFixed(2)} s`)
   const holders = run.answers.flatMap((a, i) => {
     const orderId = heldOrderId(a)
     return orderId === null ? [] : [{ orderId, cookie: wants[i]!.buyer.cookie }]
@@ -459,9 +561,10 @@ async function dropStorm(client: Client, base: string): Promise<Report> {
   })
   checks.push({ what: 'no buyer with two live seat orders', ok: Number(live.rows[0]!.n) === 0, detail: `${Number(live.rows[0]!.n)}` })
   checks.push({ what: 'every hold paid (3xx to /membership/card)', ok: pay.paid === holders.length && holders.length === capacity, detail: `${pay.paid} of ${holders.length}` })
-  checks.push(zeroFailures('seat requests', app.counts), zeroFailures('payments', pay.figures.counts))
+  checks.push(zeroFailures('seat requests', app.counts), zeroFailures('line asks', line.counts), zeroFailures('payments', pay.figures.counts))
   return {
     name: 'membership drop',
+    line,
     capacity,
     buyers: buyers.length,
     bare,
@@ -549,7 +652,9 @@ const countsText = (c: ReturnType<typeof statusCounts>) =>
   `${c['2xx']} / ${c['3xx']} / ${c['4xx']} / ${c['5xx']} / ${c.reset}${c.timeout ? ` (+${c.timeout} timeout)` : ''}${c.error ? ` (+${c.error} error)` : ''}${c.unsent ? ` (+${c.unsent} unsent)` : ''}`
 
 function printReport(reports: Report[]) {
-  console.log(`\nnode ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${config.concurrency} in flight, form posts: ${config.form}\n`)
+  console.log(
+    `\nnode ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${config.concurrency} in flight, form posts: ${config.form}, line window: ${opts['line-window'] ?? 'default'}\n`,
+  )
   console.log('| storm | buyers → units | sold out in s | holds/s | vs bare hold | hold p50 / p99 ms | refusal p50 / p99 ms | 2xx / 3xx / 4xx / 5xx / resets |')
   console.log('|---|---|---:|---:|---:|---:|---:|---|')
   for (const r of reports) {
@@ -577,6 +682,17 @@ function printReport(reports: Report[]) {
       [`${r.name}: the app`, r.app.connections],
     ] as const) {
       console.log(`| ${label} | ${c.opened} | ${ms(c.connectP50)} / ${ms(c.connectP99)} / ${ms(c.connectMax)} | ${c.unanswered} |`)
+    }
+  }
+  const lines = reports.flatMap((r) => (r.line ? [{ name: r.name, line: r.line }] : []))
+  if (lines.length > 0) {
+    console.log('\n| waiting room | given a place | admitted | ended in line | asks | ask p50 / p99 ms | wait p50 / longest s | 2xx / 3xx / 4xx / 5xx / resets |')
+    console.log('|---|---:|---:|---|---:|---:|---:|---|')
+    for (const { name, line } of lines) {
+      const ended = Object.entries(line.verdicts).map(([verdict, n]) => `${verdict} ${n}`).join(', ') || '–'
+      console.log(
+        `| ${name} | ${line.placed} | ${line.admitted} | ${ended} | ${line.asks} | ${ms(line.askP50)} / ${ms(line.askP99)} | ${(line.waitP50 / 1000 || 0).toFixed(2)} / ${(line.longestWaitMs / 1000).toFixed(2)} | ${countsText(line.counts)} |`,
+      )
     }
   }
   for (const r of reports) {
@@ -610,6 +726,7 @@ async function main() {
       SESSION_SECRET: randomBytes(24).toString('hex'),
       // A storm on a small machine can outlast the default 10 minutes: no hold may lapse before it is paid.
       HOLD_MINUTES: '120',
+      ...(opts['line-window'] ? { DROP_LINE_WINDOW: opts['line-window'] } : {}),
     },
     stdio: ['ignore', log, log],
   })

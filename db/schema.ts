@@ -1087,6 +1087,44 @@ export const dropWaitlist = sqliteTable(
   (t) => [uniqueIndex('drop_waitlist_once_unique').on(t.dropTierId, t.userId), index('drop_waitlist_queue_idx').on(t.dropTierId, t.notifiedAt, t.id)],
 )
 
+// The waiting room of an open drop (docs/decisions/031-drop-waiting-room.md): one place per buyer
+// and drop, in arrival order. A place is live while its page keeps asking (last_seen_at) and,
+// once admitted, for a short while to buy; done_at marks it used (the buy was tried) or told 已满.
+export const DROP_LINE_OUTCOMES = ['buy', 'full'] as const
+
+export const dropLineEntries = sqliteTable(
+  'drop_line_entries',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    dropId: integer()
+      .notNull()
+      .references(() => drops.id, { onDelete: 'cascade' }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // The tier the buyer chose when joining: bought when admitted.
+    dropTierId: integer()
+      .notNull()
+      .references(() => dropTiers.id, { onDelete: 'cascade' }),
+    // Arrival order within the drop; a buyer who comes back after lapsing gets a new one.
+    position: integer().notNull(),
+    joinedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    lastSeenAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    admittedAt: integer({ mode: 'timestamp_ms' }),
+    doneAt: integer({ mode: 'timestamp_ms' }),
+    outcome: text({ enum: DROP_LINE_OUTCOMES }),
+  },
+  (t) => [
+    uniqueIndex('drop_line_user_unique').on(t.dropId, t.userId),
+    uniqueIndex('drop_line_position_unique').on(t.dropId, t.position),
+    // Who is still in line: every count of people ahead reads only these.
+    index('drop_line_open_idx').on(t.dropId, t.position).where(sql`${t.doneAt} IS NULL`),
+    index('drop_line_admitted_idx').on(t.dropId, t.admittedAt),
+  ],
+)
+
+export type DropLineEntry = typeof dropLineEntries.$inferSelect
+
 // ---- notifications (docs/decisions/023-notifications.md) ------------------------------------
 
 export const NOTIFICATION_KINDS = ['thread_reply', 'comment_reply', 'order_shipped', 'refund_done', 'drop_opening', 'news', 'mention', 'membership_expiring', 'product_back', 'product_on_sale'] as const

@@ -140,6 +140,8 @@ export const dropsZhCN = {
     live: '实时数据',
     paid: '已付款',
     held: '锁定中',
+    lineWaiting: '排队中',
+    lineAdmitted: '已放行、正在下单',
     heldShort: (n: number) => `+${n} 锁定中`,
     available: '可售',
     capacity: '席位',

@@ -19,14 +19,15 @@ import {
   presentDropStats,
   updateOpenDrop,
   updateUpcomingDrop,
-  type DropStatsView,
 } from '~/models/drop.server'
+import { lineLength } from '~/models/drop-line.server'
 import { listTiers } from '~/models/membership.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { requireRole } from '~/utils/permissions.server'
+import type { LiveDropStats } from './admin.drops.$id.stats'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { admin: adminZhCN, drops: dropsZhCN, errors: errorsZhCN }
@@ -53,7 +54,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date()
   const timeZone = getEnv().SITE_TIMEZONE
   const window = dropWindow(drop, now)
-  const [stats, dropTierRows, tierRows, audit] = await Promise.all([getDropStats(drop, now), listDropTiers(drop.id, now), listTiers(), listDropAudit(drop.id)])
+  const [stats, dropTierRows, tierRows, audit, line] = await Promise.all([
+    getDropStats(drop, now),
+    listDropTiers(drop.id, now),
+    listTiers(),
+    listDropAudit(drop.id),
+    lineLength(drop.id, now),
+  ])
   // Before opening every paid tier can be offered; afterwards the drop's tiers are fixed.
   const formTiers: DropFormTier[] = (window === 'upcoming' ? tierRows.filter((tier) => tier.rank > 0) : tierRows.filter((tier) => dropTierRows.some((row) => row.tierId === tier.id))).map(
     (tier) => {
@@ -87,7 +94,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       tiers: formTiers,
     },
     extendDefault: toLocalDateTimeValue(new Date(Math.max(drop.closesAt.getTime(), now.getTime()) + 60 * 60_000), timeZone),
-    stats: presentDropStats(stats),
+    stats: { ...presentDropStats(stats), line } satisfies LiveDropStats,
     audit: audit.map((entry) => ({
       id: entry.id,
       action: a.auditActions[entry.action] ?? entry.action,
@@ -148,7 +155,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
  * Polls the live numbers every few seconds until the drop has closed. When the window changes
  * (the scheduled opening or closing passes), the whole page is reloaded for its new state.
  */
-function useLiveStats(dropId: number, initial: DropStatsView) {
+function useLiveStats(dropId: number, initial: LiveDropStats) {
   const [stats, setStats] = useState(initial)
   const revalidator = useRevalidator()
   useEffect(() => setStats(initial), [initial])
@@ -160,7 +167,7 @@ function useLiveStats(dropId: number, initial: DropStatsView) {
       try {
         const response = await fetch(`/admin/drops/${dropId}/stats`, { cache: 'no-store' })
         if (!response.ok || cancelled) return
-        const next = (await response.json()) as DropStatsView
+        const next = (await response.json()) as LiveDropStats
         setStats(next)
         if (next.window !== initial.window) revalidator.revalidate()
       } catch {
@@ -244,11 +251,14 @@ export default function AdminDrop() {
           </h2>
           {stats.window === 'open' ? <p className="text-xs text-stone-500">{a.chartRefreshing}</p> : null}
         </div>
-        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3">
           <Stat label={a.revenue} value={formatFen(stats.revenueFen)} />
           <Stat label={a.members} value={stats.members.toLocaleString('zh-CN')} />
           <Stat label={a.paid} value={stats.tiers.reduce((sum, tier) => sum + tier.sold, 0).toLocaleString('zh-CN')} />
           <Stat label={a.held} value={stats.tiers.reduce((sum, tier) => sum + tier.held, 0).toLocaleString('zh-CN')} />
+          {/* The waiting room (decision 031): who waits, and who has been let through and is buying. */}
+          <Stat label={a.lineWaiting} value={stats.line.waiting.toLocaleString('zh-CN')} />
+          <Stat label={a.lineAdmitted} value={stats.line.admitted.toLocaleString('zh-CN')} />
         </dl>
         <div className="overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm">
           <table className="w-full min-w-[36rem] text-left text-sm">

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
-import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from '@remix-run/react'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useRootData } from '~/root'
 import { DropCountdown, DropTierCard, Remaining, useLiveDrop } from '~/components/drop'
 import { DropReminder } from '~/components/drop-reminder'
@@ -9,9 +9,11 @@ import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
 import { decideUpgrade, dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
+import type { LinePlace } from '~/domain/drop-line'
 import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms.server'
 import { memberNumberLabel } from '~/emails/drop'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { dropLineZhCN } from '~/i18n/dropLine.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
 import { paymentsZhCN } from '~/i18n/payments.zh-CN'
@@ -23,11 +25,11 @@ import {
   getViewerDropStatus,
   joinWaitlist,
   listDropTiers,
-  placeSeatOrder,
   placeUpgradeOrder,
   type SeatOrderResult,
   type WaitlistResult,
 } from '~/models/drop.server'
+import { requestSeat, viewerLinePlace } from '~/models/drop-line.server'
 import { getActiveMembership, listTiers } from '~/models/membership.server'
 import { hasDropReminder, requestDropReminder } from '~/models/notification.server'
 import { getUser, requireUser } from '~/utils/auth.server'
@@ -39,7 +41,7 @@ import { paymentsAvailable } from '~/utils/payments.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { drops: dropsZhCN, errors: errorsZhCN, notifications: notificationsZhCN, payments: paymentsZhCN, sections: sectionsZhCN, share: shareZhCN, site: siteZhCN }
+const t = { drops: dropsZhCN, dropLine: dropLineZhCN, errors: errorsZhCN, notifications: notificationsZhCN, payments: paymentsZhCN, sections: sectionsZhCN, share: shareZhCN, site: siteZhCN }
 
 const d = t.drops
 
@@ -68,11 +70,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   if (!drop) return { ...base, drop: null, dropTiers: [], viewer: null }
 
-  const [dropTierRows, members, status, reminder] = await Promise.all([
+  const [dropTierRows, members, status, reminder, line] = await Promise.all([
     listDropTiers(drop.id, now),
     countDropMembers(drop.id),
     user ? getViewerDropStatus({ dropId: drop.id, userId: user.id, now }) : null,
     user ? hasDropReminder({ dropId: drop.id, userId: user.id }) : false,
+    // A reload keeps the viewer's place in the waiting room (decision 031).
+    user && dropWindow(drop, now) === 'open' ? viewerLinePlace({ dropId: drop.id, userId: user.id, now }) : null,
   ])
   const description = new Map(tierRows.map((tier) => [tier.id, tier.description]))
   // An upgrade offer: the member's tier in this drop → the next tier up, for the difference.
@@ -111,6 +115,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           waitlistedTierIds: status.waitlistedTierIds,
           upgrade: upgrade?.decision.ok ? { dropTierId: upgrade.row.id, tierName: upgrade.row.tierName, priceFen: upgrade.decision.priceFen } : null,
           reminder,
+          line,
         }
       : null,
   }
@@ -120,7 +125,10 @@ function upgradeTier(row: { id: number; rank: number; priceFen: number }) {
   return { dropTierId: row.id, rank: row.rank, priceFen: row.priceFen }
 }
 
-type ActionData = { errors: { form: string }; dropTierId: number | null }
+type ActionData =
+  | { errors: { form: string }; line?: undefined; dropTierId: number | null }
+  /** A place in the waiting room: the page shows it (from the loader) and asks about it. */
+  | { errors?: undefined; line: { ticket: string; place: LinePlace }; dropTierId: number }
 
 const SEAT_REFUSALS: Record<Exclude<SeatOrderResult, { ok: true }>['reason'], [status: number, message: string]> = {
   tier_invalid: [400, d.errors.tierInvalid],
@@ -145,18 +153,48 @@ function refuse([status, message]: [number, string], dropTierId: number | null) 
   return data<ActionData>({ errors: { form: message }, dropTierId }, { status })
 }
 
+/** The line's answer to a seat request: still waiting (200, with the ticket), or its verdict (4xx). */
+function lineAnswer(line: { ticket: string; place: LinePlace }, dropTierId: number) {
+  const { place } = line
+  switch (place.state) {
+    case 'waiting':
+    case 'admitted':
+      return data<ActionData>({ line, dropTierId }, { status: 200 })
+    case 'full':
+      return refuse([409, place.reason === 'sold_out' ? d.errors.soldOut : t.dropLine.outnumbered], dropTierId)
+    case 'lapsed':
+      return refuse([409, t.dropLine.lapsed], dropTierId)
+    case 'used':
+      return refuse([409, t.dropLine.used], dropTierId)
+    case 'closed':
+      return refuse([403, d.errors.closed], dropTierId)
+  }
+}
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   // One instant for the whole request: the window is judged at the moment the order arrived.
   const now = new Date()
   const formData = await request.formData()
   const intent = formData.get('intent')
-  if (intent === 'buy' || intent === 'upgrade') {
+  if (intent === 'buy') {
+    const form = parseForm(buySeatForm, formData)
+    if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
+    // The ticket of a place in the waiting room, sent back on the buyer's turn (decision 031).
+    const ticket = formData.get('ticket')
+    if (ticket !== null && (typeof ticket !== 'string' || ticket.length > 200)) return refuse([403, t.dropLine.invalid], form.data.dropTierId)
+    if (!paymentsAvailable()) return refuse([503, t.payments.notSetUp], form.data.dropTierId)
+    const result = await requestSeat({ ...form.data, userId: user.id, ticket: ticket || null, now })
+    if (result.kind === 'held') return redirect(`/pay/${result.orderId}`)
+    if (result.kind === 'refused') return refuse(SEAT_REFUSALS[result.reason], form.data.dropTierId)
+    if (result.kind === 'ticket_invalid') return refuse([403, t.dropLine.invalid], form.data.dropTierId)
+    return lineAnswer({ ticket: result.ticket, place: result.place }, form.data.dropTierId)
+  }
+  if (intent === 'upgrade') {
     const form = parseForm(buySeatForm, formData)
     if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
     if (!paymentsAvailable()) return refuse([503, t.payments.notSetUp], form.data.dropTierId)
-    const place = intent === 'buy' ? placeSeatOrder : placeUpgradeOrder
-    const result = await place({ ...form.data, userId: user.id, now })
+    const result = await placeUpgradeOrder({ ...form.data, userId: user.id, now })
     if (result.ok) return redirect(`/pay/${result.orderId}`)
     return refuse(SEAT_REFUSALS[result.reason], form.data.dropTierId)
   }
@@ -228,9 +266,14 @@ function DropPage() {
   }, [window, loaderWindow, revalidate, now])
 
   const windowText = d.page.window(formatDateTime(drop.opensAt, timeZone), formatDateTime(drop.closesAt, timeZone))
-  const formError = actionData && actionData.dropTierId === null ? actionData.errors.form : undefined
+  const formError = actionData && actionData.dropTierId === null ? actionData.errors?.form : undefined
   const hasSeat = Boolean(viewer?.membership || (viewer?.pendingOrder && !viewer.pendingOrder.upgrade))
   const paymentsMode = useRootData()?.payments.mode
+  // A refused turn (say 已满 from the core) ends the place: the page shows the refusal on the tier.
+  const line = window === 'open' && !hasSeat && !actionData?.errors ? viewer?.line ?? null : null
+  const place = useLinePlace(drop.id, line)
+  // While the buyer holds a place, the place is their choice: no second buy button competes with it.
+  const inLine = line !== null && (place.state === 'waiting' || place.state === 'admitted')
 
   return (
     <div className="space-y-6">
@@ -269,6 +312,7 @@ function DropPage() {
       {window === 'open' && paymentsMode === 'none' ? (
         <p className="rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">{t.payments.notSetUp}</p>
       ) : null}
+      {line ? <LinePanel dropId={drop.id} line={line} place={place} /> : null}
       <ViewerPanel now={now} />
       {!signedIn && window !== 'closed' ? (
         <p className="text-sm text-stone-600">
@@ -298,13 +342,13 @@ function DropPage() {
               const state = dropTierState(window ?? 'closed', available)
               return (
                 <DropTierCard key={tier.id} tier={{ ...tier, available }} state={state}>
-                  {actionData?.dropTierId === tier.id ? <FormError error={actionData.errors.form} /> : null}
+                  {actionData?.dropTierId === tier.id ? <FormError error={actionData.errors?.form} /> : null}
                   <TierAction
                     dropId={drop.id}
                     tier={tier}
                     state={state}
                     signedIn={signedIn}
-                    hasSeat={hasSeat}
+                    hasSeat={hasSeat || inLine}
                     waitlisted={viewer?.waitlistedTierIds.includes(tier.id) ?? false}
                   />
                 </DropTierCard>
@@ -367,6 +411,115 @@ function TierAction({
   )
 }
 
+type LineView = { ticket: string; dropTierId: number; place: LinePlace }
+type PlaceSeen = LinePlace | { state: 'invalid' }
+const NO_PLACE: PlaceSeen = { state: 'closed' }
+
+/**
+ * The viewer's place in the waiting room, kept up to date: the page asks /membership/line when
+ * the last answer says to (every second near the front, every few further back), which also keeps
+ * the place from lapsing. Stops once the place is admitted or ended.
+ */
+function useLinePlace(dropId: number, line: LineView | null): PlaceSeen {
+  const [seen, setSeen] = useState<{ ticket: string; place: PlaceSeen } | null>(null)
+  const place = useMemo<PlaceSeen>(() => (line ? (seen?.ticket === line.ticket ? seen.place : line.place) : NO_PLACE), [line, seen])
+  const ticket = line?.ticket
+  useEffect(() => {
+    if (!ticket || place.state !== 'waiting') return
+    let cancelled = false
+    const timer = setTimeout(() => {
+      const ask = async (): Promise<PlaceSeen> => {
+        const response = await fetch('/membership/line', { method: 'POST', body: new URLSearchParams({ dropId: String(dropId), ticket }) })
+        if (response.status === 400 || response.status === 403) return { state: 'invalid' }
+        if (!response.ok) throw new Error(`line: ${response.status}`)
+        return (await response.json()) as LinePlace
+      }
+      ask().then(
+        (next) => !cancelled && setSeen({ ticket, place: next }),
+        // Unreachable for a moment: ask again after the same pause (a new object restarts this effect).
+        () => !cancelled && setSeen({ ticket, place: { ...place } }),
+      )
+    }, place.pollMs)
+    return () => {
+      cancelled = true
+      clearTimeout(timer)
+    }
+  }, [dropId, ticket, place])
+  return place
+}
+
+/** Where the viewer stands in line, 「前面还有 N 人 · 预计 M 秒」; on their turn the seat is bought for them. */
+function LinePanel({ dropId, line, place }: { dropId: number; line: LineView; place: PlaceSeen }) {
+  const { dropTiers } = useLoaderData<typeof loader>()
+  const submit = useSubmit()
+  const submitted = useRef<string | null>(null)
+  const tierName = dropTiers.find((tier) => tier.id === line.dropTierId)?.tierName ?? ''
+  // The buyer chose the tier when joining: their turn buys it, once per ticket.
+  useEffect(() => {
+    if (place.state !== 'admitted' || submitted.current === line.ticket) return
+    submitted.current = line.ticket
+    submit({ intent: 'buy', dropId: String(dropId), dropTierId: String(line.dropTierId), ticket: line.ticket }, { method: 'post' })
+  }, [place.state, line, dropId, submit])
+  const ended = place.state !== 'waiting' && place.state !== 'admitted'
+  return (
+    <section aria-label={t.dropLine.title} className="rounded-2xl border border-brand-100 bg-white p-5 shadow-sm sm:p-6">
+      <p className="flex items-center gap-2 text-sm font-semibold text-brand-700">
+        <span className={`inline-block h-2 w-2 rounded-full ${ended ? 'bg-stone-300' : 'animate-pulse bg-brand-500'}`} aria-hidden />
+        {t.dropLine.title}
+      </p>
+      <p className="mt-2 text-xl font-bold text-stone-900" role="status" aria-live="polite">
+        {lineText(place)}
+      </p>
+      {ended ? null : <p className="mt-2 text-sm text-stone-600">{t.dropLine.chosen(tierName)}</p>}
+      {place.state === 'waiting' ? (
+        <>
+          <p className="mt-1 text-xs text-stone-500">{t.dropLine.keepOpen}</p>
+          {/* Without JavaScript nothing asks for the page: the buyer asks, and on their turn this buys. */}
+          <noscript>
+            <Form method="post" className="mt-3 flex flex-wrap items-center gap-3">
+              <input type="hidden" name="dropId" value={dropId} />
+              <input type="hidden" name="dropTierId" value={line.dropTierId} />
+              <input type="hidden" name="ticket" value={line.ticket} />
+              <Button name="intent" value="buy" variant="secondary">
+                {t.dropLine.refresh}
+              </Button>
+              <span className="text-xs text-stone-500">{t.dropLine.noScript}</span>
+            </Form>
+          </noscript>
+        </>
+      ) : null}
+      {place.state === 'lapsed' || place.state === 'used' || place.state === 'invalid' ? (
+        <Form method="post" className="mt-3">
+          <input type="hidden" name="dropId" value={dropId} />
+          <input type="hidden" name="dropTierId" value={line.dropTierId} />
+          <Button name="intent" value="buy">
+            {d.page.buy(tierName)}
+          </Button>
+        </Form>
+      ) : null}
+    </section>
+  )
+}
+
+function lineText(place: PlaceSeen) {
+  switch (place.state) {
+    case 'waiting':
+      return `${place.ahead > 0 ? t.dropLine.ahead(place.ahead) : t.dropLine.next} · ${place.etaSeconds === null ? t.dropLine.etaUnknown : t.dropLine.eta(place.etaSeconds)}`
+    case 'admitted':
+      return t.dropLine.admitted
+    case 'full':
+      return place.reason === 'sold_out' ? d.errors.soldOut : t.dropLine.outnumbered
+    case 'lapsed':
+      return t.dropLine.lapsed
+    case 'used':
+      return t.dropLine.used
+    case 'invalid':
+      return t.dropLine.invalid
+    case 'closed':
+      return t.dropLine.closed
+  }
+}
+
 /** The viewer's own situation in this drop: a seat to pay for, their number, an upgrade. */
 function ViewerPanel({ now }: { now: number }) {
   const { viewer, drop, mine, timeZone, dropTiers } = useLoaderData<typeof loader>()
@@ -411,7 +564,7 @@ function ViewerPanel({ now }: { now: number }) {
             </p>
             {actionData?.dropTierId === upgrade.dropTierId ? (
               <div className="mt-2">
-                <FormError error={actionData.errors.form} />
+                <FormError error={actionData.errors?.form} />
               </div>
             ) : null}
             {upgradeSeats > 0 ? (
