@@ -637,6 +637,18 @@ export async function getDropMembership({ dropId, userId }: { dropId: number; us
   return row
 }
 
+/**
+ * The instant a seat decision is taken at: the buyer's `now`, but never earlier than the last
+ * change to the drop that the deciding transaction reads. A request stamps `now` when it
+ * arrives and may wait in the write queue while an admin's 「提前结束」 (closesAt = the admin's
+ * now) commits; judged by its arrival time it would still find the drop open and take a seat
+ * in a drop that had already ended. The write comes after the change it read, so its instant
+ * does too (docs/decisions/029-commerce-core.md).
+ */
+function decisionInstant(now: Date, drop: Pick<Drop, 'updatedAt'>): Date {
+  return drop.updatedAt.getTime() > now.getTime() ? drop.updatedAt : now
+}
+
 /** What the buyer's actions on a drop tier take. */
 interface DropTierRequest {
   dropId: number
@@ -653,23 +665,26 @@ type SeatRefusal = Exclude<SeatOrderResult, { ok: true }>['reason']
 
 /**
  * What a seat (or, for `upgrade`, an upgrade) order of this buyer would be now: its one line and
- * exclusive key, or why it would be refused. The window is judged against `now` (to the
- * millisecond) and the price is the drop's, read in the caller's transaction: placing the order
- * and accepting a late payment for it use this one rule.
+ * exclusive key, or why it would be refused. The window is judged at the decision's instant
+ * (`now`, or the drop's last change if later; to the millisecond) and the price is the drop's,
+ * both read in the caller's write transaction: placing the order and accepting a late payment
+ * for it use this one rule.
  */
 export async function dropOrderLine(
   tx: Executor,
   kind: 'seat' | 'upgrade',
   { dropId, dropTierId, userId, now }: DropTierRequest,
-): Promise<{ ok: true; line: LineRequest; exclusiveKey: string } | { ok: false; reason: SeatRefusal }> {
+): Promise<{ ok: true; line: LineRequest; exclusiveKey: string; at: Date } | { ok: false; reason: SeatRefusal }> {
   const target = await getDropTier(dropTierId, { dropId, executor: tx })
   if (!target) return { ok: false, reason: 'tier_invalid' }
-  const window = dropWindow(target.drop, now)
+  const at = decisionInstant(now, target.drop)
+  const window = dropWindow(target.drop, at)
   if (kind === 'seat') {
     if (window === 'upcoming') return { ok: false, reason: 'not_open_yet' }
     if (window === 'closed') return { ok: false, reason: 'closed' }
     return {
       ok: true,
+      at,
       // One live seat order per user and drop: the orders table's unique index decides.
       exclusiveKey: seatKey(dropId, userId),
       line: {
@@ -688,11 +703,12 @@ export async function dropOrderLine(
     target.drop,
     { dropTierId: current.dropTier.id, rank: current.tier.rank, priceFen: current.dropTier.priceFen },
     { dropTierId: target.dropTier.id, rank: target.tier.rank, priceFen: target.dropTier.priceFen },
-    now,
+    at,
   )
   if (!decision.ok) return { ok: false, reason: decision.reason === 'not_open' ? (window === 'upcoming' ? 'not_open_yet' : 'closed') : 'not_higher' }
   return {
     ok: true,
+    at,
     exclusiveKey: upgradeKey(dropId, userId),
     line: {
       stockId: target.dropTier.stockId,
@@ -730,7 +746,7 @@ async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest
         lines: [decided.line],
         exclusiveKey: decided.exclusiveKey,
         dropId: request.dropId,
-        now: request.now,
+        now: decided.at,
       })
       return { ok: true as const, orderId: order.id }
     })
