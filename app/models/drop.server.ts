@@ -43,14 +43,10 @@ import { sendEmails } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import type { FieldErrors } from '~/utils/forms'
 import { recordAudit } from './audit.server'
+import { heldAt } from './commerce/availability.server'
 import { holdOrder, orderRefusal, releaseLapsedHolds, type LineRequest } from './reservation.server'
 
 const e = t.drops.errors
-
-/** Held units whose hold is still running at `now` (lapsed ones are as good as released). */
-function liveHeld(now: Date) {
-  return sql<number>`coalesce((select sum(h.qty) from holds h where h.stock_id = ${stock.id} and h.state = 'held' and h.expires_at > ${now.getTime()}), 0)`
-}
 
 // ---- reading ----------------------------------------------------------------------------------
 
@@ -84,7 +80,7 @@ export async function listDropTiers(dropId: number, now: Date, executor: Executo
       stockId: dropTiers.stockId,
       capacity: stock.capacity,
       sold: stock.sold,
-      held: liveHeld(now),
+      held: heldAt(now),
     })
     .from(dropTiers)
     .innerJoin(tiers, eq(tiers.id, dropTiers.tierId))
@@ -822,7 +818,7 @@ export async function notifyWaitlists(tx: Executor, stockIds: number[], now: Dat
       tierName: tiers.name,
       capacity: stock.capacity,
       sold: stock.sold,
-      held: stock.held,
+      held: heldAt(now),
     })
     .from(dropTiers)
     .innerJoin(drops, eq(drops.id, dropTiers.dropId))
