@@ -1,5 +1,5 @@
 // What paying for (and refunding) a drop seat or an upgrade does, inside the transaction of
-// confirmPayment / requestRefund (fulfilment.server.ts calls these for kind 'membership').
+// confirmPayment / requestRefund: the membership order kind's rules (drop.server.ts defines them).
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { holds, memberships, orderLines, orders, users, type Order, type OrderLine } from '../../db/schema'
 import { upgradeKey } from '~/domain/drop'
@@ -7,7 +7,8 @@ import { membershipUpgradeEmail, membershipWelcomeEmail } from '~/emails/drop'
 import type { Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import { getDropMembership, getDropTier, notifyWaitlists } from './drop.server'
+import { getDropMembership, getDropTier } from './drop-seats.server'
+import { notifyWaitlists } from './drop-waitlist.server'
 import { raiseFlag } from './order-flags.server'
 
 interface PaidMembershipOrder {

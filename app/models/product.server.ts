@@ -26,8 +26,7 @@ import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.serv
 import type { FieldErrors } from '~/utils/forms'
 import { discardRenditions, type Rendition } from '~/utils/image-upload.server'
 import { recordAudit } from './audit.server'
-import { stockLevelsAt } from './commerce/availability.server'
-import { releaseLapsedHolds } from './reservation.server'
+import { releaseLapsedHolds, stockLevelsAt } from './commerce/index.server'
 
 const e = t.shop.admin.errors
 const DAY_MS = 24 * 60 * 60 * 1000

@@ -1,15 +1,14 @@
 // Periodic work inside the server process: publishing scheduled dailies and delivering email.
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
 // lets a SIGTERM finish the current pass before exit.
+import { processPendingRefunds, releaseExpiredHolds } from '~/models/commerce.server'
 import { publishDueDailies } from '~/models/daily.server'
 import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
 import { sendDueDropReminders } from '~/models/notification.server'
 import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
-import { processPendingRefunds } from '~/models/payment.server'
 import { reconcileYesterday } from '~/models/reconciliation.server'
 import { sendDueProductAlerts } from '~/models/product-alert.server'
 import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { forgetOldWechatSignIns } from '~/models/wechat-identity.server'
 import { deliverDueEmails } from './email.server'

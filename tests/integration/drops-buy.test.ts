@@ -5,8 +5,7 @@ import { and, asc, eq, gt, isNull, like, lt, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { dropWaitlist, drops, emailOutbox, holds, memberships, orders, tiers, type Drop } from '../../db/schema'
 import { activeRank } from '~/domain/membership'
-import { confirmPayment, requestRefund } from '~/models/payment.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
+import { confirmPayment, releaseExpiredHolds, requestRefund } from '~/models/commerce.server'
 import {
   LIVE_SEATS_SNAPSHOT_MS,
   createDrop,
