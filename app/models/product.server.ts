@@ -303,9 +303,11 @@ export async function createProduct({
 export async function updateProduct({ id, input, actorId, now }: { id: number; input: ProductInput; actorId: number; now: Date }): Promise<SaveResult | null> {
   try {
     return await transaction(async (tx) => {
-      const current = await getProductForSale(id, tx)
+      const current = await getProductForSale(id, tx, now)
       if (!current) return null
       if (input.limitedEdition !== current.limitedEdition) {
+        // A lapsed checkout holds nothing: released here, so it cannot lock the switch.
+        await releaseLapsedHolds(tx, now, [current.stockId])
         const counterId = input.limitedEdition ? (await tx.insert(counters).values({}).returning({ id: counters.id }))[0]!.id : null
         const moved = await tx
           .update(stock)
