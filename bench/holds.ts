@@ -19,8 +19,7 @@ const { runMigrations } = await import('../db/migrate')
 const { seedTiers } = await import('../db/seed')
 const { counters, stock, users } = await import('../db/schema')
 const { databaseHandle, db } = await import('~/utils/db.server')
-const { placeOrder } = await import('~/models/reservation.server')
-const { confirmPayment } = await import('~/models/payment.server')
+const { confirmPayment, placeOrder } = await import('~/models/commerce.server')
 
 interface Row {
   name: string

@@ -1,7 +1,7 @@
 // Orders as the admin sees them (/admin/orders): filtered lists, one order with everything
 // known about it, the fulfilment actions (each one conditional UPDATE, audited in the same
 // transaction) and the CSV export, read in keyset pages so any number of orders streams in
-// bounded memory. Refunds go through requestRefund() and refundExtraPayment() (payment.server.ts),
+// bounded memory. Refunds go through requestRefund() and refundExtraPayment() (commerce/payments.server.ts),
 // flags through order-flags.server.ts.
 import { and, asc, desc, eq, exists, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { auditLog, orderLines, orders, products, stock, users, type Order, type OrderKind, type OrderState } from '../../db/schema'
@@ -17,7 +17,7 @@ import { notify } from '~/utils/notify.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { recordAudit } from './audit.server'
 import { hasOpenFlag, listOpenFlags } from './order-flags.server'
-import { listOrderMoney } from './payment.server'
+import { listOrderMoney } from './commerce.server'
 
 /** The filters with the date range already turned into instants (site time zone). */
 export interface OrderSelection extends Omit<OrderFilters, 'from' | 'to'> {

@@ -1,7 +1,7 @@
 // A signed-in user's cart (cart_items): one row per user, product and personalisation (a unique
 // index), so adding the same thing again adds to the row's quantity. The per-member limit and
 // the number of lines are conditions of the one INSERT … ON CONFLICT statement that adds.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import { cartItems, holds } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
 import type { Viewer } from '~/domain/access'
@@ -133,12 +133,12 @@ export async function priceCart({
   const productIds = [...new Set(lines.map((line) => line.productId))]
   const deciding = executor !== db
   const [byId, tiers, covers] = await Promise.all([
-    getProductsForSale(productIds, executor),
+    getProductsForSale(productIds, executor, now),
     productIds.length > 0 ? listTiers(executor) : Promise.resolve([]),
     deciding ? new Map<number, string>() : productCoverThumbs(productIds),
   ])
   const limited = [...byId.values()].flatMap((product) => (product.perMemberLimit !== null ? [product.stock.id] : []))
-  const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited, executor })
+  const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited, executor, now })
   const priced = lines.map((line): PricedLine => {
     const product = byId.get(line.productId)
     const problem = lineProblem({
@@ -171,17 +171,33 @@ export async function priceCart({
 }
 
 /**
- * Units of these stocks the user holds or has bought (what per-member limits count). Advice
- * for the cart page; placing the order decides again, in its transaction and its own conditional
- * statement.
+ * Units of these stocks the user holds at `now` or has bought (what per-member limits count; a
+ * lapsed hold no longer counts, released or not). Advice for the cart page; placing the order
+ * decides again, in its transaction and its own conditional statement.
  */
-export async function unitsOwned({ userId, stockIds, executor = db }: { userId: number; stockIds: readonly number[]; executor?: Executor }) {
+export async function unitsOwned({
+  userId,
+  stockIds,
+  executor = db,
+  now = new Date(),
+}: {
+  userId: number
+  stockIds: readonly number[]
+  executor?: Executor
+  now?: Date
+}) {
   const owned = new Map<number, number>()
   if (stockIds.length === 0) return owned
   const rows = await executor
     .select({ stockId: holds.stockId, units: sql<number>`sum(${holds.qty})`.mapWith(Number) })
     .from(holds)
-    .where(and(eq(holds.userId, userId), inArray(holds.stockId, [...stockIds]), inArray(holds.state, ['held', 'sold'])))
+    .where(
+      and(
+        eq(holds.userId, userId),
+        inArray(holds.stockId, [...stockIds]),
+        or(eq(holds.state, 'sold'), and(eq(holds.state, 'held'), gt(holds.expiresAt, now))),
+      ),
+    )
     .groupBy(holds.stockId)
   for (const row of rows) owned.set(row.stockId, row.units)
   return owned

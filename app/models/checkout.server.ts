@@ -1,16 +1,20 @@
-// Placing a shop order (/checkout) and the shop's rule for a payment that arrives after its
-// order lapsed. Both decide inside the write transaction: the buyer's tier, the sale window, the
-// price, personalisation and the per-member limit are read under the same write lock that takes
-// the stock, so nothing can change between the check and the hold (issue 11).
+// Placing a shop order (/checkout), and the shop's goods as an order kind of the commerce core:
+// the receipt a payment sends and the rule for a payment that arrives after its order lapsed.
+// Placing and the late rule decide inside the write transaction: the buyer's tier, the sale
+// window, the price, personalisation and the per-member limit are read under the same write lock
+// that takes the stock, so nothing can change between the check and the hold (issue 11).
 import { eq } from 'drizzle-orm'
 import { users, type Order, type OrderLine, type ShippingAddress } from '../../db/schema'
 import type { Viewer } from '~/domain/access'
 import type { CartLine, LineProblem } from '~/domain/cart-forms'
+import { orderReceiptEmail } from '~/emails/order'
 import { transaction, type Executor } from '~/utils/db.server'
+import { sendEmail } from '~/utils/email.server'
+import { getEnv } from '~/utils/env.server'
 import { saveAddress } from './address.server'
 import { priceCart, removeCartItems, type PricedLine } from './cart.server'
+import { defineOrderKind, holdOrder, orderRefusal, type LineRequest, type OrderRefusal, type PaidOrder } from './commerce/index.server'
 import { getMembershipPeriods } from './membership.server'
-import { holdOrder, orderRefusal, type LineRequest, type OrderRefusal } from './reservation.server'
 
 /** The viewer checkAccess() takes, read in the caller's transaction (not from the session, which may be stale). */
 export async function viewerOf(userId: number, executor: Executor): Promise<Viewer> {
@@ -96,3 +100,23 @@ export async function goodsOrderProblem(tx: Executor, order: Order, lines: reado
   }
   return null
 }
+
+/** A paid shop order: the buyer gets a receipt (shipping is the admin's next step). */
+async function sendReceipt(tx: Executor, { order, lines }: PaidOrder, now: Date) {
+  const [buyer] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, order.userId))
+  if (!buyer) return
+  const message = orderReceiptEmail({
+    name: buyer.displayName,
+    order,
+    lines,
+    url: `${getEnv().SITE_URL}/orders/${order.id}`,
+  })
+  await sendEmail({ ...message, to: buyer.email, template: 'order-receipt' }, tx, now)
+}
+
+defineOrderKind('goods', {
+  fulfil: sendReceipt,
+  lateOrderProblem: goodsOrderProblem,
+  // The stock itself is given back by the core's requestRefund(); goods grant nothing else.
+  returnUnits: async () => {},
+})

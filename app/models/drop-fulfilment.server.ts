@@ -1,5 +1,5 @@
 // What paying for (and refunding) a drop seat or an upgrade does, inside the transaction of
-// confirmPayment / requestRefund (fulfilment.server.ts calls these for kind 'membership').
+// confirmPayment / requestRefund: the membership order kind's rules (drop.server.ts defines them).
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { holds, memberships, orderLines, orders, users, type Order, type OrderLine } from '../../db/schema'
 import { upgradeKey } from '~/domain/drop'
@@ -7,7 +7,9 @@ import { membershipUpgradeEmail, membershipWelcomeEmail } from '~/emails/drop'
 import type { Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import { getDropMembership, getDropTier, notifyWaitlists } from './drop.server'
+import { releaseLapsedHolds } from './commerce/index.server'
+import { getDropMembership, getDropTier } from './drop-seats.server'
+import { notifyWaitlists } from './drop-waitlist.server'
 import { raiseFlag } from './order-flags.server'
 
 interface PaidMembershipOrder {
@@ -36,8 +38,12 @@ async function giveSeatBack(tx: Executor, { orderId, stockId }: { orderId: numbe
   return true
 }
 
-/** Takes a returned seat again if one is free (one conditional UPDATE), marking its hold sold. */
+/**
+ * Takes a returned seat again if one is free (one conditional UPDATE), marking its hold sold. A
+ * seat held by a checkout that lapsed is free: its hold is released first, in this transaction.
+ */
 async function retakeSeat(tx: Executor, { orderId, stockId }: { orderId: number; stockId: number }, now: Date) {
+  await releaseLapsedHolds(tx, now, [stockId])
   const taken = await tx.all<{ id: number }>(sql`
     UPDATE stock SET sold = sold + 1
     WHERE id = ${stockId} AND capacity - sold - held >= 1

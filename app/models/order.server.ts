@@ -1,28 +1,41 @@
 // Reading orders. Ownership is part of every buyer-facing query (the owner's id is in WHERE).
+// Orders are read as they stand at `now`: a pending order whose hold ran out reads as expired
+// before the job has written it so, because a page that shows it never writes (issue 15).
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
-import { orderLines, orders, products, stock } from '../../db/schema'
+import { orderLines, orders, products, stock, type Order } from '../../db/schema'
 import { db } from '~/utils/db.server'
 
+/** The order as it stands at `now`: a pending order past its expiry is expired (at its expiry). */
+export function orderAt<T extends Pick<Order, 'state' | 'expiresAt' | 'expiredAt'>>(order: T, now: Date): T {
+  if (order.state !== 'pending' || order.expiresAt.getTime() > now.getTime()) return order
+  return { ...order, state: 'expired', expiredAt: order.expiresAt }
+}
+
+/** An order's state at `now`, in SQL: orderAt for a list. */
+function stateAt(now: Date) {
+  return sql<Order['state']>`CASE WHEN ${orders.state} = 'pending' AND ${orders.expiresAt} <= ${now.getTime()} THEN 'expired' ELSE ${orders.state} END`
+}
+
 /** One of the user's orders with its lines, or undefined (also when it belongs to someone else). */
-export async function getOrderForUser({ orderId, userId }: { orderId: number; userId: number }) {
+export async function getOrderForUser({ orderId, userId, now }: { orderId: number; userId: number; now: Date }) {
   const [order] = await db
     .select()
     .from(orders)
     .where(and(eq(orders.id, orderId), eq(orders.userId, userId)))
   if (!order) return undefined
   const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.id))
-  return { order, lines }
+  return { order: orderAt(order, now), lines }
 }
 
 export const ORDERS_PER_PAGE = 20
 
 /** One page of the user's orders, newest first, each with its first line's title, its number of lines and units. */
-export async function listOrdersForUser({ userId, page }: { userId: number; page: number }) {
+export async function listOrdersForUser({ userId, page, now }: { userId: number; page: number; now: Date }) {
   const rows = await db
     .select({
       id: orders.id,
       kind: orders.kind,
-      state: orders.state,
+      state: stateAt(now),
       totalFen: orders.totalFen,
       createdAt: orders.createdAt,
       expiresAt: orders.expiresAt,
@@ -44,7 +57,7 @@ export async function listOrdersForUser({ userId, page }: { userId: number; page
  * (the edition size) and its product's slug, personalisation label, mystery flag and
  * description. The caller decides what of the description may be shown.
  */
-export async function getOrderDetailForUser({ orderId, userId }: { orderId: number; userId: number }) {
+export async function getOrderDetailForUser({ orderId, userId, now }: { orderId: number; userId: number; now: Date }) {
   const [order] = await db
     .select()
     .from(orders)
@@ -66,7 +79,7 @@ export async function getOrderDetailForUser({ orderId, userId }: { orderId: numb
     .leftJoin(products, eq(products.id, orderLines.productId))
     .where(eq(orderLines.orderId, order.id))
     .orderBy(asc(orderLines.id))
-  return { order, lines }
+  return { order: orderAt(order, now), lines }
 }
 
 /** The buyer confirms a shipped order arrived: shipped → completed, in one conditional update. */

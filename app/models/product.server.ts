@@ -26,6 +26,7 @@ import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.serv
 import type { FieldErrors } from '~/utils/forms'
 import { discardRenditions, type Rendition } from '~/utils/image-upload.server'
 import { recordAudit } from './audit.server'
+import { releaseLapsedHolds, stockLevelsAt } from './commerce/index.server'
 
 const e = t.shop.admin.errors
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -52,10 +53,12 @@ export interface ProductForSale extends Omit<Product, 'gatedVisibility'>, Produc
   category: { id: number; slug: string; name: string }
 }
 
-const saleColumns = {
-  product: products,
-  stock: { id: stock.id, capacity: stock.capacity, sold: stock.sold, held: stock.held, counterId: stock.counterId },
-  category: { id: productCategories.id, slug: productCategories.slug, name: productCategories.name },
+function saleColumns(now: Date) {
+  return {
+    product: products,
+    stock: { id: stock.id, ...stockLevelsAt(now), counterId: stock.counterId },
+    category: { id: productCategories.id, slug: productCategories.slug, name: productCategories.name },
+  }
 }
 
 function tierPricesOf(productIds: number[], executor: Executor = db) {
@@ -75,24 +78,24 @@ function tierPricesOf(productIds: number[], executor: Executor = db) {
 }
 
 /**
- * A product by slug (string) or id (number), with its live stock, member prices (rank and
- * price, satisfying ProductRules) and category; undefined when there is none. Whether the
- * viewer may see or buy it is for the domain rules to say.
+ * A product by slug (string) or id (number), with its stock as it stands at `now` (lapsed holds
+ * count as free), member prices (rank and price, satisfying ProductRules) and category;
+ * undefined when there is none. Whether the viewer may see or buy it is for the domain rules to say.
  */
-export async function getProductForSale(slugOrId: string | number, executor: Executor = db): Promise<ProductForSale | undefined> {
-  const [product] = await productsForSale(typeof slugOrId === 'number' ? eq(products.id, slugOrId) : eq(products.slug, slugOrId), executor)
+export async function getProductForSale(slugOrId: string | number, executor: Executor = db, now = new Date()): Promise<ProductForSale | undefined> {
+  const [product] = await productsForSale(typeof slugOrId === 'number' ? eq(products.id, slugOrId) : eq(products.slug, slugOrId), executor, now)
   return product
 }
 
 /** Several products by id (a cart's), read as getProductForSale reads one: two queries for all. */
-export async function getProductsForSale(productIds: readonly number[], executor: Executor = db): Promise<Map<number, ProductForSale>> {
-  const found = productIds.length === 0 ? [] : await productsForSale(inArray(products.id, [...productIds]), executor)
+export async function getProductsForSale(productIds: readonly number[], executor: Executor = db, now = new Date()): Promise<Map<number, ProductForSale>> {
+  const found = productIds.length === 0 ? [] : await productsForSale(inArray(products.id, [...productIds]), executor, now)
   return new Map(found.map((product) => [product.id, product]))
 }
 
-async function productsForSale(where: SQL, executor: Executor = db): Promise<ProductForSale[]> {
+async function productsForSale(where: SQL, executor: Executor, now: Date): Promise<ProductForSale[]> {
   const rows = await executor
-    .select(saleColumns)
+    .select(saleColumns(now))
     .from(products)
     .innerJoin(stock, eq(stock.id, products.stockId))
     .innerJoin(productCategories, eq(productCategories.id, products.categoryId))
@@ -118,13 +121,14 @@ export function listProductImages(productId: number) {
 
 // ---- shelves -----------------------------------------------------------------------------------
 
-/** Published products, newest first, with stock, member prices and the cover thumbnail. */
+/** Published products, newest first, with stock at `now`, member prices and the cover thumbnail. */
 export async function listShelfProducts({
   categoryId,
   publishedFrom,
   publishedBefore,
   ids,
-}: { categoryId?: number; publishedFrom?: Date; publishedBefore?: Date; ids?: number[] } = {}): Promise<ShelfProduct[]> {
+  now = new Date(),
+}: { categoryId?: number; publishedFrom?: Date; publishedBefore?: Date; ids?: number[]; now?: Date } = {}): Promise<ShelfProduct[]> {
   const conditions: SQL[] = [eq(products.published, true)]
   if (categoryId !== undefined) conditions.push(eq(products.categoryId, categoryId))
   if (publishedFrom) conditions.push(gte(products.publishedAt, publishedFrom))
@@ -151,9 +155,7 @@ export async function listShelfProducts({
       mystery: products.mystery,
       published: products.published,
       publishedAt: products.publishedAt,
-      capacity: stock.capacity,
-      sold: stock.sold,
-      held: stock.held,
+      ...stockLevelsAt(now),
       categorySlug: productCategories.slug,
       categoryName: productCategories.name,
     })
@@ -203,8 +205,8 @@ export function listUnitsPaidSince(since: Date) {
 
 // ---- admin -------------------------------------------------------------------------------------
 
-/** Every product with its live stock and edition counter, most recently changed first. */
-export function listProductsForAdmin() {
+/** Every product with its stock at `now` and edition counter, most recently changed first. */
+export function listProductsForAdmin(now = new Date()) {
   return db
     .select({
       id: products.id,
@@ -215,9 +217,7 @@ export function listProductsForAdmin() {
       limitedEdition: products.limitedEdition,
       minRank: products.minRank,
       categoryName: productCategories.name,
-      capacity: stock.capacity,
-      sold: stock.sold,
-      held: stock.held,
+      ...stockLevelsAt(now),
       numbersIssued: counters.value,
     })
     .from(products)
@@ -303,9 +303,11 @@ export async function createProduct({
 export async function updateProduct({ id, input, actorId, now }: { id: number; input: ProductInput; actorId: number; now: Date }): Promise<SaveResult | null> {
   try {
     return await transaction(async (tx) => {
-      const current = await getProductForSale(id, tx)
+      const current = await getProductForSale(id, tx, now)
       if (!current) return null
       if (input.limitedEdition !== current.limitedEdition) {
+        // A lapsed checkout holds nothing: released here, so it cannot lock the switch.
+        await releaseLapsedHolds(tx, now, [current.stockId])
         const counterId = input.limitedEdition ? (await tx.insert(counters).values({}).returning({ id: counters.id }))[0]!.id : null
         const moved = await tx
           .update(stock)
@@ -348,14 +350,18 @@ export async function setProductCapacity({
   productId,
   capacity,
   actorId,
+  now = new Date(),
 }: {
   productId: number
   capacity: number | null
   actorId: number
+  now?: Date
 }): Promise<CapacityResult> {
   return transaction(async (tx) => {
     const product = await tx.query.products.findFirst({ columns: { id: true, stockId: true }, where: eq(products.id, productId) })
     if (!product) return null
+    // Lapsed holds are not held any more: written back here, not by a page that showed them.
+    await releaseLapsedHolds(tx, now, [product.stockId])
     const updated =
       capacity === null
         ? await tx
@@ -535,13 +541,13 @@ export async function deleteProduct({ productId, actorId }: { productId: number;
 /** 本周上新: published products whose publishedAt falls in this week (Monday start, site zone). */
 export function listNewThisWeek({ now, timeZone }: { now: Date; timeZone: string }) {
   const { start, end } = weekBounds(now, timeZone)
-  return listShelfProducts({ publishedFrom: start, publishedBefore: end })
+  return listShelfProducts({ publishedFrom: start, publishedBefore: end, now })
 }
 
 /** 最热: published products by units paid in the last HOT_WINDOW_DAYS, most first (none sold → empty). */
 export async function listHottest({ now }: { now: Date }) {
   const units = await listUnitsPaidSince(new Date(now.getTime() - HOT_WINDOW_DAYS * DAY_MS))
-  const shelf = await listShelfProducts({ ids: units.map((u) => u.productId) })
+  const shelf = await listShelfProducts({ ids: units.map((u) => u.productId), now })
   const rank = new Map(units.map((u, index) => [u.productId, index]))
   return shelf.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!)
 }

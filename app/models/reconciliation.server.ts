@@ -12,7 +12,7 @@ import { db, transaction } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { orderIdOfOutTradeNo, PaymentProviderError, paymentProvider, type BillLine, type LiveProviderName } from '~/utils/payments.server'
 import { raiseFlag } from './order-flags.server'
-import { applyRefundNotice, confirmPayment } from './payment.server'
+import { applyRefundNotice, confirmPayment } from './commerce.server'
 
 /** Payments notified in the first minutes of a day may belong to the bill of the day before. */
 const DAY_BOUNDARY_MS = 5 * 60_000

@@ -23,7 +23,7 @@ import {
   type OrderActionResult,
 } from '~/models/admin-orders.server'
 import { clearOrderFlag } from '~/models/order-flags.server'
-import { refundExtraPayment, requestRefund, retryRefund } from '~/models/payment.server'
+import { refundExtraPayment, requestRefund, retryRefund } from '~/models/commerce.server'
 import type { OrderState } from '../../db/schema'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'

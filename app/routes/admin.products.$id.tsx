@@ -37,7 +37,6 @@ import {
   setProductCapacity,
   updateProduct,
 } from '~/models/product.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
@@ -65,7 +64,6 @@ function productId(param: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, 'admin')
   const id = productId(params.id)
-  await releaseExpiredHolds(new Date())
   const product = await getProductForSale(id)
   if (!product) throw notFound()
   const [images, categories, tiers, issued, deletable] = await Promise.all([

@@ -6,7 +6,6 @@ import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listProductsForAdmin } from '~/models/product.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { formatFen } from '~/utils/format'
 import { requireRole } from '~/utils/permissions.server'
 
@@ -19,8 +18,6 @@ export const meta: MetaFunction = () => [{ title: `${a.listTitle} · ${t.admin.t
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'admin')
-  // Held units of lapsed checkouts go back first, so the numbers are live.
-  await releaseExpiredHolds(new Date())
   const rows = await listProductsForAdmin()
   return {
     products: rows.map((p) => ({

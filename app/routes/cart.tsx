@@ -26,7 +26,6 @@ import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty, unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale } from '~/models/product.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getAuth, getViewer } from '~/utils/auth.server'
 import { requestCart, visitorCartCookie } from '~/utils/cart-cookie.server'
 import { redirectWithFlash } from '~/utils/flash.server'
@@ -42,7 +41,6 @@ export const meta: MetaFunction = () => [{ title: `${c.title} · ${t.site.name}`
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
-  await releaseExpiredHolds(now)
   const [auth, viewer] = await Promise.all([getAuth(request), getViewer(request)])
   const cart = await requestCart(request, auth?.user.id ?? null)
   const priced = await priceCart({ lines: cart.lines, viewer, userId: auth?.user.id ?? null, now })

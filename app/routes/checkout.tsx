@@ -19,7 +19,6 @@ import { paymentsZhCN } from '~/i18n/payments.zh-CN'
 import { getSavedAddress } from '~/models/address.server'
 import { cartLineView, priceCart, type PricedLine } from '~/models/cart.server'
 import { placeCheckout } from '~/models/checkout.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { requireAuth, getViewer } from '~/utils/auth.server'
 import { requestCart } from '~/utils/cart-cookie.server'
 import { getEnv } from '~/utils/env.server'
@@ -54,7 +53,6 @@ async function checkoutLines(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
-  await releaseExpiredHolds(now)
   const { user, lines, buyNow, headers } = await checkoutLines(request)
   // What the page shows; placing the order prices and gates again inside its transaction.
   const priced = await priceCart({ lines, viewer: await getViewer(request), userId: user.id, now })

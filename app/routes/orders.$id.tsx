@@ -14,7 +14,7 @@ import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { confirmReceipt, getOrderDetailForUser } from '~/models/order.server'
 import { productCoverThumbs } from '~/models/product.server'
-import { cancelOrder, releaseExpiredHolds } from '~/models/reservation.server'
+import { cancelOrder } from '~/models/commerce.server'
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
@@ -30,10 +30,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title:
 
 const ORDER_INTENTS = ['cancel', 'confirm_receipt'] as const
 
-async function requireOwnOrder(request: Request, idParam: string | undefined) {
+async function requireOwnOrder(request: Request, idParam: string | undefined, now: Date) {
   const user = await requireUser(request)
   const orderId = Number(idParam)
-  const found = /^[1-9]\d{0,9}$/.test(idParam ?? '') ? await getOrderDetailForUser({ orderId, userId: user.id }) : undefined
+  const found = /^[1-9]\d{0,9}$/.test(idParam ?? '') ? await getOrderDetailForUser({ orderId, userId: user.id, now }) : undefined
   // Someone else's order is indistinguishable from a missing one.
   if (!found) throw new Response(t.pages.notFound.body, { status: 404 })
   return { user, ...found }
@@ -41,8 +41,7 @@ async function requireOwnOrder(request: Request, idParam: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date()
-  await releaseExpiredHolds(now)
-  const { order, lines } = await requireOwnOrder(request, params.id)
+  const { order, lines } = await requireOwnOrder(request, params.id, now)
   const paid = isPaidState(order.state)
   const covers = await productCoverThumbs(lines.flatMap(({ line }) => (line.productId === null ? [] : [line.productId])))
   return {
@@ -78,7 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const now = new Date()
-  const { user, order } = await requireOwnOrder(request, params.id)
+  const { user, order } = await requireOwnOrder(request, params.id, now)
   const intent = (await request.formData()).get('intent')
   const here = `/orders/${order.id}`
   if (!(ORDER_INTENTS as readonly unknown[]).includes(intent)) return data({ errors: { intent: d.unknownIntent } }, { status: 400 })

@@ -6,7 +6,6 @@ import { EmptyState, PageTitle, buttonClass } from '~/components/ui'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { listOrdersForUser } from '~/models/order.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
@@ -25,11 +24,9 @@ function pageParam(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
-  // A pending order whose hold lapsed is shown as 已过期, not as still payable.
-  await releaseExpiredHolds(now)
   const user = await requireUser(request)
   const page = pageParam(request)
-  const { orders, hasMore } = await listOrdersForUser({ userId: user.id, page })
+  const { orders, hasMore } = await listOrdersForUser({ userId: user.id, page, now })
   return { orders, page, hasMore, timeZone: getEnv().SITE_TIMEZONE }
 }
 

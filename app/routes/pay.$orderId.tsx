@@ -13,8 +13,7 @@ import { paymentsZhCN } from '~/i18n/payments.zh-CN'
 import type { OrderKind, OrderState } from '../../db/schema'
 import { getOrderForUser } from '~/models/order.server'
 import { openCheckout, openCheckoutOf } from '~/models/payable-checkout.server'
-import { confirmPayment, paymentOutcome, type ConfirmOutcome } from '~/models/payment.server'
-import { cancelOrder, releaseExpiredHolds } from '~/models/reservation.server'
+import { cancelOrder, type ConfirmOutcome, confirmPayment, paymentOutcome } from '~/models/commerce.server'
 import { openidOf } from '~/models/wechat-identity.server'
 import { requireUser } from '~/utils/auth.server'
 import { redirectWithFlash, type Flash } from '~/utils/flash.server'
@@ -40,10 +39,10 @@ async function methodsFor(request: Request, userId: number) {
   return { methods, openid, alipayInBrowser: browser === 'wechat' && providers.includes('alipay') }
 }
 
-async function requireOwnOrder(request: Request, orderIdParam: string | undefined) {
+async function requireOwnOrder(request: Request, orderIdParam: string | undefined, now: Date) {
   const user = await requireUser(request)
   const orderId = Number(orderIdParam)
-  const found = Number.isSafeInteger(orderId) && orderId > 0 ? await getOrderForUser({ orderId, userId: user.id }) : undefined
+  const found = Number.isSafeInteger(orderId) && orderId > 0 ? await getOrderForUser({ orderId, userId: user.id, now }) : undefined
   // Someone else's order is indistinguishable from a missing one.
   if (!found) throw new Response(t.pages.notFound.body, { status: 404 })
   return { user, ...found }
@@ -51,8 +50,7 @@ async function requireOwnOrder(request: Request, orderIdParam: string | undefine
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date()
-  await releaseExpiredHolds(now)
-  const { order, lines } = await requireOwnOrder(request, params.orderId)
+  const { order, lines } = await requireOwnOrder(request, params.orderId, now)
   if (isPaidState(order.state)) throw redirect(paidOrderPath(order))
   // Being refunded (e.g. paid after it lapsed): the order page says so.
   if (order.state === 'refunding' || order.state === 'refunded') throw redirect(`/orders/${order.id}`)
@@ -104,7 +102,7 @@ function notPayable(order: { state: OrderState }) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const now = new Date()
-  const { user, order } = await requireOwnOrder(request, params.orderId)
+  const { user, order } = await requireOwnOrder(request, params.orderId, now)
   const form = await request.formData()
   const intent = String(form.get('intent') ?? '')
   if (!(PAYMENT_INTENTS as readonly string[]).includes(intent)) {

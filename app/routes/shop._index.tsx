@@ -7,7 +7,6 @@ import { siteZhCN } from '~/i18n/core.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import { listCategories, listHottest, listNewThisWeek, listShelfProducts } from '~/models/product.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getViewer } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
@@ -24,8 +23,6 @@ const HOTTEST_COUNT = 8
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date()
-  // Lapsed holds go back first, so 已售罄 badges are current (cheap when nothing is due).
-  await releaseExpiredHolds(now)
   const viewer = await getViewer(request, context)
   const [categories, fresh, hottest, tiers] = await Promise.all([
     listCategories(),
@@ -42,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     categories: categories.map(({ slug, name, description }) => ({ slug, name, description })),
     newThisWeek: forViewer(fresh),
-    hottest: hotIsNewest ? forViewer(await listShelfProducts()).slice(0, HOTTEST_COUNT) : hot,
+    hottest: hotIsNewest ? forViewer(await listShelfProducts({ now })).slice(0, HOTTEST_COUNT) : hot,
     hotIsNewest,
   }
 }

@@ -7,7 +7,6 @@ import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import { listCategories, listShelfProducts } from '~/models/product.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getViewer } from '~/utils/auth.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
@@ -33,9 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const category = categories.find((c) => c.slug === params.category)
   if (!category) throw new Response(t.pages.notFound.body, { status: 404 })
   const now = new Date()
-  // Lapsed holds go back first, so 已售罄 badges are current (cheap when nothing is due).
-  await releaseExpiredHolds(now)
-  const [viewer, shelf, tiers] = await Promise.all([getViewer(request), listShelfProducts({ categoryId: category.id }), listTiers()])
+  const [viewer, shelf, tiers] = await Promise.all([getViewer(request), listShelfProducts({ categoryId: category.id, now }), listTiers()])
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? t.shop.purchaseBlocked.anyMember
   return {
     categories: categories.map(({ slug, name }) => ({ slug, name })),

@@ -20,7 +20,6 @@ import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { getUser, getViewer, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
@@ -54,9 +53,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date()
-  // Lapsed holds go back before the stock left is shown (cheap when nothing is due).
-  await releaseExpiredHolds(now)
-  const [viewer, product] = await Promise.all([getViewer(request), getProductForSale(params.slug ?? '')])
+  // Stock is read as it stands now: a lapsed hold counts as free, released or not (decision 029).
+  const [viewer, product] = await Promise.all([getViewer(request), getProductForSale(params.slug ?? '', undefined, now)])
   // Unknown, unpublished and hidden-below-tier products do not exist for this viewer.
   if (!product || !isProductVisible(product, viewer, now)) throw new Response(t.pages.notFound.body, { status: 404 })
   const user = await getUser(request)
@@ -64,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listProductImages(product.id),
     listTiers(),
     // What the per-member limit has already counted for this buyer (held or bought).
-    user && product.perMemberLimit !== null ? unitsOwned({ userId: user.id, stockIds: [product.stock.id] }).then((m) => m.get(product.stock.id) ?? 0) : 0,
+    user && product.perMemberLimit !== null ? unitsOwned({ userId: user.id, stockIds: [product.stock.id], now }).then((m) => m.get(product.stock.id) ?? 0) : 0,
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? s.purchaseBlocked.anyMember

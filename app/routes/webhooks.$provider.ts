@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import type { PaymentProviderName } from '../../db/schema'
 import { httpZhCN } from '~/i18n/core.zh-CN'
-import { applyRefundNotice, confirmPayment } from '~/models/payment.server'
+import { applyRefundNotice, confirmPayment } from '~/models/commerce.server'
 import { configuredProviders, paymentProvider, WebhookSignatureError } from '~/utils/payments.server'
 import { postOnly } from '~/utils/post-only.server'
 import { readBodyWithin, SIGNED_BODY_MAX_BYTES } from '~/utils/request-body.server'

@@ -1,15 +1,14 @@
 // Periodic work inside the server process: publishing scheduled dailies and delivering email.
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
 // lets a SIGTERM finish the current pass before exit.
+import { processPendingRefunds, releaseExpiredHolds } from '~/models/commerce.server'
 import { publishDueDailies } from '~/models/daily.server'
 import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
 import { sendDueDropReminders } from '~/models/notification.server'
 import { closeLapsedCheckouts } from '~/models/payable-checkout.server'
-import { processPendingRefunds } from '~/models/payment.server'
 import { reconcileYesterday } from '~/models/reconciliation.server'
 import { sendDueProductAlerts } from '~/models/product-alert.server'
 import { forgetOldRateLimitRecords } from '~/models/rate-limit.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
 import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { forgetOldWechatSignIns } from '~/models/wechat-identity.server'
 import { deliverDueEmails } from './email.server'
@@ -31,8 +30,9 @@ const JOBS: Job[] = [
   { name: 'drop reminders', everyMs: 15_000, run: () => sendDueDropReminders() },
   // 30 and 7 days before a membership's last day; each notice's key keeps it one across processes.
   { name: 'membership expiry notices', everyMs: 5 * 60_000, run: () => sendMembershipExpiryNotices() },
-  // Unpaid holds lapse to the second on read (placeOrder, confirmPayment release them lazily);
-  // this pass marks their orders expired and returns stock even when nobody is looking.
+  // Unpaid holds lapse to the second for readers (heldAt counts them free, decision 029) and
+  // writes on a stock release them first; this pass marks their orders expired and returns the
+  // stock, since no page writes.
   { name: 'release expired holds', everyMs: 5_000, run: () => releaseExpiredHolds() },
   // A provider checkout of an order that lapsed or was cancelled must not take a payment later.
   { name: 'close lapsed checkouts', everyMs: 5_000, run: () => closeLapsedCheckouts() },

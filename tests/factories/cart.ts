@@ -2,7 +2,7 @@
 // test database (independent of the admin's product editor).
 import { eq } from 'drizzle-orm'
 import { cartItems, counters, productCategories, products, productTierPrices, stock } from '../../db/schema'
-import type { LineRequest } from '~/models/reservation.server'
+import type { LineRequest } from '~/models/commerce.server'
 import { db } from '~/utils/db.server'
 import { tierIdOf, type TierSlug } from './users'
 

@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { expect } from 'vitest'
 import { counters, holds, stock, users } from '../../db/schema'
-import { placeOrder, type LineRequest } from '~/models/reservation.server'
+import { placeOrder, type LineRequest } from '~/models/commerce.server'
 import { db } from '~/utils/db.server'
 import type { PaymentNotice } from '~/utils/payments.server'
 

@@ -4,7 +4,7 @@
 import { and, count, eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { auditLog, emailOutbox, orderFlags, orderLines, orders, productCategories, products, type ShippingAddress, type User } from '../../db/schema'
-import { confirmPayment, processPendingRefunds } from '~/models/payment.server'
+import { confirmPayment, processPendingRefunds } from '~/models/commerce.server'
 import { parseCsv } from '~/domain/shipment-import.server'
 import * as exportRoute from '~/routes/admin.orders.export'
 import * as bulkShipRoute from '~/routes/admin.orders.ship'

@@ -41,8 +41,7 @@ import {
 interceptAlipay()
 const webhook = await import('~/routes/webhooks.$provider')
 const { openCheckout, closeLapsedCheckouts } = await import('~/models/payable-checkout.server')
-const { processPendingRefunds, requestRefund } = await import('~/models/payment.server')
-const { cancelOrder } = await import('~/models/reservation.server')
+const { cancelOrder, processPendingRefunds, requestRefund } = await import('~/models/commerce.server')
 // The errors are the classes of this registry's modules (interceptAlipay reset it).
 const { PaymentProviderError, WebhookSignatureError, outTradeNoOf, paymentProvider } = await import('~/utils/payments.server')
 const { createAlipayProvider, fenOf, yuanOf } = await import('~/utils/alipay.server')

@@ -3,7 +3,7 @@
 // visitor's cart joins the account at sign-in.
 import { describe, expect, it } from 'vitest'
 import { cartItems } from '../../db/schema'
-import { placeOrder } from '~/models/reservation.server'
+import { placeOrder } from '~/models/commerce.server'
 import { action, loader } from '~/routes/cart'
 import { action as loginAction } from '~/routes/login'
 import { cartCookieOf, cartOf, createTestProduct, putInCart } from '../factories/cart'

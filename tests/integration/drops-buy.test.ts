@@ -3,10 +3,9 @@
 // member numbers 1..N across tiers while holds lapse between payments, refunds, and /membership.
 import { and, asc, eq, gt, isNull, like, lt, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { dropWaitlist, drops, emailOutbox, holds, memberships, orders, tiers, type Drop } from '../../db/schema'
+import { dropWaitlist, drops, emailOutbox, holds, memberships, orderFlags, orders, tiers, type Drop } from '../../db/schema'
 import { activeRank } from '~/domain/membership'
-import { confirmPayment, requestRefund } from '~/models/payment.server'
-import { releaseExpiredHolds } from '~/models/reservation.server'
+import { confirmPayment, releaseExpiredHolds, requestRefund } from '~/models/commerce.server'
 import {
   LIVE_SEATS_SNAPSHOT_MS,
   createDrop,
@@ -401,6 +400,28 @@ describe('upgrading 亲情 → 铁杆 during the drop', () => {
     expect(back).toMatchObject({ tierId: qinqing.tierId, memberNumber: 1, revokedAt: null, validUntil: qinqing.validUntil })
     await expectConsistent(qinqing.stockId, { sold: 2 })
     await expectConsistent(tiegan.stockId, { sold: 1 })
+  })
+
+  it('refunding the upgrade retakes a 亲情 seat that only a lapsed checkout was holding', async () => {
+    const { drop, qinqing, tiegan } = await makeDrop({ qinqing: 1, tiegan: 5 })
+    const member = await buyer()
+    const late = await buyer()
+    const now = drop.opensAt
+    const seat = await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: member.user.id, now })
+    await confirmPayment(paidNotice(seat), now)
+    const result = await placeUpgradeOrder({ dropId: drop.id, dropTierId: tiegan.id, userId: member.user.id, now: new Date(now.getTime() + MINUTE) })
+    if (!result.ok) throw new Error(result.reason)
+    const upgrade = await orderById(result.orderId)
+    expect((await confirmPayment(paidNotice(upgrade), new Date(now.getTime() + 2 * MINUTE))).outcome).toBe('paid')
+    // The freed 亲情 seat is held by someone who never pays; their hold lapses, not yet released.
+    await seatOk({ dropId: drop.id, dropTierId: qinqing.id, userId: late.user.id, now: new Date(now.getTime() + 3 * MINUTE) })
+    const refundedAt = new Date(now.getTime() + 3 * MINUTE + HOLD_MS + MINUTE)
+
+    await requestRefund({ orderId: upgrade.id, actorId: await adminId(), now: refundedAt })
+    const [back] = await db.select().from(memberships).where(eq(memberships.userId, member.user.id))
+    expect(back).toMatchObject({ tierId: qinqing.tierId, memberNumber: 1, revokedAt: null })
+    expect(await db.select().from(orderFlags).where(eq(orderFlags.orderId, upgrade.id))).toEqual([])
+    await expectConsistent(qinqing.stockId, { sold: 1, held: 0 })
   })
 
   it('is refused to non-members of the drop, to 铁杆 members, outside the window and when 铁杆 is full', async () => {

@@ -19,8 +19,7 @@ const pay = await import('~/routes/pay.$orderId')
 const webhook = await import('~/routes/webhooks.$provider')
 const adminOrder = await import('~/routes/admin.orders.$id')
 const { closeLapsedCheckouts } = await import('~/models/payable-checkout.server')
-const { processPendingRefunds } = await import('~/models/payment.server')
-const { cancelOrder, releaseExpiredHolds } = await import('~/models/reservation.server')
+const { cancelOrder, processPendingRefunds, releaseExpiredHolds } = await import('~/models/commerce.server')
 
 const MINUTE = 60_000
 

@@ -81,7 +81,7 @@ describe('Stripe', async () => {
   interceptStripe()
   const pay = await import('~/routes/pay.$orderId')
   const webhook = await import('~/routes/webhooks.$provider')
-  const payments = await import('~/models/payment.server')
+  const payments = await import('~/models/commerce.server')
 
   function post(body: string, headers: Record<string, string>) {
     return webhook.action(

@@ -16,7 +16,7 @@ import type { ProductInput } from '~/domain/product-forms.server'
 import { t } from '~/i18n/zh-CN'
 import { listProductImageReferences } from '~/models/media.server'
 import { createProduct, getProductForSale } from '~/models/product.server'
-import { placeOrder, releaseExpiredHolds } from '~/models/reservation.server'
+import { placeOrder, releaseExpiredHolds } from '~/models/commerce.server'
 import * as editRoute from '~/routes/admin.products.$id'
 import * as listRoute from '~/routes/admin.products._index'
 import * as newRoute from '~/routes/admin.products.new'
@@ -263,6 +263,24 @@ describe('editing a product', () => {
     expect(await snapshot()).toEqual(before)
   })
 
+  it('switches numbering on when the only hold has lapsed: the edit releases it first', async () => {
+    const product = await makeProduct({}, 50)
+    const { user } = await createTestUser()
+    const lapsed = await placeOrder({
+      userId: user.id,
+      kind: 'goods',
+      lines: [{ stockId: product.stockId, qty: 1, unitPriceFen: product.priceFen, title: product.title, productId: product.id }],
+      now: new Date(Date.now() - 11 * 60_000),
+    })
+    expect(lapsed.ok).toBe(true)
+    readRedirect(await editVia(product.id, editorForm({ slug: product.slug, limitedEdition: 'on' })))
+    const saved = await getProductForSale(product.id)
+    expect(saved).toMatchObject({ limitedEdition: true, stock: { held: 0, sold: 0 } })
+    expect(saved!.stock.counterId).not.toBeNull()
+    const [hold] = await db.select().from(holds).where(eq(holds.stockId, product.stockId))
+    expect(hold!.state).toBe('released')
+  })
+
   it('a limited edition of an unlimited product is refused: it needs a capacity first', async () => {
     const product = await makeProduct({}, null)
     const { data } = readData(await editVia(product.id, editorForm({ slug: product.slug, limitedEdition: 'on' })))
@@ -286,6 +304,20 @@ describe('adjusting capacity', () => {
     expect(status).toBe(400)
     expect(data.errors).toEqual({ capacity: '不能低于已售 + 锁定的数量（10 件）' })
     expect(await snapshot()).toEqual(before)
+  })
+
+  it('a lapsed hold does not count: the capacity goes down to what is sold and held now', async () => {
+    const product = await makeProduct({}, 5)
+    const { user } = await createTestUser()
+    const lapsed = await placeOrder({
+      userId: user.id,
+      kind: 'goods',
+      lines: [{ stockId: product.stockId, qty: 5, unitPriceFen: product.priceFen, title: product.title, productId: product.id }],
+      now: new Date(Date.now() - 11 * 60_000),
+    })
+    expect(lapsed.ok).toBe(true)
+    readRedirect(await adjust(product.id, '2'))
+    expect((await getProductForSale(product.id))!.stock).toMatchObject({ capacity: 2, sold: 0, held: 0 })
   })
 
   it('down to exactly sold + held, then up, each audited', async () => {

@@ -39,8 +39,7 @@ import {
 interceptWechatpay()
 const webhook = await import('~/routes/webhooks.$provider')
 const { openCheckout, closeLapsedCheckouts } = await import('~/models/payable-checkout.server')
-const { processPendingRefunds, requestRefund } = await import('~/models/payment.server')
-const { releaseExpiredHolds } = await import('~/models/reservation.server')
+const { processPendingRefunds, releaseExpiredHolds, requestRefund } = await import('~/models/commerce.server')
 const { configuredProviders, outTradeNoOf, paymentProvider, PaymentProviderError } = await import('~/utils/payments.server')
 const { authorizationOf, createWechatpayProvider, parseTradeBill, requestSigningMessage, truncateUtf8 } = await import('~/utils/wechatpay.server')
 

@@ -1,7 +1,7 @@
 // A second (or third) server process's refund job, for the test that races processes on one
 // database file: runs processPendingRefunds until nothing is due, printing the ids it refunded.
 // The environment (DATABASE_URL, SESSION_SECRET …) comes from the parent test.
-import { processPendingRefunds } from '~/models/payment.server'
+import { processPendingRefunds } from '~/models/commerce.server'
 import { waitAtStartLine } from './start-together'
 
 const done: number[] = []

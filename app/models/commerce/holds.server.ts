@@ -1,14 +1,13 @@
-// One reservation mechanism for shop stock and drop seats (DESIGN.md §4, docs/decisions/007).
-// Placing an order holds every line's units in one transaction, each by a conditional UPDATE
-// that only succeeds while units are available (and, for per-member limits, while the buyer's
-// held + paid units stay within the limit); lapsed or cancelled holds give their units back.
-// Sold units are numbered from their stock's counter, lowest returned number first.
+// Holds: the one reservation mechanism for shop stock and drop seats (DESIGN.md §4, decisions
+// 007 and 029). Placing an order holds every line's units in one transaction, each by a
+// conditional UPDATE that only succeeds while units are available (and, for per-member limits,
+// while the buyer's held + paid units stay within the limit); lapsed or cancelled holds give their
+// units back and tell whoever listens (unitsReturned), without knowing who that is.
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
-import { counters, holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../db/schema'
+import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
 import { getEnv } from '~/utils/env.server'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
-// drop.server also imports this module; both only call each other's functions at run time.
-import { notifyWaitlists } from './drop.server'
+import { unitsReturned } from './events.server'
 
 export interface LineRequest {
   stockId: number
@@ -151,7 +150,7 @@ export interface ReleasedHold {
 
 /**
  * Gives held units back: marks the holds released, lowers each stock's `held`, and tells the
- * drop waitlists about seats that came back. Takes the holds' WHERE condition.
+ * listeners (the drop's waitlist) which stocks have units again. Takes the holds' WHERE condition.
  */
 async function releaseHolds(tx: Executor, where: ReturnType<typeof and>, now: Date): Promise<ReleasedHold[]> {
   const released = await tx
@@ -168,7 +167,7 @@ async function releaseHolds(tx: Executor, where: ReturnType<typeof and>, now: Da
       .set({ held: sql`${stock.held} - ${qty}` })
       .where(eq(stock.id, stockId))
   }
-  await notifyWaitlists(tx, [...byStock.keys()], now)
+  await unitsReturned(tx, [...byStock.keys()], now)
   return released
 }
 
@@ -205,8 +204,8 @@ export async function releaseLapsedHolds(tx: Executor, now: Date, stockIds?: rea
 }
 
 /**
- * The periodic job, and the lazy release before availability is shown: a cheap read finds
- * out whether anything is due before a write transaction is opened.
+ * The periodic job: a cheap read finds out whether anything is due before a write transaction is
+ * opened. Pages never call it: they read lapsed holds as free (availability.server.ts).
  */
 export async function releaseExpiredHolds(now = new Date()): Promise<ReleasedHold[]> {
   const due = await db
@@ -230,47 +229,4 @@ export async function cancelOrder({ orderId, userId, now }: { orderId: number; u
     await releaseHolds(tx, eq(holds.orderId, orderId), now)
     return true
   })
-}
-
-// ---- numbers -----------------------------------------------------------------------------------
-
-/**
- * Numbers for `qty` units sold from a stock, in the caller's transaction: the lowest numbers that
- * came back to stock first, then the counter's next ones, so the numbers sold are always exactly
- * 1..N (an edition of 500 never shows No. 501). Empty for a stock that is not numbered.
- */
-export async function takeNumbers(tx: Executor, stockId: number, qty: number): Promise<number[]> {
-  const [row] = await tx.select({ counterId: stock.counterId }).from(stock).where(eq(stock.id, stockId))
-  const counterId = row?.counterId
-  if (!counterId) return []
-  const reissued = await tx.all<{ number: number }>(sql`
-    DELETE FROM returned_numbers
-    WHERE counter_id = ${counterId} AND number IN (
-      SELECT number FROM returned_numbers WHERE counter_id = ${counterId} ORDER BY number LIMIT ${qty}
-    )
-    RETURNING number`)
-  const numbers = reissued.map((r) => r.number).sort((a, b) => a - b)
-  const fresh = qty - numbers.length
-  if (fresh > 0) {
-    const [taken] = await tx
-      .update(counters)
-      .set({ value: sql`${counters.value} + ${fresh}` })
-      .where(eq(counters.id, counterId))
-      .returning({ value: counters.value })
-    if (!taken) throw new Error(`no counter ${counterId}`)
-    for (let n = taken.value - fresh + 1; n <= taken.value; n++) numbers.push(n)
-  }
-  return numbers
-}
-
-/** Numbers whose units went back to stock (a refund before shipping): the next sales take them again. */
-export async function returnNumbers(tx: Executor, stockId: number, numbers: readonly number[]) {
-  if (numbers.length === 0) return
-  const [row] = await tx.select({ counterId: stock.counterId }).from(stock).where(eq(stock.id, stockId))
-  if (!row?.counterId) return
-  const counterId = row.counterId
-  await tx.run(sql`INSERT OR IGNORE INTO returned_numbers (counter_id, number) VALUES ${sql.join(
-    numbers.map((n) => sql`(${counterId}, ${n})`),
-    sql`, `,
-  )}`)
 }

@@ -5,17 +5,18 @@
 // what the first did. Money goes back through `refunds` rows, each claimed by one process before
 // the provider is called (after commit: no network I/O inside a transaction).
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../db/schema'
+import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../../db/schema'
 import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
 import { db, transaction, type Executor, type Transaction } from '~/utils/db.server'
 import { formatFen } from '~/utils/format'
 import { notify } from '~/utils/notify.server'
 import { PaymentProviderError, paymentProvider, type PaymentNotice, type RefundNotice } from '~/utils/payments.server'
-import { recordAudit } from './audit.server'
-import { fulfilPaidOrder, lateOrderProblem, returnOrderUnits } from './fulfilment.server'
-import { raiseFlag } from './order-flags.server'
-import { markCheckoutPaid } from './payable-checkout.server'
-import { releaseLapsedHolds, returnNumbers, takeNumbers } from './reservation.server'
+import { recordAudit } from '../audit.server'
+import { raiseFlag } from '../order-flags.server'
+import { markCheckoutPaid } from '../payable-checkout.server'
+import { releaseLapsedHolds } from './holds.server'
+import { returnNumbers, takeNumbers } from './numbers.server'
+import { fulfilPaidOrder, lateOrderProblem, returnOrderUnits } from './order-kinds.server'
 
 export const CONFIRM_OUTCOMES = [
   'paid',

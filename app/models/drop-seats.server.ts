@@ -1,0 +1,319 @@
+// Seats of a membership drop (issue 7, decision 008): its tiers with the seats left, the live
+// seats /membership polls, what a viewer holds, and the buyer's seat and upgrade orders. Seats
+// are `stock` rows held and sold through the commerce core; all tiers of a drop share the
+// drop's counter, so member numbers run 1..N across tiers in payment order.
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
+import { dropTiers, dropWaitlist, drops, memberships, orderLines, orders, stock, tiers, type Drop, type Order, type OrderLine } from '../../db/schema'
+import { decideUpgrade, dropWindow, seatKey, seatsAvailable, upgradeKey } from '~/domain/drop'
+import { t } from '~/i18n/zh-CN'
+import { db, transaction, type Executor } from '~/utils/db.server'
+import { heldAt, holdOrder, orderRefusal, type LineRequest } from './commerce/index.server'
+
+// ---- reading ----------------------------------------------------------------------------------
+
+export interface DropTierView {
+  id: number
+  tierId: number
+  tierName: string
+  tierSlug: string
+  rank: number
+  priceFen: number
+  validUntil: Date
+  stockId: number
+  capacity: number
+  sold: number
+  /** Held by checkouts still running at `now`. */
+  held: number
+  available: number
+}
+
+/** A drop's tiers, lowest rank first, with seats counted at `now`. */
+export async function listDropTiers(dropId: number, now: Date, executor: Executor = db): Promise<DropTierView[]> {
+  const rows = await executor
+    .select({
+      id: dropTiers.id,
+      tierId: dropTiers.tierId,
+      tierName: tiers.name,
+      tierSlug: tiers.slug,
+      rank: tiers.rank,
+      priceFen: dropTiers.priceFen,
+      validUntil: dropTiers.validUntil,
+      stockId: dropTiers.stockId,
+      capacity: stock.capacity,
+      sold: stock.sold,
+      held: heldAt(now),
+    })
+    .from(dropTiers)
+    .innerJoin(tiers, eq(tiers.id, dropTiers.tierId))
+    .innerJoin(stock, eq(stock.id, dropTiers.stockId))
+    .where(eq(dropTiers.dropId, dropId))
+    .orderBy(asc(tiers.rank))
+  return rows.map((row) => {
+    const capacity = row.capacity ?? 0
+    const held = Number(row.held)
+    return { ...row, capacity, held, available: seatsAvailable({ capacity, sold: row.sold, held }) }
+  })
+}
+
+export function getDrop(dropId: number) {
+  return db.query.drops.findFirst({ where: eq(drops.id, dropId) })
+}
+
+/**
+ * The drop /membership shows at `now`: the open one, else the next upcoming one, else the one
+ * that closed last; undefined when there has never been a drop.
+ */
+export async function getCurrentDrop(now: Date): Promise<Drop | undefined> {
+  const at = now.getTime()
+  const [row] = await db
+    .select()
+    .from(drops)
+    .orderBy(
+      sql`case when ${drops.opensAt} <= ${at} and ${drops.closesAt} > ${at} then 0 when ${drops.opensAt} > ${at} then 1 else 2 end`,
+      sql`case when ${drops.opensAt} > ${at} then ${drops.opensAt} else -${drops.closesAt} end`,
+    )
+    .limit(1)
+  return row
+}
+
+export interface LiveSeats {
+  dropId: number
+  window: ReturnType<typeof dropWindow>
+  tiers: { id: number; available: number; capacity: number }[]
+}
+
+/**
+ * How long one reading of the current drop's seats serves every poll of /membership/seats.
+ * Every open /membership page polls every few seconds, so during a drop thousands of polls a
+ * second would each run the same two queries; one reading a second answers them all. The
+ * window (即将开启 / 招募中 / 已结束) is still worked out from each poll's own instant.
+ */
+export const LIVE_SEATS_SNAPSHOT_MS = 1000
+
+type SeatsReading = { drop: Drop; tiers: LiveSeats['tiers'] } | null
+let reading: { takenAt: number; value: Promise<SeatsReading> } | null = null
+
+async function readSeats(now: Date): Promise<SeatsReading> {
+  const drop = await getCurrentDrop(now)
+  if (!drop) return null
+  const tierRows = await listDropTiers(drop.id, now)
+  return { drop, tiers: tierRows.map(({ id, available, capacity }) => ({ id, available, capacity })) }
+}
+
+/**
+ * Seats left per tier of the current drop: what /membership/seats sends every few seconds.
+ * At most LIVE_SEATS_SNAPSHOT_MS old; polls arriving together share one reading.
+ */
+export async function getLiveSeats(now: Date): Promise<LiveSeats | null> {
+  const at = now.getTime()
+  if (!reading || at < reading.takenAt || at - reading.takenAt >= LIVE_SEATS_SNAPSHOT_MS) {
+    const value = readSeats(now)
+    const taken = { takenAt: at, value }
+    reading = taken
+    // A failed reading is not kept: the next poll tries again.
+    value.catch(() => {
+      if (reading === taken) reading = null
+    })
+  }
+  const seats = await reading.value
+  return seats && { dropId: seats.drop.id, window: dropWindow(seats.drop, now), tiers: seats.tiers }
+}
+
+/** Drops the shared reading, so the next poll reads the database (tests, after changing seats). */
+export function forgetLiveSeats() {
+  reading = null
+}
+
+export interface ViewerDropStatus {
+  membership: { memberNumber: number | null; tierName: string; rank: number; dropTierId: number } | null
+  /** A seat or upgrade order waiting for payment. */
+  pendingOrder: { id: number; expiresAt: Date; upgrade: boolean; title: string } | null
+  waitlistedTierIds: number[]
+}
+
+/** What the signed-in viewer has in this drop: their membership, an unpaid order, their waitlist places. */
+export async function getViewerDropStatus({ dropId, userId, now }: { dropId: number; userId: number; now: Date }): Promise<ViewerDropStatus> {
+  const [member, [pending], waiting] = await Promise.all([
+    getDropMembership({ dropId, userId }),
+    db
+      .select({ id: orders.id, expiresAt: orders.expiresAt, exclusiveKey: orders.exclusiveKey, title: orderLines.title })
+      .from(orders)
+      .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+      .where(and(eq(orders.dropId, dropId), eq(orders.userId, userId), eq(orders.state, 'pending'), gt(orders.expiresAt, now)))
+      .orderBy(desc(orders.id))
+      .limit(1),
+    db
+      .select({ dropTierId: dropWaitlist.dropTierId })
+      .from(dropWaitlist)
+      .innerJoin(dropTiers, eq(dropTiers.id, dropWaitlist.dropTierId))
+      .where(and(eq(dropTiers.dropId, dropId), eq(dropWaitlist.userId, userId))),
+  ])
+  return {
+    membership: member
+      ? { memberNumber: member.membership.memberNumber, tierName: member.tier.name, rank: member.tier.rank, dropTierId: member.dropTier.id }
+      : null,
+    pendingOrder: pending
+      ? { id: pending.id, expiresAt: pending.expiresAt, upgrade: pending.exclusiveKey === upgradeKey(dropId, userId), title: pending.title }
+      : null,
+    waitlistedTierIds: waiting.map((w) => w.dropTierId),
+  }
+}
+
+// ---- buying -----------------------------------------------------------------------------------
+
+/** A drop tier with its drop and tier; with `dropId`, only when it belongs to that drop. */
+export async function getDropTier(dropTierId: number, { dropId, executor = db }: { dropId?: number; executor?: Executor } = {}) {
+  const [row] = await executor
+    .select({ dropTier: dropTiers, drop: drops, tier: tiers })
+    .from(dropTiers)
+    .innerJoin(drops, eq(drops.id, dropTiers.dropId))
+    .innerJoin(tiers, eq(tiers.id, dropTiers.tierId))
+    .where(and(eq(dropTiers.id, dropTierId), dropId === undefined ? undefined : eq(dropTiers.dropId, dropId)))
+  return row
+}
+
+/** The user's membership of the drop (not revoked, highest rank), with the drop tier it sits on. */
+export async function getDropMembership({ dropId, userId }: { dropId: number; userId: number }, executor: Executor = db) {
+  const [row] = await executor
+    .select({ membership: memberships, dropTier: dropTiers, tier: tiers })
+    .from(memberships)
+    .innerJoin(tiers, eq(tiers.id, memberships.tierId))
+    .innerJoin(dropTiers, and(eq(dropTiers.dropId, memberships.dropId), eq(dropTiers.tierId, memberships.tierId)))
+    .where(and(eq(memberships.dropId, dropId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
+    .orderBy(desc(tiers.rank))
+    .limit(1)
+  return row
+}
+
+/**
+ * The instant a seat decision is taken at: the buyer's `now`, but never earlier than the last
+ * change to the drop that the deciding transaction reads. A request stamps `now` when it
+ * arrives and may wait in the write queue while an admin's 「提前结束」 (closesAt = the admin's
+ * now) commits; judged by its arrival time it would still find the drop open and take a seat
+ * in a drop that had already ended. The write comes after the change it read, so its instant
+ * does too (docs/decisions/029-commerce-core.md).
+ */
+function decisionInstant(now: Date, drop: Pick<Drop, 'updatedAt'>): Date {
+  return drop.updatedAt.getTime() > now.getTime() ? drop.updatedAt : now
+}
+
+/** What the buyer's actions on a drop tier take. */
+export interface DropTierRequest {
+  dropId: number
+  dropTierId: number
+  userId: number
+  now: Date
+}
+
+export type SeatOrderResult =
+  | { ok: true; orderId: number }
+  | { ok: false; reason: 'tier_invalid' | 'not_open_yet' | 'closed' | 'sold_out' | 'second_seat' | 'not_member' | 'not_higher' | 'upgrade_pending' }
+
+type SeatRefusal = Exclude<SeatOrderResult, { ok: true }>['reason']
+
+/**
+ * What a seat (or, for `upgrade`, an upgrade) order of this buyer would be now: its one line and
+ * exclusive key, or why it would be refused. The window is judged at the decision's instant
+ * (`now`, or the drop's last change if later; to the millisecond) and the price is the drop's,
+ * both read in the caller's write transaction: placing the order and accepting a late payment
+ * for it use this one rule.
+ */
+export async function dropOrderLine(
+  tx: Executor,
+  kind: 'seat' | 'upgrade',
+  { dropId, dropTierId, userId, now }: DropTierRequest,
+): Promise<{ ok: true; line: LineRequest; exclusiveKey: string; at: Date } | { ok: false; reason: SeatRefusal }> {
+  const target = await getDropTier(dropTierId, { dropId, executor: tx })
+  if (!target) return { ok: false, reason: 'tier_invalid' }
+  const at = decisionInstant(now, target.drop)
+  const window = dropWindow(target.drop, at)
+  if (kind === 'seat') {
+    if (window === 'upcoming') return { ok: false, reason: 'not_open_yet' }
+    if (window === 'closed') return { ok: false, reason: 'closed' }
+    return {
+      ok: true,
+      at,
+      // One live seat order per user and drop: the orders table's unique index decides.
+      exclusiveKey: seatKey(dropId, userId),
+      line: {
+        stockId: target.dropTier.stockId,
+        qty: 1,
+        unitPriceFen: target.dropTier.priceFen,
+        title: t.drops.page.orderTitle(target.drop.name, target.tier.name),
+        dropTierId: target.dropTier.id,
+        takesNumbers: true,
+      },
+    }
+  }
+  const current = await getDropMembership({ dropId, userId }, tx)
+  if (!current) return { ok: false, reason: 'not_member' }
+  const decision = decideUpgrade(
+    target.drop,
+    { dropTierId: current.dropTier.id, rank: current.tier.rank, priceFen: current.dropTier.priceFen },
+    { dropTierId: target.dropTier.id, rank: target.tier.rank, priceFen: target.dropTier.priceFen },
+    at,
+  )
+  if (!decision.ok) return { ok: false, reason: decision.reason === 'not_open' ? (window === 'upcoming' ? 'not_open_yet' : 'closed') : 'not_higher' }
+  return {
+    ok: true,
+    at,
+    exclusiveKey: upgradeKey(dropId, userId),
+    line: {
+      stockId: target.dropTier.stockId,
+      qty: 1,
+      unitPriceFen: decision.priceFen,
+      title: t.drops.page.upgradeTitle(target.drop.name, current.tier.name, target.tier.name),
+      dropTierId: target.dropTier.id,
+      // An upgrade keeps the member's number.
+      takesNumbers: false,
+    },
+  }
+}
+
+/** Holds a seat of a drop tier for the buyer: the rule (dropOrderLine) and the hold in one transaction. */
+export function placeSeatOrder(request: DropTierRequest): Promise<SeatOrderResult> {
+  return placeDropOrder('seat', request)
+}
+
+/**
+ * A member of this drop moves to a higher tier of it, paying the difference: the higher tier's
+ * seat is held like any other; paying keeps their number and gives the old seat back.
+ */
+export function placeUpgradeOrder(request: DropTierRequest): Promise<SeatOrderResult> {
+  return placeDropOrder('upgrade', request)
+}
+
+async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest): Promise<SeatOrderResult> {
+  try {
+    return await transaction(async (tx) => {
+      const decided = await dropOrderLine(tx, kind, request)
+      if (!decided.ok) return decided
+      const { order } = await holdOrder(tx, {
+        userId: request.userId,
+        kind: 'membership',
+        lines: [decided.line],
+        exclusiveKey: decided.exclusiveKey,
+        dropId: request.dropId,
+        now: decided.at,
+      })
+      return { ok: true as const, orderId: order.id }
+    })
+  } catch (error) {
+    const refused = orderRefusal(error)
+    if (!refused) throw error
+    return { ok: false, reason: refused.reason === 'exclusive_taken' ? (kind === 'seat' ? 'second_seat' : 'upgrade_pending') : 'sold_out' }
+  }
+}
+
+/**
+ * Would this seat or upgrade order be accepted now, as it stands? Null if so, else why not (the
+ * drop window, the buyer's membership for an upgrade, the price). Seats left and the exclusive
+ * key (one seat per buyer) are the caller's to take, as for any order. In the caller's transaction.
+ */
+export async function membershipOrderProblem(tx: Executor, order: Order, lines: readonly OrderLine[], now: Date): Promise<string | null> {
+  const [line] = lines
+  if (!line || line.dropTierId === null || order.dropId === null) return 'tier_invalid'
+  const decided = await dropOrderLine(tx, line.takesNumbers ? 'seat' : 'upgrade', { dropId: order.dropId, dropTierId: line.dropTierId, userId: order.userId, now })
+  if (!decided.ok) return decided.reason
+  return decided.line.unitPriceFen === line.unitPriceFen ? null : 'price_changed'
+}
