@@ -12,6 +12,9 @@ const STATE_STYLE = {
   published: 'bg-emerald-100 text-emerald-900',
 } as const
 
+/** A phone shows the coming days only, so the editor's form stays near the top. */
+const PHONE_DAYS = 8
+
 export function DailyCalendar({ days, proposed }: { days: readonly CalendarDay[]; proposed: string | null }) {
   const gaps = days.filter((day) => day.daily === null).length
   return (
@@ -19,15 +22,18 @@ export function DailyCalendar({ days, proposed }: { days: readonly CalendarDay[]
       <h2 id="daily-calendar" className="font-semibold text-stone-900">
         {c.calendarTitle}
       </h2>
-      <p className="mt-1 text-sm text-stone-600">{c.calendarSummary(days.length, gaps)}</p>
+      <p className="mt-1 text-sm text-stone-600">
+        {c.calendarSummary(days.length, gaps)}
+        <span className="sm:hidden">{c.calendarPhone(PHONE_DAYS)}</span>
+      </p>
       <ol className="mt-3 grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7">
-        {days.map(({ date, weekday, daily }) => {
+        {days.map(({ date, weekday, daily }, index) => {
           const label = `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${c.weekdays[weekday]}`
           return (
             <li
               key={date}
               aria-label={`${label} ${daily ? `${c.states[daily.state]}：${daily.title}` : c.gap}`}
-              className={`min-w-0 rounded-xl border p-2 text-xs ${daily ? 'border-stone-200' : 'border-dashed border-amber-400 bg-amber-50'} ${date === proposed ? 'ring-2 ring-brand-500' : ''}`}
+              className={`min-w-0 rounded-xl border p-2 text-xs ${daily ? 'border-stone-200' : 'border-dashed border-amber-400 bg-amber-50'} ${date === proposed ? 'ring-2 ring-brand-500' : ''} ${index >= PHONE_DAYS ? 'max-sm:hidden' : ''}`}
             >
               <p className="font-medium text-stone-800">{label}</p>
               {daily ? (
