@@ -68,6 +68,19 @@ export function saleWindowState(product: Pick<ProductRules, 'saleStartsAt' | 'sa
   return 'on_sale'
 }
 
+/** Where a product stands for the admin's list: its sale, or why nobody can buy it now. */
+export type AdminProductStatus = 'draft' | 'upcoming' | 'on_sale' | 'sold_out' | 'ended'
+
+export function adminProductStatus(
+  product: Pick<ProductRules, 'saleStartsAt' | 'saleEndsAt'> & { published: boolean; available: number | null },
+  now: Date,
+): AdminProductStatus {
+  if (!product.published) return 'draft'
+  const window = saleWindowState(product, now)
+  if (window !== 'on_sale') return window
+  return product.available === 0 ? 'sold_out' : 'on_sale'
+}
+
 export type PurchaseCheck =
   | { allowed: true }
   | {

@@ -120,6 +120,9 @@ export const shopZhCN = {
     unlimited: '不限',
     published: '已上架',
     draft: '未上架',
+    status: { draft: '未上架', upcoming: '定时开售', on_sale: '在售', sold_out: '售罄', ended: '已结束' },
+    startsAt: (when: string) => `${when} 开售`,
+    hiddenBelow: (tier: string) => `隐藏（${tier}及以上可见）`,
     sections: {
       basics: '基本信息',
       pricing: '价格与会员',

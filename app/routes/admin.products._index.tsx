@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Badge, buttonClass, EmptyState, PageTitle } from '~/components/ui'
-import { availableUnits } from '~/domain/product'
+import { adminProductStatus, availableUnits, type AdminProductStatus } from '~/domain/product'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
+import { listTiers } from '~/models/membership.server'
 import { listProductsForAdmin } from '~/models/product.server'
-import { formatFen } from '~/utils/format'
+import { getEnv } from '~/utils/env.server'
+import { formatDateTime, formatFen } from '~/utils/format'
 import { requireRole } from '~/utils/permissions.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
@@ -18,22 +20,52 @@ export const meta: MetaFunction = () => [{ title: `${a.listTitle} · ${t.admin.t
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, 'admin')
-  const rows = await listProductsForAdmin()
+  const now = new Date()
+  const [rows, tiers] = await Promise.all([listProductsForAdmin(now), listTiers()])
+  const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? String(rank)
+  const timeZone = getEnv().SITE_TIMEZONE
   return {
-    products: rows.map((p) => ({
-      id: p.id,
-      slug: p.slug,
-      title: p.title,
-      categoryName: p.categoryName,
-      priceFen: p.priceFen,
-      published: p.published,
-      limitedEdition: p.limitedEdition,
-      sold: p.sold,
-      held: p.held,
-      available: availableUnits(p),
-      capacity: p.capacity,
-    })),
+    products: rows.map((p) => {
+      const available = availableUnits(p)
+      const status = adminProductStatus({ ...p, available }, now)
+      return {
+        id: p.id,
+        slug: p.slug,
+        title: p.title,
+        categoryName: p.categoryName,
+        priceFen: p.priceFen,
+        status,
+        startsAt: status === 'upcoming' && p.saleStartsAt ? formatDateTime(p.saleStartsAt, timeZone) : null,
+        // Hidden from readers below its tier, not merely marked for them.
+        hiddenBelow: p.gatedVisibility === 'hidden' && p.minRank > 0 ? tierName(p.minRank) : null,
+        limitedEdition: p.limitedEdition,
+        sold: p.sold,
+        held: p.held,
+        available,
+        capacity: p.capacity,
+      }
+    }),
   }
+}
+
+const STATUS_TONE: Record<AdminProductStatus, 'green' | 'amber' | 'red' | 'stone'> = {
+  draft: 'stone',
+  upcoming: 'amber',
+  on_sale: 'green',
+  sold_out: 'red',
+  ended: 'stone',
+}
+
+/** A product's status badges: its sale (with the opening time when it is to come), hidden, limited. */
+function StatusBadges({ product: p }: { product: ReturnType<typeof useLoaderData<typeof loader>>['products'][number] }) {
+  return (
+    <span className="flex flex-wrap items-center gap-1.5">
+      <Badge tone={STATUS_TONE[p.status]}>{a.status[p.status]}</Badge>
+      {p.startsAt ? <span className="text-xs text-stone-600">{a.startsAt(p.startsAt)}</span> : null}
+      {p.hiddenBelow !== null ? <Badge tone="stone">{a.hiddenBelow(p.hiddenBelow)}</Badge> : null}
+      {p.limitedEdition ? <Badge tone="red">{t.shop.badges.limited}</Badge> : null}
+    </span>
+  )
 }
 
 export default function AdminProducts() {
@@ -57,12 +89,9 @@ export default function AdminProducts() {
             {products.map((p) => (
               <li key={p.id}>
                 <Link to={`/admin/products/${p.id}`} className="block rounded-2xl border border-stone-200 bg-white p-4 shadow-sm hover:border-brand-600">
-                  <span className="flex flex-wrap items-center gap-1.5">
-                    <Badge tone={p.published ? 'green' : 'stone'}>{p.published ? a.published : a.draft}</Badge>
-                    {p.limitedEdition ? <Badge tone="red">{t.shop.badges.limited}</Badge> : null}
-                    <span className="text-xs text-stone-500">{p.categoryName}</span>
-                  </span>
-                  <span className="mt-1 block font-medium text-stone-900">{p.title}</span>
+                  <StatusBadges product={p} />
+                  <span className="mt-1 block text-xs text-stone-500">{p.categoryName}</span>
+                  <span className="block font-medium text-stone-900">{p.title}</span>
                   <span className="block text-sm font-semibold text-brand-700 tabular-nums">{formatFen(p.priceFen)}</span>
                   <dl className="mt-2 grid grid-cols-4 gap-2 text-center text-xs">
                     {[
@@ -107,10 +136,7 @@ export default function AdminProducts() {
                       </span>
                     </td>
                     <td className="px-3 py-2.5">
-                      <span className="flex flex-wrap gap-1">
-                        <Badge tone={p.published ? 'green' : 'stone'}>{p.published ? a.published : a.draft}</Badge>
-                        {p.limitedEdition ? <Badge tone="red">{t.shop.badges.limited}</Badge> : null}
-                      </span>
+                      <StatusBadges product={p} />
                     </td>
                     <td className="px-3 py-2.5 text-right tabular-nums">{formatFen(p.priceFen)}</td>
                     <td className="px-3 py-2.5 text-right tabular-nums">{p.sold}</td>

@@ -24,7 +24,7 @@ import { databaseHandle, db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { countRows } from '../factories/db'
 import { pngDeclaring } from '../factories/images'
-import { putInCart } from '../factories/cart'
+import { createTestProduct, putInCart } from '../factories/cart'
 import { productInput } from '../factories/products'
 import { readData, readRedirect, requestFor, routeArgs, SITE_ORIGIN, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie, tierIdOf } from '../factories/users'
@@ -354,6 +354,28 @@ describe('adjusting capacity', () => {
     const before = await snapshot()
     expect(readData(await adjust(product.id, value)).status).toBe(400)
     expect(await snapshot()).toEqual(before)
+  })
+
+  it('the list says where each product stands: 售罄, 定时开售 with its time, 隐藏 below its tier, 未上架, 已结束, 在售 (issue 18)', async () => {
+    const hour = 3600_000
+    const made = {
+      soldOut: await createTestProduct({ title: '状态·售罄', capacity: 3 }),
+      upcoming: await createTestProduct({ title: '状态·定时', saleStartsAt: new Date(Date.now() + 48 * hour) }),
+      hidden: await createTestProduct({ title: '状态·隐藏', minRank: 2, gatedVisibility: 'hidden' }),
+      draft: await createTestProduct({ title: '状态·草稿', published: false }),
+      ended: await createTestProduct({ title: '状态·结束', saleEndsAt: new Date(Date.now() - hour) }),
+      onSale: await createTestProduct({ title: '状态·在售', capacity: 5 }),
+    }
+    await setLevels(made.soldOut.stockId, { sold: 3, held: 0 })
+    const { products: rows } = (await listRoute.loader(routeArgs(requestFor('/admin/products', { cookie: adminCookie })))) as Awaited<ReturnType<typeof listRoute.loader>>
+    const row = (product: { id: number }) => rows.find((p) => p.id === product.id)
+    expect(row(made.soldOut)).toMatchObject({ status: 'sold_out', startsAt: null, hiddenBelow: null })
+    expect(row(made.upcoming)).toMatchObject({ status: 'upcoming', startsAt: expect.stringMatching(/\d{2}:\d{2}/) })
+    expect(row(made.hidden)).toMatchObject({ status: 'on_sale', hiddenBelow: '铁杆会员' })
+    expect(row(made.draft)).toMatchObject({ status: 'draft' })
+    expect(row(made.ended)).toMatchObject({ status: 'ended' })
+    expect(row(made.onSale)).toMatchObject({ status: 'on_sale', hiddenBelow: null })
+    expect(t.shop.admin.status).toMatchObject({ sold_out: '售罄', upcoming: '定时开售' })
   })
 
   it('the list shows live sold / held / available / capacity', async () => {
