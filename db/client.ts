@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { createClient, type Client, type InArgs, type InStatement, type TransactionMode } from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import * as schema from './schema'
+import { createWriteQueue, type GroupStats } from './write-queue'
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client }
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
@@ -14,8 +15,13 @@ export interface DatabaseHandle {
   db: Database
   client: Client
   isLocalFile: boolean
-  /** Runs `fn` in one write transaction (see docs/decisions/003-database-write-path.md). */
+  /**
+   * Runs `fn` all-or-nothing in a write transaction (docs/decisions/003 and 030): on a local file
+   * possibly together with others that waited, in a savepoint of its own; resolves after COMMIT.
+   */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>
+  /** How the local file's transactions were grouped so far (null on a libsql server). */
+  groupStats: GroupStats | null
   close(): void
 }
 
@@ -35,24 +41,23 @@ export function createDatabase(url: string, authToken?: string): DatabaseHandle 
   const rawClient = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS })
 
   // Each interactive transaction of @libsql/client takes its own connection; on one local
-  // file they would fight for SQLite's single write lock. Queue them in this process instead.
-  let queue: Promise<unknown> = Promise.resolve()
+  // file they would fight for SQLite's single write lock. Queue them in this process instead,
+  // and commit those that waited together (docs/decisions/030-group-commit.md). A libsql
+  // server arbitrates its own writers: there each transaction goes straight to it.
   const insideTransaction = new AsyncLocalStorage<true>()
   function transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (!isLocalFile) return db.transaction(fn)
-    const run = queue.then(() => insideTransaction.run(true, () => db.transaction(fn)))
-    queue = run.catch(() => undefined)
-    return run
+    return queue ? queue.transaction(fn) : db.transaction(fn)
   }
 
   // A plain write on the shared connection while a queued transaction holds the write lock
   // would wait in SQLite's busy handler, which blocks the event loop, so the transaction
   // could never finish: both stall for the busy timeout and the write fails with SQLITE_BUSY.
   // Plain writes therefore wait for the transactions queued before them.
-  const client = isLocalFile ? waitForTransactions(rawClient, () => (insideTransaction.getStore() ? null : queue)) : rawClient
+  const client = isLocalFile ? waitForTransactions(rawClient, () => (insideTransaction.getStore() ? null : (queue?.pending() ?? null))) : rawClient
   const db = drizzle({ client, schema, casing: 'snake_case' }) as Database
+  const queue = isLocalFile ? createWriteQueue(db, insideTransaction) : null
 
-  return { db, client, isLocalFile, transaction, close: () => rawClient.close() }
+  return { db, client, isLocalFile, transaction, groupStats: queue?.stats ?? null, close: () => rawClient.close() }
 }
 
 const READ_ONLY = /^\s*(select|explain)\b/i
