@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { createClient, type Client, type InArgs, type InStatement, type TransactionMode } from '@libsql/client'
+import { createClient, type Client, type InArgs, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import * as schema from './schema'
 import { createWriteQueue, type GroupStats } from './write-queue'
@@ -58,6 +58,21 @@ export function createDatabase(url: string, authToken?: string): DatabaseHandle 
   const queue = isLocalFile ? createWriteQueue(db, insideTransaction) : null
 
   return { db, client, isLocalFile, transaction, groupStats: queue?.stats ?? null, close: () => rawClient.close() }
+}
+
+/**
+ * Runs one SQL statement on the connection an executor's queries go to: the open transaction's
+ * (a savepoint of a group on the local file) or the client's. For the hottest statements of the
+ * write path only: plain SQL skips drizzle's query building, which costs more than SQLite running
+ * a point query (docs/decisions/030). Rows come back as SQLite stores them (numbers, text,
+ * timestamps in ms), not mapped to the schema's types.
+ */
+export function executeOn(executor: Executor, statement: InStatement): Promise<ResultSet> {
+  // drizzle-orm/libsql keeps both on the session (`tx` only inside a transaction).
+  const session = (executor as unknown as { session?: { client?: Client; tx?: Pick<Client, 'execute'> } }).session
+  const target = session?.tx ?? session?.client
+  if (!target) throw new Error('executeOn: this drizzle version keeps its libsql client elsewhere')
+  return target.execute(statement)
 }
 
 const READ_ONLY = /^\s*(select|explain)\b/i

@@ -14,7 +14,7 @@ export interface GroupBounds {
   maxMs: number
 }
 
-export const DEFAULT_GROUP_BOUNDS: GroupBounds = { maxSize: 64, maxMs: 20 }
+export const DEFAULT_GROUP_BOUNDS: GroupBounds = { maxSize: 64, maxMs: 50 }
 
 export interface GroupStats {
   groups: number

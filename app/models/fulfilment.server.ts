@@ -1,11 +1,10 @@
 // What a paid order sets in motion, per kind, inside the transaction that marks it paid (and
 // what a refund undoes). confirmPayment() and requestRefund() call these.
-import { eq } from 'drizzle-orm'
-import { users, type Order, type OrderLine } from '../../db/schema'
+import type { Order, OrderLine } from '../../db/schema'
 import { orderReceiptEmail } from '~/emails/order'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import type { Executor } from '~/utils/db.server'
+import { executeOn, type Executor } from '~/utils/db.server'
 import { goodsOrderProblem } from './checkout.server'
 import { fulfilMembershipOrder, returnMembershipOrder } from './drop-fulfilment.server'
 import { membershipOrderProblem } from './drop.server'
@@ -54,13 +53,15 @@ export async function returnOrderUnits(tx: Executor, order: Order, now: Date) {
 }
 
 async function sendReceipt(tx: Executor, { order, lines }: PaidOrder, now: Date) {
-  const [buyer] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, order.userId))
+  // Every goods payment runs this: plain SQL (executeOn, docs/decisions/030).
+  const { rows } = await executeOn(tx, { sql: 'SELECT email, display_name FROM users WHERE id = ?', args: [order.userId] })
+  const buyer = rows[0]
   if (!buyer) return
   const message = orderReceiptEmail({
-    name: buyer.displayName,
+    name: String(buyer.display_name),
     order,
     lines,
     url: `${getEnv().SITE_URL}/orders/${order.id}`,
   })
-  await sendEmail({ ...message, to: buyer.email, template: 'order-receipt' }, tx, now)
+  await sendEmail({ ...message, to: String(buyer.email), template: 'order-receipt' }, tx, now)
 }

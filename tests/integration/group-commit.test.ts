@@ -6,7 +6,7 @@ import { GroupAborted } from '../../db/write-queue'
 import { orders } from '../../db/schema'
 import { placeOrder } from '~/models/reservation.server'
 import { confirmPayment } from '~/models/payment.server'
-import { databaseHandle, db, transaction, uniqueViolation, type Transaction } from '~/utils/db.server'
+import { databaseHandle, db, executeOn, transaction, uniqueViolation, type Transaction } from '~/utils/db.server'
 import { createBuyers, createStock, expectConsistent, line, paidNotice } from '../factories/orders'
 
 const T0 = new Date('2026-12-06T10:00:00Z')
@@ -166,7 +166,8 @@ describe('transactions queued together on the local file', () => {
     const events: string[] = []
     const slow = transaction(async (tx) => {
       await note(tx, 'slow')
-      await pause(60)
+      // Longer than a group may take members (50 ms).
+      await pause(80)
       events.push('slow ran')
     }).then(() => events.push('slow told'))
     await pause(10)
@@ -205,6 +206,34 @@ describe('transactions queued together on the local file', () => {
     const after = [slowly('plain-after-1'), slowly('plain-after-2')]
     await Promise.all([...before, plain, ...after])
     expect(events).toEqual(['plain-before-1', 'plain-before-2', 'plain-write', 'plain-after-1', 'plain-after-2'])
+  })
+})
+
+describe('executeOn, plain SQL for the hottest statements', () => {
+  it('runs inside the member’s savepoint: it sees the member’s writes and goes with its rollback', async () => {
+    const seen = await transaction(async (tx) => {
+      await note(tx, 'raw-seen')
+      const { rows } = await executeOn(tx, { sql: 'SELECT count(*) AS n FROM gc_notes WHERE tag = ?', args: ['raw-seen'] })
+      return Number(rows[0]!.n)
+    })
+    expect(seen).toBe(1)
+    const failed = transaction(async (tx) => {
+      await executeOn(tx, { sql: 'INSERT INTO gc_notes (tag) VALUES (?)', args: ['raw-rolled-back'] })
+      throw new Error('refused')
+    })
+    await expect(failed).rejects.toThrow('refused')
+    expect(await committedTags('raw-')).toEqual(['raw-seen'])
+  })
+
+  it('on the database itself, writes as a plain write: after the transactions queued before it', async () => {
+    const events: string[] = []
+    const queued = transaction(async (tx) => {
+      await note(tx, 'raw-plain-queued')
+      await pause(30)
+    }).then(() => events.push('transaction'))
+    const plain = executeOn(db, { sql: 'INSERT INTO gc_notes (tag) VALUES (?)', args: ['raw-plain'] }).then(() => events.push('plain'))
+    await Promise.all([queued, plain])
+    expect(events).toEqual(['transaction', 'plain'])
   })
 })
 
