@@ -4,8 +4,7 @@
 // committed together: one BEGIN IMMEDIATE … COMMIT and one WAL sync for the whole group,
 // while each transaction stays all-or-nothing and its caller hears only after the COMMIT.
 import { AsyncResource, type AsyncLocalStorage } from 'node:async_hooks'
-import { sql } from 'drizzle-orm'
-import type { Database, Transaction } from './client'
+import { executeOn, type Database, type Transaction } from './client'
 
 export interface GroupBounds {
   /** Most transactions committed together. */
@@ -32,9 +31,9 @@ type Outcome = { queued: Queued; failed: false; value: unknown } | { queued: Que
 
 // One name for every member's savepoint: members run one at a time, and drizzle's own nested
 // savepoints (tx.transaction inside a member) are called sp0, sp1, ….
-const SAVEPOINT = sql.raw('SAVEPOINT queued_transaction')
-const RELEASE = sql.raw('RELEASE queued_transaction')
-const ROLLBACK_TO = sql.raw('ROLLBACK TO queued_transaction')
+const SAVEPOINT = 'SAVEPOINT queued_transaction'
+const RELEASE = 'RELEASE queued_transaction'
+const ROLLBACK_TO = 'ROLLBACK TO queued_transaction'
 
 /** A member's own failure left the group's transaction unusable (SQLite rolled all of it back). */
 export class GroupAborted extends Error {}
@@ -79,9 +78,9 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
     let aborted: GroupAborted | null = null
     // A savepoint statement that fails means SQLite ended the group's transaction (a member's
     // failure can roll all of it back): every member's writes are gone.
-    async function control(tx: Transaction, statement: typeof SAVEPOINT) {
+    async function control(tx: Transaction, statement: string) {
       try {
-        await tx.run(statement)
+        await executeOn(tx, statement)
       } catch (cause) {
         aborted = new GroupAborted('the write transaction of this group ended before its COMMIT', { cause })
         throw aborted
