@@ -27,7 +27,7 @@ interface Queued {
   reject: (error: unknown) => void
 }
 
-type Outcome = { queued: Queued; failed: false; value: unknown } | { queued: Queued; failed: true; error: unknown }
+type Outcome = { failed: false; value: unknown } | { failed: true; error: unknown }
 
 // One name for every member's savepoint: members run one at a time, and drizzle's own nested
 // savepoints (tx.transaction inside a member) are called sp0, sp1, ….
@@ -74,7 +74,8 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
   }
 
   async function runGroup() {
-    const outcomes: Outcome[] = []
+    const taken: Queued[] = []
+    const outcomes = new Map<Queued, Outcome>()
     let aborted: GroupAborted | null = null
     // A savepoint statement that fails means SQLite ended the group's transaction (a member's
     // failure can roll all of it back): every member's writes are gone.
@@ -93,31 +94,37 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
         const deadline = performance.now() + bounds.maxMs
         do {
           const queued = waiting.shift()!
+          taken.push(queued)
           await control(tx, SAVEPOINT)
           try {
-            outcomes.push({ queued, failed: false, value: await queued.fn(tx) })
+            outcomes.set(queued, { failed: false, value: await queued.fn(tx) })
           } catch (error) {
-            outcomes.push({ queued, failed: true, error })
+            outcomes.set(queued, { failed: true, error })
             await control(tx, ROLLBACK_TO)
           }
           await control(tx, RELEASE)
-        } while (waiting.length > 0 && outcomes.length < bounds.maxSize && performance.now() < deadline)
+        } while (waiting.length > 0 && taken.length < bounds.maxSize && performance.now() < deadline)
       })
     } catch (error) {
       // BEGIN itself failed (another process held the lock past the busy timeout): the first
       // in line hears it, as when each transaction began alone.
       if (!begun) waiting.shift()?.reject(error)
-      // Nothing of the group was committed: a member that had succeeded hears why.
-      for (const outcome of outcomes) outcome.queued.reject(outcome.failed ? outcome.error : (aborted ?? error))
+      // Nothing of the group was committed: a member that failed hears its own error, the
+      // others why the group failed.
+      for (const queued of taken) {
+        const outcome = outcomes.get(queued)
+        queued.reject(outcome?.failed ? outcome.error : (aborted ?? error))
+      }
       return
     } finally {
       stats.groups += 1
-      stats.transactions += outcomes.length
-      stats.largest = Math.max(stats.largest, outcomes.length)
+      stats.transactions += taken.length
+      stats.largest = Math.max(stats.largest, taken.length)
     }
-    for (const outcome of outcomes) {
-      if (outcome.failed) outcome.queued.reject(outcome.error)
-      else outcome.queued.resolve(outcome.value)
+    for (const queued of taken) {
+      const outcome = outcomes.get(queued)!
+      if (outcome.failed) queued.reject(outcome.error)
+      else queued.resolve(outcome.value)
     }
   }
 

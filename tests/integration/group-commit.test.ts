@@ -138,6 +138,22 @@ describe('transactions queued together on the local file', () => {
     expect(await committedTags('rollback-')).toEqual(['rollback-taken', 'rollback-c'])
   })
 
+  it('tell a member that swallowed the error which ended the transaction that nothing of it was kept', async () => {
+    await transaction((tx) => note(tx, 'swallowed-taken'))
+    const outcomes = await Promise.allSettled(
+      ['swallowed-a', 'swallowed-b'].map((tag) =>
+        transaction(async (tx) => {
+          await note(tx, tag)
+          if (tag === 'swallowed-b') await tx.run(sql`INSERT OR ROLLBACK INTO gc_notes (tag) VALUES ('swallowed-taken')`).catch(() => undefined)
+          return 'done'
+        }),
+      ),
+    )
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected'])
+    for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(GroupAborted)
+    expect(await committedTags('swallowed-')).toEqual(['swallowed-taken'])
+  })
+
   it('keep a member’s nested tx.transaction a savepoint of its own inside the member', async () => {
     const outcomes = await Promise.allSettled([
       transaction(async (tx) => {
