@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import { createClient, type Client, type InArgs, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import * as schema from './schema'
-import { createWriteQueue, type GroupStats } from './write-queue'
+import { createWriteQueue, type GroupBounds, type GroupStats } from './write-queue'
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client }
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
@@ -22,6 +22,8 @@ export interface DatabaseHandle {
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>
   /** How the local file's transactions were grouped so far (null on a libsql server). */
   groupStats: GroupStats | null
+  /** The local file's group bounds, read at the start of each group (null on a libsql server). */
+  groupBounds: GroupBounds | null
   close(): void
 }
 
@@ -57,7 +59,7 @@ export function createDatabase(url: string, authToken?: string): DatabaseHandle 
   const db = drizzle({ client, schema, casing: 'snake_case' }) as Database
   const queue = isLocalFile ? createWriteQueue(db, insideTransaction) : null
 
-  return { db, client, isLocalFile, transaction, groupStats: queue?.stats ?? null, close: () => rawClient.close() }
+  return { db, client, isLocalFile, transaction, groupStats: queue?.stats ?? null, groupBounds: queue?.bounds ?? null, close: () => rawClient.close() }
 }
 
 /**

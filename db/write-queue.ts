@@ -38,7 +38,7 @@ const ROLLBACK_TO = 'ROLLBACK TO queued_transaction'
 /** A member's own failure left the group's transaction unusable (SQLite rolled all of it back). */
 export class GroupAborted extends Error {}
 
-export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStorage<true>, bounds: GroupBounds = DEFAULT_GROUP_BOUNDS) {
+export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStorage<true>, bounds: GroupBounds = { ...DEFAULT_GROUP_BOUNDS }) {
   const waiting: Queued[] = []
   let draining = false
   let lastQueued: Promise<unknown> = Promise.resolve()
@@ -133,5 +133,6 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
     /** Settles once every transaction queued so far has; null when none is queued or running. */
     pending: (): Promise<unknown> | null => (draining ? lastQueued : null),
     stats,
+    bounds,
   }
 }
