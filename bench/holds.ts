@@ -27,6 +27,10 @@ interface Row {
   p50: number
   p99: number
   errors: number
+  /** Process CPU time per operation: less sensitive than throughput to other load on the machine. */
+  cpuMs: number
+  /** Transactions per group commit during the row (mean / largest), when the file queue grouped them. */
+  groups: string
 }
 
 /** Runs `op` from CONCURRENCY loops for SECONDS; `op(i)` gets a unique sequence number. */
@@ -36,6 +40,9 @@ async function measure(name: string, op: (i: number) => Promise<unknown>): Promi
   let next = 0
   const deadline = performance.now() + SECONDS * 1000
   const started = performance.now()
+  const stats = databaseHandle.groupStats
+  const before = stats ? { ...stats } : null
+  const cpu0 = process.cpuUsage()
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < deadline) {
@@ -50,9 +57,13 @@ async function measure(name: string, op: (i: number) => Promise<unknown>): Promi
     }),
   )
   const elapsed = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpu0)
   latencies.sort((a, b) => a - b)
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
-  return { name, ops: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors }
+  const grouped = stats && before ? stats.transactions - before.transactions : 0
+  const groups = stats && before && grouped > 0 ? `${(grouped / (stats.groups - before.groups)).toFixed(1)} / ${stats.largest}` : '–'
+  if (stats) stats.largest = 0
+  return { name, ops: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors, cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length), groups }
 }
 
 async function main() {
@@ -112,10 +123,10 @@ async function main() {
   )
   const baseline = rows[0]!.ops
   console.log(`\nreservation core, ${CONCURRENCY} concurrent callers, ${SECONDS} s each, node ${process.version}\n`)
-  console.log('| operation | per s | p50 ms | p99 ms | vs baseline | errors |')
-  console.log('|---|---:|---:|---:|---:|---:|')
+  console.log('| operation | per s | p50 ms | p99 ms | vs baseline | errors | CPU ms / op | per commit (mean / max) |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
   for (const r of rows) {
-    console.log(`| ${r.name} | ${Math.round(r.ops)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.ops / baseline).toFixed(3)} | ${r.errors} |`)
+    console.log(`| ${r.name} | ${Math.round(r.ops)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.ops / baseline).toFixed(3)} | ${r.errors} | ${r.cpuMs.toFixed(2)} | ${r.groups} |`)
   }
 }
 

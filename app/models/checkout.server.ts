@@ -8,7 +8,7 @@ import { users, type Order, type OrderLine, type ShippingAddress } from '../../d
 import type { Viewer } from '~/domain/access'
 import type { CartLine, LineProblem } from '~/domain/cart-forms'
 import { orderReceiptEmail } from '~/emails/order'
-import { transaction, type Executor } from '~/utils/db.server'
+import { executeOn, transaction, type Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { saveAddress } from './address.server'
@@ -103,15 +103,17 @@ export async function goodsOrderProblem(tx: Executor, order: Order, lines: reado
 
 /** A paid shop order: the buyer gets a receipt (shipping is the admin's next step). */
 async function sendReceipt(tx: Executor, { order, lines }: PaidOrder, now: Date) {
-  const [buyer] = await tx.select({ email: users.email, displayName: users.displayName }).from(users).where(eq(users.id, order.userId))
+  // Every goods payment runs this: plain SQL (executeOn, docs/decisions/030).
+  const { rows } = await executeOn(tx, { sql: 'SELECT email, display_name FROM users WHERE id = ?', args: [order.userId] })
+  const buyer = rows[0]
   if (!buyer) return
   const message = orderReceiptEmail({
-    name: buyer.displayName,
+    name: String(buyer.display_name),
     order,
     lines,
     url: `${getEnv().SITE_URL}/orders/${order.id}`,
   })
-  await sendEmail({ ...message, to: buyer.email, template: 'order-receipt' }, tx, now)
+  await sendEmail({ ...message, to: String(buyer.email), template: 'order-receipt' }, tx, now)
 }
 
 defineOrderKind('goods', {

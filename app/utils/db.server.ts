@@ -2,7 +2,7 @@ import { createDatabase, type DatabaseHandle } from '../../db/client'
 import { getEnv } from './env.server'
 
 export type { Database, Executor, Transaction } from '../../db/client'
-export { uniqueViolation } from '../../db/client'
+export { executeOn, uniqueViolation } from '../../db/client'
 
 declare global {
   var __zhiyinDatabase: DatabaseHandle | undefined

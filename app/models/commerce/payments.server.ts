@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../../db/schema'
 import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
-import { db, transaction, type Executor, type Transaction } from '~/utils/db.server'
+import { db, executeOn, transaction, type Executor, type Transaction } from '~/utils/db.server'
 import { formatFen } from '~/utils/format'
 import { notify } from '~/utils/notify.server'
 import { PaymentProviderError, paymentProvider, type PaymentNotice, type RefundNotice } from '~/utils/payments.server'
@@ -44,21 +44,7 @@ export interface ConfirmResult {
 
 export async function confirmPayment(notice: PaymentNotice, now = new Date()): Promise<ConfirmResult> {
   return transaction(async (tx) => {
-    const [event] = await tx
-      .insert(paymentEvents)
-      .values({
-        provider: notice.provider,
-        eventId: notice.eventId,
-        orderId: notice.orderId,
-        type: notice.type,
-        amountFen: notice.amountFen,
-        currency: notice.currency,
-        providerPaymentId: notice.providerPaymentId,
-        outcome: 'received',
-        receivedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: paymentEvents.id })
+    const event = await recordEvent(tx, notice, now)
     if (!event) {
       const [first] = await tx
         .select({ outcome: paymentEvents.outcome, providerPaymentId: paymentEvents.providerPaymentId })
@@ -85,10 +71,35 @@ export async function confirmPayment(notice: PaymentNotice, now = new Date()): P
       outcome = 'error'
       await giveBackUnapplied(tx, notice, event.id, now)
     }
-    await tx.update(paymentEvents).set({ outcome, error }).where(eq(paymentEvents.id, event.id))
+    await executeOn(tx, { sql: 'UPDATE payment_events SET outcome = ?, error = ? WHERE id = ?', args: [outcome, error, event.id] })
     if (notice.checkoutRef) await markCheckoutPaid(tx, { provider: notice.provider, providerRef: notice.checkoutRef, now })
     return { outcome, orderId: notice.orderId, duplicate: false }
   })
+}
+
+// The statements every payment runs are sent as SQL on the transaction's connection (executeOn):
+// drizzle's query building cost more than SQLite running them (docs/decisions/030).
+
+/** Records a provider event; null when the provider told us of it before (unique per provider and event id). */
+async function recordEvent(tx: Executor, notice: PaymentNotice, now: Date): Promise<{ id: number } | null> {
+  const { rows } = await executeOn(tx, {
+    sql: `INSERT INTO payment_events (provider, event_id, order_id, type, amount_fen, currency, provider_payment_id, outcome, received_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?)
+          ON CONFLICT DO NOTHING RETURNING id`,
+    args: [notice.provider, notice.eventId, notice.orderId, notice.type, notice.amountFen, notice.currency, notice.providerPaymentId, now.getTime()],
+  })
+  return rows[0] ? { id: Number(rows[0].id) } : null
+}
+
+/** A paid pending order: its held units become sold, on the holds and on their stock's counters. */
+async function sellHeldUnits(tx: Executor, orderId: number, now: Date) {
+  const { rows: sold } = await executeOn(tx, {
+    sql: `UPDATE holds SET state = 'sold', updated_at = ? WHERE order_id = ? AND state = 'held' RETURNING stock_id, qty`,
+    args: [now.getTime(), orderId],
+  })
+  for (const hold of sold) {
+    await executeOn(tx, { sql: 'UPDATE stock SET held = held - ?, sold = sold + ? WHERE id = ?', args: [Number(hold.qty), Number(hold.qty), Number(hold.stock_id)] })
+  }
 }
 
 /** What a payment the provider told us of before did, or undefined when it is new to us. */
@@ -141,17 +152,7 @@ async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: num
   const payment = { provider: notice.provider, providerPaymentId: notice.providerPaymentId }
 
   if (order.state === 'pending') {
-    const sold = await tx
-      .update(holds)
-      .set({ state: 'sold', updatedAt: now })
-      .where(and(eq(holds.orderId, order.id), eq(holds.state, 'held')))
-      .returning({ stockId: holds.stockId, qty: holds.qty })
-    for (const hold of sold) {
-      await tx
-        .update(stock)
-        .set({ held: sql`${stock.held} - ${hold.qty}`, sold: sql`${stock.sold} + ${hold.qty}` })
-        .where(eq(stock.id, hold.stockId))
-    }
+    await sellHeldUnits(tx, order.id, now)
     await markPaid(tx, order, lines, payment, now)
     return 'paid'
   }
@@ -236,7 +237,7 @@ async function markPaid(tx: Executor, order: Order, lines: OrderLine[], payment:
   const numbered: OrderLine[] = []
   for (const line of lines) {
     const numbers = line.takesNumbers ? await takeNumbers(tx, line.stockId, line.qty) : []
-    if (numbers.length > 0) await tx.update(orderLines).set({ numbers }).where(eq(orderLines.id, line.id))
+    if (numbers.length > 0) await executeOn(tx, { sql: 'UPDATE order_lines SET numbers = ? WHERE id = ?', args: [JSON.stringify(numbers), line.id] })
     numbered.push({ ...line, numbers })
   }
   const [paid] = await tx
