@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { recordResults } from './results'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 50)
@@ -128,6 +129,7 @@ async function main() {
   for (const r of rows) {
     console.log(`| ${r.name} | ${Math.round(r.ops)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.ops / baseline).toFixed(3)} | ${r.errors} | ${r.cpuMs.toFixed(2)} | ${r.groups} |`)
   }
+  recordResults({ placeOrder: rows[1]!.ops / baseline, confirmPayment: rows[2]!.ops / baseline })
 }
 
 try {

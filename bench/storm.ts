@@ -31,6 +31,7 @@ import { createClient, type Client } from '@libsql/client'
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
 import { LINE_POLL_NEAR_MS } from '../app/domain/drop-line'
 import { buildIfNeeded } from '../server/build-if-needed'
+import { recordResults } from './results'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -698,6 +699,17 @@ function printReport(reports: Report[]) {
   for (const r of reports) {
     console.log(`\n${r.name}: the app answered every request in ${r.app.totalSeconds.toFixed(1)} s; ${r.refusalWords.n} of ${r.app.refusals} refusals say ${r.refusalWords.word}`)
     for (const c of r.checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what} — ${c.detail}`)
+  }
+  // For the summary of `npm run bench` (bench/summary.ts).
+  const drop = reports.find((r) => r.name === 'membership drop')
+  if (drop) {
+    const c = drop.app.counts
+    recordResults({
+      'storm drop ratio': drop.app.holdsPerSecond / drop.bare.holdsPerSecond,
+      'storm drop hold p99': drop.app.holdP99,
+      'storm drop refusal p99': drop.app.refusalP99,
+      'storm drop failures': c['5xx'] + c.reset + c.timeout + c.error + c.unsent,
+    })
   }
 }
 
