@@ -59,7 +59,7 @@ const schema = z.object({
   HOLD_MINUTES: optional(z.coerce.number().int().min(1).max(120)).transform((v) => v ?? 10),
   // The drop's waiting room (docs/decisions/031-drop-waiting-room.md): how many buyers may be
   // deciding a seat at once before the next ones are given a place in line.
-  DROP_LINE_WINDOW: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 50),
+  DROP_LINE_WINDOW: optional(z.coerce.number().int().min(1).max(100_000)).transform((v) => v ?? 200),
   // Both set: payments go through Stripe Checkout. Neither: the built-in test provider outside
   // production; in production no provider at all unless PAYMENTS_TEST_MODE opts in (decision 011).
   PAYMENTS_TEST_MODE: optional(z.enum(['0', '1', 'false', 'true'], 'must be 1 or 0')).transform((v) => v === '1' || v === 'true'),
