@@ -6,6 +6,8 @@ import { requireUser } from '~/utils/auth.server'
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { dropLine: dropLineZhCN }
 
+export { postOnly as loader } from '~/utils/post-only.server'
+
 // The page in the drop's waiting room asks here every second or few (decision 031): its place,
 // or that it is admitted, or the line's verdict, as JSON codes the page puts into words. Asking
 // keeps the place live and may admit it — a write — so it is a POST (the site's Origin check

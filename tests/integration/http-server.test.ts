@@ -229,7 +229,7 @@ describe('bodies of a type the route does not take', () => {
 describe('endpoints that only take POST', () => {
   it('answer a GET with a zh-CN 405 that names the method, not Remix’s English error', async () => {
     const { cookie } = await signedIn({ role: 'editor' })
-    for (const path of ['/admin/posts/preview', '/admin/media?kind=audio', '/webhooks/stripe']) {
+    for (const path of ['/admin/posts/preview', '/admin/media?kind=audio', '/webhooks/stripe', '/membership/line']) {
       const answer = await send(path, { headers: { Cookie: cookie } })
       expect(answer.status, path).toBe(405)
       expect(answer.headers.allow, path).toBe('POST')
