@@ -15,16 +15,19 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react'
 import { useEffect, useState, type ReactNode } from 'react'
+import { CartLink } from '~/components/cart-link'
 import { NotificationBell } from '~/components/notification-bell'
 import { MiniPlayer, PlayerProvider } from '~/components/player'
 import { WechatShare } from '~/components/wechat-share'
 import { buttonClass } from '~/components/ui'
 import { highestActiveMembership } from '~/domain/membership'
 import { bannersZhCN, flashZhCN, navZhCN, pagesZhCN, siteZhCN, tierBadgeZhCN } from '~/i18n/core.zh-CN'
+import { countCartLines } from '~/models/cart.server'
 import { countUnread } from '~/models/notification.server'
 import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { readFlash, type Flash } from '~/utils/flash.server'
+import { readVisitorCart } from '~/utils/cart-cookie.server'
 import { captureReferral } from '~/utils/referral-cookie.server'
 import { hasRole } from '~/utils/permissions.server'
 import { useNonce } from '~/utils/nonce'
@@ -62,6 +65,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date()
   // The memberships came with the session: no further query for the header's tier name.
   const membership = auth ? highestActiveMembership(auth.memberships, now) : undefined
+  // The header's cart badge: a visitor's lines travel in their signed cookie, a member's in cart_items.
+  const cartLines = auth ? await countCartLines(auth.user.id) : (await readVisitorCart(request)).length
   return data(
     {
       user: auth
@@ -76,6 +81,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           }
         : null,
       flash,
+      cartLines,
       timeZone: getEnv().SITE_TIMEZONE,
       // Share tags need absolute URLs (app/utils/share-meta.ts).
       siteUrl: getEnv().SITE_URL,
@@ -125,6 +131,7 @@ function Header() {
           <NavItems />
         </nav>
         <div className="ml-auto flex items-center gap-1 sm:ml-2">
+          <CartLink lines={root?.cartLines ?? 0} />
           {user ? <NotificationBell unread={user.unreadNotifications} /> : null}
           {user ? <AccountMenu user={user} /> : <GuestLinks />}
         </div>

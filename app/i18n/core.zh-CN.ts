@@ -20,6 +20,7 @@ export const navZhCN = {
   memberCard: '我的会员卡',
   orders: '我的订单',
   cart: '购物车',
+  cartWith: (lines: number) => (lines === 0 ? '购物车（空）' : `购物车（${lines} 件）`),
   admin: '管理后台',
   logout: '退出登录',
   menu: '账户菜单',

@@ -1,7 +1,7 @@
 // A signed-in user's cart (cart_items): one row per user, product and personalisation (a unique
 // index), so adding the same thing again adds to the row's quantity. The per-member limit and
 // the number of lines are conditions of the one INSERT … ON CONFLICT statement that adds.
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import { cartItems, holds } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
 import type { Viewer } from '~/domain/access'
@@ -17,6 +17,19 @@ export interface CartItem extends CartLine {
 }
 
 /** The user's cart lines, oldest first (the order they were added in). */
+// The header's cart link on every signed-in page: built once, not on each request (decision 032).
+const countLinesStatement = db
+  .select({ n: count() })
+  .from(cartItems)
+  .where(eq(cartItems.userId, sql.placeholder('userId')))
+  .prepare()
+
+/** How many lines a signed-in user's cart holds: the header's cart badge. */
+export async function countCartLines(userId: number) {
+  const [row] = await countLinesStatement.all({ userId })
+  return row?.n ?? 0
+}
+
 export function listCartItems(userId: number, executor: Executor = db): Promise<CartItem[]> {
   return executor
     .select({ id: cartItems.id, productId: cartItems.productId, qty: cartItems.qty, personalisation: cartItems.personalisation })
