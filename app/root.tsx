@@ -16,6 +16,7 @@ import {
 } from '@remix-run/react'
 import { useEffect, useState, type ReactNode } from 'react'
 import { CartLink } from '~/components/cart-link'
+import { NavigationFeedback } from '~/components/navigation-feedback'
 import { NotificationBell } from '~/components/notification-bell'
 import { MiniPlayer, PlayerProvider } from '~/components/player'
 import { WechatShare } from '~/components/wechat-share'
@@ -183,9 +184,20 @@ function AccountMenu({ user }: { user: NonNullable<RootData['user']> }) {
   // Close the menu after navigating.
   useEffect(() => setOpen(false), [location.key])
   return (
-    <details className="relative" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      className="relative"
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      onKeyDown={(e) => {
+        // Esc closes the menu and gives focus back to it, as a menu button does.
+        if (e.key !== 'Escape' || !open) return
+        setOpen(false)
+        e.currentTarget.querySelector('summary')?.focus()
+      }}
+    >
       <summary
-        aria-label={t.nav.menu}
+        // The visible name comes first in the accessible one (axe: label-content-name-mismatch).
+        aria-label={t.nav.menuOf(user.displayName)}
         className="flex cursor-pointer list-none items-center gap-2 rounded-full border border-stone-200 py-1 pl-1 pr-3 text-sm hover:bg-stone-50"
       >
         <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-800">
@@ -317,6 +329,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
             {t.site.skipToContent}
           </a>
+          <NavigationFeedback />
           <PaymentsTestModeBanner />
           <WechatTestModeBanner />
           <Header />

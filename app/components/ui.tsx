@@ -1,3 +1,4 @@
+import { useNavigation } from '@remix-run/react'
 import type { ButtonHTMLAttributes, ReactNode } from 'react'
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost'
@@ -13,13 +14,19 @@ export function buttonClass(variant: Variant = 'primary', extra = '') {
   return `inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2.5 text-sm font-semibold transition disabled:cursor-not-allowed disabled:opacity-60 ${VARIANTS[variant]} ${extra}`
 }
 
+/**
+ * A button; a submit button is disabled while a form of the page is being submitted, so a second
+ * tap cannot send it twice (issue 18: WeChat shows no progress, readers tapped again).
+ */
 export function Button({
   variant = 'primary',
   className = '',
   type = 'submit',
+  disabled,
   ...props
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
-  return <button type={type} className={buttonClass(variant, className)} {...props} />
+  const submitting = useNavigation().state === 'submitting'
+  return <button type={type} className={buttonClass(variant, className)} disabled={disabled || (type === 'submit' && submitting)} {...props} />
 }
 
 export function Card({ children, className = '' }: { children: ReactNode; className?: string }) {

@@ -7,6 +7,7 @@ export const siteZhCN = {
   description: '知音：每日 60 秒语音、会员社群、限量好物，一年一次的会员招募。',
   footer: '知音 Zhiyin · 开源的知识社群会员站',
   skipToContent: '跳到正文',
+  loading: '正在加载…',
 } as const
 
 export const navZhCN = {
@@ -24,6 +25,7 @@ export const navZhCN = {
   admin: '管理后台',
   logout: '退出登录',
   menu: '账户菜单',
+  menuOf: (name: string) => `${name}（账户菜单）`,
   primary: '主导航',
 } as const
 
