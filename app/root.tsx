@@ -195,15 +195,13 @@ function AccountMenu({ user }: { user: NonNullable<RootData['user']> }) {
         e.currentTarget.querySelector('summary')?.focus()
       }}
     >
-      <summary
-        // The visible name comes first in the accessible one (axe: label-content-name-mismatch).
-        aria-label={t.nav.menuOf(user.displayName)}
-        className="flex cursor-pointer list-none items-center gap-2 rounded-full border border-stone-200 py-1 pl-1 pr-3 text-sm hover:bg-stone-50"
-      >
+      {/* Named by its own text, the visible name first (an aria-label hid it: axe's label-content-name-mismatch). */}
+      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-full border border-stone-200 py-1 pl-1 pr-3 text-sm hover:bg-stone-50">
         <span aria-hidden className="flex h-7 w-7 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-800">
           {user.displayName.slice(0, 1)}
         </span>
         <span className="max-w-24 truncate">{user.displayName}</span>
+        <span className="sr-only">{t.nav.menuSuffix}</span>
       </summary>
       <div className="absolute right-0 mt-2 w-52 rounded-xl border border-stone-200 bg-white p-2 shadow-lg">
         <p className="px-3 py-2 text-xs text-stone-500">{user.tierName ?? t.tierBadge.free}</p>

@@ -118,7 +118,7 @@ export function OrderTimeline({ order, timeZone }: { order: OrderMoments; timeZo
             ) : null}
             <span aria-hidden className={`relative mt-0.5 h-4 w-4 shrink-0 rounded-full ${dot} ${step.status === 'current' ? 'ring-4 ring-brand-100' : ''}`} />
             <span className="flex flex-col">
-              <span className={`text-sm font-medium ${step.status === 'upcoming' ? 'text-stone-400' : step.status === 'current' ? 'text-stone-900' : 'text-stone-700'}`}>
+              <span className={`text-sm font-medium ${step.status === 'upcoming' ? 'text-stone-500' : step.status === 'current' ? 'text-stone-900' : 'text-stone-700'}`}>
                 {o.states[step.state]}
               </span>
               {step.at ? <span className="text-xs text-stone-500">{formatDateTime(step.at, timeZone)}</span> : null}
@@ -209,7 +209,7 @@ function LineSummary({
         <PersonalisationNote label={line.personalisationLabel} text={line.personalisation} />
         <p className="mt-0.5 text-sm text-stone-500">
           {formatFen(line.unitPriceFen)}
-          {discounted ? <s className="ml-1.5 text-stone-400">{formatFen(basePriceFen)}</s> : null} × {line.qty}
+          {discounted ? <s className="ml-1.5 text-stone-500">{formatFen(basePriceFen)}</s> : null} × {line.qty}
         </p>
       </div>
       <p className="shrink-0 font-semibold text-stone-900">{formatFen(line.unitPriceFen * line.qty)}</p>

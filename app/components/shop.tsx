@@ -23,7 +23,7 @@ export function PriceTag({ priceFen, basePriceFen, size = 'md' }: { priceFen: nu
     <span className="inline-flex flex-wrap items-baseline gap-x-2">
       <span className={`font-bold text-brand-700 tabular-nums ${size === 'lg' ? 'text-3xl' : 'text-base'}`}>{formatFen(priceFen)}</span>
       {basePriceFen !== null ? (
-        <del className={`text-stone-400 tabular-nums ${size === 'lg' ? 'text-base' : 'text-xs'}`}>
+        <del className={`text-stone-500 tabular-nums ${size === 'lg' ? 'text-base' : 'text-xs'}`}>
           <span className="sr-only">{s.price.basePrice}</span>
           {formatFen(basePriceFen)}
         </del>
@@ -59,8 +59,11 @@ export function ProductCard({ product }: { product: ProductCardView }) {
   const dimmed = product.badges.soldOut || product.badges.ended
   return (
     <li className="group relative flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:shadow-md">
-      <div className={`relative ${dimmed ? 'opacity-60' : ''}`}>
-        <Thumb url={product.thumbUrl} title={product.title} />
+      <div className="relative">
+        {/* Only the picture fades: the 已售罄 badge on it keeps its full contrast (axe, issue 18). */}
+        <div className={dimmed ? 'opacity-60' : undefined}>
+          <Thumb url={product.thumbUrl} title={product.title} />
+        </div>
         <div className="absolute left-2 top-2 flex flex-wrap gap-1">
           <CardBadges badges={product.badges} />
         </div>

@@ -38,7 +38,7 @@ export function WechatAccountCard({ wechat }: { wechat: WechatAccountView | null
       ) : (
         <a
           href="/auth/wechat?intent=link"
-          className="mt-3 inline-flex items-center justify-center rounded-lg bg-[#07c160] px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-[#06ad56]"
+          className="mt-3 inline-flex items-center justify-center rounded-lg bg-[#047a3c] px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-[#03662f]"
         >
           {wechat.testMode ? `${t.wechatAuth.account.link}（${t.wechatAuth.testBadge}）` : t.wechatAuth.account.link}
         </a>

@@ -8,7 +8,7 @@ import { wechatAuthZhCN } from '~/i18n/wechatAuth.zh-CN'
 const t = { wechatAuth: wechatAuthZhCN }
 
 const WECHAT_BUTTON =
-  'flex w-full items-center justify-center gap-2 rounded-lg bg-[#07c160] px-4 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-[#06ad56] focus:outline-none focus:ring-2 focus:ring-[#07c160]/40'
+  'flex w-full items-center justify-center gap-2 rounded-lg bg-[#047a3c] px-4 py-3 text-base font-semibold text-white shadow-sm transition hover:bg-[#03662f] focus:outline-none focus:ring-2 focus:ring-[#047a3c]/40'
 
 export function WechatSignIn({ choice, redirectTo }: { choice: WechatSignInChoice; redirectTo: string }) {
   if (!choice) return null

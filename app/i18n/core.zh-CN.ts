@@ -25,7 +25,7 @@ export const navZhCN = {
   admin: '管理后台',
   logout: '退出登录',
   menu: '账户菜单',
-  menuOf: (name: string) => `${name}（账户菜单）`,
+  menuSuffix: '（账户菜单）',
   primary: '主导航',
 } as const
 

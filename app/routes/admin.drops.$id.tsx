@@ -260,7 +260,8 @@ export default function AdminDrop() {
           <Stat label={a.lineWaiting} value={stats.line.waiting.toLocaleString('zh-CN')} />
           <Stat label={a.lineAdmitted} value={stats.line.admitted.toLocaleString('zh-CN')} />
         </dl>
-        <div className="overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm">
+        {/* A region a keyboard can reach and scroll (axe: scrollable-region-focusable). */}
+        <div role="region" aria-label={a.tiers} tabIndex={0} className="overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm">
           <table className="w-full min-w-[36rem] text-left text-sm">
             <thead className="bg-stone-50 text-stone-600">
               <tr>

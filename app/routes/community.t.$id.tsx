@@ -393,7 +393,7 @@ function ReplyItem({ reply, threadId, moderator, canQuote, timeZone }: { reply: 
     <li id={`reply-${reply.id}`} className={`scroll-mt-20 space-y-2 py-4 ${reply.hiddenReason !== null ? 'opacity-80' : ''}`}>
       <div className="flex items-baseline justify-between gap-2">
         <Meta authorName={reply.authorName} createdAt={reply.createdAt} edited={reply.edited} timeZone={timeZone} />
-        <a href={`#reply-${reply.id}`} className="shrink-0 text-xs text-stone-400">
+        <a href={`#reply-${reply.id}`} className="shrink-0 text-xs text-stone-500">
           {c.reply.floor(reply.floor)}
         </a>
       </div>

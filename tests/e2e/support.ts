@@ -65,9 +65,9 @@ export function flash(page: Page): Locator {
   return page.getByRole('status')
 }
 
-/** The header's account menu (a <details>); its summary is labelled 账户菜单. */
+/** The header's account menu (a <details>): its summary, named 「<name>（账户菜单）」 by its text. */
 export function accountMenu(page: Page): Locator {
-  return page.getByLabel('账户菜单')
+  return page.getByRole('banner').locator('summary').filter({ hasText: '（账户菜单）' })
 }
 
 /** The password form on /login (the page also has the magic-link form, with its own 邮箱). */
@@ -81,7 +81,7 @@ export function magicLinkForm(page: Page): Locator {
 }
 
 export async function expectSignedInAs(page: Page, name: string) {
-  await expect(page.getByRole('banner').getByLabel('账户菜单')).toContainText(name)
+  await expect(accountMenu(page)).toContainText(name)
   await expect(page.getByRole('banner').getByRole('link', { name: '登录', exact: true })).toHaveCount(0)
 }
 

@@ -1,0 +1,48 @@
+// The accessibility violations issue 18 named, checked with axe-core in Chromium: low contrast
+// (the 已售罄 badge on a faded card, thread permalinks, the order timeline), the avatar menu whose
+// accessible name hid its visible one, and the admin's drop table that scrolled without being
+// reachable by keyboard. The issue's full sweep (every rule, every page) is still to come.
+import { createRequire } from 'node:module'
+import { expect, test, type Page } from '@playwright/test'
+import { DEMO, logInWithPassword } from './support'
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+const RULES = ['color-contrast', 'label-content-name-mismatch', 'scrollable-region-focusable']
+
+// axe is injected as a script: the pages' CSP would rightly refuse it.
+test.use({ bypassCSP: true, viewport: { width: 375, height: 812 } })
+
+/** The serious and critical violations of RULES on the page, as "rule: selector" lines. */
+async function violations(page: Page, path: string) {
+  await page.goto(path)
+  await page.waitForLoadState('networkidle')
+  await page.addScriptTag({ path: AXE })
+  const found = await page.evaluate(async (rules) => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'rule', values: rules } })
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((node) => `${v.id}: ${node.target.join(' ')}`))
+  }, RULES)
+  return found.map((line) => `${path} ${line}`)
+}
+
+/** The first link on `list` whose href matches `detail`. */
+async function firstDetail(page: Page, list: string, detail: RegExp) {
+  await page.goto(list)
+  const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
+  const found = hrefs.find((href) => detail.test(href))
+  expect(found, `${list} links to ${detail}`).toBeDefined()
+  return found!
+}
+
+test('a visitor meets none of the named violations on the shop and a community thread', async ({ page }) => {
+  const thread = await firstDetail(page, '/community', /^\/community\/t\/\d+$/)
+  expect([...(await violations(page, '/shop')), ...(await violations(page, thread))]).toEqual([])
+})
+
+test('a member and an admin meet none of them on their pages, the drop table included', async ({ page }) => {
+  await logInWithPassword(page, DEMO.admin)
+  await expect(page).not.toHaveURL(/\/login/)
+  const drop = await firstDetail(page, '/admin/drops', /^\/admin\/drops\/\d+$/)
+  const found = [...(await violations(page, '/shop')), ...(await violations(page, '/account')), ...(await violations(page, drop))]
+  expect(found).toEqual([])
+})
