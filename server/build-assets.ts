@@ -8,15 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join, relative, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib'
-import Negotiator from 'negotiator'
+import { encodingFor, type Encoding } from './encoding'
 
 const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
 }
-
-const ENCODINGS = ['br', 'gzip', 'identity'] as const
-type Encoding = (typeof ENCODINGS)[number]
 
 interface Asset {
   type: string
@@ -57,7 +54,7 @@ export function createBuildAssets(dir: string) {
   const assets = new Map<string, Promise<Asset>>()
 
   function send(asset: Asset, req: IncomingMessage, res: ServerResponse) {
-    const encoding = (new Negotiator(req).encoding([...ENCODINGS]) ?? 'identity') as Encoding
+    const encoding = encodingFor(req)
     const body = asset.bodies[encoding]
     const headers = [
       ['Content-Type', asset.type],

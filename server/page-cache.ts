@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
-import Negotiator from 'negotiator'
+import { ENCODINGS, encodingFor, type Encoding } from './encoding'
 
 /** How long a kept page is served before the next visitor's request renders it again. */
 export const PAGE_CACHE_MS = 1000
@@ -20,23 +20,6 @@ const MAX_PAGES = 500
 
 /** Headers that belong to one response on the wire, not to the page. */
 const PER_RESPONSE_HEADERS = new Set(['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive', 'date', 'set-cookie', 'etag'])
-
-const ENCODINGS: Encoding[] = ['br', 'gzip', 'identity']
-
-/** The encoding to send for each Accept-Encoding header seen (browsers send a handful). */
-const chosenEncodings = new Map<string, Encoding>()
-
-function encodingFor(req: IncomingMessage): Encoding {
-  const accept = req.headers['accept-encoding'] ?? ''
-  let chosen = chosenEncodings.get(accept)
-  if (chosen === undefined) {
-    chosen = (new Negotiator(req).encoding(ENCODINGS) ?? 'identity') as Encoding
-    if (chosenEncodings.size < 100) chosenEncodings.set(accept, chosen)
-  }
-  return chosen
-}
-
-type Encoding = 'br' | 'gzip' | 'identity'
 
 interface KeptPage {
   status: number
@@ -187,7 +170,10 @@ export function createPageCache({ maxAgeMs = PAGE_CACHE_MS, now = () => performa
       const page = pages.get(key)
       if (page && isFresh(page)) return serve(page, req, res)
       // Only a URL the app has shared before is worth waiting for; any other is rendered as usual.
-      if (!page || req.method !== 'GET') return void (req.method === 'GET' && lead(key, req, res), next())
+      if (!page || req.method !== 'GET') {
+        if (req.method === 'GET') void lead(key, req, res)
+        return next()
+      }
       const pending = rendering.get(key)
       // While the page is rendered again, the visitors meanwhile get the one just gone stale
       // by age; after a write, or when the render is slow, they wait for the new one.
