@@ -15,23 +15,50 @@
 //            --ports 3700-3799 (where the servers may listen)
 //            --line-window N (the server's DROP_LINE_WINDOW; its own default unless given)
 //
+// Scaled out (issue 16; `npm run bench:scale` runs the modes side by side):
+//            --processes N          N server processes on the same database, each on its own port;
+//                                   buyers spread round-robin over them, as a balancer would
+//            --workers N            WEB_CONCURRENCY of each process (1 unless given)
+//            --database file|sqld   one local SQLite file (default), or a libsql server (sqld,
+//                                   scripts/sqld.ts) on --sqld-ports (default: --ports)
+//            --replica              each process keeps an embedded replica (DATABASE_REPLICA_PATH)
+//            --pages                then anonymous GET / over all processes (autocannon,
+//                                   --page-seconds 5, --page-connections 50 split over them)
+//            --label NAME           records this mode's figures for bench/scale.ts
+// The longest event-loop delay of each server under the storm is read from its /metrics
+// (METRICS_PORT; "n/a" while the servers have none) and from bench/loop-monitor.ts.
+//
 // The drop has a waiting room (docs/decisions/031-drop-waiting-room.md): a buyer told to wait
 // (200 with a ticket) asks POST /membership/line when told to, and buys with the ticket once
 // admitted, as the page does. The report adds the line: places given, asks, the longest wait.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
-import { Agent, request as httpRequest } from 'node:http'
-import { createServer } from 'node:net'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createClient, type Client } from '@libsql/client'
-import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
-import { LINE_POLL_NEAR_MS } from '../app/domain/drop-line'
+import type { Client } from '@libsql/client'
+import autocannon from 'autocannon'
 import { buildIfNeeded } from '../server/build-if-needed'
-import { recordResults } from './results'
+import { freePort, startCluster, stopChild, waitFor, type Cluster, type DatabaseKind, type LoopDelay } from './cluster'
+import { createLoad, heldOrderId, type statusCounts, stormFigures, type StormFigures } from './http-load'
+import { recordResults, type BenchResults } from './results'
+import {
+  buyFollowingTheLine,
+  createBuyers,
+  createEdition,
+  createOpenDrop,
+  describeNumbers,
+  dropChecks,
+  isOneTo,
+  lineFigures,
+  payAll,
+  stockOf,
+  zeroFailures,
+  type Check,
+  type LineFigures,
+  type LineTrace,
+} from './storm-drop'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -51,8 +78,18 @@ const { values: opts } = parseArgs({
     'timeout-ms': { type: 'string', default: '60000' },
     ports: { type: 'string', default: '3700-3799' },
     'line-window': { type: 'string' },
+    processes: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
+    database: { type: 'string', default: 'file' },
+    replica: { type: 'boolean', default: false },
+    'sqld-ports': { type: 'string' },
+    pages: { type: 'boolean', default: false },
+    'page-seconds': { type: 'string', default: '5' },
+    'page-connections': { type: 'string', default: '50' },
+    label: { type: 'string' },
   },
 })
+if (opts.database !== 'file' && opts.database !== 'sqld') throw new Error(`--database file|sqld, not ${opts.database}`)
 const quick = opts.quick
 const config = {
   buyers: Number(opts.buyers ?? (quick ? 1200 : 20_000)),
@@ -66,300 +103,19 @@ const config = {
   maxSeconds: Number(opts['max-seconds']),
   timeoutMs: Number(opts['timeout-ms']),
   ports: opts.ports.split('-').map(Number) as [number, number],
-}
-
-// ---- processes ------------------------------------------------------------------------------
-
-/** A free port in --ports (3700–3799 unless told: the range these benches may use on shared machines). */
-async function freePort(taken: number[] = []) {
-  const [low, high] = config.ports
-  const size = high - low + 1
-  for (let port = low + Math.floor(Math.random() * size), tries = 0; tries < size; tries++, port = low + ((port - low + 1) % size)) {
-    if (taken.includes(port)) continue
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer()
-      server.once('error', () => resolve(false))
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-    })
-    if (free) return port
-  }
-  throw new Error(`no free port in ${low}–${high}`)
-}
-
-async function waitFor(url: string, child: ChildProcess, seconds = 300) {
-  const deadline = Date.now() + seconds * 1000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(url)).status < 500) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`${url} did not answer in ${seconds} s`)
-}
-
-/** SIGTERM to this child's pid (never by name), SIGKILL if it has not gone in 15 s. */
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return
-  const gone = new Promise((r) => child.once('exit', r))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-  await gone
-  clearTimeout(timer)
-}
-
-// ---- HTTP load ------------------------------------------------------------------------------
-
-type Outcome = number | 'reset' | 'timeout' | 'error'
-
-interface Answer {
-  outcome: Outcome
-  /** Milliseconds from sending to the last byte of the answer. */
-  ms: number
-  /** When the answer ended, in ms from the start of the phase. */
-  at: number
-  location: string | null
-  body: string
-  /** Milliseconds the TCP handshake took, when this request opened a connection. */
-  connectMs: number | null
-}
-
-function makeAgent() {
-  return new Agent({ keepAlive: true, maxSockets: config.concurrency, maxFreeSockets: config.concurrency })
-}
-
-function post(agent: Agent, base: string, path: string, headers: Record<string, string>, form: Record<string, string>, t0: number): Promise<Answer> {
-  const body = new URLSearchParams(form).toString()
-  const url = new URL(path, base)
-  const sent = performance.now()
-  return new Promise((resolve) => {
-    let settled = false
-    let connectMs: number | null = null
-    const done = (outcome: Outcome, location: string | null, text: string) => {
-      if (settled) return
-      settled = true
-      const end = performance.now()
-      resolve({ outcome, ms: end - sent, at: end - t0, location, body: text, connectMs })
-    }
-    const req = httpRequest(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) },
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => {
-          const location = res.headers.location ?? (res.headers['x-remix-redirect'] as string | undefined) ?? null
-          done(res.statusCode ?? 0, location, Buffer.concat(chunks).toString())
-        })
-        res.on('error', () => done('reset', null, ''))
-      },
-    )
-    req.once('socket', (socket) => {
-      if (!socket.connecting) return
-      connectMs = -1
-      socket.once('connect', () => (connectMs = performance.now() - sent))
-    })
-    req.setTimeout(config.timeoutMs, () => {
-      done('timeout', null, '')
-      req.destroy()
-    })
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      done(error.code === 'ECONNRESET' || error.message === 'socket hang up' ? 'reset' : 'error', null, String(error.code ?? error.message))
-    })
-    req.end(body)
-  })
-}
-
-/** Sends every item's request with `concurrency` in flight; stops taking new ones after maxSeconds. */
-async function fire<T>(items: T[], send: (item: T, t0: number) => Promise<Answer>) {
-  const answers: (Answer | null)[] = items.map(() => null)
-  let next = 0
-  const t0 = performance.now()
-  const deadline = t0 + config.maxSeconds * 1000
-  await Promise.all(
-    Array.from({ length: Math.min(config.concurrency, items.length) }, async () => {
-      while (next < items.length && performance.now() < deadline) {
-        const i = next++
-        answers[i] = await send(items[i]!, t0)
-      }
-    }),
-  )
-  return { answers, seconds: (performance.now() - t0) / 1000, unsent: answers.filter((a) => a === null).length }
-}
-
-function percentile(values: number[], q: number) {
-  if (values.length === 0) return NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-}
-
-function statusCounts(answers: (Answer | null)[]) {
-  const counts = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, reset: 0, timeout: 0, error: 0, unsent: 0 }
-  for (const a of answers) {
-    if (!a) counts.unsent++
-    else if (typeof a.outcome === 'number') counts[`${Math.floor(a.outcome / 100)}xx` as '2xx'] += 1
-    else counts[a.outcome]++
-  }
-  return counts
-}
-
-/** The order a hold answered with: the Location of the redirect (document) or single fetch's redirect. */
-function heldOrderId(answer: Answer | null) {
-  if (!answer || typeof answer.outcome !== 'number' || answer.outcome >= 400) return null
-  const match = /^\/pay\/(\d+)$/.exec(answer.location ?? '') ?? /"\/pay\/(\d+)"/.exec(answer.body)
-  return match ? Number(match[1]) : null
-}
-
-interface StormFigures {
-  requests: number
-  holds: number
-  soldOutSeconds: number
-  holdsPerSecond: number
-  totalSeconds: number
-  holdP50: number
-  holdP99: number
-  refusalP50: number
-  refusalP99: number
-  refusals: number
-  counts: ReturnType<typeof statusCounts>
-  /** Requests that had to open a connection; how long its handshake took; how many of them got no answer. */
-  connections: { opened: number; connectP50: number; connectP99: number; connectMax: number; unanswered: number }
-}
-
-function stormFigures(answers: (Answer | null)[], isHold: (a: Answer) => boolean, seconds: number): StormFigures {
-  const done = answers.filter((a): a is Answer => a !== null)
-  const holds = done.filter(isHold)
-  const refusals = done.filter((a) => typeof a.outcome === 'number' && a.outcome >= 400 && a.outcome < 500)
-  // Sold out: the answer that gave the last seat (or the last hold, if they did not all go).
-  const soldOutAt = Math.max(0, ...holds.map((a) => a.at)) / 1000
-  return {
-    requests: answers.length,
-    holds: holds.length,
-    soldOutSeconds: soldOutAt,
-    holdsPerSecond: soldOutAt > 0 ? holds.length / soldOutAt : 0,
-    totalSeconds: seconds,
-    holdP50: percentile(holds.map((a) => a.ms), 0.5),
-    holdP99: percentile(holds.map((a) => a.ms), 0.99),
-    refusalP50: percentile(refusals.map((a) => a.ms), 0.5),
-    refusalP99: percentile(refusals.map((a) => a.ms), 0.99),
-    refusals: refusals.length,
-    counts: statusCounts(answers),
-    connections: connectionFigures(done),
-  }
-}
-
-function connectionFigures(done: Answer[]) {
-  const opened = done.filter((a) => a.connectMs !== null)
-  // -1: the handshake never completed before the answer (or the timeout) came.
-  const accepted = opened.flatMap((a) => (a.connectMs !== null && a.connectMs >= 0 ? [a.connectMs] : []))
-  return {
-    opened: opened.length,
-    connectP50: percentile(accepted, 0.5),
-    connectP99: percentile(accepted, 0.99),
-    connectMax: Math.max(0, ...accepted),
-    unanswered: opened.filter((a) => typeof a.outcome !== 'number').length,
-  }
-}
-
-// ---- the database, before the clock ----------------------------------------------------------
-
-interface Buyer {
-  userId: number
-  cookie: string
-}
-
-const DAY_MS = 86_400_000
-
-/** `n` users with live sessions, written as signIn would leave them (token → SHA-256 row, cookie). */
-async function createBuyers(client: Client, n: number, label: string): Promise<Buyer[]> {
-  const now = Date.now()
-  const buyers: Buyer[] = []
-  for (let start = 0; start < n; start += 500) {
-    const size = Math.min(500, n - start)
-    const users = await client.execute({
-      sql: `INSERT INTO users (email, display_name) VALUES ${Array.from({ length: size }, () => '(?, ?)').join(', ')} RETURNING id`,
-      args: Array.from({ length: size }, (_, i) => [`${label}-${start + i}@example.com`, `${label}${start + i}`]).flat(),
-    })
-    // The site's token: 20 random bytes in base32, stored as its SHA-256; 30 days like createSession.
-    const tokens = users.rows.map(() => encodeBase32LowerCaseNoPadding(randomBytes(20)))
-    await client.execute({
-      sql: `INSERT INTO sessions (id, user_id, expires_at, created_at, last_seen_at) VALUES ${tokens.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      args: users.rows.flatMap((row, i) => [createHash('sha256').update(tokens[i]!).digest('hex'), Number(row.id), now + 30 * DAY_MS, now, now]),
-    })
-    users.rows.forEach((row, i) => buyers.push({ userId: Number(row.id), cookie: `zhiyin_session=${tokens[i]}` }))
-  }
-  return buyers
-}
-
-/** A drop opened a second ago for three hours, 亲情 and 铁杆 tiers sharing one member-number counter. */
-async function createOpenDrop(client: Client, seats: { qinqing: number; tiegan: number }) {
-  const now = Date.now()
-  const counter = await client.execute('INSERT INTO counters (value) VALUES (0) RETURNING id')
-  const counterId = Number(counter.rows[0]!.id)
-  const drop = await client.execute({
-    sql: 'INSERT INTO drops (name, opens_at, closes_at, announcement, counter_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
-    args: ['压测招募', now - 1000, now + 3 * 3_600_000, '', counterId, now],
-  })
-  const dropId = Number(drop.rows[0]!.id)
-  const tiers = []
-  for (const [slug, capacity, priceFen] of [
-    ['qinqing', seats.qinqing, 200_00],
-    ['tiegan', seats.tiegan, 1200_00],
-  ] as const) {
-    const tier = await client.execute({ sql: 'SELECT id FROM tiers WHERE slug = ?', args: [slug] })
-    const stock = await client.execute({ sql: 'INSERT INTO stock (capacity, counter_id) VALUES (?, ?) RETURNING id', args: [capacity, counterId] })
-    const stockId = Number(stock.rows[0]!.id)
-    const dropTier = await client.execute({
-      sql: 'INSERT INTO drop_tiers (drop_id, tier_id, price_fen, stock_id, valid_until) VALUES (?, ?, ?, ?, ?) RETURNING id',
-      args: [dropId, Number(tier.rows[0]!.id), priceFen, stockId, now + 400 * DAY_MS],
-    })
-    tiers.push({ slug, dropTierId: Number(dropTier.rows[0]!.id), tierId: Number(tier.rows[0]!.id), stockId, capacity })
-  }
-  return { dropId, tiers }
-}
-
-/** A published, numbered limited edition with its own stock. */
-async function createEdition(client: Client, units: number) {
-  const now = Date.now()
-  const counter = await client.execute('INSERT INTO counters (value) VALUES (0) RETURNING id')
-  const stock = await client.execute({ sql: 'INSERT INTO stock (capacity, counter_id) VALUES (?, ?) RETURNING id', args: [units, Number(counter.rows[0]!.id)] })
-  const stockId = Number(stock.rows[0]!.id)
-  const category = await client.execute("SELECT id FROM product_categories WHERE slug = 'stationery'")
-  const product = await client.execute({
-    sql: `INSERT INTO products (slug, title, category_id, summary, price_fen, stock_id, limited_edition, published, published_at, updated_at)
-          VALUES ('storm-edition', '压测限量款', ?, '', 9900, ?, 1, 1, ?, ?) RETURNING id`,
-    args: [Number(category.rows[0]!.id), stockId, now, now],
-  })
-  return { productId: Number(product.rows[0]!.id), stockId }
-}
-
-async function stockOf(client: Client, stockId: number) {
-  const { rows } = await client.execute({ sql: 'SELECT capacity, sold, held FROM stock WHERE id = ?', args: [stockId] })
-  return { capacity: Number(rows[0]!.capacity), sold: Number(rows[0]!.sold), held: Number(rows[0]!.held) }
-}
-
-function isOneTo(numbers: number[], n: number) {
-  const sorted = [...numbers].sort((a, b) => a - b)
-  return sorted.length === n && sorted.every((value, i) => value === i + 1)
+  sqldPorts: opts['sqld-ports']?.split('-').map(Number) as [number, number] | undefined,
+  processes: Number(opts.processes),
+  workers: Number(opts.workers),
+  database: opts.database as DatabaseKind,
+  replica: opts.replica,
+  pages: opts.pages,
+  pageSeconds: Number(opts['page-seconds']),
+  pageConnections: Number(opts['page-connections']),
 }
 
 // ---- the scenarios ---------------------------------------------------------------------------
 
 const ADDRESS = { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', street: '建国路 88 号' }
-
-interface Check {
-  what: string
-  ok: boolean
-  detail: string
-}
 
 interface Report {
   name: string
@@ -379,9 +135,14 @@ function tierIndexOf(i: number, share: number) {
   return Math.floor((i + 1) * share) > Math.floor(i * share) ? 1 : 0
 }
 
+/**
+ * The server buyer i talks to: round-robin over the processes, as a balancer spreads new
+ * visitors. A payment goes to the next one, so that no process only sees its own holds.
+ */
+const serverOf = (bases: string[], i: number) => bases[i % bases.length]!
+
 async function runBare(capacities: number[], items: { stock: number; user: number; cookie: string }[]) {
-  const port = await freePort(usedPorts)
-  usedPorts.push(port)
+  const port = await freePort(config.ports, usedPorts)
   const dir = mkdtempSync(join(tmpdir(), 'zhiyin-storm-bare-'))
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/storm-bare.ts')], {
     cwd: ROOT,
@@ -391,118 +152,17 @@ async function runBare(capacities: number[], items: { stock: number; user: numbe
   try {
     await waitFor(`http://127.0.0.1:${port}/`, child, 60)
     const base = `http://127.0.0.1:${port}`
-    const agent = makeAgent()
-    const run = await fire(items, (item, t0) => post(agent, base, '/hold', { Cookie: item.cookie }, { stock: String(item.stock), user: String(item.user) }, t0))
+    const agent = load.makeAgent()
+    const run = await load.fire(items, (item, t0) => load.post(agent, base, '/hold', { Cookie: item.cookie }, { stock: String(item.stock), user: String(item.user) }, t0))
     agent.destroy()
     return stormFigures(run.answers, (a) => a.outcome === 201, run.seconds)
   } finally {
-    await stop(child)
+    await stopChild(child)
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-async function payAll(base: string, holders: { orderId: number; cookie: string }[], expectLocation: (location: string) => boolean) {
-  const agent = makeAgent()
-  const run = await fire(holders, (h, t0) => post(agent, base, `/pay/${h.orderId}`, { Origin: base, Cookie: h.cookie }, { intent: 'succeed' }, t0))
-  agent.destroy()
-  const paid = run.answers.filter((a) => a && typeof a.outcome === 'number' && a.outcome >= 300 && a.outcome < 400 && expectLocation(a.location ?? ''))
-  return {
-    paid: paid.length,
-    figures: {
-      seconds: run.seconds,
-      perSecond: paid.length / run.seconds,
-      p50: percentile(run.answers.flatMap((a) => (a ? [a.ms] : [])), 0.5),
-      p99: percentile(run.answers.flatMap((a) => (a ? [a.ms] : [])), 0.99),
-      counts: statusCounts(run.answers),
-    },
-  }
-}
-
-/** One buyer's time in the drop's waiting room (ms from the start of the phase). */
-interface LineTrace {
-  placedAt: number | null
-  admittedAt: number | null
-  asks: Answer[]
-  /** The line's verdict when it ended the place without a turn (full, lapsed, used, closed). */
-  verdict: string | null
-}
-
-const TICKET_IN_ANSWER = /"(\d+\.\d+\.[A-Za-z0-9_-]{43})"/
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/**
- * What the page does: post the seat form; if the answer is a place in line (200 with a ticket),
- * ask /membership/line when told to, and on the buyer's turn post the form again with the ticket.
- * Returns the answer that decided the seat (a hold, a refusal) or the line's last answer.
- */
-async function buyFollowingTheLine(
-  agent: Agent,
-  base: string,
-  path: string,
-  { buyer, dropId, dropTierId }: { buyer: Buyer; dropId: number; dropTierId: number },
-  trace: LineTrace,
-  t0: number,
-): Promise<Answer> {
-  const headers = { Origin: base, Cookie: buyer.cookie }
-  const form = { intent: 'buy', dropId: String(dropId), dropTierId: String(dropTierId) }
-  const first = await post(agent, base, path, headers, form, t0)
-  const ticket = first.outcome === 200 ? TICKET_IN_ANSWER.exec(first.body)?.[1] : undefined
-  if (!ticket) return first
-  trace.placedAt = first.at
-  let pause = LINE_POLL_NEAR_MS
-  for (;;) {
-    await sleep(pause)
-    const asked = await post(agent, base, '/membership/line', headers, { dropId: String(dropId), ticket }, t0)
-    trace.asks.push(asked)
-    if (asked.outcome !== 200) return asked
-    const place = JSON.parse(asked.body) as { state: string; pollMs?: number }
-    if (place.state === 'waiting') {
-      pause = place.pollMs ?? LINE_POLL_NEAR_MS
-      continue
-    }
-    if (place.state !== 'admitted') {
-      trace.verdict = place.state
-      return asked
-    }
-    trace.admittedAt = asked.at
-    return post(agent, base, path, headers, { ...form, ticket }, t0)
-  }
-}
-
-interface LineFigures {
-  /** Buyers answered with a place in line instead of a decision. */
-  placed: number
-  admitted: number
-  /** Places the line ended before a turn, by verdict (已满 told in line, lapsed …). */
-  verdicts: Record<string, number>
-  asks: number
-  askP50: number
-  askP99: number
-  longestWaitMs: number
-  waitP50: number
-  counts: ReturnType<typeof statusCounts>
-}
-
-function lineFigures(traces: LineTrace[]): LineFigures {
-  const placed = traces.filter((t) => t.placedAt !== null)
-  const waits = placed.map((t) => (t.admittedAt ?? t.asks.at(-1)?.at ?? t.placedAt!) - t.placedAt!)
-  const asks = placed.flatMap((t) => t.asks)
-  const verdicts: Record<string, number> = {}
-  for (const t of placed) if (t.verdict) verdicts[t.verdict] = (verdicts[t.verdict] ?? 0) + 1
-  return {
-    placed: placed.length,
-    admitted: placed.filter((t) => t.admittedAt !== null).length,
-    verdicts,
-    asks: asks.length,
-    askP50: percentile(asks.map((a) => a.ms), 0.5),
-    askP99: percentile(asks.map((a) => a.ms), 0.99),
-    longestWaitMs: Math.max(0, ...waits),
-    waitP50: percentile(waits, 0.5),
-    counts: statusCounts(asks),
-  }
-}
-
-async function dropStorm(client: Client, base: string): Promise<Report> {
+async function dropStorm(client: Client, bases: string[]): Promise<Report> {
   const capacity = config.qinqing + config.tiegan
   const buyers = await createBuyers(client, config.buyers, 'storm-drop')
   const drop = await createOpenDrop(client, { qinqing: config.qinqing, tiegan: config.tiegan })
@@ -519,11 +179,13 @@ async function dropStorm(client: Client, base: string): Promise<Report> {
   // What the page's 抢席位 form sends: hydrated, Remix single fetch posts the action alone
   // (/membership.data?index); without JavaScript the document itself (/membership?index).
   const path = config.form === 'data' ? '/membership.data?index' : '/membership?index'
-  const agent = makeAgent()
+  const agent = load.makeAgent()
   const traces: LineTrace[] = wants.map(() => ({ placedAt: null, admittedAt: null, asks: [], verdict: null }))
-  const run = await fire(
+  await cluster!.resetLoopDelays()
+  const run = await load.fire(
     wants.map((want, i) => ({ ...want, i })),
-    ({ buyer, tier, i }, t0) => buyFollowingTheLine(agent, base, path, { buyer, dropId: drop.dropId, dropTierId: drop.tiers[tier]!.dropTierId }, traces[i]!, t0),
+    ({ buyer, tier, i }, t0) =>
+      buyFollowingTheLine(load.post, agent, serverOf(bases, i), path, { buyer, dropId: drop.dropId, dropTierId: drop.tiers[tier]!.dropTierId }, traces[i]!, t0),
   )
   agent.destroy()
   const app = stormFigures(run.answers, (a) => heldOrderId(a) !== null, run.seconds)
@@ -532,36 +194,14 @@ async function dropStorm(client: Client, base: string): Promise<Report> {
   console.log(`  line: ${line.placed} given a place, ${line.asks} asks, longest wait ${(line.longestWaitMs / 1000).toFixed(2)} s`)
   const holders = run.answers.flatMap((a, i) => {
     const orderId = heldOrderId(a)
-    return orderId === null ? [] : [{ orderId, cookie: wants[i]!.buyer.cookie }]
+    return orderId === null ? [] : [{ orderId, cookie: wants[i]!.buyer.cookie, base: serverOf(bases, i + 1) }]
   })
   const refusalBodies = run.answers.filter((a) => a?.outcome === 409)
-  const pay = await payAll(base, holders, (location) => location.startsWith('/membership/card'))
+  const pay = await payAll(load, holders, (location) => location.startsWith('/membership/card'))
+  stormLoopDelays = await cluster!.loopDelays()
   console.log(`  paid ${pay.paid} of ${holders.length} in ${pay.figures.seconds.toFixed(1)} s`)
 
-  const checks: Check[] = []
-  const { rows } = await client.execute({
-    sql: 'SELECT user_id, tier_id, member_number FROM memberships WHERE drop_id = ? AND revoked_at IS NULL',
-    args: [drop.dropId],
-  })
-  const members = rows.map((row) => ({ userId: Number(row.user_id), tierId: Number(row.tier_id), number: Number(row.member_number) }))
-  checks.push({ what: `memberships = ${capacity} seats`, ok: members.length === capacity, detail: `${members.length}` })
-  for (const tier of drop.tiers) {
-    const n = members.filter((m) => m.tierId === tier.tierId).length
-    checks.push({ what: `${tier.slug} memberships = ${tier.capacity}`, ok: n === tier.capacity, detail: `${n}` })
-    const stock = await stockOf(client, tier.stockId)
-    checks.push({ what: `${tier.slug} stock sold ${tier.capacity}, held 0`, ok: stock.sold === tier.capacity && stock.held === 0, detail: `sold ${stock.sold}, held ${stock.held}` })
-    checks.push({ what: `${tier.slug} never oversold (sold + held ≤ ${tier.capacity})`, ok: stock.sold + stock.held <= tier.capacity, detail: `${stock.sold + stock.held}` })
-  }
-  // All tiers of a drop share one counter (db/schema.ts `stock.counterId`): numbers run 1..N across the drop.
-  checks.push({ what: `member numbers exactly 1..${capacity} across the drop`, ok: isOneTo(members.map((m) => m.number), capacity), detail: describeNumbers(members.map((m) => m.number)) })
-  const distinct = new Set(members.map((m) => m.userId)).size
-  checks.push({ what: 'no buyer with two seats', ok: distinct === members.length, detail: `${distinct} buyers, ${members.length} seats` })
-  const live = await client.execute({
-    sql: "SELECT count(*) AS n FROM (SELECT user_id FROM orders WHERE drop_id = ? AND state IN ('pending', 'paid') GROUP BY user_id HAVING count(*) > 1)",
-    args: [drop.dropId],
-  })
-  checks.push({ what: 'no buyer with two live seat orders', ok: Number(live.rows[0]!.n) === 0, detail: `${Number(live.rows[0]!.n)}` })
-  checks.push({ what: 'every hold paid (3xx to /membership/card)', ok: pay.paid === holders.length && holders.length === capacity, detail: `${pay.paid} of ${holders.length}` })
+  const checks = await dropChecks(client, drop, { holders: holders.length, paidOrderIds: pay.paidOrderIds })
   checks.push(zeroFailures('seat requests', app.counts), zeroFailures('line asks', line.counts), zeroFailures('payments', pay.figures.counts))
   return {
     name: 'membership drop',
@@ -576,7 +216,7 @@ async function dropStorm(client: Client, base: string): Promise<Report> {
   }
 }
 
-async function shopStorm(client: Client, base: string): Promise<Report> {
+async function shopStorm(client: Client, bases: string[]): Promise<Report> {
   const capacity = config.shopUnits
   const buyers = await createBuyers(client, config.shopBuyers, 'storm-shop')
   const edition = await createEdition(client, capacity)
@@ -588,17 +228,20 @@ async function shopStorm(client: Client, base: string): Promise<Report> {
   // /checkout?buy=…&qty=1 without writing; the hold is taken by the address form posted there.
   const query = `buy=${edition.productId}&qty=1`
   const path = config.form === 'data' ? `/checkout.data?${query}` : `/checkout?${query}`
-  const agent = makeAgent()
-  const run = await fire(buyers, (buyer, t0) => post(agent, base, path, { Origin: base, Cookie: buyer.cookie }, ADDRESS, t0))
+  const agent = load.makeAgent()
+  const run = await load.fire(
+    buyers.map((buyer, i) => ({ buyer, base: serverOf(bases, i) })),
+    ({ buyer, base }, t0) => load.post(agent, base, path, { Origin: base, Cookie: buyer.cookie }, ADDRESS, t0),
+  )
   agent.destroy()
   const app = stormFigures(run.answers, (a) => heldOrderId(a) !== null, run.seconds)
   console.log(`  app: ${app.holds} holds, sold out in ${app.soldOutSeconds.toFixed(2)} s; all answered in ${run.seconds.toFixed(1)} s`)
   const holders = run.answers.flatMap((a, i) => {
     const orderId = heldOrderId(a)
-    return orderId === null ? [] : [{ orderId, cookie: buyers[i]!.cookie }]
+    return orderId === null ? [] : [{ orderId, cookie: buyers[i]!.cookie, base: serverOf(bases, i + 1) }]
   })
   const refusalBodies = run.answers.filter((a) => a?.outcome === 409)
-  const pay = await payAll(base, holders, (location) => location.startsWith('/orders/'))
+  const pay = await payAll(load, holders, (location) => location.startsWith('/orders/'))
   console.log(`  paid ${pay.paid} of ${holders.length} in ${pay.figures.seconds.toFixed(1)} s`)
 
   const checks: Check[] = []
@@ -625,24 +268,6 @@ async function shopStorm(client: Client, base: string): Promise<Report> {
     refusalWords: { word: '已售罄', n: refusalBodies.filter((a) => a!.body.includes('已售罄')).length },
     pay: pay.figures,
     checks,
-  }
-}
-
-function describeNumbers(numbers: number[]) {
-  const seen = new Set(numbers)
-  const duplicates = numbers.length - seen.size
-  const max = Math.max(0, ...numbers)
-  let gaps = 0
-  for (let n = 1; n <= max; n++) if (!seen.has(n)) gaps++
-  return `${numbers.length} numbers, max ${max}, ${gaps} gaps, ${duplicates} duplicates`
-}
-
-function zeroFailures(what: string, counts: ReturnType<typeof statusCounts>): Check {
-  const failed = counts['5xx'] + counts.reset + counts.timeout + counts.error + counts.unsent
-  return {
-    what: `${what}: 0 answered 5xx, reset, timed out or unsent`,
-    ok: failed === 0,
-    detail: `5xx ${counts['5xx']}, reset ${counts.reset}, timeout ${counts.timeout}, error ${counts.error}, unsent ${counts.unsent}`,
   }
 }
 
@@ -713,50 +338,77 @@ function printReport(reports: Report[]) {
   }
 }
 
+// ---- anonymous pages --------------------------------------------------------------------------
+
+/** What a browser sends for a page: it takes the page compressed (as bench/run.ts asks). */
+const BROWSER = { Accept: 'text/html', 'Accept-Encoding': 'gzip, deflate, br' }
+
+interface PageFigures {
+  path: string
+  rps: number
+  p99: number
+  errors: number
+  non2xx: number
+}
+
+/**
+ * Visitors reading `path` on every process at once: autocannon with the connections split
+ * over the servers (a balancer's share), for --page-seconds. Requests per second add up.
+ */
+async function measurePages(bases: string[], path: string): Promise<PageFigures> {
+  const connections = Math.max(1, Math.round(config.pageConnections / bases.length))
+  const results = await Promise.all(
+    bases.map((base) => autocannon({ url: `${base}${path}`, connections, duration: config.pageSeconds, headers: BROWSER })),
+  )
+  return {
+    path,
+    rps: results.reduce((sum, r) => sum + r.requests.average, 0),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+  }
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 const usedPorts: number[] = []
+const load = createLoad(config)
+let cluster: Cluster | null = null
+let stormLoopDelays: Awaited<ReturnType<Cluster['loopDelays']>> | null = null
+
+const describeLoop = (delays: (LoopDelay | null)[]) =>
+  delays.every((d) => d === null) ? 'n/a' : delays.map((d) => (d ? `${ms(d.p99Ms)} / ${ms(d.maxMs)}` : 'n/a')).join(', ')
 
 async function main() {
   buildIfNeeded(ROOT, join(ROOT, 'build/index.js'))
-  const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-storm-'))
-  const port = await freePort()
-  usedPorts.push(port)
-  const base = `http://127.0.0.1:${port}`
-  const logPath = join(tmpdir(), `zhiyin-storm-server-${port}.log`)
-  const log = openSync(logPath, 'w')
-  // As `npm start` runs it, in production with the test payment provider opted in.
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PAYMENTS_TEST_MODE: '1',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      SITE_URL: base,
-      SESSION_SECRET: randomBytes(24).toString('hex'),
-      // A storm on a small machine can outlast the default 10 minutes: no hold may lapse before it is paid.
-      HOLD_MINUTES: '120',
-      ...(opts['line-window'] ? { DROP_LINE_WINDOW: opts['line-window'] } : {}),
-    },
-    stdio: ['ignore', log, log],
+  const mode = `${config.processes} process${config.processes > 1 ? 'es' : ''}${config.workers > 1 ? ` × ${config.workers} workers` : ''}, ${config.database}${config.replica ? ' + replicas' : ''}`
+  cluster = await startCluster({
+    processes: config.processes,
+    database: config.database,
+    replica: config.replica,
+    workers: config.workers,
+    ports: config.ports,
+    sqldPorts: config.sqldPorts,
+    env: opts['line-window'] ? { DROP_LINE_WINDOW: opts['line-window'] } : {},
   })
-  const client = createClient({ url: `file:${join(dataDir, 'zhiyin.db')}`, timeout: 10_000 })
   let failed = false
   try {
-    await waitFor(`${base}/healthz`, server)
-    console.log(`server: ${base}, pid ${server.pid}, data ${dataDir}, log ${logPath}`)
+    console.log(`${mode}: ${cluster.bases.join(' ')} on ${cluster.databaseUrl}; logs in ${cluster.dataDir}`)
     const reports: Report[] = []
-    if (!opts['skip-drop']) reports.push(await dropStorm(client, base))
-    if (!opts['skip-shop']) reports.push(await shopStorm(client, base))
+    if (!opts['skip-drop']) reports.push(await dropStorm(cluster.client, cluster.bases))
+    if (!opts['skip-shop']) reports.push(await shopStorm(cluster.client, cluster.bases))
+    const pages = config.pages ? await measurePages(cluster.bases, '/') : null
     printReport(reports)
+    printScaleOut(mode, reports, pages)
     failed = reports.some((r) => r.checks.some((c) => !c.ok))
+    if (failed) {
+      const lines = cluster.errorLines(30)
+      console.log(`
+the servers' logs, lines that tell of errors (first ${lines.length}):`)
+      for (const line of lines) console.log(`  ${line}`)
+    }
   } finally {
-    client.close()
-    await stop(server)
-    closeSync(log)
-    rmSync(dataDir, { recursive: true, force: true })
+    await cluster.stop()
   }
   if (failed) {
     console.error('\nan invariant failed (see FAIL above)')
@@ -764,7 +416,51 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
+/** Issue 16's figures of this mode, printed and recorded under its --label for bench/scale.ts. */
+function printScaleOut(mode: string, reports: Report[], pages: PageFigures | null) {
+  const drop = reports.find((r) => r.name === 'membership drop')
+  console.log(`\n${mode}:`)
+  if (drop) {
+    const c = drop.app.counts
+    const p = drop.pay.counts
+    console.log(`  drop: ${Math.round(drop.app.holdsPerSecond)} holds/s (bare ${Math.round(drop.bare.holdsPerSecond)}), hold p99 ${ms(drop.app.holdP99)} ms`)
+    console.log(`  seat requests + payments: 5xx ${c['5xx'] + p['5xx']}, resets ${c.reset + p.reset}, timeouts ${c.timeout + p.timeout}`)
+  }
+  const loop = stormLoopDelays
+  console.log(`  event loop under the storm, p99 / max ms per server: /metrics ${loop ? describeLoop(loop.metrics) : 'n/a'}; monitor ${loop ? describeLoop(loop.monitor) : 'n/a'}`)
+  if (pages) console.log(`  anonymous GET ${pages.path}: ${Math.round(pages.rps)} req/s over ${cluster!.bases.length} process(es), p99 ${pages.p99} ms, errors ${pages.errors}, non-2xx ${pages.non2xx}`)
+  if (!opts.label) return
+  const key = (what: string) => `scale ${opts.label} ${what}`
+  const worst = (pick: (d: LoopDelay) => number, delays: (LoopDelay | null)[] | undefined) => {
+    const known = (delays ?? []).flatMap((d) => (d ? [pick(d)] : []))
+    return known.length > 0 ? Math.max(...known) : -1
+  }
+  const figures: BenchResults = {}
+  if (drop) {
+    const c = drop.app.counts
+    const p = drop.pay.counts
+    Object.assign(figures, {
+      [key('holds/s')]: drop.app.holdsPerSecond,
+      [key('bare holds/s')]: drop.bare.holdsPerSecond,
+      [key('hold p99')]: drop.app.holdP99,
+      [key('refusal p99')]: drop.app.refusalP99,
+      [key('5xx')]: c['5xx'] + p['5xx'] + (drop.line?.counts['5xx'] ?? 0),
+      [key('resets')]: c.reset + p.reset + (drop.line?.counts.reset ?? 0),
+      [key('timeouts')]: c.timeout + p.timeout + c.error + p.error + c.unsent + p.unsent,
+      [key('invariants')]: drop.checks.every((check) => check.ok) ? 1 : 0,
+      // -1: not measured (the servers expose no /metrics yet).
+      [key('loop p99 metrics')]: worst((d) => d.p99Ms, loop?.metrics),
+      [key('loop max metrics')]: worst((d) => d.maxMs, loop?.metrics),
+      [key('loop p99 monitor')]: worst((d) => d.p99Ms, loop?.monitor),
+      [key('loop max monitor')]: worst((d) => d.maxMs, loop?.monitor),
+    })
+  }
+  if (pages) Object.assign(figures, { [key('pages rps')]: pages.rps, [key('pages errors')]: pages.errors + pages.non2xx })
+  recordResults(figures)
+}
+
+main().catch(async (error: unknown) => {
   console.error(error)
+  await cluster?.stop()
   process.exit(1)
 })
