@@ -5,7 +5,7 @@
 // test; the harness seeds and checks the database through `client` (plain SQL, never the app).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -32,6 +32,8 @@ export interface ClusterOptions {
   env?: Record<string, string>
   /** Where the data directory goes (a temporary directory, removed by stop()). */
   tmp?: string
+  /** Where stop() keeps the servers' and sqld's logs (they go with the data directory otherwise). */
+  keepLogsIn?: string
 }
 
 export interface ClusterServer {
@@ -60,7 +62,7 @@ export interface Cluster {
   resetLoopDelays(): Promise<void>
   /** Each server's longest event-loop delay since the last reset, from its /metrics and from the preloaded monitor. */
   loopDelays(): Promise<{ metrics: (LoopDelay | null)[]; monitor: (LoopDelay | null)[] }>
-  /** Lines of the servers' logs that tell of errors (5xx answers, SQLITE_BUSY, 429 …), first `limit`. */
+  /** What each server's (and sqld's) log says went wrong, most frequent first, at most `limit` kinds per log. */
   errorLines(limit?: number): string[]
   stop(): Promise<void>
 }
@@ -116,12 +118,21 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const logs: number[] = []
   let sqld: RunningSqld | null = null
   let client: Client | null = null
-  const stop = async () => {
-    client?.close()
-    await Promise.all(children.map(stopChild))
-    await sqld?.stop()
-    for (const fd of logs) closeSync(fd)
-    rmSync(dataDir, { recursive: true, force: true })
+  let stopped: Promise<void> | null = null
+  const stop = () => {
+    stopped ??= (async () => {
+      client?.close()
+      await Promise.all(children.map(stopChild))
+      await sqld?.stop()
+      for (const fd of logs) closeSync(fd)
+      if (options.keepLogsIn) {
+        rmSync(options.keepLogsIn, { recursive: true, force: true })
+        mkdirSync(options.keepLogsIn, { recursive: true })
+        for (const name of readdirSync(dataDir)) if (name.endsWith('.log')) copyFileSync(join(dataDir, name), join(options.keepLogsIn, name))
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    })()
+    return stopped
   }
   try {
     let databaseUrl = `file:${join(dataDir, 'zhiyin.db')}`
@@ -173,7 +184,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     // The first one migrates and seeds an empty database before the others start.
     await startOne(0)
     await Promise.all(Array.from({ length: options.processes - 1 }, (_, i) => startOne(i + 1)))
-    client = createClient(options.database === 'file' ? { url: databaseUrl, timeout: 10_000 } : { url: databaseUrl })
+    client = options.database === 'file' ? createClient({ url: databaseUrl, timeout: 10_000 }) : retryingBusyServer(createClient({ url: databaseUrl }))
     const signalMonitors = async () => {
       for (const server of servers) process.kill(server.pid, 'SIGUSR2')
       await new Promise((r) => setTimeout(r, 200))
@@ -199,7 +210,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       },
       errorLines(limit = 20) {
         const files = [...servers.map((s) => s.logPath), ...(sqld ? [join(dataDir, 'sqld.log')] : [])]
-        return files.flatMap((file) => errorLinesOf(file).map((line) => `${file.split('/').pop()}: ${line}`)).slice(0, limit)
+        return files.flatMap((file) => errorSummary(file).slice(0, limit).map((line) => `${file.split('/').pop()}: ${line}`))
       },
       stop,
     }
@@ -207,6 +218,34 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await stop()
     throw error
   }
+}
+
+/**
+ * The harness's own queries to sqld, retried while it answers 429 (it refuses new connections
+ * while the servers' writes queue up, e.g. right after a storm): seeding and checking must not
+ * fail for what the servers are measured on.
+ */
+function retryingBusyServer(client: Client): Client {
+  const execute = async (...args: Parameters<Client['execute']>): Promise<Awaited<ReturnType<Client['execute']>>> => {
+    const deadline = Date.now() + 60_000
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2000)) {
+      try {
+        return await (client.execute as (...a: typeof args) => ReturnType<Client['execute']>)(...args)
+      } catch (error) {
+        const status = (error as { cause?: { status?: number } }).cause?.status
+        if (status !== 429 || Date.now() > deadline) throw error
+        await new Promise((r) => setTimeout(r, pause))
+      }
+    }
+  }
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'execute') return execute
+      // The client keeps its state in private fields: its own methods must run on it, not on the proxy.
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }
 
 /** Pages each process answers once before its event-loop delays are measured. */
@@ -234,15 +273,23 @@ function readMonitor(file: string): LoopDelay | null {
   return { p99Ms: reading.p99Ms, maxMs: reading.maxMs }
 }
 
-// A request log line of a 5xx (morgan's text or pino-http's JSON), or an error the database gave.
-const ERROR_LINE = /( (GET|POST|HEAD) \S+ 5\d\d |"statusCode":5\d\d|error|SQLITE_BUSY|DbCreateTimeout|TRANSACTION_TIMEOUT|\b429\b|busy)/i
+// What a server's log says went wrong: requests answered 5xx (morgan's text line or pino-http's
+// JSON), and the errors thrown (an "…Error: message" line, a "code: 'SQLITE_BUSY'" line, sqld's
+// own ERROR lines), each with how often it came.
+const FAILED_REQUEST = / (GET|POST|HEAD) (\S+?)(?:\?\S*)? (5\d\d) |"statusCode":(5\d\d)/
+const THROWN = /\b(\w*Error(?:: .*)?|code: '\w+'|ERROR .*)$/
 
-function errorLinesOf(file: string) {
+export function errorSummary(file: string) {
   if (!existsSync(file)) return []
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => ERROR_LINE.test(line))
-    .map((line) => line.slice(0, 400))
+  const counts = new Map<string, number>()
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const failed = FAILED_REQUEST.exec(line)
+    // sqld's lines carry a timestamp and a request id: keep what follows "ERROR".
+    const thrown = failed ? null : THROWN.exec(line.replace(/^.*?\bERROR\b.*?: /, 'ERROR '))
+    const key = failed ? (failed[4] ? `answered ${failed[4]}` : `${failed[1]} ${failed[2]} answered ${failed[3]}`) : thrown ? thrown[1]!.slice(0, 240) : null
+    if (key && !/^\s*at /.test(line)) counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n} × ${what}`)
 }
 
 function tail(file: string, lines = 30) {

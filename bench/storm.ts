@@ -372,6 +372,8 @@ async function measurePages(bases: string[], path: string): Promise<PageFigures>
 // ---- main ------------------------------------------------------------------------------------
 
 const usedPorts: number[] = []
+/** The servers' logs of the last run of this mode, kept for reading after a failure. */
+const LOGS = join(ROOT, '.cache/bench/logs', opts.label ?? `${config.processes}-${config.database}${config.replica ? '-replica' : ''}`)
 const load = createLoad(config)
 let cluster: Cluster | null = null
 let stormLoopDelays: Awaited<ReturnType<Cluster['loopDelays']>> | null = null
@@ -390,10 +392,11 @@ async function main() {
     ports: config.ports,
     sqldPorts: config.sqldPorts,
     env: opts['line-window'] ? { DROP_LINE_WINDOW: opts['line-window'] } : {},
+    keepLogsIn: LOGS,
   })
   let failed = false
   try {
-    console.log(`${mode}: ${cluster.bases.join(' ')} on ${cluster.databaseUrl}; logs in ${cluster.dataDir}`)
+    console.log(`${mode}: ${cluster.bases.join(' ')} on ${cluster.databaseUrl}; logs kept in ${LOGS}`)
     const reports: Report[] = []
     if (!opts['skip-drop']) reports.push(await dropStorm(cluster.client, cluster.bases))
     if (!opts['skip-shop']) reports.push(await shopStorm(cluster.client, cluster.bases))

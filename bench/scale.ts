@@ -1,0 +1,77 @@
+// npm run bench:scale — issue 16's storm in one run, mode after mode: one process on a local file
+// (the baseline), two processes on one file, two processes on a libsql server (sqld), and the
+// same with an embedded replica in each process. Each mode is a bench/storm.ts run of its own
+// (the drop only, quick size unless told) that records its figures under its label; the table at
+// the end compares them. Arguments after `--` go to every storm (e.g. --ports, --buyers).
+//
+//   npm run bench:scale
+//   npm run bench:scale -- --ports 3870-3899 --sqld-ports 3900-3919 --processes 3
+import { spawn } from 'node:child_process'
+import { loadavg } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { clearResults, readResults } from './results'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+const passed = process.argv.slice(2)
+/** --processes N of the scaled-out modes (2 unless given); the baseline is always one process. */
+const processesAt = passed.indexOf('--processes')
+const n = processesAt === -1 ? 2 : Number(passed[processesAt + 1])
+const shared = processesAt === -1 ? passed : passed.filter((_, i) => i !== processesAt && i !== processesAt + 1)
+
+const MODES = [
+  { label: 'file-1', what: '1 process, local file (baseline)', args: ['--processes', '1', '--database', 'file'] },
+  { label: `file-${n}`, what: `${n} processes, one local file`, args: ['--processes', String(n), '--database', 'file'] },
+  { label: `sqld-${n}`, what: `${n} processes, sqld`, args: ['--processes', String(n), '--database', 'sqld'] },
+  { label: `sqld-${n}-replica`, what: `${n} processes, sqld + embedded replicas`, args: ['--processes', String(n), '--database', 'sqld', '--replica'] },
+]
+
+function runStorm(args: string[]) {
+  return new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/storm.ts'), ...args], { cwd: ROOT, stdio: 'inherit' })
+    child.once('exit', (code) => resolve(code ?? 1))
+  })
+}
+
+async function main() {
+  clearResults()
+  const exits: Record<string, number> = {}
+  const loads: Record<string, string> = {}
+  for (const mode of MODES) {
+    console.log(`\n=== ${mode.what} ===`)
+    loads[mode.label] = loadavg().map((l) => l.toFixed(2)).join(' ')
+    exits[mode.label] = await runStorm(['--quick', '--skip-shop', '--pages', '--label', mode.label, ...mode.args, ...shared])
+  }
+  printTable(exits, loads)
+  if (Object.values(exits).some((code) => code !== 0)) process.exit(1)
+}
+
+function printTable(exits: Record<string, number>, loads: Record<string, string>) {
+  const r = readResults()
+  const get = (label: string, what: string) => r[`scale ${label} ${what}`]
+  const baseline = get('file-1', 'holds/s')
+  const basePages = get('file-1', 'pages rps')
+  const num = (v: number | undefined, digits = 0) => (v === undefined ? '–' : v.toFixed(digits))
+  const loop = (label: string, source: string) => {
+    const max = get(label, `loop max ${source}`)
+    return max === undefined || max < 0 ? 'n/a' : `${num(get(label, `loop p99 ${source}`))} / ${num(max)}`
+  }
+  console.log('\nIssue 16: the drop storm scaled out, one run (holds/s and pages against the first row, measured in the same run)\n')
+  console.log('| mode | holds/s | vs 1 process | hold p99 ms | 5xx | resets | timeouts | invariants | event loop p99 / max ms (/metrics) | (monitor) | anonymous GET / req/s | vs 1 process | load at start |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|')
+  for (const mode of MODES) {
+    const { label } = mode
+    const holds = get(label, 'holds/s')
+    const pages = get(label, 'pages rps')
+    const invariants = get(label, 'invariants')
+    console.log(
+      `| ${mode.what} | ${num(holds)} | ${holds !== undefined && baseline ? (holds / baseline).toFixed(2) : '–'} | ${num(get(label, 'hold p99'))} | ${num(get(label, '5xx'))} | ${num(get(label, 'resets'))} | ${num(get(label, 'timeouts'))} | ${invariants === undefined ? `no figures (exit ${exits[label]})` : invariants === 1 ? 'held' : 'FAILED'} | ${loop(label, 'metrics')} | ${loop(label, 'monitor')} | ${num(pages)} | ${pages !== undefined && basePages ? (pages / basePages).toFixed(2) : '–'} | ${loads[label]} |`,
+    )
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
