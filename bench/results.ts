@@ -23,6 +23,10 @@ export function recordResults(values: BenchResults) {
   writeFileSync(FILE, JSON.stringify({ ...readResults(), ...values }, null, 2))
 }
 
-export function clearResults() {
-  rmSync(FILE, { force: true })
+/** Empties the figures of an earlier run: all of them, or those whose name starts with `prefix`. */
+export function clearResults(prefix?: string) {
+  if (prefix === undefined) return rmSync(FILE, { force: true })
+  const kept = Object.entries(readResults()).filter(([name]) => !name.startsWith(prefix))
+  mkdirSync(dirname(FILE), { recursive: true })
+  writeFileSync(FILE, JSON.stringify(Object.fromEntries(kept), null, 2))
 }

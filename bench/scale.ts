@@ -11,6 +11,7 @@ import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { clearResults, readResults } from './results'
+import { printScaleTargets } from './scale-targets'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -35,7 +36,8 @@ function runStorm(args: string[]) {
 }
 
 async function main() {
-  clearResults()
+  // This run's modes replace an earlier run's; `npm run bench`'s figures stay.
+  clearResults('scale ')
   const exits: Record<string, number> = {}
   const loads: Record<string, string> = {}
   for (const mode of MODES) {
@@ -44,6 +46,7 @@ async function main() {
     exits[mode.label] = await runStorm(['--quick', '--skip-shop', '--pages', '--label', mode.label, ...mode.args, ...shared])
   }
   printTable(exits, loads)
+  printScaleTargets(readResults())
   if (Object.values(exits).some((code) => code !== 0)) process.exit(1)
 }
 

@@ -202,6 +202,7 @@ async function dropStorm(client: Client, bases: string[]): Promise<Report> {
   console.log(`  paid ${pay.paid} of ${holders.length} in ${pay.figures.seconds.toFixed(1)} s`)
 
   const checks = await dropChecks(client, drop, { holders: holders.length, paidOrderIds: pay.paidOrderIds })
+  dropDataHeld = checks.every((check) => check.ok)
   checks.push(zeroFailures('seat requests', app.counts), zeroFailures('line asks', line.counts), zeroFailures('payments', pay.figures.counts))
   return {
     name: 'membership drop',
@@ -377,6 +378,8 @@ const LOGS = join(ROOT, '.cache/bench/logs', opts.label ?? `${config.processes}-
 const load = createLoad(config)
 let cluster: Cluster | null = null
 let stormLoopDelays: Awaited<ReturnType<Cluster['loopDelays']>> | null = null
+/** Whether the drop's data checks held (the answers' checks aside). */
+let dropDataHeld = false
 
 const describeLoop = (delays: (LoopDelay | null)[]) =>
   delays.every((d) => d === null) ? 'n/a' : delays.map((d) => (d ? `${ms(d.p99Ms)} / ${ms(d.maxMs)}` : 'n/a')).join(', ')
@@ -397,10 +400,12 @@ async function main() {
   let failed = false
   try {
     console.log(`${mode}: ${cluster.bases.join(' ')} on ${cluster.databaseUrl}; logs kept in ${LOGS}`)
+    // Pages first, on quiet servers: after a storm on sqld they would measure its backlog.
+    const pages = config.pages ? await measurePages(cluster.bases, '/') : null
+    if (pages) console.log(`anonymous GET /: ${Math.round(pages.rps)} req/s over ${cluster.bases.length} process(es)`)
     const reports: Report[] = []
     if (!opts['skip-drop']) reports.push(await dropStorm(cluster.client, cluster.bases))
     if (!opts['skip-shop']) reports.push(await shopStorm(cluster.client, cluster.bases))
-    const pages = config.pages ? await measurePages(cluster.bases, '/') : null
     printReport(reports)
     printScaleOut(mode, reports, pages)
     failed = reports.some((r) => r.checks.some((c) => !c.ok))
@@ -450,7 +455,7 @@ function printScaleOut(mode: string, reports: Report[], pages: PageFigures | nul
       [key('5xx')]: c['5xx'] + p['5xx'] + (drop.line?.counts['5xx'] ?? 0),
       [key('resets')]: c.reset + p.reset + (drop.line?.counts.reset ?? 0),
       [key('timeouts')]: c.timeout + p.timeout + c.error + p.error + c.unsent + p.unsent,
-      [key('invariants')]: drop.checks.every((check) => check.ok) ? 1 : 0,
+      [key('invariants')]: dropDataHeld ? 1 : 0,
       // -1: not measured (the servers expose no /metrics yet).
       [key('loop p99 metrics')]: worst((d) => d.p99Ms, loop?.metrics),
       [key('loop max metrics')]: worst((d) => d.maxMs, loop?.metrics),

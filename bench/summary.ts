@@ -1,6 +1,7 @@
 // The last step of `npm run bench`: issue 15's table of targets with what this run measured
 // (bench/results.ts). `--reset` (the first step) empties the figures of an earlier run.
 import { clearResults, readResults, type BenchResults } from './results'
+import { printScaleTargets } from './scale-targets'
 
 interface Row {
   what: string
@@ -39,6 +40,8 @@ function main() {
     const shown = value === null ? 'not measured' : (row.format ?? ((v: number) => v.toFixed(3)))(value)
     console.log(`| ${row.what} | ${shown} | ${row.target} | ${value === null ? '—' : row.met(value) ? 'yes' : 'no'} |`)
   }
+  // Issue 16's, when this run includes `npm run bench:scale`.
+  printScaleTargets(results)
 }
 
 main()
