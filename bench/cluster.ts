@@ -278,6 +278,8 @@ function readMonitor(file: string): LoopDelay | null {
 // own ERROR lines), each with how often it came.
 const FAILED_REQUEST = / (GET|POST|HEAD) (\S+?)(?:\?\S*)? (5\d\d) |"statusCode":(5\d\d)/
 const THROWN = /\b(\w*Error(?:: .*)?|code: '\w+'|ERROR .*)$/
+/** pino's serialised error: {"type":"LibsqlError","message":"…"}. */
+const THROWN_JSON = /"type":"(\w*Error)","message":"((?:[^"\\]|\\.){0,200})/
 
 export function errorSummary(file: string) {
   if (!existsSync(file)) return []
@@ -285,8 +287,17 @@ export function errorSummary(file: string) {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const failed = FAILED_REQUEST.exec(line)
     // sqld's lines carry a timestamp and a request id: keep what follows "ERROR".
-    const thrown = failed ? null : THROWN.exec(line.replace(/^.*?\bERROR\b.*?: /, 'ERROR '))
-    const key = failed ? (failed[4] ? `answered ${failed[4]}` : `${failed[1]} ${failed[2]} answered ${failed[3]}`) : thrown ? thrown[1]!.slice(0, 240) : null
+    const json = THROWN_JSON.exec(line)
+    const thrown = failed || json ? null : THROWN.exec(line.replace(/^.*?\bERROR\b.*?: /, 'ERROR '))
+    const key = failed
+      ? failed[4]
+        ? `${/"method":"(\w+)","url":"([^"?]*)/.exec(line)?.slice(1).join(' ') ?? 'a request'} answered ${failed[4]}`
+        : `${failed[1]} ${failed[2]} answered ${failed[3]}`
+      : json
+        ? `${json[1]}: ${json[2]}`
+        : thrown
+          ? thrown[1]!.slice(0, 240)
+          : null
     if (key && !/^\s*at /.test(line)) counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   return [...counts].sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n} × ${what}`)
