@@ -95,6 +95,9 @@ export default defineConfig({
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     env: {
+      // One process: a page kept by one worker's page cache would outlive another's write by up to a
+      // second (decision 033); the races across processes are tests/integration's (decision 037).
+      WEB_CONCURRENCY: '1',
       NODE_ENV: 'test',
       PORT: String(PORT),
       DATA_DIR,

@@ -8,6 +8,8 @@ declare module '@remix-run/server-runtime' {
     clientIp?: string
     /** Nonce for this response's Content-Security-Policy (inline scripts). */
     cspNonce?: string
+    /** Set when a loader or action met a database busy past its deadline: the answer becomes 503. */
+    databaseBusy?: { seen: boolean }
   }
 }
 

@@ -12,6 +12,8 @@ export default defineConfig({
     exclude: ['tests/e2e/**', 'node_modules/**'],
     // Each test file gets its own SQLite file in a temp dir (see tests/setup/env.ts).
     setupFiles: ['tests/setup/env.ts'],
+    // The production build, made once before every file (files start servers on it).
+    globalSetup: ['tests/setup/build.ts'],
     // argon2id hashing takes ~30-50 ms per hash; a test that signs up and logs in does several.
     testTimeout: 15_000,
     hookTimeout: 15_000,

@@ -9,6 +9,7 @@ import { NonceProvider } from './utils/nonce'
 import { redactUrl } from './utils/redact'
 import { renderDocument } from './utils/render-document.server'
 import { isBodyTooLarge } from './utils/request-body.server'
+import { isDatabaseBusy } from '../db/busy'
 
 export { startBackgroundJobs } from './utils/jobs.server'
 
@@ -18,8 +19,13 @@ export const streamTimeout = ABORT_DELAY
 // Log real failures in full. An unmatched URL (404) is not one; a client that went away is
 // worth one line, since whatever it was waiting for shows up nowhere else. A body cut off at its
 // limit is not one either: the server answered 413 and logged that.
-export const handleError: HandleErrorFunction = (error, { request }) => {
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted && isBodyTooLarge(request.signal.reason)) return
+  // Overload, not a fault: the server answers 503 with Retry-After (server/remix-handler.ts).
+  if (isDatabaseBusy(error)) {
+    if (context.databaseBusy) context.databaseBusy.seen = true
+    return
+  }
   if (request.signal.aborted) {
     const { pathname, search } = new URL(request.url)
     console.warn(`${request.method} ${redactUrl(pathname + search)}: the client went away before the answer`)

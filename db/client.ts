@@ -4,7 +4,8 @@ import { dirname } from 'node:path'
 import { createClient, type Client, type InArgs, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import * as schema from './schema'
-import { createWriteQueue, type GroupBounds, type GroupStats } from './write-queue'
+import { DEFAULT_DEADLINE_MS, retryWhileBusy, type BusyStats } from './busy'
+import { createWriteQueue, type GroupBounds, type GroupStats, type QueueStats } from './write-queue'
 
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client }
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
@@ -16,50 +17,203 @@ export interface DatabaseHandle {
   client: Client
   isLocalFile: boolean
   /**
-   * Runs `fn` all-or-nothing in a write transaction (docs/decisions/003 and 030): on a local file
-   * possibly together with others that waited, in a savepoint of its own; resolves after COMMIT.
+   * Runs `fn` all-or-nothing in a write transaction (docs/decisions/003, 030 and 037): possibly
+   * together with others that waited, in a savepoint of its own; resolves after COMMIT. Throws
+   * DatabaseBusy when it could not begin before its deadline.
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>
-  /** How the local file's transactions were grouped so far (null on a libsql server). */
-  groupStats: GroupStats | null
-  /** The local file's group bounds, read at the start of each group (null on a libsql server). */
-  groupBounds: GroupBounds | null
+  /** How transactions were grouped so far. */
+  groupStats: GroupStats
+  /** The group bounds, read at the start of each group. */
+  groupBounds: GroupBounds
+  /** The write path's state now, for /healthz and /metrics. */
+  writeStats(): WriteStats
+  /**
+   * With an embedded replica: brings it up to the primary (once for all callers waiting at the
+   * same moment) and resolves when it has; without one, at once.
+   */
+  syncReplica(): Promise<void>
+  /** With an embedded replica, when its last sync finished (ms since the epoch); else null. */
+  replicaSyncedAt(): number | null
   close(): void
 }
 
-/** Busy timeout for local files, in milliseconds: waits for another writer instead of failing. */
-const BUSY_TIMEOUT_MS = 5000
+export interface WriteStats extends QueueStats, BusyStats {
+  groups: number
+  transactions: number
+}
+
+export interface DatabaseOptions {
+  authToken?: string
+  /**
+   * A local file kept as an embedded replica of the libsql server at `url` (decision 037): reads
+   * are answered from it, writes go to the server, and the replica syncs after each write.
+   */
+  replicaPath?: string
+  /** How long a statement or transaction may wait for a busy database before DatabaseBusy (ms). */
+  deadlineMs?: number
+  groupBounds?: GroupBounds
+}
 
 export function isLocalFileUrl(url: string) {
   return url.startsWith('file:')
 }
 
-export function createDatabase(url: string, authToken?: string): DatabaseHandle {
+/**
+ * The address the app's own client uses for a libsql server given as http(s)://: the same server
+ * over Hrana's WebSocket. A statement of an open transaction costs one round trip either way, and
+ * over HTTP each was measured 5× slower (2.5 ms against 0.5 ms on this machine, decision 037).
+ */
+export function primaryUrl(url: string) {
+  return url.replace(/^http(s?):\/\//, 'ws$1://')
+}
+
+/** How often an embedded replica pulls others' writes when it has written nothing itself (s). */
+const REPLICA_SYNC_SECONDS = 1
+
+export function createDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  const { authToken, replicaPath, deadlineMs = DEFAULT_DEADLINE_MS } = options
   const isLocalFile = isLocalFileUrl(url)
   if (isLocalFile) {
     const path = url.slice('file:'.length)
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   }
-  const rawClient = createClient({ url, authToken, timeout: BUSY_TIMEOUT_MS })
+  if (replicaPath && isLocalFile) throw new Error('DATABASE_REPLICA_PATH needs DATABASE_URL to name a libsql server, not a file')
+  const busy: BusyStats = { retries: 0, busyFailures: 0 }
+  // busy_timeout 0: never SQLite's busy handler, which sleeps on the event loop (decision 037).
+  const primary = isLocalFile ? createClient({ url, timeout: 0 }) : createClient({ url: primaryUrl(url), authToken })
+  if (replicaPath) mkdirSync(dirname(replicaPath), { recursive: true })
+  const replica = replicaPath
+    ? createReplica(createClient({ url: `file:${replicaPath}`, syncUrl: url, authToken, syncInterval: REPLICA_SYNC_SECONDS }))
+    : null
 
-  // Each interactive transaction of @libsql/client takes its own connection; on one local
-  // file they would fight for SQLite's single write lock. Queue them in this process instead,
-  // and commit those that waited together (docs/decisions/030-group-commit.md). A libsql
-  // server arbitrates its own writers: there each transaction goes straight to it.
-  const insideTransaction = new AsyncLocalStorage<true>()
-  function transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return queue ? queue.transaction(fn) : db.transaction(fn)
-  }
-
-  // A plain write on the shared connection while a queued transaction holds the write lock
-  // would wait in SQLite's busy handler, which blocks the event loop, so the transaction
-  // could never finish: both stall for the busy timeout and the write fails with SQLITE_BUSY.
-  // Plain writes therefore wait for the transactions queued before them.
-  const client = isLocalFile ? waitForTransactions(rawClient, () => (insideTransaction.getStore() ? null : (queue?.pending() ?? null))) : rawClient
+  // Write transactions are queued in this process and those that waited are committed together
+  // (docs/decisions/030-group-commit.md): on one local file they would otherwise fight for
+  // SQLite's single write lock, and on a libsql server every open transaction holds the server's
+  // lock across the network, so one at a time per process is what the server can serve.
+  // A member's async context holds its transaction, so that its plain writes join it.
+  const insideTransaction = new AsyncLocalStorage<Transaction>()
+  const groups = isLocalFile ? groupConnection(url) : null
+  const client = isLocalFile
+    ? queuedWrites(retryingClient(primary, null, busy, deadlineMs), insideTransaction, (fn) => queue.transaction(fn))
+    : retryingClient(primary, replica, busy, deadlineMs)
   const db = drizzle({ client, schema, casing: 'snake_case' }) as Database
-  const queue = isLocalFile ? createWriteQueue(db, insideTransaction) : null
+  const queue = createWriteQueue(groups ? groups.database : () => db, insideTransaction, {
+    bounds: options.groupBounds,
+    busy,
+    deadlineMs,
+    renewAfterBusy: groups?.renew,
+    afterCommit: replica ? () => replica.sync() : undefined,
+  })
 
-  return { db, client, isLocalFile, transaction, groupStats: queue?.stats ?? null, groupBounds: queue?.bounds ?? null, close: () => rawClient.close() }
+  return {
+    db,
+    client,
+    isLocalFile,
+    transaction: (fn) => queue.transaction(fn),
+    groupStats: queue.stats,
+    groupBounds: queue.bounds,
+    writeStats: () => ({ ...queue.queueStats(), ...busy, groups: queue.stats.groups, transactions: queue.stats.transactions }),
+    syncReplica: () => replica?.sync() ?? Promise.resolve(),
+    replicaSyncedAt: () => replica?.syncedAt ?? null,
+    close: () => {
+      primary.close()
+      groups?.close()
+      replica?.client.close()
+    },
+  }
+}
+
+/**
+ * The one connection a local file's write groups run on, opened anew after its BEGIN met another
+ * process's lock: libsql 0.5 leaves a statement that failed with SQLITE_BUSY open on its
+ * connection until it is garbage-collected, and while it is, that connection can neither open a
+ * savepoint nor commit (and keeps reading its old snapshot). No other statement ever runs on it.
+ */
+function groupConnection(url: string) {
+  const open = () => {
+    const client = createClient({ url, timeout: 0, concurrency: 1 })
+    return { client, db: drizzle({ client, schema, casing: 'snake_case' }) as Database }
+  }
+  let current = open()
+  return {
+    database: () => current.db,
+    renew() {
+      current.client.close()
+      current = open()
+    },
+    close: () => current.client.close(),
+  }
+}
+
+interface Replica {
+  client: Client
+  sync(): Promise<void>
+  syncedAt: number | null
+}
+
+/** An embedded replica whose syncs are shared: callers arriving during one wait for the next. */
+function createReplica(client: Client): Replica {
+  let running: Promise<void> | null = null
+  let next: Promise<void> | null = null
+  const replica: Replica = {
+    client,
+    syncedAt: null,
+    sync() {
+      if (next) return next
+      const start = async () => {
+        await client.sync()
+        replica.syncedAt = Date.now()
+      }
+      if (!running) {
+        running = start().finally(() => (running = null))
+        return running
+      }
+      // One is under way but may have begun before the caller's write: the next one covers it.
+      next = running
+        .catch(() => undefined)
+        .then(() => {
+          next = null
+          running = start().finally(() => (running = null))
+          return running
+        })
+      return next
+    },
+  }
+  return replica
+}
+
+/**
+ * The client the app uses: every statement and batch that meets a busy database is tried again
+ * asynchronously until the deadline (db/busy.ts), and, with an embedded replica, reads are
+ * answered by the replica while writes go to the primary and the replica syncs after each.
+ * Interactive transactions go to the primary; the write queue retries their BEGIN.
+ */
+function retryingClient(primary: Client, replica: Replica | null, busy: BusyStats, deadlineMs: number): Client {
+  const retry = <T>(attempt: () => Promise<T>) => retryWhileBusy(attempt, busy, deadlineMs)
+  return new Proxy(primary, {
+    get(target, property, receiver) {
+      if (property === 'execute') {
+        return async (statement: InStatement, args?: InArgs) => {
+          const run = (client: Client) => (args === undefined ? client.execute(statement) : client.execute(statement as string, args))
+          if (replica && READ_ONLY.test(statementText(statement))) return retry(() => run(replica.client))
+          const result = await retry(() => run(target))
+          if (replica) await replica.sync()
+          return result
+        }
+      }
+      if (property === 'batch') {
+        return async (statements: InStatement[], mode?: TransactionMode) => {
+          if (replica && mode === 'read') return retry(() => replica.client.batch(statements, mode))
+          const result = await retry(() => target.batch(statements, mode))
+          if (replica) await replica.sync()
+          return result
+        }
+      }
+      const value: unknown = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }
 
 /**
@@ -78,27 +232,43 @@ export function executeOn(executor: Executor, statement: InStatement): Promise<R
 }
 
 const READ_ONLY = /^\s*(select|explain)\b/i
+const PRAGMA = /^\s*pragma\b/i
 
 function statementText(statement: InStatement) {
   return typeof statement === 'string' ? statement : statement.sql
 }
 
-/** The client, with `execute` (of anything but a read) and `batch` run after `pending()` settles. */
-function waitForTransactions(client: Client, pending: () => Promise<unknown> | null): Client {
+/**
+ * A local file's client: reads run on the client's pool, while every write that is not already
+ * part of a transaction runs as a transaction of its own in the write queue. Only the queue's
+ * connection ever takes the write lock, so no pooled connection meets SQLITE_BUSY (and none is
+ * left unusable by it, see groupConnection); a plain write waits asynchronously, in turn, and is
+ * committed with the group it joins. Inside a queued transaction, plain writes join it.
+ */
+function queuedWrites(client: Client, insideTransaction: AsyncLocalStorage<Transaction>, enqueue: <T>(fn: (tx: Transaction) => Promise<T>) => Promise<T>): Client {
+  const inOwnTransaction = <T>(run: (tx: Transaction) => Promise<T>) => {
+    const tx = insideTransaction.getStore()
+    return tx ? run(tx) : enqueue(run)
+  }
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'execute') {
-        return async (statement: InStatement, args?: InArgs) => {
-          const wait = READ_ONLY.test(statementText(statement)) ? null : pending()
-          if (wait) await wait
-          return args === undefined ? target.execute(statement) : target.execute(statement as string, args)
+        return (statement: InStatement, args?: InArgs) => {
+          const full: InStatement = args === undefined ? statement : { sql: statementText(statement), args }
+          // Reads, and pragmas (some cannot run inside a transaction), go straight to the pool.
+          if (READ_ONLY.test(statementText(statement)) || PRAGMA.test(statementText(statement))) return target.execute(full)
+          return inOwnTransaction((tx) => executeOn(tx, full))
         }
       }
       if (property === 'batch') {
-        return async (statements: InStatement[], mode?: TransactionMode) => {
-          const wait = pending()
-          if (wait) await wait
-          return target.batch(statements, mode)
+        return (statements: InStatement[], mode?: TransactionMode) => {
+          if (mode === 'read') return target.batch(statements, mode)
+          // A batch is all-or-nothing: as one queued transaction (its own savepoint), in order.
+          return inOwnTransaction(async (tx) => {
+            const results: ResultSet[] = []
+            for (const statement of statements) results.push(await executeOn(tx, statement))
+            return results
+          })
         }
       }
       const value: unknown = Reflect.get(target, property, receiver)

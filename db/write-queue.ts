@@ -3,7 +3,12 @@
 // run one after another inside ONE write transaction, each in a savepoint of its own, and
 // committed together: one BEGIN IMMEDIATE … COMMIT and one WAL sync for the whole group,
 // while each transaction stays all-or-nothing and its caller hears only after the COMMIT.
+//
+// Across processes (decision 037) the group's BEGIN IMMEDIATE may find another process holding
+// the write lock: the group waits asynchronously and tries again, and a transaction that waited
+// past its deadline, or arrives to a full queue, is refused with DatabaseBusy (answered 503).
 import { AsyncResource, type AsyncLocalStorage } from 'node:async_hooks'
+import { backoffMs, DatabaseBusy, DEFAULT_DEADLINE_MS, isTransientBusy, sleep, type BusyStats } from './busy'
 import { executeOn, type Database, type Transaction } from './client'
 
 export interface GroupBounds {
@@ -21,7 +26,32 @@ export interface GroupStats {
   largest: number
 }
 
+export interface QueueOptions {
+  bounds?: GroupBounds
+  /** Counts retries and refusals (shared with the client's own retries). */
+  busy: BusyStats
+  /** Longest a transaction may wait for its group to begin before it is refused (ms). */
+  deadlineMs?: number
+  /** Most transactions waiting at once; one more is refused at once. */
+  maxQueued?: number
+  /** Runs after each COMMIT, before the group's callers hear (an embedded replica's sync). */
+  afterCommit?: () => Promise<void>
+  /** Runs after a group's BEGIN met a busy database, before it is tried again. */
+  renewAfterBusy?: () => void
+}
+
+/** Enough for a drop's admitted buyers many times over; beyond it waiting only turns into timeouts. */
+export const DEFAULT_MAX_QUEUED = 5_000
+
+export interface QueueStats {
+  /** Transactions waiting for a group, and those of the group running. */
+  queued: number
+  /** How long the oldest of them has waited (ms), 0 when none is. */
+  oldestWaitingMs: number
+}
+
 interface Queued {
+  since: number
   fn: (tx: Transaction) => Promise<unknown>
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
@@ -38,20 +68,24 @@ const ROLLBACK_TO = 'ROLLBACK TO queued_transaction'
 /** A member's own failure left the group's transaction unusable (SQLite rolled all of it back). */
 export class GroupAborted extends Error {}
 
-export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStorage<true>, bounds: GroupBounds = { ...DEFAULT_GROUP_BOUNDS }) {
+export function createWriteQueue(database: () => Database, insideTransaction: AsyncLocalStorage<Transaction>, options: QueueOptions) {
+  const { bounds = { ...DEFAULT_GROUP_BOUNDS }, busy, deadlineMs = DEFAULT_DEADLINE_MS, maxQueued = DEFAULT_MAX_QUEUED, afterCommit, renewAfterBusy } = options
   const waiting: Queued[] = []
+  let running: Queued[] = []
   let draining = false
-  let lastQueued: Promise<unknown> = Promise.resolve()
   const stats: GroupStats = { groups: 0, transactions: 0, largest: 0 }
 
   function transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    // A member runs in its caller's async context (as it did when each ran alone), marked as
-    // inside a transaction, so plain writes it makes do not wait for their own group.
-    const member = AsyncResource.bind((tx: Transaction) => insideTransaction.run(true, () => fn(tx)))
+    // A member runs in its caller's async context (as it did when each ran alone), which holds
+    // its transaction, so that plain writes it makes join it instead of queueing behind it.
+    const member = AsyncResource.bind((tx: Transaction) => insideTransaction.run(tx, () => fn(tx)))
+    if (waiting.length >= maxQueued) {
+      busy.busyFailures += 1
+      return Promise.reject(new DatabaseBusy(0))
+    }
     const queued = new Promise<T>((resolve, reject) => {
-      waiting.push({ fn: member, resolve: resolve as (value: unknown) => void, reject })
+      waiting.push({ since: performance.now(), fn: member, resolve: resolve as (value: unknown) => void, reject })
     })
-    lastQueued = queued.catch(() => undefined)
     if (!draining) {
       draining = true
       // Started on the next turn, so that callers arriving in the same turn join the first group.
@@ -62,10 +96,16 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
 
   async function drain() {
     try {
-      while (waiting.length > 0) {
-        await runGroup()
-        // Plain writes that waited for this group finish in microtasks; let them run before the
-        // next group takes the write lock, or they would meet it in SQLite's (blocking) busy handler.
+      for (let refusals = 0; waiting.length > 0; ) {
+        refuseLate()
+        if (waiting.length === 0) break
+        if ((await runGroup()) === 'busy') {
+          busy.retries += 1
+          await sleep(backoffMs(refusals++))
+          continue
+        }
+        refusals = 0
+        // Let the callers of this group go on (they may queue more) before the next one begins.
         await new Promise((resolve) => setImmediate(resolve))
       }
     } finally {
@@ -73,8 +113,20 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
     }
   }
 
-  async function runGroup() {
+  /** Transactions that waited past the deadline are refused before their group begins. */
+  function refuseLate() {
+    const cutoff = performance.now() - deadlineMs
+    while (waiting.length > 0 && waiting[0]!.since <= cutoff) {
+      const late = waiting.shift()!
+      busy.busyFailures += 1
+      late.reject(new DatabaseBusy(performance.now() - late.since))
+    }
+  }
+
+  /** Runs one group; 'busy' when its BEGIN met another writer (nothing was taken: try again). */
+  async function runGroup(): Promise<'done' | 'busy'> {
     const taken: Queued[] = []
+    running = taken
     const outcomes = new Map<Queued, Outcome>()
     let aborted: GroupAborted | null = null
     // A savepoint statement that fails means SQLite ended the group's transaction (a member's
@@ -89,7 +141,7 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
     }
     let begun = false
     try {
-      await db.transaction(async (tx) => {
+      await database().transaction(async (tx) => {
         begun = true
         const deadline = performance.now() + bounds.maxMs
         do {
@@ -106,33 +158,54 @@ export function createWriteQueue(db: Database, insideTransaction: AsyncLocalStor
         } while (waiting.length > 0 && taken.length < bounds.maxSize && performance.now() < deadline)
       })
     } catch (error) {
-      // BEGIN itself failed (another process held the lock past the busy timeout): the first
-      // in line hears it, as when each transaction began alone.
+      running = []
+      // Another process holds the write lock (or the server asks us to wait): nothing began,
+      // every transaction is still in line.
+      if (taken.length === 0 && isTransientBusy(error)) {
+        renewAfterBusy?.()
+        return 'busy'
+      }
+      // BEGIN failed for another reason: the first in line hears it, as when each began alone.
       if (!begun) waiting.shift()?.reject(error)
       // Nothing of the group was committed: a member that failed hears its own error, the
-      // others why the group failed.
+      // others why the group failed (busy, if the database refused it for load: 503, not 500).
+      const groupError = aborted ?? error
+      const told = isTransientBusy(groupError) ? new DatabaseBusy(0, { cause: groupError }) : groupError
       for (const queued of taken) {
         const outcome = outcomes.get(queued)
-        queued.reject(outcome?.failed ? outcome.error : (aborted ?? error))
+        queued.reject(outcome?.failed ? outcome.error : told)
       }
-      return
+      return 'done'
     } finally {
-      stats.groups += 1
-      stats.transactions += taken.length
-      stats.largest = Math.max(stats.largest, taken.length)
+      if (begun) {
+        stats.groups += 1
+        stats.transactions += taken.length
+        stats.largest = Math.max(stats.largest, taken.length)
+      }
+    }
+    running = []
+    if (afterCommit) {
+      // Committed whatever happens here: the callers hear success, a failed sync is only logged.
+      await afterCommit().catch((error: unknown) => console.error('after commit:', error))
     }
     for (const queued of taken) {
       const outcome = outcomes.get(queued)!
       if (outcome.failed) queued.reject(outcome.error)
       else queued.resolve(outcome.value)
     }
+    return 'done'
+  }
+
+  function queueStats(): QueueStats {
+    const oldest = running[0] ?? waiting[0]
+    return { queued: waiting.length + running.length, oldestWaitingMs: oldest ? performance.now() - oldest.since : 0 }
   }
 
   return {
     transaction,
     /** Settles once every transaction queued so far has; null when none is queued or running. */
-    pending: (): Promise<unknown> | null => (draining ? lastQueued : null),
     stats,
+    queueStats,
     bounds,
   }
 }

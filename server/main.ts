@@ -1,6 +1,9 @@
 // The Zhiyin server: one Express process that builds the app if needed, brings the database
 // up to date, and serves Remix with compression, security headers, caching and request logs.
+import cluster from 'node:cluster'
 import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
 import { existsSync, readdirSync } from 'node:fs'
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import { dirname, join } from 'node:path'
@@ -18,7 +21,8 @@ import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
 import { createBuildAssets } from './build-assets'
 import { createPageCache, type PageCache } from './page-cache'
-import { remixHandler } from './remix-handler'
+import { answerBusy, BUSY_TEXT, remixHandler } from './remix-handler'
+import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '../db/busy'
 import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
 import { contentSecurityPolicy, nonceSource, wechatScriptSources } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
@@ -244,6 +248,9 @@ export function hotResourceAnswer(build: ServerBuild, routeId: string) {
       res.writeHead(status, [...HOT_ROUTE_HEADERS, 'Content-Length', String(body.length)])
       res.end(req.method === 'HEAD' ? undefined : body)
     } catch (error) {
+      if (isDatabaseBusy(error) && !res.headersSent) {
+        return void res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' }).end(BUSY_TEXT)
+      }
       console.error(`${req.method} ${redactUrl(req.url ?? '')} failed outside Remix:`, error)
       if (res.headersSent) return void res.destroy()
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('500 服务器出错了，请稍后重试。')
@@ -263,6 +270,7 @@ export function listen(app: RequestListener, port: number, host?: string) {
 }
 
 export function lastResortError(error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) {
+  if (isDatabaseBusy(error) && !res.headersSent) return answerBusy(res)
   console.error(`${req.method} ${redactUrl(req.originalUrl)} failed outside Remix:`, error)
   if (res.headersSent) return next(error)
   res.status(500).type('text/plain; charset=utf-8').send('500 服务器出错了，请稍后重试。')
@@ -284,17 +292,66 @@ function logPageCacheEachMinute(pageCache: PageCache) {
   return () => clearInterval(timer)
 }
 
+/**
+ * The app's build, with React's production build whatever NODE_ENV says (decision 037): React
+ * picks its build when first loaded, from NODE_ENV, and its development build served the drop
+ * storm 2.6× slower. The site's own mode (demo accounts, test providers) keeps the operator's
+ * NODE_ENV: it is read once, before, and NODE_ENV is put back after the build has loaded.
+ */
+async function importBuild(): Promise<Build> {
+  const operatorNodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    return (await import(pathToFileURL(SERVER_BUILD).href)) as Build
+  } finally {
+    if (operatorNodeEnv === undefined) Reflect.deleteProperty(process.env, 'NODE_ENV')
+    else process.env.NODE_ENV = operatorNodeEnv
+  }
+}
+
+/** Which build of React this process loaded: 'production' or 'development'. */
+export function loadedReactBuild(): 'production' | 'development' | 'none' {
+  const loaded = Object.keys(createRequire(import.meta.url).cache)
+  if (loaded.some((path) => /react-dom[/\\]cjs[/\\]react-dom-server[^/\\]*\.production/.test(path))) return 'production'
+  if (loaded.some((path) => /react-dom[/\\]cjs[/\\]react-dom-server[^/\\]*\.development/.test(path))) return 'development'
+  return 'none'
+}
+
+/** What a worker tells the primary once it listens. */
+interface WorkerListening {
+  listening: true
+  react: ReturnType<typeof loadedReactBuild>
+}
+
+/** How many processes serve the port: WEB_CONCURRENCY, else one per core. */
+export function processCount(env: Pick<Env, 'WEB_CONCURRENCY'>) {
+  return env.WEB_CONCURRENCY ?? availableParallelism()
+}
+
 async function main() {
   const env = loadEnv()
-  buildIfNeeded(ROOT, SERVER_BUILD)
-  const { databaseHandle } = await import('~/utils/db.server')
-  await setupDatabase(databaseHandle, { nodeEnv: env.NODE_ENV })
+  if (cluster.isPrimary) {
+    buildIfNeeded(ROOT, SERVER_BUILD)
+    const { databaseHandle } = await import('~/utils/db.server')
+    await setupDatabase(databaseHandle, { nodeEnv: env.NODE_ENV })
+    const processes = processCount(env)
+    if (processes > 1) {
+      databaseHandle.close()
+      return runPrimary(env, processes)
+    }
+  }
+  await serve(env)
+}
 
-  const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Build
+/** One serving process: alone, or one of the cluster's workers (all listening on one port). */
+async function serve(env: Env) {
+  const { databaseHandle } = await import('~/utils/db.server')
+  const build = await importBuild()
   const { handler, pageCache } = createSite(build, env)
   const stopCacheLog = logPageCacheEachMinute(pageCache)
   const server = listen(handler, env.PORT).once('listening', () => {
-    console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
+    if (cluster.isWorker) return void process.send?.({ listening: true, react: loadedReactBuild() } satisfies WorkerListening)
+    console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL}), one process, React ${loadedReactBuild()} build`)
     console.log(describePaymentMode(env))
     console.log(describeWechatMode(env))
   })
@@ -304,7 +361,7 @@ async function main() {
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`${signal}: finishing open requests, then stopping`)
+    if (!cluster.isWorker) console.log(`${signal}: finishing open requests, then stopping`)
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     server.close(async () => {
@@ -314,6 +371,57 @@ async function main() {
       process.exit(0)
     })
     server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+/**
+ * WEB_CONCURRENCY > 1 (decision 037): this process set the database up once and now only keeps
+ * `processes` workers serving the port (node:cluster hands them connections in turn), starts a
+ * new one when one dies, and stops them all on SIGTERM. A worker that dies within seconds of its
+ * start, again and again, stops the whole server instead of looping.
+ */
+function runPrimary(env: Env, processes: number) {
+  let stopping = false
+  let quickDeaths = 0
+  const startedAt = new Map<number, number>()
+  const fork = () => {
+    const worker = cluster.fork()
+    startedAt.set(worker.id, Date.now())
+  }
+  const reactBuilds = new Set<string>()
+  let listening = 0
+  cluster.on('message', (_worker, message: Partial<WorkerListening>) => {
+    if (message.listening !== true) return
+    reactBuilds.add(String(message.react))
+    if (++listening !== processes) return
+    console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL}), ${processes} processes (WEB_CONCURRENCY), React ${[...reactBuilds].join('/')} build`)
+    console.log(describePaymentMode(env))
+    console.log(describeWechatMode(env))
+  })
+  cluster.on('exit', (worker, code, signal) => {
+    const lived = Date.now() - (startedAt.get(worker.id) ?? 0)
+    startedAt.delete(worker.id)
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
+      return
+    }
+    console.error(`worker ${worker.process.pid} stopped (${signal ?? `exit ${code}`}) after ${Math.round(lived / 1000)} s; starting another`)
+    quickDeaths = lived < 10_000 ? quickDeaths + 1 : 0
+    if (quickDeaths >= 5) {
+      console.error('workers keep dying at start: stopping')
+      process.exit(1)
+    }
+    fork()
+  })
+  for (let i = 0; i < processes; i++) fork()
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: the workers finish open requests, then stop`)
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal)
+    setTimeout(() => process.exit(1), 12_000).unref()
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))

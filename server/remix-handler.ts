@@ -6,6 +6,7 @@ import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContex
 import type express from 'express'
 import { isSharedCacheable } from '~/utils/http-cache.server'
 import { bodyTooLargeError } from '~/utils/request-body.server'
+import { BUSY_RETRY_AFTER_SECONDS } from '../db/busy'
 import { etagOf, ifNoneMatchHits, type SharedPage } from './page-cache'
 import { bodyLimitOf, limitedBody, refuseTooLarge } from './request-guards'
 
@@ -23,9 +24,14 @@ export function remixHandler({
 }): express.RequestHandler {
   const handleRequest = createRequestHandler(build, 'production')
   async function handle(req: express.Request, res: express.Response) {
-    const response = await handleRequest(remixRequest(req, res), getLoadContext(req, res))
+    const context = { ...getLoadContext(req, res), databaseBusy: { seen: false } }
+    const response = await handleRequest(remixRequest(req, res), context)
     // The body went over its limit and 413 is out already: what Remix made of it is moot.
     if (res.headersSent) return void (await response.body?.cancel())
+    if (context.databaseBusy.seen && response.status >= 500) {
+      await response.body?.cancel()
+      return void answerBusy(res)
+    }
     await sendResponse(req, res, response, onSharedPage)
   }
   // Express 4 does not catch what an async handler throws: hand it to the error handlers.
@@ -33,6 +39,17 @@ export function remixHandler({
     handle(req, res).catch(next)
   }
 }
+
+/**
+ * The answer to a request whose write could not get through before its deadline (decision 037):
+ * 503 with Retry-After, so that a browser's reader, a proxy and a payment provider's retry all
+ * know to come back, instead of a timeout or a reset.
+ */
+export function answerBusy(res: Pick<express.Response, 'status' | 'set' | 'type' | 'send'>) {
+  res.status(503).set('Retry-After', String(BUSY_RETRY_AFTER_SECONDS)).set('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send(BUSY_TEXT)
+}
+
+export const BUSY_TEXT = '503 访问的人太多了，请稍等几秒再试。'
 
 function remixRequest(req: express.Request, res: express.Response) {
   const controller = new AbortController()

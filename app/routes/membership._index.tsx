@@ -33,6 +33,7 @@ import { requestSeat, viewerLinePlace } from '~/models/drop-line.server'
 import { getActiveMembership, listTiers } from '~/models/membership.server'
 import { hasDropReminder, requestDropReminder } from '~/models/notification.server'
 import { getUser, requireUser } from '~/utils/auth.server'
+import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatFen, formatValidUntil } from '~/utils/format'
@@ -171,7 +172,17 @@ function lineAnswer(line: { ticket: string; place: LinePlace }, dropTierId: numb
   }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  try {
+    return await act(args)
+  } catch (error) {
+    // The database stayed busy past the write deadline (decision 037): said on the page, 503.
+    if (!isDatabaseBusy(error)) throw error
+    return data<ActionData>({ errors: { form: t.dropLine.busy }, dropTierId: null }, { status: 503, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) } })
+  }
+}
+
+async function act({ request }: ActionFunctionArgs) {
   const user = await requireUser(request)
   // One instant for the whole request: the window is judged at the moment the order arrived.
   const now = new Date()

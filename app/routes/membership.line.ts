@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from '@remix-run/node'
 import { dropLineZhCN } from '~/i18n/dropLine.zh-CN'
 import { checkPlace } from '~/models/drop-line.server'
 import { requireUser } from '~/utils/auth.server'
+import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '~/utils/db.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { dropLine: dropLineZhCN }
@@ -20,7 +21,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!Number.isSafeInteger(dropId) || dropId <= 0 || typeof ticket !== 'string' || ticket.length > 200) {
     return Response.json({ error: t.dropLine.invalid }, { status: 400 })
   }
-  const place = await checkPlace({ dropId, userId: user.id, ticket, now: new Date() })
+  const place = await checkPlace({ dropId, userId: user.id, ticket, now: new Date() }).catch((error: unknown) => {
+    if (isDatabaseBusy(error)) return 'busy' as const
+    throw error
+  })
+  // The database stayed busy past the write deadline (decision 037): the page asks again later.
+  if (place === 'busy') return Response.json({ error: t.dropLine.busy }, { status: 503, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) } })
   if (!place) return Response.json({ error: t.dropLine.invalid }, { status: 403 })
   return Response.json(place, { headers: { 'Cache-Control': 'no-store' } })
 }

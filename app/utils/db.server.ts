@@ -3,6 +3,7 @@ import { getEnv } from './env.server'
 
 export type { Database, Executor, Transaction } from '../../db/client'
 export { executeOn, uniqueViolation } from '../../db/client'
+export { BUSY_RETRY_AFTER_SECONDS, DatabaseBusy, isDatabaseBusy } from '../../db/busy'
 
 declare global {
   var __zhiyinDatabase: DatabaseHandle | undefined
@@ -10,7 +11,11 @@ declare global {
 
 function connect() {
   const env = getEnv()
-  return createDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN)
+  return createDatabase(env.DATABASE_URL, {
+    authToken: env.DATABASE_AUTH_TOKEN,
+    replicaPath: env.DATABASE_REPLICA_PATH,
+    deadlineMs: env.WRITE_DEADLINE_MS,
+  })
 }
 
 // One client per process, kept on globalThis so a rebuilt server bundle reuses it.

@@ -28,6 +28,13 @@ const schema = z.object({
     }),
   ),
   DATABASE_AUTH_TOKEN: optional(z.string()),
+  // Scaling out (docs/decisions/037-write-path-across-processes.md): a local file kept as an
+  // embedded replica of the libsql server in DATABASE_URL (reads local, writes to the server);
+  // how many server processes share the port (default: one per core); how long a write may
+  // wait for a busy database before it is answered 503.
+  DATABASE_REPLICA_PATH: optional(z.string()),
+  WEB_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
+  WRITE_DEADLINE_MS: optional(z.coerce.number().int().min(100).max(120_000)).transform((v) => v ?? 10_000),
   UPLOAD_DIR: optional(z.string()),
   WECHAT_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3-32 letters or digits, as the WeChat console requires')),
   // The Official Account (服务号): web authorisation in WeChat's browser, JS-SDK, template messages.

@@ -26,6 +26,10 @@ delete process.env.PORT
 delete process.env.SITE_TIMEZONE
 delete process.env.MAIL_FROM
 delete process.env.HOLD_MINUTES
+// Servers a test starts run one process unless the test asks for more (decision 037).
+process.env.WEB_CONCURRENCY = '1'
+delete process.env.DATABASE_REPLICA_PATH
+delete process.env.WRITE_DEADLINE_MS
 delete process.env.STRIPE_SECRET_KEY
 delete process.env.PAYMENTS_TEST_MODE
 delete process.env.STRIPE_WEBHOOK_SECRET
