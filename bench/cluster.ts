@@ -185,9 +185,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await startOne(0)
     await Promise.all(Array.from({ length: options.processes - 1 }, (_, i) => startOne(i + 1)))
     client = options.database === 'file' ? createClient({ url: databaseUrl, timeout: 10_000 }) : retryingBusyServer(createClient({ url: databaseUrl }))
+    // A server with WEB_CONCURRENCY > 1 serves from its node:cluster workers (its children, which
+    // inherit the preloaded monitor): each of them reports, and the worst of them counts.
     const signalMonitors = async () => {
-      for (const server of servers) process.kill(server.pid, 'SIGUSR2')
-      await new Promise((r) => setTimeout(r, 200))
+      for (const server of servers) for (const pid of processTree(server.pid)) process.kill(pid, 'SIGUSR2')
+      await new Promise((r) => setTimeout(r, 300))
     }
     return {
       servers,
@@ -205,7 +207,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       async loopDelays() {
         const metrics = await Promise.all(servers.map((s) => scrapeLoopDelay(s.metricsPort)))
         await signalMonitors()
-        const monitor = servers.map((s) => readMonitor(join(dataDir, `loop-${s.pid}.json`)))
+        const monitor = servers.map((s) => worstOf(processTree(s.pid).map((pid) => readMonitor(join(dataDir, `loop-${pid}.json`)))))
         return { metrics, monitor }
       },
       errorLines(limit = 20) {
@@ -267,6 +269,26 @@ async function scrapeLoopDelay(port: number): Promise<LoopDelay | null> {
   }
 }
 
+/** The process and its children (by parent pid, from /proc): a node:cluster primary and its workers. */
+function processTree(pid: number) {
+  const children = readdirSync('/proc').flatMap((name) => {
+    if (!/^\d+$/.test(name)) return []
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its ")".
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(name)] : []
+    } catch {
+      return []
+    }
+  })
+  return [pid, ...children]
+}
+
+function worstOf(readings: (LoopDelay | null)[]): LoopDelay | null {
+  const known = readings.filter((r): r is LoopDelay => r !== null)
+  return known.length === 0 ? null : { p99Ms: Math.max(...known.map((r) => r.p99Ms)), maxMs: Math.max(...known.map((r) => r.maxMs)) }
+}
+
 function readMonitor(file: string): LoopDelay | null {
   if (!existsSync(file)) return null
   const reading = JSON.parse(readFileSync(file, 'utf8')) as { p99Ms: number; maxMs: number }
@@ -291,8 +313,8 @@ export function errorSummary(file: string) {
     const thrown = failed || json ? null : THROWN.exec(line.replace(/^.*?\bERROR\b.*?: /, 'ERROR '))
     const key = failed
       ? failed[4]
-        ? `${/"method":"(\w+)","url":"([^"?]*)/.exec(line)?.slice(1).join(' ') ?? 'a request'} answered ${failed[4]}`
-        : `${failed[1]} ${failed[2]} answered ${failed[3]}`
+        ? `${/"method":"(\w+)","url":"([^"?]*)/.exec(line)?.slice(1).join(' ').replace(/\/\d+/g, '/:id') ?? 'a request'} answered ${failed[4]}`
+        : `${failed[1]} ${failed[2]!.replace(/\/\d+/g, '/:id')} answered ${failed[3]}`
       : json
         ? `${json[1]}: ${json[2]}`
         : thrown

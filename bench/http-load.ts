@@ -110,10 +110,14 @@ export function percentile(values: number[], q: number) {
 }
 
 export function statusCounts(answers: (Answer | null)[]) {
-  const counts = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, reset: 0, timeout: 0, error: 0, unsent: 0 }
+  // busy: the 5xx that were 503, the answer of a saturated database (decision 037), counted apart.
+  const counts = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, busy: 0, reset: 0, timeout: 0, error: 0, unsent: 0 }
   for (const a of answers) {
     if (!a) counts.unsent++
-    else if (typeof a.outcome === 'number') counts[`${Math.floor(a.outcome / 100)}xx` as '2xx'] += 1
+    else if (typeof a.outcome === 'number') {
+      counts[`${Math.floor(a.outcome / 100)}xx` as '2xx'] += 1
+      if (a.outcome === 503) counts.busy++
+    }
     else counts[a.outcome]++
   }
   return counts

@@ -1,6 +1,7 @@
 // npm run bench:scale — issue 16's storm in one run, mode after mode: one process on a local file
-// (the baseline), two processes on one file, two processes on a libsql server (sqld), and the
-// same with an embedded replica in each process. Each mode is a bench/storm.ts run of its own
+// (the baseline), two processes on one file, two processes on a libsql server (sqld), the same
+// with an embedded replica in each process, and one process with two node:cluster workers
+// (WEB_CONCURRENCY, what `npm start` does by default). Each mode is a bench/storm.ts run of its own
 // (the drop only, quick size unless told) that records its figures under its label; the table at
 // the end compares them. Arguments after `--` go to every storm (e.g. --ports, --buyers).
 //
@@ -26,6 +27,8 @@ const MODES = [
   { label: `file-${n}`, what: `${n} processes, one local file`, args: ['--processes', String(n), '--database', 'file'] },
   { label: `sqld-${n}`, what: `${n} processes, sqld`, args: ['--processes', String(n), '--database', 'sqld'] },
   { label: `sqld-${n}-replica`, what: `${n} processes, sqld + embedded replicas`, args: ['--processes', String(n), '--database', 'sqld', '--replica'] },
+  // What `npm start` runs by default since decision 037: one port, node:cluster workers.
+  { label: `workers-${n}`, what: `1 process × ${n} workers (WEB_CONCURRENCY), one local file`, args: ['--processes', '1', '--workers', String(n), '--database', 'file'] },
 ]
 
 function runStorm(args: string[]) {
@@ -61,7 +64,7 @@ function printTable(exits: Record<string, number>, loads: Record<string, string>
     return max === undefined || max < 0 ? 'n/a' : `${num(get(label, `loop p99 ${source}`))} / ${num(max)}`
   }
   console.log('\nIssue 16: the drop storm scaled out, one run (holds/s and pages against the first row, measured in the same run)\n')
-  console.log('| mode | holds/s | vs 1 process | hold p99 ms | 5xx | resets | timeouts | invariants | event loop p99 / max ms (/metrics) | (monitor) | anonymous GET / req/s | vs 1 process | load at start |')
+  console.log('| mode | holds/s | vs 1 process | hold p99 ms | 5xx (of them 503) | resets | timeouts | invariants | event loop p99 / max ms (/metrics) | (monitor) | anonymous GET / req/s | vs 1 process | load at start |')
   console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|')
   for (const mode of MODES) {
     const { label } = mode
@@ -69,7 +72,7 @@ function printTable(exits: Record<string, number>, loads: Record<string, string>
     const pages = get(label, 'pages rps')
     const invariants = get(label, 'invariants')
     console.log(
-      `| ${mode.what} | ${num(holds)} | ${holds !== undefined && baseline ? (holds / baseline).toFixed(2) : '–'} | ${num(get(label, 'hold p99'))} | ${num(get(label, '5xx'))} | ${num(get(label, 'resets'))} | ${num(get(label, 'timeouts'))} | ${invariants === undefined ? `no figures (exit ${exits[label]})` : invariants === 1 ? 'held' : 'FAILED'} | ${loop(label, 'metrics')} | ${loop(label, 'monitor')} | ${num(pages)} | ${pages !== undefined && basePages ? (pages / basePages).toFixed(2) : '–'} | ${loads[label]} |`,
+      `| ${mode.what} | ${num(holds)} | ${holds !== undefined && baseline ? (holds / baseline).toFixed(2) : '–'} | ${num(get(label, 'hold p99'))} | ${num(get(label, '5xx'))}${get(label, '503') ? ` (${num(get(label, '503'))})` : ''} | ${num(get(label, 'resets'))} | ${num(get(label, 'timeouts'))} | ${invariants === undefined ? `no figures (exit ${exits[label]})` : invariants === 1 ? 'held' : 'FAILED'} | ${loop(label, 'metrics')} | ${loop(label, 'monitor')} | ${num(pages)} | ${pages !== undefined && basePages ? (pages / basePages).toFixed(2) : '–'} | ${loads[label]} |`,
     )
   }
 }

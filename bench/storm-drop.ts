@@ -267,6 +267,6 @@ export function zeroFailures(what: string, counts: ReturnType<typeof statusCount
   return {
     what: `${what}: 0 answered 5xx, reset, timed out or unsent`,
     ok: failed === 0,
-    detail: `5xx ${counts['5xx']}, reset ${counts.reset}, timeout ${counts.timeout}, error ${counts.error}, unsent ${counts.unsent}`,
+    detail: `5xx ${counts['5xx']} (503 ${counts.busy}), reset ${counts.reset}, timeout ${counts.timeout}, error ${counts.error}, unsent ${counts.unsent}`,
   }
 }

@@ -432,7 +432,7 @@ function printScaleOut(mode: string, reports: Report[], pages: PageFigures | nul
     const c = drop.app.counts
     const p = drop.pay.counts
     console.log(`  drop: ${Math.round(drop.app.holdsPerSecond)} holds/s (bare ${Math.round(drop.bare.holdsPerSecond)}), hold p99 ${ms(drop.app.holdP99)} ms`)
-    console.log(`  seat requests + payments: 5xx ${c['5xx'] + p['5xx']}, resets ${c.reset + p.reset}, timeouts ${c.timeout + p.timeout}`)
+    console.log(`  seat requests + payments: 5xx ${c['5xx'] + p['5xx']} (of them 503 ${c.busy + p.busy}), resets ${c.reset + p.reset}, timeouts ${c.timeout + p.timeout}`)
   }
   const loop = stormLoopDelays
   console.log(`  event loop under the storm, p99 / max ms per server: /metrics ${loop ? describeLoop(loop.metrics) : 'n/a'}; monitor ${loop ? describeLoop(loop.monitor) : 'n/a'}`)
@@ -453,6 +453,7 @@ function printScaleOut(mode: string, reports: Report[], pages: PageFigures | nul
       [key('hold p99')]: drop.app.holdP99,
       [key('refusal p99')]: drop.app.refusalP99,
       [key('5xx')]: c['5xx'] + p['5xx'] + (drop.line?.counts['5xx'] ?? 0),
+      [key('503')]: c.busy + p.busy + (drop.line?.counts.busy ?? 0),
       [key('resets')]: c.reset + p.reset + (drop.line?.counts.reset ?? 0),
       [key('timeouts')]: c.timeout + p.timeout + c.error + p.error + c.unsent + p.unsent,
       [key('invariants')]: dropDataHeld ? 1 : 0,
