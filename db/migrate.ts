@@ -8,4 +8,6 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
 export async function runMigrations(handle: DatabaseHandle, folder = MIGRATIONS_FOLDER) {
   if (handle.isLocalFile) await prepareLocalFile(handle.client)
   await migrate(handle.db, { migrationsFolder: folder })
+  // An embedded replica reads the new tables only once it has synced (decision 037).
+  await handle.syncReplica()
 }
