@@ -6,7 +6,7 @@
 // database is then kept beside it under a timestamped name, its write-ahead log with it, and the
 // copy takes its place. The next server start migrates an older copy, releases the holds that
 // lapsed meanwhile and numbers on from the counters in the copy.
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { checkDatabaseFile, databaseUrlOf, fileStamp, formatSize, localPathOf, SIDE_FILE_SUFFIXES, causeMessage } from './database-file'
@@ -25,27 +25,29 @@ export interface RestoreResult {
 
 /** Replaces the database at `target` with the backup `file`; throws RestoreRefused, changing nothing, when it must not. */
 export async function restoreDatabase({ file, target, now = new Date() }: { file: string; target: string; now?: Date }): Promise<RestoreResult> {
-  if (existsSync(file) && existsSync(target) && realpathSync(file) === realpathSync(target)) {
-    throw new RestoreRefused(`${file} is the current database itself`)
-  }
-  const check = await checkDatabaseFile(file)
-  if (!check.ok) throw new RestoreRefused(`${file}: ${check.reason}`)
+  if (!existsSync(file)) throw new RestoreRefused(`${file} does not exist`)
+  if (existsSync(target) && realpathSync(file) === realpathSync(target)) throw new RestoreRefused(`${file} is the current database itself`)
   const current = existsSync(target)
   if (current) expectNotInUse(target)
 
-  // Copied under a temporary name beside the target, then renamed: the target is never half written.
+  // Copied beside the target and checked there, so what was checked is what goes in place;
+  // renamed last, so the target is never half written.
+  mkdirSync(dirname(target), { recursive: true })
   const incoming = `${target}.restoring-${process.pid}`
   try {
     copyFileSync(file, incoming)
-    syncFile(incoming)
+    const check = await checkDatabaseFile(incoming)
+    if (!check.ok) throw new RestoreRefused(`${file}: ${check.reason}`)
+    syncToDisk(incoming)
     const keptAs = current ? keepAside(target, now) : null
     // Whatever SQLite file is left beside the target now belongs to no database we keep; a
     // write-ahead log left there would be replayed into the restored copy and corrupt it.
     for (const suffix of SIDE_FILE_SUFFIXES) rmSync(target + suffix, { force: true })
     renameSync(incoming, target)
+    syncToDisk(dirname(target))
     return { target, bytes: statSync(target).size, migrations: check.migrations, keptAs }
   } finally {
-    rmSync(incoming, { force: true })
+    for (const leftover of [incoming, ...SIDE_FILE_SUFFIXES.map((suffix) => incoming + suffix)]) rmSync(leftover, { force: true })
   }
 }
 
@@ -100,8 +102,9 @@ function keepAside(target: string, now: Date) {
   return keptAs
 }
 
-function syncFile(path: string) {
-  const fd = openSync(path, 'r+')
+/** fsync of a file, or of a folder after a rename in it (Linux allows both on a read-only descriptor). */
+function syncToDisk(path: string) {
+  const fd = openSync(path, 'r')
   try {
     fsyncSync(fd)
   } finally {
