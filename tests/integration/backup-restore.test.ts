@@ -229,15 +229,28 @@ describe('restore refuses', () => {
     expect({ files: readdirSync(dir).sort(), hash: sha256Of(join(dir, 'zhiyin.db')) }).toEqual(before)
   }
 
-  it('a corrupted copy (bytes flipped in its pages), changing nothing', async () => {
+  it('a copy with bytes flipped in its pages, changing nothing', async () => {
     const { dir } = currentDatabase()
     const corrupted = join(mkdtempSync(join(tmpdir(), 'zhiyin-bad-')), 'corrupted.db')
     const bytes = readFileSync(backup)
-    // Past the 100-byte header, every byte of pages 2 to 6 inverted.
+    // Past the 100-byte header, every byte of pages 2 to 6 inverted: SQLite cannot read it.
     const pageSize = bytes.readUInt16BE(16)
     for (let i = pageSize; i < pageSize * 6; i++) bytes[i] = bytes[i]! ^ 0xff
     writeFileSync(corrupted, bytes)
-    await expectRefused(corrupted, dir, /integrity_check failed|unreadable|malformed/)
+    await expectRefused(corrupted, dir, /unreadable: .*malformed/)
+  })
+
+  it('a copy that reads but fails integrity_check (an index disagreeing with its table), changing nothing', async () => {
+    const { dir } = currentDatabase()
+    const corrupted = join(mkdtempSync(join(tmpdir(), 'zhiyin-bad-')), 'corrupted.db')
+    copyFileSync(backup, corrupted)
+    const client = createClient({ url: `file:${corrupted}` })
+    await client.execute('CREATE INDEX probe_idx ON tiers (slug)')
+    // The index's definition rewritten behind SQLite's back: its entries no longer match the rows.
+    await client.execute('PRAGMA writable_schema = ON')
+    await client.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX probe_idx ON tiers (name)' WHERE name = 'probe_idx'")
+    client.close()
+    await expectRefused(corrupted, dir, /integrity_check failed: .*probe_idx/)
   })
 
   it('a SQLite file that is not a Zhiyin database, changing nothing', async () => {
