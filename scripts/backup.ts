@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createClient } from '@libsql/client'
 import { AwsClient } from 'aws4fetch'
-import { checkDatabaseFile, databaseUrlOf, fileStamp, formatSize, localPathOf, causeMessage } from './database-file'
+import { causeMessage, checkDatabaseFile, databaseUrlOf, fileStamp, formatSize, localPathOf, syncToDisk } from './database-file'
 
 /** zhiyin-20261206-123456Z.db: the names rotation counts; anything else in the folder is left alone. */
 const BACKUP_NAME = /^zhiyin-\d{8}-\d{6}Z\.db$/
@@ -69,7 +69,10 @@ export async function backupDatabase({ databaseUrl, authToken, dir, keep, s3 = n
     else await copyFromServer(databaseUrl, authToken, dir, partial)
     const check = await checkDatabaseFile(partial)
     if (!check.ok) throw new BackupError(`the copy failed its check and was deleted: ${check.reason}`)
+    // SQLite does not fsync what VACUUM INTO wrote: a backup is on disk before it is named one.
+    syncToDisk(partial)
     renameSync(partial, file)
+    syncToDisk(dir)
   } finally {
     rmSync(partial, { force: true })
   }

@@ -1,7 +1,7 @@
 // What the backup and restore scripts need to know about a SQLite file of Zhiyin's
 // (docs/decisions/035-backups-and-deployment.md): where the database of an environment lives,
 // whether a file is a sound copy of one, and the files SQLite keeps beside it.
-import { existsSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
 
@@ -69,4 +69,14 @@ export function formatSize(bytes: number) {
   if (bytes < 1024) return `${bytes} B`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
+
+/** fsync of a file, or of a folder after a rename in it (Linux allows both on a read-only descriptor). */
+export function syncToDisk(path: string) {
+  const fd = openSync(path, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
 }

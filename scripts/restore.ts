@@ -6,10 +6,10 @@
 // database is then kept beside it under a timestamped name, its write-ahead log with it, and the
 // copy takes its place. The next server start migrates an older copy, releases the holds that
 // lapsed meanwhile and numbers on from the counters in the copy.
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { checkDatabaseFile, databaseUrlOf, fileStamp, formatSize, localPathOf, SIDE_FILE_SUFFIXES, causeMessage } from './database-file'
+import { checkDatabaseFile, databaseUrlOf, fileStamp, formatSize, localPathOf, SIDE_FILE_SUFFIXES, causeMessage, syncToDisk } from './database-file'
 
 export class RestoreRefused extends Error {
   name = 'RestoreRefused'
@@ -100,16 +100,6 @@ function keepAside(target: string, now: Date) {
     if (existsSync(target + suffix)) renameSync(target + suffix, keptAs + suffix)
   }
   return keptAs
-}
-
-/** fsync of a file, or of a folder after a rename in it (Linux allows both on a read-only descriptor). */
-function syncToDisk(path: string) {
-  const fd = openSync(path, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
 }
 
 export function describeRestore(file: string, result: RestoreResult) {
