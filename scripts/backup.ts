@@ -109,8 +109,8 @@ async function vacuumInto(source: string, target: string) {
 /**
  * A libsql server's database, copied through an embedded replica: the client pulls every frame
  * of the primary into a local file (`sync()`), which is then an ordinary SQLite file to copy.
- * The replica is opened again as a plain file for VACUUM INTO: through the replica client the
- * statement would be sent to the server as a write.
+ * The replica is opened again as a plain file for VACUUM INTO: the replica client refuses the
+ * statement (Sqlite3UnsupportedStatement, @libsql/client 0.18 against sqld 0.24).
  */
 async function copyFromServer(syncUrl: string, authToken: string | undefined, dir: string, target: string) {
   const replicaDir = join(dir, `.replica-${process.pid}`)
