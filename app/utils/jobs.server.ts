@@ -1,6 +1,9 @@
 // Periodic work inside the server process: publishing scheduled dailies and delivering email.
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
-// lets a SIGTERM finish the current pass before exit.
+// lets a SIGTERM finish the current pass before exit. With several server processes each job
+// runs in the one holding its lease, and another takes it over when that one dies
+// (docs/decisions/034-leases-migrations-and-jobs.md).
+import { claimLease, ensureLeaseTable, isBusy, PROCESS_HOLDER, releaseLease } from '../../db/leases'
 import { processPendingRefunds, releaseExpiredHolds } from '~/models/commerce.server'
 import { publishDueDailies } from '~/models/daily.server'
 import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
@@ -14,8 +17,9 @@ import { forgetOldWechatSignIns } from '~/models/wechat-identity.server'
 import { deliverDueEmails } from './email.server'
 import { deliverDueWechatMessages } from './notify.server'
 import { configuredProviders } from './payments.server'
+import { databaseHandle } from './db.server'
 
-interface Job {
+export interface Job {
   name: string
   everyMs: number
   run: () => Promise<unknown>
@@ -46,13 +50,62 @@ const JOBS: Job[] = [
   { name: 'product alerts', everyMs: 15_000, run: () => sendDueProductAlerts() },
 ]
 
-export function startBackgroundJobs() {
+export interface JobOptions {
+  jobs?: Job[]
+  /**
+   * A killed holder's jobs pass to another process this long after its last renewal. Renewals
+   * come every third of it, whatever a pass takes, so it need only outlast a stalled moment.
+   */
+  leaseMs?: number
+  holder?: string
+  log?: (line: string) => void
+}
+
+export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PROCESS_HOLDER, log = console.log }: JobOptions = {}) {
+  const client = databaseHandle.client
   let stopped = false
   const running = new Map<string, Promise<void>>()
-  const timers = JOBS.map((job) => {
-    const tick = () => {
+  const held = new Set<string>()
+  const ticking = new Set<Promise<void>>()
+  const ready = ensureLeaseTable(client)
+
+  // Settles every tick before stop() releases the leases, so none is claimed after the release.
+  const track = (fn: () => Promise<unknown>) => () => {
+    const done = fn().then(() => undefined)
+    ticking.add(done)
+    void done.finally(() => ticking.delete(done))
+  }
+
+  const timers = jobs.flatMap((job) => {
+    const lease = `job:${job.name}`
+    let claiming: Promise<boolean> | null = null
+    // Until when the last renewal holds the lease: a busy database cannot keep it longer.
+    let heldUntil = 0
+    const claimJob = async () => {
+      try {
+        await ready
+        const now = Date.now()
+        const holds = await claimLease(client, { name: lease, holder, ttlMs: leaseMs, now })
+        if (holds && !held.has(job.name)) log(`job ${job.name}: taken over by this process (${holder})`)
+        if (!holds && held.has(job.name)) log(`job ${job.name}: now run by another process`)
+        if (holds) held.add(job.name)
+        else held.delete(job.name)
+        heldUntil = holds ? now + leaseMs : 0
+        return holds
+      } catch (error) {
+        if (!isBusy(error)) console.error(`job ${job.name}: lease check failed`, error)
+        return Date.now() < heldUntil
+      }
+    }
+    /** Takes or renews the job's lease: whether this process runs the job now. */
+    const claim = () =>
+      (claiming ??= claimJob().finally(() => {
+        claiming = null
+      }))
+    const tick = async () => {
+      if (stopped || !(await claim()) || stopped) return
       // One pass of a job at a time: a slow pass never piles up overlapping ones.
-      if (stopped || running.has(job.name)) return
+      if (running.has(job.name)) return
       const pass = job
         .run()
         .then(() => undefined)
@@ -60,15 +113,23 @@ export function startBackgroundJobs() {
         .finally(() => running.delete(job.name))
       running.set(job.name, pass)
     }
-    const timer = setInterval(tick, job.everyMs)
-    timer.unref()
+    const passes = setInterval(track(tick), job.everyMs)
+    passes.unref()
     // Catch up at start: dailies whose time passed while the server was down go out now.
-    tick()
-    return timer
+    track(tick)()
+    // The lease is renewed every third of leaseMs, also between a slow job's passes and while one runs.
+    if (job.everyMs <= leaseMs / 3) return [passes]
+    const renewals = setInterval(track(() => (stopped ? Promise.resolve(false) : claim())), leaseMs / 3)
+    renewals.unref()
+    return [passes, renewals]
   })
   return async function stop() {
     stopped = true
     for (const timer of timers) clearInterval(timer)
+    await Promise.all(ticking)
     await Promise.all(running.values())
+    // Hand the jobs over at once instead of after leaseMs.
+    await Promise.all([...held].map((name) => releaseLease(client, { name: `job:${name}`, holder }).catch(() => false)))
+    held.clear()
   }
 }
