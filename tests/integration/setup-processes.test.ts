@@ -18,7 +18,6 @@ import { buildIfNeeded } from '../../server/build-if-needed'
 import { startLineEnv } from '../support/start-together'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
-const TSX = join(ROOT, 'node_modules/.bin/tsx')
 const SERVER = join(ROOT, 'tests/support/server-at-start-line.ts')
 const PORTS = [3810, 3811, 3812]
 
@@ -68,7 +67,8 @@ describe('three servers started at once on an empty database', () => {
       // Development: the demo accounts, dailies, threads, drop and shop are seeded too.
       const { SITE_URL: _testSite, ...env } = process.env
       const serverEnv = { ...env, ...startLine, NODE_ENV: 'development' as const, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: url }
-      const child = spawn(TSX, [SERVER], { cwd: ROOT, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+      // node itself with tsx's loader: the tsx command would run the server in a child process of its own.
+      const child = spawn(process.execPath, ['--import', 'tsx', SERVER], { cwd: ROOT, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] })
       const output: string[] = []
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()))
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()))
