@@ -61,49 +61,63 @@ export interface JobOptions {
   log?: (line: string) => void
 }
 
-export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PROCESS_HOLDER, log = console.log }: JobOptions = {}) {
+type LeaseOptions = Required<Omit<JobOptions, 'jobs'>>
+
+/** One job's lease (job:<name>): claim() takes or renews it and says whether this process runs the job. */
+function jobLease(job: Job, { leaseMs, holder, log }: LeaseOptions, tableReady: Promise<unknown>) {
   const client = databaseHandle.client
+  const name = `job:${job.name}`
+  let held = false
+  // Until when the last renewal keeps the lease: a busy database cannot make it last longer.
+  let heldUntil = 0
+  let claiming: Promise<boolean> | null = null
+
+  async function tryClaim() {
+    try {
+      await tableReady
+      const now = Date.now()
+      const holds = await claimLease(client, { name, holder, ttlMs: leaseMs, now })
+      if (holds && !held) log(`job ${job.name}: taken over by this process (${holder})`)
+      if (!holds && held) log(`job ${job.name}: now run by another process`)
+      held = holds
+      heldUntil = holds ? now + leaseMs : 0
+    } catch (error) {
+      if (!isBusy(error)) console.error(`job ${job.name}: lease check failed`, error)
+      held = Date.now() < heldUntil
+    }
+    return held
+  }
+
+  return {
+    claim: () =>
+      (claiming ??= tryClaim().finally(() => {
+        claiming = null
+      })),
+    /** Hands the job to another process at once instead of after leaseMs. */
+    release: async () => {
+      if (held) await releaseLease(client, { name, holder }).catch(() => false)
+      held = false
+    },
+  }
+}
+
+export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PROCESS_HOLDER, log = console.log }: JobOptions = {}) {
   let stopped = false
   const running = new Map<string, Promise<void>>()
-  const held = new Set<string>()
+  const tableReady = ensureLeaseTable(databaseHandle.client)
+  // Every tick settles before stop() releases the leases, so none is claimed after its release.
   const ticking = new Set<Promise<void>>()
-  const ready = ensureLeaseTable(client)
-
-  // Settles every tick before stop() releases the leases, so none is claimed after the release.
   const track = (fn: () => Promise<unknown>) => () => {
     const done = fn().then(() => undefined)
     ticking.add(done)
     void done.finally(() => ticking.delete(done))
   }
 
-  const timers = jobs.flatMap((job) => {
-    const lease = `job:${job.name}`
-    let claiming: Promise<boolean> | null = null
-    // Until when the last renewal holds the lease: a busy database cannot keep it longer.
-    let heldUntil = 0
-    const claimJob = async () => {
-      try {
-        await ready
-        const now = Date.now()
-        const holds = await claimLease(client, { name: lease, holder, ttlMs: leaseMs, now })
-        if (holds && !held.has(job.name)) log(`job ${job.name}: taken over by this process (${holder})`)
-        if (!holds && held.has(job.name)) log(`job ${job.name}: now run by another process`)
-        if (holds) held.add(job.name)
-        else held.delete(job.name)
-        heldUntil = holds ? now + leaseMs : 0
-        return holds
-      } catch (error) {
-        if (!isBusy(error)) console.error(`job ${job.name}: lease check failed`, error)
-        return Date.now() < heldUntil
-      }
-    }
-    /** Takes or renews the job's lease: whether this process runs the job now. */
-    const claim = () =>
-      (claiming ??= claimJob().finally(() => {
-        claiming = null
-      }))
+  const leases = jobs.map((job) => jobLease(job, { leaseMs, holder, log }, tableReady))
+  const timers = jobs.flatMap((job, index) => {
+    const lease = leases[index]!
     const tick = async () => {
-      if (stopped || !(await claim()) || stopped) return
+      if (stopped || !(await lease.claim()) || stopped) return
       // One pass of a job at a time: a slow pass never piles up overlapping ones.
       if (running.has(job.name)) return
       const pass = job
@@ -117,19 +131,18 @@ export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PR
     passes.unref()
     // Catch up at start: dailies whose time passed while the server was down go out now.
     track(tick)()
-    // The lease is renewed every third of leaseMs, also between a slow job's passes and while one runs.
+    // Each tick renews the lease; a job with longer pauses renews it every third of leaseMs too.
     if (job.everyMs <= leaseMs / 3) return [passes]
-    const renewals = setInterval(track(() => (stopped ? Promise.resolve(false) : claim())), leaseMs / 3)
+    const renewals = setInterval(track(async () => !stopped && (await lease.claim())), leaseMs / 3)
     renewals.unref()
     return [passes, renewals]
   })
+
   return async function stop() {
     stopped = true
     for (const timer of timers) clearInterval(timer)
     await Promise.all(ticking)
     await Promise.all(running.values())
-    // Hand the jobs over at once instead of after leaseMs.
-    await Promise.all([...held].map((name) => releaseLease(client, { name: `job:${name}`, holder }).catch(() => false)))
-    held.clear()
+    await Promise.all(leases.map((lease) => lease.release()))
   }
 }
