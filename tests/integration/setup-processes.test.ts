@@ -81,6 +81,7 @@ describe('three servers started at once on an empty database', () => {
       const count = async (table: string) => Number((await handle.client.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n)
       const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
       expect(await count('__drizzle_migrations')).toBe(journal.entries.length)
+      expect((await handle.client.execute('PRAGMA journal_mode')).rows[0]![0]).toBe('wal')
       expect(await count('tiers')).toBe(3)
       expect(await count('boards')).toBe(2)
       expect(await count('product_categories')).toBe(4)
