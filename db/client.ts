@@ -199,7 +199,7 @@ function createReplica(client: Client): Replica {
  * Interactive transactions go to the primary; the write queue retries their BEGIN.
  */
 function retryingClient(primary: Client, replica: Replica | null, busy: BusyStats, deadlineMs: number): Client {
-  const retry = <T>(attempt: () => Promise<T>) => retryWhileBusy(attempt, busy, deadlineMs)
+  const retry = <T>(attempt: () => Promise<T>) => retryWhileBusy(attempt, { stats: busy, deadlineMs })
   return new Proxy(primary, {
     get(target, property, receiver) {
       if (property === 'execute') {

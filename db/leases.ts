@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Client } from '@libsql/client'
+import { isTransientBusy, retryWhileBusy, sleep } from './busy'
 
 /** Who holds a lease: unique per process (host, pid and a random part, since pids are reused). */
 export function newHolderId() {
@@ -56,41 +57,12 @@ export async function leaseHolder(client: Client, name: string) {
   return row ? { holder: String(row.holder), expiresAt: Number(row.expires_at) } : null
 }
 
-/**
- * SQLite's "database is locked" (another process holds the write lock) or a libsql server's
- * "too busy" answer: the statement did nothing and may be tried again a moment later.
- */
-export function isBusy(error: unknown) {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const { code, message, status } = e as { code?: unknown; message?: unknown; status?: unknown }
-    if (status === 429) return true
-    if (typeof code === 'string' && /SQLITE_BUSY|SQLITE_LOCKED/.test(code)) return true
-    if (typeof message === 'string' && /database is locked|SQLITE_BUSY|DbCreateTimeout/.test(message)) return true
-  }
-  return false
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 /** `ms` give or take half, so processes that collided do not collide again in step. */
 const jittered = (ms: number) => ms * (0.5 + Math.random())
 
-/** Runs `fn`, trying again after a jittered, growing pause while the database answers busy. */
-export async function retryWhileBusy<T>(fn: () => Promise<T>, { timeoutMs = 60_000 } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (let pause = 20; ; pause = Math.min(pause * 2, 1000)) {
-    try {
-      return await fn()
-    } catch (error) {
-      if (!isBusy(error) || Date.now() > deadline) throw error
-    }
-    await sleep(jittered(pause))
-  }
-}
-
 /** Creates the lease table unless it exists; safe to run from many processes at once. */
 export function ensureLeaseTable(client: Client) {
-  return retryWhileBusy(() => client.execute(CREATE_TABLE))
+  return retryWhileBusy(() => client.execute(CREATE_TABLE), { deadlineMs: 60_000 })
 }
 
 export class LeaseTimeout extends Error {
@@ -118,7 +90,7 @@ export async function waitForLease(client: Client, { name, holder, ttlMs, timeou
     try {
       if (await claimLease(client, { name, holder, ttlMs, now: Date.now() })) return
     } catch (error) {
-      if (!isBusy(error)) throw error
+      if (!isTransientBusy(error)) throw error
     }
     if (!told) {
       told = true
@@ -162,7 +134,7 @@ export async function withLease<T>(client: Client, { name, ttlMs, timeoutMs, hol
       })
       .catch((error: unknown) => {
         // A busy moment: the next renewal (a third of the time-to-live later) tries again.
-        if (!isBusy(error)) log(`lease "${name}": renewal failed: ${String(error)}`)
+        if (!isTransientBusy(error)) log(`lease "${name}": renewal failed: ${String(error)}`)
       })
   }, ttlMs / 3)
   renewal.unref()
@@ -170,7 +142,7 @@ export async function withLease<T>(client: Client, { name, ttlMs, timeoutMs, hol
     return await fn()
   } finally {
     clearInterval(renewal)
-    await retryWhileBusy(() => releaseLease(client, { name, holder }), { timeoutMs: ttlMs }).catch((error: unknown) =>
+    await retryWhileBusy(() => releaseLease(client, { name, holder }), { deadlineMs: ttlMs }).catch((error: unknown) =>
       log(`lease "${name}": not released (it lapses by itself): ${String(error)}`),
     )
   }

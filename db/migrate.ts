@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { migrate } from 'drizzle-orm/libsql/migrator'
 import { prepareLocalFile, type DatabaseHandle } from './client'
-import { retryWhileBusy } from './leases'
+import { retryWhileBusy } from './busy'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
 

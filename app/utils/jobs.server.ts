@@ -3,7 +3,8 @@
 // lets a SIGTERM finish the current pass before exit. With several server processes each job
 // runs in the one holding its lease, and another takes it over when that one dies
 // (docs/decisions/034-leases-migrations-and-jobs.md).
-import { claimLease, ensureLeaseTable, isBusy, PROCESS_HOLDER, releaseLease } from '../../db/leases'
+import { isTransientBusy } from '../../db/busy'
+import { claimLease, ensureLeaseTable, PROCESS_HOLDER, releaseLease } from '../../db/leases'
 import { processPendingRefunds, releaseExpiredHolds } from '~/models/commerce.server'
 import { publishDueDailies } from '~/models/daily.server'
 import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
@@ -82,7 +83,7 @@ function jobLease(job: Job, { leaseMs, holder, log }: LeaseOptions, tableReady: 
       held = holds
       heldUntil = holds ? now + leaseMs : 0
     } catch (error) {
-      if (!isBusy(error)) console.error(`job ${job.name}: lease check failed`, error)
+      if (!isTransientBusy(error)) console.error(`job ${job.name}: lease check failed`, error)
       held = Date.now() < heldUntil
     }
     return held
