@@ -31,13 +31,13 @@ export function isDatabaseBusy(error: unknown): boolean {
 
 // SQLite's SQLITE_BUSY (and SQLITE_BUSY_SNAPSHOT etc., as libsql reports them) on a local file; a
 // libsql server's "try later" answers. None of them applied anything: trying again is safe.
-const TRANSIENT = /SQLITE_BUSY|database is locked|DbCreateTimeout|status 429|Too Many Requests/i
+const TRANSIENT = /SQLITE_BUSY|SQLITE_LOCKED|database is locked|DbCreateTimeout|status 429|Too Many Requests/i
 
 /** A refusal that changed nothing and may pass if tried again a moment later. */
 export function isTransientBusy(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    const { code, message } = current as { code?: unknown; message?: unknown }
-    if (TRANSIENT.test(String(code ?? '')) || TRANSIENT.test(String(message ?? ''))) return true
+    const { code, message, status } = current as { code?: unknown; message?: unknown; status?: unknown }
+    if (status === 429 || TRANSIENT.test(String(code ?? '')) || TRANSIENT.test(String(message ?? ''))) return true
     current = (current as { cause?: unknown }).cause
   }
   return false
@@ -66,7 +66,10 @@ export function backoffMs(attempt: number, capMs = 50, random = Math.random) {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Runs `attempt` until it passes, fails for another reason, or `deadlineMs` has gone by (then DatabaseBusy). */
-export async function retryWhileBusy<T>(attempt: () => Promise<T>, stats: BusyStats, deadlineMs = DEFAULT_DEADLINE_MS): Promise<T> {
+export async function retryWhileBusy<T>(
+  attempt: () => Promise<T>,
+  { stats = { retries: 0, busyFailures: 0 }, deadlineMs = DEFAULT_DEADLINE_MS }: { stats?: BusyStats; deadlineMs?: number } = {},
+): Promise<T> {
   const start = performance.now()
   for (let tries = 0; ; tries++) {
     try {

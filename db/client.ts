@@ -33,7 +33,7 @@ export interface DatabaseHandle {
    * same moment) and resolves when it has; without one, at once.
    */
   syncReplica(): Promise<void>
-  /** With an embedded replica, when its last sync finished (ms since the epoch); else null. */
+  /** With an embedded replica, when its last finished sync began (ms since the epoch); else null. */
   replicaSyncedAt(): number | null
   close(): void
 }
@@ -66,6 +66,13 @@ export function isLocalFileUrl(url: string) {
  */
 export function primaryUrl(url: string) {
   return url.replace(/^http(s?):\/\//, 'ws$1://')
+}
+
+/** The replica file of one worker of several: `replica.db` → `replica.1.db` for slot 1. */
+export function replicaPathFor(path: string, slot: string | undefined) {
+  if (slot === undefined) return path
+  const dot = path.lastIndexOf('.')
+  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}.${slot}${path.slice(dot)}` : `${path}.${slot}`
 }
 
 /** How often an embedded replica pulls others' writes when it has written nothing itself (s). */
@@ -161,9 +168,11 @@ function createReplica(client: Client): Replica {
     syncedAt: null,
     sync() {
       if (next) return next
+      // syncedAt is when the last finished sync began: it holds every write committed before.
       const start = async () => {
+        const began = Date.now()
         await client.sync()
-        replica.syncedAt = Date.now()
+        replica.syncedAt = began
       }
       if (!running) {
         running = start().finally(() => (running = null))
@@ -190,7 +199,7 @@ function createReplica(client: Client): Replica {
  * Interactive transactions go to the primary; the write queue retries their BEGIN.
  */
 function retryingClient(primary: Client, replica: Replica | null, busy: BusyStats, deadlineMs: number): Client {
-  const retry = <T>(attempt: () => Promise<T>) => retryWhileBusy(attempt, busy, deadlineMs)
+  const retry = <T>(attempt: () => Promise<T>) => retryWhileBusy(attempt, { stats: busy, deadlineMs })
   return new Proxy(primary, {
     get(target, property, receiver) {
       if (property === 'execute') {

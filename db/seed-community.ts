@@ -1,7 +1,7 @@
 // Demo threads for the community boards, seeded with the demo accounts so the boards are not
 // empty: three job posts (one remote, one 求职), three sharing threads, a few replies (one quoting
 // another), one pinned thread and one featured. Times are relative to `now`.
-import { inArray } from 'drizzle-orm'
+import { count, inArray } from 'drizzle-orm'
 import { boards, replies, threads, users } from './schema'
 import type { DatabaseHandle } from './client'
 
@@ -101,7 +101,8 @@ export const DEMO_THREADS: DemoThread[] = [
 ]
 
 /** Seeds the demo threads; returns how many were created (none when a board or author is missing). */
-export async function seedDemoCommunity({ db }: DatabaseHandle, { now = new Date() }: { now?: Date } = {}) {
+export async function seedDemoCommunity(handle: DatabaseHandle, { now = new Date() }: { now?: Date } = {}) {
+  const { db } = handle
   const boardRows = await db.select().from(boards)
   const authorRows = await db
     .select({ id: users.id, email: users.email })
@@ -111,52 +112,56 @@ export async function seedDemoCommunity({ db }: DatabaseHandle, { now = new Date
   const authorId = (who: DemoAuthor) => authorRows.find((u) => u.email === AUTHORS[who])?.id
   if (!boardId('jobs') || !boardId('sharing') || !authorId('tiegan') || !authorId('qinqing')) return 0
 
-  let created = 0
-  for (const demo of DEMO_THREADS) {
-    const createdAt = new Date(now.getTime() - demo.daysAgo * DAY_MS - 2 * HOUR_MS)
-    const replyTimes = (demo.replies ?? []).map((r) => new Date(createdAt.getTime() + r.hoursAfter * HOUR_MS))
-    const lastActivityAt = replyTimes.at(-1) ?? createdAt
-    const [thread] = await db
-      .insert(threads)
-      .values({
-        boardId: boardId(demo.board)!,
-        authorId: authorId(demo.author)!,
-        title: demo.title,
-        body: demo.body,
-        pinned: demo.pinned ?? false,
-        featured: demo.featured ?? false,
-        ...(demo.job
-          ? {
-              jobKind: demo.job.jobKind,
-              city: demo.job.city,
-              remote: demo.job.remote,
-              salaryMin: demo.job.salaryMin,
-              salaryMax: demo.job.salaryMax,
-              contact: demo.job.contact,
-              expiresAt: new Date(createdAt.getTime() + demo.job.days * DAY_MS),
-            }
-          : {}),
-        replyCount: demo.replies?.length ?? 0,
-        lastActivityAt,
-        createdAt,
-      })
-      .returning({ id: threads.id })
-    const replyIds: number[] = []
-    for (const [index, reply] of (demo.replies ?? []).entries()) {
-      const [row] = await db
-        .insert(replies)
+  // Into boards without threads only, decided inside the write: never twice beside another process.
+  return handle.transaction(async (tx) => {
+    const [existing] = await tx.select({ n: count() }).from(threads)
+    if ((existing?.n ?? 0) > 0) return 0
+    let created = 0
+    for (const demo of DEMO_THREADS) {
+      const createdAt = new Date(now.getTime() - demo.daysAgo * DAY_MS - 2 * HOUR_MS)
+      const replyTimes = (demo.replies ?? []).map((r) => new Date(createdAt.getTime() + r.hoursAfter * HOUR_MS))
+      const lastActivityAt = replyTimes.at(-1) ?? createdAt
+      const [thread] = await tx
+        .insert(threads)
         .values({
-          threadId: thread!.id,
-          authorId: authorId(reply.author)!,
-          body: reply.body,
-          quoteReplyId: reply.quotes === undefined ? null : (replyIds[reply.quotes] ?? null),
-          createdAt: replyTimes[index]!,
+          boardId: boardId(demo.board)!,
+          authorId: authorId(demo.author)!,
+          title: demo.title,
+          body: demo.body,
+          pinned: demo.pinned ?? false,
+          featured: demo.featured ?? false,
+          ...(demo.job
+            ? {
+                jobKind: demo.job.jobKind,
+                city: demo.job.city,
+                remote: demo.job.remote,
+                salaryMin: demo.job.salaryMin,
+                salaryMax: demo.job.salaryMax,
+                contact: demo.job.contact,
+                expiresAt: new Date(createdAt.getTime() + demo.job.days * DAY_MS),
+              }
+            : {}),
+          replyCount: demo.replies?.length ?? 0,
+          lastActivityAt,
+          createdAt,
         })
-        .returning({ id: replies.id })
-      replyIds.push(row!.id)
+        .returning({ id: threads.id })
+      const replyIds: number[] = []
+      for (const [index, reply] of (demo.replies ?? []).entries()) {
+        const [row] = await tx
+          .insert(replies)
+          .values({
+            threadId: thread!.id,
+            authorId: authorId(reply.author)!,
+            body: reply.body,
+            quoteReplyId: reply.quotes === undefined ? null : (replyIds[reply.quotes] ?? null),
+            createdAt: replyTimes[index]!,
+          })
+          .returning({ id: replies.id })
+        replyIds.push(row!.id)
+      }
+      created++
     }
-    created++
-  }
-  return created
+    return created
+  })
 }
-

@@ -29,6 +29,9 @@ export async function seedDemoDrop(handle: DatabaseHandle, { now, timeZone }: { 
     .from(tiers)
     .where(inArray(tiers.slug, DEMO_SEATS.map((seat) => seat.slug)))
   return handle.transaction(async (tx) => {
+    // Checked again inside the write: another process may have announced one since.
+    const [again] = await tx.select({ n: count() }).from(drops)
+    if ((again?.n ?? 0) > 0) return null
     const [counter] = await tx.insert(counters).values({}).returning()
     const [drop] = await tx
       .insert(drops)

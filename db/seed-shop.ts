@@ -41,8 +41,9 @@ type CategorySlug = (typeof DEFAULT_PRODUCT_CATEGORIES)[number]['slug']
 export async function seedShopCategories({ db }: DatabaseHandle) {
   const [existing] = await db.select({ n: count() }).from(productCategories)
   if ((existing?.n ?? 0) > 0) return false
-  await db.insert(productCategories).values([...DEFAULT_PRODUCT_CATEGORIES])
-  return true
+  // Another process may have seeded since the count: the unique slugs keep theirs.
+  const created = await db.insert(productCategories).values([...DEFAULT_PRODUCT_CATEGORIES]).onConflictDoNothing().returning({ id: productCategories.id })
+  return created.length > 0
 }
 
 interface DemoProduct {
@@ -298,8 +299,12 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
     }),
   )
 
+  let seeded: boolean
   try {
-    await handle.transaction(async (tx) => {
+    seeded = await handle.transaction(async (tx) => {
+      // Checked again inside the write: another process may have seeded the shop since.
+      const [again] = await tx.select({ n: count() }).from(products)
+      if ((again?.n ?? 0) > 0) return false
       const ids = new Map<string, { productId: number; stockId: number; counterId: number | null; title: string; priceFen: number }>()
       for (const [index, demo] of DEMO_PRODUCTS.entries()) {
         const cat = categoryId(demo.category)
@@ -403,10 +408,12 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
         const [levels] = await tx.select().from(stock).where(eq(stock.id, item.stockId))
         await tx.update(stock).set({ sold: levels!.sold + sale.qty }).where(eq(stock.id, item.stockId))
       }
+      return true
     })
   } catch (error) {
     await discardRenditions(photos.flatMap((p) => [p.thumb, p.large]))
     throw error
   }
-  return DEMO_PRODUCTS.length
+  if (!seeded) await discardRenditions(photos.flatMap((p) => [p.thumb, p.large]))
+  return seeded ? DEMO_PRODUCTS.length : 0
 }

@@ -32,8 +32,9 @@ export const DEFAULT_BOARDS = [
 export async function seedBoards({ db }: DatabaseHandle) {
   const [existing] = await db.select({ n: count() }).from(boards)
   if ((existing?.n ?? 0) > 0) return false
-  await db.insert(boards).values([...DEFAULT_BOARDS])
-  return true
+  // Another process may have seeded since the count: the unique slugs keep theirs.
+  const created = await db.insert(boards).values([...DEFAULT_BOARDS]).onConflictDoNothing().returning({ id: boards.id })
+  return created.length > 0
 }
 
 export const DEMO_ACCOUNTS = [
@@ -50,8 +51,9 @@ const DAY_MS = 24 * 60 * 60 * 1000
 export async function seedTiers({ db }: DatabaseHandle) {
   const [existing] = await db.select({ n: count() }).from(tiers)
   if ((existing?.n ?? 0) > 0) return false
-  await db.insert(tiers).values([...DEFAULT_TIERS])
-  return true
+  // Another process may have seeded since the count: the unique slugs keep theirs.
+  const created = await db.insert(tiers).values([...DEFAULT_TIERS]).onConflictDoNothing().returning({ id: tiers.id })
+  return created.length > 0
 }
 
 /** Demo accounts, only into a database without users. Returns whether it seeded. */
@@ -60,13 +62,18 @@ export async function seedDemo(handle: DatabaseHandle, { now = new Date() } = {}
   const [existing] = await db.select({ n: count() }).from(users)
   if ((existing?.n ?? 0) > 0) return false
   // Imported here so that the app's modules (and their env check) load only when seeding.
-  const { createUser } = await import('~/models/user.server')
+  const { createUser, EmailTakenError } = await import('~/models/user.server')
   const tierRows = await db.select().from(tiers)
   const tierId = (slug: string) => tierRows.find((t) => t.slug === slug)!.id
   let memberNumber = 0
-  for (const account of DEMO_ACCOUNTS) {
+  for (const [index, account] of DEMO_ACCOUNTS.entries()) {
     // Demo addresses cannot receive mail: they count as verified.
-    const user = await createUser({ ...account, emailVerified: true })
+    const user = await createUser({ ...account, emailVerified: true }).catch((error: unknown) => {
+      // The first account is the claim: another process that created it since the count seeds the rest.
+      if (index === 0 && error instanceof EmailTakenError) return null
+      throw error
+    })
+    if (!user) return false
     if (!account.tier) continue
     const expired = account.tier === 'expired'
     await db.insert(memberships).values({

@@ -3,6 +3,7 @@
 // demo accounts, the demo dailies of content/, the next membership drop (announced) and demo
 // products while the shop has none.
 import type { DatabaseHandle } from './client'
+import { withLease } from './leases'
 import { runMigrations } from './migrate'
 import { seedBoards, seedDemo, seedTiers } from './seed'
 import { seedDemoCommunity } from './seed-community'
@@ -10,10 +11,21 @@ import { seedDemoDrop } from './seed-drop'
 import { seedDemoShop, seedShopCategories } from './seed-shop'
 import { addDemoTranscripts, importDemoDailies } from './seed-content'
 
+/**
+ * Several servers starting at once (WEB_CONCURRENCY, several hosts) set up one at a time under
+ * this lease (docs/decisions/034): the first migrates and seeds, the others then find everything
+ * done. A crashed holder's lease lapses after `ttlMs`; a live one renews it while it works.
+ */
+export const SETUP_LEASE = { name: 'setup', ttlMs: 30_000, timeoutMs: 10 * 60_000 }
+
 export async function setupDatabase(
   handle: DatabaseHandle,
   { nodeEnv, log = console.log, now = new Date() }: { nodeEnv: string; log?: (line: string) => void; now?: Date },
 ) {
+  await withLease(handle.client, { ...SETUP_LEASE, log }, () => migrateAndSeed(handle, { nodeEnv, log, now }))
+}
+
+async function migrateAndSeed(handle: DatabaseHandle, { nodeEnv, log, now }: { nodeEnv: string; log: (line: string) => void; now: Date }) {
   await runMigrations(handle)
   if (await seedTiers(handle)) log('seed: member tiers created')
   if (await seedBoards(handle)) log('seed: community boards created')

@@ -21,7 +21,7 @@ import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
 import { createBuildAssets } from './build-assets'
 import { createPageCache, type PageCache } from './page-cache'
-import { answerBusy, BUSY_TEXT, remixHandler } from './remix-handler'
+import { answerBusy, BUSY_TEXT, remixHandler, type ReplicaReads } from './remix-handler'
 import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '../db/busy'
 import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
 import { contentSecurityPolicy, nonceSource, wechatScriptSources } from '~/utils/csp.server'
@@ -49,10 +49,10 @@ function loadEnv(): Env {
  * compressed once; the hot JSON routes; visitors' reads of shared pages from the page cache;
  * then the Express app for everything else.
  */
-export function createSite(build: Build, env: Env) {
+export function createSite(build: Build, env: Env, replica?: ReplicaReads) {
   const pageCache = createPageCache()
   const assets = createBuildAssets(join(ROOT, 'public/build'))
-  const app = createApp(build, env, pageCache)
+  const app = createApp(build, env, pageCache, replica)
   const hotRoutes = new Map<string, ReturnType<typeof hotResourceAnswer>>(HOT_RESOURCE_ROUTES.map(([path, routeId]) => [path, hotResourceAnswer(build, routeId)]))
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req.url)
@@ -152,7 +152,7 @@ function publicFiles(dir: string): express.RequestHandler {
   return (req, res, next) => (names.has(decodeURIComponent(req.path.split('/')[1] ?? '')) ? serve(req, res, next) : next())
 }
 
-export function createApp(build: Build, env: Env, pageCache?: PageCache) {
+export function createApp(build: Build, env: Env, pageCache?: PageCache, replica?: ReplicaReads) {
   const app = express()
   app.disable('x-powered-by')
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
@@ -168,6 +168,7 @@ export function createApp(build: Build, env: Env, pageCache?: PageCache) {
       build,
       getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
       onSharedPage: pageCache && ((req, page) => pageCache.offer(req, page)),
+      replica,
     }),
   )
   // Last resort for anything Remix could not answer itself. Express's own handler says nothing
@@ -347,7 +348,7 @@ async function main() {
 async function serve(env: Env) {
   const { databaseHandle } = await import('~/utils/db.server')
   const build = await importBuild()
-  const { handler, pageCache } = createSite(build, env)
+  const { handler, pageCache } = createSite(build, env, databaseHandle.replicaSyncedAt() === null && !env.DATABASE_REPLICA_PATH ? undefined : databaseHandle)
   const stopCacheLog = logPageCacheEachMinute(pageCache)
   const server = listen(handler, env.PORT).once('listening', () => {
     if (cluster.isWorker) return void process.send?.({ listening: true, react: loadedReactBuild() } satisfies WorkerListening)
@@ -386,9 +387,13 @@ function runPrimary(env: Env, processes: number) {
   let stopping = false
   let quickDeaths = 0
   const startedAt = new Map<number, number>()
-  const fork = () => {
-    const worker = cluster.fork()
+  const slots = new Map<number, number>()
+  // Each worker has a slot (0 … processes-1) that a replacement takes over: per-process files,
+  // such as an embedded replica (decision 037), are named by it.
+  const fork = (slot: number) => {
+    const worker = cluster.fork({ WORKER_SLOT: String(slot) })
     startedAt.set(worker.id, Date.now())
+    slots.set(worker.id, slot)
   }
   const reactBuilds = new Set<string>()
   let listening = 0
@@ -402,7 +407,9 @@ function runPrimary(env: Env, processes: number) {
   })
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0)
+    const slot = slots.get(worker.id) ?? 0
     startedAt.delete(worker.id)
+    slots.delete(worker.id)
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
       return
@@ -413,9 +420,9 @@ function runPrimary(env: Env, processes: number) {
       console.error('workers keep dying at start: stopping')
       process.exit(1)
     }
-    fork()
+    fork(slot)
   })
-  for (let i = 0; i < processes; i++) fork()
+  for (let slot = 0; slot < processes; slot++) fork(slot)
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return
     stopping = true

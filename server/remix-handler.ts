@@ -13,18 +13,40 @@ import { bodyLimitOf, limitedBody, refuseTooLarge } from './request-guards'
 /** Hears of every page a shared cache may keep, with its bytes and headers as sent. */
 export type SharedPageListener = (req: express.Request, page: SharedPage) => void
 
+/** An embedded replica the pages read from (decision 037): when it last synced, and a sync. */
+export interface ReplicaReads {
+  replicaSyncedAt(): number | null
+  syncReplica(): Promise<void>
+}
+
+/**
+ * The cookie that tells any process a reader wrote a moment ago, and when (ms since the epoch):
+ * a process whose replica synced before that brings it up to date before answering, so that the
+ * page after a form (often served by another process) shows what the form did.
+ */
+export const WROTE_AT_COOKIE = 'zhiyin_wrote_at'
+const WROTE_AT_SECONDS = 10
+
+function wroteAt(req: express.Request): number | null {
+  const match = new RegExp(`(?:^|;\\s*)${WROTE_AT_COOKIE}=(\\d{1,15})(?:;|$)`).exec(req.headers.cookie ?? '')
+  return match ? Number(match[1]) : null
+}
+
 export function remixHandler({
   build,
   getLoadContext,
   onSharedPage,
+  replica,
 }: {
   build: ServerBuild
   getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext
   onSharedPage?: SharedPageListener
+  replica?: ReplicaReads
 }): express.RequestHandler {
   const handleRequest = createRequestHandler(build, 'production')
   async function handle(req: express.Request, res: express.Response) {
     const context = { ...getLoadContext(req, res), databaseBusy: { seen: false } }
+    if (replica) await readYourWrites(req, res, replica)
     const response = await handleRequest(remixRequest(req, res), context)
     // The body went over its limit and 413 is out already: what Remix made of it is moot.
     if (res.headersSent) return void (await response.body?.cancel())
@@ -50,6 +72,24 @@ export function answerBusy(res: Pick<express.Response, 'status' | 'set' | 'type'
 }
 
 export const BUSY_TEXT = '503 访问的人太多了，请稍等几秒再试。'
+
+/**
+ * With an embedded replica: a reader who wrote a moment ago reads what they wrote, whichever
+ * process answers; a write's answer marks its reader for the next few seconds.
+ */
+async function readYourWrites(req: express.Request, res: express.Response, replica: ReplicaReads) {
+  const wrote = wroteAt(req)
+  // A second's margin for clocks of other hosts running behind this one's.
+  if (wrote !== null && (replica.replicaSyncedAt() ?? 0) <= wrote + 1000) await replica.syncReplica()
+  if (req.method === 'GET' || req.method === 'HEAD') return
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => express.Response
+  // Stamped as the answer goes out, after the request's writes committed.
+  res.writeHead = ((...args: unknown[]) => {
+    const status = typeof args[0] === 'number' ? args[0] : res.statusCode
+    if (status < 400) res.append('Set-Cookie', `${WROTE_AT_COOKIE}=${Date.now()}; Max-Age=${WROTE_AT_SECONDS}; Path=/; HttpOnly; SameSite=Lax`)
+    return writeHead(...args)
+  }) as typeof res.writeHead
+}
 
 function remixRequest(req: express.Request, res: express.Response) {
   const controller = new AbortController()

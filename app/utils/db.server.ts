@@ -1,4 +1,4 @@
-import { createDatabase, type DatabaseHandle } from '../../db/client'
+import { createDatabase, replicaPathFor, type DatabaseHandle } from '../../db/client'
 import { getEnv } from './env.server'
 
 export type { Database, Executor, Transaction } from '../../db/client'
@@ -13,7 +13,8 @@ function connect() {
   const env = getEnv()
   return createDatabase(env.DATABASE_URL, {
     authToken: env.DATABASE_AUTH_TOKEN,
-    replicaPath: env.DATABASE_REPLICA_PATH,
+    // One replica file per process: a worker of several (server/main.ts) adds its slot.
+    replicaPath: env.DATABASE_REPLICA_PATH && replicaPathFor(env.DATABASE_REPLICA_PATH, process.env.WORKER_SLOT),
     deadlineMs: env.WRITE_DEADLINE_MS,
   })
 }

@@ -1,6 +1,10 @@
 // Periodic work inside the server process: publishing scheduled dailies and delivering email.
 // The server calls startBackgroundJobs() once after it starts listening; the returned stop()
-// lets a SIGTERM finish the current pass before exit.
+// lets a SIGTERM finish the current pass before exit. With several server processes each job
+// runs in the one holding its lease, and another takes it over when that one dies
+// (docs/decisions/034-leases-migrations-and-jobs.md).
+import { isTransientBusy } from '../../db/busy'
+import { claimLease, ensureLeaseTable, PROCESS_HOLDER, releaseLease } from '../../db/leases'
 import { processPendingRefunds, releaseExpiredHolds } from '~/models/commerce.server'
 import { publishDueDailies } from '~/models/daily.server'
 import { sendMembershipExpiryNotices } from '~/models/membership-expiry.server'
@@ -14,8 +18,9 @@ import { forgetOldWechatSignIns } from '~/models/wechat-identity.server'
 import { deliverDueEmails } from './email.server'
 import { deliverDueWechatMessages } from './notify.server'
 import { configuredProviders } from './payments.server'
+import { databaseHandle } from './db.server'
 
-interface Job {
+export interface Job {
   name: string
   everyMs: number
   run: () => Promise<unknown>
@@ -46,13 +51,76 @@ const JOBS: Job[] = [
   { name: 'product alerts', everyMs: 15_000, run: () => sendDueProductAlerts() },
 ]
 
-export function startBackgroundJobs() {
+export interface JobOptions {
+  jobs?: Job[]
+  /**
+   * A killed holder's jobs pass to another process this long after its last renewal. Renewals
+   * come every third of it, whatever a pass takes, so it need only outlast a stalled moment.
+   */
+  leaseMs?: number
+  holder?: string
+  log?: (line: string) => void
+}
+
+type LeaseOptions = Required<Omit<JobOptions, 'jobs'>>
+
+/** One job's lease (job:<name>): claim() takes or renews it and says whether this process runs the job. */
+function jobLease(job: Job, { leaseMs, holder, log }: LeaseOptions, tableReady: Promise<unknown>) {
+  const client = databaseHandle.client
+  const name = `job:${job.name}`
+  let held = false
+  // Until when the last renewal keeps the lease: a busy database cannot make it last longer.
+  let heldUntil = 0
+  let claiming: Promise<boolean> | null = null
+
+  async function tryClaim() {
+    try {
+      await tableReady
+      const now = Date.now()
+      const holds = await claimLease(client, { name, holder, ttlMs: leaseMs, now })
+      if (holds && !held) log(`job ${job.name}: taken over by this process (${holder})`)
+      if (!holds && held) log(`job ${job.name}: now run by another process`)
+      held = holds
+      heldUntil = holds ? now + leaseMs : 0
+    } catch (error) {
+      if (!isTransientBusy(error)) console.error(`job ${job.name}: lease check failed`, error)
+      held = Date.now() < heldUntil
+    }
+    return held
+  }
+
+  return {
+    claim: () =>
+      (claiming ??= tryClaim().finally(() => {
+        claiming = null
+      })),
+    /** Hands the job to another process at once instead of after leaseMs. */
+    release: async () => {
+      if (held) await releaseLease(client, { name, holder }).catch(() => false)
+      held = false
+    },
+  }
+}
+
+export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PROCESS_HOLDER, log = console.log }: JobOptions = {}) {
   let stopped = false
   const running = new Map<string, Promise<void>>()
-  const timers = JOBS.map((job) => {
-    const tick = () => {
+  const tableReady = ensureLeaseTable(databaseHandle.client)
+  // Every tick settles before stop() releases the leases, so none is claimed after its release.
+  const ticking = new Set<Promise<void>>()
+  const track = (fn: () => Promise<unknown>) => () => {
+    const done = fn().then(() => undefined)
+    ticking.add(done)
+    void done.finally(() => ticking.delete(done))
+  }
+
+  const leases = jobs.map((job) => jobLease(job, { leaseMs, holder, log }, tableReady))
+  const timers = jobs.flatMap((job, index) => {
+    const lease = leases[index]!
+    const tick = async () => {
+      if (stopped || !(await lease.claim()) || stopped) return
       // One pass of a job at a time: a slow pass never piles up overlapping ones.
-      if (stopped || running.has(job.name)) return
+      if (running.has(job.name)) return
       const pass = job
         .run()
         .then(() => undefined)
@@ -60,15 +128,22 @@ export function startBackgroundJobs() {
         .finally(() => running.delete(job.name))
       running.set(job.name, pass)
     }
-    const timer = setInterval(tick, job.everyMs)
-    timer.unref()
+    const passes = setInterval(track(tick), job.everyMs)
+    passes.unref()
     // Catch up at start: dailies whose time passed while the server was down go out now.
-    tick()
-    return timer
+    track(tick)()
+    // Each tick renews the lease; a job with longer pauses renews it every third of leaseMs too.
+    if (job.everyMs <= leaseMs / 3) return [passes]
+    const renewals = setInterval(track(async () => !stopped && (await lease.claim())), leaseMs / 3)
+    renewals.unref()
+    return [passes, renewals]
   })
+
   return async function stop() {
     stopped = true
     for (const timer of timers) clearInterval(timer)
+    await Promise.all(ticking)
     await Promise.all(running.values())
+    await Promise.all(leases.map((lease) => lease.release()))
   }
 }
