@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from '
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_DEADLINE_MS } from '../../db/busy'
 
 const DATABASE_SCHEMES = ['file:', 'libsql:', 'http:', 'https:', 'ws:', 'wss:']
 
@@ -34,7 +35,7 @@ const schema = z.object({
   // wait for a busy database before it is answered 503.
   DATABASE_REPLICA_PATH: optional(z.string()),
   WEB_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
-  WRITE_DEADLINE_MS: optional(z.coerce.number().int().min(100).max(120_000)).transform((v) => v ?? 10_000),
+  WRITE_DEADLINE_MS: optional(z.coerce.number().int().min(100).max(120_000)).transform((v) => v ?? DEFAULT_DEADLINE_MS),
   UPLOAD_DIR: optional(z.string()),
   WECHAT_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3-32 letters or digits, as the WeChat console requires')),
   // The Official Account (服务号): web authorisation in WeChat's browser, JS-SDK, template messages.
