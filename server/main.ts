@@ -9,8 +9,8 @@ import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import helmet from 'helmet'
-import morgan from 'morgan'
 import { EnvError, getEnv, type Env } from '~/utils/env.server'
+import { logger } from '~/utils/log.server'
 import { describePaymentMode } from '~/utils/payments.server'
 import { describeWechatMode, wechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
@@ -18,7 +18,9 @@ import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
 import { createBuildAssets } from './build-assets'
 import { createPageCache, type PageCache } from './page-cache'
+import { MetricsConfigError, serveMetrics } from './metrics'
 import { remixHandler } from './remix-handler'
+import { remixRouteLabels, requestLog, requestMetrics } from './request-log'
 import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
 import { contentSecurityPolicy, nonceSource, wechatScriptSources } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
@@ -33,7 +35,7 @@ function loadEnv(): Env {
     return getEnv()
   } catch (error) {
     if (error instanceof EnvError) {
-      console.error(`知音无法启动 — ${error.message}`)
+      logger.fatal(`知音无法启动 — ${error.message}`)
       process.exit(1)
     }
     throw error
@@ -83,9 +85,8 @@ export interface SiteLayer {
  * The Express stack in front of Remix, in order and by name, so that `bench/layers.ts` can
  * measure what each costs (issue 15).
  */
-export function siteLayers(env: Env): SiteLayer[] {
+export function siteLayers(env: Env, { routeOf = () => 'unlabelled' }: { routeOf?: (path: string) => string } = {}): SiteLayer[] {
   const production = env.NODE_ENV === 'production'
-  morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
   return [
     { name: 'compression', handler: compression() },
     {
@@ -109,7 +110,8 @@ export function siteLayers(env: Env): SiteLayer[] {
         next()
       },
     },
-    { name: 'request log', handler: morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms') },
+    { name: 'request log', handler: requestLog() },
+    { name: 'request metrics', handler: requestMetrics(routeOf) },
     { name: 'Host check', handler: refuseBadHost },
     { name: 'path check', handler: refuseUndecodablePath },
     // Hashed build assets never change: cache them for a year (most are served before Express).
@@ -153,7 +155,7 @@ export function createApp(build: Build, env: Env, pageCache?: PageCache) {
   app.disable('x-powered-by')
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
   app.set('trust proxy', env.TRUST_PROXY)
-  for (const { path, handler } of siteLayers(env)) {
+  for (const { path, handler } of siteLayers(env, { routeOf: remixRouteLabels(build.routes) })) {
     if (path) app.use(path, handler)
     else app.use(handler)
   }
@@ -244,7 +246,7 @@ export function hotResourceAnswer(build: ServerBuild, routeId: string) {
       res.writeHead(status, [...HOT_ROUTE_HEADERS, 'Content-Length', String(body.length)])
       res.end(req.method === 'HEAD' ? undefined : body)
     } catch (error) {
-      console.error(`${req.method} ${redactUrl(req.url ?? '')} failed outside Remix:`, error)
+      logger.error({ err: error }, `${req.method} ${redactUrl(req.url ?? '')} failed outside Remix`)
       if (res.headersSent) return void res.destroy()
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('500 服务器出错了，请稍后重试。')
     }
@@ -263,7 +265,7 @@ export function listen(app: RequestListener, port: number, host?: string) {
 }
 
 export function lastResortError(error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) {
-  console.error(`${req.method} ${redactUrl(req.originalUrl)} failed outside Remix:`, error)
+  logger.error({ err: error }, `${req.method} ${redactUrl(req.originalUrl)} failed outside Remix`)
   if (res.headersSent) return next(error)
   res.status(500).type('text/plain; charset=utf-8').send('500 服务器出错了，请稍后重试。')
 }
@@ -277,11 +279,26 @@ function logPageCacheEachMinute(pageCache: PageCache) {
   const timer = setInterval(() => {
     const now = pageCache.stats()
     const hits = now.hits - last.hits
-    if (hits > 0) console.log(`page cache: ${hits} pages served from ${now.renders - last.renders} renders in the last minute (${now.notModified - last.notModified} answered 304)`)
+    if (hits > 0) logger.info(`page cache: ${hits} pages served from ${now.renders - last.renders} renders in the last minute (${now.notModified - last.notModified} answered 304)`)
     last = now
   }, 60_000)
   timer.unref()
   return () => clearInterval(timer)
+}
+
+/** The internal /metrics endpoint of this process (docs/decisions/036); a wrong setting stops the start. */
+async function startMetrics(env: Env, port: number) {
+  try {
+    const server = await serveMetrics({ port, host: env.METRICS_HOST, token: env.METRICS_TOKEN, cluster: false })
+    logger.info(`metrics on http://${env.METRICS_HOST}:${port}/metrics${env.METRICS_TOKEN ? ' (bearer token required)' : ''}`)
+    return server
+  } catch (error) {
+    if (error instanceof MetricsConfigError) {
+      logger.fatal(`知音无法启动 — ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
 }
 
 async function main() {
@@ -292,11 +309,12 @@ async function main() {
 
   const build = (await import(pathToFileURL(SERVER_BUILD).href)) as Build
   const { handler, pageCache } = createSite(build, env)
+  const metricsServer = env.METRICS_PORT === undefined ? null : await startMetrics(env, env.METRICS_PORT)
   const stopCacheLog = logPageCacheEachMinute(pageCache)
   const server = listen(handler, env.PORT).once('listening', () => {
-    console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
-    console.log(describePaymentMode(env))
-    console.log(describeWechatMode(env))
+    logger.info(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL})`)
+    logger.info(describePaymentMode(env))
+    logger.info(describeWechatMode(env))
   })
   const stopJobs = build.entry.module.startBackgroundJobs?.() ?? (async () => {})
 
@@ -304,11 +322,12 @@ async function main() {
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
-    console.log(`${signal}: finishing open requests, then stopping`)
+    logger.info(`${signal}: finishing open requests, then stopping`)
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     server.close(async () => {
       stopCacheLog()
+      metricsServer?.close()
       await stopJobs()
       databaseHandle.close()
       process.exit(0)
@@ -321,7 +340,7 @@ async function main() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    console.error(error)
+    logger.fatal({ err: error }, '知音无法启动')
     process.exit(1)
   })
 }

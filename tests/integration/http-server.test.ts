@@ -22,6 +22,7 @@ import { getEnv } from '~/utils/env.server'
 import { createTestProduct } from '../factories/cart'
 import { editorForm, signedIn } from '../factories/dailies'
 import { countRows } from '../factories/db'
+import { captureLogs } from '../support/logs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const SERVER_BUILD = join(ROOT, 'build/index.js')
@@ -371,12 +372,7 @@ describe('body size limits, before the body is read', () => {
 
 describe('WeChat over HTTP', () => {
   it('still answers its URL check and its messages, each signed URL once; the log keeps none of the signature', async () => {
-    const logged: string[] = []
-    const log = process.stdout.write.bind(process.stdout)
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      logged.push(String(chunk))
-      return log(chunk, ...rest)
-    }) as typeof process.stdout.write
+    const logged = captureLogs()
     try {
       const check = signedWechatQuery()
       check.set('echostr', '5837397749382')
@@ -391,9 +387,9 @@ describe('WeChat over HTTP', () => {
       expect(reply.text).toContain('<MsgType><![CDATA[text]]></MsgType>')
       expect((await send(`/wechat?${query}`, { method: 'POST', body: message, headers: { 'Content-Type': 'text/xml' } })).status).toBe(403)
     } finally {
-      process.stdout.write = log
+      logged.stop()
     }
-    const lines = logged.filter((line) => line.includes('/wechat?'))
+    const lines = logged.raw.filter((line) => line.includes('/wechat?'))
     expect(lines.length).toBeGreaterThanOrEqual(4)
     for (const line of lines) {
       expect(line).toContain('signature=***&timestamp=***&nonce=***')

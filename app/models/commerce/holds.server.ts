@@ -7,6 +7,7 @@ import { and, eq, inArray, lte, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
 import { getEnv } from '~/utils/env.server'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+import { countHoldPlaced, countHoldRefused } from '~/utils/metrics.server'
 import { unitsReturned } from './events.server'
 
 export interface LineRequest {
@@ -43,9 +44,9 @@ export class OrderRefused extends Error {
 
 /** The refusal an error thrown out of a transaction around holdOrder stands for, or null for any other error. */
 export function orderRefusal(error: unknown): OrderRefusal | null {
-  if (error instanceof OrderRefused) return error.result
-  if (uniqueViolation(error) === 'orders.exclusive_key') return { ok: false, reason: 'exclusive_taken' }
-  return null
+  const refusal = error instanceof OrderRefused ? error.result : uniqueViolation(error) === 'orders.exclusive_key' ? ({ ok: false, reason: 'exclusive_taken' } as const) : null
+  if (refusal) countHoldRefused(refusal.reason)
+  return refusal
 }
 
 function holdExpiry(now: Date) {
@@ -129,6 +130,7 @@ export async function holdOrder(
     }
     await tx.insert(holds).values({ stockId: line.stockId, orderId: order.id, lineId: orderLine.id, userId, qty: line.qty, expiresAt, updatedAt: now })
   }
+  countHoldPlaced(kind)
   return { ok: true, order }
 }
 
