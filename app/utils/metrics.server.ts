@@ -134,11 +134,6 @@ export function createSiteMetrics(handle: WriteReporting & Partial<Pick<Database
     writeCounter('zhiyin_db_write_transactions_total', 'Write transactions committed in groups (group commit on a local file)', (h) => h.groupStats?.transactions ?? null)
   }
 
-  // In a cluster worker, answer the primary's requests for this registry (serveMetrics with cluster).
-  if (cluster.isWorker) {
-    AggregatorRegistry.setRegistries([registry])
-    new AggregatorRegistry()
-  }
   return metrics
 }
 
@@ -146,8 +141,19 @@ declare global {
   var __zhiyinMetrics: ReturnType<typeof createSiteMetrics> | undefined
 }
 
+/** In a cluster worker: answers the primary's requests for this registry (serveMetrics with cluster). */
+function answerClusterPrimary(registry: Registry) {
+  AggregatorRegistry.setRegistries([registry])
+  // Constructing one is what makes prom-client listen to the primary.
+  new AggregatorRegistry()
+}
+
 // One registry per process, whichever copy of this module (the server's, the bundle's) comes first.
-const metrics = (globalThis.__zhiyinMetrics ??= createSiteMetrics(databaseHandle))
+if (!globalThis.__zhiyinMetrics) {
+  globalThis.__zhiyinMetrics = createSiteMetrics(databaseHandle)
+  if (cluster.isWorker) answerClusterPrimary(globalThis.__zhiyinMetrics.registry)
+}
+const metrics = globalThis.__zhiyinMetrics
 // Scrapes read the database through the handle of the newest copy of this module: a test file's
 // fresh modules bring a fresh handle, the previous one is closed.
 metrics.database = databaseHandle
