@@ -121,6 +121,7 @@ const schema = z.object({
     message: 'WECHAT_OPEN_APPID and WECHAT_OPEN_APPSECRET are set together or not at all',
     path: ['WECHAT_OPEN_APPSECRET'],
   })
+  .refine((env) => env.METRICS_PORT !== env.PORT, { message: 'must differ from PORT: metrics are never served on the public port', path: ['METRICS_PORT'] })
 
 export type Env = Omit<z.infer<typeof schema>, 'DATABASE_URL' | 'SESSION_SECRET' | 'SITE_URL' | 'UPLOAD_DIR'> & {
   DATABASE_URL: string

@@ -13,7 +13,7 @@ import { MetricsConfigError, isLoopback, serveMetrics } from '../../server/metri
 import { remixRouteLabels } from '../../server/request-log'
 import { confirmPayment, placeOrder } from '~/models/commerce.server'
 import { db } from '~/utils/db.server'
-import { getEnv } from '~/utils/env.server'
+import { getEnv, parseEnv } from '~/utils/env.server'
 import { createSiteMetrics, metricsRegistry, readOutboxLag, recordJobPass } from '~/utils/metrics.server'
 import { createBuyers, createStock, line, paidNotice } from '../factories/orders'
 
@@ -105,6 +105,15 @@ describe('where /metrics may listen', () => {
     const server = await serveMetrics({ port: 0, host: '0.0.0.0', token: TOKEN, cluster: false })
     expect((await fetch(`${address(server)}/metrics`)).status).toBe(401)
     await closed(server)
+  })
+
+  it('is never the public port, and METRICS_* are checked at start-up like every variable', () => {
+    const base = { NODE_ENV: 'test', SESSION_SECRET: 'test-session-secret-0123456789abcdef', PORT: '3000' }
+    expect(() => parseEnv({ ...base, METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT/)
+    expect(() => parseEnv({ ...base, METRICS_PORT: '9464', METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/)
+    expect(() => parseEnv({ ...base, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
+    expect(parseEnv({ ...base, METRICS_PORT: '9464' })).toMatchObject({ METRICS_PORT: 9464, METRICS_HOST: '127.0.0.1' })
+    expect(parseEnv(base).METRICS_PORT).toBeUndefined()
   })
 
   it('counts only loopback addresses as loopback', () => {
