@@ -194,7 +194,8 @@ describe('lags read when scraped', () => {
     await new Promise((resolve) => setTimeout(resolve, 30))
     recordJobPass('release expired holds', false)
     const since = await valueOf('zhiyin_job_seconds_since_success', { job: 'release expired holds' })
-    expect(since).toBeGreaterThanOrEqual(0.03)
+    // A timer may fire a millisecond before Date.now() says its time is up.
+    expect(since).toBeGreaterThanOrEqual(0.025)
     expect(since).toBeLessThan(5)
     expect(await valueOf('zhiyin_job_passes_total', { job: 'release expired holds', outcome: 'failed' })).toBeGreaterThanOrEqual(1)
   })
