@@ -11,6 +11,7 @@ import express from 'express'
 import helmet from 'helmet'
 import { EnvError, getEnv, type Env } from '~/utils/env.server'
 import { logger } from '~/utils/log.server'
+import { countPageCache } from '~/utils/metrics.server'
 import { describePaymentMode } from '~/utils/payments.server'
 import { describeWechatMode, wechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
@@ -49,6 +50,7 @@ function loadEnv(): Env {
  */
 export function createSite(build: Build, env: Env) {
   const pageCache = createPageCache()
+  countPageCache(pageCache.stats)
   const assets = createBuildAssets(join(ROOT, 'public/build'))
   const app = createApp(build, env, pageCache)
   const hotRoutes = new Map<string, ReturnType<typeof hotResourceAnswer>>(HOT_RESOURCE_ROUTES.map(([path, routeId]) => [path, hotResourceAnswer(build, routeId)]))
@@ -165,7 +167,8 @@ export function createApp(build: Build, env: Env, pageCache?: PageCache) {
     remixHandler({
       build,
       getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
-      onSharedPage: pageCache && ((req, page) => pageCache.offer(req, page)),
+      // A kept page goes to many requests: not with the id of the one that rendered it.
+      onSharedPage: pageCache && ((req, page) => pageCache.offer(req, { ...page, headers: page.headers.filter(([name]) => name.toLowerCase() !== 'x-request-id') })),
     }),
   )
   // Last resort for anything Remix could not answer itself. Express's own handler says nothing

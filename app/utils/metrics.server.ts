@@ -16,6 +16,13 @@ export interface WriteStats {
   busyFailures: number
 }
 
+/** What the page cache in front of Express (decision 033) has counted since it started. */
+export interface PageCacheCounts {
+  hits: number
+  notModified: number
+  renders: number
+}
+
 /** The handle's write path counters, where the handle has them: a series is never shown as 0 for "not measured". */
 type WriteReporting = Pick<DatabaseHandle, 'groupStats'> & { writeStats?: () => WriteStats }
 
@@ -30,6 +37,8 @@ export function createSiteMetrics(handle: WriteReporting & Partial<Pick<Database
     registry,
     /** Read when scraped; the newest module's, see below. */
     database: handle,
+    /** The page cache's counts, read when scraped (countPageCache). */
+    pageCache: null as (() => PageCacheCounts) | null,
     jobPasses,
     requestDuration: new Histogram({
       name: 'zhiyin_http_request_duration_seconds',
@@ -129,6 +138,23 @@ export function createSiteMetrics(handle: WriteReporting & Partial<Pick<Database
     writeCounter('zhiyin_db_write_retries_total', 'Writes tried again after the database was busy', (h) => writePathStats(h)?.retries ?? null)
     writeCounter('zhiyin_db_write_busy_failures_total', 'Writes that failed because the database stayed busy past their deadline', (h) => writePathStats(h)?.busyFailures ?? null)
   }
+  // Pages the cache answers skip Express and the request histogram: their counts, read when scraped.
+  const pageCacheCounter = (name: string, help: string, read: (counts: PageCacheCounts) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const counts = metrics.pageCache?.()
+        if (!counts) return
+        this.reset()
+        this.inc(read(counts))
+      },
+    })
+  pageCacheCounter('zhiyin_page_cache_hits_total', 'Requests answered from the page cache, before Express', (c) => c.hits)
+  pageCacheCounter('zhiyin_page_cache_not_modified_total', 'Page cache answers that were 304 Not Modified', (c) => c.notModified)
+  pageCacheCounter('zhiyin_page_cache_renders_total', 'Pages rendered for the page cache to keep', (c) => c.renders)
+
   if (handle.groupStats) {
     writeCounter('zhiyin_db_write_groups_total', 'Groups of write transactions committed together (group commit on a local file)', (h) => h.groupStats?.groups ?? null)
     writeCounter('zhiyin_db_write_transactions_total', 'Write transactions committed in groups (group commit on a local file)', (h) => h.groupStats?.transactions ?? null)
@@ -188,6 +214,11 @@ export async function readOutboxLag(handle: Pick<DatabaseHandle, 'client'>, now:
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
+/** The page cache whose counts /metrics shows (the site's, made by createSite). */
+export function countPageCache(counts: () => PageCacheCounts) {
+  metrics.pageCache = counts
+}
 
 /** One answered request: `route` is a route id or another label from code, never the URL. */
 export function observeRequest(method: string, route: string, status: number, seconds: number) {

@@ -480,3 +480,29 @@ describe('render once, serve many (decision 033)', () => {
     expect((await send('/shop')).text).not.toContain(user.displayName)
   })
 })
+
+describe('logs and metrics of the built site (decision 036)', () => {
+  it('has no /metrics on the public port', async () => {
+    expect((await send('/metrics')).status).toBe(404)
+  })
+
+  it('answers with a request id, times the page under its route id, and counts the pages the cache served', async () => {
+    const { metricsRegistry } = await import('~/utils/metrics.server')
+    const text = () => metricsRegistry.metrics()
+    const hits = async () => Number(/^zhiyin_page_cache_hits_total (\d+)$/m.exec(await text())?.[1])
+    const rendered = await send('/shop?utm=abc')
+    const before = await hits()
+    const answers = await Promise.all(Array.from({ length: 5 }, () => send('/shop?utm=abc')))
+    expect(await hits()).toBeGreaterThanOrEqual(before + 4)
+    // A kept page is served without Express (no per-request work): it has no request id, and
+    // never the id of the request that rendered it.
+    const ids = [rendered, ...answers].map((answer) => answer.headers['x-request-id']).filter(Boolean)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids.length).toBeLessThanOrEqual(2)
+    const { cookie } = await signedIn()
+    expect((await send('/shop', { headers: { Cookie: cookie } })).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await text()).toMatch(/^zhiyin_http_request_duration_seconds_count\{method="GET",route="routes\/shop\._index",status_class="2xx"\} [1-9]/m)
+    expect(await text()).not.toContain('utm=')
+  })
+})
