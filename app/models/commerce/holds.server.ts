@@ -8,6 +8,7 @@ import { holds, orderLines, orders, stock, type Order, type OrderKind, type Ship
 import { getEnv } from '~/utils/env.server'
 import type { InArgs } from '@libsql/client'
 import { batchOn, db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+import { countHoldPlaced, countHoldRefused } from '~/utils/metrics.server'
 import { unitsReturned } from './events.server'
 
 export interface LineRequest {
@@ -44,9 +45,9 @@ export class OrderRefused extends Error {
 
 /** The refusal an error thrown out of a transaction around holdOrder stands for, or null for any other error. */
 export function orderRefusal(error: unknown): OrderRefusal | null {
-  if (error instanceof OrderRefused) return error.result
-  if (uniqueViolation(error) === 'orders.exclusive_key') return { ok: false, reason: 'exclusive_taken' }
-  return null
+  const refusal = error instanceof OrderRefused ? error.result : uniqueViolation(error) === 'orders.exclusive_key' ? ({ ok: false, reason: 'exclusive_taken' } as const) : null
+  if (refusal) countHoldRefused(refusal.reason)
+  return refusal
 }
 
 function holdExpiry(now: Date) {
@@ -141,6 +142,7 @@ export async function holdOrder(
       throw new OrderRefused(await whyRefused(tx, line.stockId, line.qty, limit))
     }
   }
+  countHoldPlaced(kind)
   return { ok: true, order }
 }
 
