@@ -90,8 +90,8 @@ export default defineConfig({
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,
     timeout: 180_000,
-    // The request log is noise in a passing run; E2E_SERVER_LOG=1 shows it.
-    stdout: process.env.E2E_SERVER_LOG ? 'pipe' : 'ignore',
+    // The request log is noise in a passing run: only errors are logged unless E2E_SERVER_LOG=1.
+    stdout: 'pipe',
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     env: {
@@ -99,6 +99,7 @@ export default defineConfig({
       // second (decision 033); the races across processes are tests/integration's (decision 037).
       WEB_CONCURRENCY: '1',
       NODE_ENV: 'test',
+      LOG_LEVEL: process.env.E2E_SERVER_LOG ? 'info' : 'error',
       PORT: String(PORT),
       DATA_DIR,
       DATABASE_URL: process.env.E2E_DATABASE_URL,

@@ -3,6 +3,7 @@ import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { contentSecurityPolicy, wechatScriptSources } from './utils/csp.server'
 import { getEnv } from './utils/env.server'
+import { logger } from './utils/log.server'
 import { wechatMode } from './utils/wechat-api.server'
 import { applyDataCacheControl, applyPageCacheControl, isSharedCacheable } from './utils/http-cache.server'
 import { NonceProvider } from './utils/nonce'
@@ -28,11 +29,13 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   }
   if (request.signal.aborted) {
     const { pathname, search } = new URL(request.url)
-    console.warn(`${request.method} ${redactUrl(pathname + search)}: the client went away before the answer`)
+    logger.warn(`${request.method} ${redactUrl(pathname + search)}: the client went away before the answer`)
     return
   }
   if (isRouteErrorResponse(error) && error.status < 500) return
-  console.error(error)
+  // Within the request's context: the line carries its id (docs/decisions/036).
+  const { pathname, search } = new URL(request.url)
+  logger.error({ err: error }, `${request.method} ${redactUrl(pathname + search)} failed`)
 }
 
 // Single-fetch data (`.data`) never passes through handleRequest below.

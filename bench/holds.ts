@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createClient } from '@libsql/client'
 import { recordResults } from './results'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
@@ -77,7 +78,9 @@ async function main() {
     .insert(users)
     .values(Array.from({ length: 500 }, (_, i) => ({ email: `bench${i}@example.com`, displayName: `压测${i}` })))
     .returning({ id: users.id })
-  const client = databaseHandle.client
+  // The bare baseline runs on a client of its own, outside the app's write queue (which would
+  // commit these batches together, decision 037): the cost of the SQL alone, one commit each.
+  const client = createClient({ url: process.env.DATABASE_URL!, concurrency: 1 })
   await client.execute('CREATE TABLE bench_holds (id INTEGER PRIMARY KEY, stock_id INTEGER NOT NULL, user_id INTEGER NOT NULL, qty INTEGER NOT NULL)')
 
   const rows: Row[] = []

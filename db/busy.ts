@@ -50,7 +50,9 @@ export interface BusyStats {
   busyFailures: number
 }
 
-export const DEFAULT_DEADLINE_MS = 10_000
+// Long enough that a storm's queue (decision 031 keeps it bounded) never reaches it on a busy
+// machine; well short of the 60 s after which proxies give up on an answer.
+export const DEFAULT_DEADLINE_MS = 20_000
 
 /** Seconds a client is asked to wait (Retry-After) after a 503 for a busy database. */
 export const BUSY_RETRY_AFTER_SECONDS = 2

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { createClient, type Client, type InArgs, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client'
+import { createClient, type Client, type InArgs, type InStatement, type ResultSet, type Transaction as LibsqlTransaction, type TransactionMode } from '@libsql/client'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
 import * as schema from './schema'
 import { DEFAULT_DEADLINE_MS, retryWhileBusy, type BusyStats } from './busy'
@@ -233,11 +233,35 @@ function retryingClient(primary: Client, replica: Replica | null, busy: BusyStat
  * timestamps in ms), not mapped to the schema's types.
  */
 export function executeOn(executor: Executor, statement: InStatement): Promise<ResultSet> {
+  return sessionTarget(executor).execute(statement)
+}
+
+/** The libsql transaction (inside one) or client an executor's queries go to. */
+function sessionTarget(executor: Executor): LibsqlTransaction | Client {
   // drizzle-orm/libsql keeps both on the session (`tx` only inside a transaction).
-  const session = (executor as unknown as { session?: { client?: Client; tx?: Pick<Client, 'execute'> } }).session
+  const session = (executor as unknown as { session?: { client?: Client; tx?: LibsqlTransaction } }).session
   const target = session?.tx ?? session?.client
-  if (!target) throw new Error('executeOn: this drizzle version keeps its libsql client elsewhere')
-  return target.execute(statement)
+  if (!target) throw new Error('this drizzle version keeps its libsql client elsewhere')
+  return target
+}
+
+/**
+ * Runs several statements, separated by semicolons and without arguments, in one exchange on the
+ * connection an executor's queries go to (the write queue's savepoint statements).
+ */
+export function executeManyOn(executor: Executor, statements: string): Promise<void> {
+  return sessionTarget(executor).executeMultiple(statements)
+}
+
+/**
+ * Runs statements one after another, in one exchange, on the connection an executor's queries go
+ * to: inside a transaction, as part of it (a later statement may depend on an earlier one through
+ * SQL, e.g. `changes()`); on the database itself, as a transaction of their own. Rows come back
+ * as SQLite stores them, as with executeOn.
+ */
+export function batchOn(executor: Executor, statements: InStatement[]): Promise<ResultSet[]> {
+  const target = sessionTarget(executor)
+  return 'commit' in target ? target.batch(statements) : target.batch(statements, 'write')
 }
 
 const READ_ONLY = /^\s*(select|explain)\b/i
@@ -273,11 +297,7 @@ function queuedWrites(client: Client, insideTransaction: AsyncLocalStorage<Trans
         return (statements: InStatement[], mode?: TransactionMode) => {
           if (mode === 'read') return target.batch(statements, mode)
           // A batch is all-or-nothing: as one queued transaction (its own savepoint), in order.
-          return inOwnTransaction(async (tx) => {
-            const results: ResultSet[] = []
-            for (const statement of statements) results.push(await executeOn(tx, statement))
-            return results
-          })
+          return inOwnTransaction((tx) => batchOn(tx, statements))
         }
       }
       const value: unknown = Reflect.get(target, property, receiver)

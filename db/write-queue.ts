@@ -9,7 +9,7 @@
 // past its deadline, or arrives to a full queue, is refused with DatabaseBusy (answered 503).
 import { AsyncResource, type AsyncLocalStorage } from 'node:async_hooks'
 import { backoffMs, DatabaseBusy, DEFAULT_DEADLINE_MS, isTransientBusy, sleep, type BusyStats } from './busy'
-import { executeOn, type Database, type Transaction } from './client'
+import { executeManyOn, type Database, type Transaction } from './client'
 
 export interface GroupBounds {
   /** Most transactions committed together. */
@@ -131,9 +131,9 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
     let aborted: GroupAborted | null = null
     // A savepoint statement that fails means SQLite ended the group's transaction (a member's
     // failure can roll all of it back): every member's writes are gone.
-    async function control(tx: Transaction, statement: string) {
+    async function control(tx: Transaction, statements: string) {
       try {
-        await executeOn(tx, statement)
+        await executeManyOn(tx, statements)
       } catch (cause) {
         aborted = new GroupAborted('the write transaction of this group ended before its COMMIT', { cause })
         throw aborted
@@ -144,18 +144,22 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       await database().transaction(async (tx) => {
         begun = true
         const deadline = performance.now() + bounds.maxMs
-        do {
+        let more = true
+        await control(tx, SAVEPOINT)
+        while (more) {
           const queued = waiting.shift()!
           taken.push(queued)
-          await control(tx, SAVEPOINT)
           try {
             outcomes.set(queued, { failed: false, value: await queued.fn(tx) })
           } catch (error) {
             outcomes.set(queued, { failed: true, error })
             await control(tx, ROLLBACK_TO)
           }
-          await control(tx, RELEASE)
-        } while (waiting.length > 0 && taken.length < bounds.maxSize && performance.now() < deadline)
+          more = waiting.length > 0 && taken.length < bounds.maxSize && performance.now() < deadline
+          // One exchange, not two, between members: on a libsql server each is a round trip
+          // while the server's write lock is held (decision 037).
+          await control(tx, more ? `${RELEASE}; ${SAVEPOINT}` : RELEASE)
+        }
       })
     } catch (error) {
       running = []

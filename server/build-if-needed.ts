@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { logger } from '~/utils/log.server'
 
 const SOURCES = ['app', 'db/schema.ts', 'remix.config.js', 'postcss.config.js', 'package-lock.json']
 
@@ -30,7 +31,7 @@ const MESSAGES = {
 export function buildIfNeeded(root: string, serverBuild: string) {
   const reason = buildNeeded(root, serverBuild)
   if (!reason) return
-  console.log(MESSAGES[reason])
+  logger.info(MESSAGES[reason])
   // Always a production build: one made under NODE_ENV=development uses React's dev JSX
   // runtime and fails to render at all in a production server.
   const result = spawnSync('npx', ['remix', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })

@@ -12,8 +12,9 @@ import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
 import helmet from 'helmet'
-import morgan from 'morgan'
 import { EnvError, getEnv, type Env } from '~/utils/env.server'
+import { logger } from '~/utils/log.server'
+import { countPageCache } from '~/utils/metrics.server'
 import { describePaymentMode } from '~/utils/payments.server'
 import { describeWechatMode, wechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
@@ -23,6 +24,8 @@ import { createBuildAssets } from './build-assets'
 import { createPageCache, type PageCache } from './page-cache'
 import { answerBusy, BUSY_TEXT, remixHandler, type ReplicaReads } from './remix-handler'
 import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '../db/busy'
+import { MetricsConfigError, serveMetrics } from './metrics'
+import { remixRouteLabels, requestLog, requestMetrics } from './request-log'
 import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
 import { contentSecurityPolicy, nonceSource, wechatScriptSources } from '~/utils/csp.server'
 import { redactUrl } from '~/utils/redact'
@@ -37,7 +40,7 @@ function loadEnv(): Env {
     return getEnv()
   } catch (error) {
     if (error instanceof EnvError) {
-      console.error(`知音无法启动 — ${error.message}`)
+      logger.fatal(`知音无法启动 — ${error.message}`)
       process.exit(1)
     }
     throw error
@@ -51,6 +54,7 @@ function loadEnv(): Env {
  */
 export function createSite(build: Build, env: Env, replica?: ReplicaReads) {
   const pageCache = createPageCache()
+  countPageCache(pageCache.stats)
   const assets = createBuildAssets(join(ROOT, 'public/build'))
   const app = createApp(build, env, pageCache, replica)
   const hotRoutes = new Map<string, ReturnType<typeof hotResourceAnswer>>(HOT_RESOURCE_ROUTES.map(([path, routeId]) => [path, hotResourceAnswer(build, routeId)]))
@@ -87,9 +91,8 @@ export interface SiteLayer {
  * The Express stack in front of Remix, in order and by name, so that `bench/layers.ts` can
  * measure what each costs (issue 15).
  */
-export function siteLayers(env: Env): SiteLayer[] {
+export function siteLayers(env: Env, { routeOf = () => 'unlabelled' }: { routeOf?: (path: string) => string } = {}): SiteLayer[] {
   const production = env.NODE_ENV === 'production'
-  morgan.token('safe-url', (req: express.Request) => redactUrl(req.originalUrl))
   return [
     { name: 'compression', handler: compression() },
     {
@@ -113,7 +116,8 @@ export function siteLayers(env: Env): SiteLayer[] {
         next()
       },
     },
-    { name: 'request log', handler: morgan(':remote-addr :method :safe-url :status :res[content-length] - :response-time ms') },
+    { name: 'request log', handler: requestLog() },
+    { name: 'request metrics', handler: requestMetrics(routeOf) },
     { name: 'Host check', handler: refuseBadHost },
     { name: 'path check', handler: refuseUndecodablePath },
     // Hashed build assets never change: cache them for a year (most are served before Express).
@@ -157,7 +161,7 @@ export function createApp(build: Build, env: Env, pageCache?: PageCache, replica
   app.disable('x-powered-by')
   // Behind a reverse proxy set TRUST_PROXY (e.g. 1) so req.ip is the client's address.
   app.set('trust proxy', env.TRUST_PROXY)
-  for (const { path, handler } of siteLayers(env)) {
+  for (const { path, handler } of siteLayers(env, { routeOf: remixRouteLabels(build.routes) })) {
     if (path) app.use(path, handler)
     else app.use(handler)
   }
@@ -167,7 +171,8 @@ export function createApp(build: Build, env: Env, pageCache?: PageCache, replica
     remixHandler({
       build,
       getLoadContext: (req, res) => ({ clientIp: req.ip ?? '', cspNonce: res.locals.cspNonce as string }),
-      onSharedPage: pageCache && ((req, page) => pageCache.offer(req, page)),
+      // A kept page goes to many requests: not with the id of the one that rendered it.
+      onSharedPage: pageCache && ((req, page) => pageCache.offer(req, { ...page, headers: page.headers.filter(([name]) => name.toLowerCase() !== 'x-request-id') })),
       replica,
     }),
   )
@@ -252,7 +257,7 @@ export function hotResourceAnswer(build: ServerBuild, routeId: string) {
       if (isDatabaseBusy(error) && !res.headersSent) {
         return void res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' }).end(BUSY_TEXT)
       }
-      console.error(`${req.method} ${redactUrl(req.url ?? '')} failed outside Remix:`, error)
+      logger.error({ err: error }, `${req.method} ${redactUrl(req.url ?? '')} failed outside Remix`)
       if (res.headersSent) return void res.destroy()
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('500 服务器出错了，请稍后重试。')
     }
@@ -272,7 +277,7 @@ export function listen(app: RequestListener, port: number, host?: string) {
 
 export function lastResortError(error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) {
   if (isDatabaseBusy(error) && !res.headersSent) return answerBusy(res)
-  console.error(`${req.method} ${redactUrl(req.originalUrl)} failed outside Remix:`, error)
+  logger.error({ err: error }, `${req.method} ${redactUrl(req.originalUrl)} failed outside Remix`)
   if (res.headersSent) return next(error)
   res.status(500).type('text/plain; charset=utf-8').send('500 服务器出错了，请稍后重试。')
 }
@@ -286,7 +291,7 @@ function logPageCacheEachMinute(pageCache: PageCache) {
   const timer = setInterval(() => {
     const now = pageCache.stats()
     const hits = now.hits - last.hits
-    if (hits > 0) console.log(`page cache: ${hits} pages served from ${now.renders - last.renders} renders in the last minute (${now.notModified - last.notModified} answered 304)`)
+    if (hits > 0) logger.info(`page cache: ${hits} pages served from ${now.renders - last.renders} renders in the last minute (${now.notModified - last.notModified} answered 304)`)
     last = now
   }, 60_000)
   timer.unref()
@@ -329,6 +334,24 @@ export function processCount(env: Pick<Env, 'WEB_CONCURRENCY'>) {
   return env.WEB_CONCURRENCY ?? availableParallelism()
 }
 
+/**
+ * The internal /metrics endpoint (docs/decisions/036): of this process, or, in a cluster's
+ * primary, of all its workers together. A wrong setting stops the start.
+ */
+async function startMetrics(env: Env, port: number, { cluster: aggregate }: { cluster: boolean }) {
+  try {
+    const server = await serveMetrics({ port, host: env.METRICS_HOST, token: env.METRICS_TOKEN, cluster: aggregate })
+    logger.info(`metrics on http://${env.METRICS_HOST}:${port}/metrics${env.METRICS_TOKEN ? ' (bearer token required)' : ''}`)
+    return server
+  } catch (error) {
+    if (error instanceof MetricsConfigError) {
+      logger.fatal(`知音无法启动 — ${error.message}`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
 async function main() {
   const env = loadEnv()
   if (cluster.isPrimary) {
@@ -349,12 +372,14 @@ async function serve(env: Env) {
   const { databaseHandle } = await import('~/utils/db.server')
   const build = await importBuild()
   const { handler, pageCache } = createSite(build, env, databaseHandle.replicaSyncedAt() === null && !env.DATABASE_REPLICA_PATH ? undefined : databaseHandle)
+  // A cluster's workers answer the primary's /metrics (server/metrics.ts), never one of their own.
+  const metricsServer = env.METRICS_PORT === undefined || cluster.isWorker ? null : await startMetrics(env, env.METRICS_PORT, { cluster: false })
   const stopCacheLog = logPageCacheEachMinute(pageCache)
   const server = listen(handler, env.PORT).once('listening', () => {
     if (cluster.isWorker) return void process.send?.({ listening: true, react: loadedReactBuild() } satisfies WorkerListening)
-    console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL}), one process, React ${loadedReactBuild()} build`)
-    console.log(describePaymentMode(env))
-    console.log(describeWechatMode(env))
+    logger.info(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL}), one process, React ${loadedReactBuild()} build`)
+    logger.info(describePaymentMode(env))
+    logger.info(describeWechatMode(env))
   })
   const stopJobs = build.entry.module.startBackgroundJobs?.() ?? (async () => {})
 
@@ -362,11 +387,12 @@ async function serve(env: Env) {
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
-    if (!cluster.isWorker) console.log(`${signal}: finishing open requests, then stopping`)
+    if (!cluster.isWorker) logger.info(`${signal}: finishing open requests, then stopping`)
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     server.close(async () => {
       stopCacheLog()
+      metricsServer?.close()
       await stopJobs()
       databaseHandle.close()
       process.exit(0)
@@ -383,7 +409,7 @@ async function serve(env: Env) {
  * new one when one dies, and stops them all on SIGTERM. A worker that dies within seconds of its
  * start, again and again, stops the whole server instead of looping.
  */
-function runPrimary(env: Env, processes: number) {
+async function runPrimary(env: Env, processes: number) {
   let stopping = false
   let quickDeaths = 0
   const startedAt = new Map<number, number>()
@@ -401,9 +427,9 @@ function runPrimary(env: Env, processes: number) {
     if (message.listening !== true) return
     reactBuilds.add(String(message.react))
     if (++listening !== processes) return
-    console.log(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL}), ${processes} processes (WEB_CONCURRENCY), React ${[...reactBuilds].join('/')} build`)
-    console.log(describePaymentMode(env))
-    console.log(describeWechatMode(env))
+    logger.info(`知音 is listening on http://localhost:${env.PORT} (site URL ${env.SITE_URL}), ${processes} processes (WEB_CONCURRENCY), React ${[...reactBuilds].join('/')} build`)
+    logger.info(describePaymentMode(env))
+    logger.info(describeWechatMode(env))
   })
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0)
@@ -414,19 +440,21 @@ function runPrimary(env: Env, processes: number) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
       return
     }
-    console.error(`worker ${worker.process.pid} stopped (${signal ?? `exit ${code}`}) after ${Math.round(lived / 1000)} s; starting another`)
+    logger.error(`worker ${worker.process.pid} stopped (${signal ?? `exit ${code}`}) after ${Math.round(lived / 1000)} s; starting another`)
     quickDeaths = lived < 10_000 ? quickDeaths + 1 : 0
     if (quickDeaths >= 5) {
-      console.error('workers keep dying at start: stopping')
+      logger.fatal('workers keep dying at start: stopping')
       process.exit(1)
     }
     fork(slot)
   })
+  // The workers' metrics, summed here (docs/decisions/036).
+  if (env.METRICS_PORT !== undefined) await startMetrics(env, env.METRICS_PORT, { cluster: true })
   for (let slot = 0; slot < processes; slot++) fork(slot)
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return
     stopping = true
-    console.log(`${signal}: the workers finish open requests, then stop`)
+    logger.info(`${signal}: the workers finish open requests, then stop`)
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal)
     setTimeout(() => process.exit(1), 12_000).unref()
   }
@@ -436,7 +464,7 @@ function runPrimary(env: Env, processes: number) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    console.error(error)
+    logger.fatal({ err: error }, '知音无法启动')
     process.exit(1)
   })
 }

@@ -51,7 +51,8 @@ export function remixHandler({
     // The body went over its limit and 413 is out already: what Remix made of it is moot.
     if (res.headersSent) return void (await response.body?.cancel())
     if (context.databaseBusy.seen && response.status >= 500) {
-      await response.body?.cancel()
+      // Read to its end, not cancelled: a page still rendering would log the cut as an error.
+      await response.arrayBuffer().catch(() => undefined)
       return void answerBusy(res)
     }
     await sendResponse(req, res, response, onSharedPage)

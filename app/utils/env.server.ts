@@ -2,8 +2,13 @@ import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from '
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_DEADLINE_MS } from '../../db/busy'
 
 const DATABASE_SCHEMES = ['file:', 'libsql:', 'http:', 'https:', 'ws:', 'wss:']
+
+/** pino's levels, most severe first, and 'silent' (nothing). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 function isTimeZone(value: string) {
   try {
@@ -34,7 +39,7 @@ const schema = z.object({
   // wait for a busy database before it is answered 503.
   DATABASE_REPLICA_PATH: optional(z.string()),
   WEB_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
-  WRITE_DEADLINE_MS: optional(z.coerce.number().int().min(100).max(120_000)).transform((v) => v ?? 10_000),
+  WRITE_DEADLINE_MS: optional(z.coerce.number().int().min(100).max(120_000)).transform((v) => v ?? DEFAULT_DEADLINE_MS),
   UPLOAD_DIR: optional(z.string()),
   WECHAT_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3-32 letters or digits, as the WeChat console requires')),
   // The Official Account (服务号): web authorisation in WeChat's browser, JS-SDK, template messages.
@@ -87,6 +92,15 @@ const schema = z.object({
   WECHATPAY_APIV3_KEY: optional(z.string().regex(/^[\x21-\x7e]{32}$/, 'must be the 32-character API v3 key')),
   WECHATPAY_PLATFORM_PUBLIC_KEY: optional(z.string().min(1)),
   WECHATPAY_PLATFORM_PUBLIC_KEY_ID: optional(z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z]+$/, 'must be a WeChat Pay public key id (PUB_KEY_ID_…)')),
+  // Logs and metrics (docs/decisions/036-logs-and-metrics.md).
+  // The least severe log lines written (JSON on stdout); default info, silent under NODE_ENV=test.
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
+  // Port of the internal /metrics endpoint (Prometheus text); unset: no endpoint.
+  METRICS_PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  // Address it listens on; anything but loopback requires METRICS_TOKEN.
+  METRICS_HOST: optional(z.string()).transform((v) => v ?? '127.0.0.1'),
+  // When set, a scrape must send `Authorization: Bearer <token>`.
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
 })
   .refine(
     (env) => {
@@ -115,6 +129,7 @@ const schema = z.object({
     message: 'WECHAT_OPEN_APPID and WECHAT_OPEN_APPSECRET are set together or not at all',
     path: ['WECHAT_OPEN_APPSECRET'],
   })
+  .refine((env) => env.METRICS_PORT !== env.PORT, { message: 'must differ from PORT: metrics are never served on the public port', path: ['METRICS_PORT'] })
 
 export type Env = Omit<z.infer<typeof schema>, 'DATABASE_URL' | 'SESSION_SECRET' | 'SITE_URL' | 'UPLOAD_DIR'> & {
   DATABASE_URL: string

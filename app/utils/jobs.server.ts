@@ -17,6 +17,7 @@ import { forgetOldWechatReplies } from '~/models/wechat.server'
 import { forgetOldWechatSignIns } from '~/models/wechat-identity.server'
 import { deliverDueEmails } from './email.server'
 import { deliverDueWechatMessages } from './notify.server'
+import { recordJobPass } from './metrics.server'
 import { configuredProviders } from './payments.server'
 import { databaseHandle } from './db.server'
 
@@ -123,8 +124,11 @@ export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PR
       if (running.has(job.name)) return
       const pass = job
         .run()
-        .then(() => undefined)
-        .catch((error: unknown) => console.error(`${job.name} failed`, error))
+        .then(() => recordJobPass(job.name, true))
+        .catch((error: unknown) => {
+          recordJobPass(job.name, false)
+          console.error(`${job.name} failed`, error)
+        })
         .finally(() => running.delete(job.name))
       running.set(job.name, pass)
     }

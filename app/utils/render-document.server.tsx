@@ -6,6 +6,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node'
 import type { ReactNode } from 'react'
 import { renderToPipeableStream } from 'react-dom/server'
 import { inlineScriptHashes } from './csp.server'
+import { logger } from './log.server'
 
 export interface RenderOptions {
   status: number
@@ -83,7 +84,7 @@ export function renderDocument(element: ReactNode, { status, headers, nonce, wai
         // than the deadline to stream it): the page is whole and keeps its status, so a no-JS
         // buyer told 已售罄 (409) in a burst is not told 500 instead.
         if (!shellReady) responseStatus = 500
-        console.error(error)
+        logger.error({ err: error }, 'rendering the page failed')
       },
     })
     const timer = setTimeout(abort, abortAfterMs)

@@ -352,7 +352,7 @@ interface RunningServer {
 async function spawnServer(): Promise<RunningServer> {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-gating-server-'))
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'test', SITE_URL: `http://localhost:${port}` }
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'test', SITE_URL: `http://localhost:${port}`, LOG_LEVEL: 'info' }
   for (const name of ['DATABASE_URL', 'UPLOAD_DIR', 'RESEND_API_KEY', 'DATABASE_AUTH_TOKEN', 'SITE_TIMEZONE']) delete env[name]
   // Its own process group, so that stopping it also stops the node process tsx starts.
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })

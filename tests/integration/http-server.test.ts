@@ -22,6 +22,7 @@ import { getEnv } from '~/utils/env.server'
 import { createTestProduct } from '../factories/cart'
 import { editorForm, signedIn } from '../factories/dailies'
 import { countRows } from '../factories/db'
+import { captureLogs } from '../support/logs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const SERVER_BUILD = join(ROOT, 'build/index.js')
@@ -371,12 +372,7 @@ describe('body size limits, before the body is read', () => {
 
 describe('WeChat over HTTP', () => {
   it('still answers its URL check and its messages, each signed URL once; the log keeps none of the signature', async () => {
-    const logged: string[] = []
-    const log = process.stdout.write.bind(process.stdout)
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      logged.push(String(chunk))
-      return log(chunk, ...rest)
-    }) as typeof process.stdout.write
+    const logged = captureLogs()
     try {
       const check = signedWechatQuery()
       check.set('echostr', '5837397749382')
@@ -391,9 +387,9 @@ describe('WeChat over HTTP', () => {
       expect(reply.text).toContain('<MsgType><![CDATA[text]]></MsgType>')
       expect((await send(`/wechat?${query}`, { method: 'POST', body: message, headers: { 'Content-Type': 'text/xml' } })).status).toBe(403)
     } finally {
-      process.stdout.write = log
+      logged.stop()
     }
-    const lines = logged.filter((line) => line.includes('/wechat?'))
+    const lines = logged.raw.filter((line) => line.includes('/wechat?'))
     expect(lines.length).toBeGreaterThanOrEqual(4)
     for (const line of lines) {
       expect(line).toContain('signature=***&timestamp=***&nonce=***')
@@ -482,5 +478,31 @@ describe('render once, serve many (decision 033)', () => {
     expect(answer.text).toContain(user.displayName)
     expect(pageCache.stats()).toEqual(before)
     expect((await send('/shop')).text).not.toContain(user.displayName)
+  })
+})
+
+describe('logs and metrics of the built site (decision 036)', () => {
+  it('has no /metrics on the public port', async () => {
+    expect((await send('/metrics')).status).toBe(404)
+  })
+
+  it('answers with a request id, times the page under its route id, and counts the pages the cache served', async () => {
+    const { metricsRegistry } = await import('~/utils/metrics.server')
+    const text = () => metricsRegistry.metrics()
+    const hits = async () => Number(/^zhiyin_page_cache_hits_total (\d+)$/m.exec(await text())?.[1])
+    const rendered = await send('/shop?utm=abc')
+    const before = await hits()
+    const answers = await Promise.all(Array.from({ length: 5 }, () => send('/shop?utm=abc')))
+    expect(await hits()).toBeGreaterThanOrEqual(before + 4)
+    // A kept page is served without Express (no per-request work): it has no request id, and
+    // never the id of the request that rendered it.
+    const ids = [rendered, ...answers].map((answer) => answer.headers['x-request-id']).filter(Boolean)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids.length).toBeLessThanOrEqual(2)
+    const { cookie } = await signedIn()
+    expect((await send('/shop', { headers: { Cookie: cookie } })).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await text()).toMatch(/^zhiyin_http_request_duration_seconds_count\{method="GET",route="routes\/shop\._index",status_class="2xx"\} [1-9]/m)
+    expect(await text()).not.toContain('utm=')
   })
 })

@@ -6,7 +6,9 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
 import { getEnv } from '~/utils/env.server'
-import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+import type { InArgs } from '@libsql/client'
+import { batchOn, db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+import { countHoldPlaced, countHoldRefused } from '~/utils/metrics.server'
 import { unitsReturned } from './events.server'
 
 export interface LineRequest {
@@ -43,9 +45,9 @@ export class OrderRefused extends Error {
 
 /** The refusal an error thrown out of a transaction around holdOrder stands for, or null for any other error. */
 export function orderRefusal(error: unknown): OrderRefusal | null {
-  if (error instanceof OrderRefused) return error.result
-  if (uniqueViolation(error) === 'orders.exclusive_key') return { ok: false, reason: 'exclusive_taken' }
-  return null
+  const refusal = error instanceof OrderRefused ? error.result : uniqueViolation(error) === 'orders.exclusive_key' ? ({ ok: false, reason: 'exclusive_taken' } as const) : null
+  if (refusal) countHoldRefused(refusal.reason)
+  return refusal
 }
 
 function holdExpiry(now: Date) {
@@ -97,7 +99,8 @@ export async function holdOrder(
   const [order] = await tx.insert(orders).values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now }).returning()
   if (!order) throw new Error('insert returned no order')
   for (const line of lines) {
-    const [orderLine] = await tx
+    const limit = line.perUserLimit ?? null
+    const lineInsert = tx
       .insert(orderLines)
       .values({
         orderId: order.id,
@@ -111,24 +114,35 @@ export async function holdOrder(
         takesNumbers: line.takesNumbers ?? true,
       })
       .returning({ id: orderLines.id })
-    if (!orderLine) throw new Error('insert returned no order line')
-    const limit = line.perUserLimit ?? null
-    // The condition decides: units available, and the buyer's held + bought units within
-    // the limit. Zero rows updated means refused; nothing was read first.
-    const taken = await tx.all<{ id: number }>(sql`
-      UPDATE stock SET held = held + ${line.qty}
-      WHERE id = ${line.stockId}
-        AND (capacity IS NULL OR capacity - sold - held >= ${line.qty})
-        AND (${limit} IS NULL OR ${line.qty} + coalesce((
-          SELECT sum(qty) FROM holds
-          WHERE stock_id = ${line.stockId} AND user_id = ${userId} AND state IN ('held', 'sold')
-        ), 0) <= ${limit})
-      RETURNING id`)
-    if (taken.length === 0) {
+      .toSQL()
+    // The line, its units and its hold in one exchange (decision 037: on a libsql server every
+    // exchange is a round trip inside the write lock). The UPDATE's condition decides: units
+    // available, and the buyer's held + bought units within the limit; nothing was read first.
+    // The hold is written only when it took them (changes() counts the UPDATE's row).
+    const [, taken] = await batchOn(tx, [
+      { sql: lineInsert.sql, args: lineInsert.params as InArgs },
+      {
+        sql: `UPDATE stock SET held = held + ?1
+              WHERE id = ?2
+                AND (capacity IS NULL OR capacity - sold - held >= ?1)
+                AND (?3 IS NULL OR ?1 + coalesce((
+                  SELECT sum(qty) FROM holds WHERE stock_id = ?2 AND user_id = ?4 AND state IN ('held', 'sold')
+                ), 0) <= ?3)
+              RETURNING id`,
+        args: [line.qty, line.stockId, limit, userId],
+      },
+      {
+        sql: `INSERT INTO holds (stock_id, order_id, line_id, user_id, qty, expires_at, updated_at)
+              SELECT ?1, ?2, (SELECT max(id) FROM order_lines WHERE order_id = ?2), ?3, ?4, ?5, ?6
+              WHERE changes() = 1`,
+        args: [line.stockId, order.id, userId, line.qty, expiresAt.getTime(), now.getTime()],
+      },
+    ])
+    if (taken!.rows.length === 0) {
       throw new OrderRefused(await whyRefused(tx, line.stockId, line.qty, limit))
     }
-    await tx.insert(holds).values({ stockId: line.stockId, orderId: order.id, lineId: orderLine.id, userId, qty: line.qty, expiresAt, updatedAt: now })
   }
+  countHoldPlaced(kind)
   return { ok: true, order }
 }
 

@@ -9,6 +9,7 @@ import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, t
 import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
 import { db, executeOn, transaction, type Executor, type Transaction } from '~/utils/db.server'
 import { formatFen } from '~/utils/format'
+import { countPaymentConfirmed } from '~/utils/metrics.server'
 import { notify } from '~/utils/notify.server'
 import { PaymentProviderError, paymentProvider, type PaymentNotice, type RefundNotice } from '~/utils/payments.server'
 import { recordAudit } from '../audit.server'
@@ -43,7 +44,7 @@ export interface ConfirmResult {
 }
 
 export async function confirmPayment(notice: PaymentNotice, now = new Date()): Promise<ConfirmResult> {
-  return transaction(async (tx) => {
+  const result = await transaction(async (tx): Promise<ConfirmResult> => {
     const event = await recordEvent(tx, notice, now)
     if (!event) {
       const [first] = await tx
@@ -75,6 +76,8 @@ export async function confirmPayment(notice: PaymentNotice, now = new Date()): P
     if (notice.checkoutRef) await markCheckoutPaid(tx, { provider: notice.provider, providerRef: notice.checkoutRef, now })
     return { outcome, orderId: notice.orderId, duplicate: false }
   })
+  countPaymentConfirmed(notice.provider, result)
+  return result
 }
 
 // The statements every payment runs are sent as SQL on the transaction's connection (executeOn):
