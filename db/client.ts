@@ -13,6 +13,8 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 export type Executor = Database | Transaction
 
 export interface DatabaseHandle {
+  /** The DATABASE_URL it was opened with. */
+  url: string
   db: Database
   client: Client
   isLocalFile: boolean
@@ -114,6 +116,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   })
 
   return {
+    url,
     db,
     client,
     isLocalFile,

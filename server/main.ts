@@ -357,7 +357,7 @@ async function main() {
   if (cluster.isPrimary) {
     buildIfNeeded(ROOT, SERVER_BUILD)
     const { databaseHandle } = await import('~/utils/db.server')
-    await setupDatabase(databaseHandle, { nodeEnv: env.NODE_ENV })
+    await setupDatabase(databaseHandle, { nodeEnv: env.NODE_ENV, log: (line) => logger.info(line) })
     const processes = processCount(env)
     if (processes > 1) {
       databaseHandle.close()

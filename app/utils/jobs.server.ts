@@ -4,6 +4,7 @@
 // runs in the one holding its lease, and another takes it over when that one dies
 // (docs/decisions/034-leases-migrations-and-jobs.md).
 import { isTransientBusy } from '../../db/busy'
+import { logger } from './log.server'
 import { claimLease, ensureLeaseTable, PROCESS_HOLDER, releaseLease } from '../../db/leases'
 import { processPendingRefunds, releaseExpiredHolds } from '~/models/commerce.server'
 import { publishDueDailies } from '~/models/daily.server'
@@ -84,7 +85,7 @@ function jobLease(job: Job, { leaseMs, holder, log }: LeaseOptions, tableReady: 
       held = holds
       heldUntil = holds ? now + leaseMs : 0
     } catch (error) {
-      if (!isTransientBusy(error)) console.error(`job ${job.name}: lease check failed`, error)
+      if (!isTransientBusy(error)) logger.error({ err: error }, `job ${job.name}: lease check failed`)
       held = Date.now() < heldUntil
     }
     return held
@@ -103,7 +104,7 @@ function jobLease(job: Job, { leaseMs, holder, log }: LeaseOptions, tableReady: 
   }
 }
 
-export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PROCESS_HOLDER, log = console.log }: JobOptions = {}) {
+export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PROCESS_HOLDER, log = (line: string) => logger.info(line) }: JobOptions = {}) {
   let stopped = false
   const running = new Map<string, Promise<void>>()
   const tableReady = ensureLeaseTable(databaseHandle.client)
@@ -127,7 +128,7 @@ export function startBackgroundJobs({ jobs = JOBS, leaseMs = 30_000, holder = PR
         .then(() => recordJobPass(job.name, true))
         .catch((error: unknown) => {
           recordJobPass(job.name, false)
-          console.error(`${job.name} failed`, error)
+          logger.error({ err: error }, `${job.name} failed`)
         })
         .finally(() => running.delete(job.name))
       running.set(job.name, pass)

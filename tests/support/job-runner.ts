@@ -12,7 +12,8 @@ const jobs = ['alpha', 'beta'].map((name) => ({
 }))
 
 await waitAtStartLine()
-const stop = startBackgroundJobs({ jobs, leaseMs: Number(process.env.JOB_LEASE_MS) })
+// Its lease lines as plain text on stdout, where the test reads them (the logger is silent under NODE_ENV=test).
+const stop = startBackgroundJobs({ jobs, leaseMs: Number(process.env.JOB_LEASE_MS), log: (line) => console.log(line) })
 // The loop's timers do not keep a process alive: this does, until SIGTERM.
 const alive = setInterval(() => {}, 60_000)
 process.on('SIGTERM', () => {

@@ -6,8 +6,7 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
 import { getEnv } from '~/utils/env.server'
-import type { InArgs } from '@libsql/client'
-import { batchOn, db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
+import { batchOn, db, transaction, uniqueViolation, type Executor, type InArgs } from '~/utils/db.server'
 import { countHoldPlaced, countHoldRefused } from '~/utils/metrics.server'
 import { unitsReturned } from './events.server'
 
