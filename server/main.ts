@@ -272,6 +272,11 @@ export function hotResourceAnswer(build: ServerBuild, routeId: string) {
 export function listen(app: RequestListener, port: number, host?: string) {
   const server = createServer(app)
   server.on('checkContinue', app)
+  // Idle keep-alive connections stay open longer than a proxy's or a browser's own idle timeout
+  // (nginx 60 s): Node's 5 s closed some just as a client sent a request on them, a reset with no
+  // answer (8 in a drop storm of two processes on one file, bench:scale, issue 16).
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   return host === undefined ? server.listen(port) : server.listen(port, host)
 }
 
