@@ -153,7 +153,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const log = openSync(logPath, 'w')
       logs.push(log)
       // As `npm start` runs it, in production with the test payment provider opted in.
-      const child = spawn(process.execPath, ['--import', 'tsx', '--import', join(ROOT, 'bench/loop-monitor.ts'), 'server/main.ts'], {
+      // BENCH_CPU_PROF_DIR=<dir>: each server writes a V8 CPU profile there when it stops (where its time went).
+      const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
+      const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', join(ROOT, 'bench/loop-monitor.ts'), 'server/main.ts'], {
         cwd: ROOT,
         env: {
           ...process.env,
