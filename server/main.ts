@@ -22,8 +22,8 @@ import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
 import { createBuildAssets } from './build-assets'
 import { createPageCache, type PageCache } from './page-cache'
-import { answerBusy, BUSY_TEXT, remixHandler, type ReplicaReads } from './remix-handler'
-import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '../db/busy'
+import { answerBusy, remixHandler, type ReplicaReads } from './remix-handler'
+import { isDatabaseBusy } from '../db/busy'
 import { MetricsConfigError, serveMetrics } from './metrics'
 import { remixRouteLabels, requestLog, requestMetrics } from './request-log'
 import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
@@ -254,9 +254,7 @@ export function hotResourceAnswer(build: ServerBuild, routeId: string) {
       res.writeHead(status, [...HOT_ROUTE_HEADERS, 'Content-Length', String(body.length)])
       res.end(req.method === 'HEAD' ? undefined : body)
     } catch (error) {
-      if (isDatabaseBusy(error) && !res.headersSent) {
-        return void res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' }).end(BUSY_TEXT)
-      }
+      if (isDatabaseBusy(error) && !res.headersSent) return answerBusy(res)
       logger.error({ err: error }, `${req.method} ${redactUrl(req.url ?? '')} failed outside Remix`)
       if (res.headersSent) return void res.destroy()
       res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('500 服务器出错了，请稍后重试。')
@@ -376,7 +374,7 @@ async function main() {
 async function serve(env: Env) {
   const { databaseHandle } = await import('~/utils/db.server')
   const build = await importBuild()
-  const { handler, pageCache } = createSite(build, env, databaseHandle.replicaSyncedAt() === null && !env.DATABASE_REPLICA_PATH ? undefined : databaseHandle)
+  const { handler, pageCache } = createSite(build, env, env.DATABASE_REPLICA_PATH ? databaseHandle : undefined)
   // A cluster's workers answer the primary's /metrics (server/metrics.ts), never one of their own.
   const metricsServer = env.METRICS_PORT === undefined || cluster.isWorker ? null : await startMetrics(env, env.METRICS_PORT, { cluster: false })
   const stopCacheLog = logPageCacheEachMinute(pageCache)

@@ -1,7 +1,7 @@
 // Remix behind Express: what @remix-run/express does, with the request body handed to Remix
 // through limitedBody, so a body sent without a length is cut off at its path's limit and
 // answered 413 here, whatever the route would have done with it.
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node'
 import type express from 'express'
 import { isSharedCacheable } from '~/utils/http-cache.server'
@@ -46,7 +46,7 @@ export function remixHandler({
   const handleRequest = createRequestHandler(build, 'production')
   async function handle(req: express.Request, res: express.Response) {
     const context = { ...getLoadContext(req, res), databaseBusy: { seen: false } }
-    if (replica) await readYourWrites(req, res, replica)
+    if (replica) await syncIfReaderWrote(req, replica)
     const response = await handleRequest(remixRequest(req, res), context)
     // The body went over its limit and 413 is out already: what Remix made of it is moot.
     if (res.headersSent) return void (await response.body?.cancel())
@@ -54,6 +54,10 @@ export function remixHandler({
       // Read to its end, not cancelled: a page still rendering would log the cut as an error.
       await response.arrayBuffer().catch(() => undefined)
       return void answerBusy(res)
+    }
+    // The request's writes have committed: its reader reads them next, on whichever process.
+    if (replica && req.method !== 'GET' && req.method !== 'HEAD' && response.status < 400) {
+      res.append('Set-Cookie', `${WROTE_AT_COOKIE}=${Date.now()}; Max-Age=${WROTE_AT_SECONDS}; Path=/; HttpOnly; SameSite=Lax`)
     }
     await sendResponse(req, res, response, onSharedPage)
   }
@@ -68,28 +72,20 @@ export function remixHandler({
  * 503 with Retry-After, so that a browser's reader, a proxy and a payment provider's retry all
  * know to come back, instead of a timeout or a reset.
  */
-export function answerBusy(res: Pick<express.Response, 'status' | 'set' | 'type' | 'send'>) {
-  res.status(503).set('Retry-After', String(BUSY_RETRY_AFTER_SECONDS)).set('Cache-Control', 'no-store').type('text/plain; charset=utf-8').send(BUSY_TEXT)
+export function answerBusy(res: ServerResponse) {
+  res
+    .writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' })
+    .end('503 访问的人太多了，请稍等几秒再试。')
 }
 
-export const BUSY_TEXT = '503 访问的人太多了，请稍等几秒再试。'
-
 /**
- * With an embedded replica: a reader who wrote a moment ago reads what they wrote, whichever
- * process answers; a write's answer marks its reader for the next few seconds.
+ * With an embedded replica: a reader who wrote a moment ago (the cookie their write's answer set)
+ * reads what they wrote, whichever process answers.
  */
-async function readYourWrites(req: express.Request, res: express.Response, replica: ReplicaReads) {
+async function syncIfReaderWrote(req: express.Request, replica: ReplicaReads) {
   const wrote = wroteAt(req)
   // A second's margin for clocks of other hosts running behind this one's.
   if (wrote !== null && (replica.replicaSyncedAt() ?? 0) <= wrote + 1000) await replica.syncReplica()
-  if (req.method === 'GET' || req.method === 'HEAD') return
-  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => express.Response
-  // Stamped as the answer goes out, after the request's writes committed.
-  res.writeHead = ((...args: unknown[]) => {
-    const status = typeof args[0] === 'number' ? args[0] : res.statusCode
-    if (status < 400) res.append('Set-Cookie', `${WROTE_AT_COOKIE}=${Date.now()}; Max-Age=${WROTE_AT_SECONDS}; Path=/; HttpOnly; SameSite=Lax`)
-    return writeHead(...args)
-  }) as typeof res.writeHead
 }
 
 function remixRequest(req: express.Request, res: express.Response) {
