@@ -505,4 +505,13 @@ describe('logs and metrics of the built site (decision 036)', () => {
     expect(await text()).toMatch(/^zhiyin_http_request_duration_seconds_count\{method="GET",route="routes\/shop\._index",status_class="2xx"\} [1-9]/m)
     expect(await text()).not.toContain('utm=')
   })
+
+  it('shows how many requests the app works on and how many wait their turn (decision 041)', async () => {
+    const { metricsRegistry } = await import('~/utils/metrics.server')
+    const text = await metricsRegistry.metrics()
+    // Between requests: none working, none waiting, none refused.
+    expect(text).toMatch(/^zhiyin_requests_working 0$/m)
+    expect(text).toMatch(/^zhiyin_requests_waiting 0$/m)
+    expect(text).toMatch(/^zhiyin_requests_refused_total 0$/m)
+  })
 })
