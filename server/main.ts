@@ -139,6 +139,7 @@ export function siteLayers(env: Env, { routeOf = () => 'unlabelled' }: { routeOf
           path: req.path,
           origin: req.get('origin'),
           host: req.get('host'),
+          forwardedHost: req.get('x-forwarded-host'),
           protocol: req.protocol,
           siteUrl: env.SITE_URL,
         })
