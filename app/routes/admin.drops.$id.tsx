@@ -260,8 +260,33 @@ export default function AdminDrop() {
           <Stat label={a.lineWaiting} value={stats.line.waiting.toLocaleString('zh-CN')} />
           <Stat label={a.lineAdmitted} value={stats.line.admitted.toLocaleString('zh-CN')} />
         </dl>
-        {/* A region a keyboard can reach and scroll (axe: scrollable-region-focusable). */}
-        <div role="region" aria-label={a.tiers} tabIndex={0} className="overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm">
+        {/* Phones: one card per tier, every figure in view (the table was cut off at 375 px). */}
+        <ul aria-label={a.tiers} className="space-y-3 md:hidden">
+          {stats.tiers.map((tier) => (
+            <li key={tier.id} className="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
+              <p className="flex items-baseline justify-between gap-2">
+                <span className="font-semibold text-stone-900">{tier.tierName}</span>
+                <span className="text-sm tabular-nums text-stone-600">{formatFen(tier.priceFen)}</span>
+              </p>
+              <dl className="mt-2 grid grid-cols-3 gap-2 text-center text-xs">
+                {[
+                  [a.capacity, tier.capacity, 'text-stone-900'],
+                  [a.paid, tier.sold, 'text-green-800'],
+                  [a.held, tier.held, 'text-amber-800'],
+                  [a.available, tier.available, 'text-stone-900'],
+                  [a.waitlist, tier.waiting, 'text-stone-900'],
+                ].map(([label, value, tone]) => (
+                  <div key={String(label)} className="rounded-lg bg-stone-50 py-1.5">
+                    <dt className="text-stone-600">{label}</dt>
+                    <dd className={`font-semibold tabular-nums ${tone}`}>{Number(value).toLocaleString('zh-CN')}</dd>
+                  </div>
+                ))}
+              </dl>
+            </li>
+          ))}
+        </ul>
+        {/* Wider screens: a table, in a region a keyboard can reach and scroll (axe: scrollable-region-focusable). */}
+        <div role="region" aria-label={a.tiers} tabIndex={0} className="hidden overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm md:block">
           <table className="w-full min-w-[36rem] text-left text-sm">
             <thead className="bg-stone-50 text-stone-600">
               <tr>
