@@ -2,9 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
+import { AuditLine } from '~/components/audit-line'
 import { DropForm, DropStateBadge, SalesChart, type DropFormTier } from '~/components/drop'
 import { Field, FormError } from '~/components/field'
 import { Button, Card, PageTitle } from '~/components/ui'
+import { describeAudit } from '~/domain/audit-sentence'
 import { dropWindow, fenToYuan, lastValidDate, toLocalDateTimeValue } from '~/domain/drop'
 import { extendDropForm, parseDropForm, parseOpenDropEditForm } from '~/domain/drop-forms.server'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
@@ -97,7 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     stats: { ...presentDropStats(stats), line } satisfies LiveDropStats,
     audit: audit.map((entry) => ({
       id: entry.id,
-      action: a.auditActions[entry.action] ?? entry.action,
+      ...describeAudit({ ...entry, targetType: 'drop', targetId: String(drop.id) }, { timeZone, actionLabels: a.auditActions }),
       actorName: entry.actorName ?? '—',
       at: formatDateTime(entry.createdAt, timeZone),
     })),
@@ -347,11 +349,8 @@ export default function AdminDrop() {
         ) : (
           <ol className="divide-y divide-stone-100 text-sm">
             {audit.map((entry) => (
-              <li key={entry.id} className="flex flex-wrap justify-between gap-2 py-2">
-                <span className="font-medium text-stone-800">{entry.action}</span>
-                <span className="text-stone-500">
-                  {entry.actorName} · {entry.at}
-                </span>
+              <li key={entry.id} className="py-2">
+                <AuditLine entry={entry} ownPage />
               </li>
             ))}
           </ol>
