@@ -251,7 +251,7 @@ describe('lesson progress', () => {
       [tiegan.course, 'qinqing'],
       [priced.course, 'tiegan'],
     ] as const) {
-      for (const form of [{ intent: 'position', position: '10' }, { intent: 'learned' }]) {
+      for (const form of [{ intent: 'position', position: '10' }, { intent: 'learned' }] as Record<string, string>[]) {
         const response = await postProgress(course, 'second', viewer, form)
         expect(response.status).toBe(403)
         expect((await response.json()).errors.lesson).toMatch(/[\u4e00-\u9fff]/)
@@ -276,7 +276,7 @@ describe('lesson progress', () => {
     ['past the end of the lesson', { intent: 'position', position: '102' }, 'position'],
     ['missing', { intent: 'position' }, 'position'],
     ['an unknown intent', { intent: 'delete' }, 'intent'],
-  ])('bad input (%s) is a 400 with a zh-CN field error, nothing stored', async (_name, form, field) => {
+  ] as [string, Record<string, string>, string][])('bad input (%s) is a 400 with a zh-CN field error, nothing stored', async (_name, form, field) => {
     const before = await countRows(lessonProgress)
     const response = await postProgress(weekly.course, 'intro', 'user', form)
     expect(response.status).toBe(400)

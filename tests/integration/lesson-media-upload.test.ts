@@ -7,6 +7,7 @@ import { t } from '~/i18n/zh-CN'
 import { ingestAudio, ingestLessonAudio, ingestVideo } from '~/models/media.server'
 import { countRows } from '../factories/db'
 import { silentWav } from '../factories/dailies'
+import { bufferChunks } from '~/utils/image-upload.server'
 
 /** A silent mono 8-bit WAV at a low sample rate: an hour of it stays small. */
 function longWav(seconds: number, sampleRate = 100) {
@@ -20,7 +21,7 @@ function longWav(seconds: number, sampleRate = 100) {
   return buffer
 }
 
-const upload = (data: Buffer, originalName = 'lesson.wav') => ({ data: [data], originalName, uploadedBy: null })
+const upload = (data: Buffer, originalName = 'lesson.wav') => ({ data: bufferChunks(data), originalName, uploadedBy: null })
 
 describe('lesson media go through the upload checks, without the daily’s 60-second cap', () => {
   it('a 90-second lesson audio is kept (the daily’s clip would be refused)', async () => {
