@@ -2,6 +2,7 @@
 // page would open for (the same checkLessonAccess, the same zh-CN reason on a 403), and the
 // cover of a visible course. The bytes go out through serveFile, with Range.
 import type { AppLoadContext } from '@remix-run/node'
+import { getCourseBySlug } from '~/models/course.server'
 import { getMedia } from '~/models/media.server'
 import { getCourseReader, presentRefusal, coursePaths, readLesson, requireVisibleCourse } from './course-view.server'
 import { plainText, serveFile } from './media-file.server'
@@ -43,8 +44,10 @@ export function serveLessonFile({ request, context, courseSlug, lessonSlug, part
 
 export function serveCourseCover({ request, context, courseSlug }: FileRequest) {
   return orNotFound(async () => {
-    const reader = await getCourseReader(request, context)
-    const course = await requireVisibleCourse(courseSlug, reader.viewer)
+    const found = await getCourseBySlug(courseSlug)
+    // A published course's cover is answered without reading the session (no cookie work for a
+    // public file); a draft's only to staff.
+    const course = found?.course.published ? found : await requireVisibleCourse(courseSlug, (await getCourseReader(request, context)).viewer)
     const file = course.course.coverId ? await getMedia(course.course.coverId) : undefined
     if (!file) return plainText(t.media.notFound, 404)
     // The URL carries the cover's id (coursePaths.cover): a new cover is a new URL.
