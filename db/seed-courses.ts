@@ -64,7 +64,7 @@ export const DEMO_COURSES: readonly DemoCourse[] = [
     lecturerName: '林舟',
     lecturerBio: '前创业公司战略负责人，十年间研究过两百多家公司的商业模式。',
     introduction:
-      '## 你将学到\n\n- 判断一门生意的**三个问题**\n- 飞轮效应：让时间站在你这一边\n- 四种常见的护城河（配一段短视频）\n\n> 好的商业模式，是替顾客解决真实问题的方式。\n\n铁杆会员可免费学习全部课程。',
+      '三讲短课。你将学到：\n\n- 判断一门生意的**三个问题**\n- 飞轮效应：让时间站在你这一边\n- 四种常见的护城河（配一段短视频）\n\n> 好的商业模式，是替顾客解决真实问题的方式。\n\n铁杆会员可免费学习全部课程。',
     priceFen: null,
     includedTier: 'tiegan',
     colour: '#7c2d12',
@@ -88,7 +88,7 @@ export const DEMO_COURSES: readonly DemoCourse[] = [
     lecturerName: '沈知白',
     lecturerBio: '宋史研究者，著有《东京梦华录笺注》。',
     introduction:
-      '## 三讲内容\n\n从五更天的早市，到夜里的瓦舍勾栏，三讲带你走进**宋朝的城市生活**。\n\n1. 汴京的早晨（试听）\n2. 点茶与斗茶\n3. 瓦舍勾栏\n\n单独购买后即可收听全部课程。',
+      '从五更天的早市，到夜里的瓦舍勾栏，三讲带你走进**宋朝的城市生活**。\n\n1. 汴京的早晨（试听）\n2. 点茶与斗茶\n3. 瓦舍勾栏\n\n单独购买后即可收听全部课程。',
     priceFen: 9900,
     includedTier: null,
     colour: '#1e3a8a',
@@ -111,7 +111,7 @@ export const DEMO_COURSES: readonly DemoCourse[] = [
     field: 'science',
     lecturerName: '周以宁',
     lecturerBio: '认知科学博士，研究学习动机与好奇心。',
-    introduction: '## 两讲短课\n\n好奇心从哪里来，以及怎样把好奇变成**好问题**。所有读者都可以免费收听。',
+    introduction: '两讲短课：好奇心从哪里来，以及怎样把好奇变成**好问题**。所有读者都可以免费收听。',
     priceFen: 0,
     includedTier: null,
     colour: '#065f46',

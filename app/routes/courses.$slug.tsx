@@ -107,7 +107,7 @@ export default function CoursePage() {
         </h2>
         {refusal ? <WayInPanel refusal={refusal} id="purchase" /> : <p className="rounded-2xl border border-green-200 bg-green-50 p-4 text-green-900">{t.courses.course.yours}</p>}
         {nextLesson ? (
-          <Link to={`/courses/${course.slug}/${nextLesson.slug}`} className={buttonClass('primary')}>
+          <Link to={`/courses/${course.slug}/${nextLesson.slug}`} className={buttonClass(nextLesson.preview ? 'secondary' : 'primary')}>
             {nextLesson.preview ? t.courses.course.tryPreview : nextLesson.started ? t.courses.course.continue : t.courses.course.start}
           </Link>
         ) : null}
