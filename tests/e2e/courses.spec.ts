@@ -2,7 +2,7 @@
 // lesson their tier includes, and finds it where they left it after a reload — the position kept
 // by the server, not only by this browser.
 import { expect, test, type Page } from '@playwright/test'
-import { DEMO, logInWithPassword, SITE_URL } from './support'
+import { DEMO, expectSignedInAs, logInWithPassword, SITE_URL } from './support'
 
 function audioProperty<K extends 'currentTime' | 'paused'>(page: Page, name: K) {
   return page.locator('audio').evaluate((audio: HTMLAudioElement, key) => audio[key], name)
@@ -56,6 +56,8 @@ test('a visitor opens /courses, a course, and hears its 试听 lesson; the locke
 
 test('a 铁杆 member opens an included lesson and resumes it where they left it after a reload', async ({ page }) => {
   await logInWithPassword(page, DEMO.tiegan)
+  // The sign-in's redirect lands before the next page is asked for (else it would cancel it).
+  await expectSignedInAs(page, DEMO.tiegan.name)
   const lesson = '/courses/business-models/flywheel'
 
   await test.step('the course is theirs: no way in to show, every lesson open', async () => {
