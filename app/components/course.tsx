@@ -35,11 +35,13 @@ export function PriceBadge({ label, kind }: { label: string; kind: CourseCardDat
   return <span className={`inline-flex shrink-0 items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ${PRICE_TONES[kind]}`}>{label}</span>
 }
 
-export function CourseCover({ url, title, className = '' }: { url: string | null; title: string; className?: string }) {
+/** A course's 16:9 cover; `rounded` off where a card's own corners clip it. */
+export function CourseCover({ url, title, rounded = true }: { url: string | null; title: string; rounded?: boolean }) {
+  const corners = rounded ? 'rounded-xl' : ''
   return url ? (
-    <img src={url} alt={t.courses.coverAlt(title)} width={1280} height={720} className={`aspect-video w-full rounded-xl bg-stone-200 object-cover ${className}`} />
+    <img src={url} alt={t.courses.coverAlt(title)} width={1280} height={720} className={`aspect-video w-full bg-stone-200 object-cover ${corners}`} />
   ) : (
-    <div aria-hidden className={`aspect-video w-full rounded-xl bg-gradient-to-br from-brand-700 to-stone-800 ${className}`} />
+    <div aria-hidden className={`aspect-video w-full bg-gradient-to-br from-brand-700 to-stone-800 ${corners}`} />
   )
 }
 
@@ -50,7 +52,7 @@ export function CourseCard({ course }: { course: CourseCardData }) {
       to={`/courses/${course.slug}`}
       className="flex h-full flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:border-brand-600"
     >
-      <CourseCover url={course.coverUrl} title={course.title} className="rounded-none" />
+      <CourseCover url={course.coverUrl} title={course.title} rounded={false} />
       <div className="flex flex-1 flex-col gap-1.5 p-4">
         <div className="flex items-start justify-between gap-2">
           <h3 className="font-semibold leading-snug text-stone-900">{course.title}</h3>
