@@ -114,6 +114,7 @@ export function useRootData() {
 const NAV = [
   { to: '/daily', label: t.nav.daily },
   { to: '/community', label: t.nav.community },
+  { to: '/courses', label: t.nav.courses },
   { to: '/shop', label: t.nav.shop },
   { to: '/membership', label: t.nav.membership },
 ] as const

@@ -36,6 +36,9 @@ export const BUDGETS: { url: string; route: string; kb: number; target?: number 
   { url: '/login', route: 'routes/login', kb: 111 },
   { url: '/account', route: 'routes/account', kb: 115 },
   { url: '/pay/:orderId', route: 'routes/pay.$orderId', kb: 111 },
+  { url: '/courses', route: 'routes/courses._index', kb: 110 },
+  { url: '/courses/:slug', route: 'routes/courses.$slug', kb: 110 },
+  { url: '/courses/:slug/:lesson', route: 'routes/courses.$slug_.$lesson', kb: 110 },
 ]
 
 /** Modules that must never reach the browser: nothing validates or queries there. */

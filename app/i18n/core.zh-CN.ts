@@ -13,6 +13,7 @@ export const siteZhCN = {
 export const navZhCN = {
   daily: '每日',
   community: '社群',
+  courses: '又一课',
   shop: '商城',
   membership: '会员',
   login: '登录',

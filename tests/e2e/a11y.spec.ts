@@ -39,6 +39,13 @@ test('a visitor meets none of the named violations on the shop and a community t
   expect([...(await violations(page, '/shop')), ...(await violations(page, thread))]).toEqual([])
 })
 
+test('a visitor meets none of them on 又一课: the list, a course and a locked lesson', async ({ page }) => {
+  const pages = ['/courses', '/courses/song-daily-life', '/courses/song-daily-life/tea', '/courses/song-daily-life/morning']
+  const found: string[] = []
+  for (const path of pages) found.push(...(await violations(page, path)))
+  expect(found).toEqual([])
+})
+
 test('a member and an admin meet none of them on their pages, the drop table included', async ({ page }) => {
   await logInWithPassword(page, DEMO.admin)
   await expect(page).not.toHaveURL(/\/login/)
