@@ -1,5 +1,5 @@
 // Brings a database up to date before the server starts: migrations, the member tiers, the
-// community boards and the shop categories and, for an empty database outside production, the
+// community boards, the shop categories, the default legal texts and, for an empty database outside production, the
 // demo accounts, the demo dailies of content/, the next membership drop (announced) and demo
 // products while the shop has none.
 import type { DatabaseHandle } from './client'
@@ -7,6 +7,7 @@ import { withLease } from './leases'
 import { runMigrations } from './migrate'
 import { seedBoards, seedDemo, seedTiers } from './seed'
 import { seedDemoCommunity } from './seed-community'
+import { seedLegalDocuments } from './seed-legal'
 import { seedDemoDrop } from './seed-drop'
 import { seedDemoShop, seedShopCategories } from './seed-shop'
 import { addDemoTranscripts, importDemoDailies } from './seed-content'
@@ -30,6 +31,7 @@ async function migrateAndSeed(handle: DatabaseHandle, { nodeEnv, log, now }: { n
   if (await seedTiers(handle)) log('seed: member tiers created')
   if (await seedBoards(handle)) log('seed: community boards created')
   if (await seedShopCategories(handle)) log('seed: shop categories created')
+  if ((await seedLegalDocuments(handle)) > 0) log('seed: default 用户协议 and 隐私政策 written')
   if (nodeEnv === 'production') {
     log('seed: NODE_ENV=production, demo accounts are never seeded')
     return
