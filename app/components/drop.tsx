@@ -2,6 +2,7 @@
 // tier cards and the admin's sales-per-minute chart.
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { clockOffsetMs, countdownParts, dropWindow, secondsToOpen, type DropTierState, type DropWindow } from '~/domain/drop'
+import { dropTierAnchor } from '~/domain/sign-in-return'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { formatFen } from '~/utils/format'
 import { formatRemaining, useServerClock } from './countdown'
@@ -140,13 +141,17 @@ export interface DropTierCardData {
 }
 
 /** One tier of the drop: price, seats left (live), and what the viewer can do (`children`). */
-export function DropTierCard({ tier, state, children }: { tier: DropTierCardData; state: DropTierState; children?: ReactNode }) {
+export function DropTierCard({ tier, state, chosen = false, children }: { tier: DropTierCardData; state: DropTierState; chosen?: boolean; children?: ReactNode }) {
   const taken = tier.capacity > 0 ? Math.min(1, (tier.capacity - tier.available) / tier.capacity) : 1
-  const headingId = `drop-tier-${tier.id}`
+  const headingId = dropTierAnchor(tier.id)
   return (
-    <li aria-labelledby={headingId} className="flex flex-col rounded-2xl border border-stone-200 bg-white p-5 shadow-sm">
+    <li
+      aria-labelledby={headingId}
+      className={`flex flex-col rounded-2xl border bg-white p-5 shadow-sm ${chosen ? 'border-brand-600 ring-2 ring-brand-600/40' : 'border-stone-200'}`}
+    >
+      {chosen ? <p className="mb-2 text-sm font-semibold text-brand-700">{d.page.chosenTier}</p> : null}
       <div className="flex items-start justify-between gap-3">
-        <h3 id={headingId} className="text-lg font-bold text-stone-900">
+        <h3 id={headingId} className="scroll-mt-40 text-lg font-bold text-stone-900">
           {tier.tierName}
         </h3>
         <DropStateBadge state={state} />

@@ -7,6 +7,7 @@ import { Countdown } from '~/components/countdown'
 import { Field, SelectField, TextAreaField } from '~/components/field'
 import { Badge, Button, buttonClass } from '~/components/ui'
 import type { ProductCardView } from '~/domain/product'
+import { BUY_FORM_ID, signInPath } from '~/domain/sign-in-return'
 import type { ProductEditorValues } from '~/domain/product-forms.server'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { formatFen } from '~/utils/format'
@@ -234,7 +235,7 @@ export function PurchaseBlocked({ message, showLogin, showJoin, redirectTo }: { 
       {showLogin || showJoin ? (
         <div className="mt-3 flex flex-wrap gap-2">
           {showLogin ? (
-            <Link to={`/login?redirectTo=${encodeURIComponent(redirectTo)}`} className={buttonClass('secondary', 'px-3 py-1.5')}>
+            <Link to={signInPath({ redirectTo, purchase: true })} className={buttonClass('secondary', 'px-3 py-1.5')}>
               {s.product.loginCta}
             </Link>
           ) : null}
@@ -257,19 +258,23 @@ export function BuyForm({
   productId,
   maxQty,
   personalisation,
+  initial,
 }: {
   productId: number
   maxQty: number
   personalisation: { label: string; maxLength: number } | null
+  /** The form as a visitor left it before signing in (decision 040): quantity and personalisation. */
+  initial?: { qty: number; personalisation: string }
 }) {
-  const [text, setText] = useState('')
+  const [text, setText] = useState(initial?.personalisation ?? '')
+  const initialQty = Math.min(Math.max(1, maxQty), Math.max(1, initial?.qty ?? 1))
   const count = [...text.trim()].length
   const over = personalisation !== null && count > personalisation.maxLength
   return (
-    <Form method="post" action="/cart" className="space-y-4">
+    <Form method="post" action="/cart" id={BUY_FORM_ID} className="scroll-mt-24 space-y-4">
       <input type="hidden" name="productId" value={productId} />
       <div className="flex items-end gap-3">
-        <SelectField label={s.buy.quantity} name="qty" defaultValue="1" className="w-28">
+        <SelectField label={s.buy.quantity} name="qty" defaultValue={String(initialQty)} className="w-28">
           {Array.from({ length: Math.max(1, maxQty) }, (_, i) => (
             <option key={i + 1} value={i + 1}>
               {i + 1}

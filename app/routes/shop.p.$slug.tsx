@@ -1,5 +1,5 @@
 import { data as dataWithStatus, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown } from '~/components/shop'
 import { Badge } from '~/components/ui'
 import { checkAccess, isStaff } from '~/domain/access'
@@ -156,6 +156,9 @@ export default function ProductPage() {
   const actionData = useActionData<typeof action>()
   const { product, price, stock, sale } = data
   const redirectTo = `/shop/p/${product.slug}`
+  // Back from signing in to buy (decision 040): the buy form as the visitor filled it.
+  const [searchParams] = useSearchParams()
+  const initial = { qty: Number.parseInt(searchParams.get('qty') ?? '1', 10) || 1, personalisation: searchParams.get('p') ?? '' }
 
   let buyArea
   if (!product.published) buyArea = <DisabledBuy label={s.badges.draft} />
@@ -170,7 +173,7 @@ export default function ProductPage() {
   else if (stock.kind === 'sold_out') buyArea = <DisabledBuy label={s.buy.soldOut} />
   else if (data.tierBlock) buyArea = <PurchaseBlocked {...data.tierBlock} redirectTo={redirectTo} />
   else if (data.canBuy && data.maxQty === 0) buyArea = <DisabledBuy label={s.buy.limitReached} />
-  else if (data.canBuy) buyArea = <BuyForm productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} />
+  else if (data.canBuy) buyArea = <BuyForm productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} initial={initial} />
 
   return (
     <article className="mx-auto max-w-5xl">
