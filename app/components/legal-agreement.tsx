@@ -9,17 +9,28 @@ const t = { auth: authZhCN, legal: legalZhCN }
 
 const LINK = 'font-medium text-brand-700 underline underline-offset-2'
 
-/** 《用户协议》和《隐私政策》, each a link that opens beside the form (which keeps what was typed). */
+/**
+ * 《用户协议》和《隐私政策》, each a link that opens beside the form (which keeps what was typed);
+ * a title never breaks across lines, and its book-title marks stay outside the underline.
+ */
 function DocumentLinks() {
   return (
     <>
-      <a href={legalPath('terms')} target="_blank" rel="noopener" className={LINK}>
-        《{t.legal.terms}》
-      </a>
+      <span className="whitespace-nowrap">
+        《
+        <a href={legalPath('terms')} target="_blank" rel="noopener" className={LINK}>
+          {t.legal.terms}
+        </a>
+        》
+      </span>
       {t.auth.agree.and}
-      <a href={legalPath('privacy')} target="_blank" rel="noopener" className={LINK}>
-        《{t.legal.privacy}》
-      </a>
+      <span className="whitespace-nowrap">
+        《
+        <a href={legalPath('privacy')} target="_blank" rel="noopener" className={LINK}>
+          {t.legal.privacy}
+        </a>
+        》
+      </span>
     </>
   )
 }

@@ -271,7 +271,7 @@ export function BuyForm({
   const count = [...text.trim()].length
   const over = personalisation !== null && count > personalisation.maxLength
   return (
-    <Form method="post" action="/cart" id={BUY_FORM_ID} className="scroll-mt-24 space-y-4">
+    <Form method="post" action="/cart" id={BUY_FORM_ID} className="scroll-mt-40 space-y-4">
       <input type="hidden" name="productId" value={productId} />
       <div className="flex items-end gap-3">
         <SelectField label={s.buy.quantity} name="qty" defaultValue={String(initialQty)} className="w-28">
