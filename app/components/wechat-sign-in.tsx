@@ -25,7 +25,7 @@ export function WechatSignIn({ choice, redirectTo }: { choice: WechatSignInChoic
       <WechatAgreement />
       {choice.kind === 'test' && choice.scan ? (
         <p className="mt-3 text-center text-sm">
-          <a href={`/auth/wechat/qr${query}`} className="text-[#06ad56] underline">
+          <a href={`/auth/wechat/qr${query}`} className="text-[#047a3c] underline">
             {t.wechatAuth.scanTest}
           </a>
         </p>
