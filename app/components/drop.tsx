@@ -2,7 +2,6 @@
 // tier cards and the admin's sales-per-minute chart.
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { clockOffsetMs, countdownParts, dropWindow, secondsToOpen, type DropTierState, type DropWindow } from '~/domain/drop'
-import { dropTierAnchor } from '~/domain/sign-in-return'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { formatFen } from '~/utils/format'
 import { formatRemaining, useServerClock } from './countdown'
@@ -143,7 +142,8 @@ export interface DropTierCardData {
 /** One tier of the drop: price, seats left (live), and what the viewer can do (`children`). */
 export function DropTierCard({ tier, state, chosen = false, children }: { tier: DropTierCardData; state: DropTierState; chosen?: boolean; children?: ReactNode }) {
   const taken = tier.capacity > 0 ? Math.min(1, (tier.capacity - tier.available) / tier.capacity) : 1
-  const headingId = dropTierAnchor(tier.id)
+  // dropTierAnchor (domain/sign-in-return): a buyer back from signing in lands on this heading.
+  const headingId = `drop-tier-${tier.id}`
   return (
     <li
       aria-labelledby={headingId}

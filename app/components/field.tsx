@@ -1,14 +1,12 @@
 import {
-  useEffect,
   useId,
-  useState,
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from 'react'
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+export interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string
   name: string
   error?: string
@@ -18,8 +16,8 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 const CONTROL =
   'block w-full rounded-lg border bg-white px-3 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30'
 
-/** Label, control, hint and error, wired up for screen readers; `control` renders the input. */
-function Labelled({
+/** Label, control, hint and error, wired up for screen readers; `control` renders the input (also PasswordField's). */
+export function Labelled({
   label,
   error,
   hint,
@@ -62,56 +60,6 @@ function Labelled({
 /** A labelled input with its error under it. */
 export function Field({ label, name, error, hint, className, ...input }: FieldProps) {
   return <Labelled label={label} error={error} hint={hint} className={className} control={(p) => <input name={name} {...p} {...input} />} />
-}
-
-// Read by every page with a password field (login, sign-up, reset, account): kept here, two words.
-const SHOW_PASSWORD = '显示密码'
-
-/**
- * A password input with a show-password toggle. The toggle is a real button (aria-pressed, a zh-CN
- * aria-label) drawn only once the page runs JavaScript: without it the field is a plain password
- * field, and never a button that does nothing.
- */
-export function PasswordField({ label, name, error, hint, className, ...input }: Omit<FieldProps, 'type'>) {
-  const [hydrated, setHydrated] = useState(false)
-  const [shown, setShown] = useState(false)
-  useEffect(() => setHydrated(true), [])
-  return (
-    <Labelled
-      label={label}
-      error={error}
-      hint={hint}
-      className={className}
-      control={(p) => (
-        <div className="relative">
-          <input name={name} {...p} {...input} type={shown ? 'text' : 'password'} className={`${p.className} ${hydrated ? 'pr-12' : ''}`} />
-          {hydrated ? (
-            <button
-              type="button"
-              aria-pressed={shown}
-              aria-label={SHOW_PASSWORD}
-              title={SHOW_PASSWORD}
-              aria-controls={p.id}
-              onClick={() => setShown((value) => !value)}
-              className="absolute inset-y-0 right-0 flex w-12 items-center justify-center rounded-r-lg text-stone-500 hover:text-stone-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600/40"
-            >
-              <EyeIcon crossed={shown} />
-            </button>
-          ) : null}
-        </div>
-      )}
-    />
-  )
-}
-
-function EyeIcon({ crossed }: { crossed: boolean }) {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
-      <path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z" />
-      <circle cx="12" cy="12" r="3" />
-      {crossed ? <path d="M4 4l16 16" /> : null}
-    </svg>
-  )
 }
 
 interface TextAreaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {

@@ -7,7 +7,6 @@ import { Countdown } from '~/components/countdown'
 import { Field, SelectField, TextAreaField } from '~/components/field'
 import { Badge, Button, buttonClass } from '~/components/ui'
 import type { ProductCardView } from '~/domain/product'
-import { BUY_FORM_ID, signInPath } from '~/domain/sign-in-return'
 import type { ProductEditorValues } from '~/domain/product-forms.server'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { formatFen } from '~/utils/format'
@@ -228,14 +227,15 @@ export function SaleCountdown({ startsAt, startsAtLabel, serverNow }: { startsAt
 }
 
 /** The reason a viewer cannot buy, with the way in (sign in, see membership). */
-export function PurchaseBlocked({ message, showLogin, showJoin, redirectTo }: { message: string; showLogin: boolean; showJoin: boolean; redirectTo: string }) {
+/** Why this viewer cannot buy, with the way in: `loginHref` is the route's (signInPath, decision 040). */
+export function PurchaseBlocked({ message, showLogin, showJoin, loginHref }: { message: string; showLogin: boolean; showJoin: boolean; loginHref: string }) {
   return (
     <div className="rounded-xl border border-brand-100 bg-brand-50 p-4">
       <p className="font-medium text-brand-800">{message}</p>
       {showLogin || showJoin ? (
         <div className="mt-3 flex flex-wrap gap-2">
           {showLogin ? (
-            <Link to={signInPath({ redirectTo, purchase: true })} className={buttonClass('secondary', 'px-3 py-1.5')}>
+            <Link to={loginHref} className={buttonClass('secondary', 'px-3 py-1.5')}>
               {s.product.loginCta}
             </Link>
           ) : null}
@@ -259,7 +259,10 @@ export function BuyForm({
   maxQty,
   personalisation,
   initial,
+  id,
 }: {
+  /** The form's id: where a buyer back from signing in lands (the route's BUY_FORM_ID). */
+  id?: string
   productId: number
   maxQty: number
   personalisation: { label: string; maxLength: number } | null
@@ -271,7 +274,7 @@ export function BuyForm({
   const count = [...text.trim()].length
   const over = personalisation !== null && count > personalisation.maxLength
   return (
-    <Form method="post" action="/cart" id={BUY_FORM_ID} className="scroll-mt-40 space-y-4">
+    <Form method="post" action="/cart" id={id} className="scroll-mt-40 space-y-4">
       <input type="hidden" name="productId" value={productId} />
       <div className="flex items-end gap-3">
         <SelectField label={s.buy.quantity} name="qty" defaultValue={String(initialQty)} className="w-28">

@@ -41,6 +41,8 @@ export function dropReturnPath(dropTierId: number) {
   return `/membership?tier=${dropTierId}#${dropTierAnchor(dropTierId)}`
 }
 
+/** The id DropTierCard gives a tier's heading (components/drop.tsx keeps the same literal, so the
+ * card's module — on the home page too — does not import this one). */
 export const dropTierAnchor = (dropTierId: number) => `drop-tier-${dropTierId}`
 
 /** The ?tier= of a drop page a buyer came back to, or null. */

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, useActionData, useNavigation } from '@remix-run/react'
 import { AuthCard } from '~/components/auth-layout'
-import { PasswordField } from '~/components/field'
+import { PasswordField } from '~/components/password-field'
 import { Button } from '~/components/ui'
 import { newPasswordForm } from '~/domain/account-forms.server'
 import { authZhCN } from '~/i18n/auth.zh-CN'
