@@ -146,3 +146,16 @@ test('the footer links the legal texts, which an admin edits at /admin/legal', a
   await page.goto('/admin')
   await expect(page.getByRole('main')).toContainText('修改协议文本')
 })
+
+test('back from signing in to buy a seat, the drop page marks the tier the visitor chose', async ({ page }) => {
+  await logInWithPassword(page, DEMO.user)
+  await expectSignedInAs(page, DEMO.user.name)
+  await page.goto('/membership')
+  const heading = page.locator('h3[id^="drop-tier-"]').first()
+  const anchor = await heading.getAttribute('id')
+  const dropTierId = Number(anchor!.replace('drop-tier-', ''))
+  await page.goto(`/membership?tier=${dropTierId}#${anchor}`)
+  const card = page.getByRole('listitem', { name: (await heading.textContent())! })
+  await expect(card).toContainText('你选的席位')
+  await expect(page.getByText('你选的席位')).toHaveCount(1)
+})
