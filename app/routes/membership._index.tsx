@@ -364,7 +364,7 @@ function DropPage() {
               const available = seats[tier.id] ?? tier.available
               const state = dropTierState(window ?? 'closed', available)
               return (
-                <DropTierCard key={tier.id} tier={{ ...tier, available }} state={state} chosen={tier.id === chosenTier}>
+                <DropTierCard key={tier.id} tier={{ ...tier, available }} state={state} chosen={signedIn && tier.id === chosenTier}>
                   {actionData?.dropTierId === tier.id ? <FormError error={actionData.errors?.form} /> : null}
                   <TierAction
                     dropId={drop.id}
