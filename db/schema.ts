@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { LIVE_ORDER_STATES, ORDER_FLAGS, REFUND_REASONS, REFUND_STATES } from '../app/domain/order'
 import { GATED_VISIBILITY, JOB_KINDS, LESSON_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES } from '../app/domain/enums'
+import { LEGAL_DOCUMENT_SLUGS } from '../app/domain/legal'
 
 export { GATED_VISIBILITY, JOB_KINDS, LESSON_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES }
 
@@ -199,6 +200,18 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_created_idx').on(t.createdAt)],
 )
+
+// 《用户协议》 and 《隐私政策》 (decision 040): one row each, seeded with a default text in every
+// environment and edited by an admin (markdown, rendered through renderMarkdown).
+export const legalDocuments = sqliteTable('legal_documents', {
+  slug: text({ enum: LEGAL_DOCUMENT_SLUGS }).primaryKey(),
+  title: text().notNull(),
+  body: text().notNull(),
+  updatedAt: createdAt(),
+  updatedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+})
+
+export type LegalDocument = typeof legalDocuments.$inferSelect
 
 export const MEDIA_KINDS = ['audio', 'image', 'video'] as const
 export type MediaKind = (typeof MEDIA_KINDS)[number]

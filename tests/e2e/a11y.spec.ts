@@ -34,9 +34,10 @@ async function firstDetail(page: Page, list: string, detail: RegExp) {
   return found!
 }
 
-test('a visitor meets none of the named violations on the shop and a community thread', async ({ page }) => {
+test('a visitor meets none of the named violations on the shop, a community thread and the sign-in pages', async ({ page }) => {
   const thread = await firstDetail(page, '/community', /^\/community\/t\/\d+$/)
-  expect([...(await violations(page, '/shop')), ...(await violations(page, thread))]).toEqual([])
+  const signIn = [...(await violations(page, '/login?redirectTo=%2Fshop&for=purchase')), ...(await violations(page, '/signup'))]
+  expect([...(await violations(page, '/shop')), ...(await violations(page, thread)), ...signIn]).toEqual([])
 })
 
 test('a visitor meets none of them on 又一课: the list, a course and a locked lesson', async ({ page }) => {
