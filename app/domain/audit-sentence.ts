@@ -29,6 +29,7 @@ const TARGETS: Record<string, { noun: string; href?: (id: string) => string }> =
   report: { noun: '举报', href: () => '/admin/community' },
   board: { noun: '版块', href: () => '/admin/community' },
   daily_comment: { noun: '每日留言' },
+  legal: { noun: '协议文本', href: (slug) => `/admin/legal/${slug}` },
 }
 
 /** The words for the keys entries keep; a key not named here is not shown. */
@@ -61,6 +62,7 @@ const KEY_LABELS: Record<string, string> = {
   resolvedReports: '一并处理的举报',
   state: '状态',
   role: '角色',
+  length: '字数',
 }
 
 const VALUE_WORDS: Record<string, string> = {

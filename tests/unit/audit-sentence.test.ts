@@ -61,6 +61,11 @@ describe('describeAudit', () => {
     expect(describeAudit({ action: 'x', targetType: 'product', targetId: '4', detail: { slug: 'tee', title: '知音 T 恤' } }, options).target.label).toBe('商品 #4《知音 T 恤》')
   })
 
+  it('links an edited legal text to its editor', () => {
+    const edited = describeAudit({ action: 'legal.update', targetType: 'legal', targetId: 'terms', detail: { title: '用户协议', length: 1_204 } }, options)
+    expect(edited).toMatchObject({ target: { label: '协议文本 #terms《用户协议》', href: '/admin/legal/terms' }, details: ['字数 1,204'] })
+  })
+
   it('says nothing of keys it has no words for, and copes with a detail that is not an object', () => {
     expect(describeAudit({ action: 'x', targetType: 'thing', targetId: '1', detail: { internalId: 5 } }, options)).toEqual({
       verb: 'x',
