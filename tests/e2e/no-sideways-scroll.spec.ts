@@ -44,6 +44,8 @@ async function adminDetailPages(page: Page) {
 
 /** The pages whose document is wider than the screen, with the widest element that sticks out. */
 async function sidewaysPages(page: Page, paths: readonly string[]) {
+  // Every page three times: the test's time grows with the site, not with any one page's.
+  test.setTimeout(60_000 + paths.length * WIDTHS.length * 2_000)
   const found: string[] = []
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 800 })
