@@ -208,22 +208,25 @@ function releaseStatements(which: string, args: Record<string, InValue>, { expir
   ]
 }
 
-function releasedHolds(result: ResultSet): ReleasedHold[] {
+export function releasedHolds(result: ResultSet): ReleasedHold[] {
   return result.rows.map((row) => ({ orderId: Number(row.order_id), stockId: Number(row.stock_id), qty: Number(row.qty) }))
 }
 
 /**
  * The statements that release holds whose time is up — of the orders with a lapsed hold on one
- * of `stockIds`, or all — and mark their pending orders expired; the last returns the holds.
+ * of `stocks` (their ids, or the stocks of an order's lines), or all — and mark their pending
+ * orders expired; the last returns the holds (releasedHolds).
  */
-function releaseLapsedStatements(now: Date, stockIds?: readonly number[]): InStatement[] {
+export function releaseLapsedStatements(now: Date, stocks?: readonly number[] | { linesOf: number }): InStatement[] {
   const lapsed = 'expires_at <= :now'
-  const which = stockIds
-    ? `${lapsed} AND order_id IN (
-         SELECT order_id FROM holds WHERE state = 'held' AND ${lapsed} AND stock_id IN (SELECT value FROM json_each(:stock_ids))
-       )`
-    : lapsed
-  return releaseStatements(which, { now: now.getTime(), stock_ids: JSON.stringify(stockIds ?? []) }, { expireOrders: true })
+  const stockIds = stocks === undefined ? null : 'linesOf' in stocks ? 'SELECT stock_id FROM order_lines WHERE order_id = :order_id' : 'SELECT value FROM json_each(:stock_ids)'
+  const which = stockIds ? `${lapsed} AND order_id IN (SELECT order_id FROM holds WHERE state = 'held' AND ${lapsed} AND stock_id IN (${stockIds}))` : lapsed
+  const args = {
+    now: now.getTime(),
+    stock_ids: Array.isArray(stocks) ? JSON.stringify(stocks) : null,
+    order_id: stocks && 'linesOf' in stocks ? stocks.linesOf : null,
+  }
+  return releaseStatements(which, args, { expireOrders: true })
 }
 
 /**
