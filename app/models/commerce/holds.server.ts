@@ -44,6 +44,13 @@ export class OrderRefused extends Error {
   }
 }
 
+/** What the caller decided an order from changed before the write (OrderRequest.stillValid). */
+export class DecisionStale extends Error {
+  constructor() {
+    super('what the order was decided from changed before the write')
+  }
+}
+
 /** The refusal an error thrown out of a transaction around holdOrder stands for, or null for any other error. */
 export function orderRefusal(error: unknown): OrderRefusal | null {
   const refusal = error instanceof OrderRefused ? error.result : uniqueViolation(error) === 'orders.exclusive_key' ? ({ ok: false, reason: 'exclusive_taken' } as const) : null
@@ -63,6 +70,12 @@ export interface OrderRequest {
   exclusiveKey?: string | null
   dropId?: number | null
   now: Date
+  /**
+   * A SELECT that returns a row while what the caller decided the lines from, read before the
+   * write, still holds; run first in the hold's batch. When it returns none nothing is placed:
+   * holdOrder throws DecisionStale (let it roll the transaction back, and decide again).
+   */
+  stillValid?: InStatement
 }
 
 /**
@@ -87,7 +100,7 @@ export async function placeOrder(request: OrderRequest): Promise<PlaceOrderResul
  */
 export async function holdOrder(
   tx: Executor,
-  { userId, kind, lines, shipping = null, exclusiveKey = null, dropId = null, now }: OrderRequest,
+  { userId, kind, lines, shipping = null, exclusiveKey = null, dropId = null, now, stillValid }: OrderRequest,
 ): Promise<{ ok: true; order: Order }> {
   if (lines.length === 0) throw new Error('an order needs at least one line')
   for (const line of lines) {
@@ -100,11 +113,16 @@ export async function holdOrder(
   const orderInsert = tx.insert(orders).values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now }).returning().toSQL()
   // One exchange (decision 038): the lapsed holds of these stocks given back, the order, and each
   // line with its units and its hold. Nothing was read first: every condition is in the SQL.
+  const checked = stillValid ? [stillValid] : []
   const results = await batchOn(tx, [
+    ...checked,
     ...release,
     { sql: orderInsert.sql, args: orderInsert.params as InArgs },
     ...lines.flatMap((line) => lineStatements(tx, line, { userId, expiresAt, now })),
-  ])
+  ]).then((all) => {
+    if (stillValid && all[0]!.rows.length === 0) throw new DecisionStale()
+    return all.slice(checked.length)
+  })
   const released = releasedHolds(results[release.length - 1]!)
   const order = tableRow(orders, results[release.length]!.rows[0]!)
   lines.forEach((line, index) => {
