@@ -6,8 +6,7 @@ import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { dropTiers, dropWaitlist, drops, memberships, orderLines, orders, stock, tiers, type Drop, type Order, type OrderLine } from '../../db/schema'
 import { decideUpgrade, dropWindow, seatKey, seatsAvailable, upgradeKey } from '~/domain/drop'
 import { t } from '~/i18n/zh-CN'
-import { db, transaction, type Executor } from '~/utils/db.server'
-import type { InStatement } from '@libsql/client'
+import { db, transaction, type Executor, type InStatement } from '~/utils/db.server'
 import { DecisionStale, heldAt, holdOrder, orderRefusal, type LineRequest } from './commerce/index.server'
 
 // ---- reading ----------------------------------------------------------------------------------

@@ -7,8 +7,7 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import { checkouts, orderLines, orders, users, type Checkout } from '../../db/schema'
 import { paidOrderPath } from '~/domain/order'
-import type { InStatement } from '@libsql/client'
-import { db } from '~/utils/db.server'
+import { db, type InStatement } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { outTradeNoOf, PaymentProviderError, paymentProvider, type CheckoutAction, type CheckoutOrder, type PaymentProvider, type PayMethod } from '~/utils/payments.server'
 

@@ -4,10 +4,9 @@
 // while the buyer's held + paid units stay within the limit); lapsed or cancelled holds give their
 // units back and tell whoever listens (unitsReturned), without knowing who that is.
 import { and, eq, lte, sql } from 'drizzle-orm'
-import type { InStatement, InValue, ResultSet, Row } from '@libsql/client'
 import { holds, orderLines, orders, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
 import { getEnv } from '~/utils/env.server'
-import { batchOn, db, transaction, uniqueViolation, type Executor, type InArgs } from '~/utils/db.server'
+import { batchOn, db, transaction, uniqueViolation, type Executor, type InArgs, type InStatement, type InValue, type ResultSet, type Row } from '~/utils/db.server'
 import { countHoldPlaced, countHoldRefused } from '~/utils/metrics.server'
 import { unitsReturned } from './events.server'
 import { statement, tableRow } from './statements.server'

@@ -2,9 +2,8 @@
 // member numbers of a drop: all tiers of a drop share one counter), lowest returned number first
 // (decision 007, "Numbers after refunds").
 import { eq, sql } from 'drizzle-orm'
-import type { InStatement, ResultSet } from '@libsql/client'
 import { stock } from '../../../db/schema'
-import { batchOn, type Executor } from '~/utils/db.server'
+import { batchOn, type Executor, type InStatement, type ResultSet } from '~/utils/db.server'
 import { statement } from './statements.server'
 
 /**

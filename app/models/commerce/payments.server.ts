@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../../db/schema'
 import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
-import { batchOn, db, transaction, type Executor, type InArgs, type Transaction } from '~/utils/db.server'
+import { batchOn, db, transaction, type Executor, type InArgs, type InStatement, type Transaction } from '~/utils/db.server'
 import { formatFen } from '~/utils/format'
 import { countPaymentConfirmed } from '~/utils/metrics.server'
 import { notify } from '~/utils/notify.server'
@@ -20,7 +20,6 @@ import { releasedHolds, releaseLapsedStatements, type ReleasedHold } from './hol
 import { numbersTaken, returnNumbers, takeNumbersStatements } from './numbers.server'
 import { fulfilPaidOrder, lateOrderProblem, returnOrderUnits } from './order-kinds.server'
 import { statement, tableRow } from './statements.server'
-import type { InStatement } from '@libsql/client'
 
 export const CONFIRM_OUTCOMES = [
   'paid',

@@ -3,7 +3,7 @@
 // write lock (docs/decisions/038-one-exchange-holds-and-payments.md): how to write one, and how to
 // read its rows back as drizzle would.
 import { getTableColumns, type InferSelectModel, type Table } from 'drizzle-orm'
-import type { InStatement, InValue, Row } from '@libsql/client'
+import type { InStatement, InValue, Row } from '~/utils/db.server'
 
 /**
  * A statement with those of `args` that its SQL names (`:name`): a libsql server refuses a
