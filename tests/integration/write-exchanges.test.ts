@@ -7,10 +7,10 @@ import type { Transaction as LibsqlTransaction } from '@libsql/client'
 import { and, eq } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { holds, memberships, orders, tiers } from '../../db/schema'
-import { cancelOrder, confirmPayment, releaseExpiredHolds } from '~/models/commerce.server'
+import { cancelOrder, confirmPayment, placeOrder, releaseExpiredHolds } from '~/models/commerce.server'
 import { createDrop, listDropTiers, placeSeatOrder } from '~/models/drop.server'
 import { databaseHandle, db } from '~/utils/db.server'
-import { expectConsistent, paidNotice } from '../factories/orders'
+import { createBuyers, createStock, expectConsistent, line, paidNotice } from '../factories/orders'
 import { createTestUser } from '../factories/users'
 
 const HOUR = 3600_000
@@ -121,5 +121,15 @@ describe('the hot writes, counted in exchanges with the database', () => {
         // A hold that gives a lapsed one back tells the waitlist in further exchanges (rare).
     expect(afterLapse.count).toBeLessThanOrEqual(4)
     expect(released.count).toBeLessThanOrEqual(4)
+  })
+
+  it('a goods order of one line', async () => {
+    const item = await createStock({ capacity: 5, numbered: true })
+    const [buyer] = await createBuyers(1)
+    const placed = await countExchanges(() => placeOrder({ userId: buyer!.id, kind: 'goods', lines: [line(item.id)], now: new Date() }))
+    expect(placed.result.ok).toBe(true)
+    // One batch; before decision 038: 3 (the lapsed holds, the order, the line's batch).
+    expect(placed.count).toBe(1)
+    await expectConsistent(item.id, { held: 1 })
   })
 })
