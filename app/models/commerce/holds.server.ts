@@ -111,17 +111,16 @@ export async function holdOrder(
   const release = releaseLapsedStatements(now, [...new Set(lines.map((line) => line.stockId))])
   const orderInsert = tx.insert(orders).values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now }).returning().toSQL()
   // One exchange (decision 038): the lapsed holds of these stocks given back, the order, and each
-  // line with its units and its hold. Nothing was read first: every condition is in the SQL.
+  // line with its units and its hold. Every condition is in the SQL: nothing of the stock was read.
   const checked = stillValid ? [stillValid] : []
-  const results = await batchOn(tx, [
+  const all = await batchOn(tx, [
     ...checked,
     ...release,
     { sql: orderInsert.sql, args: orderInsert.params as InArgs },
     ...lines.flatMap((line) => lineStatements(tx, line, { userId, expiresAt, now })),
-  ]).then((all) => {
-    if (stillValid && all[0]!.rows.length === 0) throw new DecisionStale()
-    return all.slice(checked.length)
-  })
+  ])
+  if (stillValid && all[0]!.rows.length === 0) throw new DecisionStale()
+  const results = all.slice(checked.length)
   const released = releasedHolds(results[release.length - 1]!)
   const order = tableRow(orders, results[release.length]!.rows[0]!)
   lines.forEach((line, index) => {
