@@ -22,7 +22,8 @@ import { MiniPlayer, PlayerProvider } from '~/components/player'
 import { WechatShare } from '~/components/wechat-share'
 import { buttonClass } from '~/components/ui'
 import { highestActiveMembership } from '~/domain/membership'
-import { bannersZhCN, flashZhCN, navZhCN, pagesZhCN, siteZhCN, tierBadgeZhCN } from '~/i18n/core.zh-CN'
+import { legalPath } from '~/domain/legal'
+import { bannersZhCN, flashZhCN, legalZhCN, navZhCN, pagesZhCN, siteZhCN, tierBadgeZhCN } from '~/i18n/core.zh-CN'
 import { countCartLines } from '~/models/cart.server'
 import { countUnread } from '~/models/notification.server'
 import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
@@ -38,7 +39,7 @@ import stylesheet from '~/tailwind.css'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { banners: bannersZhCN, flash: flashZhCN, nav: navZhCN, pages: pagesZhCN, site: siteZhCN, tierBadge: tierBadgeZhCN }
+const t = { banners: bannersZhCN, flash: flashZhCN, legal: legalZhCN, nav: navZhCN, pages: pagesZhCN, site: siteZhCN, tierBadge: tierBadgeZhCN }
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -114,6 +115,7 @@ export function useRootData() {
 const NAV = [
   { to: '/daily', label: t.nav.daily },
   { to: '/community', label: t.nav.community },
+  { to: '/courses', label: t.nav.courses },
   { to: '/shop', label: t.nav.shop },
   { to: '/membership', label: t.nav.membership },
 ] as const
@@ -296,12 +298,18 @@ function Footer() {
     <footer className="mt-16 border-t border-stone-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-stone-500 sm:flex-row sm:justify-between">
         <p>{t.site.footer}</p>
-        <nav aria-label="页脚导航" className="flex gap-4">
+        <nav aria-label="页脚导航" className="flex flex-wrap gap-x-4 gap-y-2">
           {NAV.map((item) => (
             <Link key={item.to} to={item.to} className="hover:text-brand-700">
               {item.label}
             </Link>
           ))}
+          <Link to={legalPath('terms')} className="hover:text-brand-700">
+            {t.legal.terms}
+          </Link>
+          <Link to={legalPath('privacy')} className="hover:text-brand-700">
+            {t.legal.privacy}
+          </Link>
         </nav>
       </div>
     </footer>

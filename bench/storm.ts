@@ -22,8 +22,9 @@
 //            --database file|sqld   one local SQLite file (default), or a libsql server (sqld,
 //                                   scripts/sqld.ts) on --sqld-ports (default: --ports)
 //            --replica              each process keeps an embedded replica (DATABASE_REPLICA_PATH)
-//            --pages                then anonymous GET / over all processes (autocannon,
-//                                   --page-seconds 5, --page-connections 50 split over them)
+//            --pages                then anonymous GET / over all processes (wrk if installed,
+//                                   else autocannon; --page-seconds 5, --page-connections 50
+//                                   split over them)
 //            --label NAME           records this mode's figures for bench/scale.ts
 // The longest event-loop delay of each server under the storm is read from its /metrics
 // (METRICS_PORT; "n/a" while the servers have none) and from bench/loop-monitor.ts.
@@ -43,6 +44,7 @@ import { buildIfNeeded } from '../server/build-if-needed'
 import { freePort, startCluster, stopChild, waitFor, type Cluster, type DatabaseKind, type LoopDelay } from './cluster'
 import { createLoad, heldOrderId, type statusCounts, stormFigures, type StormFigures } from './http-load'
 import { recordResults, type BenchResults } from './results'
+import { hasWrk, runWrk } from './wrk'
 import {
   buyFollowingTheLine,
   createBuyers,
@@ -346,6 +348,7 @@ const BROWSER = { Accept: 'text/html', 'Accept-Encoding': 'gzip, deflate, br' }
 
 interface PageFigures {
   path: string
+  generator: 'wrk' | 'autocannon'
   rps: number
   p99: number
   errors: number
@@ -353,16 +356,29 @@ interface PageFigures {
 }
 
 /**
- * Visitors reading `path` on every process at once: autocannon with the connections split
- * over the servers (a balancer's share), for --page-seconds. Requests per second add up.
+ * Visitors reading `path` on every process at once, the connections split over the servers (a
+ * balancer's share), for --page-seconds: with wrk (one thread per server) when it is installed,
+ * else autocannon, which takes a core of its own on a small machine (bench/wrk.ts). Requests per
+ * second add up.
  */
 async function measurePages(bases: string[], path: string): Promise<PageFigures> {
   const connections = Math.max(1, Math.round(config.pageConnections / bases.length))
-  const results = await Promise.all(
-    bases.map((base) => autocannon({ url: `${base}${path}`, connections, duration: config.pageSeconds, headers: BROWSER })),
-  )
+  const seconds = config.pageSeconds
+  if (hasWrk()) {
+    const results = await Promise.all(bases.map((base) => runWrk(`${base}${path}`, { connections, seconds, headers: BROWSER })))
+    return {
+      path,
+      generator: 'wrk',
+      rps: results.reduce((sum, r) => sum + r.rps, 0),
+      p99: Math.max(...results.map((r) => r.p99Ms)),
+      errors: results.reduce((sum, r) => sum + r.errors, 0),
+      non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    }
+  }
+  const results = await Promise.all(bases.map((base) => autocannon({ url: `${base}${path}`, connections, duration: seconds, headers: BROWSER })))
   return {
     path,
+    generator: 'autocannon',
     rps: results.reduce((sum, r) => sum + r.requests.average, 0),
     p99: Math.max(...results.map((r) => r.latency.p99)),
     errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
@@ -402,7 +418,7 @@ async function main() {
     console.log(`${mode}: ${cluster.bases.join(' ')} on ${cluster.databaseUrl}; logs kept in ${LOGS}`)
     // Pages first, on quiet servers: after a storm on sqld they would measure its backlog.
     const pages = config.pages ? await measurePages(cluster.bases, '/') : null
-    if (pages) console.log(`anonymous GET /: ${Math.round(pages.rps)} req/s over ${cluster.bases.length} process(es)`)
+    if (pages) console.log(`anonymous GET /: ${Math.round(pages.rps)} req/s over ${cluster.bases.length} process(es) (${pages.generator})`)
     const reports: Report[] = []
     if (!opts['skip-drop']) reports.push(await dropStorm(cluster.client, cluster.bases))
     if (!opts['skip-shop']) reports.push(await shopStorm(cluster.client, cluster.bases))
@@ -436,7 +452,7 @@ function printScaleOut(mode: string, reports: Report[], pages: PageFigures | nul
   }
   const loop = stormLoopDelays
   console.log(`  event loop under the storm, p99 / max ms per server: /metrics ${loop ? describeLoop(loop.metrics) : 'n/a'}; monitor ${loop ? describeLoop(loop.monitor) : 'n/a'}`)
-  if (pages) console.log(`  anonymous GET ${pages.path}: ${Math.round(pages.rps)} req/s over ${cluster!.bases.length} process(es), p99 ${pages.p99} ms, errors ${pages.errors}, non-2xx ${pages.non2xx}`)
+  if (pages) console.log(`  anonymous GET ${pages.path}: ${Math.round(pages.rps)} req/s over ${cluster!.bases.length} process(es) (${pages.generator}), p99 ${pages.p99} ms, errors ${pages.errors}, non-2xx ${pages.non2xx}`)
   if (!opts.label) return
   const key = (what: string) => `scale ${opts.label} ${what}`
   const worst = (pick: (d: LoopDelay) => number, delays: (LoopDelay | null)[] | undefined) => {

@@ -3,9 +3,10 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { LIVE_ORDER_STATES, ORDER_FLAGS, REFUND_REASONS, REFUND_STATES } from '../app/domain/order'
-import { GATED_VISIBILITY, JOB_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES } from '../app/domain/enums'
+import { GATED_VISIBILITY, JOB_KINDS, LESSON_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES } from '../app/domain/enums'
+import { LEGAL_DOCUMENT_SLUGS } from '../app/domain/legal'
 
-export { GATED_VISIBILITY, JOB_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES }
+export { GATED_VISIBILITY, JOB_KINDS, LESSON_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES }
 
 const createdAt = () =>
   integer({ mode: 'timestamp_ms' })
@@ -200,7 +201,19 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_created_idx').on(t.createdAt)],
 )
 
-export const MEDIA_KINDS = ['audio', 'image'] as const
+// 《用户协议》 and 《隐私政策》 (decision 040): one row each, seeded with a default text in every
+// environment and edited by an admin (markdown, rendered through renderMarkdown).
+export const legalDocuments = sqliteTable('legal_documents', {
+  slug: text({ enum: LEGAL_DOCUMENT_SLUGS }).primaryKey(),
+  title: text().notNull(),
+  body: text().notNull(),
+  updatedAt: createdAt(),
+  updatedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+})
+
+export type LegalDocument = typeof legalDocuments.$inferSelect
+
+export const MEDIA_KINDS = ['audio', 'image', 'video'] as const
 export type MediaKind = (typeof MEDIA_KINDS)[number]
 
 // Uploaded files. The id is random (it appears in /media/:id); the file lives under the upload
@@ -1291,3 +1304,139 @@ export const productAlerts = sqliteTable(
   },
   (t) => [uniqueIndex('product_alerts_once_unique').on(t.userId, t.productId, t.kind), index('product_alerts_product_idx').on(t.productId, t.kind)],
 )
+
+// ---- 又一课: courses of audio and video lessons (issue 17, docs/decisions/039-courses.md) -------
+
+// 领域 are data (商业, 历史, 科学 …): admins add and reorder them; /courses groups by them.
+export const courseFields = sqliteTable(
+  'course_fields',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    slug: text().notNull(),
+    name: text().notNull(),
+    sortOrder: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('course_fields_slug_unique').on(t.slug)],
+)
+
+export const courses = sqliteTable(
+  'courses',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    slug: text().notNull(),
+    title: text().notNull(),
+    subtitle: text().notNull().default(''),
+    fieldId: integer()
+      .notNull()
+      .references(() => courseFields.id),
+    lecturerName: text().notNull(),
+    lecturerBio: text().notNull().default(''),
+    coverId: text().references(() => media.id),
+    // Markdown, rendered through renderMarkdown('staff').
+    introduction: text().notNull().default(''),
+    // null = not sold on its own; 0 = free for everyone; otherwise the price of buying it once.
+    priceFen: integer(),
+    // Included for members of this tier and of every higher rank (the tier rule of checkAccess);
+    // null = included in no tier.
+    includedTierId: integer().references(() => tiers.id),
+    published: integer({ mode: 'boolean' }).notNull().default(false),
+    publishedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('courses_slug_unique').on(t.slug),
+    index('courses_published_idx').on(t.published, t.publishedAt),
+    index('courses_field_idx').on(t.fieldId, t.published),
+    check('courses_price_not_negative', sql`${t.priceFen} IS NULL OR ${t.priceFen} >= 0`),
+  ],
+)
+
+export const courseChapters = sqliteTable(
+  'course_chapters',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    courseId: integer()
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    title: text().notNull(),
+    // Order within the course (reordering rewrites these; not unique so a swap needs no dance).
+    position: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('course_chapters_course_idx').on(t.courseId, t.position)],
+)
+
+export type LessonKind = (typeof LESSON_KINDS)[number]
+
+export const courseLessons = sqliteTable(
+  'course_lessons',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    courseId: integer()
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    chapterId: integer()
+      .notNull()
+      .references(() => courseChapters.id, { onDelete: 'cascade' }),
+    // Names the lesson's page: /courses/:courseSlug/:slug.
+    slug: text().notNull(),
+    title: text().notNull(),
+    kind: text({ enum: LESSON_KINDS }).notNull(),
+    mediaId: text()
+      .notNull()
+      .references(() => media.id),
+    // The frame a video shows before it plays.
+    posterId: text().references(() => media.id),
+    durationSeconds: integer().notNull(),
+    // 文稿: markdown, rendered through renderMarkdown('staff'); notes and highlights point into it.
+    transcript: text().notNull().default(''),
+    // 试听: open to everyone, visitors included.
+    preview: integer({ mode: 'boolean' }).notNull().default(false),
+    // Order within its chapter.
+    position: integer().notNull(),
+    // A course may release one lesson a week: before this moment the lesson is 404 to readers.
+    publishAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('course_lessons_slug_unique').on(t.courseId, t.slug),
+    index('course_lessons_chapter_idx').on(t.chapterId, t.position),
+    index('course_lessons_media_idx').on(t.mediaId),
+    check('course_lessons_duration_positive', sql`${t.durationSeconds} > 0`),
+  ],
+)
+
+// Where a reader is in a lesson, and when they finished it (≥ 90 % heard or 「标记为已学」).
+// courseId is kept beside lessonId so a course's progress and its learners are one index read.
+export const lessonProgress = sqliteTable(
+  'lesson_progress',
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lessonId: integer()
+      .notNull()
+      .references(() => courseLessons.id, { onDelete: 'cascade' }),
+    courseId: integer()
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    positionSeconds: integer().notNull().default(0),
+    completedAt: integer({ mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.lessonId] }),
+    index('lesson_progress_course_idx').on(t.courseId, t.userId),
+    check('lesson_progress_position_not_negative', sql`${t.positionSeconds} >= 0`),
+  ],
+)
+
+export type CourseField = typeof courseFields.$inferSelect
+export type Course = typeof courses.$inferSelect
+export type CourseChapter = typeof courseChapters.$inferSelect
+export type CourseLesson = typeof courseLessons.$inferSelect
+export type LessonProgress = typeof lessonProgress.$inferSelect

@@ -1,12 +1,15 @@
 // Brings a database up to date before the server starts: migrations, the member tiers, the
-// community boards and the shop categories and, for an empty database outside production, the
-// demo accounts, the demo dailies of content/, the next membership drop (announced) and demo
-// products while the shop has none.
+// community boards, the shop categories, the course fields, the default legal texts and, for an
+// empty database outside production, the demo accounts, the demo dailies of content/, the next
+// membership drop (announced), demo products while the shop has none and demo courses while
+// there are none.
 import type { DatabaseHandle } from './client'
 import { withLease } from './leases'
 import { runMigrations } from './migrate'
 import { seedBoards, seedDemo, seedTiers } from './seed'
 import { seedDemoCommunity } from './seed-community'
+import { seedCourseFields, seedDemoCourses } from './seed-courses'
+import { seedLegalDocuments } from './seed-legal'
 import { seedDemoDrop } from './seed-drop'
 import { seedDemoShop, seedShopCategories } from './seed-shop'
 import { addDemoTranscripts, importDemoDailies } from './seed-content'
@@ -30,6 +33,8 @@ async function migrateAndSeed(handle: DatabaseHandle, { nodeEnv, log, now }: { n
   if (await seedTiers(handle)) log('seed: member tiers created')
   if (await seedBoards(handle)) log('seed: community boards created')
   if (await seedShopCategories(handle)) log('seed: shop categories created')
+  if (await seedCourseFields(handle)) log('seed: course fields (领域) created')
+  if ((await seedLegalDocuments(handle)) > 0) log('seed: default 用户协议 and 隐私政策 written')
   if (nodeEnv === 'production') {
     log('seed: NODE_ENV=production, demo accounts are never seeded')
     return
@@ -48,4 +53,6 @@ async function migrateAndSeed(handle: DatabaseHandle, { nodeEnv, log, now }: { n
   if (transcripts > 0) log(`seed: ${transcripts} demo dailies given their transcripts`)
   const demoProducts = await seedDemoShop(handle, { now })
   if (demoProducts > 0) log(`seed: ${demoProducts} demo products created, with photos and a few paid demo orders`)
+  const demoCourses = await seedDemoCourses(handle, { now })
+  if (demoCourses > 0) log(`seed: ${demoCourses} demo courses created (又一课), with their lessons' audio and video`)
 }

@@ -14,16 +14,18 @@ import express from 'express'
 import helmet from 'helmet'
 import { EnvError, getEnv, type Env } from '~/utils/env.server'
 import { logger } from '~/utils/log.server'
-import { countPageCache } from '~/utils/metrics.server'
+import { countAdmission, countPageCache } from '~/utils/metrics.server'
 import { describePaymentMode } from '~/utils/payments.server'
 import { describeWechatMode, wechatMode } from '~/utils/wechat-api.server'
 import { setupDatabase } from '../db/setup'
 import { buildIfNeeded } from './build-if-needed'
 import { isAllowedOrigin } from './origin'
+import { createAdmission } from './admission'
 import { createBuildAssets } from './build-assets'
 import { createPageCache, type PageCache } from './page-cache'
 import { answerBusy, remixHandler, type ReplicaReads } from './remix-handler'
 import { isDatabaseBusy } from '../db/busy'
+import { DEFAULT_MAX_QUEUED } from '../db/write-queue'
 import { MetricsConfigError, serveMetrics } from './metrics'
 import { remixRouteLabels, requestLog, requestMetrics } from './request-log'
 import { guardRequestBody, isHost, refuseBadHost, refuseUndecodablePath } from './request-guards'
@@ -58,15 +60,19 @@ export function createSite(build: Build, env: Env, replica?: ReplicaReads) {
   const assets = createBuildAssets(join(ROOT, 'public/build'))
   const app = createApp(build, env, pageCache, replica)
   const hotRoutes = new Map<string, ReturnType<typeof hotResourceAnswer>>(HOT_RESOURCE_ROUTES.map(([path, routeId]) => [path, hotResourceAnswer(build, routeId)]))
+  // Files, hot routes and kept pages cost next to nothing: only the app's own work waits its turn.
+  const admission = createAdmission({ limit: env.REQUEST_CONCURRENCY, maxWaitMs: env.WRITE_DEADLINE_MS, maxWaiting: DEFAULT_MAX_QUEUED, refuse: answerBusy })
+  countAdmission(admission)
+  const toApp = (req: IncomingMessage, res: ServerResponse) => () => admission.admit(req, res, () => app(req, res))
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req.url)
     const plainRead = isPlainRead(req)
-    if (plainRead && path.startsWith('/build/')) return assets.handle(req, res, () => app(req, res))
+    if (plainRead && path.startsWith('/build/')) return assets.handle(req, res, toApp(req, res))
     const hot = hotRoutes.get(path)
     if (hot && plainRead) return void hot(req, res)
-    pageCache.handle(req, res, () => app(req, res))
+    pageCache.handle(req, res, toApp(req, res))
   }
-  return { handler, pageCache }
+  return { handler, pageCache, admission }
 }
 
 function pathOf(url = '') {
@@ -133,6 +139,7 @@ export function siteLayers(env: Env, { routeOf = () => 'unlabelled' }: { routeOf
           path: req.path,
           origin: req.get('origin'),
           host: req.get('host'),
+          forwardedHost: req.get('x-forwarded-host'),
           protocol: req.protocol,
           siteUrl: env.SITE_URL,
         })

@@ -13,6 +13,7 @@ export function isAllowedOrigin({
   path = '/',
   origin,
   host,
+  forwardedHost,
   protocol,
   siteUrl,
 }: {
@@ -20,12 +21,25 @@ export function isAllowedOrigin({
   path?: string
   origin: string | undefined
   host: string | undefined
+  /** The raw X-Forwarded-Host header, if any. */
+  forwardedHost?: string | undefined
   protocol: string
   siteUrl: string
 }) {
   if (SAFE_METHODS.has(method.toUpperCase())) return true
   if (SIGNED_ENDPOINTS.some((pattern) => pattern.test(path))) return true
   if (!origin || origin === 'null') return false
+  // Remix aborts an action whose Origin names another host than the request's (the first
+  // X-Forwarded-Host, else Host), with a 500: refuse it here, as what it is.
+  if (hostOf(origin) !== (forwardedHost?.split(',')[0]?.trim() || host)) return false
   if (origin === new URL(siteUrl).origin) return true
   return host !== undefined && origin === `${protocol}://${host}`
+}
+
+function hostOf(origin: string) {
+  try {
+    return new URL(origin).host
+  } catch {
+    return null
+  }
 }

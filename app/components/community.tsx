@@ -132,15 +132,34 @@ export function Pagination({ page, pages, params }: { page: number; pages: numbe
 }
 
 /** What decidePost said, ready to show: allowed, or the reason (a ban's end already formatted). */
-export type PostGateView = { allowed: true } | { allowed: false; reason: 'sign_in_required' | 'membership_required' | 'banned'; until: string | null }
+export type PostGateView =
+  | { allowed: true }
+  | {
+      allowed: false
+      reason: 'sign_in_required' | 'membership_required' | 'banned'
+      /** Who may post, or why this reader may not, said before they try. */
+      message: string
+      /** A visitor is offered 登录; anyone below the board's tier 开通会员 (→ /membership). */
+      signIn: boolean
+      join: boolean
+    }
 
-/** Turns decidePost's answer into what PostGate shows. */
-export function presentGate(decision: PostDecision, timeZone: string): PostGateView {
+/**
+ * Turns decidePost's answer into what a reader is told (decision 040): 「亲情会员及以上可发帖和回复」
+ * when the board needs a tier (to a visitor too: signing in alone would not be enough), a ban's end,
+ * or 「登录后即可发帖和回复」 on a board open to every account. The actions answer with the same message.
+ */
+export function presentGate(decision: PostDecision, { timeZone, tierName }: { timeZone: string; tierName: string | null }): PostGateView {
   if (decision.allowed) return { allowed: true }
-  return { allowed: false, reason: decision.reason, until: decision.until ? formatDateTime(decision.until, timeZone) : null }
+  if (decision.reason === 'banned') {
+    return { allowed: false, reason: 'banned', message: c.cannotPost.banned(decision.until ? formatDateTime(decision.until, timeZone) : ''), signIn: false, join: false }
+  }
+  const signIn = decision.reason === 'sign_in_required'
+  const message = tierName ? c.cannotPost.tierRequired(tierName) : c.cannotPost.sign_in_required
+  return { allowed: false, reason: decision.reason, message, signIn, join: tierName !== null }
 }
 
-/** The 发帖 button, or why this viewer cannot post here. */
+/** The 发帖 button, or who may post here and how to become one. */
 export function PostGate({ gate, boardSlug, loginRedirect }: { gate: PostGateView; boardSlug: string; loginRedirect: string }) {
   if (gate.allowed) {
     return (
@@ -154,16 +173,16 @@ export function PostGate({ gate, boardSlug, loginRedirect }: { gate: PostGateVie
 
 export function CannotPost({ gate, loginRedirect }: { gate: Extract<PostGateView, { allowed: false }>; loginRedirect: string }) {
   return (
-    <p role="note" className="flex flex-wrap items-center gap-2 rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm text-stone-700">
-      <span>{gate.reason === 'banned' ? c.cannotPost.banned(gate.until ?? '') : c.cannotPost[gate.reason]}</span>
-      {gate.reason === 'sign_in_required' ? (
-        <Link to={`/login?redirectTo=${encodeURIComponent(loginRedirect)}`} className="font-medium text-brand-700 underline">
-          {c.signInToPost}
+    <p role="note" className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-stone-800">
+      <span className="font-medium">{gate.message}</span>
+      {gate.join ? (
+        <Link to="/membership" className="font-medium text-brand-700 underline">
+          {c.joinToPost}
         </Link>
       ) : null}
-      {gate.reason === 'membership_required' ? (
-        <Link to="/membership" className="font-medium text-brand-700 underline">
-          {c.seeMembership}
+      {gate.signIn ? (
+        <Link to={`/login?redirectTo=${encodeURIComponent(loginRedirect)}`} className="font-medium text-brand-700 underline">
+          {gate.join ? c.signInIfMember : c.signInToPost}
         </Link>
       ) : null}
     </p>

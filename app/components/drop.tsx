@@ -140,13 +140,18 @@ export interface DropTierCardData {
 }
 
 /** One tier of the drop: price, seats left (live), and what the viewer can do (`children`). */
-export function DropTierCard({ tier, state, children }: { tier: DropTierCardData; state: DropTierState; children?: ReactNode }) {
+export function DropTierCard({ tier, state, chosen = false, children }: { tier: DropTierCardData; state: DropTierState; chosen?: boolean; children?: ReactNode }) {
   const taken = tier.capacity > 0 ? Math.min(1, (tier.capacity - tier.available) / tier.capacity) : 1
+  // dropTierAnchor (domain/sign-in-return): a buyer back from signing in lands on this heading.
   const headingId = `drop-tier-${tier.id}`
   return (
-    <li aria-labelledby={headingId} className="flex flex-col rounded-2xl border border-stone-200 bg-white p-5 shadow-sm">
+    <li
+      aria-labelledby={headingId}
+      className={`flex flex-col rounded-2xl border bg-white p-5 shadow-sm ${chosen ? 'border-brand-600 ring-2 ring-brand-600/40' : 'border-stone-200'}`}
+    >
+      {chosen ? <p className="mb-2 text-sm font-semibold text-brand-700">{d.page.chosenTier}</p> : null}
       <div className="flex items-start justify-between gap-3">
-        <h3 id={headingId} className="text-lg font-bold text-stone-900">
+        <h3 id={headingId} className="scroll-mt-40 text-lg font-bold text-stone-900">
           {tier.tierName}
         </h3>
         <DropStateBadge state={state} />

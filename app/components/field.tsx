@@ -6,7 +6,7 @@ import {
   type TextareaHTMLAttributes,
 } from 'react'
 
-interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+export interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string
   name: string
   error?: string
@@ -16,8 +16,8 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 const CONTROL =
   'block w-full rounded-lg border bg-white px-3 py-2.5 text-base shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30'
 
-/** Label, control, hint and error, wired up for screen readers; `control` renders the input. */
-function Labelled({
+/** Label, control, hint and error, wired up for screen readers; `control` renders the input (also PasswordField's). */
+export function Labelled({
   label,
   error,
   hint,

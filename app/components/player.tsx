@@ -26,13 +26,21 @@ import { playerZhCN } from '~/i18n/player.zh-CN'
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { daily: dailyZhCN, player: playerZhCN, site: siteZhCN }
 
-/** What the player plays: one daily's voice. The date is unique per daily and names its page. */
+/**
+ * What the player plays: one daily's voice, or a course lesson's audio. `date` is the track's
+ * unique key (a daily's date; `course:<slug>/<lesson>` for a lesson) and names its page unless
+ * `href` says otherwise.
+ */
 export interface PlayerTrack {
   date: string
   title: string
   url: string
   durationMs: number | null
   artworkUrl: string | null
+  /** The page of the track (the mini player's way back); a daily's is /daily/:date. */
+  href?: string
+  /** Where to start when this browser remembers no position (a lesson's, kept on the server). */
+  resumeAt?: number
 }
 
 interface PlayerState {
@@ -114,7 +122,7 @@ function forgetPosition(date: string) {
 
 /** Where a track starts when loaded: its stored position, unless it was heard to the end. */
 function startingPosition(track: PlayerTrack) {
-  return resumePosition(readPosition(track.date), knownDuration(Number.NaN, track.durationMs))
+  return resumePosition(readPosition(track.date) ?? track.resumeAt ?? null, knownDuration(Number.NaN, track.durationMs))
 }
 
 /** How often (in seconds of listening) the position is written while playing. */
@@ -377,6 +385,17 @@ function setActionHandler(session: MediaSession, action: MediaSessionAction, han
   }
 }
 
+/**
+ * How a track is playing, for a page that follows it (a lesson reports its position to the
+ * server): all zero and false while another track, or none, is loaded.
+ */
+export function useTrackPlayback(key: string) {
+  const player = usePlayer()
+  const loaded = player?.state.track?.date === key
+  const state = loaded ? player!.state : null
+  return { playing: Boolean(state?.playing), ended: Boolean(state?.ended), position: state?.position ?? 0 }
+}
+
 /** How the full player sees its track: live from the shared audio, or as stored when another plays. */
 function useTrackView(player: Player | null, track: PlayerTrack) {
   const loaded = player?.state.track?.date === track.date
@@ -401,9 +420,9 @@ const FOCUS_RING = 'focus-visible:outline-none focus-visible:ring-2 focus-visibl
  * (what a reader without JavaScript keeps); once hydrated it is the full player, a view onto the
  * shared audio of PlayerProvider.
  */
-export function DailyPlayer({ date, title, url, durationMs, artworkUrl }: PlayerTrack) {
+export function DailyPlayer({ date, title, url, durationMs, artworkUrl, href, resumeAt }: PlayerTrack) {
   const player = usePlayer()
-  const track = useMemo(() => ({ date, title, url, durationMs, artworkUrl }), [date, title, url, durationMs, artworkUrl])
+  const track = useMemo(() => ({ date, title, url, durationMs, artworkUrl, href, resumeAt }), [date, title, url, durationMs, artworkUrl, href, resumeAt])
   const view = useTrackView(player, track)
   const hydrated = player?.hydrated ?? false
   const current = player?.state.track ?? null
@@ -527,7 +546,7 @@ export function MiniPlayer() {
       <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-2.5">
         <PlayPauseButton playing={state.playing} size="small" onClick={() => (state.playing ? player.pause() : player.play(track))} />
         <Link
-          to={`/daily/${track.date}`}
+          to={track.href ?? `/daily/${track.date}`}
           aria-label={t.player.backToDaily(track.title)}
           className={`min-w-0 flex-1 rounded-lg py-0.5 ${FOCUS_RING}`}
         >

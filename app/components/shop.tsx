@@ -227,14 +227,15 @@ export function SaleCountdown({ startsAt, startsAtLabel, serverNow }: { startsAt
 }
 
 /** The reason a viewer cannot buy, with the way in (sign in, see membership). */
-export function PurchaseBlocked({ message, showLogin, showJoin, redirectTo }: { message: string; showLogin: boolean; showJoin: boolean; redirectTo: string }) {
+/** Why this viewer cannot buy, with the way in: `loginHref` is the route's (signInPath, decision 040). */
+export function PurchaseBlocked({ message, showLogin, showJoin, loginHref }: { message: string; showLogin: boolean; showJoin: boolean; loginHref: string }) {
   return (
     <div className="rounded-xl border border-brand-100 bg-brand-50 p-4">
       <p className="font-medium text-brand-800">{message}</p>
       {showLogin || showJoin ? (
         <div className="mt-3 flex flex-wrap gap-2">
           {showLogin ? (
-            <Link to={`/login?redirectTo=${encodeURIComponent(redirectTo)}`} className={buttonClass('secondary', 'px-3 py-1.5')}>
+            <Link to={loginHref} className={buttonClass('secondary', 'px-3 py-1.5')}>
               {s.product.loginCta}
             </Link>
           ) : null}
@@ -257,19 +258,26 @@ export function BuyForm({
   productId,
   maxQty,
   personalisation,
+  initial,
+  id,
 }: {
+  /** The form's id: where a buyer back from signing in lands (the route's BUY_FORM_ID). */
+  id?: string
   productId: number
   maxQty: number
   personalisation: { label: string; maxLength: number } | null
+  /** The form as a visitor left it before signing in (decision 040): quantity and personalisation. */
+  initial?: { qty: number; personalisation: string }
 }) {
-  const [text, setText] = useState('')
+  const [text, setText] = useState(initial?.personalisation ?? '')
+  const initialQty = Math.min(Math.max(1, maxQty), Math.max(1, initial?.qty ?? 1))
   const count = [...text.trim()].length
   const over = personalisation !== null && count > personalisation.maxLength
   return (
-    <Form method="post" action="/cart" className="space-y-4">
+    <Form method="post" action="/cart" id={id} className="scroll-mt-40 space-y-4">
       <input type="hidden" name="productId" value={productId} />
       <div className="flex items-end gap-3">
-        <SelectField label={s.buy.quantity} name="qty" defaultValue="1" className="w-28">
+        <SelectField label={s.buy.quantity} name="qty" defaultValue={String(initialQty)} className="w-28">
           {Array.from({ length: Math.max(1, maxQty) }, (_, i) => (
             <option key={i + 1} value={i + 1}>
               {i + 1}

@@ -3,6 +3,7 @@
 // the site's QR page with only the Official Account), the simulated ones in test mode; nothing when off.
 import type { WechatSignInChoice } from '~/domain/wechat-auth'
 import { wechatAuthZhCN } from '~/i18n/wechatAuth.zh-CN'
+import { WechatAgreement } from './legal-agreement'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { wechatAuth: wechatAuthZhCN }
@@ -21,9 +22,10 @@ export function WechatSignIn({ choice, redirectTo }: { choice: WechatSignInChoic
       <a href={href} className={WECHAT_BUTTON}>
         {label}
       </a>
+      <WechatAgreement />
       {choice.kind === 'test' && choice.scan ? (
         <p className="mt-3 text-center text-sm">
-          <a href={`/auth/wechat/qr${query}`} className="text-[#06ad56] underline">
+          <a href={`/auth/wechat/qr${query}`} className="text-[#047a3c] underline">
             {t.wechatAuth.scanTest}
           </a>
         </p>

@@ -31,7 +31,10 @@ export const displayName = z
       }),
   )
 
-export const signupForm = z.object({ email, displayName, password, redirectTo: z.string().optional() })
+// 《用户协议》 and 《隐私政策》 are agreed to by ticking the box; nothing is stored without it.
+const agreement = z.literal('on', { error: t.auth.agree.required })
+
+export const signupForm = z.object({ email, displayName, password, agree: agreement, redirectTo: z.string().optional() })
 
 // Sign-in checks only the shape; whether the password is right gets one generic message.
 export const loginForm = z.object({

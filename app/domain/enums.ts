@@ -15,3 +15,6 @@ export const ORDER_STATES = ['pending', 'paid', 'shipped', 'completed', 'cancell
 
 // Below minRank a product is either shown but not buyable, or hidden altogether.
 export const GATED_VISIBILITY = ['visible', 'hidden'] as const
+
+// A course lesson is listened to or watched (mp4/H.264).
+export const LESSON_KINDS = ['audio', 'video'] as const

@@ -23,6 +23,17 @@ export function detectAudioType(head: Uint8Array): AudioType | null {
   return null
 }
 
+export type VideoType = { mimeType: 'video/mp4'; extension: 'mp4' }
+
+// ISO base media with a video brand; an audio-only brand (M4A, M4B) is audio, not a video.
+const AUDIO_ONLY_BRANDS = ['M4A ', 'M4B ', 'M4P ']
+
+export function detectVideoType(head: Uint8Array): VideoType | null {
+  if (!ascii(head, 4, 'ftyp')) return null
+  if (AUDIO_ONLY_BRANDS.some((brand) => ascii(head, 8, brand))) return null
+  return { mimeType: 'video/mp4', extension: 'mp4' }
+}
+
 export function detectImageType(head: Uint8Array): ImageType | null {
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { mimeType: 'image/jpeg', extension: 'jpg' }
   if (head[0] === 0x89 && ascii(head, 1, 'PNG')) return { mimeType: 'image/png', extension: 'png' }
@@ -36,3 +47,8 @@ export const MAX_IMAGE_BYTES = 5 * 1024 * 1024
 /** A product photo as uploaded (it is resized before it is kept). */
 export const MAX_PRODUCT_IMAGE_BYTES = 8 * 1024 * 1024
 export const MAX_IMAGES_PER_PRODUCT = 12
+/** A course lesson's audio: up to an hour (the daily's 60-second cap does not apply). */
+export const MAX_LESSON_AUDIO_BYTES = 200 * 1024 * 1024
+export const MAX_LESSON_AUDIO_SECONDS = 60 * 60
+/** A course lesson's video (mp4/H.264), streamed with Range. */
+export const MAX_VIDEO_BYTES = 500 * 1024 * 1024

@@ -4,8 +4,7 @@
 export const authZhCN = {
   loginTitle: '登录',
   loginSubmit: '登录',
-  magicTitle: '用邮件链接登录',
-  magicHelp: '不想输入密码？我们把登录链接发到你的邮箱，15 分钟内有效。',
+  magicHelp: '不想输入密码？填好邮箱，我们把登录链接发给你，15 分钟内有效。',
   magicSubmit: '发送登录链接',
   magicSent: '如果该邮箱已注册，登录链接已经发出，请查收邮件（15 分钟内有效）。',
   lockedHelp: '不想等待？我们可以把一次性登录链接发到这个邮箱，点开即可登录。',
@@ -41,4 +40,12 @@ export const authZhCN = {
   resetSubmit: '保存新密码',
   resetDone: '密码已更新，其他设备上的登录已全部退出。',
   passwordHint: '至少 8 个字符',
+  continuePurchase: '登录后继续购买',
+  continuePurchaseHelp: '登录或注册后，会回到你刚才选好的商品或席位。',
+  agree: {
+    before: '我已阅读并同意',
+    and: '和',
+    required: '请阅读并同意《用户协议》和《隐私政策》',
+    wechat: '继续即表示你同意',
+  },
 } as const

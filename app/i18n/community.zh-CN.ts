@@ -51,11 +51,15 @@ export const communityZhCN = {
           : '薪资面议',
   cannotPost: {
     sign_in_required: '登录后即可发帖和回复',
-    membership_required: '会员可发帖，开通会员后即可参与讨论',
+    tierRequired: (tier: string) => `${tier}及以上可发帖和回复`,
     banned: (until: string) => `你已被禁言至 ${until}，期间不能发帖或回复`,
   },
   signInToPost: '登录后发帖',
-  seeMembership: '了解会员',
+  signInIfMember: '已是会员？登录',
+  joinToPost: '开通会员',
+  anyMember: '会员',
+  backToBoard: (board: string) => `返回「${board}」`,
+  replyNone: '还没有回复。',
   job: {
     title: '职位信息',
     kind: '类型',

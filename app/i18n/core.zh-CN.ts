@@ -13,6 +13,7 @@ export const siteZhCN = {
 export const navZhCN = {
   daily: '每日',
   community: '社群',
+  courses: '又一课',
   shop: '商城',
   membership: '会员',
   login: '登录',
@@ -100,6 +101,13 @@ export const pagesZhCN = {
 } as const
 
 export const flashZhCN = { close: '关闭提示' } as const
+
+// The legal texts' names: the footer links to them on every page, and sign-up asks to agree to them.
+export const legalZhCN = {
+  terms: '用户协议',
+  privacy: '隐私政策',
+  updatedAt: (date: string) => `更新于 ${date}`,
+} as const
 
 // What stands in for an image that is not loaded (in emails, external images in members' posts).
 export const markdownZhCN = { imageLink: (alt: string) => (alt.trim() ? `[图片：${alt.trim()}]` : '[图片]') } as const

@@ -19,7 +19,7 @@ export const dropsZhCN = {
     perSeat: '/ 席',
     buy: (tier: string) => `抢${tier}席位`,
     buying: '正在锁定席位…',
-    loginToBuy: '登录后购买',
+    chosenTier: '你选的席位',
     loginLink: '登录',
     loginHint: '后即可购买，每人限购一席。还没有账户？',
     signup: '免费注册',

@@ -10,7 +10,8 @@ import { authZhCN } from './auth.zh-CN'
 import { cardZhCN } from './card.zh-CN'
 import { commentsZhCN } from './comments.zh-CN'
 import { communityZhCN } from './community.zh-CN'
-import { bannersZhCN, commonZhCN, errorsZhCN, fieldsZhCN, flashZhCN, httpZhCN, markdownZhCN, navZhCN, pagesZhCN, rolesZhCN, siteZhCN, tierBadgeZhCN } from './core.zh-CN'
+import { coursesZhCN } from './courses.zh-CN'
+import { bannersZhCN, commonZhCN, errorsZhCN, fieldsZhCN, flashZhCN, httpZhCN, legalZhCN, markdownZhCN, navZhCN, pagesZhCN, rolesZhCN, siteZhCN, tierBadgeZhCN } from './core.zh-CN'
 import { dailyZhCN } from './daily.zh-CN'
 import { dropLineZhCN } from './dropLine.zh-CN'
 import { dropsZhCN } from './drops.zh-CN'
@@ -28,10 +29,12 @@ import { shopZhCN } from './shop.zh-CN'
 import { wechatZhCN } from './wechat.zh-CN'
 import { wechatAuthZhCN } from './wechatAuth.zh-CN'
 
-export { siteZhCN as site, navZhCN as nav, rolesZhCN as roles, tierBadgeZhCN as tierBadge, fieldsZhCN as fields, errorsZhCN as errors, httpZhCN as http, pagesZhCN as pages, homeZhCN as home, sectionsZhCN as sections, authZhCN as auth, accountZhCN as account, adminZhCN as admin, mediaZhCN as media, dailyZhCN as daily, wechatZhCN as wechat, wechatAuthZhCN as wechatAuth, feedsZhCN as feeds, shareZhCN as share, moderationZhCN as moderation, communityZhCN as community, commentsZhCN as comments, shopZhCN as shop, ordersZhCN as orders, adminOrdersZhCN as adminOrders, paymentsZhCN as payments, dropsZhCN as drops, dropLineZhCN as dropLine, cardZhCN as card, playerZhCN as player, notificationsZhCN as notifications, flashZhCN as flash, markdownZhCN as markdown, commonZhCN as common, bannersZhCN as banners }
+export { siteZhCN as site, navZhCN as nav, rolesZhCN as roles, tierBadgeZhCN as tierBadge, fieldsZhCN as fields, errorsZhCN as errors, httpZhCN as http, pagesZhCN as pages, homeZhCN as home, sectionsZhCN as sections, authZhCN as auth, accountZhCN as account, adminZhCN as admin, mediaZhCN as media, dailyZhCN as daily, wechatZhCN as wechat, wechatAuthZhCN as wechatAuth, feedsZhCN as feeds, shareZhCN as share, moderationZhCN as moderation, communityZhCN as community, commentsZhCN as comments, shopZhCN as shop, ordersZhCN as orders, adminOrdersZhCN as adminOrders, paymentsZhCN as payments, dropsZhCN as drops, dropLineZhCN as dropLine, cardZhCN as card, playerZhCN as player, notificationsZhCN as notifications, flashZhCN as flash, markdownZhCN as markdown, commonZhCN as common, bannersZhCN as banners, legalZhCN as legal }
 
 export const zhCN = {
+  courses: coursesZhCN,
   site: siteZhCN,
+  legal: legalZhCN,
   nav: navZhCN,
   roles: rolesZhCN,
   tierBadge: tierBadgeZhCN,

@@ -3,9 +3,13 @@ import { parseFile } from 'music-metadata'
 import { media, productImages, products, type Media } from '../../db/schema'
 import {
   detectAudioType,
+  detectVideoType,
   MAX_AUDIO_BYTES,
   MAX_AUDIO_SECONDS,
   MAX_IMAGE_BYTES,
+  MAX_LESSON_AUDIO_BYTES,
+  MAX_LESSON_AUDIO_SECONDS,
+  MAX_VIDEO_BYTES,
 } from '~/domain/media-types'
 import { t } from '~/i18n/zh-CN'
 import { db, type Executor } from '~/utils/db.server'
@@ -103,6 +107,39 @@ export function ingestAudio(upload: Upload) {
       const durationMs = await measureDurationMs(tempPath)
       if (durationMs === null) return { ok: false, error: t.media.audioUnreadable, status: 400 }
       if (durationMs > MAX_AUDIO_SECONDS * 1000) return { ok: false, error: t.media.audioTooLong(durationMs), status: 400 }
+      return { ...type, durationMs }
+    },
+  })
+}
+
+/** A course lesson's audio: a known audio type by its content, at most 200 MB and 60 minutes. */
+export function ingestLessonAudio(upload: Upload) {
+  return ingest(upload, {
+    kind: 'audio',
+    maxBytes: MAX_LESSON_AUDIO_BYTES,
+    tooLarge: t.media.lessonAudioTooLarge,
+    async inspect(tempPath, bytes) {
+      const type = detectAudioType(await readHead(tempPath))
+      if (!type || bytes === 0) return { ok: false, error: t.media.audioType, status: 415 }
+      const durationMs = await measureDurationMs(tempPath)
+      if (durationMs === null) return { ok: false, error: t.media.audioUnreadable, status: 400 }
+      if (durationMs > MAX_LESSON_AUDIO_SECONDS * 1000) return { ok: false, error: t.media.lessonAudioTooLong(durationMs), status: 400 }
+      return { ...type, durationMs }
+    },
+  })
+}
+
+/** A course lesson's video: mp4 by its content, at most 500 MB, its length measured. */
+export function ingestVideo(upload: Upload) {
+  return ingest(upload, {
+    kind: 'video',
+    maxBytes: MAX_VIDEO_BYTES,
+    tooLarge: t.media.videoTooLarge,
+    async inspect(tempPath, bytes) {
+      const type = detectVideoType(await readHead(tempPath))
+      if (!type || bytes === 0) return { ok: false, error: t.media.videoType, status: 415 }
+      const durationMs = await measureDurationMs(tempPath)
+      if (durationMs === null) return { ok: false, error: t.media.videoUnreadable, status: 400 }
       return { ...type, durationMs }
     },
   })

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Field, FormError } from '~/components/field'
+import { PasswordField } from '~/components/password-field'
 import { NotificationPreferences } from '~/components/notification-preferences'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import { WECHAT_UNLINK_INTENT, WechatAccountCard } from '~/components/wechat-account'
@@ -306,8 +307,8 @@ export default function Account() {
           <Form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="set-password" />
             <FormError error={errorsFor('set-password').form} />
-            <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('set-password').password} />
-            <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('set-password').confirmPassword} />
+            <PasswordField label={t.fields.newPassword} name="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('set-password').password} />
+            <PasswordField label={t.fields.confirmPassword} name="confirmPassword" autoComplete="new-password" required error={errorsFor('set-password').confirmPassword} />
             <Button variant="secondary" disabled={busy}>
               {t.wechatAuth.account.setPasswordSubmit}
             </Button>
@@ -381,9 +382,9 @@ export default function Account() {
           <h2 className="mb-4 text-lg font-semibold">{t.account.password}</h2>
           <Form method="post" className="space-y-4" noValidate>
             <input type="hidden" name="intent" value="password" />
-            <Field label={t.fields.currentPassword} name="currentPassword" type="password" autoComplete="current-password" required error={errorsFor('password').currentPassword} />
-            <Field label={t.fields.newPassword} name="password" type="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('password').password} />
-            <Field label={t.fields.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={errorsFor('password').confirmPassword} />
+            <PasswordField label={t.fields.currentPassword} name="currentPassword" autoComplete="current-password" required error={errorsFor('password').currentPassword} />
+            <PasswordField label={t.fields.newPassword} name="password" autoComplete="new-password" required minLength={8} hint={t.auth.passwordHint} error={errorsFor('password').password} />
+            <PasswordField label={t.fields.confirmPassword} name="confirmPassword" autoComplete="new-password" required error={errorsFor('password').confirmPassword} />
             <Button variant="secondary" disabled={busy}>
               {t.account.changePassword}
             </Button>

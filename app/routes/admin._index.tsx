@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { AuditLine } from '~/components/audit-line'
 import { Card, EmptyState, PageTitle } from '~/components/ui'
+import { describeAudit } from '~/domain/audit-sentence'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { adminOrdersZhCN } from '~/i18n/adminOrders.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
@@ -26,6 +28,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireRole(request, 'editor')
+  const timeZone = getEnv().SITE_TIMEZONE
   const [stats, audit, orders] = await Promise.all([
     getDashboardStats(),
     listRecentAudit(),
@@ -36,19 +39,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     orders,
     audit: audit.map(({ entry, actorName }) => ({
       id: entry.id,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      detail: JSON.stringify(entry.detail),
+      ...describeAudit(entry, { timeZone, actionLabels: AUDIT_ACTION_LABELS }),
       actorName: actorName ?? '—',
-      createdAt: entry.createdAt,
+      at: formatDateTime(entry.createdAt, timeZone),
     })),
-    timeZone: getEnv().SITE_TIMEZONE,
   }
 }
 
 export default function AdminDashboard() {
-  const { stats, orders, audit, timeZone } = useLoaderData<typeof loader>()
+  const { stats, orders, audit } = useLoaderData<typeof loader>()
   const cards = [
     { label: t.admin.stats.users, value: stats.users },
     { label: t.admin.stats.members, value: stats.members },
@@ -87,10 +86,7 @@ export default function AdminDashboard() {
           <ul className="divide-y divide-stone-100 text-sm">
             {audit.map((a) => (
               <li key={a.id} className="py-2">
-                <span className="font-medium">{a.actorName}</span> · {AUDIT_ACTION_LABELS[a.action] ?? a.action} · {a.targetType} #{a.targetId}
-                <span className="block text-xs text-stone-500">
-                  {formatDateTime(a.createdAt, timeZone)} · {a.detail}
-                </span>
+                <AuditLine entry={a} />
               </li>
             ))}
           </ul>

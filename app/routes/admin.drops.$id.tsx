@@ -2,9 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useEffect, useState } from 'react'
+import { AuditLine } from '~/components/audit-line'
 import { DropForm, DropStateBadge, SalesChart, type DropFormTier } from '~/components/drop'
 import { Field, FormError } from '~/components/field'
 import { Button, Card, PageTitle } from '~/components/ui'
+import { describeAudit } from '~/domain/audit-sentence'
 import { dropWindow, fenToYuan, lastValidDate, toLocalDateTimeValue } from '~/domain/drop'
 import { extendDropForm, parseDropForm, parseOpenDropEditForm } from '~/domain/drop-forms.server'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
@@ -97,7 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     stats: { ...presentDropStats(stats), line } satisfies LiveDropStats,
     audit: audit.map((entry) => ({
       id: entry.id,
-      action: a.auditActions[entry.action] ?? entry.action,
+      ...describeAudit({ ...entry, targetType: 'drop', targetId: String(drop.id) }, { timeZone, actionLabels: a.auditActions }),
       actorName: entry.actorName ?? '—',
       at: formatDateTime(entry.createdAt, timeZone),
     })),
@@ -260,8 +262,33 @@ export default function AdminDrop() {
           <Stat label={a.lineWaiting} value={stats.line.waiting.toLocaleString('zh-CN')} />
           <Stat label={a.lineAdmitted} value={stats.line.admitted.toLocaleString('zh-CN')} />
         </dl>
-        {/* A region a keyboard can reach and scroll (axe: scrollable-region-focusable). */}
-        <div role="region" aria-label={a.tiers} tabIndex={0} className="overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm">
+        {/* Phones: one card per tier, every figure in view (the table was cut off at 375 px). */}
+        <ul aria-label={a.tiers} className="space-y-3 md:hidden">
+          {stats.tiers.map((tier) => (
+            <li key={tier.id} className="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
+              <p className="flex items-baseline justify-between gap-2">
+                <span className="font-semibold text-stone-900">{tier.tierName}</span>
+                <span className="text-sm tabular-nums text-stone-600">{formatFen(tier.priceFen)}</span>
+              </p>
+              <dl className="mt-2 grid grid-cols-3 gap-2 text-center text-xs">
+                {[
+                  [a.capacity, tier.capacity, 'text-stone-900'],
+                  [a.paid, tier.sold, 'text-green-800'],
+                  [a.held, tier.held, 'text-amber-800'],
+                  [a.available, tier.available, 'text-stone-900'],
+                  [a.waitlist, tier.waiting, 'text-stone-900'],
+                ].map(([label, value, tone]) => (
+                  <div key={String(label)} className="rounded-lg bg-stone-50 py-1.5">
+                    <dt className="text-stone-600">{label}</dt>
+                    <dd className={`font-semibold tabular-nums ${tone}`}>{Number(value).toLocaleString('zh-CN')}</dd>
+                  </div>
+                ))}
+              </dl>
+            </li>
+          ))}
+        </ul>
+        {/* Wider screens: a table, in a region a keyboard can reach and scroll (axe: scrollable-region-focusable). */}
+        <div role="region" aria-label={a.tiers} tabIndex={0} className="hidden overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm md:block">
           <table className="w-full min-w-[36rem] text-left text-sm">
             <thead className="bg-stone-50 text-stone-600">
               <tr>
@@ -322,11 +349,8 @@ export default function AdminDrop() {
         ) : (
           <ol className="divide-y divide-stone-100 text-sm">
             {audit.map((entry) => (
-              <li key={entry.id} className="flex flex-wrap justify-between gap-2 py-2">
-                <span className="font-medium text-stone-800">{entry.action}</span>
-                <span className="text-stone-500">
-                  {entry.actorName} · {entry.at}
-                </span>
+              <li key={entry.id} className="py-2">
+                <AuditLine entry={entry} ownPage />
               </li>
             ))}
           </ol>

@@ -36,6 +36,7 @@ export default function AdminLayout() {
           { to: '/admin/payments', label: t.adminOrders.reconciliation.nav, end: false },
           { to: '/admin/products', label: t.shop.admin.nav, end: false },
           { to: '/admin/users', label: t.admin.users, end: false },
+          { to: '/admin/legal', label: t.admin.legal.nav, end: false },
           { to: '/admin/outbox', label: t.admin.outbox, end: false },
         ]
       : []),

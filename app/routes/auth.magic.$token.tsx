@@ -34,7 +34,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     request,
     userId: used.userId,
     context: sessionContext(request, context.clientIp),
-    redirectTo: '/',
+    // Where the reader was going when they asked for the link (a purchase, say); signIn checks it.
+    redirectTo: new URL(request.url).searchParams.get('redirectTo'),
     flash: { kind: 'success', message },
   })
 }

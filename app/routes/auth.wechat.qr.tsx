@@ -120,7 +120,7 @@ export default function WechatQrSignIn() {
           <p className="mb-3 text-sm text-red-700" role="alert">
             {answer?.status === 'expired' ? answer.message : q.expired}
           </p>
-          <a href={refreshHref} className="text-[#06ad56] underline">
+          <a href={refreshHref} className="text-[#047a3c] underline">
             {q.refresh}
           </a>
         </div>
@@ -139,7 +139,7 @@ export default function WechatQrSignIn() {
           </Form>
           {testScanHref ? (
             <p>
-              <a href={testScanHref} target="_blank" rel="noreferrer" className="text-[#06ad56] underline">
+              <a href={testScanHref} target="_blank" rel="noreferrer" className="text-[#047a3c] underline">
                 {q.testOpen}
               </a>
             </p>

@@ -21,6 +21,7 @@ import {
   type CartLine,
 } from '~/domain/cart-forms'
 import { cartLineForm, removeFromCartForm } from '~/domain/cart-forms.server'
+import { productReturnPath, signInPath } from '~/domain/sign-in-return'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty, unitsOwned } from '~/models/cart.server'
@@ -138,6 +139,11 @@ export async function action({ request }: ActionFunctionArgs) {
     owned,
     tierName,
   })
+  // A visitor's 立即购买 goes to sign in first, and comes back to this product with the form as
+  // they filled it (decision 040); what they could fix as a visitor is answered here first.
+  if (intent === 'buy' && userId === null && product && (!problem || problem.kind === 'blocked')) {
+    return redirect(signInPath({ redirectTo: productReturnPath(product.slug, line), purchase: true }), { headers })
+  }
   if (problem) return fail({ [problem.field]: problem.message }, problem.status, { title })
   if (intent === 'buy') return redirect(buyNowPath(line), { headers })
   if (!inCart && cart.lines.length >= MAX_CART_LINES) return fail({ form: c.errors.full(MAX_CART_LINES) }, 400, { title })

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { Pagination, PostGate, SearchBox, ThreadList, presentGate } from '~/components/community'
+import { Pagination, PostGate, SearchBox, ThreadList } from '~/components/community'
 import { EmptyState, PageTitle } from '~/components/ui'
-import { COMMUNITY_LIMITS, canModerate, canReadBoard, decidePost } from '~/domain/community'
+import { COMMUNITY_LIMITS, canModerate, canReadBoard } from '~/domain/community'
 import { communityZhCN } from '~/i18n/community.zh-CN'
 import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { getBoardBySlug, listThreads, searchThreads } from '~/models/community.server'
-import { getCommunityViewer } from '~/utils/community.server'
+import { getCommunityViewer, postingGate } from '~/utils/community.server'
 import { getEnv } from '~/utils/env.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
@@ -37,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     pages: Math.max(1, Math.ceil(total / COMMUNITY_LIMITS.pageSize)),
     total,
     threads,
-    gate: presentGate(decidePost(board, viewer, now), timeZone),
+    gate: await postingGate(board, viewer, now),
     timeZone,
   }
 }

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { SearchBox, ThreadList } from '~/components/community'
-import { EmptyState, PageTitle } from '~/components/ui'
+import { CannotPost, SearchBox, ThreadList } from '~/components/community'
+import { EmptyState, PageTitle, buttonClass } from '~/components/ui'
 import { canModerate, canReadBoard } from '~/domain/community'
 import { communityZhCN } from '~/i18n/community.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { listBoards, listThreads, searchThreads } from '~/models/community.server'
-import { getCommunityViewer } from '~/utils/community.server'
+import { getCommunityViewer, postingGate } from '~/utils/community.server'
 import { getEnv } from '~/utils/env.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 
@@ -42,6 +42,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       }
     }),
   )
+  // Who may post, said before anyone tries (decision 040): the 发帖 button when some board takes
+  // this viewer's threads, otherwise what the most open board asks for and how to get it.
+  const byOpenness = [...boards].sort((a, b) => a.postMinRank - b.postMinRank)
+  const gates = await Promise.all(byOpenness.map((board) => postingGate(board, viewer, now)))
+  const postGate = gates.find((gate) => gate.allowed) ?? gates[0] ?? null
   // Only the boards this viewer may read are searched, before paging.
   const search = q ? await searchThreads({ q, boardIds: [...readableIds], now, includeHidden }) : null
   return {
@@ -49,15 +54,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
     boards: summaries,
     results: search?.threads ?? null,
     resultTotal: search?.total ?? 0,
+    postGate,
     timeZone: getEnv().SITE_TIMEZONE,
   }
 }
 
 export default function CommunityIndex() {
-  const { q, boards, results, resultTotal, timeZone } = useLoaderData<typeof loader>()
+  const { q, boards, results, resultTotal, postGate, timeZone } = useLoaderData<typeof loader>()
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <PageTitle subtitle={t.community.subtitle}>{t.community.title}</PageTitle>
+      {postGate?.allowed ? (
+        <Link to="/community/new" className={buttonClass('primary')}>
+          {t.community.newThread}
+        </Link>
+      ) : postGate ? (
+        <CannotPost gate={postGate} loginRedirect="/community" />
+      ) : null}
       <SearchBox q={q} action="/community" />
 
       {results ? (

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import type { ReactNode } from 'react'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { CannotPost, JobBadges, JobDetails, StateBadges, presentGate } from '~/components/community'
+import { CannotPost, JobBadges, JobDetails, StateBadges } from '~/components/community'
 import { FormError, TextAreaField } from '~/components/field'
 import { Badge, Button, buttonClass } from '~/components/ui'
 import {
@@ -13,7 +13,6 @@ import {
   canRenew,
   canSeeContact,
   canSeeHidden,
-  decidePost,
   isJobExpired,
   type CommunityViewer,
 } from '~/domain/community'
@@ -27,7 +26,7 @@ import { shareZhCN } from '~/i18n/share.zh-CN'
 import { createReply, deleteReply, deleteThread, listReplies, renewJob } from '~/models/community.server'
 import { applyModeration, reportContent } from '~/models/moderation.server'
 import { requireUser } from '~/utils/auth.server'
-import { requireVisibleThread } from '~/utils/community.server'
+import { postingGate, requireVisibleThread } from '~/utils/community.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime } from '~/utils/format'
@@ -100,8 +99,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const quoteParam = new URL(request.url).searchParams.get('quote')
   const quoting = quoteParam ? replies.find((r) => String(r.id) === quoteParam && r.hiddenReason === null) : undefined
 
-  const decision = decidePost(thread.board, viewer, now)
-  const replyState = thread.hiddenAt ? 'hidden' : thread.locked ? 'locked' : decision.allowed ? 'open' : 'gated'
+  const gate = await postingGate(thread.board, viewer, now)
+  const replyState = thread.hiddenAt ? 'hidden' : thread.locked ? 'locked' : gate.allowed ? 'open' : 'gated'
 
   const job =
     thread.board.kind === 'jobs'
@@ -142,7 +141,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     replies,
     replyState,
-    gate: presentGate(decision, timeZone),
+    gate,
     quoting: quoting ? { id: quoting.id, authorName: quoting.authorName } : null,
     moderator: canModerate(viewer),
     timeZone,
@@ -167,12 +166,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   switch (intent) {
     case 'reply': {
-      const decision = decidePost(thread.board, viewer, now)
-      if (!decision.allowed) {
-        const message =
-          decision.reason === 'banned' ? c.cannotPost.banned(formatDateTime(decision.until!, getEnv().SITE_TIMEZONE)) : c.cannotPost[decision.reason]
-        return fail(intent, 'thread', { form: message }, 403)
-      }
+      const gate = await postingGate(thread.board, viewer, now)
+      if (!gate.allowed) return fail(intent, 'thread', { form: gate.message }, 403)
       const form = parseForm(replyForm, formData)
       if (!form.ok) return fail(intent, 'thread', form.errors)
       const result = await createReply({ threadId: thread.id, authorId: user.id, body: form.data.body, quoteReplyId: form.data.quoteReplyId, now })
@@ -445,23 +440,29 @@ function ReplyBox() {
       </p>
     )
   }
-  if (!gate.allowed) return <CannotPost gate={gate} loginRedirect={`/community/t/${thread.id}`} />
+  // No reply box for a reader who cannot use it: who may reply, and how to become one. A reply
+  // sent anyway (a page from before a membership ended) keeps its form, with the refusal on it.
+  const note = gate.allowed ? null : <CannotPost gate={gate} loginRedirect={`/community/t/${thread.id}`} />
+  if (!gate.allowed && !errors.form) return note
   return (
-    <Form method="post" id="reply-form" className="scroll-mt-20 space-y-3" noValidate preventScrollReset>
-      <input type="hidden" name="intent" value="reply" />
-      {quoting ? (
-        <p className="flex flex-wrap items-center gap-2 text-sm text-stone-600">
-          <input type="hidden" name="quoteReplyId" value={quoting.id} />
-          <span>{c.reply.quoting(quoting.authorName)}</span>
-          <Link to="?" preventScrollReset className="underline">
-            {c.reply.cancelQuote}
-          </Link>
-        </p>
-      ) : null}
-      <FormError error={errors.form} />
-      <TextAreaField label={c.reply.label} name="body" rows={5} maxLength={COMMUNITY_LIMITS.replyMax} required error={errors.body} />
-      <Button disabled={busy}>{c.reply.submit}</Button>
-    </Form>
+    <div className="space-y-3">
+      {note}
+      <Form method="post" id="reply-form" className="scroll-mt-20 space-y-3" noValidate preventScrollReset>
+        <input type="hidden" name="intent" value="reply" />
+        {quoting ? (
+          <p className="flex flex-wrap items-center gap-2 text-sm text-stone-600">
+            <input type="hidden" name="quoteReplyId" value={quoting.id} />
+            <span>{c.reply.quoting(quoting.authorName)}</span>
+            <Link to="?" preventScrollReset className="underline">
+              {c.reply.cancelQuote}
+            </Link>
+          </p>
+        ) : null}
+        <FormError error={errors.form} />
+        <TextAreaField label={c.reply.label} name="body" rows={5} maxLength={COMMUNITY_LIMITS.replyMax} required error={errors.body} />
+        <Button disabled={busy}>{c.reply.submit}</Button>
+      </Form>
+    </div>
   )
 }
 
@@ -527,7 +528,7 @@ export default function ThreadPage() {
           {c.reply.title} <span className="text-sm font-normal text-stone-500">({replies.length})</span>
         </h2>
         {replies.length === 0 ? (
-          <p className="py-4 text-sm text-stone-500">{c.reply.none}</p>
+          <p className="py-4 text-sm text-stone-500">{replyState === 'open' ? c.reply.none : c.replyNone}</p>
         ) : (
           <ol className="divide-y divide-stone-100">
             {replies.map((reply) => (

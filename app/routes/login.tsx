@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
-import { AuthCard } from '~/components/auth-layout'
+import { signInPath, signInReturn } from '~/domain/sign-in-return'
+import { AuthCard, PurchaseNote } from '~/components/auth-layout'
 import { WechatSignIn } from '~/components/wechat-sign-in'
 import { wechatSignInChoice } from '~/domain/wechat-auth'
 import { modeKindOf } from '~/utils/wechat-oauth.server'
 import { Field, FormError } from '~/components/field'
+import { PasswordField } from '~/components/password-field'
 import { Button } from '~/components/ui'
 import { emailOnlyForm, loginForm } from '~/domain/account-forms.server'
 import { magicLinkEmail } from '~/emails/auth'
@@ -18,6 +20,7 @@ import { transaction } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
+import { safeRedirect } from '~/utils/redirect'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 import { retryAfterHeaders } from '~/utils/retry-after'
 
@@ -41,10 +44,12 @@ type ActionData = {
   lockedEmail?: string
 }
 
+// One form, one 邮箱 field, two ways in: the password (登录, the form's default button) or a
+// link mailed to the address (发送登录链接, which needs no password). Both come back to redirectTo.
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request)
   const formData = await request.formData()
-  if (formData.get('intent') === 'magic') return sendMagicLink(formData)
+  if (formData.get('intent') === 'magic') return sendMagicLink(request, formData)
 
   const form = parseForm(loginForm, formData)
   if (!form.ok) return data<ActionData>({ intent: 'password', errors: form.errors }, { status: 400 })
@@ -66,72 +71,59 @@ export async function action({ request, context }: ActionFunctionArgs) {
   })
 }
 
-async function sendMagicLink(formData: FormData) {
+async function sendMagicLink(request: Request, formData: FormData) {
   const form = parseForm(emailOnlyForm, formData)
   if (!form.ok) return data<ActionData>({ intent: 'magic', errors: form.errors }, { status: 400 })
+  const back = safeRedirect(form.data.redirectTo, '')
   const user = await getUserByEmail(form.data.email)
   // The same answer whether or not the account exists (or has had enough links this hour),
   // so the form can neither probe for emails nor flood an inbox.
   if (user && (await mayEmailAnotherLink({ userId: user.id, purpose: 'magic_link' }))) {
     await transaction(async (tx) => {
       const token = await createAuthToken({ userId: user.id, purpose: 'magic_link' }, tx)
-      const url = `${getEnv().SITE_URL}/auth/magic/${token}`
+      const url = magicLinkUrl(token, back)
       const email = magicLinkEmail({ name: user.displayName, url, minutes: TOKEN_MINUTES.magic_link })
       await sendEmail({ ...email, to: user.email, template: 'magic_link' }, tx)
     })
   }
-  return redirectWithFlash('/login', { kind: 'info', message: t.auth.magicSent })
+  // Back to this page as it was opened, so 「登录后继续购买」 and the way back stay.
+  const purchase = signInReturn(new URL(request.url).searchParams).purchase
+  return redirectWithFlash(signInPath({ redirectTo: back, purchase }), { kind: 'info', message: t.auth.magicSent })
+}
+
+/** The emailed sign-in link; like the verification link it brings the reader back to `back`. */
+function magicLinkUrl(token: string, back: string) {
+  return `${getEnv().SITE_URL}/auth/magic/${token}${back ? `?${new URLSearchParams({ redirectTo: back })}` : ''}`
 }
 
 export default function Login() {
   const { wechat } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
-  const navigation = useNavigation()
-  const busy = navigation.state !== 'idle'
-  const redirectTo = searchParams.get('redirectTo') ?? ''
-  const errors = actionData?.intent === 'password' ? actionData.errors : {}
-  const magicErrors = actionData?.intent === 'magic' ? actionData.errors : {}
+  const busy = useNavigation().state !== 'idle'
+  const { redirectTo, purchase } = signInReturn(searchParams)
+  const errors = actionData?.errors ?? {}
   const lockedEmail = actionData?.intent === 'password' ? actionData.lockedEmail : undefined
   return (
     <AuthCard
       title={t.auth.loginTitle}
+      note={purchase ? <PurchaseNote /> : null}
       footer={
         <>
           {t.auth.noAccount}{' '}
-          <Link to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`} className="font-medium text-brand-700 underline">
+          <Link to={signInPath({ redirectTo, purchase, page: '/signup' })} className="font-medium text-brand-700 underline">
             {t.nav.signup}
           </Link>
         </>
       }
     >
       <WechatSignIn choice={wechat} redirectTo={redirectTo} />
-      {lockedEmail ? (
-        // Locked out for a while: the owner need not wait, a link to their inbox signs them in.
-        <Form method="post" className="mb-6 space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
-          <FormError error={errors.form} />
-          <p className="text-sm text-stone-700">{t.auth.lockedHelp}</p>
-          <input type="hidden" name="intent" value="magic" />
-          <input type="hidden" name="email" value={lockedEmail} />
-          <Button className="w-full" disabled={busy}>
-            {t.auth.lockedSubmit}
-          </Button>
-        </Form>
-      ) : null}
       <Form method="post" className="space-y-4" noValidate>
-        <input type="hidden" name="intent" value="password" />
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        {lockedEmail ? null : <FormError error={errors.form} />}
-        <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={errors.email} />
-        <Field
-          label={t.fields.password}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          error={errors.password}
-        />
-        <Button className="w-full" disabled={busy}>
+        <FormError error={errors.form} />
+        <Field label={t.fields.email} name="email" type="email" autoComplete="email" required defaultValue={lockedEmail} error={errors.email} />
+        <PasswordField label={t.fields.password} name="password" autoComplete="current-password" required error={errors.password} />
+        <Button name="intent" value="password" className="w-full" disabled={busy}>
           {t.auth.loginSubmit}
         </Button>
         <p className="text-right text-sm">
@@ -139,16 +131,22 @@ export default function Login() {
             {t.auth.forgot}
           </Link>
         </p>
-      </Form>
-      <hr className="my-6 border-stone-200" />
-      <Form method="post" className="space-y-4" noValidate>
-        <h2 className="font-semibold text-stone-900">{t.auth.magicTitle}</h2>
-        <p className="text-sm text-stone-600">{t.auth.magicHelp}</p>
-        <input type="hidden" name="intent" value="magic" />
-        <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={magicErrors.email} />
-        <Button variant="secondary" className="w-full" disabled={busy}>
-          {t.auth.magicSubmit}
-        </Button>
+        {lockedEmail ? (
+          // Locked out for a while: the owner need not wait, a link to their inbox signs them in.
+          <div className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
+            <p className="text-sm text-stone-700">{t.auth.lockedHelp}</p>
+            <Button name="intent" value="magic" className="w-full" disabled={busy}>
+              {t.auth.lockedSubmit}
+            </Button>
+          </div>
+        ) : (
+          <div className="space-y-3 border-t border-stone-200 pt-4">
+            <p className="text-sm text-stone-600">{t.auth.magicHelp}</p>
+            <Button name="intent" value="magic" variant="secondary" className="w-full" disabled={busy}>
+              {t.auth.magicSubmit}
+            </Button>
+          </div>
+        )}
       </Form>
     </AuthCard>
   )

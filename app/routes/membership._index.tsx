@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams, useSubmit } from '@remix-run/react'
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { useRootData } from '~/root'
 import { DropCountdown, DropTierCard, Remaining, useLiveDrop } from '~/components/drop'
@@ -10,6 +10,7 @@ import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
 import { decideUpgrade, dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
 import type { LinePlace } from '~/domain/drop-line'
+import { chosenDropTier, dropReturnPath, signInPath } from '~/domain/sign-in-return'
 import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms.server'
 import { memberNumberLabel } from '~/emails/drop'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
@@ -32,7 +33,7 @@ import {
 import { requestSeat, viewerLinePlace } from '~/models/drop-line.server'
 import { getActiveMembership, listTiers } from '~/models/membership.server'
 import { hasDropReminder, requestDropReminder } from '~/models/notification.server'
-import { getUser, requireUser } from '~/utils/auth.server'
+import { getUser } from '~/utils/auth.server'
 import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
@@ -183,11 +184,13 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 async function act({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request)
   // One instant for the whole request: the window is judged at the moment the order arrived.
   const now = new Date()
   const formData = await request.formData()
   const intent = formData.get('intent')
+  const user = await getUser(request)
+  // Signed out meanwhile (or a page kept from before): to sign in, and back to the tier chosen.
+  if (!user) throw redirect(signInPath({ redirectTo: visitorReturn(formData), purchase: intent === 'buy' }))
   if (intent === 'buy') {
     const form = parseForm(buySeatForm, formData)
     if (!form.ok) return refuse([400, d.errors.tierInvalid], null)
@@ -226,7 +229,13 @@ async function act({ request }: ActionFunctionArgs) {
   return refuse([400, t.errors.invalidChoice], null)
 }
 
-const LOGIN_URL = `/login?${new URLSearchParams({ redirectTo: '/membership' })}`
+const LOGIN_URL = signInPath({ redirectTo: '/membership' })
+
+/** Where a visitor's form on this page comes back to after signing in: the tier they chose. */
+function visitorReturn(formData: FormData) {
+  const dropTierId = Number(formData.get('dropTierId'))
+  return Number.isSafeInteger(dropTierId) && dropTierId > 0 ? dropReturnPath(dropTierId) : '/membership'
+}
 
 export default function Membership() {
   const loaded = useLoaderData<typeof loader>()
@@ -285,6 +294,9 @@ function DropPage() {
   const place = useLinePlace(drop.id, line)
   // While the buyer holds a place, the place is their choice: no second buy button competes with it.
   const inLine = line !== null && (place.state === 'waiting' || place.state === 'admitted')
+  // The tier a visitor pressed 抢席位 on before signing in (decision 040).
+  const [searchParams] = useSearchParams()
+  const chosenTier = chosenDropTier(searchParams)
 
   return (
     <div className="space-y-6">
@@ -352,7 +364,7 @@ function DropPage() {
               const available = seats[tier.id] ?? tier.available
               const state = dropTierState(window ?? 'closed', available)
               return (
-                <DropTierCard key={tier.id} tier={{ ...tier, available }} state={state}>
+                <DropTierCard key={tier.id} tier={{ ...tier, available }} state={state} chosen={signedIn && tier.id === chosenTier}>
                   {actionData?.dropTierId === tier.id ? <FormError error={actionData.errors?.form} /> : null}
                   <TierAction
                     dropId={drop.id}
@@ -391,9 +403,11 @@ function TierAction({
   const submitting = navigation.state !== 'idle' && navigation.formData?.get('dropTierId') === String(tier.id)
   if (state === 'upcoming' || state === 'closed') return null
   if (!signedIn) {
+    // The same 抢席位 a member sees; it leads to sign in first and back to this tier (decision 040).
+    const open = state === 'open'
     return (
-      <Link to={LOGIN_URL} className={buttonClass(state === 'open' ? 'primary' : 'secondary', 'w-full')}>
-        {state === 'open' ? d.page.loginToBuy : d.page.waitlist.loginToJoin}
+      <Link to={signInPath({ redirectTo: dropReturnPath(tier.id), purchase: open })} className={buttonClass(open ? 'primary' : 'secondary', open ? 'w-full py-3 text-base' : 'w-full')}>
+        {open ? d.page.buy(tier.tierName) : d.page.waitlist.loginToJoin}
       </Link>
     )
   }

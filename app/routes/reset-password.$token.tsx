@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, useActionData, useNavigation } from '@remix-run/react'
 import { AuthCard } from '~/components/auth-layout'
-import { Field } from '~/components/field'
+import { PasswordField } from '~/components/password-field'
 import { Button } from '~/components/ui'
 import { newPasswordForm } from '~/domain/account-forms.server'
 import { authZhCN } from '~/i18n/auth.zh-CN'
@@ -59,20 +59,20 @@ export default function ResetPassword() {
   return (
     <AuthCard title={t.auth.resetTitle}>
       <Form method="post" className="space-y-4" noValidate>
-        <Field
+        <PasswordField
           label={t.fields.newPassword}
           name="password"
-          type="password"
+         
           autoComplete="new-password"
           required
           minLength={8}
           hint={t.auth.passwordHint}
           error={errors.password}
         />
-        <Field
+        <PasswordField
           label={t.fields.confirmPassword}
           name="confirmPassword"
-          type="password"
+         
           autoComplete="new-password"
           required
           error={errors.confirmPassword}

@@ -1,5 +1,5 @@
 import { data as dataWithStatus, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown } from '~/components/shop'
 import { Badge } from '~/components/ui'
 import { checkAccess, isStaff } from '~/domain/access'
@@ -25,6 +25,7 @@ import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { renderMarkdown } from '~/utils/markdown.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
+import { BUY_FORM_ID, signInPath } from '~/domain/sign-in-return'
 import { PosterButton } from '~/components/poster-button'
 import { ProductAlertButton } from '~/components/product-alert'
 import { productAlertKind } from '~/domain/product-alert'
@@ -155,7 +156,10 @@ export default function ProductPage() {
   const data = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const { product, price, stock, sale } = data
-  const redirectTo = `/shop/p/${product.slug}`
+  const loginHref = signInPath({ redirectTo: `/shop/p/${product.slug}`, purchase: true })
+  // Back from signing in to buy (decision 040): the buy form as the visitor filled it.
+  const [searchParams] = useSearchParams()
+  const initial = { qty: Number.parseInt(searchParams.get('qty') ?? '1', 10) || 1, personalisation: searchParams.get('p') ?? '' }
 
   let buyArea
   if (!product.published) buyArea = <DisabledBuy label={s.badges.draft} />
@@ -163,14 +167,14 @@ export default function ProductPage() {
     buyArea = (
       <>
         <SaleCountdown startsAt={sale.startsAt} startsAtLabel={sale.startsAtLabel} serverNow={data.serverNow} />
-        {data.tierBlock ? <PurchaseBlocked {...data.tierBlock} redirectTo={redirectTo} /> : null}
+        {data.tierBlock ? <PurchaseBlocked {...data.tierBlock} loginHref={loginHref} /> : null}
       </>
     )
   else if (sale.state === 'ended') buyArea = <DisabledBuy label={s.buy.ended} />
   else if (stock.kind === 'sold_out') buyArea = <DisabledBuy label={s.buy.soldOut} />
-  else if (data.tierBlock) buyArea = <PurchaseBlocked {...data.tierBlock} redirectTo={redirectTo} />
+  else if (data.tierBlock) buyArea = <PurchaseBlocked {...data.tierBlock} loginHref={loginHref} />
   else if (data.canBuy && data.maxQty === 0) buyArea = <DisabledBuy label={s.buy.limitReached} />
-  else if (data.canBuy) buyArea = <BuyForm productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} />
+  else if (data.canBuy) buyArea = <BuyForm id={BUY_FORM_ID} productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} initial={initial} />
 
   return (
     <article className="mx-auto max-w-5xl">

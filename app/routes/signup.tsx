@@ -1,11 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
-import { AuthCard } from '~/components/auth-layout'
+import { AuthCard, PurchaseNote } from '~/components/auth-layout'
+import { LegalAgreement } from '~/components/legal-agreement'
+import { signInPath, signInReturn } from '~/domain/sign-in-return'
 import { WechatSignIn } from '~/components/wechat-sign-in'
 import { wechatSignInChoice } from '~/domain/wechat-auth'
 import { modeKindOf } from '~/utils/wechat-oauth.server'
 import { Field, FormError } from '~/components/field'
+import { PasswordField } from '~/components/password-field'
 import { Button } from '~/components/ui'
 import { signupForm } from '~/domain/account-forms.server'
 import { authZhCN } from '~/i18n/auth.zh-CN'
@@ -35,7 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request)
   const form = parseForm(signupForm, await request.formData())
   if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 })
-  const result = await signUp({ ...form.data, ip: context.clientIp ?? '', referrerId: await readReferrer(request) })
+  const { agree: _agreed, ...account } = form.data
+  const result = await signUp({ ...account, ip: context.clientIp ?? '', referrerId: await readReferrer(request) })
   if (!result.ok && result.reason === 'rate_limited') {
     return data<{ errors: FieldErrors }>(
       { errors: { form: t.errors.tooManySignups(result.waitSeconds) } },
@@ -51,15 +55,16 @@ export default function Signup() {
   const actionData = useActionData<typeof action>()
   const errors = actionData?.errors ?? {}
   const [searchParams] = useSearchParams()
-  const redirectTo = searchParams.get('redirectTo') ?? ''
+  const { redirectTo, purchase } = signInReturn(searchParams)
   const busy = useNavigation().state !== 'idle'
   return (
     <AuthCard
       title={t.auth.signupTitle}
+      note={purchase ? <PurchaseNote /> : null}
       footer={
         <>
           {t.auth.haveAccount}{' '}
-          <Link to="/login" className="font-medium text-brand-700 underline">
+          <Link to={signInPath({ redirectTo, purchase })} className="font-medium text-brand-700 underline">
             {t.nav.login}
           </Link>
         </>
@@ -72,16 +77,16 @@ export default function Signup() {
         <FormError error={errors.form} />
         <Field label={t.fields.email} name="email" type="email" autoComplete="email" required error={errors.email} />
         <Field label={t.fields.displayName} name="displayName" autoComplete="nickname" required maxLength={40} error={errors.displayName} />
-        <Field
+        <PasswordField
           label={t.fields.password}
           name="password"
-          type="password"
           autoComplete="new-password"
           required
           minLength={8}
           hint={t.auth.passwordHint}
           error={errors.password}
         />
+        <LegalAgreement error={errors.agree} />
         <Button className="w-full" disabled={busy}>
           {t.auth.signupSubmit}
         </Button>

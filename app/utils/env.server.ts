@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_DEADLINE_MS } from '../../db/busy'
 
+/** Requests a process works on at once by default (docs/decisions/041-admission.md). */
+export const DEFAULT_REQUEST_CONCURRENCY = 8
+
 const DATABASE_SCHEMES = ['file:', 'libsql:', 'http:', 'https:', 'ws:', 'wss:']
 
 /** pino's levels, most severe first, and 'silent' (nothing). */
@@ -40,6 +43,9 @@ const schema = z.object({
   DATABASE_REPLICA_PATH: optional(z.string()),
   WEB_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
   WRITE_DEADLINE_MS: optional(z.coerce.number().int().min(100).max(120_000)).transform((v) => v ?? DEFAULT_DEADLINE_MS),
+  // How many requests each process works on at once; the rest wait their turn in arrival order
+  // for at most WRITE_DEADLINE_MS (docs/decisions/041-admission.md). 0: no limit.
+  REQUEST_CONCURRENCY: optional(z.coerce.number().int().min(0).max(10_000)).transform((v) => v ?? DEFAULT_REQUEST_CONCURRENCY),
   UPLOAD_DIR: optional(z.string()),
   WECHAT_TOKEN: optional(z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3-32 letters or digits, as the WeChat console requires')),
   // The Official Account (服务号): web authorisation in WeChat's browser, JS-SDK, template messages.

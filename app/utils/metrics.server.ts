@@ -39,6 +39,8 @@ export function createSiteMetrics(handle: WriteReporting & Partial<Pick<Database
     database: handle,
     /** The page cache's counts, read when scraped (countPageCache). */
     pageCache: null as (() => PageCacheCounts) | null,
+    /** The admission's counts, read when scraped (countAdmission). */
+    admission: null as (() => AdmissionCounts) | null,
     jobPasses,
     requestDuration: new Histogram({
       name: 'zhiyin_http_request_duration_seconds',
@@ -150,6 +152,34 @@ export function createSiteMetrics(handle: WriteReporting & Partial<Pick<Database
   pageCacheCounter('zhiyin_page_cache_not_modified_total', 'Page cache answers that were 304 Not Modified', (c) => c.notModified)
   pageCacheCounter('zhiyin_page_cache_renders_total', 'Pages rendered for the page cache to keep', (c) => c.renders)
 
+  new Gauge({
+    name: 'zhiyin_requests_working',
+    help: 'Requests the app is working on (their headers not sent yet)',
+    aggregator: 'sum',
+    registers,
+    collect() {
+      this.set(metrics.admission?.().working ?? 0)
+    },
+  })
+  new Gauge({
+    name: 'zhiyin_requests_waiting',
+    help: 'Requests waiting for their turn past REQUEST_CONCURRENCY',
+    aggregator: 'sum',
+    registers,
+    collect() {
+      this.set(metrics.admission?.().waiting ?? 0)
+    },
+  })
+  new Counter({
+    name: 'zhiyin_requests_refused_total',
+    help: 'Requests answered 503 because the wait for their turn was full or ran out',
+    registers,
+    collect() {
+      this.reset()
+      this.inc(metrics.admission?.().refused ?? 0)
+    },
+  })
+
   writeCounter('zhiyin_db_write_groups_total', 'Groups of write transactions committed together (group commit)', (h) => h.groupStats.groups)
   writeCounter('zhiyin_db_write_transactions_total', 'Write transactions committed in groups (group commit)', (h) => h.groupStats.transactions)
 
@@ -202,6 +232,18 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 /** The page cache whose counts /metrics shows (the site's, made by createSite). */
 export function countPageCache(counts: () => PageCacheCounts) {
   metrics.pageCache = counts
+}
+
+/** What the admission (server/admission.ts) counts, read when scraped. */
+export interface AdmissionCounts {
+  working: number
+  waiting: number
+  refused: number
+}
+
+/** The admission whose counts /metrics shows (the site's, made by createSite). */
+export function countAdmission(admission: { stats(): AdmissionCounts }) {
+  metrics.admission = () => admission.stats()
 }
 
 /** One answered request: `route` is a route id or another label from code, never the URL. */

@@ -7,6 +7,7 @@ import type { PayMethodName } from '~/domain/pay-methods'
 import { alipayProvider } from './alipay.server'
 import { getEnv, type Env } from './env.server'
 import { wechatpayProvider } from './wechatpay.server'
+import { awayWhile } from './request-turn.server'
 
 /** A provider's word that an order was paid, as confirmPayment() takes it. */
 export interface PaymentNotice {
@@ -308,14 +309,30 @@ let stripeProvider: PaymentProvider | undefined
 /** A provider by name: the one that took a payment is the one that refunds it. */
 export function paymentProvider(name: PaymentProviderName): PaymentProvider {
   if (name === 'test') return testProvider
-  if (name === 'alipay') return alipayProvider()
-  if (name === 'wechatpay') return wechatpayProvider()
+  if (name === 'alipay') return awayWhileAsking(alipayProvider())
+  if (name === 'wechatpay') return awayWhileAsking(wechatpayProvider())
   const env = getEnv()
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) {
     throw new Error('Stripe is not configured (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET)')
   }
-  stripeProvider ??= createStripeProvider({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET })
+  stripeProvider ??= awayWhileAsking(createStripeProvider({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }))
   return stripeProvider
+}
+
+/**
+ * A live provider whose calls over the network give the request's place back while they wait
+ * (decision 041): a provider that is slow or down must not stall every other reader's request.
+ */
+function awayWhileAsking(provider: PaymentProvider): PaymentProvider {
+  const { startCheckout, closeCheckout, queryCheckout, refund, downloadBill } = provider
+  return {
+    ...provider,
+    startCheckout: (order, request) => awayWhile(() => startCheckout.call(provider, order, request)),
+    closeCheckout: (providerRef) => awayWhile(() => closeCheckout.call(provider, providerRef)),
+    queryCheckout: queryCheckout && ((providerRef) => awayWhile(() => queryCheckout.call(provider, providerRef))),
+    refund: (request) => awayWhile(() => refund.call(provider, request)),
+    downloadBill: downloadBill && ((date) => awayWhile(() => downloadBill.call(provider, date))),
+  }
 }
 
 /** Providers that take real money. */

@@ -34,9 +34,17 @@ async function firstDetail(page: Page, list: string, detail: RegExp) {
   return found!
 }
 
-test('a visitor meets none of the named violations on the shop and a community thread', async ({ page }) => {
+test('a visitor meets none of the named violations on the shop, a community thread and the sign-in pages', async ({ page }) => {
   const thread = await firstDetail(page, '/community', /^\/community\/t\/\d+$/)
-  expect([...(await violations(page, '/shop')), ...(await violations(page, thread))]).toEqual([])
+  const signIn = [...(await violations(page, '/login?redirectTo=%2Fshop&for=purchase')), ...(await violations(page, '/signup'))]
+  expect([...(await violations(page, '/shop')), ...(await violations(page, thread)), ...signIn]).toEqual([])
+})
+
+test('a visitor meets none of them on 又一课: the list, a course and a locked lesson', async ({ page }) => {
+  const pages = ['/courses', '/courses/song-daily-life', '/courses/song-daily-life/tea', '/courses/song-daily-life/morning']
+  const found: string[] = []
+  for (const path of pages) found.push(...(await violations(page, path)))
+  expect(found).toEqual([])
 })
 
 test('a member and an admin meet none of them on their pages, the drop table included', async ({ page }) => {

@@ -162,13 +162,14 @@ test('signup refuses a password shorter than 8 characters, with the message next
   await page.goto('/signup')
   await page.getByLabel('邮箱').fill(reader.email)
   await page.getByLabel('昵称').fill(reader.name)
-  await page.getByLabel('密码').fill('short')
+  await page.getByLabel('密码', { exact: true }).fill('short')
   await page.getByRole('button', { name: '注册', exact: true }).click()
 
-  const password = page.getByLabel('密码')
+  const password = page.getByLabel('密码', { exact: true })
   await expect(password).toHaveAttribute('aria-invalid', 'true')
   await expect(password).toHaveAccessibleDescription('密码至少 8 个字符')
-  await expect(password.locator('xpath=following-sibling::*[@role="alert"][1]')).toHaveText('密码至少 8 个字符')
+  // The alert follows the field's box (the input and its show-password button).
+  await expect(password.locator('xpath=parent::div/following-sibling::*[@role="alert"][1]')).toHaveText('密码至少 8 个字符')
   await expect(page).toHaveURL(/\/signup/)
   await expectSignedOut(page)
 })

@@ -77,7 +77,7 @@ test('a member posts a job; a visitor sees it without the contact; another membe
   await test.step('a visitor sees the job listed, and 「会员可见」 instead of the contact, which never reaches the browser', async () => {
     await visitorPage.goto('/community/jobs')
     await expectSignedOut(visitorPage)
-    await expect(visitorPage.getByRole('note').filter({ hasText: '登录后即可发帖和回复' })).toBeVisible()
+    await expect(visitorPage.getByRole('note').filter({ hasText: '亲情会员及以上可发帖和回复' })).toBeVisible()
     await expect(visitorPage.getByRole('link', { name: '发帖', exact: true })).toHaveCount(0)
     const listed = boardThreads(visitorPage).filter({ hasText: title })
     await expect(listed).toHaveCount(1)

@@ -37,7 +37,7 @@ test('a submitted form cannot be sent twice: its button is disabled until the an
   })
   const form = page.locator('form').filter({ has: page.getByRole('button', { name: '登录', exact: true }) })
   await form.getByLabel('邮箱').fill(DEMO.user.email)
-  await form.getByLabel('密码').fill('not-the-password')
+  await form.getByLabel('密码', { exact: true }).fill('not-the-password')
   const submit = form.getByRole('button', { name: '登录', exact: true })
   await submit.click()
   await expect(submit).toBeDisabled()

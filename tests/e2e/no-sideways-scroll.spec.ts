@@ -6,8 +6,8 @@ import { DEMO, logInWithPassword, siteDate } from './support'
 
 const WIDTHS = [320, 375, 414]
 
-const VISITOR_PAGES = ['/', '/daily', `/daily/${siteDate()}`, '/shop', '/membership', '/community', '/community/jobs', '/login', '/signup', '/forgot-password', '/cart']
-const MEMBER_PAGES = ['/', `/daily/${siteDate()}`, '/shop', '/membership', '/community', '/community/new', '/account', '/orders', '/notifications', '/membership/card', '/cart']
+const VISITOR_PAGES = ['/', '/daily', `/daily/${siteDate()}`, '/shop', '/courses', '/courses/song-daily-life', '/courses/song-daily-life/morning', '/membership', '/community', '/community/jobs', '/login', '/signup', '/forgot-password', '/cart', '/legal/terms', '/legal/privacy']
+const MEMBER_PAGES = ['/', `/daily/${siteDate()}`, '/shop', '/courses/business-models/moat', '/membership', '/community', '/community/new', '/account', '/orders', '/notifications', '/membership/card', '/cart']
 const ADMIN_PAGES = [
   '/admin',
   '/admin/posts',
@@ -21,6 +21,8 @@ const ADMIN_PAGES = [
   '/admin/community',
   '/admin/outbox',
   '/admin/payments',
+  '/admin/legal',
+  '/admin/legal/terms',
 ]
 
 /** The first detail page each admin list links to (a drop's live page, a product, an order, a daily). */

@@ -70,12 +70,12 @@ export function accountMenu(page: Page): Locator {
   return page.getByRole('banner').locator('summary').filter({ hasText: '（账户菜单）' })
 }
 
-/** The password form on /login (the page also has the magic-link form, with its own 邮箱). */
+/** The sign-in form on /login: one 邮箱 for the password (登录) and for the emailed link. */
 export function passwordForm(page: Page): Locator {
   return page.locator('form').filter({ has: page.getByRole('button', { name: '登录', exact: true }) })
 }
 
-/** The 「用邮件链接登录」 form on /login. */
+/** The same form on /login, found by its 「发送登录链接」 button. */
 export function magicLinkForm(page: Page): Locator {
   return page.locator('form').filter({ has: page.getByRole('button', { name: '发送登录链接' }) })
 }
@@ -94,7 +94,8 @@ export async function logInWithPassword(page: Page, { email, password }: { email
   await page.goto('/login')
   const form = passwordForm(page)
   await form.getByLabel('邮箱').fill(email)
-  await form.getByLabel('密码').fill(password)
+  // exact: the show-password button's name, 「显示密码」, holds the word too.
+  await form.getByLabel('密码', { exact: true }).fill(password)
   await form.getByRole('button', { name: '登录', exact: true }).click()
 }
 
@@ -177,7 +178,8 @@ export async function submitSignUp(page: Page, account: { email: string; name: s
   await page.goto('/signup')
   await page.getByLabel('邮箱').fill(account.email)
   await page.getByLabel('昵称').fill(account.name)
-  await page.getByLabel('密码').fill(account.password)
+  await page.getByLabel('密码', { exact: true }).fill(account.password)
+  await page.getByRole('checkbox', { name: '我已阅读并同意《用户协议》和《隐私政策》' }).check()
   await page.getByRole('button', { name: '注册', exact: true }).click()
   await expect(page).toHaveURL(`${SITE_URL}/signup/sent`)
   await expect(page.getByRole('heading', { name: '请查收邮件' })).toBeVisible()

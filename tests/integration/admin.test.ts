@@ -85,6 +85,11 @@ describe('/admin/users as an admin', () => {
     expect(audit).toEqual([
       expect.objectContaining({ actorId: admin.id, action: 'role.set', targetType: 'user', detail: { from: 'user', to: 'editor' } }),
     ])
+    // The dashboard writes it as a sentence (issue 18), not as the stored JSON.
+    const dashboard = await adminDashboard.loader(routeArgs(requestFor('/admin', { cookie: adminCookie })))
+    const line = dashboard.audit.find((entry) => entry.target.label === `用户 #${user.id}`)
+    expect(line).toMatchObject({ verb: '修改角色', target: { href: '/admin/users' }, details: ['从 用户 改为 编辑'] })
+    expect(JSON.stringify(dashboard.audit)).not.toContain('{\\"from')
   })
 
   it.each([

@@ -230,27 +230,45 @@ describe('starting a thread (/community/new)', () => {
     expect(response.headers.get('Location')).toBe(`/login?${new URLSearchParams({ redirectTo: '/community/new?board=sharing' })}`)
   })
 
-  it('a signed-in user without membership gets 403 and nothing is stored', async () => {
+  it('a signed-in user without membership is refused on the form (403, 「亲情会员及以上可发帖」, their text kept) and nothing is stored', async () => {
     const user = await person()
 
-    const response = await thrownResponse(postNewThread('sharing', sharingForm(), user.cookie))
+    const refused = readData<{ errors: Record<string, string>; values: Record<string, string> }>(await postNewThread('sharing', sharingForm({ title: '想发的帖子' }), user.cookie))
 
-    expect(response.status).toBe(403)
+    expect(refused.status).toBe(403)
+    expect(refused.data.errors).toEqual({ form: '亲情会员及以上可发帖和回复' })
+    expect(refused.data.values.title).toBe('想发的帖子')
     expect(await threadsBy(user.user.id)).toEqual([])
-    // The form page itself refuses them the same way.
-    expect((await thrownResponse(newThreadLoader(routeArgs(requestFor('/community/new?board=sharing', { cookie: user.cookie }))))).status).toBe(403)
+    // The page says so before they try, with the way to join, answered 403 (not an error page).
+    const page = readData<{ gate: { allowed: boolean; message: string; join: boolean; signIn: boolean } }>(
+      await newThreadLoader(routeArgs(requestFor('/community/new?board=sharing', { cookie: user.cookie }))),
+    )
+    expect(page.status).toBe(403)
+    expect(page.data.gate).toEqual({ allowed: false, reason: 'membership_required', message: '亲情会员及以上可发帖和回复', join: true, signIn: false })
   })
 
-  it('a banned member gets 403 naming the date the ban ends, and nothing is stored', async () => {
+  it('a banned member is refused on the form (403) naming the date the ban ends, and nothing is stored', async () => {
     const banned = await member()
     // 2031-02-03 04:05 UTC is 12:05 on 3 February in Shanghai, the site's time zone.
     await insertPostingBan(banned.user.id, new Date('2031-02-03T04:05:00Z'))
 
-    const response = await thrownResponse(postNewThread('sharing', sharingForm(), banned.cookie))
+    const refused = readData(await postNewThread('sharing', sharingForm(), banned.cookie))
 
-    expect(response.status).toBe(403)
-    expect(await response.text()).toContain('2031/02/03 12:05')
+    expect(refused.status).toBe(403)
+    expect(refused.data.errors.form).toContain('2031/02/03 12:05')
     expect(await threadsBy(banned.user.id)).toEqual([])
+  })
+
+  it('the board chooser says, for each board, whether this author may post there', async () => {
+    const user = await person()
+    const poster = await member()
+    const boardsFor = async (cookie: string) =>
+      ((await newThreadLoader(routeArgs(requestFor('/community/new', { cookie })))) as { boards: { slug: string; gate: { allowed: boolean; message?: string } }[] }).boards
+    expect((await boardsFor(user.cookie)).map((b) => [b.slug, b.gate.allowed, b.gate.message])).toEqual([
+      ['jobs', false, '亲情会员及以上可发帖和回复'],
+      ['sharing', false, '亲情会员及以上可发帖和回复'],
+    ])
+    expect((await boardsFor(poster.cookie)).every((b) => b.gate.allowed)).toBe(true)
   })
 
   it('a member whose ban ended posts again', async () => {
@@ -697,5 +715,46 @@ describe('the board page and the community page', () => {
     const search = await indexLoader(routeArgs(requestFor(`/community?q=${encodeURIComponent('滑翔伞')}`)))
 
     expect(search.results?.map((t) => t.id)).toEqual([readable.id])
+  })
+})
+
+// ---- who may post, said before anyone tries (decision 040) ----------------------------------------
+
+describe('who may post is said on /community, the board pages and the thread, before anyone tries', () => {
+  const TIER_ONLY = '亲情会员及以上可发帖和回复'
+
+  it('a visitor reads 「亲情会员及以上可发帖」 with 开通会员 and 登录, not 「登录后即可发帖」', async () => {
+    const thread = await insertThread({ boardId: sharing.id, authorId: (await member()).user.id })
+    const expected = { allowed: false, reason: 'sign_in_required', message: TIER_ONLY, join: true, signIn: true }
+
+    expect((await indexLoader(routeArgs(requestFor('/community')))).postGate).toEqual(expected)
+    expect((await boardLoader(routeArgs(requestFor('/community/sharing'), { board: 'sharing' }))).gate).toEqual(expected)
+    const page = await viewThread(thread.id)
+    expect(page.gate).toEqual(expected)
+    expect(page.replyState).toBe('gated')
+  })
+
+  it('a signed-in user without membership is offered 开通会员 (no reply box); a member gets the 发帖 button and the box', async () => {
+    const thread = await insertThread({ boardId: sharing.id, authorId: (await member()).user.id })
+    const user = await person()
+    const expected = { allowed: false, reason: 'membership_required', message: TIER_ONLY, join: true, signIn: false }
+
+    expect((await indexLoader(routeArgs(requestFor('/community', { cookie: user.cookie })))).postGate).toEqual(expected)
+    expect((await boardLoader(routeArgs(requestFor('/community/sharing', { cookie: user.cookie }), { board: 'sharing' }))).gate).toEqual(expected)
+    expect((await viewThread(thread.id, user.cookie)).replyState).toBe('gated')
+
+    const poster = await member()
+    expect((await indexLoader(routeArgs(requestFor('/community', { cookie: poster.cookie })))).postGate).toEqual({ allowed: true })
+    expect((await viewThread(thread.id, poster.cookie)).replyState).toBe('open')
+  })
+
+  it('a reply sent anyway by a user without membership is refused with the same words on the reply form (403)', async () => {
+    const thread = await insertThread({ boardId: sharing.id, authorId: (await member()).user.id })
+    const user = await person()
+
+    const { status, data } = readData(await postToThread(thread.id, { intent: 'reply', body: '我也想说' }, user.cookie))
+
+    expect(status).toBe(403)
+    expect(data.errors).toEqual({ form: TIER_ONLY })
   })
 })

@@ -21,7 +21,7 @@ beforeAll(async () => {
 })
 
 function signup(displayName: string) {
-  const form = { email: `name${++sequence}@example.com`, displayName, password: 'long enough pass' }
+  const form = { email: `name${++sequence}@example.com`, displayName, password: 'long enough pass', agree: 'on' }
   return signupAction(routeArgs(requestFor('/signup', { form }), {}, `198.51.100.${sequence}`))
 }
 

@@ -261,12 +261,15 @@ describe('buying a seat on /membership (route action, real clock)', () => {
     expect(readData<{ errors: { form: string } }>(await post(second.cookie))).toMatchObject({ status: 409, data: { errors: { form: '已满' } } })
   })
 
-  it('sends a visitor to sign in first, coming back to /membership', async () => {
+  it('sends a visitor to sign in first (「登录后继续购买」), coming back to /membership at the tier chosen', async () => {
     const { drop, qinqing } = await liveDrop('open')
     const response = await membershipAction(
       routeArgs(requestFor('/membership', { form: { intent: 'buy', dropId: String(drop.id), dropTierId: String(qinqing.id) } })),
     ).catch((thrown: unknown) => thrown)
-    expect(readRedirect(response).location).toBe('/login?redirectTo=%2Fmembership')
+    const location = new URL(readRedirect(response).location!, 'http://x')
+    expect(location.pathname).toBe('/login')
+    expect(location.searchParams.get('redirectTo')).toBe(`/membership?tier=${qinqing.id}#drop-tier-${qinqing.id}`)
+    expect(location.searchParams.get('for')).toBe('purchase')
   })
 })
 

@@ -161,6 +161,31 @@ describe('Host headers that are not a host name (found by the attacker\'s probe 
     expect(logout.status).toBe(400)
   })
 
+  it('refuses with 403, not 500, a form whose Origin is the site but whose Host is another (Remix would abort it)', async () => {
+    const form = 'email=user%40zhiyin.local&password=zhiyin-user'
+    const post = (headers: Record<string, string>) =>
+      new Promise<Answer>((resolve, reject) => {
+        const req = httpRequest(`${origin}/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, setHost: false }, (response) => {
+          let text = ''
+          response.setEncoding('utf8')
+          response.on('data', (data: string) => (text += data))
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }))
+        })
+        req.on('error', reject)
+        req.end(form)
+      })
+    // SITE_URL is http://localhost:3000 in the tests.
+    const otherHost = await post({ Origin: 'http://localhost:3000', Host: 'other.example' })
+    expect(otherHost.status).toBe(403)
+    expect(otherHost.text).toContain('请求来源不受信任')
+    const otherForwarded = await post({ Origin: 'http://localhost:3000', Host: 'localhost:3000', 'X-Forwarded-Host': 'other.example' })
+    expect(otherForwarded.status).toBe(403)
+    // On the site's own host the form reaches the sign-in (no such account here: its field error).
+    const ownHost = await post({ Origin: 'http://localhost:3000', Host: 'localhost:3000' })
+    expect(ownHost.status).toBe(400)
+    expect(ownHost.text).not.toContain('请求来源不受信任')
+  })
+
   it.each(['a b', '[', '%', 'a@b', 'x:99999999', 'localhost:3000/x'])('answers Host %j with 400, not 500', async (host) => {
     const answer = await withHost('GET', '/healthz', host)
     expect(answer.status).toBe(400)
@@ -504,5 +529,14 @@ describe('logs and metrics of the built site (decision 036)', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(await text()).toMatch(/^zhiyin_http_request_duration_seconds_count\{method="GET",route="routes\/shop\._index",status_class="2xx"\} [1-9]/m)
     expect(await text()).not.toContain('utm=')
+  })
+
+  it('shows how many requests the app works on and how many wait their turn (decision 041)', async () => {
+    const { metricsRegistry } = await import('~/utils/metrics.server')
+    const text = await metricsRegistry.metrics()
+    // Between requests: none working, none waiting, none refused.
+    expect(text).toMatch(/^zhiyin_requests_working 0$/m)
+    expect(text).toMatch(/^zhiyin_requests_waiting 0$/m)
+    expect(text).toMatch(/^zhiyin_requests_refused_total 0$/m)
   })
 })

@@ -198,7 +198,7 @@ describe('referrals', () => {
   }
 
   async function signUpAndVerify(email: string, cookie?: string) {
-    const form = { email, displayName: `新人${Math.random().toString(36).slice(2, 7)}`, password: 'long enough pass' }
+    const form = { email, displayName: `新人${Math.random().toString(36).slice(2, 7)}`, password: 'long enough pass', agree: 'on' }
     readRedirect(await signupAction(routeArgs(requestFor('/signup', { form, cookie }), {}, `198.51.100.${Math.floor(Math.random() * 250)}`)))
     const [mail] = await db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, email))
     const token = /\/verify-email\/([a-z2-7]{32})/.exec(mail?.text ?? '')?.[1]
@@ -236,7 +236,7 @@ describe('referrals', () => {
     const { refCookie } = await visitWithRef('/', await referralCodeFor(first.id))
     const again = await visitWithRef('/', await referralCodeFor(second.id), refCookie)
     expect(again.refCookie).toBeUndefined()
-    const form = { email: 'slow@example.com', displayName: '慢慢来', password: 'long enough pass' }
+    const form = { email: 'slow@example.com', displayName: '慢慢来', password: 'long enough pass', agree: 'on' }
     readRedirect(await signupAction(routeArgs(requestFor('/signup', { form, cookie: refCookie }), {}, '198.51.100.251')))
     expect(await countReferrals(first.id)).toBe(0)
     const [mail] = await db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'slow@example.com'))

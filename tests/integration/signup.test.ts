@@ -15,7 +15,7 @@ import { countRows, sha256Hex } from '../factories/db'
 import { readData, readRedirect, requestFor, routeArgs, sessionCookieOf, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
 
-const valid = { email: 'Reader@Example.com', displayName: '新读者', password: 'long enough pass' }
+const valid = { email: 'Reader@Example.com', displayName: '新读者', password: 'long enough pass', agree: 'on' }
 let address = 0
 
 afterEach(async () => {
@@ -116,6 +116,20 @@ describe('signing up with a new address', () => {
     const { status, data, headers } = readData(await signup({ ...valid, email: 'fresh@example.com', ...change }))
     expect(status).toBe(400)
     expect(data.errors).toEqual({ [field]: message })
+    expect(headers.get('Set-Cookie')).toBeNull()
+    expect(await tableCounts()).toEqual(before)
+    expect(await countRows(emailOutbox)).toBe(0)
+  })
+
+  it.each([
+    ['left unticked', {}],
+    ['sent with another value', { agree: 'yes' }],
+  ])('the agreement to 《用户协议》 and 《隐私政策》 %s answers 400 with its field error and stores nothing (fails without the box)', async (_name, agreement) => {
+    const before = await tableCounts()
+    const { agree: _ticked, ...unticked } = valid
+    const { status, data, headers } = readData(await signup({ ...unticked, email: 'unticked@example.com', ...agreement }))
+    expect(status).toBe(400)
+    expect(data.errors).toEqual({ agree: '请阅读并同意《用户协议》和《隐私政策》' })
     expect(headers.get('Set-Cookie')).toBeNull()
     expect(await tableCounts()).toEqual(before)
     expect(await countRows(emailOutbox)).toBe(0)

@@ -35,7 +35,7 @@ describe('retryDelayMs', () => {
   })
 })
 
-const validSignup = { email: 'reader@example.com', displayName: '读者', password: 'long enough' }
+const validSignup = { email: 'reader@example.com', displayName: '读者', password: 'long enough', agree: 'on' }
 
 describe('account forms answer in Chinese, per field', () => {
   it('accepts a valid sign-up, trimming and lower-casing the email', () => {
@@ -60,7 +60,7 @@ describe('account forms answer in Chinese, per field', () => {
 
   it('a missing field gets its message too', () => {
     const fd = formData({ email: validSignup.email, password: validSignup.password })
-    expect(parseForm(signupForm, fd)).toEqual({ ok: false, errors: { displayName: t.errors.nameRequired } })
+    expect(parseForm(signupForm, fd)).toEqual({ ok: false, errors: { displayName: t.errors.nameRequired, agree: t.auth.agree.required } })
   })
 
   it('a mismatched confirmation is reported on confirmPassword', () => {

@@ -37,10 +37,19 @@ describe('isAllowedOrigin', () => {
     ).toBe(true)
   })
 
-  it('compares against the SITE_URL origin, ignoring its path', () => {
+  it('compares against the SITE_URL origin, ignoring its path (behind a proxy that speaks http to us)', () => {
     expect(
-      isAllowedOrigin({ method: 'POST', origin: 'https://zhiyin.example', host: undefined, protocol: 'http', siteUrl: 'https://zhiyin.example/app' }),
+      isAllowedOrigin({ method: 'POST', origin: 'https://zhiyin.example', host: 'zhiyin.example', protocol: 'http', siteUrl: 'https://zhiyin.example/app' }),
     ).toBe(true)
+  })
+
+  it('refuses the SITE_URL origin on a request to another host, as Remix would (it answered 500)', () => {
+    const siteOrigin = { method: 'POST', origin: 'https://zhiyin.example', protocol: 'https', siteUrl: 'https://zhiyin.example' }
+    expect(isAllowedOrigin({ ...siteOrigin, host: undefined })).toBe(false)
+    expect(isAllowedOrigin({ ...siteOrigin, host: 'other.example' })).toBe(false)
+    expect(isAllowedOrigin({ ...siteOrigin, host: 'zhiyin.example', forwardedHost: 'other.example' })).toBe(false)
+    // A proxy's X-Forwarded-Host names the site: the Host it sends us may be anything.
+    expect(isAllowedOrigin({ ...siteOrigin, host: '127.0.0.1:3000', forwardedHost: 'zhiyin.example, proxy.internal' })).toBe(true)
   })
 
   it('lets payment webhooks through without an Origin (they carry the provider signature instead)', () => {
