@@ -2,10 +2,17 @@
 // in one process on a local SQLite file, against the bare SQL of a hold measured in the same
 // run: one batch of the conditional UPDATE and an INSERT, with no order, lines or checks.
 // Callers run 50 at a time, as concurrent requests would.
+//
+//   npx tsx bench/holds.ts                     on a local SQLite file
+//   npx tsx bench/holds.ts --sqld-port 4200    on a libsql server (sqld, scripts/sqld.ts) on that port,
+//                                              the app's client and the baseline over WebSocket (issue 16)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { createClient } from '@libsql/client'
+import { primaryUrl } from '../db/client'
+import { startSqld } from '../scripts/sqld'
 import { recordResults } from './results'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
@@ -13,7 +20,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 50)
 
 const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-bench-holds-'))
 process.env.DATA_DIR = dataDir
-process.env.DATABASE_URL = `file:${join(dataDir, 'bench.db')}`
+const { values: opts } = parseArgs({ options: { 'sqld-port': { type: 'string' } } })
+const sqld = opts['sqld-port'] ? await startSqld({ port: Number(opts['sqld-port']), dir: join(dataDir, 'sqld') }) : null
+process.env.DATABASE_URL = sqld ? sqld.url : `file:${join(dataDir, 'bench.db')}`
 process.env.NODE_ENV = 'production'
 process.env.SESSION_SECRET = 'bench-secret-bench-secret-bench-secret!!'
 
@@ -80,7 +89,7 @@ async function main() {
     .returning({ id: users.id })
   // The bare baseline runs on a client of its own, outside the app's write queue (which would
   // commit these batches together, decision 037): the cost of the SQL alone, one commit each.
-  const client = createClient({ url: process.env.DATABASE_URL!, concurrency: 1 })
+  const client = createClient({ url: sqld ? primaryUrl(sqld.url) : process.env.DATABASE_URL!, concurrency: 1 })
   await client.execute('CREATE TABLE bench_holds (id INTEGER PRIMARY KEY, stock_id INTEGER NOT NULL, user_id INTEGER NOT NULL, qty INTEGER NOT NULL)')
 
   const rows: Row[] = []
@@ -126,18 +135,20 @@ async function main() {
     }),
   )
   const baseline = rows[0]!.ops
-  console.log(`\nreservation core, ${CONCURRENCY} concurrent callers, ${SECONDS} s each, node ${process.version}\n`)
+  console.log(`\nreservation core on ${sqld ? 'sqld' : 'a local file'}, ${CONCURRENCY} concurrent callers, ${SECONDS} s each, node ${process.version}\n`)
   console.log('| operation | per s | p50 ms | p99 ms | vs baseline | errors | CPU ms / op | per commit (mean / max) |')
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
   for (const r of rows) {
     console.log(`| ${r.name} | ${Math.round(r.ops)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.ops / baseline).toFixed(3)} | ${r.errors} | ${r.cpuMs.toFixed(2)} | ${r.groups} |`)
   }
-  recordResults({ placeOrder: rows[1]!.ops / baseline, confirmPayment: rows[2]!.ops / baseline })
+  // The summary's figures are the local file's.
+  if (!sqld) recordResults({ placeOrder: rows[1]!.ops / baseline, confirmPayment: rows[2]!.ops / baseline })
 }
 
 try {
   await main()
 } finally {
   databaseHandle.close()
+  await sqld?.stop()
   rmSync(dataDir, { recursive: true, force: true })
 }

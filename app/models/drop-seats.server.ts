@@ -6,8 +6,8 @@ import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { dropTiers, dropWaitlist, drops, memberships, orderLines, orders, stock, tiers, type Drop, type Order, type OrderLine } from '../../db/schema'
 import { decideUpgrade, dropWindow, seatKey, seatsAvailable, upgradeKey } from '~/domain/drop'
 import { t } from '~/i18n/zh-CN'
-import { db, transaction, type Executor } from '~/utils/db.server'
-import { heldAt, holdOrder, orderRefusal, type LineRequest } from './commerce/index.server'
+import { db, transaction, type Executor, type InStatement } from '~/utils/db.server'
+import { DecisionStale, heldAt, holdOrder, orderRefusal, type LineRequest } from './commerce/index.server'
 
 // ---- reading ----------------------------------------------------------------------------------
 
@@ -161,6 +161,8 @@ export async function getViewerDropStatus({ dropId, userId, now }: { dropId: num
 
 // ---- buying -----------------------------------------------------------------------------------
 
+type DropTierRow = NonNullable<Awaited<ReturnType<typeof getDropTier>>>
+
 /** A drop tier with its drop and tier; with `dropId`, only when it belongs to that drop. */
 export async function getDropTier(dropTierId: number, { dropId, executor = db }: { dropId?: number; executor?: Executor } = {}) {
   const [row] = await executor
@@ -215,15 +217,16 @@ type SeatRefusal = Exclude<SeatOrderResult, { ok: true }>['reason']
  * What a seat (or, for `upgrade`, an upgrade) order of this buyer would be now: its one line and
  * exclusive key, or why it would be refused. The window is judged at the decision's instant
  * (`now`, or the drop's last change if later; to the millisecond) and the price is the drop's,
- * both read in the caller's write transaction: placing the order and accepting a late payment
- * for it use this one rule.
+ * both read in the caller's write transaction (or `read` before it, which the caller's write then
+ * checks: placeDropOrder): placing the order and accepting a late payment for it use this one rule.
  */
 export async function dropOrderLine(
   tx: Executor,
   kind: 'seat' | 'upgrade',
   { dropId, dropTierId, userId, now }: DropTierRequest,
+  read: DropTierRow | undefined = undefined,
 ): Promise<{ ok: true; line: LineRequest; exclusiveKey: string; at: Date } | { ok: false; reason: SeatRefusal }> {
-  const target = await getDropTier(dropTierId, { dropId, executor: tx })
+  const target = read ?? (await getDropTier(dropTierId, { dropId, executor: tx }))
   if (!target) return { ok: false, reason: 'tier_invalid' }
   const at = decisionInstant(now, target.drop)
   const window = dropWindow(target.drop, at)
@@ -285,23 +288,57 @@ export function placeUpgradeOrder(request: DropTierRequest): Promise<SeatOrderRe
 
 async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest): Promise<SeatOrderResult> {
   try {
-    return await transaction(async (tx) => {
-      const decided = await dropOrderLine(tx, kind, request)
-      if (!decided.ok) return decided
-      const { order } = await holdOrder(tx, {
-        userId: request.userId,
-        kind: 'membership',
-        lines: [decided.line],
-        exclusiveKey: decided.exclusiveKey,
-        dropId: request.dropId,
-        now: decided.at,
-      })
-      return { ok: true as const, orderId: order.id }
-    })
+    // A seat (the drop storm's hot path) is decided from the drop tier read just before the write,
+    // and the write takes it only while the drop still is as read: then the hold is one exchange
+    // inside the write lock (decision 038). A refusal, or a drop changed meanwhile, is decided
+    // again from a read inside the write, as an upgrade always is.
+    const read = kind === 'seat' ? await getDropTier(request.dropTierId, { dropId: request.dropId }) : undefined
+    if (read && isOpenAsRead(read, request.now)) {
+      try {
+        return await transaction((tx) => decideAndHold(tx, kind, request, read))
+      } catch (error) {
+        if (!(error instanceof DecisionStale)) throw error
+      }
+    }
+    return await transaction((tx) => decideAndHold(tx, kind, request, undefined))
   } catch (error) {
     const refused = orderRefusal(error)
     if (!refused) throw error
     return { ok: false, reason: refused.reason === 'exclusive_taken' ? (kind === 'seat' ? 'second_seat' : 'upgrade_pending') : 'sold_out' }
+  }
+}
+
+/** Whether the drop, as read before the write, is open at the seat decision's instant. */
+function isOpenAsRead(read: DropTierRow, now: Date) {
+  return dropWindow(read.drop, decisionInstant(now, read.drop)) === 'open'
+}
+
+async function decideAndHold(tx: Executor, kind: 'seat' | 'upgrade', request: DropTierRequest, read: DropTierRow | undefined): Promise<SeatOrderResult> {
+  const decided = await dropOrderLine(tx, kind, request, read)
+  if (!decided.ok) return decided
+  const { order } = await holdOrder(tx, {
+    userId: request.userId,
+    kind: 'membership',
+    lines: [decided.line],
+    exclusiveKey: decided.exclusiveKey,
+    dropId: request.dropId,
+    now: decided.at,
+    stillValid: read && dropAsRead(read),
+  })
+  return { ok: true as const, orderId: order.id }
+}
+
+/**
+ * A row while the drop tier is as `read` saw it: the window, the last change (the decision's
+ * instant), the price and the stock. Every change an admin makes to a drop or its tiers sets the
+ * drop's updated_at in the same transaction; the other columns guard against two in one millisecond.
+ */
+function dropAsRead({ drop, dropTier }: DropTierRow): InStatement {
+  return {
+    sql: `SELECT 1 FROM drops JOIN drop_tiers ON drop_tiers.drop_id = drops.id
+          WHERE drop_tiers.id = ? AND drops.opens_at = ? AND drops.closes_at = ? AND drops.updated_at = ?
+            AND drop_tiers.price_fen = ? AND drop_tiers.stock_id = ?`,
+    args: [dropTier.id, drop.opensAt.getTime(), drop.closesAt.getTime(), drop.updatedAt.getTime(), dropTier.priceFen, dropTier.stockId],
   }
 }
 

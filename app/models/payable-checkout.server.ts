@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import { checkouts, orderLines, orders, users, type Checkout } from '../../db/schema'
 import { paidOrderPath } from '~/domain/order'
-import { db, type Executor } from '~/utils/db.server'
+import { db, type InStatement } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { outTradeNoOf, PaymentProviderError, paymentProvider, type CheckoutAction, type CheckoutOrder, type PaymentProvider, type PayMethod } from '~/utils/payments.server'
 
@@ -253,12 +253,15 @@ async function withProviderRef(row: Checkout): Promise<Checkout> {
   }
 }
 
-/** A payment came through this checkout: it takes no more (in the caller's transaction). */
-export async function markCheckoutPaid(tx: Executor, { provider, providerRef, now }: { provider: PaymentProvider['name']; providerRef: string; now: Date }) {
-  await tx
-    .update(checkouts)
-    .set({ state: 'closed', claimedUntil: null, updatedAt: now })
-    .where(and(eq(checkouts.provider, provider), eq(checkouts.providerRef, providerRef)))
+/**
+ * A payment came through this checkout: it takes no more. A statement for the batch that ends the
+ * payment's transaction (docs/decisions/038).
+ */
+export function checkoutPaidStatement({ provider, providerRef, now }: { provider: PaymentProvider['name']; providerRef: string; now: Date }): InStatement {
+  return {
+    sql: `UPDATE checkouts SET state = 'closed', claimed_until = NULL, updated_at = ? WHERE provider = ? AND provider_ref = ?`,
+    args: [now.getTime(), provider, providerRef],
+  }
 }
 
 /** The order's open checkout as the pay page shows it (a QR code waiting to be scanned, say), or null. */

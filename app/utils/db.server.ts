@@ -2,7 +2,7 @@ import { createDatabase, replicaPathFor, type DatabaseHandle } from '../../db/cl
 import { getEnv } from './env.server'
 
 export type { Database, Executor, Transaction } from '../../db/client'
-export type { InArgs } from '@libsql/client'
+export type { InArgs, InStatement, InValue, ResultSet, Row } from '@libsql/client'
 export { batchOn, executeOn, uniqueViolation } from '../../db/client'
 export { BUSY_RETRY_AFTER_SECONDS, DatabaseBusy, isDatabaseBusy } from '../../db/busy'
 

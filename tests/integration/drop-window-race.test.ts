@@ -5,7 +5,7 @@ import { asc, eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { orders, tiers, type Drop } from '../../db/schema'
 import { applyWindowAction, createDrop, listDropTiers, placeSeatOrder, updateUpcomingDrop, type SeatOrderResult } from '~/models/drop.server'
-import { db, databaseHandle } from '~/utils/db.server'
+import { db, databaseHandle, transaction } from '~/utils/db.server'
 import { createBuyers, expectConsistent } from '../factories/orders'
 import { createTestUser } from '../factories/users'
 
@@ -73,15 +73,22 @@ describe('「提前结束」 racing buyers', () => {
     const { drop, stockId, dropTierId } = await makeDrop(opensAt, new Date(opensAt.getTime() + 6 * HOUR), new Date(opensAt.getTime() - HOUR))
     const buyers = await createBuyers(60)
     // Every request arrived (and stamped its clock) a moment before the admin pressed the button;
-    // half of them reach the write queue before the end, half after it.
+    // half of them reach the write queue before the end, half after it. A seat reads its drop tier
+    // before it queues its write (decision 038): a transaction holds the queue until the first
+    // half is in line behind it, so that the end is queued between the halves.
     const arrived = new Date(opensAt.getTime() + 30 * MINUTE)
     const endedAt = new Date(arrived.getTime() + 1)
     await commitLog()
+    let openQueue!: () => void
+    const queueOpens = new Promise<void>((resolve) => (openQueue = resolve))
+    const holding = transaction(() => queueOpens)
     const buy = (user: { id: number }) => placeSeatOrder({ dropId: drop.id, dropTierId, userId: user.id, now: arrived })
     const before = buyers.slice(0, 30).map(buy)
+    while (databaseHandle.writeStats().queued < 31) await new Promise((resolve) => setTimeout(resolve, 1))
     const end = applyWindowAction({ dropId: drop.id, action: 'close_now', actorId: adminId, now: endedAt })
     const after = buyers.slice(30).map(buy)
-    const [early, ended, late] = await Promise.all([Promise.all(before), end, Promise.all(after)])
+    openQueue()
+    const [early, ended, late] = await Promise.all([Promise.all(before), end, Promise.all(after), holding])
 
     expect(ended.ok).toBe(true)
     expect(holdsAfterWindowChange(await commitLog())).toEqual([])

@@ -3,12 +3,13 @@
 // conditional UPDATE that only succeeds while units are available (and, for per-member limits,
 // while the buyer's held + paid units stay within the limit); lapsed or cancelled holds give their
 // units back and tell whoever listens (unitsReturned), without knowing who that is.
-import { and, eq, inArray, lte, sql } from 'drizzle-orm'
-import { holds, orderLines, orders, stock, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
+import { and, eq, lte, sql } from 'drizzle-orm'
+import { holds, orderLines, orders, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
 import { getEnv } from '~/utils/env.server'
-import { batchOn, db, transaction, uniqueViolation, type Executor, type InArgs } from '~/utils/db.server'
+import { batchOn, db, transaction, uniqueViolation, type Executor, type InArgs, type InStatement, type InValue, type ResultSet, type Row } from '~/utils/db.server'
 import { countHoldPlaced, countHoldRefused } from '~/utils/metrics.server'
 import { unitsReturned } from './events.server'
+import { statement, tableRow } from './statements.server'
 
 export interface LineRequest {
   stockId: number
@@ -42,6 +43,13 @@ export class OrderRefused extends Error {
   }
 }
 
+/** What the caller decided an order from changed before the write (OrderRequest.stillValid). */
+export class DecisionStale extends Error {
+  constructor() {
+    super('what the order was decided from changed before the write')
+  }
+}
+
 /** The refusal an error thrown out of a transaction around holdOrder stands for, or null for any other error. */
 export function orderRefusal(error: unknown): OrderRefusal | null {
   const refusal = error instanceof OrderRefused ? error.result : uniqueViolation(error) === 'orders.exclusive_key' ? ({ ok: false, reason: 'exclusive_taken' } as const) : null
@@ -61,6 +69,12 @@ export interface OrderRequest {
   exclusiveKey?: string | null
   dropId?: number | null
   now: Date
+  /**
+   * A SELECT that returns a row while what the caller decided the lines from, read before the
+   * write, still holds; run first in the hold's batch. When it returns none nothing is placed:
+   * holdOrder throws DecisionStale (let it roll the transaction back, and decide again).
+   */
+  stillValid?: InStatement
 }
 
 /**
@@ -85,7 +99,7 @@ export async function placeOrder(request: OrderRequest): Promise<PlaceOrderResul
  */
 export async function holdOrder(
   tx: Executor,
-  { userId, kind, lines, shipping = null, exclusiveKey = null, dropId = null, now }: OrderRequest,
+  { userId, kind, lines, shipping = null, exclusiveKey = null, dropId = null, now, stillValid }: OrderRequest,
 ): Promise<{ ok: true; order: Order }> {
   if (lines.length === 0) throw new Error('an order needs at least one line')
   for (const line of lines) {
@@ -94,65 +108,87 @@ export async function holdOrder(
   }
   const expiresAt = holdExpiry(now)
   const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0)
-  await releaseLapsedHolds(tx, now, [...new Set(lines.map((line) => line.stockId))])
-  const [order] = await tx.insert(orders).values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now }).returning()
-  if (!order) throw new Error('insert returned no order')
-  for (const line of lines) {
-    const limit = line.perUserLimit ?? null
-    const lineInsert = tx
-      .insert(orderLines)
-      .values({
-        orderId: order.id,
-        stockId: line.stockId,
-        productId: line.productId ?? null,
-        dropTierId: line.dropTierId ?? null,
-        title: line.title,
-        qty: line.qty,
-        unitPriceFen: line.unitPriceFen,
-        personalisation: line.personalisation ?? null,
-        takesNumbers: line.takesNumbers ?? true,
-      })
-      .returning({ id: orderLines.id })
-      .toSQL()
-    // The line, its units and its hold in one exchange (decision 037: on a libsql server every
-    // exchange is a round trip inside the write lock). The UPDATE's condition decides: units
-    // available, and the buyer's held + bought units within the limit; nothing was read first.
-    // The hold is written only when it took them (changes() counts the UPDATE's row).
-    const [, taken] = await batchOn(tx, [
-      { sql: lineInsert.sql, args: lineInsert.params as InArgs },
-      {
-        sql: `UPDATE stock SET held = held + ?1
-              WHERE id = ?2
-                AND (capacity IS NULL OR capacity - sold - held >= ?1)
-                AND (?3 IS NULL OR ?1 + coalesce((
-                  SELECT sum(qty) FROM holds WHERE stock_id = ?2 AND user_id = ?4 AND state IN ('held', 'sold')
-                ), 0) <= ?3)
-              RETURNING id`,
-        args: [line.qty, line.stockId, limit, userId],
-      },
-      {
-        sql: `INSERT INTO holds (stock_id, order_id, line_id, user_id, qty, expires_at, updated_at)
-              SELECT ?1, ?2, (SELECT max(id) FROM order_lines WHERE order_id = ?2), ?3, ?4, ?5, ?6
-              WHERE changes() = 1`,
-        args: [line.stockId, order.id, userId, line.qty, expiresAt.getTime(), now.getTime()],
-      },
-    ])
-    if (taken!.rows.length === 0) {
-      throw new OrderRefused(await whyRefused(tx, line.stockId, line.qty, limit))
-    }
-  }
+  const release = releaseLapsedStatements(now, [...new Set(lines.map((line) => line.stockId))])
+  const orderInsert = tx.insert(orders).values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now }).returning().toSQL()
+  // One exchange (decision 038): the lapsed holds of these stocks given back, the order, and each
+  // line with its units and its hold. Every condition is in the SQL: nothing of the stock was read.
+  const checked = stillValid ? [stillValid] : []
+  const all = await batchOn(tx, [
+    ...checked,
+    ...release,
+    { sql: orderInsert.sql, args: orderInsert.params as InArgs },
+    ...lines.flatMap((line) => lineStatements(tx, line, { userId, expiresAt, now })),
+  ])
+  if (stillValid && all[0]!.rows.length === 0) throw new DecisionStale()
+  const results = all.slice(checked.length)
+  const released = releasedHolds(results[release.length - 1]!)
+  const order = tableRow(orders, results[release.length]!.rows[0]!)
+  lines.forEach((line, index) => {
+    const [, taken, refused] = results.slice(release.length + 1 + index * LINE_STATEMENTS)
+    if (taken!.rows.length === 0) throw new OrderRefused(whyRefused(line, refused!.rows[0]))
+  })
+  // Rare (a hold lapsed and no job released it yet): whoever listens hears of it in a further exchange.
+  await unitsReturned(tx, released.map((hold) => hold.stockId), now)
   countHoldPlaced(kind)
   return { ok: true, order }
 }
 
+/** The order a hold's batch inserted: ids only grow (AUTOINCREMENT) and the batch holds the write lock. */
+const THIS_ORDER = sql`(SELECT max(id) FROM orders)`
 
-/** After a refused hold (same transaction): was it the stock or the buyer's limit? For the message only. */
-async function whyRefused(tx: Executor, stockId: number, qty: number, limit: number | null): Promise<OrderRefusal> {
-  const [row] = await tx.select().from(stock).where(eq(stock.id, stockId))
-  if (!row) throw new Error(`no stock ${stockId}`)
-  const available = row.capacity === null ? Infinity : row.capacity - row.sold - row.held
-  if (limit !== null && available >= qty) return { ok: false, reason: 'limit_reached', stockId, limit }
-  return { ok: false, reason: 'sold_out', stockId }
+const LINE_STATEMENTS = 4
+
+/**
+ * One line of an order, as four statements of its batch: the line; its units, taken by an UPDATE
+ * whose condition decides (units available, and the buyer's held + bought units within the
+ * limit); why not, when it did not take them (the stock as the refusal found it); and its hold,
+ * written only when the UPDATE took the units (changes() counts the UPDATE's row; a SELECT leaves it).
+ */
+function lineStatements(tx: Executor, line: LineRequest, { userId, expiresAt, now }: { userId: number; expiresAt: Date; now: Date }): InStatement[] {
+  const lineInsert = tx
+    .insert(orderLines)
+    .values({
+      orderId: THIS_ORDER,
+      stockId: line.stockId,
+      productId: line.productId ?? null,
+      dropTierId: line.dropTierId ?? null,
+      title: line.title,
+      qty: line.qty,
+      unitPriceFen: line.unitPriceFen,
+      personalisation: line.personalisation ?? null,
+      takesNumbers: line.takesNumbers ?? true,
+    })
+    .toSQL()
+  const args = { qty: line.qty, stock_id: line.stockId, limit: line.perUserLimit ?? null, user_id: userId, expires_at: expiresAt.getTime(), now: now.getTime() }
+  return [
+    { sql: lineInsert.sql, args: lineInsert.params as InArgs },
+    statement(
+      `UPDATE stock SET held = held + :qty
+       WHERE id = :stock_id
+         AND (capacity IS NULL OR capacity - sold - held >= :qty)
+         AND (:limit IS NULL OR :qty + coalesce((
+           SELECT sum(qty) FROM holds WHERE stock_id = :stock_id AND user_id = :user_id AND state IN ('held', 'sold')
+         ), 0) <= :limit)
+       RETURNING id`,
+      args,
+    ),
+    statement('SELECT capacity, sold, held FROM stock WHERE id = :stock_id AND changes() = 0', args),
+    statement(
+      `INSERT INTO holds (stock_id, order_id, line_id, user_id, qty, expires_at, updated_at)
+       SELECT stock_id, order_id, id, :user_id, qty, :expires_at, :now FROM order_lines
+       WHERE id = (SELECT max(id) FROM order_lines) AND changes() = 1`,
+      args,
+    ),
+  ]
+}
+
+/** Why a line's units were not taken, from its stock as the refusal found it: the stock or the buyer's limit. */
+function whyRefused(line: LineRequest, found: Row | undefined): OrderRefusal {
+  if (!found) throw new Error(`no stock ${line.stockId}`)
+  const available = found.capacity === null ? Infinity : Number(found.capacity) - Number(found.sold) - Number(found.held)
+  const limit = line.perUserLimit ?? null
+  if (limit !== null && available >= line.qty) return { ok: false, reason: 'limit_reached', stockId: line.stockId, limit }
+  return { ok: false, reason: 'sold_out', stockId: line.stockId }
 }
 
 export interface ReleasedHold {
@@ -162,57 +198,61 @@ export interface ReleasedHold {
 }
 
 /**
- * Gives held units back: marks the holds released, lowers each stock's `held`, and tells the
- * listeners (the drop's waitlist) which stocks have units again. Takes the holds' WHERE condition.
+ * Gives held units back, as statements of one batch over the same set of held holds (`which`,
+ * SQL over `holds` with named arguments): each stock's `held` lowered by its holds' units, the
+ * orders of lapsed holds marked expired (with `expireOrders`), and last, since it changes the set,
+ * the holds marked released, returning them (read with releasedHolds).
  */
-async function releaseHolds(tx: Executor, where: ReturnType<typeof and>, now: Date): Promise<ReleasedHold[]> {
-  const released = await tx
-    .update(holds)
-    .set({ state: 'released', updatedAt: now })
-    .where(and(eq(holds.state, 'held'), where))
-    .returning({ orderId: holds.orderId, stockId: holds.stockId, qty: holds.qty })
-  if (released.length === 0) return released
-  const byStock = new Map<number, number>()
-  for (const hold of released) byStock.set(hold.stockId, (byStock.get(hold.stockId) ?? 0) + hold.qty)
-  for (const [stockId, qty] of byStock) {
-    await tx
-      .update(stock)
-      .set({ held: sql`${stock.held} - ${qty}` })
-      .where(eq(stock.id, stockId))
+function releaseStatements(which: string, args: Record<string, InValue>, { expireOrders }: { expireOrders: boolean }): InStatement[] {
+  const held = `state = 'held' AND ${which}`
+  return [
+    statement(
+      `UPDATE stock SET held = held - (SELECT sum(qty) FROM holds WHERE stock_id = stock.id AND ${held})
+       WHERE id IN (SELECT stock_id FROM holds WHERE ${held})`,
+      args,
+    ),
+    ...(expireOrders
+      ? [
+          statement(
+            `UPDATE orders SET state = 'expired', expired_at = :now, updated_at = :now
+             WHERE state = 'pending' AND id IN (SELECT order_id FROM holds WHERE ${held})`,
+            args,
+          ),
+        ]
+      : []),
+    statement(`UPDATE holds SET state = 'released', updated_at = :now WHERE ${held} RETURNING order_id, stock_id, qty`, args),
+  ]
+}
+
+export function releasedHolds(result: ResultSet): ReleasedHold[] {
+  return result.rows.map((row) => ({ orderId: Number(row.order_id), stockId: Number(row.stock_id), qty: Number(row.qty) }))
+}
+
+/**
+ * The statements that release holds whose time is up — of the orders with a lapsed hold on one
+ * of `stocks` (their ids, or the stocks of an order's lines), or all — and mark their pending
+ * orders expired; the last returns the holds (releasedHolds).
+ */
+export function releaseLapsedStatements(now: Date, stocks?: readonly number[] | { linesOf: number }): InStatement[] {
+  const lapsed = 'expires_at <= :now'
+  const stockIds = stocks === undefined ? null : 'linesOf' in stocks ? 'SELECT stock_id FROM order_lines WHERE order_id = :order_id' : 'SELECT value FROM json_each(:stock_ids)'
+  const which = stockIds ? `${lapsed} AND order_id IN (SELECT order_id FROM holds WHERE state = 'held' AND ${lapsed} AND stock_id IN (${stockIds}))` : lapsed
+  const args = {
+    now: now.getTime(),
+    stock_ids: Array.isArray(stocks) ? JSON.stringify(stocks) : null,
+    order_id: stocks && 'linesOf' in stocks ? stocks.linesOf : null,
   }
-  await unitsReturned(tx, [...byStock.keys()], now)
-  return released
+  return releaseStatements(which, args, { expireOrders: true })
 }
 
 /**
  * Releases holds whose time is up (of the orders touching `stockIds`, or all) and marks their
- * pending orders expired — inside the caller's transaction.
+ * pending orders expired — inside the caller's transaction, in one exchange when none lapsed.
  */
 export async function releaseLapsedHolds(tx: Executor, now: Date, stockIds?: readonly number[]) {
-  const lapsed = and(eq(holds.state, 'held'), lte(holds.expiresAt, now))
-  const released = await releaseHolds(
-    tx,
-    stockIds
-      ? and(
-          lapsed,
-          inArray(
-            holds.orderId,
-            tx
-              .select({ orderId: holds.orderId })
-              .from(holds)
-              .where(and(lapsed, inArray(holds.stockId, [...stockIds]))),
-          ),
-        )
-      : lapsed,
-    now,
-  )
-  const orderIds = [...new Set(released.map((hold) => hold.orderId))]
-  if (orderIds.length > 0) {
-    await tx
-      .update(orders)
-      .set({ state: 'expired', expiredAt: now, updatedAt: now })
-      .where(and(inArray(orders.id, orderIds), eq(orders.state, 'pending')))
-  }
+  const results = await batchOn(tx, releaseLapsedStatements(now, stockIds))
+  const released = releasedHolds(results.at(-1)!)
+  await unitsReturned(tx, released.map((hold) => hold.stockId), now)
   return released
 }
 
@@ -233,13 +273,20 @@ export async function releaseExpiredHolds(now = new Date()): Promise<ReleasedHol
 /** The buyer cancels their own unpaid order; its units go back at once. */
 export async function cancelOrder({ orderId, userId, now }: { orderId: number; userId: number; now: Date }) {
   return transaction(async (tx) => {
-    const [cancelled] = await tx
-      .update(orders)
-      .set({ state: 'cancelled', cancelledAt: now, updatedAt: now })
-      .where(and(eq(orders.id, orderId), eq(orders.userId, userId), eq(orders.state, 'pending')))
-      .returning({ id: orders.id })
-    if (!cancelled) return false
-    await releaseHolds(tx, eq(holds.orderId, orderId), now)
+    const args = { order_id: orderId, user_id: userId, now: now.getTime() }
+    // One exchange: the order cancelled if it is the buyer's and unpaid, and its holds given back
+    // only if it now is cancelled (another's order, or a paid one, keeps its holds).
+    const [cancelled, ...release] = await batchOn(tx, [
+      statement(
+        `UPDATE orders SET state = 'cancelled', cancelled_at = :now, updated_at = :now
+         WHERE id = :order_id AND user_id = :user_id AND state = 'pending' RETURNING id`,
+        args,
+      ),
+      ...releaseStatements(`order_id = :order_id AND (SELECT state FROM orders WHERE id = :order_id) = 'cancelled'`, args, { expireOrders: false }),
+    ])
+    if (cancelled!.rows.length === 0) return false
+    const released = releasedHolds(release.at(-1)!)
+    await unitsReturned(tx, released.map((hold) => hold.stockId), now)
     return true
   })
 }

@@ -5,6 +5,7 @@
 export { heldAt, stockLevelsAt } from './availability.server'
 export { onUnitsReturned, type UnitsReturnedListener } from './events.server'
 export {
+  DecisionStale,
   OrderRefused,
   cancelOrder,
   holdOrder,

@@ -7,17 +7,19 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../../db/schema'
 import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
-import { db, executeOn, transaction, type Executor, type Transaction } from '~/utils/db.server'
+import { batchOn, db, transaction, type Executor, type InArgs, type InStatement, type Transaction } from '~/utils/db.server'
 import { formatFen } from '~/utils/format'
 import { countPaymentConfirmed } from '~/utils/metrics.server'
 import { notify } from '~/utils/notify.server'
 import { PaymentProviderError, paymentProvider, type PaymentNotice, type RefundNotice } from '~/utils/payments.server'
 import { recordAudit } from '../audit.server'
 import { raiseFlag } from '../order-flags.server'
-import { markCheckoutPaid } from '../payable-checkout.server'
-import { releaseLapsedHolds } from './holds.server'
-import { returnNumbers, takeNumbers } from './numbers.server'
+import { checkoutPaidStatement } from '../payable-checkout.server'
+import { unitsReturned } from './events.server'
+import { releasedHolds, releaseLapsedStatements, type ReleasedHold } from './holds.server'
+import { numbersTaken, returnNumbers, takeNumbersStatements } from './numbers.server'
 import { fulfilPaidOrder, lateOrderProblem, returnOrderUnits } from './order-kinds.server'
+import { statement, tableRow } from './statements.server'
 
 export const CONFIRM_OUTCOMES = [
   'paid',
@@ -45,64 +47,119 @@ export interface ConfirmResult {
 
 export async function confirmPayment(notice: PaymentNotice, now = new Date()): Promise<ConfirmResult> {
   const result = await transaction(async (tx): Promise<ConfirmResult> => {
-    const event = await recordEvent(tx, notice, now)
-    if (!event) {
-      const [first] = await tx
-        .select({ outcome: paymentEvents.outcome, providerPaymentId: paymentEvents.providerPaymentId })
-        .from(paymentEvents)
-        .where(and(eq(paymentEvents.provider, notice.provider), eq(paymentEvents.eventId, notice.eventId)))
-      const outcome = first!.outcome === REPEATED ? await firstOutcomeOfPayment(tx, notice.provider, first!.providerPaymentId) : first!.outcome
-      return { outcome: outcome as ConfirmOutcome, orderId: notice.orderId, duplicate: true }
+    const received = await receivePayment(tx, notice, now)
+    if (received.kind !== 'new') {
+      // Told before, or the same money told by another event (Stripe may send
+      // checkout.session.completed and then async_payment_succeeded for one PaymentIntent): a
+      // repeat, not a second payment to refund. Nothing of applying it stays.
+      const event = received.kind === 'same_payment' ? statement('UPDATE payment_events SET outcome = :outcome WHERE id = :id', { outcome: REPEATED, id: received.eventId }) : null
+      await batchOn(tx, [...abandonApplying, ...(event ? [event] : [])])
+      return { outcome: received.outcome as ConfirmOutcome, orderId: notice.orderId, duplicate: true }
     }
-    // The same money told by another event (Stripe may send checkout.session.completed and then
-    // async_payment_succeeded for one PaymentIntent): a repeat, not a second payment to refund.
-    const earlier = notice.providerPaymentId ? await firstOutcomeOfPayment(tx, notice.provider, notice.providerPaymentId, event.id) : undefined
-    if (earlier !== undefined) {
-      await tx.update(paymentEvents).set({ outcome: REPEATED }).where(eq(paymentEvents.id, event.id))
-      return { outcome: earlier as ConfirmOutcome, orderId: notice.orderId, duplicate: true }
-    }
-    let outcome: ConfirmOutcome
+    const { eventId } = received
+    let applied: Applied
     let error: string | null = null
     try {
-      // A savepoint: if applying fails, its writes roll back but the event (and its refund) stay.
-      outcome = await tx.transaction((applying) => applyPayment(applying, notice, event.id, now))
+      applied = await applyPayment(tx, notice, eventId, received, now)
     } catch (cause) {
       error = cause instanceof Error ? `${cause.message}${cause.cause ? ` (${String(cause.cause)})` : ''}` : String(cause)
       console.error(`payment ${notice.provider}/${notice.eventId} for order ${notice.orderId} could not be applied; refunding it:`, cause)
-      outcome = 'error'
-      await giveBackUnapplied(tx, notice, event.id, now)
+      // Its writes roll back; the event (and the refund that follows) stay.
+      await batchOn(tx, abandonApplying)
+      await giveBackUnapplied(tx, notice, eventId, now)
+      applied = { outcome: 'error', writes: [] }
     }
-    await executeOn(tx, { sql: 'UPDATE payment_events SET outcome = ?, error = ? WHERE id = ?', args: [outcome, error, event.id] })
-    if (notice.checkoutRef) await markCheckoutPaid(tx, { provider: notice.provider, providerRef: notice.checkoutRef, now })
-    return { outcome, orderId: notice.orderId, duplicate: false }
+    // The exchange that ends it: what applying left to write, the savepoint released, the outcome.
+    await batchOn(tx, [
+      ...applied.writes,
+      ...(error === null ? [{ sql: `RELEASE ${APPLYING}`, args: [] }] : []),
+      statement('UPDATE payment_events SET outcome = :outcome, error = :error WHERE id = :id', { outcome: applied.outcome, error, id: eventId }),
+      ...(notice.checkoutRef ? [checkoutPaidStatement({ provider: notice.provider, providerRef: notice.checkoutRef, now })] : []),
+    ])
+    return { outcome: applied.outcome, orderId: notice.orderId, duplicate: false }
   })
   countPaymentConfirmed(notice.provider, result)
   return result
 }
 
-// The statements every payment runs are sent as SQL on the transaction's connection (executeOn):
-// drizzle's query building cost more than SQLite running them (docs/decisions/030).
+// A payment is applied in a savepoint: if applying fails, its writes roll back but the event (and
+// its refund) stay. Opened in the first exchange, released in the last (decision 038).
+const APPLYING = 'applying_payment'
+const abandonApplying: InStatement[] = [
+  { sql: `ROLLBACK TO ${APPLYING}`, args: [] },
+  { sql: `RELEASE ${APPLYING}`, args: [] },
+]
 
-/** Records a provider event; null when the provider told us of it before (unique per provider and event id). */
-async function recordEvent(tx: Executor, notice: PaymentNotice, now: Date): Promise<{ id: number } | null> {
-  const { rows } = await executeOn(tx, {
-    sql: `INSERT INTO payment_events (provider, event_id, order_id, type, amount_fen, currency, provider_payment_id, outcome, received_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?)
-          ON CONFLICT DO NOTHING RETURNING id`,
-    args: [notice.provider, notice.eventId, notice.orderId, notice.type, notice.amountFen, notice.currency, notice.providerPaymentId, now.getTime()],
-  })
-  return rows[0] ? { id: Number(rows[0].id) } : null
+/** The stored outcome of an event that repeated an earlier event's payment (same provider payment id). */
+const REPEATED = 'duplicate'
+
+type Received =
+  | { kind: 'told_before' | 'same_payment'; eventId: number; outcome: string }
+  | { kind: 'new'; eventId: number; order: Order | undefined; lines: OrderLine[]; released: ReleasedHold[] }
+
+/**
+ * The first exchange of a payment, one batch (decision 038): the provider's event recorded (unique
+ * per provider and event id) and what an earlier event of the same event id or the same money
+ * did; the savepoint applying it opens; then the order's lines, its lapsed holds released (so that
+ * "pending" below means every hold of the order is still good), and the order as that left it.
+ */
+async function receivePayment(tx: Transaction, notice: PaymentNotice, now: Date): Promise<Received> {
+  const linesQuery = tx.select().from(orderLines).where(eq(orderLines.orderId, notice.orderId)).orderBy(asc(orderLines.id)).toSQL()
+  const orderQuery = tx.select().from(orders).where(eq(orders.id, notice.orderId)).toSQL()
+  const release = releaseLapsedStatements(now, { linesOf: notice.orderId })
+  const args = {
+    provider: notice.provider,
+    event_id: notice.eventId,
+    order_id: notice.orderId,
+    type: notice.type,
+    amount_fen: notice.amountFen,
+    currency: notice.currency,
+    provider_payment_id: notice.providerPaymentId,
+    now: now.getTime(),
+    repeated: REPEATED,
+  }
+  const [inserted, event, , lines, ...rest] = await batchOn(tx, [
+    statement(
+      `INSERT INTO payment_events (provider, event_id, order_id, type, amount_fen, currency, provider_payment_id, outcome, received_at)
+       VALUES (:provider, :event_id, :order_id, :type, :amount_fen, :currency, :provider_payment_id, 'received', :now)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      args,
+    ),
+    // The first event of the same money before this one (an event repeated as such points past itself).
+    statement(
+      `SELECT e.id, e.outcome, (
+         SELECT f.outcome FROM payment_events f
+         WHERE f.provider = e.provider AND f.provider_payment_id = e.provider_payment_id AND f.id < e.id AND f.outcome <> :repeated
+         ORDER BY f.id LIMIT 1
+       ) AS earlier_outcome
+       FROM payment_events e WHERE e.provider = :provider AND e.event_id = :event_id`,
+      args,
+    ),
+    { sql: `SAVEPOINT ${APPLYING}`, args: [] },
+    { sql: linesQuery.sql, args: linesQuery.params as InArgs },
+    ...release,
+    { sql: orderQuery.sql, args: orderQuery.params as InArgs },
+  ])
+  const stored = event!.rows[0]!
+  const eventId = Number(stored.id)
+  if (inserted!.rows.length === 0) {
+    return { kind: 'told_before', eventId, outcome: String(stored.outcome === REPEATED ? stored.earlier_outcome : stored.outcome) }
+  }
+  if (stored.earlier_outcome !== null) return { kind: 'same_payment', eventId, outcome: String(stored.earlier_outcome) }
+  const orderRow = rest.at(-1)!.rows[0]
+  return {
+    kind: 'new',
+    eventId,
+    order: orderRow ? tableRow(orders, orderRow) : undefined,
+    lines: lines!.rows.map((row) => tableRow(orderLines, row)),
+    released: releasedHolds(rest[release.length - 1]!),
+  }
 }
 
-/** A paid pending order: its held units become sold, on the holds and on their stock's counters. */
-async function sellHeldUnits(tx: Executor, orderId: number, now: Date) {
-  const { rows: sold } = await executeOn(tx, {
-    sql: `UPDATE holds SET state = 'sold', updated_at = ? WHERE order_id = ? AND state = 'held' RETURNING stock_id, qty`,
-    args: [now.getTime(), orderId],
-  })
-  for (const hold of sold) {
-    await executeOn(tx, { sql: 'UPDATE stock SET held = held - ?, sold = sold + ? WHERE id = ?', args: [Number(hold.qty), Number(hold.qty), Number(hold.stock_id)] })
-  }
+/** What applying a payment decided, and the writes it leaves for the exchange that ends it. */
+interface Applied {
+  outcome: ConfirmOutcome
+  writes: InStatement[]
 }
 
 /** What a payment the provider told us of before did, or undefined when it is new to us. */
@@ -114,50 +171,46 @@ export async function paymentOutcome({ provider, eventId }: Pick<PaymentNotice, 
   return event?.outcome as ConfirmOutcome | undefined
 }
 
-/** The stored outcome of an event that repeated an earlier event's payment (same provider payment id). */
-const REPEATED = 'duplicate'
-
-/** What the first event of this payment (by the provider's payment id) did, or undefined when there is none before `beforeId`. */
-async function firstOutcomeOfPayment(tx: Transaction, provider: PaymentProviderName, providerPaymentId: string | null, beforeId = Number.MAX_SAFE_INTEGER) {
-  if (!providerPaymentId) return undefined
-  const [first] = await tx
-    .select({ outcome: paymentEvents.outcome })
-    .from(paymentEvents)
-    .where(and(eq(paymentEvents.provider, provider), eq(paymentEvents.providerPaymentId, providerPaymentId), sql`${paymentEvents.id} < ${beforeId}`, sql`${paymentEvents.outcome} <> ${REPEATED}`))
-    .orderBy(asc(paymentEvents.id))
-    .limit(1)
-  return first?.outcome
+/**
+ * A paid pending order's held units become sold, on its holds and on their stocks' counters: two
+ * statements for the batch that marks it paid.
+ */
+function sellHeldUnitsStatements(orderId: number, now: Date): InStatement[] {
+  const args = { order_id: orderId, now: now.getTime() }
+  const held = `state = 'held' AND order_id = :order_id`
+  const units = `(SELECT sum(qty) FROM holds WHERE stock_id = stock.id AND ${held})`
+  return [
+    statement(`UPDATE stock SET held = held - ${units}, sold = sold + ${units} WHERE id IN (SELECT stock_id FROM holds WHERE ${held})`, args),
+    statement(`UPDATE holds SET state = 'sold', updated_at = :now WHERE ${held}`, args),
+  ]
 }
 
-async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: number, now: Date): Promise<ConfirmOutcome> {
-  const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, notice.orderId)).orderBy(asc(orderLines.id))
-  // Holds that lapsed but were not released yet are released now, so "pending" below means
-  // every hold of the order is still good.
-  await releaseLapsedHolds(
-    tx,
-    now,
-    lines.map((line) => line.stockId),
-  )
-  const [order] = await tx.select().from(orders).where(eq(orders.id, notice.orderId))
+async function applyPayment(
+  tx: Transaction,
+  notice: PaymentNotice,
+  eventId: number,
+  { order, lines, released }: Extract<Received, { kind: 'new' }>,
+  now: Date,
+): Promise<Applied> {
+  // Rare: a hold of the order lapsed and no job released it yet.
+  await unitsReturned(tx, released.map((hold) => hold.stockId), now)
   if (!order) {
     console.warn(`payment ${notice.provider}/${notice.eventId} names order ${notice.orderId}, which does not exist: refunding it`)
     await createRefund(tx, { ...refundOf(notice, eventId), orderId: null, reason: 'unapplied_payment', now })
-    return 'unknown_order'
+    return { outcome: 'unknown_order', writes: [] }
   }
   if (notice.amountFen !== order.totalFen || notice.currency !== order.currency) {
     await raiseFlag(tx, { orderId: order.id, flag: 'amount_mismatch', now, detail: { paymentEventId: eventId, amountFen: notice.amountFen, currency: notice.currency } })
-    return 'amount_mismatch'
+    return { outcome: 'amount_mismatch', writes: [] }
   }
   if (hasReceivedPayment(order.state)) {
     await raiseFlag(tx, { orderId: order.id, flag: 'paid_twice', now, detail: { paymentEventId: eventId } })
-    return 'already_paid'
+    return { outcome: 'already_paid', writes: [] }
   }
   const payment = { provider: notice.provider, providerPaymentId: notice.providerPaymentId }
 
   if (order.state === 'pending') {
-    await sellHeldUnits(tx, order.id, now)
-    await markPaid(tx, order, lines, payment, now)
-    return 'paid'
+    return { outcome: 'paid', writes: await markPaid(tx, order, lines, payment, now, sellHeldUnitsStatements(order.id, now)) }
   }
 
   // Expired or cancelled, yet paid: sold again only if the order would be accepted now — the
@@ -165,9 +218,9 @@ async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: num
   // reseat's conditional UPDATE, all in this transaction — else the money goes back.
   const problem = (await lateOrderProblem(tx, order, lines, now)) ?? (await reseat(tx, order, lines, now))
   if (problem === null) {
-    await markPaid(tx, order, lines, payment, now)
+    const writes = await markPaid(tx, order, lines, payment, now)
     await raiseFlag(tx, { orderId: order.id, flag: 'reseated', now, detail: { paymentEventId: eventId, was: order.state } })
-    return 'reseated'
+    return { outcome: 'reseated', writes }
   }
   await tx
     .update(orders)
@@ -175,7 +228,7 @@ async function applyPayment(tx: Transaction, notice: PaymentNotice, eventId: num
     .where(eq(orders.id, order.id))
   await createRefund(tx, { ...refundOf(notice, eventId), orderId: order.id, reason: 'late_payment', now })
   await raiseFlag(tx, { orderId: order.id, flag: 'paid_after_expiry', now, detail: { paymentEventId: eventId, was: order.state, reason: problem } })
-  return 'refunding'
+  return { outcome: 'refunding', writes: [] }
 }
 
 /** After a failed application (outside the savepoint): the payment goes back, and an admin sees why. */
@@ -235,20 +288,32 @@ async function reseat(tx: Executor, order: Order, lines: OrderLine[], now: Date)
   return null
 }
 
-/** Numbers the sold units (lowest returned number first, then the counter) and fulfils the order. */
-async function markPaid(tx: Executor, order: Order, lines: OrderLine[], payment: { provider: PaymentProviderName; providerPaymentId: string | null }, now: Date) {
-  const numbered: OrderLine[] = []
-  for (const line of lines) {
-    const numbers = line.takesNumbers ? await takeNumbers(tx, line.stockId, line.qty) : []
-    if (numbers.length > 0) await executeOn(tx, { sql: 'UPDATE order_lines SET numbers = ? WHERE id = ?', args: [JSON.stringify(numbers), line.id] })
-    numbered.push({ ...line, numbers })
-  }
-  const [paid] = await tx
-    .update(orders)
-    .set({ state: 'paid', ...payment, paidAt: now, updatedAt: now })
-    .where(eq(orders.id, order.id))
-    .returning()
-  await fulfilPaidOrder(tx, { order: paid!, lines: numbered }, now)
+/**
+ * Numbers the sold units (lowest returned number first, then the counter) and marks the order
+ * paid, in one batch after `first` (the pending order's units sold), then fulfils it. Returns the
+ * lines' numbers as writes for the exchange that ends the payment: nothing reads them before.
+ */
+async function markPaid(
+  tx: Executor,
+  order: Order,
+  lines: OrderLine[],
+  payment: { provider: PaymentProviderName; providerPaymentId: string | null },
+  now: Date,
+  first: InStatement[] = [],
+): Promise<InStatement[]> {
+  const numbered = lines.filter((line) => line.takesNumbers)
+  const paidUpdate = tx.update(orders).set({ state: 'paid', ...payment, paidAt: now, updatedAt: now }).where(eq(orders.id, order.id)).returning().toSQL()
+  const results = await batchOn(tx, [
+    ...first,
+    ...numbered.flatMap((line) => takeNumbersStatements(line.stockId, line.qty)),
+    { sql: paidUpdate.sql, args: paidUpdate.params as InArgs },
+  ])
+  const numbersOf = new Map(numbered.map((line, index) => [line.id, numbersTaken(line.qty, results.slice(first.length + 2 * index))]))
+  const paidLines = lines.map((line) => ({ ...line, numbers: numbersOf.get(line.id) ?? [] }))
+  await fulfilPaidOrder(tx, { order: tableRow(orders, results.at(-1)!.rows[0]!), lines: paidLines }, now)
+  return paidLines
+    .filter((line) => line.numbers.length > 0)
+    .map((line) => statement('UPDATE order_lines SET numbers = :numbers WHERE id = :id', { numbers: JSON.stringify(line.numbers), id: line.id }))
 }
 
 // ---- refunds -----------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+// How many exchanges the hot writes make with the database inside their write transaction
+// (docs/decisions/038-one-exchange-holds-and-payments.md). On a libsql server each one is a network
+// round trip while the server's single write lock is held, so they bound how many holds and
+// payments a second sqld can take; here they are counted on the local file, where the same calls
+// are made. A change that adds a round trip to the hot path fails this test.
+import type { Transaction as LibsqlTransaction } from '@libsql/client'
+import { and, eq } from 'drizzle-orm'
+import { afterAll, describe, expect, it } from 'vitest'
+import { holds, memberships, orders, tiers } from '../../db/schema'
+import { cancelOrder, confirmPayment, placeOrder, releaseExpiredHolds } from '~/models/commerce.server'
+import { createDrop, listDropTiers, placeSeatOrder } from '~/models/drop.server'
+import { databaseHandle, db } from '~/utils/db.server'
+import { createBuyers, createStock, expectConsistent, line, paidNotice } from '../factories/orders'
+import { createTestUser } from '../factories/users'
+
+const HOUR = 3600_000
+
+/**
+ * Counts the statements sent on write transactions' connections (execute, batch, executeMultiple:
+ * each one exchange) while `fn` runs, leaving out the write queue's own savepoint statements
+ * around each member (one exchange per member, whatever the member does).
+ */
+const exchanges: string[] = []
+let counting = false
+const probe = await databaseHandle.client.transaction('deferred')
+const transactionClass = Object.getPrototypeOf(probe) as Record<'execute' | 'batch' | 'executeMultiple', (...args: unknown[]) => Promise<unknown>>
+probe.close()
+const originals = { execute: transactionClass.execute, batch: transactionClass.batch, executeMultiple: transactionClass.executeMultiple }
+for (const method of ['execute', 'batch', 'executeMultiple'] as const) {
+  transactionClass[method] = function (this: LibsqlTransaction, ...args: unknown[]) {
+    const first = method === 'batch' ? (args[0] as unknown[])[0] : args[0]
+    const sql = typeof first === 'string' ? first : String((first as { sql?: string })?.sql ?? '')
+    if (counting && !/queued_transaction/.test(sql)) exchanges.push(`${method}: ${sql.replace(/\s+/g, ' ').slice(0, 90)}`)
+    return originals[method].apply(this, args)
+  }
+}
+afterAll(() => Object.assign(transactionClass, originals))
+
+async function countExchanges<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }> {
+  exchanges.length = 0
+  counting = true
+  try {
+    const result = await fn()
+    if (process.env.SHOW_EXCHANGES) console.log(exchanges.join('\n'))
+    return { result, count: exchanges.length }
+  } finally {
+    counting = false
+  }
+}
+
+/** An open drop of one tier; each call gets its own day, so drops never overlap. */
+let day = 0
+async function openDrop(seats: number) {
+  const OPENS = new Date(Date.UTC(2091, 2, 1, 2) + ++day * 24 * HOUR)
+  const [qinqing] = await db.select().from(tiers).where(eq(tiers.slug, 'qinqing'))
+  const admin = await createTestUser({ role: 'admin' })
+  const result = await createDrop({
+    input: {
+      name: '计数招募',
+      announcement: '',
+      opensAt: OPENS,
+      closesAt: new Date(OPENS.getTime() + 6 * HOUR),
+      tiers: [{ tierId: qinqing!.id, priceFen: 200_00, capacity: seats, validUntil: new Date(OPENS.getTime() + 365 * 24 * HOUR) }],
+    },
+    actorId: admin.user.id,
+    now: new Date(OPENS.getTime() - HOUR),
+  })
+  if (!result.ok) throw new Error(`drop refused: ${JSON.stringify(result.errors)}`)
+  const [tier] = await listDropTiers(result.drop.id, OPENS)
+  return { drop: result.drop, tier: tier!, opens: OPENS }
+}
+
+async function holdSeat(drop: { id: number }, tier: { id: number }, now: Date) {
+  const { user } = await createTestUser()
+  const { result, count } = await countExchanges(() => placeSeatOrder({ dropId: drop.id, dropTierId: tier.id, userId: user.id, now }))
+  if (!result.ok) throw new Error(`expected a seat, got ${result.reason}`)
+  const [order] = await db.select().from(orders).where(eq(orders.id, result.orderId))
+  return { order: order!, user, count }
+}
+
+describe('the hot writes, counted in exchanges with the database', () => {
+  it('a seat hold, its payment and a cancellation', async () => {
+    const { drop, tier, opens } = await openDrop(10)
+    const at = new Date(opens.getTime() + 60_000)
+
+    const held = await holdSeat(drop, tier, at)
+    const paid = await countExchanges(() => confirmPayment(paidNotice(held.order), at))
+    expect(paid.result.outcome).toBe('paid')
+    const [membership] = await db.select().from(memberships).where(eq(memberships.orderId, held.order.id))
+    expect(membership?.memberNumber).toBe(1)
+
+    const second = await holdSeat(drop, tier, at)
+    const cancelled = await countExchanges(() => cancelOrder({ orderId: second.order.id, userId: second.user.id, now: at }))
+    expect(cancelled.result).toBe(true)
+    await expectConsistent(tier.stockId, { sold: 1, held: 0 })
+
+    // One batch (the drop tier is read before the write and checked in it); before decision 038: 4.
+    expect(held.count).toBeLessThanOrEqual(1)
+    // One batch, and the waitlist's reads for the seat that came back (3 while nobody waits).
+    expect(cancelled.count).toBeLessThanOrEqual(4)
+    // Recorded and read (1), sold and numbered (1), the membership's two reads and two writes (4),
+    // ended (1); before decision 038: 19.
+    expect(paid.count).toBeLessThanOrEqual(7)
+  })
+
+  it('a hold that finds a lapsed hold of its stock, and the release job', async () => {
+    const { drop, tier, opens } = await openDrop(10)
+    const at = new Date(opens.getTime() + 60_000)
+    const lapsing = await holdSeat(drop, tier, at)
+    const later = new Date(at.getTime() + 2 * HOUR)
+    const afterLapse = await holdSeat(drop, tier, later)
+    const [lapsed] = await db.select().from(orders).where(eq(orders.id, lapsing.order.id))
+    expect(lapsed?.state).toBe('expired')
+
+    const third = await holdSeat(drop, tier, later)
+    const released = await countExchanges(() => releaseExpiredHolds(new Date(later.getTime() + 2 * HOUR)))
+    expect(released.result.map((hold) => hold.orderId).sort()).toEqual([afterLapse.order.id, third.order.id].sort())
+    const left = await db.select().from(holds).where(and(eq(holds.stockId, tier.stockId), eq(holds.state, 'held')))
+    expect(left).toEqual([])
+    await expectConsistent(tier.stockId, { sold: 0, held: 0 })
+        // A hold that gives a lapsed one back tells the waitlist in further exchanges (rare).
+    expect(afterLapse.count).toBeLessThanOrEqual(4)
+    expect(released.count).toBeLessThanOrEqual(4)
+  })
+
+  it('a goods order of one line', async () => {
+    const item = await createStock({ capacity: 5, numbered: true })
+    const [buyer] = await createBuyers(1)
+    const placed = await countExchanges(() => placeOrder({ userId: buyer!.id, kind: 'goods', lines: [line(item.id)], now: new Date() }))
+    expect(placed.result.ok).toBe(true)
+    // One batch; before decision 038: 3 (the lapsed holds, the order, the line's batch).
+    expect(placed.count).toBe(1)
+    await expectConsistent(item.id, { held: 1 })
+  })
+})
