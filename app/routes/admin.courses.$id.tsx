@@ -233,7 +233,7 @@ export default function EditCourse() {
           {chapters.map((chapter, index) => (
             <li key={chapter.id} className="rounded-xl border border-stone-200 p-3 sm:p-4">
               <div className="flex flex-wrap items-end gap-2">
-                <Form method="post" className="flex min-w-0 flex-1 items-end gap-2" noValidate>
+                <Form method="post" className="flex w-full min-w-0 items-end gap-2 sm:w-auto sm:flex-1" noValidate>
                   <input type="hidden" name="chapterId" value={chapter.id} />
                   <Field
                     label={`${index + 1}. ${a.chapters.newTitle}`}
@@ -279,8 +279,8 @@ export default function EditCourse() {
               <ol className="mt-3 divide-y divide-stone-100 rounded-lg border border-stone-100">
                 {chapter.lessons.map((lesson, position) => (
                   <li key={lesson.id} className="flex flex-wrap items-center gap-2 px-3 py-2">
-                    <span className="min-w-0 flex-1">
-                      <span className="block truncate text-sm font-medium text-stone-900">{lesson.title}</span>
+                    <span className="min-w-48 flex-1">
+                      <span className="block text-sm font-medium text-stone-900">{lesson.title}</span>
                       <span className="flex flex-wrap items-center gap-x-2 text-xs text-stone-500">
                         <span>{a.lessons.kinds[lesson.kind]}</span>
                         <span>{a.lessons.duration(lesson.durationSeconds)}</span>
