@@ -4,7 +4,7 @@
 // streams in and cut off at the limit. Everything refused is a 4xx in Chinese, never a 500.
 import type { IncomingMessage } from 'node:http'
 import type express from 'express'
-import { MAX_AUDIO_BYTES, MAX_IMAGES_PER_PRODUCT, MAX_PRODUCT_IMAGE_BYTES } from '~/domain/media-types'
+import { MAX_AUDIO_BYTES, MAX_IMAGES_PER_PRODUCT, MAX_PRODUCT_IMAGE_BYTES, MAX_VIDEO_BYTES } from '~/domain/media-types'
 import { MAX_SHIPMENT_FILE_BYTES } from '~/domain/shipment-import.server'
 import { t } from '~/i18n/zh-CN'
 import { bodyTooLargeError, SIGNED_BODY_MAX_BYTES } from '~/utils/request-body.server'
@@ -42,6 +42,9 @@ export const BODY_RULES: readonly BodyRule[] = [
   { path: /^\/email\/unsubscribe\/[^/]+$/, form: FORM_BYTES, multipart: FORM_BYTES },
   // Uploads, streamed to disk by their routes, which cap each file; the framing adds a little.
   { path: /^\/admin\/media$/, multipart: MAX_AUDIO_BYTES + 64 * KB },
+  // A course's editor: its introduction (50,000 characters) as a form; a lesson's file (the
+  // largest a lesson takes is a video) with its 文稿 as an upload.
+  { path: /^\/admin\/courses\/(new|\d+)$/, form: 1 * MB, multipart: MAX_VIDEO_BYTES + 1 * MB },
   { path: /^\/admin\/products\/\d+$/, form: 256 * KB, multipart: MAX_IMAGES_PER_PRODUCT * MAX_PRODUCT_IMAGE_BYTES + 256 * KB },
   // 批量发货: the order export of up to 1,000 orders, or the same lines pasted.
   { path: /^\/admin\/orders\/ship$/, multipart: 2 * MAX_SHIPMENT_FILE_BYTES + 64 * KB },

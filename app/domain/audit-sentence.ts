@@ -30,6 +30,7 @@ const TARGETS: Record<string, { noun: string; href?: (id: string) => string }> =
   board: { noun: '版块', href: () => '/admin/community' },
   daily_comment: { noun: '每日留言' },
   legal: { noun: '协议文本', href: (slug) => `/admin/legal/${slug}` },
+  course: { noun: '课程', href: (id) => `/admin/courses/${id}` },
 }
 
 /** The words for the keys entries keep; a key not named here is not shown. */

@@ -5,6 +5,7 @@ import { Card, EmptyState, PageTitle } from '~/components/ui'
 import { describeAudit } from '~/domain/audit-sentence'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { adminOrdersZhCN } from '~/i18n/adminOrders.zh-CN'
+import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { moderationZhCN } from '~/i18n/moderation.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
@@ -15,7 +16,7 @@ import { formatDateTime } from '~/utils/format'
 import { hasRole, requireRole } from '~/utils/permissions.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { admin: adminZhCN, adminOrders: adminOrdersZhCN, drops: dropsZhCN, moderation: moderationZhCN, shop: shopZhCN }
+const t = { admin: adminZhCN, adminOrders: adminOrdersZhCN, courseAdmin: courseAdminZhCN, drops: dropsZhCN, moderation: moderationZhCN, shop: shopZhCN }
 
 // Every area names its own audited actions; the dashboard shows them all in one list.
 const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -24,6 +25,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   ...t.shop.auditActions,
   ...t.adminOrders.auditActions,
   ...t.drops.admin.auditActions,
+  ...t.courseAdmin.auditActions,
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

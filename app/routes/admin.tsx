@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { NavLink, Outlet, useLoaderData } from '@remix-run/react'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { adminOrdersZhCN } from '~/i18n/adminOrders.zh-CN'
+import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { moderationZhCN } from '~/i18n/moderation.zh-CN'
@@ -10,7 +11,7 @@ import { hasRole, requireRole } from '~/utils/permissions.server'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { admin: adminZhCN, adminOrders: adminOrdersZhCN, drops: dropsZhCN, moderation: moderationZhCN, shop: shopZhCN, site: siteZhCN }
+const t = { admin: adminZhCN, adminOrders: adminOrdersZhCN, courseAdmin: courseAdminZhCN, drops: dropsZhCN, moderation: moderationZhCN, shop: shopZhCN, site: siteZhCN }
 
 export const meta: MetaFunction = () => [{ title: `${t.admin.title} · ${t.site.name}` }, { name: 'robots', content: 'noindex' }]
 
@@ -28,6 +29,7 @@ export default function AdminLayout() {
   const links = [
     { to: '/admin', label: t.admin.dashboard, end: true },
     { to: '/admin/posts', label: t.admin.posts, end: false },
+    { to: '/admin/courses', label: t.courseAdmin.nav, end: false },
     { to: '/admin/community', label: t.moderation.navLabel, end: false },
     ...(isAdmin
       ? [

@@ -47,10 +47,12 @@ test('a visitor meets none of them on 又一课: the list, a course and a locked
   expect(found).toEqual([])
 })
 
-test('a member and an admin meet none of them on their pages, the drop table included', async ({ page }) => {
+test('a member and an admin meet none of them on their pages, the drop table and the course editor included', async ({ page }) => {
   await logInWithPassword(page, DEMO.admin)
   await expect(page).not.toHaveURL(/\/login/)
   const drop = await firstDetail(page, '/admin/drops', /^\/admin\/drops\/\d+$/)
+  const course = await firstDetail(page, '/admin/courses', /^\/admin\/courses\/\d+$/)
   const found = [...(await violations(page, '/shop')), ...(await violations(page, '/account')), ...(await violations(page, drop))]
+  found.push(...(await violations(page, '/admin/courses')), ...(await violations(page, course)))
   expect(found).toEqual([])
 })

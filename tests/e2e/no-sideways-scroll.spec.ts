@@ -23,6 +23,8 @@ const ADMIN_PAGES = [
   '/admin/payments',
   '/admin/legal',
   '/admin/legal/terms',
+  '/admin/courses',
+  '/admin/courses/new',
 ]
 
 /** The first detail page each admin list links to (a drop's live page, a product, an order, a daily). */
@@ -33,6 +35,7 @@ async function adminDetailPages(page: Page) {
     ['/admin/products', /^\/admin\/products\/\d+$/],
     ['/admin/orders', /^\/admin\/orders\/\d+$/],
     ['/admin/posts', /^\/admin\/posts\/\d+$/],
+    ['/admin/courses', /^\/admin\/courses\/\d+$/],
   ] as const) {
     await page.goto(list)
     const hrefs = await page.locator('a[href^="/admin/"]').evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { describeAudit } from '~/domain/audit-sentence'
+import { t } from '~/i18n/zh-CN'
 
 const options = { timeZone: 'Asia/Shanghai', actionLabels: { 'drop.extend': '延长招募', 'role.set': '修改角色', 'order.tracking': '修改快递信息' } }
 
@@ -64,6 +65,13 @@ describe('describeAudit', () => {
   it('links an edited legal text to its editor', () => {
     const edited = describeAudit({ action: 'legal.update', targetType: 'legal', targetId: 'terms', detail: { title: '用户协议', length: 1_204 } }, options)
     expect(edited).toMatchObject({ target: { label: '协议文本 #terms《用户协议》', href: '/admin/legal/terms' }, details: ['字数 1,204'] })
+  })
+
+  it('links a course edit to the course editor, in the course editor’s words', () => {
+    const labels = { ...options, actionLabels: t.courseAdmin.auditActions }
+    const created = describeAudit({ action: 'course.create', targetType: 'course', targetId: '7', detail: { title: '商业课', slug: 'biz', priceFen: 9900, published: true } }, labels)
+    expect(created).toEqual({ verb: '新建课程', target: { label: '课程 #7《商业课》', href: '/admin/courses/7' }, details: ['链接名 biz', '价格 ¥99', '上架 是'] })
+    expect(describeAudit({ action: 'course.lesson.move', targetType: 'course', targetId: '7', detail: { title: '第一讲', lessonId: 3, direction: 'up' } }, labels).details).toEqual(['方向 上移'])
   })
 
   it('says nothing of keys it has no words for, and copes with a detail that is not an object', () => {
