@@ -89,6 +89,19 @@ test.describe('on a 375 px phone', () => {
   })
 })
 
+test.describe('on a 375 px phone without JavaScript', () => {
+  test.use({ viewport: PHONE, javaScriptEnabled: false })
+
+  test('the typed quantity and 立即购买 in the bar still post the buy form', async ({ page }) => {
+    await page.goto(`/shop/p/${PEN.slug}`)
+    await page.getByLabel('数量').fill('2')
+    await buyBar(page).getByRole('button', { name: '立即购买' }).click()
+    // A visitor is sent to sign in, and back to the pen as they left it (decision 040).
+    await expect(page).toHaveURL(/\/login\?/)
+    expect(decodeURIComponent(page.url())).toContain(`/shop/p/${PEN.slug}?qty=2`)
+  })
+})
+
 test('on a 1280 px desktop the product page keeps its in-flow buttons and shows no bar', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(`/shop/p/${PEN.slug}`)
