@@ -1,6 +1,6 @@
 // The bar fixed to the bottom of a phone's screen that keeps a page's main action in reach: the
 // product page's price with 加入购物车 / 立即购买, the checkout's 合计 with 提交订单 (issue 18,
-// decision 042). It holds buttons of the page's own form, so it works without JavaScript; from
+// decision 043). It holds buttons of the page's own form, so it works without JavaScript; from
 // `hideFrom` up the page's in-flow buttons take over and the bar is not rendered at all.
 import type { ReactNode } from 'react'
 

@@ -221,7 +221,7 @@ export default function Checkout() {
           {/* One 提交订单 on each screen: here beside the summary from lg up, in the bar below it. */}
           <div className="mt-4 hidden lg:block">{submit('w-full py-3 text-base')}</div>
         </Card>
-        {/* On a phone the summary comes after the address form: 合计 and 提交订单 stay on screen (decision 042). */}
+        {/* On a phone the summary comes after the address form: 合计 and 提交订单 stay on screen (decision 043). */}
         <StickyBar
           label={c.bar}
           hideFrom="lg"

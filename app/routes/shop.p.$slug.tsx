@@ -163,7 +163,7 @@ export default function ProductPage() {
   const initial = { qty: Number.parseInt(searchParams.get('qty') ?? '1', 10) || 1, personalisation: searchParams.get('p') ?? '' }
 
   // On a phone the price and the action stay on screen in a bar at the bottom (issue 18,
-  // decision 042): the buy form's own buttons when the viewer can buy (BuyForm renders them),
+  // decision 043): the buy form's own buttons when the viewer can buy (BuyForm renders them),
   // otherwise the same disabled label or way in as the page, whose copy is then hidden there.
   const barSummary = (
     <div className="leading-tight">

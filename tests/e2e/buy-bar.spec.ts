@@ -1,4 +1,4 @@
-// What stays on a phone's screen when buying (issue 18, decision 042), in Chromium at 375×812:
+// What stays on a phone's screen when buying (issue 18, decision 043), in Chromium at 375×812:
 // the product page's bar with the price, 加入购物车 and 立即购买 is there without scrolling and
 // submits the buy form with the stepper's quantity; the stepper stops at its bounds; on
 // /checkout 提交订单 is on screen before the address form is scrolled past. At 1280×800 the
