@@ -25,11 +25,13 @@ const PUBLIC_PATH = '/build/'
  * the page, printed with the distance still to go.
  */
 export const BUDGETS: { url: string; route: string; kb: number; target?: number }[] = [
-  { url: '/', route: 'routes/_index', kb: 123, target: 90 },
+  // / and /shop 123 → 124, 115 → 116, /shop/p/:slug 118 → 119 (decision 043): the phone's buy bar
+  // and the quantity stepper in shop.tsx, whose chunk all three load, took them ≈ 1 KB up.
+  { url: '/', route: 'routes/_index', kb: 124, target: 90 },
   { url: '/membership', route: 'routes/membership._index', kb: 122, target: 90 },
   { url: '/daily/:date', route: 'routes/daily.$date', kb: 117 },
-  { url: '/shop', route: 'routes/shop._index', kb: 115 },
-  { url: '/shop/p/:slug', route: 'routes/shop.p.$slug', kb: 118 },
+  { url: '/shop', route: 'routes/shop._index', kb: 116 },
+  { url: '/shop/p/:slug', route: 'routes/shop.p.$slug', kb: 119 },
   { url: '/community', route: 'routes/community._index', kb: 112 },
   { url: '/cart', route: 'routes/cart', kb: 116 },
   { url: '/checkout', route: 'routes/checkout', kb: 114 },

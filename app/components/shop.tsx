@@ -2,9 +2,10 @@
 // photo gallery, the sale countdown and the buy form of /shop; the product editor of
 // /admin/products. Data comes shaped by the loaders; nothing here decides who may buy.
 import { Form, Link, NavLink, useRevalidator } from '@remix-run/react'
-import { useCallback, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import { Countdown } from '~/components/countdown'
 import { Field, SelectField, TextAreaField } from '~/components/field'
+import { StickyBar } from '~/components/sticky-bar'
 import { Badge, Button, buttonClass } from '~/components/ui'
 import type { ProductCardView } from '~/domain/product'
 import type { ProductEditorValues } from '~/domain/product-forms.server'
@@ -251,8 +252,52 @@ export function PurchaseBlocked({ message, showLogin, showJoin, loginHref }: { m
 }
 
 /**
+ * − [n] +: a number input the buttons step between `min` and `max`. Without JavaScript the input
+ * alone works (the buttons stay disabled until the page is hydrated); the server checks the
+ * quantity again either way.
+ */
+export function QuantityStepper({ name, label, min = 1, max, defaultValue }: { name: string; label: string; min?: number; max: number; defaultValue: number }) {
+  const id = useId()
+  const [value, setValue] = useState(String(defaultValue))
+  const [hydrated, setHydrated] = useState(false)
+  useEffect(() => setHydrated(true), [])
+  const n = Number.parseInt(value, 10)
+  const current = Number.isFinite(n) ? n : min
+  const step = (delta: number) => setValue(String(Math.min(max, Math.max(min, current + delta))))
+  const stepButton = 'flex h-11 w-11 items-center justify-center text-xl text-stone-700 transition hover:bg-stone-100 disabled:cursor-not-allowed disabled:text-stone-300'
+  return (
+    <div>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium text-stone-700">
+        {label}
+      </label>
+      <div className="inline-flex items-stretch overflow-hidden rounded-lg border border-stone-300 bg-white shadow-sm focus-within:border-brand-600 focus-within:ring-2 focus-within:ring-brand-600/30">
+        <button type="button" aria-label={s.buy.stepDown} aria-controls={id} disabled={!hydrated || current <= min} onClick={() => step(-1)} className={stepButton}>
+          <span aria-hidden>−</span>
+        </button>
+        <input
+          id={id}
+          type="number"
+          name={name}
+          min={min}
+          max={max}
+          step={1}
+          inputMode="numeric"
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          className="w-14 border-x border-stone-300 text-center text-base tabular-nums focus:outline-none [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none [&::-webkit-outer-spin-button]:appearance-none"
+        />
+        <button type="button" aria-label={s.buy.stepUp} aria-controls={id} disabled={!hydrated || current >= max} onClick={() => step(1)} className={stepButton}>
+          <span aria-hidden>+</span>
+        </button>
+      </div>
+    </div>
+  )
+}
+
+/**
  * Quantity, personalisation and the two buttons, posted to /cart (intent add or buy). The
- * character counter counts code points, as the server does.
+ * character counter counts code points, as the server does. On a phone the buttons are in a bar
+ * at the bottom of the screen, with `barSummary` (the price) beside them: still this form's.
  */
 export function BuyForm({
   productId,
@@ -260,6 +305,7 @@ export function BuyForm({
   personalisation,
   initial,
   id,
+  barSummary,
 }: {
   /** The form's id: where a buyer back from signing in lands (the route's BUY_FORM_ID). */
   id?: string
@@ -268,23 +314,27 @@ export function BuyForm({
   personalisation: { label: string; maxLength: number } | null
   /** The form as a visitor left it before signing in (decision 040): quantity and personalisation. */
   initial?: { qty: number; personalisation: string }
+  barSummary: ReactNode
 }) {
   const [text, setText] = useState(initial?.personalisation ?? '')
-  const initialQty = Math.min(Math.max(1, maxQty), Math.max(1, initial?.qty ?? 1))
+  const max = Math.max(1, maxQty)
+  const initialQty = Math.min(max, Math.max(1, initial?.qty ?? 1))
   const count = [...text.trim()].length
   const over = personalisation !== null && count > personalisation.maxLength
+  const buttons = (
+    <>
+      <Button type="submit" name="intent" value="add" variant="secondary" disabled={over}>
+        {s.buy.addToCart}
+      </Button>
+      <Button type="submit" name="intent" value="buy" disabled={over}>
+        {s.buy.buyNow}
+      </Button>
+    </>
+  )
   return (
     <Form method="post" action="/cart" id={id} className="scroll-mt-40 space-y-4">
       <input type="hidden" name="productId" value={productId} />
-      <div className="flex items-end gap-3">
-        <SelectField label={s.buy.quantity} name="qty" defaultValue={String(initialQty)} className="w-28">
-          {Array.from({ length: Math.max(1, maxQty) }, (_, i) => (
-            <option key={i + 1} value={i + 1}>
-              {i + 1}
-            </option>
-          ))}
-        </SelectField>
-      </div>
+      <QuantityStepper name="qty" label={s.buy.quantity} max={max} defaultValue={initialQty} />
       {personalisation ? (
         <div>
           <Field
@@ -301,21 +351,18 @@ export function BuyForm({
           </p>
         </div>
       ) : null}
-      <div className="grid grid-cols-2 gap-3">
-        <Button type="submit" name="intent" value="add" variant="secondary" disabled={over}>
-          {s.buy.addToCart}
-        </Button>
-        <Button type="submit" name="intent" value="buy" disabled={over}>
-          {s.buy.buyNow}
-        </Button>
-      </div>
+      {/* One set of buttons on each screen: in the page from md up, in the bar below it. */}
+      <div className="hidden grid-cols-2 gap-3 md:grid">{buttons}</div>
+      <StickyBar label={s.buy.bar} summary={barSummary}>
+        {buttons}
+      </StickyBar>
     </Form>
   )
 }
 
-export function DisabledBuy({ label }: { label: string }) {
+export function DisabledBuy({ label, className = 'w-full' }: { label: string; className?: string }) {
   return (
-    <button type="button" disabled className={buttonClass('secondary', 'w-full')}>
+    <button type="button" disabled className={buttonClass('secondary', className)}>
       {label}
     </button>
   )

@@ -44,6 +44,9 @@ export const ordersZhCN = {
     holdNotice: (minutes: number) => `提交订单后，商品会为你保留 ${minutes} 分钟，请在倒计时结束前完成支付。`,
     submit: '提交订单',
     submitting: '正在提交…',
+    /** The bar at the bottom of a phone's screen with 合计 and 提交订单. */
+    bar: '提交订单',
+    barTotal: '合计',
     total: '应付合计',
     blocked: '购物车里有暂时无法购买的商品，请返回购物车调整。',
     blockedBuyNow: '这件商品现在无法购买，原因见上方。',

@@ -68,6 +68,13 @@ export const shopZhCN = {
     upcoming: '即将开售',
     ended: '已结束',
     limitReached: '已达每人限购',
+    /** The stepper's buttons: named apart from 数量 so the field keeps its one label. */
+    stepDown: '减少一件',
+    stepUp: '增加一件',
+    /** The sticky bar at the bottom of a phone's screen. */
+    bar: '购买',
+    /** The bar's way in for a visitor (the page's own block says why, with 登录 beside it). */
+    loginToBuy: '登录后购买',
   },
   purchaseBlocked: {
     not_published: '该商品尚未上架',

@@ -7,6 +7,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { CartLineView } from '~/components/order'
+import { StickyBar } from '~/components/sticky-bar'
 import { Field, FormError } from '~/components/field'
 import { Button, Card, PageTitle } from '~/components/ui'
 import { ADDRESS_FIELDS } from '~/domain/address'
@@ -137,6 +138,12 @@ export default function Checkout() {
     if (actionData) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
   }, [actionData])
 
+  const submit = (className: string) => (
+    <Button className={className} disabled={busy || blocked || !paymentsReady}>
+      {busy ? c.submitting : c.submit}
+    </Button>
+  )
+
   return (
     <div className="mx-auto max-w-4xl">
       <PageTitle subtitle={c.subtitle}>{c.title}</PageTitle>
@@ -211,10 +218,24 @@ export default function Checkout() {
               <FormError error={errors.form ?? c.fixAddress} />
             </div>
           ) : null}
-          <Button className="mt-4 w-full py-3 text-base" disabled={busy || blocked || !paymentsReady}>
-            {busy ? c.submitting : c.submit}
-          </Button>
+          {/* One 提交订单 on each screen: here beside the summary from lg up, in the bar below it. */}
+          <div className="mt-4 hidden lg:block">{submit('w-full py-3 text-base')}</div>
         </Card>
+        {/* On a phone the summary comes after the address form: 合计 and 提交订单 stay on screen (decision 043). */}
+        <StickyBar
+          label={c.bar}
+          hideFrom="lg"
+          summary={
+            <p className="leading-tight">
+              <span className="block text-xs text-stone-500">
+                {c.barTotal}（{t.orders.cart.itemCount(units)}）
+              </span>
+              <span className="text-xl font-bold text-brand-800 tabular-nums">{formatFen(totalFen)}</span>
+            </p>
+          }
+        >
+          {submit('px-6 py-3 text-base')}
+        </StickyBar>
       </Form>
     </div>
   )

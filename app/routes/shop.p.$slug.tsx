@@ -1,7 +1,8 @@
 import { data as dataWithStatus, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown } from '~/components/shop'
-import { Badge } from '~/components/ui'
+import { StickyBar } from '~/components/sticky-bar'
+import { Badge, buttonClass } from '~/components/ui'
 import { checkAccess, isStaff } from '~/domain/access'
 import {
   checkPurchase,
@@ -161,20 +162,66 @@ export default function ProductPage() {
   const [searchParams] = useSearchParams()
   const initial = { qty: Number.parseInt(searchParams.get('qty') ?? '1', 10) || 1, personalisation: searchParams.get('p') ?? '' }
 
+  // On a phone the price and the action stay on screen in a bar at the bottom (issue 18,
+  // decision 043): the buy form's own buttons when the viewer can buy (BuyForm renders them),
+  // otherwise the same disabled label or way in as the page, whose copy is then hidden there.
+  const barSummary = (
+    <div className="leading-tight">
+      <PriceTag priceFen={price.priceFen} basePriceFen={null} />
+      {stock.kind === 'low' ? <p className="text-xs font-semibold text-red-700">{s.product.stockLow(stock.left)}</p> : null}
+      {stock.kind !== 'low' && product.editionSize !== null ? <p className="text-xs text-stone-500">{s.badges.limited}</p> : null}
+    </div>
+  )
+  const disabled = (label: string) => (
+    <>
+      <div className="hidden md:block">
+        <DisabledBuy label={label} />
+      </div>
+      <StickyBar label={s.buy.bar} summary={barSummary}>
+        <DisabledBuy label={label} className="px-6" />
+      </StickyBar>
+    </>
+  )
+  const blockedBar = (block: NonNullable<typeof data.tierBlock>) => (
+    <StickyBar label={s.buy.bar} summary={barSummary}>
+      {block.showLogin ? (
+        <Link to={loginHref} className={buttonClass('primary', 'px-6')}>
+          {s.buy.loginToBuy}
+        </Link>
+      ) : (
+        <Link to="/membership" className={buttonClass('primary', 'px-6')}>
+          {s.product.joinCta}
+        </Link>
+      )}
+    </StickyBar>
+  )
+
   let buyArea
-  if (!product.published) buyArea = <DisabledBuy label={s.badges.draft} />
+  if (!product.published) buyArea = disabled(s.badges.draft)
   else if (sale.state === 'upcoming' && sale.startsAt && sale.startsAtLabel)
     buyArea = (
       <>
         <SaleCountdown startsAt={sale.startsAt} startsAtLabel={sale.startsAtLabel} serverNow={data.serverNow} />
         {data.tierBlock ? <PurchaseBlocked {...data.tierBlock} loginHref={loginHref} /> : null}
+        <StickyBar label={s.buy.bar} summary={barSummary}>
+          <DisabledBuy label={s.buy.upcoming} className="px-6" />
+        </StickyBar>
       </>
     )
-  else if (sale.state === 'ended') buyArea = <DisabledBuy label={s.buy.ended} />
-  else if (stock.kind === 'sold_out') buyArea = <DisabledBuy label={s.buy.soldOut} />
-  else if (data.tierBlock) buyArea = <PurchaseBlocked {...data.tierBlock} loginHref={loginHref} />
-  else if (data.canBuy && data.maxQty === 0) buyArea = <DisabledBuy label={s.buy.limitReached} />
-  else if (data.canBuy) buyArea = <BuyForm id={BUY_FORM_ID} productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} initial={initial} />
+  else if (sale.state === 'ended') buyArea = disabled(s.buy.ended)
+  else if (stock.kind === 'sold_out') buyArea = disabled(s.buy.soldOut)
+  else if (data.tierBlock)
+    buyArea = (
+      <>
+        <PurchaseBlocked {...data.tierBlock} loginHref={loginHref} />
+        {blockedBar(data.tierBlock)}
+      </>
+    )
+  else if (data.canBuy && data.maxQty === 0) buyArea = disabled(s.buy.limitReached)
+  else if (data.canBuy)
+    buyArea = (
+      <BuyForm id={BUY_FORM_ID} productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} initial={initial} barSummary={barSummary} />
+    )
 
   return (
     <article className="mx-auto max-w-5xl">

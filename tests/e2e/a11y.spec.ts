@@ -37,7 +37,9 @@ async function firstDetail(page: Page, list: string, detail: RegExp) {
 test('a visitor meets none of the named violations on the shop, a community thread and the sign-in pages', async ({ page }) => {
   const thread = await firstDetail(page, '/community', /^\/community\/t\/\d+$/)
   const signIn = [...(await violations(page, '/login?redirectTo=%2Fshop&for=purchase')), ...(await violations(page, '/signup'))]
-  expect([...(await violations(page, '/shop')), ...(await violations(page, thread)), ...signIn]).toEqual([])
+  // A product page carries the phone's buy bar and the quantity stepper (decision 043).
+  const product = await violations(page, '/shop/p/zhiyin-10th-pen')
+  expect([...(await violations(page, '/shop')), ...product, ...(await violations(page, thread)), ...signIn]).toEqual([])
 })
 
 test('a visitor meets none of them on 又一课: the list, a course and a locked lesson', async ({ page }) => {
@@ -52,7 +54,10 @@ test('a member and an admin meet none of them on their pages, the drop table and
   await expect(page).not.toHaveURL(/\/login/)
   const drop = await firstDetail(page, '/admin/drops', /^\/admin\/drops\/\d+$/)
   const course = await firstDetail(page, '/admin/courses', /^\/admin\/courses\/\d+$/)
-  const found = [...(await violations(page, '/shop')), ...(await violations(page, '/account')), ...(await violations(page, drop))]
+  // 立即购买's checkout, with its 合计 / 提交订单 bar (decision 043).
+  await page.goto('/shop/p/name-seal-stamp')
+  const checkout = `/checkout?buy=${await page.locator('input[name="productId"]').inputValue()}&qty=1`
+  const found = [...(await violations(page, '/shop')), ...(await violations(page, '/account')), ...(await violations(page, drop)), ...(await violations(page, checkout))]
   found.push(...(await violations(page, '/admin/courses')), ...(await violations(page, course)))
   expect(found).toEqual([])
 })

@@ -6,7 +6,7 @@ import { DEMO, logInWithPassword, siteDate } from './support'
 
 const WIDTHS = [320, 375, 414]
 
-const VISITOR_PAGES = ['/', '/daily', `/daily/${siteDate()}`, '/shop', '/courses', '/courses/song-daily-life', '/courses/song-daily-life/morning', '/membership', '/community', '/community/jobs', '/login', '/signup', '/forgot-password', '/cart', '/legal/terms', '/legal/privacy']
+const VISITOR_PAGES = ['/', '/daily', `/daily/${siteDate()}`, '/shop', '/shop/p/zhiyin-10th-pen', '/courses', '/courses/song-daily-life', '/courses/song-daily-life/morning', '/membership', '/community', '/community/jobs', '/login', '/signup', '/forgot-password', '/cart', '/legal/terms', '/legal/privacy']
 const MEMBER_PAGES = ['/', `/daily/${siteDate()}`, '/shop', '/courses/business-models/moat', '/membership', '/community', '/community/new', '/account', '/orders', '/notifications', '/membership/card', '/cart']
 const ADMIN_PAGES = [
   '/admin',

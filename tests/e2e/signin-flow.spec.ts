@@ -13,7 +13,7 @@ const AGREEMENT = '我已阅读并同意《用户协议》和《隐私政策》'
 async function buyStampAsVisitor(page: Page) {
   await page.goto(`/shop/p/${STAMP.slug}`)
   await page.waitForLoadState('networkidle')
-  await page.getByLabel('数量').selectOption('2')
+  await page.getByLabel('数量').fill('2')
   await page.getByLabel('印文').fill('知音')
   await page.getByRole('button', { name: '立即购买' }).click()
   await expect(page).toHaveURL(/\/login\?/)
