@@ -11,6 +11,8 @@ const RULES = ['color-contrast', 'label-content-name-mismatch', 'scrollable-regi
 
 // axe is injected as a script: the pages' CSP would rightly refuse it.
 test.use({ bypassCSP: true, viewport: { width: 375, height: 812 } })
+// Each test visits several pages and runs axe on each: more than one page's 60 s on a loaded machine.
+test.describe.configure({ timeout: 150_000 })
 
 /** The serious and critical violations of RULES on the page, as "rule: selector" lines. */
 async function violations(page: Page, path: string) {
