@@ -1,9 +1,9 @@
 // The course editor's form (/admin/courses/new and /admin/courses/:id): the course's own fields,
 // with the introduction previewed as the daily editor previews its body.
-import { Form, useFetcher } from '@remix-run/react'
-import { useEffect, useRef } from 'react'
+import { Form } from '@remix-run/react'
 import { Checkbox } from './shop'
 import { Field, FormError, SelectField, TextAreaField } from './field'
+import { MarkdownPreviewField } from './markdown-preview-field'
 import { Button, Card } from './ui'
 import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 
@@ -57,7 +57,7 @@ export function CourseForm({
           <Field label={f.lecturerName} name="lecturerName" defaultValue={values.lecturerName} error={errors.lecturerName} required maxLength={40} />
         </div>
         <TextAreaField label={f.lecturerBio} name="lecturerBio" defaultValue={values.lecturerBio} error={errors.lecturerBio} rows={3} maxLength={2000} />
-        <MarkdownPreviewField label={f.introduction} name="introduction" defaultValue={values.introduction} error={errors.introduction} />
+        <MarkdownPreviewField label={f.introduction} previewLabel={f.preview} name="introduction" defaultValue={values.introduction} error={errors.introduction} />
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label={f.price} name="price" defaultValue={values.price} error={errors.price} hint={f.priceHint} inputMode="decimal" />
           <div>
@@ -76,38 +76,5 @@ export function CourseForm({
         <Button type="submit">{submitLabel}</Button>
       </Form>
     </Card>
-  )
-}
-
-/** Markdown with a preview from the server's renderMarkdown (the daily editor's preview route). */
-export function MarkdownPreviewField({ label, name, defaultValue, error }: { label: string; name: string; defaultValue: string; error?: string }) {
-  const preview = useFetcher<{ html: string }>()
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
-  const { submit } = preview
-  const requestPreview = (body: string) => {
-    clearTimeout(timer.current)
-    timer.current = setTimeout(() => submit({ body }, { method: 'post', action: '/admin/posts/preview' }), 400)
-  }
-  useEffect(() => {
-    if (defaultValue) submit({ body: defaultValue }, { method: 'post', action: '/admin/posts/preview' })
-    return () => clearTimeout(timer.current)
-  }, [defaultValue, submit])
-  return (
-    <div className="grid gap-3 lg:grid-cols-2">
-      <TextAreaField
-        label={label}
-        name={name}
-        defaultValue={defaultValue}
-        rows={10}
-        maxLength={50_000}
-        error={error}
-        onChange={(event) => requestPreview(event.currentTarget.value)}
-        controlClassName="font-mono text-sm leading-6"
-      />
-      <section aria-label={f.preview} className="min-w-0 rounded-lg border border-dashed border-stone-300 bg-white p-3">
-        <p className="mb-2 text-xs font-semibold text-stone-500">{f.preview}</p>
-        <div className="prose-zhiyin text-[15px]" dangerouslySetInnerHTML={{ __html: preview.data?.html ?? '' }} />
-      </section>
-    </div>
   )
 }

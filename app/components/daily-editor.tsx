@@ -1,6 +1,7 @@
-import { Form, Link, useFetcher, useNavigation } from '@remix-run/react'
+import { Form, Link, useNavigation } from '@remix-run/react'
 import { useEffect, useId, useRef, useState } from 'react'
 import { Field, FormError, SelectField, TextAreaField } from '~/components/field'
+import { MarkdownPreviewField } from '~/components/markdown-preview-field'
 import { Badge, Button, Card } from '~/components/ui'
 import { TRANSCRIPT_MAX_LENGTH } from '~/domain/daily-limits'
 import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from '~/domain/media-types'
@@ -49,7 +50,7 @@ export function DailyEditor({
       <Field label={f.title} name="title" defaultValue={daily.title} maxLength={80} required error={errors.title} />
       <Field label={f.keyword} name="keyword" defaultValue={daily.keyword} maxLength={20} required hint={f.keywordHint} error={errors.keyword} />
       <TextAreaField label={f.teaser} name="teaser" defaultValue={daily.teaser} rows={3} maxLength={300} hint={f.teaserHint} error={errors.teaser} />
-      <MarkdownField defaultValue={daily.body} error={errors.body} />
+      <MarkdownPreviewField label={f.body} previewLabel={f.preview} name="body" defaultValue={daily.body} error={errors.body} rows={14} />
       <TextAreaField
         label={f.transcript}
         name="transcript"
@@ -127,39 +128,6 @@ export function DailyEditor({
         ) : null}
       </div>
     </Form>
-  )
-}
-
-/** The body in markdown, with a preview rendered by the server's renderMarkdown as you type. */
-function MarkdownField({ defaultValue, error }: { defaultValue: string; error?: string }) {
-  const preview = useFetcher<{ html: string }>()
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
-  const { submit } = preview
-  const requestPreview = (body: string) => {
-    clearTimeout(timer.current)
-    timer.current = setTimeout(() => submit({ body }, { method: 'post', action: '/admin/posts/preview' }), 400)
-  }
-  useEffect(() => {
-    if (defaultValue) submit({ body: defaultValue }, { method: 'post', action: '/admin/posts/preview' })
-    return () => clearTimeout(timer.current)
-  }, [defaultValue, submit])
-  return (
-    <div className="grid gap-3 lg:grid-cols-2">
-      <TextAreaField
-        label={f.body}
-        name="body"
-        defaultValue={defaultValue}
-        rows={14}
-        maxLength={50_000}
-        error={error}
-        onChange={(e) => requestPreview(e.currentTarget.value)}
-        controlClassName="font-mono text-sm leading-6"
-      />
-      <section aria-label={f.preview} className="rounded-lg border border-dashed border-stone-300 bg-white p-3">
-        <p className="mb-2 text-xs font-semibold text-stone-500">{f.preview}</p>
-        <div className="prose-zhiyin text-[15px]" dangerouslySetInnerHTML={{ __html: preview.data?.html ?? '' }} />
-      </section>
-    </div>
   )
 }
 
