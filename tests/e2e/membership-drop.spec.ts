@@ -120,8 +120,9 @@ function recordCountdown(page: Page) {
 
 /** A figure in the admin's live numbers (收入, 会员, 已付款, 锁定中). */
 function liveStat(page: Page, label: string) {
+  // Visible ones only: on a phone the tiers' own 已付款 / 锁定中 are cards (hidden at this width).
   return page
-    .locator('dl > div')
+    .locator('dl > div:visible')
     .filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
     .locator('dd')
 }
