@@ -3,7 +3,7 @@
 // flight every turn of the loop took a step of each, so a timer, a new connection or a payment
 // notice waited for all of them (event-loop delay p99 64–145 ms under the storm). Past `limit`, a
 // request waits here in arrival order, costing nothing, and starts on a later turn of the loop.
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import onHeaders from 'on-headers'
 import { runInTurn, type Turn } from '~/utils/request-turn.server'
 
@@ -33,7 +33,7 @@ interface Waiter {
 
 export interface Admission {
   /** Runs `start` now if the process has room, else when its turn comes. */
-  admit(req: IncomingMessage, res: ServerResponse, start: () => void): void
+  admit(res: ServerResponse, start: () => void): void
   stats(): AdmissionStats
 }
 
@@ -93,7 +93,7 @@ export function createAdmission({ limit, maxWaitMs, maxWaiting, refuse }: Admiss
   }
 
   return {
-    admit(_req, res, start) {
+    admit(res, start) {
       if (limit === 0 || (working < limit && waiting.length === 0)) return work(res, start)
       if (waiting.length >= maxWaiting) {
         refused += 1

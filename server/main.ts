@@ -63,7 +63,7 @@ export function createSite(build: Build, env: Env, replica?: ReplicaReads) {
   // Files, hot routes and kept pages cost next to nothing: only the app's own work waits its turn.
   const admission = createAdmission({ limit: env.REQUEST_CONCURRENCY, maxWaitMs: env.WRITE_DEADLINE_MS, maxWaiting: DEFAULT_MAX_QUEUED, refuse: answerBusy })
   countAdmission(admission)
-  const toApp = (req: IncomingMessage, res: ServerResponse) => () => admission.admit(req, res, () => app(req, res))
+  const toApp = (req: IncomingMessage, res: ServerResponse) => () => admission.admit(res, () => app(req, res))
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req.url)
     const plainRead = isPlainRead(req)

@@ -91,7 +91,6 @@ export function describeAudit(entry: AuditRecord, { timeZone, actionLabels }: { 
     label: `${kind?.noun ?? entry.targetType} #${entry.targetId}${named}`,
     href: kind?.href ? kind.href(entry.targetId) : null,
   }
-  const value = (key: string, raw: unknown) => phrase(key, raw, timeZone)
   const details: string[] = []
   // A change of role or state: 「从 编辑 改为 管理员」.
   if ('from' in detail && 'to' in detail) details.push(`从 ${word(detail.from)} 改为 ${word(detail.to)}`)
@@ -100,7 +99,7 @@ export function describeAudit(entry: AuditRecord, { timeZone, actionLabels }: { 
   if (isRecord(detail.before) && isRecord(detail.after)) details.push(...changes(detail.before, detail.after, timeZone))
   for (const [key, raw] of Object.entries(detail)) {
     if (key === 'title' || key === 'name' || !(key in KEY_LABELS)) continue
-    const shown = value(key, raw)
+    const shown = phrase(key, raw, timeZone)
     if (shown) details.push(`${KEY_LABELS[key]} ${shown}`)
   }
   return { verb: actionLabels[entry.action] ?? entry.action, target, details }

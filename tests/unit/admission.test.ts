@@ -29,7 +29,7 @@ async function serve(options: Partial<AdmissionOptions>, work: (started: Started
     ...options,
   })
   server = createServer((req, res) =>
-    admission.admit(req, res, () => {
+    admission.admit(res, () => {
       const one = { path: req.url ?? '', res }
       started.push(one)
       work(one)
