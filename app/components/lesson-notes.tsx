@@ -57,8 +57,13 @@ function textOffset(container: HTMLElement, node: Node, offset: number) {
 function readSelection(container: HTMLElement): Selected | null {
   const selection = document.getSelection()
   if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null
-  const range = selection.getRangeAt(0)
-  if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return null
+  // A selection may run past the 文稿 (a triple click ends at the next block): keep the part inside.
+  const whole = document.createRange()
+  whole.selectNodeContents(container)
+  const range = selection.getRangeAt(0).cloneRange()
+  if (!range.intersectsNode(container)) return null
+  if (whole.comparePoint(range.startContainer, range.startOffset) < 0) range.setStart(container, 0)
+  if (whole.comparePoint(range.endContainer, range.endOffset) > 0) range.setEnd(container, container.childNodes.length)
   const text = container.textContent ?? ''
   let startOffset = textOffset(container, range.startContainer, range.startOffset)
   let endOffset = textOffset(container, range.endContainer, range.endOffset)
@@ -103,6 +108,8 @@ export function TranscriptWithNotes({ html, notes, signInHref }: { html: string;
       else hideTimer.current = setTimeout(() => (pressingToolbar.current ? undefined : setSelected(null)), 300)
     }
     document.addEventListener('selectionchange', onSelectionChange)
+    // A selection made before the page's script ran is offered too.
+    onSelectionChange()
     return () => {
       document.removeEventListener('selectionchange', onSelectionChange)
       clearTimeout(hideTimer.current)

@@ -143,7 +143,7 @@ describe('what is refused, with nothing stored', () => {
       { intent: 'note', noteId: String(mine!.id), note: '改掉' },
       { intent: 'delete', noteId: String(mine!.id) },
       { intent: 'share', noteId: String(mine!.id) },
-    ]) {
+    ] as Record<string, string>[]) {
       await expectRefused(await post(included, 'flywheel', other, form), 404, 'form', t.lessonNotes.errors.notFound)
     }
     expect((await notesOf(tiegan)).find((row) => row.id === mine!.id)).toEqual(mine)
