@@ -7,7 +7,7 @@ import { Form, Link, useActionData, useNavigation, useSubmit } from '@remix-run/
 import { useCallback, useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react'
 import { NOTE_LIMITS, characterCount, noteAnchorId } from '~/domain/lesson-notes'
 import { lessonNotesZhCN } from '~/i18n/lessonNotes.zh-CN'
-import { Button, buttonClass } from './ui'
+import { Button } from './ui'
 
 // The catalogue area this module reads (decision 028).
 const n = lessonNotesZhCN
@@ -324,7 +324,7 @@ function NoteCard({ item, share, error }: { item: LessonNoteItem; share: LessonN
           <Form method="post">
             <input type="hidden" name="intent" value="share" />
             <input type="hidden" name="noteId" value={item.id} />
-            <button type="submit" disabled={busy} title={n.shareHint(share.boardName)} className={buttonClass('secondary', 'px-3 py-1.5')}>
+            <button type="submit" disabled={busy} title={n.shareHint(share.boardName)} className="font-medium text-brand-700 hover:underline disabled:opacity-60">
               {n.share}
             </button>
           </Form>

@@ -1,4 +1,4 @@
-// lessonNotes (划线与笔记 in a lesson's 文稿, /account/notes): part of the zh-CN catalogue
+// lessonNotes (划线与笔记 in a lesson's 文稿: the lesson page's words): part of the zh-CN catalogue
 // (app/i18n/zh-CN.ts), in a file of its own so that only the pages that read it download it
 // (decision 028).
 
@@ -23,47 +23,4 @@ export const lessonNotesZhCN = {
   shareHint: (board: string) => `将原文摘录和你的笔记发到「${board}」版块，附本讲链接（未解锁的读者打开链接后看到的是课程介绍与解锁方式）。`,
   viewInText: '在文稿中查看',
   moved: '文稿已修改，这段原文找不到了；笔记仍保留。',
-  errors: {
-    signInRequired: '登录后才能划线和写笔记。',
-    range: {
-      empty: '请选中一段文字（不能只有空白）。',
-      too_long: '一次最多划 2000 字，请缩短选择。',
-      outside: '所选范围不在这一讲的文稿内，请重新选择。',
-      quote_mismatch: '所选文字与文稿不一致（文稿可能刚更新），请刷新页面后重新选择。',
-    },
-    noteTooLong: (max: number, n: number) => `笔记最多 ${max} 字，现在是 ${n} 字。`,
-    notFound: '没有找到这条笔记，它可能已被删除。',
-    intent: '未知的操作。',
-    rateLimited: (seconds: number) => `发帖太频繁，请 ${seconds} 秒后再分享。`,
-    noBoard: '社区暂时没有「分享」版块。',
-  },
-  flash: {
-    highlighted: '已划线',
-    noted: '笔记已保存',
-    deleted: '已删除这条划线',
-    shared: '已分享到社区',
-  },
-  shareText: {
-    title: (lesson: string) => `笔记 · ${lesson}`,
-    from: (course: string, lesson: string) => `摘自《${course}》·${lesson}`,
-  },
-  page: {
-    title: '我的笔记',
-    subtitle: '你在课程文稿里的划线和笔记，按课程、按讲整理。',
-    empty: '还没有笔记。打开一讲课程，在文稿里选中文字即可划线、写笔记。',
-    browseCourses: '去看看课程',
-    exportAll: '导出全部（Markdown）',
-    exportCourse: '导出 Markdown',
-    count: (n: number) => `${n} 条`,
-    backToAccount: '返回我的账户',
-  },
-  export: {
-    title: '我的笔记',
-    exportedAt: (date: string) => `导出于 ${date}`,
-    course: (title: string) => `《${title}》`,
-    backToText: '回到原文',
-    note: '笔记',
-    fileName: (scope: string, date: string) => `知音笔记-${scope}-${date}.md`,
-    allCourses: '全部课程',
-  },
 } as const

@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { EmptyState, PageTitle, buttonClass } from '~/components/ui'
 import { siteZhCN } from '~/i18n/core.zh-CN'
-import { lessonNotesZhCN } from '~/i18n/lessonNotes.zh-CN'
+import { myNotesZhCN } from '~/i18n/myNotes.zh-CN'
 import { listReaderNotes } from '~/models/lesson-note.server'
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
@@ -12,8 +12,8 @@ import { formatDate } from '~/utils/format'
 import { groupReaderNotes, notePath } from '~/utils/lesson-notes.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { lessonNotes: lessonNotesZhCN, site: siteZhCN }
-const p = t.lessonNotes.page
+const t = { myNotes: myNotesZhCN, site: siteZhCN }
+const p = t.myNotes.page
 
 export const meta: MetaFunction = () => [{ title: `${p.title} · ${t.site.name}` }]
 
@@ -91,7 +91,7 @@ export default function AccountNotes() {
                         <p className="flex flex-wrap gap-x-3 text-sm text-stone-500">
                           <span>{note.date}</span>
                           <Link to={note.href} className="font-medium text-brand-700 hover:underline">
-                            {t.lessonNotes.viewInText}
+                            {t.myNotes.viewInText}
                           </Link>
                         </p>
                       </li>

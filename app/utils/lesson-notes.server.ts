@@ -16,7 +16,7 @@ import { getEnv } from './env.server'
 import { redirectWithFlash } from './flash.server'
 import { formatDate } from './format'
 
-const n = t.lessonNotes
+const n = { ...t.lessonNoteActions, export: t.myNotes.export }
 
 /** Where a note's highlight is: the lesson page, at the highlight. */
 export const notePath = (courseSlug: string, lessonSlug: string, noteId: number) => `${coursePaths.lesson(courseSlug, lessonSlug)}#${noteAnchorId(noteId)}`

@@ -70,7 +70,7 @@ describe('highlights and notes on a lesson the reader can open', () => {
   it('a 铁杆 member highlights a passage with a note: stored, drawn into their 文稿 and listed under it', async () => {
     const { location, cookies } = readRedirect(await post(included, 'flywheel', tiegan, highlightOf('更多的顾客带来更大的规模', '规模效应的前提是顾客\r\n愿意留下')))
     expect(location).toBe(path(included, 'flywheel'))
-    expect((await flashOf(cookies))?.message).toBe(t.lessonNotes.flash.noted)
+    expect((await flashOf(cookies))?.message).toBe(t.lessonNoteActions.flash.noted)
     const [row] = await notesOf(tiegan)
     expect(row).toMatchObject({ lessonId: included.lessons[1]!.id, courseId: included.course.id, quote: '更多的顾客带来更大的规模', note: '规模效应的前提是顾客\n愿意留下' })
 
@@ -99,7 +99,7 @@ describe('highlights and notes on a lesson the reader can open', () => {
     const before = await countRows(lessonNotes)
     const { status, data: refused } = readData(await post(included, 'intro', null, highlightOf('更低的价格')))
     expect(status).toBe(401)
-    expect(refused.errors.form).toBe(t.lessonNotes.errors.signInRequired)
+    expect(refused.errors.form).toBe(t.lessonNoteActions.errors.signInRequired)
     expect(await countRows(lessonNotes)).toBe(before)
   })
 })
@@ -119,7 +119,7 @@ describe('what is refused, with nothing stored', () => {
 
   it('a note over 2,000 characters (counted as characters: an emoji is one)', async () => {
     const before = await countRows(lessonNotes)
-    await expectRefused(await post(included, 'flywheel', tiegan, highlightOf('更低的价格', '想'.repeat(2001))), 400, 'note', t.lessonNotes.errors.noteTooLong(2000, 2001))
+    await expectRefused(await post(included, 'flywheel', tiegan, highlightOf('更低的价格', '想'.repeat(2001))), 400, 'note', t.lessonNoteActions.errors.noteTooLong(2000, 2001))
     expect(await countRows(lessonNotes)).toBe(before)
     readRedirect(await post(included, 'flywheel', tiegan, highlightOf('更低的价格', '🙂'.repeat(2000))))
     expect(await countRows(lessonNotes)).toBe(before + 1)
@@ -128,11 +128,11 @@ describe('what is refused, with nothing stored', () => {
   it('a range outside the 文稿, a quote that is not the text there, a range of nothing but space', async () => {
     const before = await countRows(lessonNotes)
     const outside = { intent: 'highlight', startOffset: String(PLAIN.length - 2), endOffset: String(PLAIN.length + 5), quote: PLAIN.slice(-2) }
-    await expectRefused(await post(included, 'flywheel', tiegan, outside), 400, 'range', t.lessonNotes.errors.range.outside)
-    await expectRefused(await post(included, 'flywheel', tiegan, { ...highlightOf('更低的价格'), quote: '更高的价格' }), 400, 'range', t.lessonNotes.errors.range.quote_mismatch)
-    await expectRefused(await post(included, 'flywheel', tiegan, { ...highlightOf('更低的价格'), startOffset: '-1' }), 400, 'range', t.lessonNotes.errors.range.outside)
+    await expectRefused(await post(included, 'flywheel', tiegan, outside), 400, 'range', t.lessonNoteActions.errors.range.outside)
+    await expectRefused(await post(included, 'flywheel', tiegan, { ...highlightOf('更低的价格'), quote: '更高的价格' }), 400, 'range', t.lessonNoteActions.errors.range.quote_mismatch)
+    await expectRefused(await post(included, 'flywheel', tiegan, { ...highlightOf('更低的价格'), startOffset: '-1' }), 400, 'range', t.lessonNoteActions.errors.range.outside)
     const gap = PLAIN.indexOf('\n')
-    await expectRefused(await post(included, 'flywheel', tiegan, { intent: 'highlight', startOffset: String(gap), endOffset: String(gap + 1), quote: '\n' }), 400, 'range', t.lessonNotes.errors.range.empty)
+    await expectRefused(await post(included, 'flywheel', tiegan, { intent: 'highlight', startOffset: String(gap), endOffset: String(gap + 1), quote: '\n' }), 400, 'range', t.lessonNoteActions.errors.range.empty)
     expect(await countRows(lessonNotes)).toBe(before)
   })
 
@@ -144,7 +144,7 @@ describe('what is refused, with nothing stored', () => {
       { intent: 'delete', noteId: String(mine!.id) },
       { intent: 'share', noteId: String(mine!.id) },
     ] as Record<string, string>[]) {
-      await expectRefused(await post(included, 'flywheel', other, form), 404, 'form', t.lessonNotes.errors.notFound)
+      await expectRefused(await post(included, 'flywheel', other, form), 404, 'form', t.lessonNoteActions.errors.notFound)
     }
     expect((await notesOf(tiegan)).find((row) => row.id === mine!.id)).toEqual(mine)
     expect(await countRows(threads)).toBe(threadsBefore)
@@ -161,7 +161,7 @@ describe('editing, deleting and sharing one’s own notes', () => {
     expect(tooLong.status).toBe(400)
     expect((await notesOf(tiegan)).find((r) => r.id === row.id)?.note).toBe('长期主义')
     const { cookies } = readRedirect(await post(included, 'flywheel', tiegan, { intent: 'delete', noteId: String(row.id) }))
-    expect((await flashOf(cookies))?.message).toBe(t.lessonNotes.flash.deleted)
+    expect((await flashOf(cookies))?.message).toBe(t.lessonNoteActions.flash.deleted)
     expect((await notesOf(tiegan)).some((r) => r.id === row.id)).toBe(false)
   })
 
