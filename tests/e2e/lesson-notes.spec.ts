@@ -93,3 +93,33 @@ test.describe('on a touch screen', () => {
     await expect(mine.locator('blockquote').filter({ hasText: /^时间站在你这一边$/ }).first()).toBeVisible()
   })
 })
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('the 文稿 reads with the highlights drawn, and a note is edited with the plain form', async ({ page }) => {
+    await logInWithPassword(page, DEMO.tiegan)
+    await expectSignedInAs(page, DEMO.tiegan.name)
+    // A highlight of the whole paragraph, made through the page's form as the script would send it.
+    await page.goto(LESSON)
+    const text = (await transcript(page).textContent())!
+    const quote = text.trim()
+    const startOffset = text.indexOf(quote)
+    const made = await page.request.post(LESSON, {
+      form: { intent: 'highlight', startOffset: String(startOffset), endOffset: String(startOffset + quote.length), quote, note: '' },
+      // The site refuses a POST from another origin (a browser's form sends this one).
+      headers: { Origin: SITE_URL },
+      maxRedirects: 0,
+    })
+    expect(made.status()).toBe(302)
+    await page.reload()
+    await expect(transcript(page).locator('mark[data-note]').first()).toBeVisible()
+    const edited = `没有脚本也能改 ${Date.now().toString(36)}`
+    const card = page.getByRole('region', { name: /我的划线与笔记/ }).getByRole('listitem').last()
+    await card.getByText(/添加笔记|编辑笔记/).click()
+    await card.getByRole('textbox', { name: '笔记' }).fill(edited)
+    await card.getByRole('button', { name: '保存笔记' }).click()
+    await expect(page.getByRole('status').filter({ hasText: '笔记已保存' })).toBeVisible()
+    await expect(page.getByRole('region', { name: /我的划线与笔记/ }).getByRole('paragraph').filter({ hasText: edited })).toBeVisible()
+  })
+})
