@@ -88,7 +88,8 @@ export async function handleLessonNoteAction({ request, context, courseSlug, les
   const form = await request.formData().catch(() => null)
   const intent = typeof form?.get('intent') === 'string' ? String(form?.get('intent')) : ''
   if (!access.granted) return refuse(403, { form: presentRefusal(access, course, lessonPath).reason }, intent)
-  if (reader.userId === null || !form) return refuse(401, { form: n.errors.signInRequired }, intent)
+  if (reader.userId === null) return refuse(401, { form: n.errors.signInRequired }, intent)
+  if (!form) return refuse(400, { form: n.errors.intent }, intent)
   const userId = reader.userId
   const owner = { userId, lessonId: lesson.id }
 
