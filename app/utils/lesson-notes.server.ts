@@ -52,8 +52,6 @@ export async function presentLessonNotes({ request, userId, lesson, now }: { req
   }
 }
 
-export type LessonNotesView = Awaited<ReturnType<typeof presentLessonNotes>>['notes']
-
 type NoteErrors = Partial<Record<'form' | 'range' | 'note', string>>
 
 function refuse(status: number, errors: NoteErrors, intent: string, noteId: number | null = null) {
