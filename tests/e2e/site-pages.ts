@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test'
 import { siteDate } from './support'
 
 export const VISITOR_PAGES = ['/', '/daily', `/daily/${siteDate()}`, '/shop', '/shop/p/zhiyin-10th-pen', '/courses', '/courses/song-daily-life', '/courses/song-daily-life/morning', '/membership', '/community', '/community/jobs', '/login', '/signup', '/forgot-password', '/cart', '/legal/terms', '/legal/privacy']
-export const MEMBER_PAGES = ['/', `/daily/${siteDate()}`, '/shop', '/courses/business-models/moat', '/membership', '/community', '/community/new', '/account', '/orders', '/notifications', '/membership/card', '/cart']
+export const MEMBER_PAGES = ['/', `/daily/${siteDate()}`, '/shop', '/courses', '/courses/business-models', '/courses/business-models/moat', '/account/notes', '/membership', '/community', '/community/new', '/account', '/orders', '/notifications', '/membership/card', '/cart']
 export const ADMIN_PAGES = [
   '/admin',
   '/admin/posts',
