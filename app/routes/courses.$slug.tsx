@@ -1,32 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { data, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { CourseCover, PriceBadge, SyllabusList, WayInPanel } from '~/components/course'
 import { buttonClass } from '~/components/ui'
 import { isLessonReleased, priceTag } from '~/domain/course'
-import { signInPath } from '~/domain/sign-in-return'
 import { coursesZhCN } from '~/i18n/courses.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
-import { paymentsZhCN } from '~/i18n/payments.zh-CN'
 import { getCourseProgress, getSyllabus } from '~/models/course.server'
-import { placeCourseOrder, type CourseOrderRefusal } from '~/models/course-orders.server'
-import {
-  coursePaths,
-  getCourseReader,
-  lessonAccess,
-  PURCHASE_ANCHOR,
-  presentRefusal,
-  priceLabel,
-  readerOfCourse,
-  requireVisibleCourse,
-  visibleSyllabus,
-} from '~/utils/course-view.server'
-import { redirectWithFlash } from '~/utils/flash.server'
+import { buyCourse } from '~/utils/course-purchase.server'
+import { coursePaths, getCourseReader, lessonAccess, presentRefusal, priceLabel, readerOfCourse, requireVisibleCourse, visibleSyllabus } from '~/utils/course-view.server'
 import { renderMarkdown } from '~/utils/markdown.server'
-import { paymentsAvailable } from '~/utils/payments.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { courses: coursesZhCN, payments: paymentsZhCN, site: siteZhCN }
+const t = { courses: coursesZhCN, site: siteZhCN }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? [{ title: `${data.course.title} · ${t.courses.title} · ${t.site.name}` }, { name: 'description', content: data.course.subtitle }] : []
@@ -86,39 +71,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
-const PURCHASE_REFUSALS: Record<Exclude<CourseOrderRefusal['reason'], 'pending'>, number> = {
-  not_found: 404,
-  unpublished: 409,
-  free: 409,
-  not_on_sale: 409,
-  already_bought: 409,
-  included: 409,
-}
-
-function refusalMessage(refusal: Exclude<CourseOrderRefusal, { reason: 'pending' }>) {
-  const words = t.courses.purchase.refused
-  return refusal.reason === 'included' ? words.included(refusal.tierName) : words[refusal.reason]
-}
-
-/**
- * 购买 (decision 044): sign-in first (back to this course's 购买), then one order of kind
- * `course` placed by the rule in its transaction, and on to /pay. Refusals change nothing.
- */
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const now = new Date()
-  const reader = await getCourseReader(request, context)
-  const course = await requireVisibleCourse(params.slug ?? '', reader.viewer)
-  const path = coursePaths.course(course.course.slug)
-  if (reader.userId === null) throw redirect(signInPath({ redirectTo: `${path}#${PURCHASE_ANCHOR}`, purchase: true }), 303)
-  const form = await request.formData()
-  const fail = (message: string, status: number) => data({ errors: { purchase: message } }, { status })
-  if (form.get('intent') !== 'buy') return fail(t.courses.purchase.intent, 400)
-  if (!paymentsAvailable()) return fail(t.payments.notSetUp, 503)
-
-  const result = await placeCourseOrder({ userId: reader.userId, courseId: course.course.id, now })
-  if (result.ok) return redirectWithFlash(`/pay/${result.order.id}`, { kind: 'success', message: t.courses.purchase.placed })
-  if (result.reason === 'pending') return redirectWithFlash(`/pay/${result.orderId}`, { kind: 'info', message: t.courses.purchase.pending })
-  return fail(refusalMessage(result), PURCHASE_REFUSALS[result.reason])
+/** 购买 (decision 044): sign-in first, then one order of kind `course`, and on to /pay. */
+export function action({ request, params, context }: ActionFunctionArgs) {
+  return buyCourse({ request, context, courseSlug: params.slug ?? '' })
 }
 
 export default function CoursePage() {

@@ -56,11 +56,15 @@ test('a plain reader buys the ¥99 course with the test provider and a paid less
     expect((await page.request.get(`${lessonPath}/media`)).status()).toBe(200)
   })
 
-  await test.step('/courses says 已购买 on its card; /orders lists the order; buying again is refused', async () => {
+  await test.step('/courses says 已购买 on its card; /orders lists the order, whose page leads to the course; buying again is refused', async () => {
     await page.goto('/courses')
     await expect(page.getByRole('link').filter({ hasText: COURSE.title })).toContainText('已购买')
     await page.goto('/orders')
     await expect(page.getByRole('link').filter({ has: page.getByText(`订单 #${orderId}`, { exact: true }) })).toContainText(COURSE.title)
+    await page.goto(`/orders/${orderId}`)
+    await expect(page.getByText('已付款，这门课已为你开放。')).toBeVisible()
+    await page.getByRole('link', { name: '去学习' }).click()
+    await expect(page).toHaveURL(`${SITE_URL}${coursePath}`)
     const again = await page.request.post(coursePath, { form: { intent: 'buy' }, headers: { Origin: SITE_URL } })
     expect(again.status()).toBe(409)
   })
