@@ -1340,6 +1340,9 @@ export const courses = sqliteTable(
     // Included for members of this tier and of every higher rank (the tier rule of checkAccess);
     // null = included in no tier.
     includedTierId: integer().references(() => tiers.id),
+    // The unlimited stock its purchases are orders of (kind `course`, decision 044); made by the
+    // first purchase, so a course never sold has none.
+    stockId: integer().references(() => stock.id),
     published: integer({ mode: 'boolean' }).notNull().default(false),
     publishedAt: integer({ mode: 'timestamp_ms' }),
     createdAt: createdAt(),

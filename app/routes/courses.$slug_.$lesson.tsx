@@ -22,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date()
   const reader = await getCourseReader(request, context)
-  const { course, lesson, previous, next, access } = await readLesson({ courseSlug: params.slug ?? '', lessonSlug: params.lesson ?? '' }, reader.viewer, now)
+  const { course, lesson, previous, next, access } = await readLesson({ courseSlug: params.slug ?? '', lessonSlug: params.lesson ?? '' }, reader, now)
   const courseSlug = course.course.slug
   const page = {
     course: { slug: courseSlug, title: course.course.title },

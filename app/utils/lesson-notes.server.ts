@@ -81,7 +81,7 @@ function noteTooLong(note: string): NoteErrors | null {
 export async function handleLessonNoteAction({ request, context, courseSlug, lessonSlug }: { request: Request; context?: AppLoadContext; courseSlug: string; lessonSlug: string }) {
   const now = new Date()
   const reader = await getCourseReader(request, context)
-  const { course, lesson, access } = await readLesson({ courseSlug, lessonSlug }, reader.viewer, now)
+  const { course, lesson, access } = await readLesson({ courseSlug, lessonSlug }, reader, now)
   const lessonPath = coursePaths.lesson(course.course.slug, lesson.slug)
   const form = await request.formData().catch(() => null)
   const intent = typeof form?.get('intent') === 'string' ? String(form?.get('intent')) : ''
