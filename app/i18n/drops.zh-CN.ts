@@ -58,7 +58,7 @@ export const dropsZhCN = {
     plan: {
       title: '我的会员',
       number: (n: string) => `第 ${n} 号`,
-      noNumber: '赠送会员，无编号',
+      noNumber: '暂无会员编号',
       validUntil: (date: string) => `有效期至 ${date}`,
       renewHint: '本期招募中可以续费：新一期从当前到期后开始，会员编号不变。',
       upgradeHint: (tier: string) => `本期招募中可以升级为${tier}：即日起生效，未用天数折算抵扣，会员编号不变。`,
