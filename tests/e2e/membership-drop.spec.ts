@@ -324,6 +324,7 @@ test('an admin schedules a drop; a new reader watches the countdown reach zero, 
     const member = await memberContext.newPage()
     await test.step('a 铁杆 member sees their plan, 续费铁杆会员 from their end date, and why 亲情 is not for them', async () => {
       await logInWithPassword(member, DEMO_TIEGAN)
+      await expectSignedInAs(member, DEMO_TIEGAN.name)
       await member.goto('/membership')
       const plan = member.getByRole('region', { name: '我的会员' })
       await expect(plan).toContainText(TIEGAN.name)
@@ -347,6 +348,7 @@ test('an admin schedules a drop; a new reader watches the countdown reach zero, 
     await test.step('a 亲情 member is offered the upgrade to 铁杆 with its price before buying anything, and 续费亲情会员', async () => {
       await logOut(member)
       await logInWithPassword(member, { email: 'qinqing@zhiyin.local', password: 'zhiyin-member' })
+      await expectSignedInAs(member, '亲情读者')
       await member.goto('/membership')
       await expect(member.getByRole('region', { name: '我的会员' })).toContainText(QINQING.name)
       const tiegan = member.getByRole('listitem', { name: TIEGAN.name })
