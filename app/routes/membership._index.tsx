@@ -462,6 +462,15 @@ function TierAction({
 }) {
   const navigation = useNavigation()
   const submitting = navigation.state !== 'idle' && navigation.formData?.get('dropTierId') === String(tier.id)
+  // A lower tier than the plan in force is explained, never offered as a plain 抢 (decision 049),
+  // already before the drop opens.
+  if (signedIn && !hasSeat && state !== 'closed' && terms?.kind === 'downgrade') {
+    return (
+      <p className="rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm leading-relaxed text-stone-700">
+        {d.page.downgrade(terms.planTierName, formatValidUntil(terms.planUntil, timeZone), tier.tierName)}
+      </p>
+    )
+  }
   if (state === 'upcoming' || state === 'closed') return null
   if (!signedIn) {
     // The same 抢席位 a member sees; it leads to sign in first and back to this tier (decision 040).
@@ -473,15 +482,7 @@ function TierAction({
     )
   }
   if (hasSeat) return null
-  // A lower tier than the plan in force is explained, never offered as a plain 抢 (decision 049).
-  if (terms?.kind === 'downgrade') {
-    return (
-      <p className="rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm leading-relaxed text-stone-700">
-        {d.page.downgrade(terms.planTierName, formatValidUntil(terms.planUntil, timeZone), tier.tierName)}
-      </p>
-    )
-  }
-  if (state === 'open' && terms && terms.kind !== 'new') {
+  if (state === 'open' && (terms?.kind === 'renewal' || terms?.kind === 'upgrade')) {
     return (
       <Form method="post" className="space-y-2">
         <input type="hidden" name="dropId" value={dropId} />
