@@ -1,9 +1,10 @@
 // Orders as buyers (and staff) see them: the state badge, the status timeline, edition numbers,
 // and a cart / order line with its photo. Presentational: data in, markup out.
 import { Link } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
+import { Countdown } from '~/components/countdown'
 import type { OrderState, ShippingAddress } from '../../db/schema'
-import { Badge } from '~/components/ui'
+import { Badge, type BadgeTone } from '~/components/ui'
 import { formatAddressLine } from '~/domain/address'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { formatDateTime, formatFen } from '~/utils/format'
@@ -13,19 +14,42 @@ const t = { orders: ordersZhCN }
 
 const o = t.orders
 
-const STATE_TONES: Record<OrderState, 'stone' | 'brand' | 'green' | 'red' | 'amber'> = {
+// One colour per state, so a list of orders reads at a glance (issue 18): waiting on the buyer
+// amber, moving blue → violet → green, money going back rose then teal once returned, closed
+// grey (cancelled filled, lapsed outlined).
+const STATE_TONES: Record<OrderState, BadgeTone> = {
   pending: 'amber',
-  paid: 'brand',
-  shipped: 'brand',
+  paid: 'blue',
+  shipped: 'violet',
   completed: 'green',
   cancelled: 'stone',
-  expired: 'stone',
-  refunding: 'amber',
-  refunded: 'stone',
+  expired: 'outline',
+  refunding: 'rose',
+  refunded: 'teal',
 }
 
 export function OrderStateBadge({ state }: { state: OrderState }) {
   return <Badge tone={STATE_TONES[state]}>{o.states[state]}</Badge>
+}
+
+/**
+ * An unpaid order's deadline: 「请在 12月6日 14:34 前支付」, which is all a page without
+ * JavaScript can say truthfully, and once the page runs, the time left ticking beside it.
+ */
+export function PayBy({ until, label, serverNow, onDone }: { until: string | Date; label: string; serverNow: string | Date; onDone?: () => void }) {
+  const [live, setLive] = useState(false)
+  useEffect(() => setLive(true), [])
+  return (
+    <p className="text-sm text-amber-800">
+      {o.list.payBy(label)}
+      {live ? (
+        <>
+          {' · '}
+          {o.list.timeLeft} <Countdown until={until} serverNow={serverNow} onDone={onDone} className="font-semibold" />
+        </>
+      ) : null}
+    </p>
+  )
 }
 
 type When = Date | string | number | null
