@@ -63,3 +63,10 @@ test('a member and an admin meet none of them on their pages, the drop table and
   found.push(...(await violations(page, '/admin/courses')), ...(await violations(page, course)))
   expect(found).toEqual([])
 })
+
+test("a buyer meets none of them on /orders and an order, whose state badges each have their own colour", async ({ page }) => {
+  await logInWithPassword(page, DEMO.tiegan)
+  await expect(page).not.toHaveURL(/\/login/)
+  const order = await firstDetail(page, '/orders', /^\/orders\/\d+$/)
+  expect([...(await violations(page, '/orders')), ...(await violations(page, order))]).toEqual([])
+})
