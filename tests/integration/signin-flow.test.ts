@@ -9,9 +9,9 @@ import { seedLegalDocuments, DEFAULT_LEGAL_DOCUMENTS } from '../../db/seed-legal
 import { setupDatabase } from '../../db/setup'
 import { productReturnPath, signInPath, signInReturn } from '~/domain/sign-in-return'
 import { action as cartAction } from '~/routes/cart'
-import { action as loginAction } from '~/routes/login'
+import { action as loginAction, loader as loginLoader } from '~/routes/login'
 import * as magicRoute from '~/routes/auth.magic.$token'
-import { action as signupAction } from '~/routes/signup'
+import { action as signupAction, loader as signupLoader } from '~/routes/signup'
 import * as verifyRoute from '~/routes/verify-email.$token'
 import { loader as legalLoader } from '~/routes/legal.$slug'
 import { action as editLegalAction, loader as editLegalLoader } from '~/routes/admin.legal.$slug'
@@ -105,6 +105,19 @@ describe('a visitor who presses 立即购买 signs in and comes back to the purc
       `/checkout?buy=${product.id}&qty=1`,
     )
     expect(await db.select().from(cartItems).where(eq(cartItems.userId, user.id))).toEqual([])
+  })
+})
+
+describe('a reader already signed in who opens /login or /signup', () => {
+  it.each(['/login', '/signup'])('%s?redirectTo=/x goes on to /x, and without one goes home', async (path) => {
+    const { user } = await createTestUser()
+    const { cookie } = await signedInCookie(user.id)
+    const loader = path === '/login' ? loginLoader : signupLoader
+    const open = async (url: string) => (await thrownResponse(loader(routeArgs(requestFor(url, { cookie }))))).headers.get('Location')
+    expect(await open(`${path}?redirectTo=${encodeURIComponent('/shop/p/pen?qty=2#buy')}`)).toBe('/shop/p/pen?qty=2#buy')
+    expect(await open(path)).toBe('/')
+    // Never off the site.
+    expect(await open(`${path}?redirectTo=${encodeURIComponent('//evil.example/x')}`)).toBe('/')
   })
 })
 
