@@ -11,6 +11,7 @@ import type { ProductCardView, StockNote } from '~/domain/product'
 import type { ProductEditorValues } from '~/domain/product-forms.server'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { formatFen } from '~/utils/format'
+import { keepSeparatorsWithPrevious } from '~/utils/line-break'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { shop: shopZhCN }
@@ -81,7 +82,7 @@ export function ProductCard({ product }: { product: ProductCardView }) {
       <div className="flex flex-1 flex-col gap-1 p-3">
         <h3 className="line-clamp-2 text-sm font-semibold leading-snug text-stone-900 sm:text-base">
           <Link to={`/shop/p/${product.slug}`} className="after:absolute after:inset-0 hover:text-brand-700">
-            {product.title}
+            {keepSeparatorsWithPrevious(product.title)}
           </Link>
         </h3>
         <p className="line-clamp-2 text-xs leading-relaxed text-stone-500">{product.summary}</p>

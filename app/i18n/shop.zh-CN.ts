@@ -38,8 +38,9 @@ export const shopZhCN = {
     noImage: '暂无图片',
     stockLow: (n: number) => `仅剩 ${n} 件`,
     soldOut: '已售罄',
-    editionLeft: (size: number, left: number) => `限量 ${size} · 剩 ${left}`,
-    heldOut: (pending: number) => `已抢光 · ${pending} 件待支付，可能释放`,
+    // \u00a0: the dot never starts a line (utils/line-break.ts).
+    editionLeft: (size: number, left: number) => `限量 ${size}\u00a0· 剩 ${left}`,
+    heldOut: (pending: number) => `已抢光\u00a0· ${pending} 件待支付，可能释放`,
     numbered: '每份独立编号',
     upcoming: '即将开售',
     upcomingAt: (when: string) => `${when} 开售`,

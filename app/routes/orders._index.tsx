@@ -11,6 +11,7 @@ import { productCoverThumbs } from '~/models/product.server'
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
+import { keepSeparatorsWithPrevious } from '~/utils/line-break'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { orders: ordersZhCN, site: siteZhCN }
@@ -81,11 +82,12 @@ export default function Orders() {
                   <p className="line-clamp-2 font-medium text-stone-900">
                     {/* The whole card opens the order; 去支付 sits above this link's area. */}
                     <Link to={`/orders/${order.id}`} className="after:absolute after:inset-0 after:rounded-2xl">
-                      {l.moreLines(order.firstTitle ?? l.membershipOrder, order.lineCount)}
+                      {keepSeparatorsWithPrevious(l.moreLines(order.firstTitle ?? l.membershipOrder, order.lineCount))}
                     </Link>
                   </p>
-                  <div className="mt-1 flex items-baseline justify-between gap-3">
-                    <span className="text-xs text-stone-500">{l.placedAt(formatDateTime(order.createdAt, timeZone))}</span>
+                  {/* A date is never split across lines: on a narrow phone the total moves down instead. */}
+                  <div className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
+                    <span className="whitespace-nowrap text-xs text-stone-500">{l.placedAt(formatDateTime(order.createdAt, timeZone))}</span>
                     <span className="shrink-0 text-stone-900">
                       <span className="mr-2 text-xs text-stone-500">{t.orders.cart.itemCount(order.units)}</span>
                       <span className="text-lg font-semibold">{formatFen(order.totalFen)}</span>

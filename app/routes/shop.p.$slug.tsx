@@ -25,6 +25,7 @@ import { getProductForSale, listProductImages } from '~/models/product.server'
 import { getUser, getViewer, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
+import { keepSeparatorsWithPrevious } from '~/utils/line-break'
 import { renderMarkdown } from '~/utils/markdown.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 import { BUY_FORM_ID, signInPath } from '~/domain/sign-in-return'
@@ -250,7 +251,7 @@ export default function ProductPage() {
             <div className="flex flex-wrap gap-1.5">
               <CardBadges badges={data.badges} />
             </div>
-            <h1 className="text-2xl font-bold tracking-tight text-stone-900 sm:text-3xl">{product.title}</h1>
+            <h1 className="text-2xl font-bold tracking-tight text-stone-900 sm:text-3xl">{keepSeparatorsWithPrevious(product.title)}</h1>
             {product.summary ? <p className="leading-relaxed text-stone-600">{product.summary}</p> : null}
           </header>
 
