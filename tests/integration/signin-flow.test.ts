@@ -4,7 +4,7 @@
 // texts readers agree to are seeded in production too and edited by an admin, audit-logged.
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { auditLog, cartItems, emailOutbox, legalDocuments, orders, rateLimitHits } from '../../db/schema'
+import { auditLog, cartItems, emailOutbox, legalDocuments, orders, rateLimitHits, users } from '../../db/schema'
 import { seedLegalDocuments, DEFAULT_LEGAL_DOCUMENTS } from '../../db/seed-legal'
 import { setupDatabase } from '../../db/setup'
 import { productReturnPath, signInPath, signInReturn } from '~/domain/sign-in-return'
@@ -151,6 +151,20 @@ describe('/login has one email field for both ways in', () => {
 })
 
 describe('《用户协议》 and 《隐私政策》', () => {
+  it('sign-up stores the versions of both texts the reader agreed to; a later edit does not change them', async () => {
+    await seedLegalDocuments(databaseHandle)
+    const termsAt = new Date('2026-11-01T00:00:00Z')
+    const privacyAt = new Date('2026-11-15T00:00:00Z')
+    await db.update(legalDocuments).set({ updatedAt: termsAt }).where(eq(legalDocuments.slug, 'terms'))
+    await db.update(legalDocuments).set({ updatedAt: privacyAt }).where(eq(legalDocuments.slug, 'privacy'))
+    const form = { email: 'agreed-versions@example.com', displayName: '同意者', password: 'long enough pass', agree: 'on' }
+    readRedirect(await signupAction(routeArgs(requestFor('/signup', { form }), {}, nextIp())))
+    await db.update(legalDocuments).set({ updatedAt: new Date('2026-12-01T00:00:00Z') }).where(eq(legalDocuments.slug, 'terms'))
+    const [user] = await db.select().from(users).where(eq(users.email, 'agreed-versions@example.com'))
+    expect(user).toMatchObject({ termsVersionAgreed: termsAt, privacyVersionAgreed: privacyAt })
+  })
+
+
   it('are seeded by the set-up of a production database, and seeding again keeps an admin’s text', async () => {
     await db.delete(legalDocuments)
     await setupDatabase(databaseHandle, { nodeEnv: 'production', log: () => {} })
