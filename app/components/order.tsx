@@ -1,8 +1,7 @@
 // Orders as buyers (and staff) see them: the state badge, the status timeline, edition numbers,
 // and a cart / order line with its photo. Presentational: data in, markup out.
 import { Link } from '@remix-run/react'
-import { useEffect, useState, type ReactNode } from 'react'
-import { Countdown } from '~/components/countdown'
+import type { ReactNode } from 'react'
 import type { OrderState, ShippingAddress } from '../../db/schema'
 import { Badge, type BadgeTone } from '~/components/ui'
 import { formatAddressLine } from '~/domain/address'
@@ -30,26 +29,6 @@ const STATE_TONES: Record<OrderState, BadgeTone> = {
 
 export function OrderStateBadge({ state }: { state: OrderState }) {
   return <Badge tone={STATE_TONES[state]}>{o.states[state]}</Badge>
-}
-
-/**
- * An unpaid order's deadline: 「请在 12月6日 14:34 前支付」, which is all a page without
- * JavaScript can say truthfully, and once the page runs, the time left ticking beside it.
- */
-export function PayBy({ until, label, serverNow, onDone }: { until: string | Date; label: string; serverNow: string | Date; onDone?: () => void }) {
-  const [live, setLive] = useState(false)
-  useEffect(() => setLive(true), [])
-  return (
-    <p className="text-sm text-amber-800">
-      {o.list.payBy(label)}
-      {live ? (
-        <>
-          {' · '}
-          {o.list.timeLeft} <Countdown until={until} serverNow={serverNow} onDone={onDone} className="font-semibold" />
-        </>
-      ) : null}
-    </p>
-  )
 }
 
 type When = Date | string | number | null
