@@ -31,6 +31,10 @@ export const users = sqliteTable(
     // only to verified addresses). Accounts from before sign-up verification existed count as
     // verified (the default); sign-up creates unverified ones (docs/decisions/014).
     emailVerified: integer({ mode: 'boolean' }).notNull().default(true),
+    // The versions of 《用户协议》 and 《隐私政策》 (their legal_documents.updated_at) agreed to at
+    // sign-up (decision 050); null for accounts made another way or before consent was recorded.
+    termsVersionAgreed: integer({ mode: 'timestamp_ms' }),
+    privacyVersionAgreed: integer({ mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
   (t) => [

@@ -3,6 +3,8 @@
 import { Link } from '@remix-run/react'
 import type { CalendarDay } from '~/domain/daily'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
+import { useRootData } from '~/root'
+import { formatArticleDate } from '~/utils/format'
 
 const c = dailyZhCN.editor
 
@@ -17,6 +19,7 @@ const PHONE_DAYS = 8
 
 export function DailyCalendar({ days, proposed }: { days: readonly CalendarDay[]; proposed: string | null }) {
   const gaps = days.filter((day) => day.daily === null).length
+  const timeZone = useRootData()?.timeZone
   return (
     <section aria-labelledby="daily-calendar" className="rounded-2xl border border-stone-200 bg-white p-4 shadow-sm">
       <h2 id="daily-calendar" className="font-semibold text-stone-900">
@@ -27,8 +30,8 @@ export function DailyCalendar({ days, proposed }: { days: readonly CalendarDay[]
         <span className="sm:hidden">{c.calendarPhone(PHONE_DAYS)}</span>
       </p>
       <ol className="mt-3 grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-7">
-        {days.map(({ date, weekday, daily }, index) => {
-          const label = `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${c.weekdays[weekday]}`
+        {days.map(({ date, daily }, index) => {
+          const label = timeZone ? formatArticleDate(date, timeZone) : date
           return (
             <li
               key={date}

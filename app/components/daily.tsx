@@ -6,6 +6,8 @@ import type { DailyView } from '~/domain/daily'
 import { KEYWORD_REPLY_MAX_LENGTH, type CheckinStats } from '~/domain/keyword'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
+import { useRootData } from '~/root'
+import { formatArticleDate } from '~/utils/format'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { daily: dailyZhCN, shop: shopZhCN }
@@ -165,11 +167,12 @@ export function DailyArticle({
 }) {
   const Heading = headingLevel === 1 ? 'h1' : 'h2'
   const page = `/daily/${daily.date}`
+  const timeZone = useRootData()?.timeZone
   return (
     <article className="space-y-4">
       <header className="space-y-2">
         <p className="flex flex-wrap items-center gap-2 text-sm text-stone-500">
-          <time dateTime={daily.date}>{daily.date}</time>
+          <time dateTime={daily.date}>{timeZone ? formatArticleDate(daily.date, timeZone) : daily.date}</time>
           <TierBadge tierName={daily.tierName} />
         </p>
         <Heading className="text-2xl font-bold leading-snug text-stone-900 sm:text-3xl">{daily.title}</Heading>

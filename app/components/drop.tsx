@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { clockOffsetMs, countdownParts, dropWindow, secondsToOpen, type DropTierState, type DropWindow } from '~/domain/drop'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
-import { formatFen } from '~/utils/format'
+import { formatClock, formatFen } from '~/utils/format'
 import { formatRemaining, useServerClock } from './countdown'
 import { Field, FormError, TextAreaField } from './field'
 import { Badge, Button } from './ui'
@@ -196,8 +196,7 @@ export function SalesChart({ points, from, to, timeZone }: { points: ChartMinute
   for (let m = from; m <= to; m += 60_000) minutes.push({ minute: m, seats: bySlot.get(m) ?? 0 })
   const max = Math.max(1, ...minutes.map((m) => m.seats))
   const total = minutes.reduce((sum, m) => sum + m.seats, 0)
-  const hhmm = new Intl.DateTimeFormat('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false })
-  const labels = [...new Set([0, Math.floor((minutes.length - 1) / 2), minutes.length - 1])].map((i) => hhmm.format(minutes[i]!.minute))
+  const labels = [...new Set([0, Math.floor((minutes.length - 1) / 2), minutes.length - 1])].map((i) => formatClock(minutes[i]!.minute, timeZone))
   const summary = `${d.admin.chartTitle}：${total}`
   return (
     <figure>
@@ -210,7 +209,7 @@ export function SalesChart({ points, from, to, timeZone }: { points: ChartMinute
           <title>{summary}</title>
           {minutes.map((m, i) => (
             <rect key={m.minute} x={i + 0.1} y={100 - (m.seats / max) * 100} width={0.8} height={(m.seats / max) * 100} fill="#c2410c">
-              <title>{d.admin.chartLabel(hhmm.format(m.minute), m.seats)}</title>
+              <title>{d.admin.chartLabel(formatClock(m.minute, timeZone), m.seats)}</title>
             </rect>
           ))}
         </svg>

@@ -3,7 +3,7 @@
 import { Link } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import type { OrderState, ShippingAddress } from '../../db/schema'
-import { Badge } from '~/components/ui'
+import { Badge, type BadgeTone } from '~/components/ui'
 import { formatAddressLine } from '~/domain/address'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { formatDateTime, formatFen } from '~/utils/format'
@@ -13,15 +13,18 @@ const t = { orders: ordersZhCN }
 
 const o = t.orders
 
-const STATE_TONES: Record<OrderState, 'stone' | 'brand' | 'green' | 'red' | 'amber'> = {
+// One colour per state, so a list of orders reads at a glance (issue 18): waiting on the buyer
+// amber, moving blue → violet → green, money going back rose then teal once returned, closed
+// grey (cancelled filled, lapsed outlined).
+const STATE_TONES: Record<OrderState, BadgeTone> = {
   pending: 'amber',
-  paid: 'brand',
-  shipped: 'brand',
+  paid: 'blue',
+  shipped: 'violet',
   completed: 'green',
   cancelled: 'stone',
-  expired: 'stone',
-  refunding: 'amber',
-  refunded: 'stone',
+  expired: 'outline',
+  refunding: 'rose',
+  refunded: 'teal',
 }
 
 export function OrderStateBadge({ state }: { state: OrderState }) {

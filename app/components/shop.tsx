@@ -7,10 +7,11 @@ import { Countdown } from '~/components/countdown'
 import { Field, SelectField, TextAreaField } from '~/components/field'
 import { StickyBar } from '~/components/sticky-bar'
 import { Badge, Button, buttonClass } from '~/components/ui'
-import type { ProductCardView } from '~/domain/product'
+import type { ProductCardView, StockNote } from '~/domain/product'
 import type { ProductEditorValues } from '~/domain/product-forms.server'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { formatFen } from '~/utils/format'
+import { keepSeparatorsWithPrevious } from '~/utils/line-break'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { shop: shopZhCN }
@@ -37,6 +38,7 @@ export function CardBadges({ badges }: { badges: ProductCardView['badges'] }) {
   return (
     <>
       {badges.soldOut ? <Badge tone="stone">{s.badges.soldOut}</Badge> : null}
+      {badges.heldOut ? <Badge tone="stone">{s.badges.heldOut}</Badge> : null}
       {badges.upcoming ? <Badge tone="amber">{s.badges.upcoming}</Badge> : null}
       {badges.ended ? <Badge tone="stone">{s.badges.ended}</Badge> : null}
       {badges.limited ? <Badge tone="red">{s.badges.limited}</Badge> : null}
@@ -44,6 +46,14 @@ export function CardBadges({ badges }: { badges: ProductCardView['badges'] }) {
       {badges.mystery ? <Badge tone="green">{s.badges.mystery}</Badge> : null}
     </>
   )
+}
+
+/** The stock line (「限量 500 · 剩 37」, 「已抢光 · 12 件待支付，可能释放」); nothing when there is nothing to say. */
+export function StockNoteLine({ note, size = 'xs', className = '' }: { note: StockNote | null; size?: 'xs' | 'sm'; className?: string }) {
+  if (!note) return null
+  const text = note.kind === 'edition' ? s.product.editionLeft(note.size, note.left) : note.kind === 'held_out' ? s.product.heldOut(note.pending) : s.product.soldOut
+  const tone = note.kind === 'edition' ? (note.low ? 'text-red-700' : 'text-stone-600') : 'text-stone-600'
+  return <p className={`${size === 'sm' ? 'text-sm font-semibold' : 'text-xs font-medium'} tabular-nums ${tone} ${className}`}>{text}</p>
 }
 
 function Thumb({ url, title, className = '' }: { url: string | null; title: string; className?: string }) {
@@ -57,7 +67,7 @@ function Thumb({ url, title, className = '' }: { url: string | null; title: stri
 }
 
 export function ProductCard({ product }: { product: ProductCardView }) {
-  const dimmed = product.badges.soldOut || product.badges.ended
+  const dimmed = product.badges.soldOut || product.badges.heldOut || product.badges.ended
   return (
     <li className="group relative flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:shadow-md">
       <div className="relative">
@@ -72,12 +82,13 @@ export function ProductCard({ product }: { product: ProductCardView }) {
       <div className="flex flex-1 flex-col gap-1 p-3">
         <h3 className="line-clamp-2 text-sm font-semibold leading-snug text-stone-900 sm:text-base">
           <Link to={`/shop/p/${product.slug}`} className="after:absolute after:inset-0 hover:text-brand-700">
-            {product.title}
+            {keepSeparatorsWithPrevious(product.title)}
           </Link>
         </h3>
         <p className="line-clamp-2 text-xs leading-relaxed text-stone-500">{product.summary}</p>
         <div className="mt-auto pt-1">
           <PriceTag priceFen={product.priceFen} basePriceFen={product.basePriceFen} />
+          {product.stockNote && product.stockNote.kind !== 'sold_out' ? <StockNoteLine note={product.stockNote} className="mt-0.5" /> : null}
         </div>
       </div>
     </li>

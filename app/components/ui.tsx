@@ -50,13 +50,21 @@ export function EmptyState({ children }: { children: ReactNode }) {
   )
 }
 
-export function Badge({ children, tone = 'stone' }: { children: ReactNode; tone?: 'stone' | 'brand' | 'green' | 'red' | 'amber' }) {
-  const tones = {
+export type BadgeTone = 'stone' | 'brand' | 'green' | 'red' | 'amber' | 'blue' | 'violet' | 'rose' | 'teal' | 'outline'
+
+export function Badge({ children, tone = 'stone' }: { children: ReactNode; tone?: BadgeTone }) {
+  // Every pair is at least 4.5:1 (axe color-contrast at text-xs).
+  const tones: Record<BadgeTone, string> = {
     stone: 'bg-stone-100 text-stone-700',
     brand: 'bg-brand-100 text-brand-800',
     green: 'bg-green-100 text-green-800',
     red: 'bg-red-100 text-red-800',
     amber: 'bg-amber-100 text-amber-800',
+    blue: 'bg-blue-100 text-blue-800',
+    violet: 'bg-violet-100 text-violet-800',
+    rose: 'bg-rose-100 text-rose-800',
+    teal: 'bg-teal-100 text-teal-800',
+    outline: 'border border-stone-300 bg-white text-stone-600',
   }
   return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>
 }

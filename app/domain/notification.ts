@@ -10,14 +10,14 @@ export type OptionalChannel = 'email' | 'wechat'
 
 /**
  * The channels a reader may switch per kind (in-site is always on: it is the bell). A shipment
- * already sends its own transactional email, so its notification offers no second one; the news
+ * and a refund send their own transactional email, so their notifications offer no second one; the news
  * kind is the old 「接收会员招募、商城上新等通知」 email preference.
  */
 export const KIND_CHANNELS: Record<NotificationKindName, readonly OptionalChannel[]> = {
   thread_reply: ['email', 'wechat'],
   comment_reply: ['email', 'wechat'],
   order_shipped: ['wechat'],
-  refund_done: ['email', 'wechat'],
+  refund_done: ['wechat'],
   drop_opening: ['email', 'wechat'],
   news: ['email'],
   mention: ['email', 'wechat'],

@@ -166,14 +166,44 @@ export function maxOrderQuantity(product: Pick<ProductRules, 'perMemberLimit'>, 
 /** "仅剩 N 件" shows when this few are left. */
 export const LOW_STOCK_THRESHOLD = 20
 
-export type StockState = { kind: 'unlimited' } | { kind: 'plenty'; left: number } | { kind: 'low'; left: number } | { kind: 'sold_out' }
+/**
+ * What the stock says to a reader. When nothing is left to hold, units still held by unpaid
+ * orders are `pending`: those holds may lapse and come back, so the item is 抢光 for now rather
+ * than 售罄 for good (issue 18).
+ */
+export type StockState =
+  | { kind: 'unlimited' }
+  | { kind: 'plenty'; left: number }
+  | { kind: 'low'; left: number }
+  | { kind: 'sold_out'; pending: number }
 
 export function stockState(stock: StockLevels): StockState {
   const left = availableUnits(stock)
   if (left === null) return { kind: 'unlimited' }
-  if (left <= 0) return { kind: 'sold_out' }
+  if (left <= 0) return { kind: 'sold_out', pending: unitsPendingPayment(stock) }
   if (left <= LOW_STOCK_THRESHOLD) return { kind: 'low', left }
   return { kind: 'plenty', left }
+}
+
+/** Units held by unpaid orders, never more than capacity − sold (a counter may run ahead of a correction). */
+export function unitsPendingPayment(stock: StockLevels): number {
+  if (stock.capacity === null) return 0
+  return Math.max(0, Math.min(stock.held, stock.capacity - stock.sold))
+}
+
+/**
+ * The stock line of a product card and page: a numbered edition says its size and what is left
+ * (「限量 500 · 剩 37」); an item with nothing left says whether unpaid holds may free some.
+ */
+export type StockNote = { kind: 'edition'; size: number; left: number; low: boolean } | { kind: 'held_out'; pending: number } | { kind: 'sold_out' }
+
+export function stockNote(product: { limitedEdition: boolean }, stock: StockLevels): StockNote | null {
+  const state = stockState(stock)
+  if (state.kind === 'sold_out') return state.pending > 0 ? { kind: 'held_out', pending: state.pending } : { kind: 'sold_out' }
+  if (product.limitedEdition && stock.capacity !== null && (state.kind === 'low' || state.kind === 'plenty')) {
+    return { kind: 'edition', size: stock.capacity, left: state.left, low: state.kind === 'low' }
+  }
+  return null
 }
 
 /**
@@ -193,6 +223,18 @@ export function weekBounds(now: Date, timeZone: string): { start: Date; end: Dat
 /** 最热 counts units paid in this many days before now. */
 export const HOT_WINDOW_DAYS = 30
 
+/**
+ * The second shelf of /shop: the hottest items not already under 本周上新 (a reader scrolling
+ * down should meet new things), or, when none of those sold in the window, the newest ones not
+ * already shown. `newest` is only read for that fallback. At most `count`.
+ */
+export function secondShelf<T extends { id: number }>({ newThisWeek, hottest, newest, count }: { newThisWeek: readonly T[]; hottest: readonly T[]; newest: readonly T[]; count: number }) {
+  const shown = new Set(newThisWeek.map((item) => item.id))
+  const hot = hottest.filter((item) => !shown.has(item.id)).slice(0, count)
+  if (hot.length > 0) return { kind: 'hottest' as const, items: hot }
+  return { kind: 'newest' as const, items: newest.filter((item) => !shown.has(item.id)).slice(0, count) }
+}
+
 // ---- what the shop shows -----------------------------------------------------------------------
 
 /** The URL of an uploaded file (served by /media/:id). */
@@ -208,11 +250,16 @@ export interface ProductCardView {
   basePriceFen: number | null
   thumbUrl: string | null
   category: { slug: string; name: string }
+  /** The stock line under the price (null when there is nothing worth saying). */
+  stockNote: StockNote | null
   badges: {
     limited: boolean
     /** The name of the tier it is reserved for, when gated. */
     tierOnly: string | null
+    /** Nothing left and nothing held: gone for good. */
     soldOut: boolean
+    /** Nothing left, but unpaid holds may free some (已抢光). */
+    heldOut: boolean
     upcoming: boolean
     ended: boolean
     mystery: boolean
@@ -242,6 +289,7 @@ export function productCard(
 ): ProductCardView {
   const price = priceForViewer(product, viewer, now)
   const window = saleWindowState(product, now)
+  const note = stockNote(product, product.stock)
   return {
     id: product.id,
     slug: product.slug,
@@ -251,10 +299,12 @@ export function productCard(
     basePriceFen: price < product.priceFen ? product.priceFen : null,
     thumbUrl: product.coverThumbId ? mediaUrl(product.coverThumbId) : null,
     category: product.category,
+    stockNote: note,
     badges: {
       limited: product.limitedEdition,
       tierOnly: product.minRank > 0 ? tierName(product.minRank) : null,
-      soldOut: stockState(product.stock).kind === 'sold_out',
+      soldOut: note?.kind === 'sold_out',
+      heldOut: note?.kind === 'held_out',
       upcoming: window === 'upcoming',
       ended: window === 'ended',
       mystery: product.mystery,

@@ -89,7 +89,6 @@ export const dailyZhCN = {
     calendarTitle: '接下来四周',
     calendarSummary: (days: number, gaps: number) => (gaps === 0 ? `${days} 天都已有内容` : `${days} 天里还有 ${gaps} 天空缺`),
     calendarPhone: (days: number) => `（手机上显示最近 ${days} 天）`,
-    weekdays: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
     gap: '空缺',
     proposed: '空缺 · 新建的这篇',
     fields: {

@@ -41,6 +41,7 @@ export async function listOrdersForUser({ userId, page, now }: { userId: number;
       expiresAt: orders.expiresAt,
       // Correlated subqueries name the outer table in full: a bare "id" would be the line's own.
       firstTitle: sql<string | null>`(SELECT ol.title FROM order_lines ol WHERE ol.order_id = orders.id ORDER BY ol.id LIMIT 1)`,
+      firstProductId: sql<number | null>`(SELECT ol.product_id FROM order_lines ol WHERE ol.order_id = orders.id ORDER BY ol.id LIMIT 1)`,
       lineCount: sql<number>`(SELECT count(*) FROM order_lines ol WHERE ol.order_id = orders.id)`.mapWith(Number),
       units: sql<number>`(SELECT coalesce(sum(ol.qty), 0) FROM order_lines ol WHERE ol.order_id = orders.id)`.mapWith(Number),
     })

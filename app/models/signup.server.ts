@@ -2,8 +2,9 @@
 // whether or not the address has an account, and nobody is signed in by it. A new address gets
 // an unverified account and a single-use link that verifies it and signs in; an address with an
 // account gets a mail saying so, with the ways in. Only the owner of the address learns which.
-import { and, eq, exists } from 'drizzle-orm'
-import { passwords, users, wechatIdentities, type User } from '../../db/schema'
+import { and, eq, exists, sql } from 'drizzle-orm'
+import { legalDocuments, passwords, users, wechatIdentities, type User } from '../../db/schema'
+import type { LegalDocumentSlug } from '~/domain/legal'
 import { accountExistsEmail, verifyEmailEmail } from '~/emails/auth'
 import { db, transaction, uniqueViolation } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
@@ -21,6 +22,11 @@ export const SIGNUP_LIMIT: RateLimit = { bucket: 'signup', limit: 10, windowMs: 
 const ACCOUNT_EXISTS_LIMIT: RateLimit = { bucket: 'signup_existing', limit: 3, windowMs: 60 * 60_000 }
 
 export type SignupResult = { ok: true } | { ok: false; reason: 'rate_limited'; waitSeconds: number } | { ok: false; reason: 'name_reserved' }
+
+/** The current version (updated_at) of a legal text, read inside the insert that records consent. */
+function agreedVersion(slug: LegalDocumentSlug) {
+  return sql`(SELECT ${legalDocuments.updatedAt} FROM ${legalDocuments} WHERE ${legalDocuments.slug} = ${slug})`
+}
 
 export async function signUp({
   email,
@@ -50,7 +56,15 @@ export async function signUp({
     // The unique index on the address decides whether it is new.
     const [user] = await tx
       .insert(users)
-      .values({ email: normalizeEmail(email), displayName, role: 'user', emailVerified: false })
+      .values({
+        email: normalizeEmail(email),
+        displayName,
+        role: 'user',
+        emailVerified: false,
+        // The texts as they stand at this write are the ones agreed to (decision 050).
+        termsVersionAgreed: agreedVersion('terms'),
+        privacyVersionAgreed: agreedVersion('privacy'),
+      })
       .onConflictDoNothing()
       .returning()
     if (!user) return false

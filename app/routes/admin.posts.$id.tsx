@@ -11,6 +11,7 @@ import { getMedia } from '~/models/media.server'
 import { listTiers } from '~/models/membership.server'
 import { saveDailyFromForm } from '~/utils/daily-editor.server'
 import { getEnv } from '~/utils/env.server'
+import { formatClock } from '~/utils/format'
 import { requireRole } from '~/utils/permissions.server'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
@@ -36,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     daily.coverId ? getMedia(daily.coverId) : undefined,
   ])
   const timeZone = getEnv().SITE_TIMEZONE
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(daily.publishAt)
+  const time = formatClock(daily.publishAt, timeZone)
   return {
     tiers: tiers.map(({ rank, name }) => ({ rank, name })),
     daily: {

@@ -6,7 +6,9 @@ import { siteZhCN } from '~/i18n/core.zh-CN'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { DAILY_PAGE_SIZE, listLiveDailies } from '~/models/daily.server'
 import { listTiers } from '~/models/membership.server'
+import { useRootData } from '~/root'
 import { presentDailySummary } from '~/utils/daily-view.server'
+import { formatArticleDate } from '~/utils/format'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { daily: dailyZhCN, site: siteZhCN }
@@ -25,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function DailyArchive() {
   const { page, pages, dailies } = useLoaderData<typeof loader>()
+  const timeZone = useRootData()?.timeZone
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <PageTitle subtitle={t.daily.archiveSubtitle}>{t.daily.archiveTitle}</PageTitle>
@@ -35,7 +38,7 @@ export default function DailyArchive() {
           <li key={d.date}>
             <Link to={`/daily/${d.date}`} className="block rounded-2xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-600">
               <p className="flex flex-wrap items-center gap-2 text-sm text-stone-500">
-                <time dateTime={d.date}>{d.date}</time>
+                <time dateTime={d.date}>{timeZone ? formatArticleDate(d.date, timeZone) : d.date}</time>
                 <TierBadge tierName={d.tierName} />
               </p>
               <h2 className="mt-1 text-lg font-semibold text-stone-900">{d.title}</h2>

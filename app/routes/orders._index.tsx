@@ -1,14 +1,18 @@
 // /orders: the signed-in user's orders, newest first, 20 to a page.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import { OrderStateBadge } from '~/components/order'
+import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
+import { useCallback } from 'react'
+import { OrderStateBadge, ProductThumb } from '~/components/order'
+import { PayBy } from '~/components/pay-by'
 import { EmptyState, PageTitle, buttonClass } from '~/components/ui'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { listOrdersForUser } from '~/models/order.server'
+import { productCoverThumbs } from '~/models/product.server'
 import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
+import { keepSeparatorsWithPrevious } from '~/utils/line-break'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { orders: ordersZhCN, site: siteZhCN }
@@ -27,11 +31,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request)
   const page = pageParam(request)
   const { orders, hasMore } = await listOrdersForUser({ userId: user.id, page, now })
-  return { orders, page, hasMore, timeZone: getEnv().SITE_TIMEZONE }
+  const covers = await productCoverThumbs(orders.flatMap((order) => (order.firstProductId === null ? [] : [order.firstProductId])))
+  const timeZone = getEnv().SITE_TIMEZONE
+  return {
+    orders: orders.map(({ firstProductId, ...order }) => ({
+      ...order,
+      coverThumbId: firstProductId === null ? null : (covers.get(firstProductId) ?? null),
+      // An unpaid order's hold: until when it may be paid (the countdown ticks from serverNow).
+      payBy: order.state === 'pending' ? { at: order.expiresAt, label: formatDateTime(order.expiresAt, timeZone) } : null,
+    })),
+    page,
+    hasMore,
+    serverNow: now.toISOString(),
+    timeZone,
+  }
 }
 
 export default function Orders() {
-  const { orders, page, hasMore, timeZone } = useLoaderData<typeof loader>()
+  const { orders, page, hasMore, serverNow, timeZone } = useLoaderData<typeof loader>()
+  const revalidator = useRevalidator()
+  // A hold that runs out turns its order 已过期: read the list again rather than offer a dead 去支付.
+  const refresh = useCallback(() => revalidator.revalidate(), [revalidator])
   return (
     <div className="mx-auto max-w-3xl">
       <PageTitle>{l.title}</PageTitle>
@@ -49,26 +69,41 @@ export default function Orders() {
       ) : (
         <ul className="grid gap-3">
           {orders.map((order) => (
-            <li key={order.id}>
-              <Link
-                to={`/orders/${order.id}`}
-                className="block rounded-2xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-600/40 sm:p-5"
-              >
-                <div className="flex items-center justify-between gap-3">
-                  <span className="text-sm text-stone-500">{l.orderNo(order.id)}</span>
-                  <OrderStateBadge state={order.state} />
+            <li
+              key={order.id}
+              className="relative rounded-2xl border border-stone-200 bg-white p-4 shadow-sm transition hover:border-brand-600/40 sm:p-5"
+            >
+              <div className="flex items-center justify-between gap-3">
+                <span className="text-sm text-stone-500">{l.orderNo(order.id)}</span>
+                <OrderStateBadge state={order.state} />
+              </div>
+              <div className="mt-3 flex gap-3">
+                <ProductThumb mediaId={order.coverThumbId} size="sm" />
+                <div className="min-w-0 flex-1">
+                  <p className="line-clamp-2 font-medium text-stone-900">
+                    {/* The whole card opens the order; 去支付 sits above this link's area. */}
+                    <Link to={`/orders/${order.id}`} className="after:absolute after:inset-0 after:rounded-2xl">
+                      {keepSeparatorsWithPrevious(l.moreLines(order.firstTitle ?? l.membershipOrder, order.lineCount))}
+                    </Link>
+                  </p>
+                  {/* A date is never split across lines: on a narrow phone the total moves down instead. */}
+                  <div className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
+                    <span className="whitespace-nowrap text-xs text-stone-500">{l.placedAt(formatDateTime(order.createdAt, timeZone))}</span>
+                    <span className="shrink-0 text-stone-900">
+                      <span className="mr-2 text-xs text-stone-500">{t.orders.cart.itemCount(order.units)}</span>
+                      <span className="text-lg font-semibold">{formatFen(order.totalFen)}</span>
+                    </span>
+                  </div>
                 </div>
-                <p className="mt-2 line-clamp-2 font-medium text-stone-900">
-                  {l.moreLines(order.firstTitle ?? l.membershipOrder, order.lineCount)}
-                </p>
-                <div className="mt-2 flex items-baseline justify-between gap-3">
-                  <span className="text-xs text-stone-500">{l.placedAt(formatDateTime(order.createdAt, timeZone))}</span>
-                  <span className="shrink-0 text-stone-900">
-                    <span className="mr-2 text-xs text-stone-500">{t.orders.cart.itemCount(order.units)}</span>
-                    <span className="text-lg font-semibold">{formatFen(order.totalFen)}</span>
-                  </span>
+              </div>
+              {order.payBy ? (
+                <div className="mt-3 flex flex-wrap items-center justify-between gap-2 border-t border-stone-100 pt-3">
+                  <PayBy until={order.payBy.at} label={order.payBy.label} serverNow={serverNow} onDone={refresh} />
+                  <Link to={`/pay/${order.id}`} className={buttonClass('primary', 'relative z-10 px-4 py-1.5 text-sm')}>
+                    {l.pay}
+                  </Link>
                 </div>
-              </Link>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { CategoryChips, ProductGrid, ShelfSection } from '~/components/shop'
 import { EmptyState, PageTitle } from '~/components/ui'
-import { isProductVisible, productCard } from '~/domain/product'
+import { isProductVisible, productCard, secondShelf } from '~/domain/product'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listTiers } from '~/models/membership.server'
@@ -33,14 +33,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? t.shop.purchaseBlocked.anyMember
   const forViewer = (list: typeof fresh) => list.filter((p) => isProductVisible(p, viewer, now)).map((p) => productCard(p, viewer, now, tierName))
 
-  const hot = forViewer(hottest).slice(0, HOTTEST_COUNT)
-  // Nothing paid in the window yet: the newest products stand in, under their own heading.
-  const hotIsNewest = hot.length === 0
+  const newThisWeek = forViewer(fresh)
+  // The two shelves never show the same item (issue 18). Nothing else paid in the window: the
+  // newest products stand in, under their own heading.
+  let second = secondShelf({ newThisWeek, hottest: forViewer(hottest), newest: [], count: HOTTEST_COUNT })
+  if (second.items.length === 0) {
+    second = secondShelf({ newThisWeek, hottest: [], newest: forViewer(await listShelfProducts({ now })), count: HOTTEST_COUNT })
+  }
   return {
     categories: categories.map(({ slug, name, description }) => ({ slug, name, description })),
-    newThisWeek: forViewer(fresh),
-    hottest: hotIsNewest ? forViewer(await listShelfProducts({ now })).slice(0, HOTTEST_COUNT) : hot,
-    hotIsNewest,
+    newThisWeek,
+    hottest: second.items,
+    hotIsNewest: second.kind === 'newest',
   }
 }
 

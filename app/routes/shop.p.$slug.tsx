@@ -1,6 +1,6 @@
 import { data as dataWithStatus, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown } from '~/components/shop'
+import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown, StockNoteLine } from '~/components/shop'
 import { StickyBar } from '~/components/sticky-bar'
 import { Badge, buttonClass } from '~/components/ui'
 import { checkAccess, isStaff } from '~/domain/access'
@@ -13,6 +13,7 @@ import {
   priceForViewer,
   purchaseBlockMessage,
   saleWindowState,
+  stockNote,
   stockState,
 } from '~/domain/product'
 import { errorsZhCN, pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
@@ -24,6 +25,7 @@ import { getProductForSale, listProductImages } from '~/models/product.server'
 import { getUser, getViewer, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
+import { keepSeparatorsWithPrevious } from '~/utils/line-break'
 import { renderMarkdown } from '~/utils/markdown.server'
 import { posterPaths, shareMeta, siteUrlOf } from '~/utils/share-meta'
 import { BUY_FORM_ID, signInPath } from '~/domain/sign-in-return'
@@ -75,6 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const price = priceForViewer(product, viewer, now)
   const window = saleWindowState(product, now)
   const stock = stockState(product.stock)
+  const note = stockNote(product, product.stock)
   const purchase = checkPurchase(product, viewer, now)
   // The tier rule on its own, so a 铁杆-only item that opens tomorrow says both.
   const access = checkAccess({ minRank: product.minRank }, viewer, now)
@@ -115,12 +118,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     badges: {
       limited: product.limitedEdition,
       tierOnly: product.minRank > 0 ? tierName(product.minRank) : null,
-      soldOut: stock.kind === 'sold_out',
+      soldOut: note?.kind === 'sold_out',
+      heldOut: note?.kind === 'held_out',
       upcoming: window === 'upcoming',
       ended: window === 'ended',
       mystery: product.mystery,
     },
     stock,
+    stockNote: note,
     sale: {
       state: window,
       startsAt: product.saleStartsAt,
@@ -168,8 +173,8 @@ export default function ProductPage() {
   const barSummary = (
     <div className="leading-tight">
       <PriceTag priceFen={price.priceFen} basePriceFen={null} />
-      {stock.kind === 'low' ? <p className="text-xs font-semibold text-red-700">{s.product.stockLow(stock.left)}</p> : null}
-      {stock.kind !== 'low' && product.editionSize !== null ? <p className="text-xs text-stone-500">{s.badges.limited}</p> : null}
+      {data.stockNote?.kind === 'edition' ? <StockNoteLine note={data.stockNote} /> : null}
+      {stock.kind === 'low' && data.stockNote?.kind !== 'edition' ? <p className="text-xs font-semibold text-red-700">{s.product.stockLow(stock.left)}</p> : null}
     </div>
   )
   const disabled = (label: string) => (
@@ -209,7 +214,7 @@ export default function ProductPage() {
       </>
     )
   else if (sale.state === 'ended') buyArea = disabled(s.buy.ended)
-  else if (stock.kind === 'sold_out') buyArea = disabled(s.buy.soldOut)
+  else if (stock.kind === 'sold_out') buyArea = disabled(stock.pending > 0 ? s.buy.heldOut : s.buy.soldOut)
   else if (data.tierBlock)
     buyArea = (
       <>
@@ -246,7 +251,7 @@ export default function ProductPage() {
             <div className="flex flex-wrap gap-1.5">
               <CardBadges badges={data.badges} />
             </div>
-            <h1 className="text-2xl font-bold tracking-tight text-stone-900 sm:text-3xl">{product.title}</h1>
+            <h1 className="text-2xl font-bold tracking-tight text-stone-900 sm:text-3xl">{keepSeparatorsWithPrevious(product.title)}</h1>
             {product.summary ? <p className="leading-relaxed text-stone-600">{product.summary}</p> : null}
           </header>
 
@@ -264,9 +269,13 @@ export default function ProductPage() {
           </section>
 
           <ul className="space-y-1 text-sm text-stone-700">
-            {stock.kind === 'low' ? <li className="font-semibold text-red-700">{s.product.stockLow(stock.left)}</li> : null}
-            {stock.kind === 'sold_out' ? <li className="font-semibold text-stone-500">{s.product.soldOut}</li> : null}
-            {product.editionSize !== null ? <li>{s.product.edition(product.editionSize)}</li> : null}
+            {data.stockNote ? (
+              <li>
+                <StockNoteLine note={data.stockNote} size="sm" />
+              </li>
+            ) : null}
+            {stock.kind === 'low' && data.stockNote?.kind !== 'edition' ? <li className="font-semibold text-red-700">{s.product.stockLow(stock.left)}</li> : null}
+            {product.editionSize !== null ? <li>{data.stockNote?.kind === 'edition' ? s.product.numbered : s.product.edition(product.editionSize)}</li> : null}
             {product.perMemberLimit !== null ? (
               <li>{data.owned > 0 ? s.product.perMemberOwned(data.owned, product.perMemberLimit) : s.product.perMemberLimit(product.perMemberLimit)}</li>
             ) : null}

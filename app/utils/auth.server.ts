@@ -104,8 +104,12 @@ export async function requireUser(request: Request, context?: AppLoadContext) {
   return (await requireAuth(request, context)).user
 }
 
+/**
+ * For the sign-in and sign-up pages: a reader already signed in goes where the page would have
+ * sent them afterwards (its `redirectTo`, through safeRedirect), or home.
+ */
 export async function requireAnonymous(request: Request) {
-  if (await getAuth(request)) throw redirect('/')
+  if (await getAuth(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')))
 }
 
 /** Starts a new session for the user and redirects with its cookie (and an optional flash). */

@@ -255,7 +255,7 @@ describe('starting a thread (/community/new)', () => {
     const refused = readData(await postNewThread('sharing', sharingForm(), banned.cookie))
 
     expect(refused.status).toBe(403)
-    expect(refused.data.errors.form).toContain('2031/02/03 12:05')
+    expect(refused.data.errors.form).toContain('2031年2月3日 12:05')
     expect(await threadsBy(banned.user.id)).toEqual([])
   })
 
@@ -351,7 +351,7 @@ describe('replying on the thread page', () => {
     const { status, data } = readData(await postToThread(thread.id, { intent: 'reply', body: '被禁言了还想说' }, banned.cookie))
 
     expect(status).toBe(403)
-    expect(data.errors.form).toContain('2031/02/03 12:05')
+    expect(data.errors.form).toContain('2031年2月3日 12:05')
     expect(await repliesBy(banned.user.id)).toEqual([])
   })
 

@@ -15,6 +15,7 @@ import { loader as outboxLoader } from '~/routes/admin.outbox'
 import { action as membershipAction, loader as membershipLoader } from '~/routes/membership._index'
 import { action as notificationsAction, loader as notificationsLoader } from '~/routes/notifications'
 import { db, transaction } from '~/utils/db.server'
+import { formatFen } from '~/utils/format'
 import { deliverDueWechatMessages, notify } from '~/utils/notify.server'
 import { createTestProduct, productLine } from '../factories/cart'
 import { insertThread, seededBoards } from '../factories/community'
@@ -188,7 +189,26 @@ describe('each kind is created in its cause’s transaction', () => {
     const mine = await notificationsOf(buyer.id)
     expect(mine).toHaveLength(1)
     expect(mine[0]).toMatchObject({ kind: 'refund_done', data: { orderId: order.id, path: `/orders/${order.id}` } })
-    expect(await emailsTo(buyer)).toHaveLength(1)
+    // The refund mails its own receipt, whatever the buyer chose for notifications; no second email.
+    expect(await emailsTo(buyer)).toHaveLength(0)
+    const receipts = await db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, buyer.email), eq(emailOutbox.template, 'order-refunded')))
+    expect(receipts).toHaveLength(1)
+    expect(receipts[0]!.subject).toBe(`知音 · 订单 #${order.id} 的退款 ${formatFen(order.totalFen)} 已退回`)
+    expect(receipts[0]!.text).toContain(`${product.title} × 1`)
+    expect(receipts[0]!.text).toContain(`/orders/${order.id}`)
+  })
+
+  it('a refund emails the buyer even when they turned refund notifications off, and only once', async () => {
+    const product = await createTestProduct({ capacity: 10 })
+    const buyer = await reader()
+    await db.insert(notificationPreferences).values({ userId: buyer.id, kind: 'refund_done', channel: 'email', enabled: false })
+    const order = await placeOk({ userId: buyer.id, kind: 'goods', lines: [productLine(product)], now: new Date() })
+    await confirmPayment(paidNotice(order))
+    await requestRefund({ orderId: order.id, actorId: null })
+    await processPendingRefunds(new Date())
+    await processPendingRefunds(new Date())
+    const receipts = await db.select().from(emailOutbox).where(and(eq(emailOutbox.toAddress, buyer.email), eq(emailOutbox.template, 'order-refunded')))
+    expect(receipts).toHaveLength(1)
   })
 })
 

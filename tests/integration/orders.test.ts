@@ -3,11 +3,12 @@
 // gives the stock back; 确认收货 once shipped; a mystery item's contents only after payment.
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { holds, orders } from '../../db/schema'
+import { holds, media, orders, productImages } from '../../db/schema'
 import { confirmPayment, placeOrder } from '~/models/commerce.server'
 import { loader as listLoader } from '~/routes/orders._index'
 import { action, loader } from '~/routes/orders.$id'
 import { db } from '~/utils/db.server'
+import { formatDateTime } from '~/utils/format'
 import { GOOD_ADDRESS, createTestProduct } from '../factories/cart'
 import { expectConsistent, paidNotice } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
@@ -93,6 +94,29 @@ describe('/orders', () => {
     // Read, not written: the job (or the next write on the stock) releases the hold.
     expect(await stateOf(listed[0]!.id)).toBe('pending')
     await expectConsistent(product.stock.id, { held: 1 })
+  })
+
+  it("shows each order's first product photo, and on an unpaid order the hold's deadline for 去支付", async () => {
+    const { user, cookie } = await buyer()
+    const product = await createTestProduct({ title: '带图的笔记本', capacity: 10 })
+    const photo = { kind: 'image' as const, mimeType: 'image/webp', bytes: 1, originalName: 'a.webp' }
+    await db.insert(media).values([
+      { id: `thumb-${product.id}`, path: `t-${product.id}.webp`, ...photo },
+      { id: `large-${product.id}`, path: `l-${product.id}.webp`, ...photo },
+    ])
+    await db.insert(productImages).values({ productId: product.id, position: 1, thumbMediaId: `thumb-${product.id}`, largeMediaId: `large-${product.id}` })
+    const plain = await createTestProduct({ title: '无图商品', capacity: 10 })
+    const paid = await order(user.id, plain)
+    await pay(paid)
+    const unpaid = await order(user.id, product)
+
+    const data = await listLoader(routeArgs(requestFor('/orders', { cookie })))
+    const [first, second] = data.orders
+    expect(first).toMatchObject({ id: unpaid.id, state: 'pending', coverThumbId: `thumb-${product.id}` })
+    expect(new Date(first!.payBy!.at).getTime()).toBe(unpaid.expiresAt.getTime())
+    expect(first!.payBy!.label).toBe(formatDateTime(unpaid.expiresAt, 'Asia/Shanghai'))
+    expect(second).toMatchObject({ id: paid.id, state: 'paid', coverThumbId: null, payBy: null })
+    expect(Math.abs(new Date(data.serverNow).getTime() - Date.now())).toBeLessThan(5000)
   })
 
   it('sends a visitor to sign in', async () => {

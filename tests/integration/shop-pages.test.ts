@@ -2,7 +2,7 @@
 // leaves the server before purchase; hidden-below-tier and unpublished products do not exist for
 // those below; 本周上新 follows the site-time week; 最热 ranks units paid in the last 30 days
 // (falling back to the newest); prices, stock left and gating reasons per viewer.
-import { eq, sql } from 'drizzle-orm'
+import { desc, eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { holds, orderLines, orders, products, stock, type User } from '../../db/schema'
 import { seedShopCategories } from '../../db/seed-shop'
@@ -86,13 +86,18 @@ async function sell(
 // ---- 最热 before anything is sold: the first tests of the file ----------------------------------
 
 describe('最热 with nothing sold', () => {
-  it('falls back to the newest products, under their own heading', async () => {
-    const older = await makeProduct({ publishedAt: new Date(Date.now() - 3 * DAY_MS) })
-    const newer = await makeProduct({ publishedAt: new Date(Date.now() - DAY_MS) })
+  it('falls back to the newest products not already under 本周上新, under their own heading', async () => {
+    // Before this week (whatever the weekday): only 最新上架 can show them.
+    const older = await makeProduct({ publishedAt: new Date(Date.now() - 12 * DAY_MS) })
+    const newer = await makeProduct({ publishedAt: new Date(Date.now() - 10 * DAY_MS) })
+    const fresh = await makeProduct({ publishedAt: new Date() })
     const data = await shopIndex()
     expect(data.hotIsNewest).toBe(true)
     const ids = data.hottest.map((p) => p.id)
+    expect(ids.indexOf(newer.id)).toBeGreaterThanOrEqual(0)
     expect(ids.indexOf(newer.id)).toBeLessThan(ids.indexOf(older.id))
+    expect(data.newThisWeek.map((p) => p.id)).toContain(fresh.id)
+    expect(ids).not.toContain(fresh.id)
   })
 })
 
@@ -197,13 +202,38 @@ describe('prices, stock and the sale window on the product page', () => {
     await db.update(stock).set({ sold: 470, held: 18 }).where(eq(stock.id, product.stockId))
     const low = await viewProduct(product.slug, 'user')
     expect(low.stock).toEqual({ kind: 'low', left: 12 })
+    expect(low.stockNote).toEqual({ kind: 'edition', size: 500, left: 12, low: true })
     expect(low.product).toMatchObject({ editionSize: 500, perMemberLimit: 2 })
     expect(low.maxQty).toBe(2)
-    await db.update(stock).set({ sold: 482 }).where(eq(stock.id, product.stockId))
+    await db.update(stock).set({ sold: 500, held: 0 }).where(eq(stock.id, product.stockId))
     const gone = await viewProduct(product.slug, 'user')
-    expect(gone.stock).toEqual({ kind: 'sold_out' })
+    expect(gone.stock).toEqual({ kind: 'sold_out', pending: 0 })
+    expect(gone.stockNote).toEqual({ kind: 'sold_out' })
     expect(gone.canBuy).toBe(false)
-    expect(gone.badges.soldOut).toBe(true)
+    expect(gone.badges).toMatchObject({ soldOut: true, heldOut: false })
+  })
+
+  it('stock held by unpaid orders reads 已抢光 with the units that may come back, not 已售罄, on the page and the card', async () => {
+    const product = await makeProduct({ limitedEdition: true, title: '抢光的纪念笔' }, 20)
+    await sell(product, 8, { state: 'paid' })
+    await sell(product, 9, { state: 'pending' })
+    const open = await viewProduct(product.slug, 'visitor')
+    expect(open.stockNote).toEqual({ kind: 'edition', size: 20, left: 3, low: true })
+    const card = async () => (await shopIndex()).newThisWeek.find((p) => p.id === product.id)!
+    expect((await card()).stockNote).toEqual({ kind: 'edition', size: 20, left: 3, low: true })
+
+    await sell(product, 3, { state: 'pending' })
+    const held = await viewProduct(product.slug, 'visitor')
+    expect(held.stock).toEqual({ kind: 'sold_out', pending: 12 })
+    expect(held.stockNote).toEqual({ kind: 'held_out', pending: 12 })
+    expect(held.badges).toMatchObject({ soldOut: false, heldOut: true })
+    expect(held.canBuy).toBe(false)
+    expect(await card()).toMatchObject({ stockNote: { kind: 'held_out', pending: 12 }, badges: { soldOut: false, heldOut: true } })
+
+    // A hold whose time is up counts as free at once (the commerce core's availability): 2 back.
+    const [lapsed] = await db.select({ id: holds.id }).from(holds).where(eq(holds.stockId, product.stockId)).orderBy(desc(holds.id)).limit(1)
+    await db.update(holds).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(holds.id, lapsed!.id))
+    expect((await viewProduct(product.slug, 'visitor')).stockNote).toEqual({ kind: 'edition', size: 20, left: 3, low: true })
   })
 
   it('the per-member limit counts what the buyer already holds or bought', async () => {
@@ -268,10 +298,12 @@ describe('本周上新 follows the site-time week (Monday 00:00, Asia/Shanghai)'
 
 describe('最热 ranks units paid in the last 30 days', () => {
   it('most units first; pending, cancelled, refunded and older sales do not count', async () => {
-    const a = await makeProduct({ title: '热门 A' })
-    const b = await makeProduct({ title: '热门 B' })
-    const c = await makeProduct({ title: '热门 C' })
-    const d = await makeProduct({ title: '冷门 D' })
+    // Published before this week: 最热 leaves out what 本周上新 already shows.
+    const publishedAt = new Date(Date.now() - 10 * DAY_MS)
+    const a = await makeProduct({ title: '热门 A', publishedAt })
+    const b = await makeProduct({ title: '热门 B', publishedAt })
+    const c = await makeProduct({ title: '热门 C', publishedAt })
+    const d = await makeProduct({ title: '冷门 D', publishedAt })
     await sell(a, 2, { state: 'paid' })
     await sell(a, 1, { state: 'completed', daysAgo: 29 })
     await sell(b, 5, { state: 'shipped' })
@@ -286,5 +318,19 @@ describe('最热 ranks units paid in the last 30 days', () => {
     expect(data.hottest.map((p) => p.title).filter((title) => /^(热门|冷门)/.test(title))).toEqual(['热门 B', '热门 A', '热门 C'])
     // Only products with paid units are listed.
     expect(data.hottest.every((p) => p.title !== '冷门 D')).toBe(true)
+  })
+
+  it('never repeats an item of 本周上新, and fills its places from further down the ranking', async () => {
+    const newAndHot = await makeProduct({ title: '新又热' })
+    const oldAndHot = await makeProduct({ title: '旧而热', publishedAt: new Date(Date.now() - 10 * DAY_MS) })
+    await sell(newAndHot, 90, { state: 'paid' })
+    await sell(oldAndHot, 80, { state: 'paid' })
+    for (const who of ['visitor', 'tiegan', 'admin'] as const) {
+      const data = await shopIndex(who)
+      const fresh = new Set(data.newThisWeek.map((p) => p.id))
+      expect(fresh.has(newAndHot.id)).toBe(true)
+      expect(data.hottest.filter((p) => fresh.has(p.id))).toEqual([])
+      expect(data.hottest[0]?.id).toBe(oldAndHot.id)
+    }
   })
 })

@@ -4,14 +4,14 @@
 // texts readers agree to are seeded in production too and edited by an admin, audit-logged.
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { auditLog, cartItems, emailOutbox, legalDocuments, orders, rateLimitHits } from '../../db/schema'
+import { auditLog, cartItems, emailOutbox, legalDocuments, orders, rateLimitHits, users } from '../../db/schema'
 import { seedLegalDocuments, DEFAULT_LEGAL_DOCUMENTS } from '../../db/seed-legal'
 import { setupDatabase } from '../../db/setup'
 import { productReturnPath, signInPath, signInReturn } from '~/domain/sign-in-return'
 import { action as cartAction } from '~/routes/cart'
-import { action as loginAction } from '~/routes/login'
+import { action as loginAction, loader as loginLoader } from '~/routes/login'
 import * as magicRoute from '~/routes/auth.magic.$token'
-import { action as signupAction } from '~/routes/signup'
+import { action as signupAction, loader as signupLoader } from '~/routes/signup'
 import * as verifyRoute from '~/routes/verify-email.$token'
 import { loader as legalLoader } from '~/routes/legal.$slug'
 import { action as editLegalAction, loader as editLegalLoader } from '~/routes/admin.legal.$slug'
@@ -108,6 +108,19 @@ describe('a visitor who presses 立即购买 signs in and comes back to the purc
   })
 })
 
+describe('a reader already signed in who opens /login or /signup', () => {
+  it.each(['/login', '/signup'])('%s?redirectTo=/x goes on to /x, and without one goes home', async (path) => {
+    const { user } = await createTestUser()
+    const { cookie } = await signedInCookie(user.id)
+    const loader = path === '/login' ? loginLoader : signupLoader
+    const open = async (url: string) => (await thrownResponse(loader(routeArgs(requestFor(url, { cookie }))))).headers.get('Location')
+    expect(await open(`${path}?redirectTo=${encodeURIComponent('/shop/p/pen?qty=2#buy')}`)).toBe('/shop/p/pen?qty=2#buy')
+    expect(await open(path)).toBe('/')
+    // Never off the site.
+    expect(await open(`${path}?redirectTo=${encodeURIComponent('//evil.example/x')}`)).toBe('/')
+  })
+})
+
 describe('redirectTo never leaves the site', () => {
   it.each([
     ['an absolute URL', 'https://evil.example/shop'],
@@ -138,6 +151,20 @@ describe('/login has one email field for both ways in', () => {
 })
 
 describe('《用户协议》 and 《隐私政策》', () => {
+  it('sign-up stores the versions of both texts the reader agreed to; a later edit does not change them', async () => {
+    await seedLegalDocuments(databaseHandle)
+    const termsAt = new Date('2026-11-01T00:00:00Z')
+    const privacyAt = new Date('2026-11-15T00:00:00Z')
+    await db.update(legalDocuments).set({ updatedAt: termsAt }).where(eq(legalDocuments.slug, 'terms'))
+    await db.update(legalDocuments).set({ updatedAt: privacyAt }).where(eq(legalDocuments.slug, 'privacy'))
+    const form = { email: 'agreed-versions@example.com', displayName: '同意者', password: 'long enough pass', agree: 'on' }
+    readRedirect(await signupAction(routeArgs(requestFor('/signup', { form }), {}, nextIp())))
+    await db.update(legalDocuments).set({ updatedAt: new Date('2026-12-01T00:00:00Z') }).where(eq(legalDocuments.slug, 'terms'))
+    const [user] = await db.select().from(users).where(eq(users.email, 'agreed-versions@example.com'))
+    expect(user).toMatchObject({ termsVersionAgreed: termsAt, privacyVersionAgreed: privacyAt })
+  })
+
+
   it('are seeded by the set-up of a production database, and seeding again keeps an admin’s text', async () => {
     await db.delete(legalDocuments)
     await setupDatabase(databaseHandle, { nodeEnv: 'production', log: () => {} })

@@ -18,7 +18,7 @@ describe('describeAudit', () => {
     expect(sentence).toEqual({
       verb: '延长招募',
       target: { label: '会员招募 #1', href: '/admin/drops/1' },
-      details: ['结束时间 2027/01/12 10:00 → 2027/01/13 10:00'],
+      details: [expect.stringMatching(/^结束时间 (2027年)?1月12日 10:00 → (2027年)?1月13日 10:00$/)],
     })
     expect(sentence.details.join('')).not.toMatch(/Z|T02|[{}"]/)
   })

@@ -16,6 +16,8 @@ import {
   priceForViewer,
   purchaseBlockMessage,
   saleWindowState,
+  secondShelf,
+  stockNote,
   stockState,
   weekBounds,
   type ProductRules,
@@ -189,11 +191,25 @@ describe('stock left', () => {
     [{ capacity: null, sold: 40, held: 3 }, null, { kind: 'unlimited' }],
     [{ capacity: 500, sold: 470, held: 10 }, 20, { kind: 'low', left: 20 }],
     [{ capacity: 500, sold: 470, held: 9 }, 21, { kind: 'plenty', left: 21 }],
-    [{ capacity: 3, sold: 2, held: 1 }, 0, { kind: 'sold_out' }],
-    [{ capacity: 3, sold: 3, held: 0 }, 0, { kind: 'sold_out' }],
+    [{ capacity: 3, sold: 2, held: 1 }, 0, { kind: 'sold_out', pending: 1 }],
+    [{ capacity: 3, sold: 3, held: 0 }, 0, { kind: 'sold_out', pending: 0 }],
+    // A held counter running ahead of capacity − sold never promises more than could come back.
+    [{ capacity: 3, sold: 2, held: 4 }, 0, { kind: 'sold_out', pending: 1 }],
   ])('%j → %s left', (levels, left, state) => {
     expect(availableUnits(levels)).toBe(left)
     expect(stockState(levels)).toEqual(state)
+  })
+
+  it.each([
+    [true, { capacity: 500, sold: 450, held: 13 }, { kind: 'edition', size: 500, left: 37, low: false }],
+    [true, { capacity: 500, sold: 470, held: 12 }, { kind: 'edition', size: 500, left: 18, low: true }],
+    [true, { capacity: 500, sold: 488, held: 12 }, { kind: 'held_out', pending: 12 }],
+    [false, { capacity: 50, sold: 38, held: 12 }, { kind: 'held_out', pending: 12 }],
+    [true, { capacity: 500, sold: 500, held: 0 }, { kind: 'sold_out' }],
+    [false, { capacity: 50, sold: 10, held: 0 }, null],
+    [false, { capacity: null, sold: 10, held: 3 }, null],
+  ])('the stock line of a product (limited edition %s, %j) is %j', (limitedEdition, levels, note) => {
+    expect(stockNote({ limitedEdition }, levels)).toEqual(note)
   })
 
   it('one order may take up to the per-member limit and never more than is left', () => {
@@ -393,5 +409,18 @@ describe('product photos in the media access rule', () => {
     expect(decide(false, null)).toEqual({ allowed: false, status: 404 })
     expect(decide(false, viewers.tiegan)).toEqual({ allowed: false, status: 404 })
     expect(decide(false, viewers.editor)).toEqual({ allowed: true, cache: 'private' })
+  })
+})
+
+describe('the second shelf of /shop', () => {
+  const items = (...ids: number[]) => ids.map((id) => ({ id }))
+  it('is the hottest items not already under 本周上新, up to the count', () => {
+    expect(secondShelf({ newThisWeek: items(1, 2), hottest: items(2, 3, 1, 4, 5), newest: items(9), count: 2 })).toEqual({ kind: 'hottest', items: items(3, 4) })
+  })
+  it('falls back to the newest not already shown when every hot item is new this week', () => {
+    expect(secondShelf({ newThisWeek: items(1, 2), hottest: items(2, 1), newest: items(2, 7, 1, 6), count: 8 })).toEqual({ kind: 'newest', items: items(7, 6) })
+  })
+  it('is empty when there is nothing else to show', () => {
+    expect(secondShelf({ newThisWeek: items(1), hottest: [], newest: items(1), count: 8 })).toEqual({ kind: 'newest', items: [] })
   })
 })

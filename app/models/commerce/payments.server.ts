@@ -5,9 +5,12 @@
 // what the first did. Money goes back through `refunds` rows, each claimed by one process before
 // the provider is called (after commit: no network I/O inside a transaction).
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { holds, orderLines, orders, paymentEvents, refunds, stock, type Order, type OrderLine, type PaymentProviderName } from '../../../db/schema'
+import { holds, orderLines, orders, paymentEvents, refunds, stock, users, type Order, type OrderLine, type PaymentProviderName } from '../../../db/schema'
 import { LIVE_ORDER_STATES, hasReceivedPayment, isPaidState, type RefundReason } from '~/domain/order'
 import { batchOn, db, transaction, type Executor, type InArgs, type InStatement, type Transaction } from '~/utils/db.server'
+import { orderRefundedEmail } from '~/emails/order-refunded'
+import { sendEmail } from '~/utils/email.server'
+import { getEnv } from '~/utils/env.server'
 import { formatFen } from '~/utils/format'
 import { countPaymentConfirmed } from '~/utils/metrics.server'
 import { notify } from '~/utils/notify.server'
@@ -555,6 +558,15 @@ export async function applyRefundNotice(notice: RefundNotice, now = new Date()):
   return failed ? 'applied' : 'repeat'
 }
 
+/** Queues the buyer's refund receipt in the caller's transaction (the outbox, decision 004). */
+async function emailRefund(tx: Executor, refund: { refundId: number; orderId: number; userId: number; amountFen: number }, now: Date) {
+  const [buyer] = await tx.select({ email: users.email, name: users.displayName }).from(users).where(eq(users.id, refund.userId))
+  if (!buyer) return
+  const lines = await tx.select({ title: orderLines.title, qty: orderLines.qty }).from(orderLines).where(eq(orderLines.orderId, refund.orderId)).orderBy(asc(orderLines.id))
+  const message = orderRefundedEmail({ name: buyer.name, orderId: refund.orderId, amountFen: refund.amountFen, lines, url: `${getEnv().SITE_URL}/orders/${refund.orderId}` })
+  await sendEmail({ ...message, to: buyer.email, template: 'order-refunded' }, tx, now)
+}
+
 /** The provider returned the money: the refund is done, and an order refunded in full says so. Whether this call did it. */
 async function markRefunded(refund: { id: number; order_id: number | null; reason: RefundReason; amount_fen: number }, providerRefundId: string | null, now: Date) {
   return transaction(async (tx) => {
@@ -566,7 +578,10 @@ async function markRefunded(refund: { id: number; order_id: number | null; reaso
     if (done.length > 0 && refund.order_id !== null) {
       const [order] = await tx.select({ userId: orders.userId }).from(orders).where(eq(orders.id, refund.order_id))
       const data = { path: `/orders/${refund.order_id}`, orderId: refund.order_id, amount: formatFen(refund.amount_fen) }
-      if (order) await notify(tx, { userId: order.userId, kind: 'refund_done', key: `refund:${refund.id}`, data }, now)
+      if (order) {
+        await emailRefund(tx, { refundId: refund.id, orderId: refund.order_id, userId: order.userId, amountFen: refund.amount_fen }, now)
+        await notify(tx, { userId: order.userId, kind: 'refund_done', key: `refund:${refund.id}`, data }, now)
+      }
     }
     if (refund.order_id !== null && (refund.reason === 'order' || refund.reason === 'late_payment')) {
       await tx
