@@ -199,7 +199,7 @@ export function AddressFields({
           controlClassName="resize-y text-sm"
         />
         <div className="mt-2 flex flex-wrap items-center gap-3">
-          <Button type="submit" name="intent" value={ADDRESS_HELPER_INTENTS.paste} variant="secondary" className="py-1.5" formNoValidate onClick={recognise}>
+          <Button type="submit" name="intent" value={ADDRESS_HELPER_INTENTS.paste} variant="secondary" className="py-1.5" formNoValidate onClick={(event) => void recognise(event)}>
             {s.paste.button}
           </Button>
           <p role="status" className={`text-sm ${outcome === 'filled' ? 'text-emerald-800' : 'text-amber-900'}`}>

@@ -5,6 +5,9 @@ import type { ShippingAddress } from '../../db/schema'
 
 export const ADDRESS_LIMITS = { name: 20, region: 20, street: 100 } as const
 
+/** Saved addresses per reader: enough for home, work and family; more is a list nobody picks from. */
+export const MAX_SAVED_ADDRESSES = 20
+
 /** A mainland China mobile number: 11 digits, 1 then 3–9. */
 export const MAINLAND_MOBILE = /^1[3-9]\d{9}$/
 

@@ -41,6 +41,7 @@ export const shippingZhCN = {
     title: '收货地址',
     subtitle: '保存多个地址，结算时选择；默认地址会自动选中。',
     nav: '收货地址',
+    manage: '管理收货地址',
     empty: '还没有保存的地址。',
     add: '新增地址',
     addTitle: '新增收货地址',

@@ -4,10 +4,9 @@
 // transaction (count, default), which the write queue serialises (decision 003).
 import { and, count, desc, eq, ne } from 'drizzle-orm'
 import { addresses, type ShippingAddress } from '../../db/schema'
+import { MAX_SAVED_ADDRESSES } from '~/domain/address'
 import { db, transaction, type Executor } from '~/utils/db.server'
 
-/** Enough for home, work and family; more is a list nobody picks from. */
-export const MAX_SAVED_ADDRESSES = 20
 
 export interface SavedAddress extends ShippingAddress {
   id: number

@@ -11,12 +11,11 @@ import { orderReceiptEmail } from '~/emails/order'
 import { executeOn, transaction, type Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import { orderShippingFee, type ShippingRule } from '~/domain/shipping'
 import { addAddress, getAddress, listAddresses } from './address.server'
-import { priceCart, removeCartItems, type PricedCart, type PricedLine } from './cart.server'
+import { priceCart, removeCartItems, type PricedLine } from './cart.server'
 import { defineOrderKind, holdOrder, orderRefusal, type LineRequest, type OrderRefusal, type PaidOrder } from './commerce/index.server'
 import { getMembershipPeriods } from './membership.server'
-import { getShippingRule } from './shipping.server'
+import { cartShippingFee, getShippingRule } from './shipping.server'
 
 /** The viewer checkAccess() takes, read in the caller's transaction (not from the session, which may be stale). */
 export async function viewerOf(userId: number, executor: Executor): Promise<Viewer> {
@@ -36,16 +35,6 @@ export type CheckoutShipping = { addressId: number } | { address: ShippingAddres
 
 /** Thrown to roll the checkout back when the chosen saved address is not the buyer's (deleted in another tab). */
 class AddressGone extends Error {}
-
-/**
- * What a priced cart pays for delivery under the rule (decision 048): the lines as priced, each
- * with its product's own fee. Checkout's page and its transaction both ask this, the transaction
- * with what it read under the write lock.
- */
-export function cartShippingFee(rule: ShippingRule, priced: PricedCart) {
-  const lines = priced.lines.flatMap((line) => (line.product ? [{ subtotalFen: line.unitPriceFen * line.qty, productFeeFen: line.product.shippingFeeFen }] : []))
-  return orderShippingFee(rule, lines)
-}
 
 /** Thrown to roll the checkout back when a line cannot be bought. */
 class LineRefused extends Error {

@@ -3,9 +3,10 @@
 // transaction (placeCheckout), from what these functions read there.
 import { eq } from 'drizzle-orm'
 import { products, shippingRules } from '../../db/schema'
-import { NO_SHIPPING_FEE, type ShippingRule } from '~/domain/shipping'
+import { NO_SHIPPING_FEE, orderShippingFee, type ShippingRule } from '~/domain/shipping'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
+import type { PricedCart } from './cart.server'
 
 const RULE_ID = 1
 
@@ -38,4 +39,14 @@ export function setProductShippingFee({ productId, feeFen, actorId, now }: { pro
     await recordAudit({ actorId, action: 'product.shipping', targetType: 'product', targetId: productId, detail: { shippingFeeFen: feeFen } }, tx)
     return true
   })
+}
+
+/**
+ * What a priced cart pays for delivery under the rule (decision 048): the lines as priced, each
+ * with its product's own fee. Checkout's page and its transaction both ask this, the transaction
+ * with what it read under the write lock.
+ */
+export function cartShippingFee(rule: ShippingRule, priced: PricedCart) {
+  const lines = priced.lines.flatMap((line) => (line.product ? [{ subtotalFen: line.unitPriceFen * line.qty, productFeeFen: line.product.shippingFeeFen }] : []))
+  return orderShippingFee(rule, lines)
 }

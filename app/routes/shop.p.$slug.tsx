@@ -17,10 +17,13 @@ import {
 } from '~/domain/product'
 import { errorsZhCN, pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
+import { shippingZhCN } from '~/i18n/shipping.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
+import { getShippingRule } from '~/models/shipping.server'
+import { productShippingNote } from '~/domain/shipping'
 import { getUser, getViewer, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
@@ -60,11 +63,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Unknown, unpublished and hidden-below-tier products do not exist for this viewer.
   if (!product || !isProductVisible(product, viewer, now)) throw new Response(t.pages.notFound.body, { status: 404 })
   const user = await getUser(request)
-  const [images, tiers, owned] = await Promise.all([
+  const [images, tiers, owned, shippingRule] = await Promise.all([
     listProductImages(product.id),
     listTiers(),
     // What the per-member limit has already counted for this buyer (held or bought).
     user && product.perMemberLimit !== null ? unitsOwned({ userId: user.id, stockIds: [product.stock.id], now }).then((m) => m.get(product.stock.id) ?? 0) : 0,
+    getShippingRule(),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? s.purchaseBlocked.anyMember
@@ -73,6 +77,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const alertOn = alertKind && user ? await hasProductAlert({ productId: product.id, userId: user.id, kind: alertKind }) : false
 
   const price = priceForViewer(product, viewer, now)
+  // 「运费 ¥10 · 满 ¥199 包邮」 or 「包邮」 (decision 048); checkout charges by the same rule.
+  const shipping = productShippingNote(shippingRule, product.shippingFeeFen, price)
   const window = saleWindowState(product, now)
   const stock = stockState(product.stock)
   const purchase = checkPurchase(product, viewer, now)
@@ -112,6 +118,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       basePriceFen: price < product.priceFen ? product.priceFen : null,
       memberPrices: memberPrices(product).map((tp) => ({ label: s.price.memberPrice(tierName(tp.tierRank), formatFen(tp.priceFen)), applies: tp.priceFen === price })),
     },
+    shippingNote: shipping.kind === 'free' ? shippingZhCN.free : shippingZhCN.note(formatFen(shipping.feeFen), shipping.freeOverFen === null ? null : formatFen(shipping.freeOverFen)),
     badges: {
       limited: product.limitedEdition,
       tierOnly: product.minRank > 0 ? tierName(product.minRank) : null,
@@ -267,6 +274,7 @@ export default function ProductPage() {
             {stock.kind === 'low' ? <li className="font-semibold text-red-700">{s.product.stockLow(stock.left)}</li> : null}
             {stock.kind === 'sold_out' ? <li className="font-semibold text-stone-500">{s.product.soldOut}</li> : null}
             {product.editionSize !== null ? <li>{s.product.edition(product.editionSize)}</li> : null}
+            <li>{data.shippingNote}</li>
             {product.perMemberLimit !== null ? (
               <li>{data.owned > 0 ? s.product.perMemberOwned(data.owned, product.perMemberLimit) : s.product.perMemberLimit(product.perMemberLimit)}</li>
             ) : null}
