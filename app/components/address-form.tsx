@@ -11,12 +11,12 @@ import { Button } from '~/components/ui'
 import { ADDRESS_FIELDS, ADDRESS_HELPER_INTENTS, type AddressField, type AddressValues } from '~/domain/address'
 import { pasteOutcome, recogniseAddress, regionChoices, type AreaList, type PasteOutcome, type RegionChoices } from '~/domain/regions'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
-import { shippingZhCN } from '~/i18n/shipping.zh-CN'
+import { addressesZhCN } from '~/i18n/addresses.zh-CN'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { orders: ordersZhCN, shipping: shippingZhCN }
+const t = { orders: ordersZhCN, addresses: addressesZhCN }
 const a = t.orders.address
-const s = t.shipping
+const s = t.addresses
 
 export type { AddressValues } from '~/domain/address'
 

@@ -4,6 +4,7 @@ import { Form } from '@remix-run/react'
 import { Field } from '~/components/field'
 import { Button } from '~/components/ui'
 import { shippingZhCN } from '~/i18n/shipping.zh-CN'
+import { shippingAdminZhCN } from '~/i18n/shippingAdmin.zh-CN'
 import { formatFen } from '~/utils/format'
 
 export function OrderShippingFee({ kind, feeFen, className = '' }: { kind: string; feeFen: number; className?: string }) {
@@ -29,7 +30,7 @@ export interface ProductShippingValues {
  * rule, 包邮, or an amount of its own.
  */
 export function ProductShippingForm({ values, errors, busy }: { values: ProductShippingValues; errors: Partial<Record<string, string>>; busy: boolean }) {
-  const s = shippingZhCN.admin
+  const s = shippingAdminZhCN
   const choices = [
     { value: 'default', label: s.modeDefault(values.rule) },
     { value: 'free', label: s.modeFree },

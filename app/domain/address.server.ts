@@ -9,7 +9,7 @@ import { checkShippingRegion, recognisePastedAddress, shippingRegionChoices } fr
 import { t } from '~/i18n/zh-CN'
 
 const e = t.orders.address.errors
-const regionErrors = t.shipping.errors
+const regionErrors = t.addresses.errors
 
 // A newline or control character would break the packing slip and the CSV export.
 // eslint-disable-next-line no-control-regex

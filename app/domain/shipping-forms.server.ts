@@ -6,7 +6,7 @@ import { yuanToFen } from './drop'
 import { t } from '~/i18n/zh-CN'
 import type { FieldErrors, FormResult } from '~/utils/forms'
 
-const e = t.shipping.admin.errors
+const e = t.shippingAdmin.errors
 
 /** ¥10,000 per parcel is more than any fee; a larger number is a typo. */
 const MAX_FEE_FEN = 1_000_000

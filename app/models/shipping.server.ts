@@ -3,7 +3,9 @@
 // transaction (placeCheckout), from what these functions read there.
 import { eq } from 'drizzle-orm'
 import { products, shippingRules } from '../../db/schema'
-import { NO_SHIPPING_FEE, orderShippingFee, type ShippingRule } from '~/domain/shipping'
+import { NO_SHIPPING_FEE, orderShippingFee, productShippingNote, type ShippingRule } from '~/domain/shipping'
+import { shippingZhCN } from '~/i18n/shipping.zh-CN'
+import { formatFen } from '~/utils/format'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { recordAudit } from './audit.server'
 import type { PricedCart } from './cart.server'
@@ -49,4 +51,15 @@ export function setProductShippingFee({ productId, feeFen, actorId, now }: { pro
 export function cartShippingFee(rule: ShippingRule, priced: PricedCart) {
   const lines = priced.lines.flatMap((line) => (line.product ? [{ subtotalFen: line.unitPriceFen * line.qty, productFeeFen: line.product.shippingFeeFen }] : []))
   return orderShippingFee(rule, lines)
+}
+
+/** What a product page says about shipping: 「运费 ¥10 · 满 ¥199 包邮」 or 「包邮」. */
+export function productShippingText(rule: ShippingRule, productFeeFen: number | null, unitPriceFen: number) {
+  const note = productShippingNote(rule, productFeeFen, unitPriceFen)
+  return note.kind === 'free' ? shippingZhCN.free : shippingZhCN.note(formatFen(note.feeFen), note.freeOverFen === null ? null : formatFen(note.freeOverFen))
+}
+
+/** The shop's rule in words, for the admin's 「按店铺规则」 choice. */
+export function shippingRuleText(rule: ShippingRule) {
+  return rule.flatFeeFen === 0 ? shippingZhCN.free : shippingZhCN.note(formatFen(rule.flatFeeFen), rule.freeOverFen === null ? null : formatFen(rule.freeOverFen))
 }

@@ -17,7 +17,6 @@ import { errorsZhCN, fieldsZhCN, rolesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
 import { wechatAuthZhCN } from '~/i18n/wechatAuth.zh-CN'
-import { shippingZhCN } from '~/i18n/shipping.zh-CN'
 import { deleteUserAuthTokens } from '~/models/auth-token.server'
 import { getActiveMembership } from '~/models/membership.server'
 import { getNotificationPreferences, saveNotificationPreferences } from '~/models/notification.server'
@@ -287,9 +286,9 @@ export default function Account() {
       </Card>
 
       <Card className="flex flex-wrap items-center justify-between gap-3">
-        <h2 className="text-lg font-semibold">{shippingZhCN.addresses.title}</h2>
+        <h2 className="text-lg font-semibold">{t.account.addressesTitle}</h2>
         <Link to="/account/addresses" className="font-medium text-brand-700 underline">
-          {shippingZhCN.addresses.manage}
+          {t.account.addressesManage}
         </Link>
       </Card>
 

@@ -10,15 +10,15 @@ import { Badge, Button, Card, PageTitle, buttonClass } from '~/components/ui'
 import { MAX_SAVED_ADDRESSES, formatAddressLine, submittedAddressValues, type AddressValues } from '~/domain/address'
 import { addressForm, addressFormState, addressHelperAnswer, type AddressFormState } from '~/domain/address.server'
 import { siteZhCN } from '~/i18n/core.zh-CN'
-import { shippingZhCN } from '~/i18n/shipping.zh-CN'
+import { addressesZhCN } from '~/i18n/addresses.zh-CN'
 import { addAddress, deleteAddress, listAddresses, setDefaultAddress, updateAddress } from '~/models/address.server'
 import { requireUser } from '~/utils/auth.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { shipping: shippingZhCN, site: siteZhCN }
-const s = t.shipping.addresses
+const t = { addresses: addressesZhCN, site: siteZhCN }
+const s = t.addresses.addresses
 
 const PATH = '/account/addresses'
 

@@ -23,7 +23,7 @@ import {
 } from '~/domain/product-forms.server'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
-import { shippingZhCN } from '~/i18n/shipping.zh-CN'
+import { shippingAdminZhCN } from '~/i18n/shippingAdmin.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import {
@@ -39,10 +39,9 @@ import {
   setProductCapacity,
   updateProduct,
 } from '~/models/product.server'
-import { getShippingRule, setProductShippingFee } from '~/models/shipping.server'
+import { getShippingRule, setProductShippingFee, shippingRuleText } from '~/models/shipping.server'
 import { parseProductShippingForm } from '~/domain/shipping-forms.server'
 import { fenToYuan } from '~/domain/drop'
-import { formatFen } from '~/utils/format'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
@@ -94,10 +93,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     shipping: {
       mode: product.shippingFeeFen === null ? ('default' as const) : product.shippingFeeFen === 0 ? ('free' as const) : ('fee' as const),
       fee: product.shippingFeeFen ? fenToYuan(product.shippingFeeFen) : '',
-      rule:
-        shippingRule.flatFeeFen === 0
-          ? shippingZhCN.free
-          : shippingZhCN.note(formatFen(shippingRule.flatFeeFen), shippingRule.freeOverFen === null ? null : formatFen(shippingRule.freeOverFen)),
+      rule: shippingRuleText(shippingRule),
     },
   }
 }
@@ -145,7 +141,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const form = parseProductShippingForm(formData)
       if (!form.ok) return fail('shipping', form.errors)
       if (!(await setProductShippingFee({ productId: id, feeFen: form.data.feeFen, actorId: admin.id, now: new Date() }))) throw notFound()
-      return redirectWithFlash(back, { kind: 'success', message: shippingZhCN.admin.productSaved })
+      return redirectWithFlash(back, { kind: 'success', message: shippingAdminZhCN.productSaved })
     }
     case 'move':
     case 'delete': {
@@ -270,7 +266,7 @@ export default function EditProduct() {
       </Card>
 
       <Card>
-        <h2 className="mb-3 text-base font-semibold text-stone-900">{shippingZhCN.admin.productTitle}</h2>
+        <h2 className="mb-3 text-base font-semibold text-stone-900">{shippingAdminZhCN.productTitle}</h2>
         <ProductShippingForm values={shipping} errors={errorsFor('shipping')} busy={busy} />
       </Card>
 

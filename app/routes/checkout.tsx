@@ -18,6 +18,7 @@ import { parseBuyNow } from '~/domain/cart-forms.server'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { paymentsZhCN } from '~/i18n/payments.zh-CN'
+import { addressesZhCN } from '~/i18n/addresses.zh-CN'
 import { shippingZhCN } from '~/i18n/shipping.zh-CN'
 import { getAddress, listAddresses } from '~/models/address.server'
 import { cartLineView, priceCart, type PricedLine } from '~/models/cart.server'
@@ -32,10 +33,10 @@ import { parseForm, type FieldErrors } from '~/utils/forms'
 import { paymentsAvailable } from '~/utils/payments.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { orders: ordersZhCN, payments: paymentsZhCN, shipping: shippingZhCN, site: siteZhCN }
+const t = { addresses: addressesZhCN, orders: ordersZhCN, payments: paymentsZhCN, shipping: shippingZhCN, site: siteZhCN }
 
 const c = t.orders.checkout
-const sc = t.shipping.checkout
+const sc = t.addresses.checkout
 
 /** The radio of 「使用新地址」; the others carry a saved address's id. */
 const NEW_ADDRESS = 'new'
@@ -211,7 +212,7 @@ export default function Checkout() {
                     <span className="font-medium text-stone-900">
                       {saved.name} <span className="tabular-nums">{saved.phone}</span>
                     </span>
-                    {saved.isDefault ? <span className="ml-2 rounded bg-brand-100 px-1.5 py-0.5 text-xs text-brand-800">{t.shipping.addresses.isDefault}</span> : null}
+                    {saved.isDefault ? <span className="ml-2 rounded bg-brand-100 px-1.5 py-0.5 text-xs text-brand-800">{t.addresses.addresses.isDefault}</span> : null}
                     <span className="mt-0.5 block break-words text-stone-600">{saved.line}</span>
                   </span>
                 </label>

@@ -17,13 +17,11 @@ import {
 } from '~/domain/product'
 import { errorsZhCN, pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
-import { shippingZhCN } from '~/i18n/shipping.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
-import { getShippingRule } from '~/models/shipping.server'
-import { productShippingNote } from '~/domain/shipping'
+import { getShippingRule, productShippingText } from '~/models/shipping.server'
 import { getUser, getViewer, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
@@ -77,8 +75,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const alertOn = alertKind && user ? await hasProductAlert({ productId: product.id, userId: user.id, kind: alertKind }) : false
 
   const price = priceForViewer(product, viewer, now)
-  // 「运费 ¥10 · 满 ¥199 包邮」 or 「包邮」 (decision 048); checkout charges by the same rule.
-  const shipping = productShippingNote(shippingRule, product.shippingFeeFen, price)
   const window = saleWindowState(product, now)
   const stock = stockState(product.stock)
   const purchase = checkPurchase(product, viewer, now)
@@ -118,7 +114,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       basePriceFen: price < product.priceFen ? product.priceFen : null,
       memberPrices: memberPrices(product).map((tp) => ({ label: s.price.memberPrice(tierName(tp.tierRank), formatFen(tp.priceFen)), applies: tp.priceFen === price })),
     },
-    shippingNote: shipping.kind === 'free' ? shippingZhCN.free : shippingZhCN.note(formatFen(shipping.feeFen), shipping.freeOverFen === null ? null : formatFen(shipping.freeOverFen)),
+    // 「运费 ¥10 · 满 ¥199 包邮」 or 「包邮」 (decision 048); checkout charges by the same rule.
+    shippingNote: productShippingText(shippingRule, product.shippingFeeFen, price),
     badges: {
       limited: product.limitedEdition,
       tierOnly: product.minRank > 0 ? tierName(product.minRank) : null,
