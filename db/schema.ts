@@ -654,6 +654,9 @@ export const orders = sqliteTable(
     exclusiveKey: text(),
     dropId: integer(),
     shipping: text({ mode: 'json' }).$type<ShippingAddress>(),
+    // The shipping fee charged, decided on the server when the order was placed (decision 048);
+    // included in totalFen, so a payment pays it and a refund returns it. Always 0 but for goods.
+    shippingFeeFen: integer().notNull().default(0),
     carrier: text(),
     trackingNumber: text(),
     paidAt: integer({ mode: 'timestamp_ms' }),
@@ -964,6 +967,9 @@ export const products = sqliteTable(
     personalisationLabel: text(),
     personalisationMaxLength: integer(),
     mystery: integer({ mode: 'boolean' }).notNull().default(false),
+    // This product's shipping fee instead of the shop's flat fee: null = the shop's rule, 0 = 包邮
+    // (decision 048).
+    shippingFeeFen: integer(),
     published: integer({ mode: 'boolean' }).notNull().default(false),
     publishedAt: integer({ mode: 'timestamp_ms' }),
     createdAt: createdAt(),
@@ -1031,8 +1037,9 @@ export const cartItems = sqliteTable(
   (t) => [uniqueIndex('cart_items_line_unique').on(t.userId, t.productId, t.personalisation)],
 )
 
-// The shipping address saved at checkout (one per account).
-export const addresses = sqliteTable('addresses', {
+// The one shipping address per account of before decision 048, copied into `addresses`
+// (shipping_addresses) by migration 0027 and read by nothing else; a later migration drops it.
+export const legacyAddresses = sqliteTable('addresses', {
   userId: integer()
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
@@ -1044,6 +1051,44 @@ export const addresses = sqliteTable('addresses', {
   street: text().notNull(),
   updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
 })
+
+// A reader's saved shipping addresses, one of them the default that checkout proposes (decision
+// 048); the partial unique index keeps one default per reader.
+export const addresses = sqliteTable(
+  'shipping_addresses',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    phone: text().notNull(),
+    province: text().notNull(),
+    city: text().notNull(),
+    district: text().notNull(),
+    street: text().notNull(),
+    isDefault: integer({ mode: 'boolean' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('shipping_addresses_user_idx').on(t.userId, t.updatedAt), uniqueIndex('shipping_addresses_one_default').on(t.userId).where(sql`${t.isDefault} = 1`)],
+)
+
+// The shop's shipping fee rule (one row, id 1; none = no fee): a flat fee per order, waived when
+// the goods come to freeOverFen or more (decision 048). Products may override the flat fee.
+export const shippingRules = sqliteTable(
+  'shipping_rules',
+  {
+    id: integer().primaryKey(),
+    flatFeeFen: integer().notNull().default(0),
+    freeOverFen: integer(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    check('shipping_rules_one_row', sql`${t.id} = 1`),
+    check('shipping_rules_not_negative', sql`${t.flatFeeFen} >= 0 AND (${t.freeOverFen} IS NULL OR ${t.freeOverFen} >= 0)`),
+  ],
+)
 
 // ---- membership drops -----------------------------------------------------------------------
 
@@ -1238,6 +1283,7 @@ export type Product = typeof products.$inferSelect
 export type ProductImage = typeof productImages.$inferSelect
 export type CartItem = typeof cartItems.$inferSelect
 export type Address = typeof addresses.$inferSelect
+export type ShippingRuleRow = typeof shippingRules.$inferSelect
 export type Drop = typeof drops.$inferSelect
 export type DropTier = typeof dropTiers.$inferSelect
 

@@ -15,7 +15,7 @@ export function orderReceiptEmail({
   url,
 }: {
   name: string
-  order: Pick<Order, 'id' | 'totalFen'>
+  order: Pick<Order, 'id' | 'totalFen' | 'shippingFeeFen'>
   lines: readonly Pick<OrderLine, 'title' | 'qty' | 'unitPriceFen' | 'personalisation' | 'numbers'>[]
   url: string
 }): RenderedEmail {
@@ -29,11 +29,14 @@ export function orderReceiptEmail({
     ]
       .filter(Boolean)
       .join(' · ')
+  // The fee the order stored (decision 048): what was charged, whatever the rule says today.
+  const shipping = `运费：${order.shippingFeeFen > 0 ? formatFen(order.shippingFeeFen) : '包邮'}`
   const html = emailLayout({
     title: subject,
     bodyHtml: `<p>${escapeHtml(name)}，你好：</p>
 <p>我们已收到订单 #${order.id} 的付款，共 ${escapeHtml(formatFen(order.totalFen))}。</p>
 <ul style="padding-left:20px">${lines.map((line) => `<li>${escapeHtml(describe(line))}</li>`).join('')}</ul>
+<p>${escapeHtml(shipping)}</p>
 <p>发货后我们会再写信告诉你快递单号。</p>
 ${button(url, '查看订单')}`,
   })
@@ -41,6 +44,7 @@ ${button(url, '查看订单')}`,
 
 我们已收到订单 #${order.id} 的付款，共 ${formatFen(order.totalFen)}。
 ${lines.map((line) => `- ${describe(line)}`).join('\n')}
+${shipping}
 
 发货后我们会再写信告诉你快递单号。
 查看订单：${url}`

@@ -4,6 +4,8 @@
 export const accountZhCN = {
   title: '我的账户',
   profile: '个人资料',
+  addressesTitle: '收货地址',
+  addressesManage: '管理收货地址',
   saveProfile: '保存资料',
   profileSaved: '资料已保存',
   prefs: '邮件偏好',

@@ -29,13 +29,19 @@ import { paymentsZhCN } from './payments.zh-CN'
 import { playerZhCN } from './player.zh-CN'
 import { sectionsZhCN } from './sections.zh-CN'
 import { shareZhCN } from './share.zh-CN'
+import { addressesZhCN } from './addresses.zh-CN'
+import { shippingZhCN } from './shipping.zh-CN'
+import { shippingAdminZhCN } from './shippingAdmin.zh-CN'
 import { shopZhCN } from './shop.zh-CN'
 import { wechatZhCN } from './wechat.zh-CN'
 import { wechatAuthZhCN } from './wechatAuth.zh-CN'
 
-export { siteZhCN as site, navZhCN as nav, rolesZhCN as roles, tierBadgeZhCN as tierBadge, fieldsZhCN as fields, errorsZhCN as errors, httpZhCN as http, pagesZhCN as pages, homeZhCN as home, sectionsZhCN as sections, authZhCN as auth, accountZhCN as account, adminZhCN as admin, mediaZhCN as media, dailyZhCN as daily, wechatZhCN as wechat, wechatAuthZhCN as wechatAuth, feedsZhCN as feeds, shareZhCN as share, moderationZhCN as moderation, communityZhCN as community, commentsZhCN as comments, shopZhCN as shop, ordersZhCN as orders, adminOrdersZhCN as adminOrders, paymentsZhCN as payments, dropsZhCN as drops, dropLineZhCN as dropLine, cardZhCN as card, playerZhCN as player, notificationsZhCN as notifications, flashZhCN as flash, markdownZhCN as markdown, commonZhCN as common, bannersZhCN as banners, legalZhCN as legal }
+export { siteZhCN as site, navZhCN as nav, rolesZhCN as roles, tierBadgeZhCN as tierBadge, fieldsZhCN as fields, errorsZhCN as errors, httpZhCN as http, pagesZhCN as pages, homeZhCN as home, sectionsZhCN as sections, authZhCN as auth, accountZhCN as account, adminZhCN as admin, mediaZhCN as media, dailyZhCN as daily, wechatZhCN as wechat, wechatAuthZhCN as wechatAuth, feedsZhCN as feeds, shareZhCN as share, moderationZhCN as moderation, communityZhCN as community, commentsZhCN as comments, shopZhCN as shop, shippingZhCN as shipping, shippingAdminZhCN as shippingAdmin, addressesZhCN as addresses, ordersZhCN as orders, adminOrdersZhCN as adminOrders, paymentsZhCN as payments, dropsZhCN as drops, dropLineZhCN as dropLine, cardZhCN as card, playerZhCN as player, notificationsZhCN as notifications, flashZhCN as flash, markdownZhCN as markdown, commonZhCN as common, bannersZhCN as banners, legalZhCN as legal }
 
 export const zhCN = {
+  shipping: shippingZhCN,
+  shippingAdmin: shippingAdminZhCN,
+  addresses: addressesZhCN,
   courses: coursesZhCN,
   courseAdmin: courseAdminZhCN,
   lessonNotes: lessonNotesZhCN,

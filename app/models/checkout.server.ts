@@ -11,10 +11,11 @@ import { orderReceiptEmail } from '~/emails/order'
 import { executeOn, transaction, type Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
-import { saveAddress } from './address.server'
+import { addAddress, getAddress, listAddresses } from './address.server'
 import { priceCart, removeCartItems, type PricedLine } from './cart.server'
 import { defineOrderKind, holdOrder, orderRefusal, type LineRequest, type OrderRefusal, type PaidOrder } from './commerce/index.server'
 import { getMembershipPeriods } from './membership.server'
+import { cartShippingFee, getShippingRule } from './shipping.server'
 
 /** The viewer checkAccess() takes, read in the caller's transaction (not from the session, which may be stale). */
 export async function viewerOf(userId: number, executor: Executor): Promise<Viewer> {
@@ -26,7 +27,14 @@ export async function viewerOf(userId: number, executor: Executor): Promise<View
 export type CheckoutResult =
   | { ok: true; order: Order }
   | { ok: false; reason: 'line'; line: PricedLine; problem: LineProblem }
+  | { ok: false; reason: 'address_not_found' }
   | (OrderRefusal & { title: string })
+
+/** Where the order goes: one of the buyer's saved addresses, or a new one (then saved to their book). */
+export type CheckoutShipping = { addressId: number } | { address: ShippingAddress }
+
+/** Thrown to roll the checkout back when the chosen saved address is not the buyer's (deleted in another tab). */
+class AddressGone extends Error {}
 
 /** Thrown to roll the checkout back when a line cannot be bought. */
 class LineRefused extends Error {
@@ -39,8 +47,9 @@ class LineRefused extends Error {
 }
 
 /**
- * Prices and gates the lines as this buyer would buy them now, holds every one (all or nothing),
- * removes the cart lines bought (`cartItemIds`) and saves the address — one transaction.
+ * Prices and gates the lines as this buyer would buy them now, decides the shipping fee from the
+ * rule and the products as they stand, holds every line (all or nothing), removes the cart lines
+ * bought (`cartItemIds`) and saves a new address to the buyer's book — one transaction.
  */
 export async function placeCheckout({
   userId,
@@ -51,7 +60,7 @@ export async function placeCheckout({
 }: {
   userId: number
   lines: readonly CartLine[]
-  shipping: ShippingAddress
+  shipping: CheckoutShipping
   cartItemIds: readonly number[]
   now: Date
 }): Promise<CheckoutResult> {
@@ -71,18 +80,38 @@ export async function placeCheckout({
         perUserLimit: product!.perMemberLimit,
         takesNumbers: product!.limitedEdition,
       }))
-      const { order } = await holdOrder(tx, { userId, kind: 'goods', lines: requests, shipping, now })
+      const address = await shippingAddress(tx, { userId, shipping, now })
+      // Decided here, from the rule and the prices read under the write lock: never from the form.
+      const shippingFeeFen = cartShippingFee(await getShippingRule(tx), priced)
+      const { order } = await holdOrder(tx, { userId, kind: 'goods', lines: requests, shipping: address, shippingFeeFen, now })
       await removeCartItems({ userId, ids: cartItemIds }, tx)
-      await saveAddress({ userId, address: shipping, now }, tx)
       return { ok: true as const, order }
     })
   } catch (error) {
     if (error instanceof LineRefused) return { ok: false, reason: 'line', line: error.line, problem: error.problem }
+    if (error instanceof AddressGone) return { ok: false, reason: 'address_not_found' }
     const refused = orderRefusal(error)
     if (!refused) throw error
     const title = 'stockId' in refused ? (requests.find((line) => line.stockId === refused.stockId)?.title ?? '') : ''
     return { ...refused, title }
   }
+}
+
+/**
+ * The address the order ships to: the saved one chosen (it must still be the buyer's), or the new
+ * one typed, which joins the buyer's book unless the same address is already in it (and becomes
+ * the default when it is their first). A full book still ships; it just saves nothing more.
+ */
+async function shippingAddress(tx: Executor, { userId, shipping, now }: { userId: number; shipping: CheckoutShipping; now: Date }): Promise<ShippingAddress> {
+  if ('addressId' in shipping) {
+    const saved = await getAddress({ id: shipping.addressId, userId }, tx)
+    if (!saved) throw new AddressGone()
+    const { id: _id, isDefault: _default, ...address } = saved
+    return address
+  }
+  const same = (await listAddresses(userId, tx)).some((saved) => (Object.keys(shipping.address) as (keyof ShippingAddress)[]).every((key) => saved[key] === shipping.address[key]))
+  if (!same) await addAddress({ userId, address: shipping.address, now }, tx)
+  return shipping.address
 }
 
 /**
@@ -98,6 +127,8 @@ export async function goodsOrderProblem(tx: Executor, order: Order, lines: reado
     if (line.problem) return line.problem.kind
     if (line.unitPriceFen !== lines[index]!.unitPriceFen) return 'price_changed'
   }
+  // The payment covers the fee stored with the order; a changed rule would charge another.
+  if (cartShippingFee(await getShippingRule(tx), priced) !== order.shippingFeeFen) return 'price_changed'
   return null
 }
 

@@ -294,6 +294,13 @@ export default function Account() {
         <p className="text-sm text-stone-600">{t.account.notesHint}</p>
       </Card>
 
+      <Card className="flex flex-wrap items-center justify-between gap-3">
+        <h2 className="text-lg font-semibold">{t.account.addressesTitle}</h2>
+        <Link to="/account/addresses" className="font-medium text-brand-700 underline">
+          {t.account.addressesManage}
+        </Link>
+      </Card>
+
       <WechatAccountCard wechat={wechat} />
 
       {user.mayAddEmail ? (

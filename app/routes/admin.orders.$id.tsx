@@ -5,6 +5,7 @@ import type { ReactNode } from 'react'
 import { OrderLineItem, OrderStateBadge, OrderTimeline, ShippingAddressView, orderMoments } from '~/components/order'
 import { Field, FormError, SelectField } from '~/components/field'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
+import { OrderShippingFee } from '~/components/shipping-fee'
 import {
   CARRIERS,
   allowedOrderActions,
@@ -57,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: order.id,
       kind: order.kind,
       totalFen: order.totalFen,
+      shippingFeeFen: order.shippingFeeFen,
       currency: order.currency,
       shipping: order.shipping,
       carrier: order.carrier,
@@ -322,6 +324,7 @@ export default function AdminOrder() {
               <OrderLineItem key={line.id} line={line} />
             ))}
           </ul>
+          <OrderShippingFee kind={order.kind} feeFen={order.shippingFeeFen} className="mt-2 border-t border-stone-200 pt-3" />
           <p className="mt-2 flex justify-between border-t border-stone-200 pt-3 font-semibold">
             <span>{d.total}</span>
             <span>{formatFen(order.totalFen)}</span>

@@ -9,6 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Checkbox, ProductEditor, Stat } from '~/components/shop'
 import { FormError, Field } from '~/components/field'
+import { ProductShippingForm } from '~/components/shipping-fee'
 import { Badge, Button, buttonClass, Card, PageTitle } from '~/components/ui'
 import { MAX_IMAGES_PER_PRODUCT } from '~/domain/media-types'
 import { availableUnits, mediaUrl } from '~/domain/product'
@@ -22,6 +23,7 @@ import {
 } from '~/domain/product-forms.server'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
+import { shippingAdminZhCN } from '~/i18n/shippingAdmin.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import {
@@ -37,6 +39,9 @@ import {
   setProductCapacity,
   updateProduct,
 } from '~/models/product.server'
+import { getShippingRule, setProductShippingFee, shippingRuleText } from '~/models/shipping.server'
+import { parseProductShippingForm } from '~/domain/shipping-forms.server'
+import { fenToYuan } from '~/domain/drop'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
@@ -66,12 +71,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = productId(params.id)
   const product = await getProductForSale(id)
   if (!product) throw notFound()
-  const [images, categories, tiers, issued, deletable] = await Promise.all([
+  const [images, categories, tiers, issued, deletable, shippingRule] = await Promise.all([
     listProductImages(id),
     listCategories(),
     listTiers(),
     numbersIssued(product.stock.counterId),
     isProductDeletable(product.stock.id),
+    getShippingRule(),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   return {
@@ -84,11 +90,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     values: productEditorValues({ ...product, capacity: product.stock.capacity }, { timeZone, categoryId: null }),
     maxImages: MAX_IMAGES_PER_PRODUCT,
     deletable,
+    shipping: {
+      mode: product.shippingFeeFen === null ? ('default' as const) : product.shippingFeeFen === 0 ? ('free' as const) : ('fee' as const),
+      fee: product.shippingFeeFen ? fenToYuan(product.shippingFeeFen) : '',
+      rule: shippingRuleText(shippingRule),
+    },
   }
 }
 
 /** Which form the errors belong to: the editor, the stock form, the photos or deleting. */
-type ActionData = { scope: 'editor' | 'capacity' | 'images' | 'remove'; errors: FieldErrors; values?: ProductEditorValues }
+type ActionData = { scope: 'editor' | 'capacity' | 'shipping' | 'images' | 'remove'; errors: FieldErrors; values?: ProductEditorValues }
 const fail = (scope: ActionData['scope'], errors: FieldErrors, status = 400, values?: ProductEditorValues) =>
   data<ActionData>({ scope, errors, values }, { status })
 
@@ -125,6 +136,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!result) throw notFound()
       if (!result.ok) return fail('capacity', result.errors)
       return redirectWithFlash(back, { kind: 'success', message: a.capacitySaved })
+    }
+    case 'shipping': {
+      const form = parseProductShippingForm(formData)
+      if (!form.ok) return fail('shipping', form.errors)
+      if (!(await setProductShippingFee({ productId: id, feeFen: form.data.feeFen, actorId: admin.id, now: new Date() }))) throw notFound()
+      return redirectWithFlash(back, { kind: 'success', message: shippingAdminZhCN.productSaved })
     }
     case 'move':
     case 'delete': {
@@ -194,7 +211,7 @@ async function uploadImages(request: Request, id: number, actorId: number, back:
 }
 
 export default function EditProduct() {
-  const { product, stock, images, categories, tiers, timeZone, values, maxImages, deletable } = useLoaderData<typeof loader>()
+  const { product, stock, images, categories, tiers, timeZone, values, maxImages, deletable, shipping } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -246,6 +263,11 @@ export default function EditProduct() {
             {a.setCapacity}
           </Button>
         </Form>
+      </Card>
+
+      <Card>
+        <h2 className="mb-3 text-base font-semibold text-stone-900">{shippingAdminZhCN.productTitle}</h2>
+        <ProductShippingForm values={shipping} errors={errorsFor('shipping')} busy={busy} />
       </Card>
 
       <Card>

@@ -7,6 +7,7 @@ import { siteZhCN } from '~/i18n/core.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { moderationZhCN } from '~/i18n/moderation.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
+import { shippingAdminZhCN } from '~/i18n/shippingAdmin.zh-CN'
 import { hasRole, requireRole } from '~/utils/permissions.server'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
@@ -37,6 +38,7 @@ export default function AdminLayout() {
           { to: '/admin/orders', label: t.adminOrders.nav, end: false },
           { to: '/admin/payments', label: t.adminOrders.reconciliation.nav, end: false },
           { to: '/admin/products', label: t.shop.admin.nav, end: false },
+          { to: '/admin/shipping', label: shippingAdminZhCN.nav, end: false },
           { to: '/admin/users', label: t.admin.users, end: false },
           { to: '/admin/legal', label: t.admin.legal.nav, end: false },
           { to: '/admin/outbox', label: t.admin.outbox, end: false },

@@ -24,9 +24,11 @@ import { cartLineForm, removeFromCartForm } from '~/domain/cart-forms.server'
 import { productReturnPath, signInPath } from '~/domain/sign-in-return'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
+import { shippingZhCN } from '~/i18n/shipping.zh-CN'
 import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty, unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale } from '~/models/product.server'
+import { cartShippingFee, getShippingRule } from '~/models/shipping.server'
 import { getAuth, getViewer } from '~/utils/auth.server'
 import { requestCart, visitorCartCookie } from '~/utils/cart-cookie.server'
 import { redirectWithFlash } from '~/utils/flash.server'
@@ -34,7 +36,7 @@ import { formatFen } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { orders: ordersZhCN, site: siteZhCN }
+const t = { orders: ordersZhCN, shipping: shippingZhCN, site: siteZhCN }
 
 const c = t.orders.cart
 
@@ -44,11 +46,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date()
   const [auth, viewer] = await Promise.all([getAuth(request), getViewer(request)])
   const cart = await requestCart(request, auth?.user.id ?? null)
-  const priced = await priceCart({ lines: cart.lines, viewer, userId: auth?.user.id ?? null, now })
+  const [priced, rule] = await Promise.all([priceCart({ lines: cart.lines, viewer, userId: auth?.user.id ?? null, now }), getShippingRule()])
+  const shippingFeeFen = cartShippingFee(rule, priced)
   return data(
     {
       lines: priced.lines.map(cartLineView),
-      totalFen: priced.totalFen,
+      goodsFen: priced.totalFen,
+      shippingFeeFen,
+      totalFen: priced.totalFen + shippingFeeFen,
       units: priced.units,
       blocked: priced.blocked,
       signedIn: auth !== null,
@@ -166,7 +171,7 @@ function lineKey(formData: FormData) {
 }
 
 export default function Cart() {
-  const { lines, totalFen, units, blocked, signedIn } = useLoaderData<typeof loader>()
+  const { lines, goodsFen, shippingFeeFen, totalFen, units, blocked, signedIn } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const busy = useNavigation().state !== 'idle'
   const errors = actionData?.errors ?? {}
@@ -246,6 +251,16 @@ export default function Cart() {
           </Card>
 
           <Card className="lg:sticky lg:top-24">
+            <dl className="mb-3 grid gap-1 border-b border-stone-200 pb-3 text-sm text-stone-600">
+              <div className="flex justify-between">
+                <dt>{t.shipping.goods}</dt>
+                <dd className="tabular-nums">{formatFen(goodsFen)}</dd>
+              </div>
+              <div className="flex justify-between">
+                <dt>{t.shipping.fee}</dt>
+                <dd className="tabular-nums">{t.shipping.amount(shippingFeeFen > 0 ? formatFen(shippingFeeFen) : null)}</dd>
+              </div>
+            </dl>
             <p className="flex items-baseline justify-between">
               <span className="text-stone-600">
                 {c.total} <span className="text-sm text-stone-500">（{c.itemCount(units)}）</span>

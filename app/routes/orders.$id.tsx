@@ -9,6 +9,7 @@ import { useCallback } from 'react'
 import { Countdown } from '~/components/countdown'
 import { OrderLineItem, OrderStateBadge, OrderTimeline, ShippingAddressView, orderMoments } from '~/components/order'
 import { Button, Card, buttonClass } from '~/components/ui'
+import { OrderShippingFee } from '~/components/shipping-fee'
 import { isPaidState } from '~/domain/order'
 import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
@@ -49,6 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: order.id,
       kind: order.kind,
       totalFen: order.totalFen,
+      shippingFeeFen: order.shippingFeeFen,
       expiresAt: order.expiresAt,
       ...orderMoments(order),
       shipping: order.shipping,
@@ -188,6 +190,7 @@ export default function OrderPage() {
               <OrderLineItem key={line.id} line={line} />
             ))}
           </ul>
+          <OrderShippingFee kind={order.kind} feeFen={order.shippingFeeFen} className="mt-2 border-t border-stone-200 pt-3" />
           <p className="mt-2 flex items-baseline justify-between border-t border-stone-200 pt-4">
             <span className="text-stone-600">{d.total}</span>
             <span className="text-2xl font-bold text-brand-800">{formatFen(order.totalFen)}</span>

@@ -22,6 +22,7 @@ import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { unitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
+import { getShippingRule, productShippingText } from '~/models/shipping.server'
 import { getUser, getViewer, requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
@@ -62,11 +63,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Unknown, unpublished and hidden-below-tier products do not exist for this viewer.
   if (!product || !isProductVisible(product, viewer, now)) throw new Response(t.pages.notFound.body, { status: 404 })
   const user = await getUser(request)
-  const [images, tiers, owned] = await Promise.all([
+  const [images, tiers, owned, shippingRule] = await Promise.all([
     listProductImages(product.id),
     listTiers(),
     // What the per-member limit has already counted for this buyer (held or bought).
     user && product.perMemberLimit !== null ? unitsOwned({ userId: user.id, stockIds: [product.stock.id], now }).then((m) => m.get(product.stock.id) ?? 0) : 0,
+    getShippingRule(),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   const tierName = (rank: number) => tiers.find((tier) => tier.rank === rank)?.name ?? s.purchaseBlocked.anyMember
@@ -115,6 +117,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       basePriceFen: price < product.priceFen ? product.priceFen : null,
       memberPrices: memberPrices(product).map((tp) => ({ label: s.price.memberPrice(tierName(tp.tierRank), formatFen(tp.priceFen)), applies: tp.priceFen === price })),
     },
+    // 「运费 ¥10 · 满 ¥199 包邮」 or 「包邮」 (decision 048); checkout charges by the same rule.
+    shippingNote: productShippingText(shippingRule, product.shippingFeeFen, price),
     badges: {
       limited: product.limitedEdition,
       tierOnly: product.minRank > 0 ? tierName(product.minRank) : null,
@@ -276,6 +280,7 @@ export default function ProductPage() {
             ) : null}
             {stock.kind === 'low' && data.stockNote?.kind !== 'edition' ? <li className="font-semibold text-red-700">{s.product.stockLow(stock.left)}</li> : null}
             {product.editionSize !== null ? <li>{data.stockNote?.kind === 'edition' ? s.product.numbered : s.product.edition(product.editionSize)}</li> : null}
+            <li>{data.shippingNote}</li>
             {product.perMemberLimit !== null ? (
               <li>{data.owned > 0 ? s.product.perMemberOwned(data.owned, product.perMemberLimit) : s.product.perMemberLimit(product.perMemberLimit)}</li>
             ) : null}

@@ -61,14 +61,17 @@ test('a member buys the limited-edition pen from 本周上新 with the test prov
     await expect(page.getByRole('main')).toContainText(`${PEN.price} × 1`)
   })
 
-  await test.step('fills the address and places the order → /pay/:id with a countdown in 测试模式', async () => {
+  await test.step('pastes 「姓名 电话 地址」: the fields and the 省/市/区 picker fill in; places the order → /pay/:id with a countdown in 测试模式', async () => {
     await page.waitForLoadState('networkidle')
-    await page.getByLabel('收货人').fill(ADDRESS.name)
-    await page.getByLabel('手机号').fill(ADDRESS.phone)
-    await page.getByLabel('省 / 直辖市').fill(ADDRESS.province)
-    await page.getByLabel('市', { exact: true }).fill(ADDRESS.city)
-    await page.getByLabel('区 / 县').fill(ADDRESS.district)
-    await page.getByLabel('详细地址').fill(ADDRESS.street)
+    await page.getByLabel('粘贴地址').fill(`${ADDRESS.name} ${ADDRESS.phone} ${ADDRESS.province}${ADDRESS.city}${ADDRESS.district}${ADDRESS.street}`)
+    await page.getByRole('button', { name: '识别并填写' }).click()
+    await expect(page.getByText('已识别并填入下方，请核对。')).toBeVisible()
+    await expect(page.getByLabel('收货人')).toHaveValue(ADDRESS.name)
+    await expect(page.getByLabel('手机号')).toHaveValue(ADDRESS.phone)
+    await expect(page.getByLabel('省 / 直辖市')).toHaveValue(ADDRESS.province)
+    await expect(page.getByLabel('市', { exact: true })).toHaveValue(ADDRESS.city)
+    await expect(page.getByLabel('区 / 县')).toHaveValue(ADDRESS.district)
+    await expect(page.getByLabel('详细地址')).toHaveValue(ADDRESS.street)
     await page.getByRole('button', { name: '提交订单' }).click()
 
     await expect(page).toHaveURL(new RegExp(`^${SITE_URL}/pay/\\d+$`))

@@ -66,6 +66,8 @@ export interface OrderRequest {
   kind: OrderKind
   lines: readonly LineRequest[]
   shipping?: ShippingAddress | null
+  /** The delivery fee, already decided by the caller in this transaction; only goods pay one (decision 048). */
+  shippingFeeFen?: number
   exclusiveKey?: string | null
   dropId?: number | null
   now: Date
@@ -99,17 +101,25 @@ export async function placeOrder(request: OrderRequest): Promise<PlaceOrderResul
  */
 export async function holdOrder(
   tx: Executor,
-  { userId, kind, lines, shipping = null, exclusiveKey = null, dropId = null, now, stillValid }: OrderRequest,
+  { userId, kind, lines, shipping = null, shippingFeeFen = 0, exclusiveKey = null, dropId = null, now, stillValid }: OrderRequest,
 ): Promise<{ ok: true; order: Order }> {
   if (lines.length === 0) throw new Error('an order needs at least one line')
+  if (!Number.isSafeInteger(shippingFeeFen) || shippingFeeFen < 0) throw new Error('invalid shipping fee')
+  // Courses, memberships — anything but goods — are not delivered, so they never pay for it.
+  if (kind !== 'goods' && shippingFeeFen !== 0) throw new Error(`a ${kind} order has no shipping fee`)
   for (const line of lines) {
     if (!Number.isSafeInteger(line.qty) || line.qty < 1) throw new Error(`invalid quantity ${line.qty}`)
     if (!Number.isSafeInteger(line.unitPriceFen) || line.unitPriceFen < 0) throw new Error('invalid price')
   }
   const expiresAt = holdExpiry(now)
-  const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0)
+  // What the buyer pays, delivery included: a payment is checked against it, a refund returns it.
+  const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0) + shippingFeeFen
   const release = releaseLapsedStatements(now, [...new Set(lines.map((line) => line.stockId))])
-  const orderInsert = tx.insert(orders).values({ userId, kind, totalFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now }).returning().toSQL()
+  const orderInsert = tx
+    .insert(orders)
+    .values({ userId, kind, totalFen, shippingFeeFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now })
+    .returning()
+    .toSQL()
   // One exchange (decision 038): the lapsed holds of these stocks given back, the order, and each
   // line with its units and its hold. Every condition is in the SQL: nothing of the stock was read.
   const checked = stillValid ? [stillValid] : []

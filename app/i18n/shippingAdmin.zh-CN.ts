@@ -1,0 +1,30 @@
+// The admin's shipping rules (/admin/shipping, a product's own fee; decision 048) — part of the
+// zh-CN catalogue (app/i18n/zh-CN.ts).
+export const shippingAdminZhCN = {
+  nav: '运费',
+  title: '运费规则',
+  subtitle: '实物商品按订单收取一次运费；课程、会员等虚拟商品不收运费。',
+  flatFee: '每单运费（元）',
+  flatFeeHint: '填 0 即全场包邮',
+  freeOver: '满额包邮（元）',
+  freeOverHint: '商品金额达到此数即免运费；留空表示不设',
+  save: '保存运费规则',
+  saved: '运费规则已保存',
+  productTitle: '运费',
+  productMode: '本商品运费',
+  modeDefault: (rule: string) => `按店铺规则（${rule}）`,
+  modeFree: '包邮',
+  modeFee: '单独运费',
+  productFee: '单独运费（元）',
+  productSave: '保存运费',
+  productSaved: '商品运费已保存',
+  orderFee: '运费',
+  errors: {
+    feeRequired: '请填写运费，不收运费请填 0',
+    negative: '金额不能为负数',
+    invalid: '请填写金额，例如 10 或 9.5',
+    decimals: '金额最多两位小数',
+    tooHigh: '金额过大',
+    mode: '请选择运费方式',
+  },
+}
