@@ -8,6 +8,10 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Checkbox, ProductEditor, Stat } from '~/components/shop'
+import { VariantEditor } from '~/components/variant-editor'
+import { fenToYuan } from '~/domain/drop'
+import { parseOptionsForm, parseVariantsForm } from '~/domain/variant-forms.server'
+import { saveProductOptions, saveVariants } from '~/models/variant.server'
 import { FormError, Field } from '~/components/field'
 import { Badge, Button, buttonClass, Card, PageTitle } from '~/components/ui'
 import { MAX_IMAGES_PER_PRODUCT } from '~/domain/media-types'
@@ -71,7 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listCategories(),
     listTiers(),
     numbersIssued(product.stock.counterId),
-    isProductDeletable(product.stock.id),
+    isProductDeletable(product.stockIds),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   return {
@@ -82,13 +86,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tiers: tiers.map(({ rank, name }) => ({ rank, name })),
     timeZone,
     values: productEditorValues({ ...product, capacity: product.stock.capacity }, { timeZone, categoryId: null }),
+    options: product.options,
+    variants: product.variants.map((variant) => ({
+      id: variant.id,
+      label: variant.optionValues.join(' / '),
+      capacity: variant.stock.capacity,
+      sold: variant.stock.sold,
+      held: variant.stock.held,
+      offsetYuan: variant.priceOffsetFen === 0 ? '' : `${variant.priceOffsetFen < 0 ? '-' : ''}${fenToYuan(Math.abs(variant.priceOffsetFen))}`,
+      sku: variant.sku ?? '',
+    })),
     maxImages: MAX_IMAGES_PER_PRODUCT,
     deletable,
   }
 }
 
 /** Which form the errors belong to: the editor, the stock form, the photos or deleting. */
-type ActionData = { scope: 'editor' | 'capacity' | 'images' | 'remove'; errors: FieldErrors; values?: ProductEditorValues }
+type ActionData = { scope: 'editor' | 'capacity' | 'images' | 'remove' | 'options' | 'variants'; errors: FieldErrors; values?: ProductEditorValues }
 const fail = (scope: ActionData['scope'], errors: FieldErrors, status = 400, values?: ProductEditorValues) =>
   data<ActionData>({ scope, errors, values }, { status })
 
@@ -125,6 +139,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!result) throw notFound()
       if (!result.ok) return fail('capacity', result.errors)
       return redirectWithFlash(back, { kind: 'success', message: a.capacitySaved })
+    }
+    case 'options': {
+      const form = parseOptionsForm(formData)
+      if (!form.ok) return fail('options', form.errors)
+      const saved = await saveProductOptions({ productId: id, options: form.data, actorId: admin.id, now: new Date() })
+      if (!saved) throw notFound()
+      if (!saved.ok) return fail('options', saved.errors, 409)
+      return redirectWithFlash(back, { kind: 'success', message: a.variants.optionsSaved })
+    }
+    case 'variants': {
+      const product = await getProductForSale(id)
+      if (!product) throw notFound()
+      const form = parseVariantsForm(
+        formData,
+        product.variants.map((variant) => variant.id),
+      )
+      if (!form.ok) return fail('variants', form.errors)
+      const saved = await saveVariants({ productId: id, rows: form.data, actorId: admin.id, now: new Date() })
+      if (!saved) throw notFound()
+      if (!saved.ok) return fail('variants', saved.errors, saved.errors.form ? 409 : 400)
+      return redirectWithFlash(back, { kind: 'success', message: a.variants.variantsSaved })
     }
     case 'move':
     case 'delete': {
@@ -194,7 +229,7 @@ async function uploadImages(request: Request, id: number, actorId: number, back:
 }
 
 export default function EditProduct() {
-  const { product, stock, images, categories, tiers, timeZone, values, maxImages, deletable } = useLoaderData<typeof loader>()
+  const { product, stock, images, categories, tiers, timeZone, values, maxImages, deletable, options, variants } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -232,21 +267,28 @@ export default function EditProduct() {
           <Stat label={a.columns.capacity} value={count(stock.capacity)} />
         </dl>
         {product.limitedEdition ? <p className="mt-2 text-xs text-stone-500">{a.editionCounter(stock.numbersIssued)}</p> : null}
-        <Form method="post" className="mt-4 grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
-          <input type="hidden" name="intent" value="capacity" />
-          <Field
-            label={a.fields.newCapacity}
-            name="capacity"
-            defaultValue={stock.capacity === null ? '' : String(stock.capacity)}
-            error={errorsFor('capacity').capacity}
-            hint={a.fields.newCapacityHint}
-            inputMode="numeric"
-          />
-          <Button type="submit" variant="secondary" disabled={busy} className="sm:mt-6">
-            {a.setCapacity}
-          </Button>
-        </Form>
+        {/* With variants each has its own stock, set in the 规格 card (decision 047). */}
+        {variants.length > 0 ? (
+          <p className="mt-3 text-sm text-stone-600">{a.variants.capacityFromVariants}</p>
+        ) : (
+          <Form method="post" className="mt-4 grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
+            <input type="hidden" name="intent" value="capacity" />
+            <Field
+              label={a.fields.newCapacity}
+              name="capacity"
+              defaultValue={stock.capacity === null ? '' : String(stock.capacity)}
+              error={errorsFor('capacity').capacity}
+              hint={a.fields.newCapacityHint}
+              inputMode="numeric"
+            />
+            <Button type="submit" variant="secondary" disabled={busy} className="sm:mt-6">
+              {a.setCapacity}
+            </Button>
+          </Form>
+        )}
       </Card>
+
+      <VariantEditor options={options} rows={variants} optionErrors={errorsFor('options')} variantErrors={errorsFor('variants')} busy={busy} />
 
       <Card>
         <h2 className="mb-3 text-base font-semibold text-stone-900">{a.sections.images}</h2>
