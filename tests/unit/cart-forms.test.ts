@@ -27,7 +27,9 @@ describe('cart quantity', () => {
   })
 
   it('reads the product id as a positive integer and trims the personalisation', () => {
-    expect(cartLineForm.parse({ productId: '12', qty: '2', personalisation: '  知音  ' })).toEqual({ productId: 12, qty: 2, personalisation: '知音' })
+    expect(cartLineForm.parse({ productId: '12', qty: '2', personalisation: '  知音  ' })).toEqual({ productId: 12, variantId: null, qty: 2, personalisation: '知音' })
+    expect(cartLineForm.parse({ productId: '12', variantId: '7', qty: '1' })).toMatchObject({ variantId: 7 })
+    expect(cartLineForm.safeParse({ productId: '12', variantId: '-1', qty: '1' }).success).toBe(false)
     expect(cartLineForm.safeParse({ productId: '0', qty: '1' }).success).toBe(false)
     expect(cartLineForm.safeParse({ productId: 'x', qty: '1' }).success).toBe(false)
   })
