@@ -61,9 +61,9 @@ export function sameLine(a: LineIdentity, b: LineIdentity) {
   return a.productId === b.productId && a.variantId === b.variantId && a.personalisation === b.personalisation
 }
 
-/** A line's key on a page (which line an error belongs to). */
+/** A line's key on a page (which line an error belongs to): `12:知音`, or `12/7:知音` for variant 7. */
 export function lineKeyOf(line: LineIdentity) {
-  return `${line.productId}:${line.variantId ?? ''}:${line.personalisation}`
+  return `${line.productId}${line.variantId === null ? '' : `/${line.variantId}`}:${line.personalisation}`
 }
 
 /** Adds a line to a cart: the same product and personalisation add up (never past 99). */

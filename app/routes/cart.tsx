@@ -171,7 +171,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 function lineKey(formData: FormData) {
   const productId = formData.get('productId')
-  return typeof productId === 'string' ? `${productId}:${String(formData.get('variantId') ?? '').trim()}:${String(formData.get('personalisation') ?? '').trim()}` : null
+  if (typeof productId !== 'string') return null
+  const variantId = String(formData.get('variantId') ?? '').trim()
+  return `${productId}${variantId === '' ? '' : `/${variantId}`}:${String(formData.get('personalisation') ?? '').trim()}`
 }
 
 export default function Cart() {
