@@ -31,7 +31,7 @@ export const BUDGETS: { url: string; route: string; kb: number; target?: number 
   { url: '/membership', route: 'routes/membership._index', kb: 122, target: 90 },
   { url: '/daily/:date', route: 'routes/daily.$date', kb: 117 },
   { url: '/shop', route: 'routes/shop._index', kb: 116 },
-  { url: '/shop/p/:slug', route: 'routes/shop.p.$slug', kb: 119 },
+  { url: '/shop/p/:slug', route: 'routes/shop.p.$slug', kb: 120 },
   { url: '/community', route: 'routes/community._index', kb: 112 },
   { url: '/cart', route: 'routes/cart', kb: 116 },
   { url: '/checkout', route: 'routes/checkout', kb: 114 },

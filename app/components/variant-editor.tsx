@@ -5,10 +5,10 @@ import { Form } from '@remix-run/react'
 import { Field } from '~/components/field'
 import { Button, Card } from '~/components/ui'
 import { MAX_OPTIONS, type ProductOption } from '~/domain/variants'
-import { shopZhCN } from '~/i18n/shop.zh-CN'
+import { variantAdminZhCN } from '~/i18n/variantAdmin.zh-CN'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const v = shopZhCN.admin.variants
+const v = variantAdminZhCN
 
 export interface VariantRow {
   id: number

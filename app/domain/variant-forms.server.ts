@@ -9,7 +9,7 @@ import { t } from '~/i18n/zh-CN'
 import type { FieldErrors, FormResult } from '~/utils/forms'
 import type { VariantInput } from '~/models/variant.server'
 
-const e = t.shop.admin.errors
+const e = t.variantAdmin.errors
 
 const OPTION_NAME_MAX = 10
 const OPTION_VALUE_MAX = 20

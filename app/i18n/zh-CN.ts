@@ -11,6 +11,7 @@ import { cardZhCN } from './card.zh-CN'
 import { commentsZhCN } from './comments.zh-CN'
 import { communityZhCN } from './community.zh-CN'
 import { courseAdminZhCN } from './courseAdmin.zh-CN'
+import { variantAdminZhCN } from './variantAdmin.zh-CN'
 import { coursesZhCN } from './courses.zh-CN'
 import { bannersZhCN, commonZhCN, errorsZhCN, fieldsZhCN, flashZhCN, httpZhCN, legalZhCN, markdownZhCN, navZhCN, pagesZhCN, rolesZhCN, siteZhCN, tierBadgeZhCN } from './core.zh-CN'
 import { dailyZhCN } from './daily.zh-CN'
@@ -35,6 +36,7 @@ export { siteZhCN as site, navZhCN as nav, rolesZhCN as roles, tierBadgeZhCN as 
 export const zhCN = {
   courses: coursesZhCN,
   courseAdmin: courseAdminZhCN,
+  variantAdmin: variantAdminZhCN,
   site: siteZhCN,
   legal: legalZhCN,
   nav: navZhCN,

@@ -339,7 +339,7 @@ export async function updateProduct({ id, input, actorId, now }: { id: number; i
       if (input.limitedEdition !== current.limitedEdition) {
         // A lapsed checkout holds nothing: released here, so it cannot lock the switch.
         await releaseLapsedHolds(tx, now, current.stockIds)
-        if (input.limitedEdition && current.variants.some((variant) => variant.stock.capacity === null)) throw new Refused({ limitedEdition: e.variantUnlimitedLimited })
+        if (input.limitedEdition && current.variants.some((variant) => variant.stock.capacity === null)) throw new Refused({ limitedEdition: t.variantAdmin.errors.variantUnlimitedLimited })
         const counterId = input.limitedEdition ? (await tx.insert(counters).values({}).returning({ id: counters.id }))[0]!.id : null
         // The product's own stock and its variants' share one counter (decision 047): all move, or none.
         const stocks = JSON.stringify(current.stockIds)
@@ -395,7 +395,7 @@ export async function setProductCapacity({
     const product = await tx.query.products.findFirst({ columns: { id: true, stockId: true, options: true }, where: eq(products.id, productId) })
     if (!product) return null
     // With options, the variants hold the stock (decision 047); the product's own row stays closed.
-    if (product.options.length > 0) return { ok: false, errors: { capacity: e.capacityHasVariants } }
+    if (product.options.length > 0) return { ok: false, errors: { capacity: t.variantAdmin.errors.capacityHasVariants } }
     // Lapsed holds are not held any more: written back here, not by a page that showed them.
     await releaseLapsedHolds(tx, now, [product.stockId])
     const updated =

@@ -12,7 +12,7 @@ import type { FieldErrors } from '~/utils/forms'
 import { recordAudit } from './audit.server'
 import { releaseLapsedHolds, stockLevelsAt } from './commerce/index.server'
 
-const e = t.shop.admin.errors
+const e = t.variantAdmin.errors
 
 export interface VariantForSale {
   id: number
@@ -228,7 +228,7 @@ export async function saveVariants({
             })
             .from(stock)
             .where(eq(stock.id, stockId))
-          errors[`capacity-${row.id}`] = e.capacityBelowCommitted(levels?.committed ?? 0)
+          errors[`capacity-${row.id}`] = t.shop.admin.errors.capacityBelowCommitted(levels?.committed ?? 0)
         }
       }
       if (product.counterId !== null) {
@@ -239,7 +239,7 @@ export async function saveVariants({
         }>(sql`
           SELECT (SELECT value FROM ${counters} WHERE id = ${product.counterId}) AS issued,
                  (SELECT coalesce(sum(capacity), 0) FROM stock WHERE counter_id = ${product.counterId}) AS capacity`)
-        if (edition && Number(edition.issued) > Number(edition.capacity)) errors.variants = e.capacityBelowNumbered(Number(edition.issued))
+        if (edition && Number(edition.issued) > Number(edition.capacity)) errors.variants = t.shop.admin.errors.capacityBelowNumbered(Number(edition.issued))
       }
       if (Object.keys(errors).length > 0) throw new Refused(errors)
       for (const row of rows) {

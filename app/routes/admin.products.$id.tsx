@@ -27,6 +27,7 @@ import {
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
+import { variantAdminZhCN } from '~/i18n/variantAdmin.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import {
   addProductImages,
@@ -50,7 +51,7 @@ import { discardRenditions } from '~/utils/image-upload.server'
 import { prepareProductImage, type PreparedImage } from '~/utils/product-images.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { admin: adminZhCN, errors: errorsZhCN, shop: shopZhCN, site: siteZhCN }
+const t = { admin: adminZhCN, errors: errorsZhCN, shop: shopZhCN, site: siteZhCN, variantAdmin: variantAdminZhCN }
 
 const a = t.shop.admin
 
@@ -146,7 +147,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const saved = await saveProductOptions({ productId: id, options: form.data, actorId: admin.id, now: new Date() })
       if (!saved) throw notFound()
       if (!saved.ok) return fail('options', saved.errors, 409)
-      return redirectWithFlash(back, { kind: 'success', message: a.variants.optionsSaved })
+      return redirectWithFlash(back, { kind: 'success', message: t.variantAdmin.optionsSaved })
     }
     case 'variants': {
       const product = await getProductForSale(id)
@@ -159,7 +160,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const saved = await saveVariants({ productId: id, rows: form.data, actorId: admin.id, now: new Date() })
       if (!saved) throw notFound()
       if (!saved.ok) return fail('variants', saved.errors, saved.errors.form ? 409 : 400)
-      return redirectWithFlash(back, { kind: 'success', message: a.variants.variantsSaved })
+      return redirectWithFlash(back, { kind: 'success', message: t.variantAdmin.variantsSaved })
     }
     case 'move':
     case 'delete': {
@@ -269,7 +270,7 @@ export default function EditProduct() {
         {product.limitedEdition ? <p className="mt-2 text-xs text-stone-500">{a.editionCounter(stock.numbersIssued)}</p> : null}
         {/* With variants each has its own stock, set in the 规格 card (decision 047). */}
         {variants.length > 0 ? (
-          <p className="mt-3 text-sm text-stone-600">{a.variants.capacityFromVariants}</p>
+          <p className="mt-3 text-sm text-stone-600">{t.variantAdmin.capacityFromVariants}</p>
         ) : (
           <Form method="post" className="mt-4 grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
             <input type="hidden" name="intent" value="capacity" />
