@@ -27,6 +27,7 @@ const PUBLIC_PATH = '/build/'
 export const BUDGETS: { url: string; route: string; kb: number; target?: number }[] = [
   // / and /shop 123 → 124, 115 → 116, /shop/p/:slug 118 → 119 (decision 043): the phone's buy bar
   // and the quantity stepper in shop.tsx, whose chunk all three load, took them ≈ 1 KB up.
+  // /shop/p/:slug 119 → 120 (decision 047): the option pickers and their rules (variants.ts).
   { url: '/', route: 'routes/_index', kb: 124, target: 90 },
   { url: '/membership', route: 'routes/membership._index', kb: 122, target: 90 },
   { url: '/daily/:date', route: 'routes/daily.$date', kb: 117 },
