@@ -5,6 +5,7 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 import { LIVE_ORDER_STATES, ORDER_FLAGS, REFUND_REASONS, REFUND_STATES } from '../app/domain/order'
 import { GATED_VISIBILITY, JOB_KINDS, LESSON_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES } from '../app/domain/enums'
 import { LEGAL_DOCUMENT_SLUGS } from '../app/domain/legal'
+import type { ProductOption } from '../app/domain/variants'
 
 export { GATED_VISIBILITY, JOB_KINDS, LESSON_KINDS, ORDER_KINDS, ORDER_STATES, REPORT_TARGETS, STAFF_ROLES }
 
@@ -697,6 +698,10 @@ export const orderLines = sqliteTable(
     qty: integer().notNull(),
     unitPriceFen: integer().notNull(),
     personalisation: text(),
+    // The variant bought (a product with options, decision 047) and its choice as the buyer saw it
+    // (「尺码：L」), kept like the title; null for a product without options and for seats.
+    variantId: integer(),
+    variantLabel: text(),
     // Whether paying takes numbers from the stock's counter (an upgrade keeps its number).
     takesNumbers: integer({ mode: 'boolean' }).notNull().default(true),
     numbers: text({ mode: 'json' }).$type<number[]>().notNull().default([]),
@@ -970,6 +975,9 @@ export const products = sqliteTable(
     // This product's shipping fee instead of the shop's flat fee: null = the shop's rule, 0 = 包邮
     // (decision 048).
     shippingFeeFen: integer(),
+    // Options a buyer chooses from (尺码 S/M/L/XL, 颜色 …), in order; [] = none. With options the
+    // product sells only through its variants, and its own stock row sells nothing (decision 047).
+    options: text({ mode: 'json' }).$type<ProductOption[]>().notNull().default([]),
     published: integer({ mode: 'boolean' }).notNull().default(false),
     publishedAt: integer({ mode: 'timestamp_ms' }),
     createdAt: createdAt(),
@@ -996,6 +1004,33 @@ export const productTierPrices = sqliteTable(
     priceFen: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.productId, t.tierId] })],
+)
+
+// One combination of a product's option values (decision 047), with its own stock row (sharing
+// the product's edition counter, so a numbered edition is numbered across its variants), a price
+// offset from the product's price and an optional SKU, unique across the shop.
+export const productVariants = sqliteTable(
+  'product_variants',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    productId: integer()
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    // One value per option of the product, in the options' order.
+    optionValues: text({ mode: 'json' }).$type<string[]>().notNull(),
+    stockId: integer()
+      .notNull()
+      .references(() => stock.id),
+    priceOffsetFen: integer().notNull().default(0),
+    sku: text(),
+    position: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('product_variants_values_unique').on(t.productId, t.optionValues),
+    uniqueIndex('product_variants_stock_unique').on(t.stockId),
+    uniqueIndex('product_variants_sku_unique').on(t.sku).where(sql`${t.sku} IS NOT NULL`),
+  ],
 )
 
 // Product photos, each resized once into a thumbnail and a large rendition (media rows).
@@ -1030,15 +1065,18 @@ export const cartItems = sqliteTable(
     productId: integer()
       .notNull()
       .references(() => products.id, { onDelete: 'cascade' }),
+    // The variant chosen; 0 for a product without options (not null: the unique index below
+    // must see two such lines as the same line, as '' does for no personalisation).
+    variantId: integer().notNull().default(0),
     qty: integer().notNull(),
     personalisation: text().notNull().default(''),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('cart_items_line_unique').on(t.userId, t.productId, t.personalisation)],
+  (t) => [uniqueIndex('cart_items_line_unique').on(t.userId, t.productId, t.variantId, t.personalisation)],
 )
 
 // The one shipping address per account of before decision 048, copied into `addresses`
-// (shipping_addresses) by migration 0027 and read by nothing else; a later migration drops it.
+// (shipping_addresses) by migration 0030 and read by nothing else; a later migration drops it.
 export const legacyAddresses = sqliteTable('addresses', {
   userId: integer()
     .primaryKey()
@@ -1281,6 +1319,7 @@ export type OrderFlagRow = typeof orderFlags.$inferSelect
 export type ProductCategory = typeof productCategories.$inferSelect
 export type Product = typeof products.$inferSelect
 export type ProductImage = typeof productImages.$inferSelect
+export type ProductVariant = typeof productVariants.$inferSelect
 export type CartItem = typeof cartItems.$inferSelect
 export type Address = typeof addresses.$inferSelect
 export type ShippingRuleRow = typeof shippingRules.$inferSelect

@@ -17,6 +17,7 @@ import {
   productImages,
   products,
   productTierPrices,
+  productVariants,
   stock,
   tiers,
   users,
@@ -67,6 +68,8 @@ interface DemoProduct {
   perMemberLimit?: number
   personalisation?: { label: string; max: number }
   mystery?: boolean
+  /** One option whose values each sell from their own stock (decision 047); `capacity` is then their sum. */
+  variants?: { option: string; values: readonly { value: string; capacity: number; offset?: number; sku: string }[] }
   colour: string
 }
 
@@ -214,6 +217,15 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
     published: { week: 'last', at: 0.1 },
     capacity: 100,
     perMemberLimit: 2,
+    variants: {
+      option: '尺码',
+      values: [
+        { value: 'S', capacity: 20, sku: 'ZY-HOODIE-S' },
+        { value: 'M', capacity: 30, sku: 'ZY-HOODIE-M' },
+        { value: 'L', capacity: 35, sku: 'ZY-HOODIE-L' },
+        { value: 'XL', capacity: 15, offset: 10, sku: 'ZY-HOODIE-XL' },
+      ],
+    },
     colour: '#be185d',
   },
   {
@@ -310,7 +322,8 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
         const cat = categoryId(demo.category)
         if (cat === undefined) throw new Error(`category ${demo.category} is not seeded`)
         const counter = demo.limitedEdition ? (await tx.insert(counters).values({}).returning())[0] : undefined
-        const [stockRow] = await tx.insert(stock).values({ capacity: demo.capacity ?? null, counterId: counter?.id ?? null }).returning()
+        // A product with variants sells through them only: its own stock is closed (decision 047).
+        const [stockRow] = await tx.insert(stock).values({ capacity: demo.variants ? 0 : (demo.capacity ?? null), counterId: counter?.id ?? null }).returning()
         const weekStart = demo.published.week === 'this' ? thisWeek : lastWeek
         const weekEnd = demo.published.week === 'this' ? now : thisWeek
         const publishedAt = new Date(weekStart.getTime() + Math.floor((weekEnd.getTime() - weekStart.getTime()) * demo.published.at))
@@ -332,6 +345,7 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
             personalisationLabel: demo.personalisation?.label ?? null,
             personalisationMaxLength: demo.personalisation?.max ?? null,
             mystery: demo.mystery ?? false,
+            options: demo.variants ? [{ name: demo.variants.option, values: demo.variants.values.map((v) => v.value) }] : [],
             published: true,
             publishedAt,
             createdAt: publishedAt,
@@ -343,6 +357,17 @@ export async function seedDemoShop(handle: DatabaseHandle, { now = new Date(), t
           return id === undefined ? [] : [{ productId: product!.id, tierId: id, priceFen: yuan * 100 }]
         })
         if (prices.length > 0) await tx.insert(productTierPrices).values(prices)
+        for (const [position, variant] of (demo.variants?.values ?? []).entries()) {
+          const [variantStock] = await tx.insert(stock).values({ capacity: variant.capacity, counterId: counter?.id ?? null }).returning()
+          await tx.insert(productVariants).values({
+            productId: product!.id,
+            optionValues: [variant.value],
+            stockId: variantStock!.id,
+            priceOffsetFen: (variant.offset ?? 0) * 100,
+            sku: variant.sku,
+            position,
+          })
+        }
         const photo = photos[index]!
         await tx.insert(media).values(
           [photo.thumb, photo.large].map((r) => ({ id: r.id, kind: 'image' as const, mimeType: r.mimeType, bytes: r.bytes, path: r.path, originalName: `${demo.slug}.png` })),

@@ -153,6 +153,8 @@ interface LineBasics {
   /** The product's page, while it has one. */
   slug: string | null
   title: string
+  /** The variant chosen (「尺码：L」), or null for a product without options (decision 047). */
+  variantLabel: string | null
   personalisation: string
   personalisationLabel: string | null
   qty: number
@@ -163,6 +165,7 @@ interface LineBasics {
 export interface CartLineData extends LineBasics {
   key: string
   productId: number
+  variantId: number | null
   /** The product's base price: struck through when the viewer's price is lower. */
   basePriceFen: number
   coverThumbId: string | null
@@ -209,6 +212,7 @@ function LineSummary({
         ) : (
           <p className={`font-medium ${mutedTitle ? 'text-stone-500' : 'text-stone-900'}`}>{line.title}</p>
         )}
+        {line.variantLabel ? <p className="mt-0.5 text-sm text-stone-600">{line.variantLabel}</p> : null}
         <PersonalisationNote label={line.personalisationLabel} text={line.personalisation} />
         <p className="mt-0.5 text-sm text-stone-500">
           {formatFen(line.unitPriceFen)}

@@ -2,7 +2,7 @@
 // photo gallery, the sale countdown and the buy form of /shop; the product editor of
 // /admin/products. Data comes shaped by the loaders; nothing here decides who may buy.
 import { Form, Link, NavLink, useRevalidator } from '@remix-run/react'
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { Countdown } from '~/components/countdown'
 import { Field, SelectField, TextAreaField } from '~/components/field'
 import { StickyBar } from '~/components/sticky-bar'
@@ -317,9 +317,15 @@ export function BuyForm({
   initial,
   id,
   barSummary,
+  picker,
+  onSubmit,
 }: {
   /** The form's id: where a buyer back from signing in lands (the route's BUY_FORM_ID). */
   id?: string
+  /** The option pickers of a product with variants (decision 047), above the quantity. */
+  picker?: ReactNode
+  /** Lets the page stop a submission that lacks a choice (it says why). */
+  onSubmit?: (event: FormEvent<HTMLFormElement>) => void
   productId: number
   maxQty: number
   personalisation: { label: string; maxLength: number } | null
@@ -343,8 +349,9 @@ export function BuyForm({
     </>
   )
   return (
-    <Form method="post" action="/cart" id={id} className="scroll-mt-40 space-y-4">
+    <Form method="post" action="/cart" id={id} className="scroll-mt-40 space-y-4" onSubmit={onSubmit}>
       <input type="hidden" name="productId" value={productId} />
+      {picker}
       <QuantityStepper name="qty" label={s.buy.quantity} max={max} defaultValue={initialQty} />
       {personalisation ? (
         <div>

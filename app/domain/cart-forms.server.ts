@@ -21,6 +21,14 @@ const productIdField = z
   .regex(/^[1-9]\d{0,9}$/, e.unavailable)
   .transform(Number)
 
+/** A variant's id from a hidden field or the 立即购买 link; absent or empty = none chosen. */
+const variantIdField = z
+  .string({ error: e.unavailable })
+  .trim()
+  .regex(/^([1-9]\d{0,9})?$/, e.unavailable)
+  .optional()
+  .transform((value) => (value ? Number(value) : null))
+
 const personalisationField = z
   .string()
   .max(PERSONALISATION_INPUT_MAX, e.personalisationTooLong)
@@ -30,6 +38,7 @@ const personalisationField = z
 /** add / buy (the product page's form) and update (a new quantity for a line in the cart). */
 export const cartLineForm = z.object({
   productId: productIdField,
+  variantId: variantIdField,
   qty: qtyField,
   personalisation: personalisationField,
 })
@@ -38,10 +47,21 @@ export const cartLineForm = z.object({
 export function parseBuyNow(search: URLSearchParams): { ok: true; line: CartLine } | { ok: false } | null {
   const productId = search.get('buy')
   if (productId === null) return null
-  const parsed = cartLineForm.safeParse({ productId, qty: search.get('qty') ?? undefined, personalisation: search.get('p') ?? undefined })
+  const parsed = cartLineForm.safeParse({ productId, variantId: search.get('v') ?? undefined, qty: search.get('qty') ?? undefined, personalisation: search.get('p') ?? undefined })
   return parsed.success ? { ok: true, line: parsed.data } : { ok: false }
 }
 
 /** remove: one line, named by product and personalisation. */
-export const removeFromCartForm = z.object({ productId: productIdField, personalisation: personalisationField })
+export const removeFromCartForm = z.object({ productId: productIdField, variantId: variantIdField, personalisation: personalisationField })
+
+/**
+ * The product page's option pickers (`option0`, `option1` …, one value each, decision 047): the
+ * variant they name, resolved by the caller against the product. An option not chosen is null.
+ */
+export function chosenOptionValues(formData: FormData, optionCount: number): (string | null)[] {
+  return Array.from({ length: optionCount }, (_, index) => {
+    const value = formData.get(`option${index}`)
+    return typeof value === 'string' && value !== '' ? value : null
+  })
+}
 

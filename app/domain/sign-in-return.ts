@@ -30,8 +30,9 @@ export function signInReturn(searchParams: URLSearchParams) {
 export const BUY_FORM_ID = 'buy'
 
 /** The product page with the buy form filled as the visitor left it (quantity, personalisation). */
-export function productReturnPath(slug: string, { qty, personalisation }: { qty: number; personalisation?: string }) {
+export function productReturnPath(slug: string, { qty, personalisation, variantId = null }: { qty: number; personalisation?: string; variantId?: number | null }) {
   const search = new URLSearchParams({ qty: String(qty) })
+  if (variantId !== null) search.set('v', String(variantId))
   if (personalisation) search.set('p', personalisation)
   return `/shop/p/${encodeURIComponent(slug)}?${search}#${BUY_FORM_ID}`
 }

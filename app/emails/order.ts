@@ -16,13 +16,13 @@ export function orderReceiptEmail({
 }: {
   name: string
   order: Pick<Order, 'id' | 'totalFen' | 'shippingFeeFen'>
-  lines: readonly Pick<OrderLine, 'title' | 'qty' | 'unitPriceFen' | 'personalisation' | 'numbers'>[]
+  lines: readonly (Pick<OrderLine, 'title' | 'qty' | 'unitPriceFen' | 'personalisation' | 'numbers'> & Partial<Pick<OrderLine, 'variantLabel'>>)[]
   url: string
 }): RenderedEmail {
   const subject = `知音 · 订单 #${order.id} 已付款`
   const describe = (line: (typeof lines)[number]) =>
     [
-      `${line.title} × ${line.qty}`,
+      line.variantLabel ? `${line.title}（${line.variantLabel}）× ${line.qty}` : `${line.title} × ${line.qty}`,
       formatFen(line.unitPriceFen * line.qty),
       numbersLabel(line.numbers),
       line.personalisation ? `刻字「${line.personalisation}」` : '',

@@ -88,7 +88,7 @@ export const adminOrdersZhCN = {
     },
   },
   exportFilename: (date: string) => `知音订单-${date}.csv`,
-  csvHeader: ['订单号', '下单时间', '状态', '买家', '邮箱', '商品', '数量', '单价', '编号', '刻字', '金额', '收货人', '手机', '地址', '快递', '单号', '付款时间'],
+  csvHeader: ['订单号', '下单时间', '状态', '买家', '邮箱', '商品', '规格', '数量', '单价', '编号', '刻字', '金额', '收货人', '手机', '地址', '快递', '单号', '付款时间'],
   total: (n: number) => `共 ${n.toLocaleString('zh-CN')} 单`,
   empty: '没有符合条件的订单。',
   columns: { order: '订单', buyer: '买家', items: '商品', total: '金额', state: '状态' },

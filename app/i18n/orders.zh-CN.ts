@@ -31,6 +31,8 @@ export const ordersZhCN = {
       full: (n: number) => `购物车最多放 ${n} 种商品，请先结算或移除一些`,
       notInCart: '购物车里没有这件商品',
       unknownIntent: '未知操作',
+      chooseVariant: (names: string) => `请选择${names}`,
+      variantGone: '这个规格已下架，请回到商品页重新选择',
     },
   },
   checkout: {

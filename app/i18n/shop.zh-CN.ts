@@ -82,6 +82,16 @@ export const shopZhCN = {
     /** The bar's way in for a visitor (the page's own block says why, with 登录 beside it). */
     loginToBuy: '登录后购买',
   },
+  /** The product page's option pickers (decision 047). */
+  variants: {
+    soldOut: '售罄',
+    /** After the lowest price when the variants' prices differ and none is chosen: ¥199 起. */
+    from: '起',
+    valueSoldOut: (value: string) => `${value}（售罄）`,
+    choose: (names: string) => `请选择${names}`,
+    chosen: (label: string) => `已选：${label}`,
+    left: (n: number) => `库存 ${n} 件`,
+  },
   purchaseBlocked: {
     not_published: '该商品尚未上架',
     not_on_sale_yet: '该商品还未开售',
@@ -104,6 +114,8 @@ export const shopZhCN = {
     'product.image.move': '调整图片顺序',
     'product.image.delete': '删除商品图片',
     'product.delete': '删除商品',
+    'product.options': '设置商品规格',
+    'product.variants': '调整规格库存与价格',
   } as Record<string, string>,
   personalisation: {
     notOffered: '该商品不提供个性化定制',

@@ -11,6 +11,7 @@ import { cardZhCN } from './card.zh-CN'
 import { commentsZhCN } from './comments.zh-CN'
 import { communityZhCN } from './community.zh-CN'
 import { courseAdminZhCN } from './courseAdmin.zh-CN'
+import { variantAdminZhCN } from './variantAdmin.zh-CN'
 import { coursesZhCN } from './courses.zh-CN'
 import { bannersZhCN, commonZhCN, errorsZhCN, fieldsZhCN, flashZhCN, httpZhCN, legalZhCN, markdownZhCN, navZhCN, pagesZhCN, rolesZhCN, siteZhCN, tierBadgeZhCN } from './core.zh-CN'
 import { dailyZhCN } from './daily.zh-CN'
@@ -47,6 +48,7 @@ export const zhCN = {
   lessonNotes: lessonNotesZhCN,
   lessonNoteActions: lessonNoteActionsZhCN,
   myNotes: myNotesZhCN,
+  variantAdmin: variantAdminZhCN,
   site: siteZhCN,
   legal: legalZhCN,
   nav: navZhCN,

@@ -17,7 +17,7 @@ import { notify } from '~/utils/notify.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
 import { recordAudit } from './audit.server'
 import { hasOpenFlag, listOpenFlags } from './order-flags.server'
-import { listOrderMoney } from './commerce.server'
+import { listOrderMoney, numberedCapacity } from './commerce.server'
 
 /** The filters with the date range already turned into instants (site time zone). */
 export interface OrderSelection extends Omit<OrderFilters, 'from' | 'to'> {
@@ -119,13 +119,13 @@ export async function getAdminOrder(orderId: number) {
   if (!found) return undefined
   const [lines, flags, money, history] = await Promise.all([
     db
-      // A limited edition's size is its stock's capacity ("No. 37 / 500").
+      // A limited edition's size is its numbered capacity ("No. 37 / 500"), across its variants.
       .select({
         line: orderLines,
         productSlug: products.slug,
         personalisationLabel: products.personalisationLabel,
         limitedEdition: products.limitedEdition,
-        capacity: stock.capacity,
+        capacity: numberedCapacity(),
       })
       .from(orderLines)
       .leftJoin(products, eq(products.id, orderLines.productId))
@@ -286,6 +286,7 @@ const exportColumns = {
   buyerName: users.displayName,
   buyerEmail: users.email,
   title: orderLines.title,
+  variantLabel: orderLines.variantLabel,
   qty: orderLines.qty,
   unitPriceFen: orderLines.unitPriceFen,
   numbers: orderLines.numbers,
@@ -347,6 +348,7 @@ export async function* exportOrderRows({
         row.buyerName,
         row.buyerEmail,
         row.title,
+        row.variantLabel ?? '',
         row.qty,
         fenToYuanString(row.unitPriceFen),
         row.numbers.join('、'),

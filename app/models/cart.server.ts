@@ -1,16 +1,18 @@
-// A signed-in user's cart (cart_items): one row per user, product and personalisation (a unique
-// index), so adding the same thing again adds to the row's quantity. The per-member limit and
+// A signed-in user's cart (cart_items): one row per user, product, variant (0 = a product without
+// options) and personalisation (a unique index), so adding the same thing again adds to the row's quantity. The per-member limit and
 // the number of lines are conditions of the one INSERT … ON CONFLICT statement that adds.
 import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import { cartItems, holds } from '../../db/schema'
 import type { CartLineData } from '~/components/order'
 import type { Viewer } from '~/domain/access'
-import { MAX_CART_LINES, lineProblem, productQtyInCart, type CartLine, type LineProblem } from '~/domain/cart-forms'
+import { MAX_CART_LINES, lineKeyOf, lineProblem, productQtyInCart, variantQtyInCart, type CartLine, type LineProblem } from '~/domain/cart-forms'
 import { MAX_QTY_PER_LINE, priceForViewer, stockState } from '~/domain/product'
+import { variantLabel } from '~/domain/variants'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor } from '~/utils/db.server'
 import { listTiers } from './membership.server'
 import { getProductsForSale, productCoverThumbs, type ProductForSale } from './product.server'
+import type { VariantForSale } from './variant.server'
 
 export interface CartItem extends CartLine {
   id: number
@@ -30,13 +32,17 @@ export async function countCartLines(userId: number) {
   return row?.n ?? 0
 }
 
-export function listCartItems(userId: number, executor: Executor = db): Promise<CartItem[]> {
-  return executor
-    .select({ id: cartItems.id, productId: cartItems.productId, qty: cartItems.qty, personalisation: cartItems.personalisation })
+export async function listCartItems(userId: number, executor: Executor = db): Promise<CartItem[]> {
+  const rows = await executor
+    .select({ id: cartItems.id, productId: cartItems.productId, variantId: cartItems.variantId, qty: cartItems.qty, personalisation: cartItems.personalisation })
     .from(cartItems)
     .where(eq(cartItems.userId, userId))
     .orderBy(asc(cartItems.createdAt), asc(cartItems.id))
+  return rows.map((row) => ({ ...row, variantId: row.variantId === 0 ? null : row.variantId }))
 }
+
+/** cart_items stores "no variant" as 0 (its unique index would see two NULLs as two lines). */
+const storedVariant = (variantId: number | null) => variantId ?? 0
 
 /**
  * Adds units to the user's line for this product and personalisation (a new line or more of
@@ -45,34 +51,35 @@ export function listCartItems(userId: number, executor: Executor = db): Promise<
  */
 export async function addCartItem({ userId, line, limit }: { userId: number; line: CartLine; limit: number | null }) {
   const { productId, qty, personalisation } = line
+  const variantId = storedVariant(line.variantId)
   const rows = await db.all<{ id: number }>(sql`
-    INSERT INTO cart_items (user_id, product_id, qty, personalisation)
-    SELECT ${userId}, ${productId}, ${qty}, ${personalisation}
+    INSERT INTO cart_items (user_id, product_id, variant_id, qty, personalisation)
+    SELECT ${userId}, ${productId}, ${variantId}, ${qty}, ${personalisation}
     WHERE EXISTS (SELECT 1 FROM products WHERE id = ${productId})
       AND (${limit} IS NULL OR ${qty} + coalesce((
         SELECT sum(qty) FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId}
       ), 0) <= ${limit})
       AND ((SELECT count(*) FROM cart_items WHERE user_id = ${userId}) < ${MAX_CART_LINES}
-        OR EXISTS (SELECT 1 FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId} AND personalisation = ${personalisation}))
-    ON CONFLICT (user_id, product_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)
+        OR EXISTS (SELECT 1 FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId} AND variant_id = ${variantId} AND personalisation = ${personalisation}))
+    ON CONFLICT (user_id, product_id, variant_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)
     RETURNING id`)
   return rows.length > 0
 }
 
 /** Sets the quantity of one of the user's lines; false when the user has no such line. */
-export async function setCartItemQty({ userId, productId, personalisation, qty }: CartLine & { userId: number }) {
+export async function setCartItemQty({ userId, productId, variantId, personalisation, qty }: CartLine & { userId: number }) {
   const updated = await db
     .update(cartItems)
     .set({ qty })
-    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.variantId, storedVariant(variantId)), eq(cartItems.personalisation, personalisation)))
     .returning({ id: cartItems.id })
   return updated.length > 0
 }
 
-export async function removeCartItem({ userId, productId, personalisation }: Omit<CartLine, 'qty'> & { userId: number }) {
+export async function removeCartItem({ userId, productId, variantId, personalisation }: Omit<CartLine, 'qty'> & { userId: number }) {
   const removed = await db
     .delete(cartItems)
-    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.personalisation, personalisation)))
+    .where(and(eq(cartItems.userId, userId), eq(cartItems.productId, productId), eq(cartItems.variantId, storedVariant(variantId)), eq(cartItems.personalisation, personalisation)))
     .returning({ id: cartItems.id })
   return removed.length > 0
 }
@@ -91,12 +98,12 @@ export async function removeCartItems({ userId, ids }: { userId: number; ids: re
 export async function mergeIntoCart({ userId, lines }: { userId: number; lines: readonly CartLine[] }) {
   if (lines.length === 0) return
   await transaction(async (tx) => {
-    for (const { productId, qty, personalisation } of lines) {
+    for (const { productId, variantId, qty, personalisation } of lines) {
       await tx.run(sql`
-        INSERT INTO cart_items (user_id, product_id, qty, personalisation)
-        SELECT ${userId}, ${productId}, ${Math.min(qty, MAX_QTY_PER_LINE)}, ${personalisation}
+        INSERT INTO cart_items (user_id, product_id, variant_id, qty, personalisation)
+        SELECT ${userId}, ${productId}, ${storedVariant(variantId)}, ${Math.min(qty, MAX_QTY_PER_LINE)}, ${personalisation}
         WHERE EXISTS (SELECT 1 FROM products WHERE id = ${productId})
-        ON CONFLICT (user_id, product_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)`)
+        ON CONFLICT (user_id, product_id, variant_id, personalisation) DO UPDATE SET qty = min(${MAX_QTY_PER_LINE}, cart_items.qty + excluded.qty)`)
     }
   })
 }
@@ -108,6 +115,8 @@ export interface PricedLine extends CartLine {
   id: number | null
   /** Undefined when the product no longer exists. Server-side only: it holds the description. */
   product: ProductForSale | undefined
+  /** The variant of the line, while the product has it (decision 047). */
+  variant: VariantForSale | undefined
   unitPriceFen: number
   coverThumbId: string | null
   problem: LineProblem | null
@@ -150,26 +159,33 @@ export async function priceCart({
     productIds.length > 0 ? listTiers(executor) : Promise.resolve([]),
     deciding ? new Map<number, string>() : productCoverThumbs(productIds),
   ])
-  const limited = [...byId.values()].flatMap((product) => (product.perMemberLimit !== null ? [product.stock.id] : []))
+  const limited = [...byId.values()].flatMap((product) => (product.perMemberLimit !== null ? product.stockIds : []))
   const owned = userId === null ? new Map<number, number>() : await unitsOwned({ userId, stockIds: limited, executor, now })
+  // A per-member limit counts across a product's variants (decision 047).
+  const ownedOf = (product: ProductForSale) => product.stockIds.reduce((sum, stockId) => sum + (owned.get(stockId) ?? 0), 0)
   const priced = lines.map((line): PricedLine => {
     const product = byId.get(line.productId)
+    const variant = product?.variants.find((candidate) => candidate.id === line.variantId)
     const problem = lineProblem({
       product,
       viewer,
       now,
       personalisation: line.personalisation,
+      variantId: line.variantId,
       productQty: productQtyInCart(lines, line.productId),
-      owned: product ? (owned.get(product.stock.id) ?? 0) : 0,
+      variantQty: variantQtyInCart(lines, line.productId, line.variantId),
+      owned: product ? ownedOf(product) : 0,
       tierName: product ? tiers.find((tier) => tier.rank === product.minRank)?.name : undefined,
     })
     return {
       id: line.id ?? null,
       productId: line.productId,
+      variantId: line.variantId,
       qty: line.qty,
       personalisation: line.personalisation,
       product,
-      unitPriceFen: product ? priceForViewer(product, viewer, now) : 0,
+      variant,
+      unitPriceFen: product ? priceForViewer(product, viewer, now) + (variant?.priceOffsetFen ?? 0) : 0,
       coverThumbId: covers.get(line.productId) ?? null,
       problem,
     }
@@ -216,20 +232,28 @@ export async function unitsOwned({
   return owned
 }
 
+/** Units of a product (all its variants) the user holds at `now` or has bought: what its per-member limit has counted. */
+export async function productUnitsOwned({ userId, product, now = new Date() }: { userId: number; product: Pick<ProductForSale, 'stockIds'>; now?: Date }) {
+  const owned = await unitsOwned({ userId, stockIds: product.stockIds, now })
+  return [...owned.values()].reduce((sum, units) => sum + units, 0)
+}
+
 /** What a page shows of a priced line: never the product's description. */
 export function cartLineView(line: PricedLine): CartLineData {
   const product = line.product
-  const stock = product ? stockState(product.stock) : undefined
+  const stock = product ? stockState(line.variant ? line.variant.stock : product.stock) : undefined
   return {
-    key: `${line.productId}:${line.personalisation}`,
+    key: lineKeyOf(line),
     productId: line.productId,
+    variantId: line.variantId,
     slug: product?.slug ?? null,
     title: product?.title ?? t.orders.cart.errors.unavailable,
+    variantLabel: product && line.variant ? variantLabel(product.options, line.variant.optionValues) : null,
     personalisation: line.personalisation,
     personalisationLabel: product?.personalisationLabel ?? null,
     qty: line.qty,
     unitPriceFen: line.unitPriceFen,
-    basePriceFen: product?.priceFen ?? line.unitPriceFen,
+    basePriceFen: product ? product.priceFen + (line.variant?.priceOffsetFen ?? 0) : line.unitPriceFen,
     coverThumbId: line.coverThumbId,
     lowStock: stock?.kind === 'low' ? stock.left : null,
     perMemberLimit: product?.perMemberLimit ?? null,

@@ -6,6 +6,7 @@
 import { eq } from 'drizzle-orm'
 import { users, type Order, type OrderLine, type ShippingAddress } from '../../db/schema'
 import type { Viewer } from '~/domain/access'
+import { variantLabel } from '~/domain/variants'
 import type { CartLine, LineProblem } from '~/domain/cart-forms'
 import { orderReceiptEmail } from '~/emails/order'
 import { executeOn, transaction, type Executor } from '~/utils/db.server'
@@ -70,14 +71,18 @@ export async function placeCheckout({
       const viewer = await viewerOf(userId, tx)
       const priced = await priceCart({ lines, viewer, userId, now, executor: tx })
       for (const line of priced.lines) if (line.problem) throw new LineRefused(line, line.problem)
-      requests = priced.lines.map(({ product, qty, unitPriceFen, personalisation }) => ({
-        stockId: product!.stock.id,
+      requests = priced.lines.map(({ product, variant, qty, unitPriceFen, personalisation }) => ({
+        // A variant is held from its own stock; the product's limit counts across all of them (decision 047).
+        stockId: variant ? variant.stock.id : product!.stock.id,
         qty,
         unitPriceFen,
         title: product!.title,
         productId: product!.id,
+        variantId: variant?.id ?? null,
+        variantLabel: variant ? variantLabel(product!.options, variant.optionValues) : null,
         personalisation: personalisation || null,
         perUserLimit: product!.perMemberLimit,
+        limitStockIds: product!.stockIds,
         takesNumbers: product!.limitedEdition,
       }))
       const address = await shippingAddress(tx, { userId, shipping, now })
@@ -92,7 +97,9 @@ export async function placeCheckout({
     if (error instanceof AddressGone) return { ok: false, reason: 'address_not_found' }
     const refused = orderRefusal(error)
     if (!refused) throw error
-    const title = 'stockId' in refused ? (requests.find((line) => line.stockId === refused.stockId)?.title ?? '') : ''
+    const refusedLine = 'stockId' in refused ? requests.find((line) => line.stockId === refused.stockId) : undefined
+    // A variant is named with its product: 「知音卫衣（尺码：L）」已售罄.
+    const title = refusedLine ? (refusedLine.variantLabel ? `${refusedLine.title}（${refusedLine.variantLabel}）` : refusedLine.title) : ''
     return { ...refused, title }
   }
 }
@@ -121,7 +128,7 @@ async function shippingAddress(tx: Executor, { userId, shipping, now }: { userId
  */
 export async function goodsOrderProblem(tx: Executor, order: Order, lines: readonly OrderLine[], now: Date): Promise<string | null> {
   const viewer = await viewerOf(order.userId, tx)
-  const wanted = lines.map((line) => ({ productId: line.productId ?? 0, qty: line.qty, personalisation: line.personalisation ?? '' }))
+  const wanted = lines.map((line) => ({ productId: line.productId ?? 0, variantId: line.variantId, qty: line.qty, personalisation: line.personalisation ?? '' }))
   const priced = await priceCart({ lines: wanted, viewer, userId: order.userId, now, executor: tx })
   for (const [index, line] of priced.lines.entries()) {
     if (line.problem) return line.problem.kind

@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import { orderLines, orders, products, stock, type Order } from '../../db/schema'
 import { db } from '~/utils/db.server'
+import { numberedCapacity } from './commerce/index.server'
 
 /** The order as it stands at `now`: a pending order past its expiry is expired (at its expiry). */
 export function orderAt<T extends Pick<Order, 'state' | 'expiresAt' | 'expiredAt'>>(order: T, now: Date): T {
@@ -67,7 +68,7 @@ export async function getOrderDetailForUser({ orderId, userId, now }: { orderId:
   const lines = await db
     .select({
       line: orderLines,
-      capacity: stock.capacity,
+      capacity: numberedCapacity(),
       product: {
         slug: products.slug,
         personalisationLabel: products.personalisationLabel,

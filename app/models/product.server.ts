@@ -13,6 +13,7 @@ import {
   productImages,
   products,
   productTierPrices,
+  productVariants,
   stock,
   tiers,
   type Product,
@@ -25,8 +26,10 @@ import { t } from '~/i18n/zh-CN'
 import { db, transaction, uniqueViolation, type Executor } from '~/utils/db.server'
 import type { FieldErrors } from '~/utils/forms'
 import { discardRenditions, type Rendition } from '~/utils/image-upload.server'
+import { sumLevels } from '~/domain/variants'
 import { recordAudit } from './audit.server'
 import { releaseLapsedHolds, stockLevelsAt } from './commerce/index.server'
+import { listVariants, type VariantForSale } from './variant.server'
 
 const e = t.shop.admin.errors
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -46,11 +49,24 @@ export interface TierPrice {
   priceFen: number
 }
 
-/** A product as the shop sells it: its row, its stock, its member prices and its category. */
+/**
+ * A product as the shop sells it: its row, its stock, its member prices, its category and its
+ * variants. With variants, `stock` holds the product's own row's id and counter but the levels
+ * summed over its variants (its own row sells nothing then, decision 047).
+ */
 export interface ProductForSale extends Omit<Product, 'gatedVisibility'>, ProductRules {
   stock: StockLevels & { id: number; counterId: number | null }
   tierPrices: TierPrice[]
   category: { id: number; slug: string; name: string }
+  variants: VariantForSale[]
+  /** Every stock that sells this product: what its per-member limit counts across. */
+  stockIds: number[]
+}
+
+/** A product's levels: its own stock's, or with variants the sum over them and its own (closed) row. */
+function productLevels(own: StockLevels, variants: readonly VariantForSale[] | undefined): StockLevels {
+  if (!variants || variants.length === 0) return own
+  return sumLevels([own, ...variants.map((variant) => variant.stock)])
 }
 
 function saleColumns(now: Date) {
@@ -100,10 +116,13 @@ async function productsForSale(where: SQL, executor: Executor, now: Date): Promi
     .innerJoin(stock, eq(stock.id, products.stockId))
     .innerJoin(productCategories, eq(productCategories.id, products.categoryId))
     .where(where)
-  const prices = await tierPricesOf(rows.map((row) => row.product.id), executor)
+  const productIds = rows.map((row) => row.product.id)
+  const [prices, variantsById] = await Promise.all([tierPricesOf(productIds, executor), listVariants(productIds, executor, now)])
   return rows.map((row) => ({
     ...row.product,
-    stock: row.stock,
+    stock: { ...row.stock, ...productLevels(row.stock, variantsById.get(row.product.id)) },
+    variants: variantsById.get(row.product.id) ?? [],
+    stockIds: [row.stock.id, ...(variantsById.get(row.product.id) ?? []).map((variant) => variant.stock.id)],
     category: row.category,
     tierPrices: prices
       .filter((price) => price.productId === row.product.id)
@@ -165,10 +184,10 @@ export async function listShelfProducts({
     .where(and(...conditions))
     .orderBy(desc(products.publishedAt), desc(products.id))
   const productIds = rows.map((r) => r.id)
-  const [prices, covers] = await Promise.all([tierPricesOf(productIds), productCoverThumbs(productIds)])
+  const [prices, covers, variantsById] = await Promise.all([tierPricesOf(productIds), productCoverThumbs(productIds), listVariants(productIds, db, now)])
   return rows.map(({ capacity, sold, held, categorySlug, categoryName, ...row }) => ({
     ...row,
-    stock: { capacity, sold, held },
+    stock: productLevels({ capacity, sold, held }, variantsById.get(row.id)),
     category: { slug: categorySlug, name: categoryName },
     tierPrices: prices.filter((p) => p.productId === row.id).map(({ tierRank, priceFen }) => ({ tierRank, priceFen })),
     coverThumbId: covers.get(row.id) ?? null,
@@ -205,9 +224,9 @@ export function listUnitsPaidSince(since: Date) {
 
 // ---- admin -------------------------------------------------------------------------------------
 
-/** Every product with its stock at `now` and edition counter, most recently changed first. */
-export function listProductsForAdmin(now = new Date()) {
-  return db
+/** Every product with its stock at `now` (summed over its variants) and edition counter, most recently changed first. */
+export async function listProductsForAdmin(now = new Date()) {
+  const rows = await db
     .select({
       id: products.id,
       slug: products.slug,
@@ -228,6 +247,15 @@ export function listProductsForAdmin(now = new Date()) {
     .innerJoin(productCategories, eq(productCategories.id, products.categoryId))
     .leftJoin(counters, eq(counters.id, stock.counterId))
     .orderBy(desc(products.updatedAt), desc(products.id))
+  const variantsById = await listVariants(
+    rows.map((row) => row.id),
+    db,
+    now,
+  )
+  return rows.map((row) => {
+    const variants = variantsById.get(row.id)
+    return { ...row, ...productLevels(row, variants), variantCount: variants?.length ?? 0 }
+  })
 }
 
 /** How many numbers a counter has handed out (edition numbers issued so far). */
@@ -310,13 +338,16 @@ export async function updateProduct({ id, input, actorId, now }: { id: number; i
       if (!current) return null
       if (input.limitedEdition !== current.limitedEdition) {
         // A lapsed checkout holds nothing: released here, so it cannot lock the switch.
-        await releaseLapsedHolds(tx, now, [current.stockId])
+        await releaseLapsedHolds(tx, now, current.stockIds)
+        if (input.limitedEdition && current.variants.some((variant) => variant.stock.capacity === null)) throw new Refused({ limitedEdition: t.variantAdmin.errors.variantUnlimitedLimited })
         const counterId = input.limitedEdition ? (await tx.insert(counters).values({}).returning({ id: counters.id }))[0]!.id : null
-        const moved = await tx
-          .update(stock)
-          .set({ counterId })
-          .where(and(eq(stock.id, current.stockId), sql`${stock.sold} + ${stock.held} = 0`))
-          .returning({ id: stock.id })
+        // The product's own stock and its variants' share one counter (decision 047): all move, or none.
+        const stocks = JSON.stringify(current.stockIds)
+        const moved = await tx.all<{ id: number }>(sql`
+          UPDATE stock SET counter_id = ${counterId}
+          WHERE id IN (SELECT value FROM json_each(${stocks}))
+            AND (SELECT sum(sold + held) FROM stock WHERE id IN (SELECT value FROM json_each(${stocks}))) = 0
+          RETURNING id`)
         if (moved.length === 0) throw new Refused({ limitedEdition: e.limitedLocked })
       }
       const [product] = await tx
@@ -361,8 +392,10 @@ export async function setProductCapacity({
   now?: Date
 }): Promise<CapacityResult> {
   return transaction(async (tx) => {
-    const product = await tx.query.products.findFirst({ columns: { id: true, stockId: true }, where: eq(products.id, productId) })
+    const product = await tx.query.products.findFirst({ columns: { id: true, stockId: true, options: true }, where: eq(products.id, productId) })
     if (!product) return null
+    // With options, the variants hold the stock (decision 047); the product's own row stays closed.
+    if (product.options.length > 0) return { ok: false, errors: { capacity: t.variantAdmin.errors.capacityHasVariants } }
     // Lapsed holds are not held any more: written back here, not by a page that showed them.
     await releaseLapsedHolds(tx, now, [product.stockId])
     const updated =
@@ -502,9 +535,9 @@ function everOrdered(stockId: number | SQL) {
 }
 
 /** Whether the product can be deleted: it was never ordered (otherwise it is unpublished instead). */
-export async function isProductDeletable(stockId: number) {
-  const [row] = await db.all<{ ordered: number }>(sql`SELECT ${everOrdered(stockId)} AS ordered`)
-  return !row?.ordered
+export async function isProductDeletable(stockIds: readonly number[]) {
+  const rows = await Promise.all(stockIds.map((stockId) => db.all<{ ordered: number }>(sql`SELECT ${everOrdered(stockId)} AS ordered`)))
+  return rows.every(([row]) => !row?.ordered)
 }
 
 /**
@@ -523,14 +556,17 @@ export async function deleteProduct({ productId, actorId }: { productId: number;
       .where(eq(products.id, productId))
     if (!product) return null
     const images = await tx.select().from(productImages).where(eq(productImages.productId, productId))
+    const variantStocks = (await tx.select({ stockId: productVariants.stockId }).from(productVariants).where(eq(productVariants.productId, productId))).map((v) => v.stockId)
+    const stockIds = [product.stockId, ...variantStocks]
     const [deleted] = await tx
       .delete(products)
-      .where(and(eq(products.id, productId), sql`NOT ${everOrdered(product.stockId)}`))
+      .where(and(eq(products.id, productId), ...stockIds.map((stockId) => sql`NOT ${everOrdered(stockId)}`)))
       .returning({ id: products.id })
     if (!deleted) return { ok: false as const, reason: 'ordered' as const }
     const mediaIds = images.flatMap((image) => [image.thumbMediaId, image.largeMediaId])
     const files = mediaIds.length > 0 ? await tx.delete(media).where(inArray(media.id, mediaIds)).returning({ path: media.path }) : []
-    await tx.delete(stock).where(eq(stock.id, product.stockId))
+    // The variants went with the product (ON DELETE CASCADE); their stock rows go here.
+    await tx.delete(stock).where(inArray(stock.id, stockIds))
     if (product.counterId !== null) await tx.delete(counters).where(eq(counters.id, product.counterId))
     await recordAudit({ actorId, action: 'product.delete', targetType: 'product', targetId: productId, detail: { slug: product.slug, title: product.title } }, tx)
     return { ok: true as const, title: product.title, files }

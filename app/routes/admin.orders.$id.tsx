@@ -73,6 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lines: lines.map(({ line, productSlug, personalisationLabel, limitedEdition, capacity }) => ({
       id: line.id,
       title: line.title,
+      variantLabel: line.variantLabel,
       qty: line.qty,
       unitPriceFen: line.unitPriceFen,
       personalisation: line.personalisation ?? '',

@@ -8,6 +8,10 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Checkbox, ProductEditor, Stat } from '~/components/shop'
+import { VariantEditor } from '~/components/variant-editor'
+import { fenToYuan } from '~/domain/drop'
+import { parseOptionsForm, parseVariantsForm } from '~/domain/variant-forms.server'
+import { saveProductOptions, saveVariants } from '~/models/variant.server'
 import { FormError, Field } from '~/components/field'
 import { ProductShippingForm } from '~/components/shipping-fee'
 import { Badge, Button, buttonClass, Card, PageTitle } from '~/components/ui'
@@ -25,6 +29,7 @@ import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { shippingAdminZhCN } from '~/i18n/shippingAdmin.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
+import { variantAdminZhCN } from '~/i18n/variantAdmin.zh-CN'
 import { listTiers } from '~/models/membership.server'
 import {
   addProductImages,
@@ -41,7 +46,6 @@ import {
 } from '~/models/product.server'
 import { getShippingRule, setProductShippingFee, shippingRuleText } from '~/models/shipping.server'
 import { parseProductShippingForm } from '~/domain/shipping-forms.server'
-import { fenToYuan } from '~/domain/drop'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { parseForm, type FieldErrors } from '~/utils/forms'
@@ -51,7 +55,7 @@ import { discardRenditions } from '~/utils/image-upload.server'
 import { prepareProductImage, type PreparedImage } from '~/utils/product-images.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { admin: adminZhCN, errors: errorsZhCN, shop: shopZhCN, site: siteZhCN }
+const t = { admin: adminZhCN, errors: errorsZhCN, shop: shopZhCN, site: siteZhCN, variantAdmin: variantAdminZhCN }
 
 const a = t.shop.admin
 
@@ -76,7 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listCategories(),
     listTiers(),
     numbersIssued(product.stock.counterId),
-    isProductDeletable(product.stock.id),
+    isProductDeletable(product.stockIds),
     getShippingRule(),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
@@ -88,6 +92,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tiers: tiers.map(({ rank, name }) => ({ rank, name })),
     timeZone,
     values: productEditorValues({ ...product, capacity: product.stock.capacity }, { timeZone, categoryId: null }),
+    options: product.options,
+    variants: product.variants.map((variant) => ({
+      id: variant.id,
+      label: variant.optionValues.join(' / '),
+      capacity: variant.stock.capacity,
+      sold: variant.stock.sold,
+      held: variant.stock.held,
+      offsetYuan: variant.priceOffsetFen === 0 ? '' : `${variant.priceOffsetFen < 0 ? '-' : ''}${fenToYuan(Math.abs(variant.priceOffsetFen))}`,
+      sku: variant.sku ?? '',
+    })),
     maxImages: MAX_IMAGES_PER_PRODUCT,
     deletable,
     shipping: {
@@ -99,7 +113,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 /** Which form the errors belong to: the editor, the stock form, the photos or deleting. */
-type ActionData = { scope: 'editor' | 'capacity' | 'shipping' | 'images' | 'remove'; errors: FieldErrors; values?: ProductEditorValues }
+type ActionData = { scope: 'editor' | 'capacity' | 'shipping' | 'images' | 'remove' | 'options' | 'variants'; errors: FieldErrors; values?: ProductEditorValues }
 const fail = (scope: ActionData['scope'], errors: FieldErrors, status = 400, values?: ProductEditorValues) =>
   data<ActionData>({ scope, errors, values }, { status })
 
@@ -142,6 +156,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!form.ok) return fail('shipping', form.errors)
       if (!(await setProductShippingFee({ productId: id, feeFen: form.data.feeFen, actorId: admin.id, now: new Date() }))) throw notFound()
       return redirectWithFlash(back, { kind: 'success', message: shippingAdminZhCN.productSaved })
+    }
+    case 'options': {
+      const form = parseOptionsForm(formData)
+      if (!form.ok) return fail('options', form.errors)
+      const saved = await saveProductOptions({ productId: id, options: form.data, actorId: admin.id, now: new Date() })
+      if (!saved) throw notFound()
+      if (!saved.ok) return fail('options', saved.errors, 409)
+      return redirectWithFlash(back, { kind: 'success', message: t.variantAdmin.optionsSaved })
+    }
+    case 'variants': {
+      const product = await getProductForSale(id)
+      if (!product) throw notFound()
+      const form = parseVariantsForm(
+        formData,
+        product.variants.map((variant) => variant.id),
+      )
+      if (!form.ok) return fail('variants', form.errors)
+      const saved = await saveVariants({ productId: id, rows: form.data, actorId: admin.id, now: new Date() })
+      if (!saved) throw notFound()
+      if (!saved.ok) return fail('variants', saved.errors, saved.errors.form ? 409 : 400)
+      return redirectWithFlash(back, { kind: 'success', message: t.variantAdmin.variantsSaved })
     }
     case 'move':
     case 'delete': {
@@ -211,7 +246,7 @@ async function uploadImages(request: Request, id: number, actorId: number, back:
 }
 
 export default function EditProduct() {
-  const { product, stock, images, categories, tiers, timeZone, values, maxImages, deletable, shipping } = useLoaderData<typeof loader>()
+  const { product, stock, images, categories, tiers, timeZone, values, maxImages, deletable, shipping, options, variants } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -249,21 +284,28 @@ export default function EditProduct() {
           <Stat label={a.columns.capacity} value={count(stock.capacity)} />
         </dl>
         {product.limitedEdition ? <p className="mt-2 text-xs text-stone-500">{a.editionCounter(stock.numbersIssued)}</p> : null}
-        <Form method="post" className="mt-4 grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
-          <input type="hidden" name="intent" value="capacity" />
-          <Field
-            label={a.fields.newCapacity}
-            name="capacity"
-            defaultValue={stock.capacity === null ? '' : String(stock.capacity)}
-            error={errorsFor('capacity').capacity}
-            hint={a.fields.newCapacityHint}
-            inputMode="numeric"
-          />
-          <Button type="submit" variant="secondary" disabled={busy} className="sm:mt-6">
-            {a.setCapacity}
-          </Button>
-        </Form>
+        {/* With variants each has its own stock, set in the 规格 card (decision 047). */}
+        {variants.length > 0 ? (
+          <p className="mt-3 text-sm text-stone-600">{t.variantAdmin.capacityFromVariants}</p>
+        ) : (
+          <Form method="post" className="mt-4 grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
+            <input type="hidden" name="intent" value="capacity" />
+            <Field
+              label={a.fields.newCapacity}
+              name="capacity"
+              defaultValue={stock.capacity === null ? '' : String(stock.capacity)}
+              error={errorsFor('capacity').capacity}
+              hint={a.fields.newCapacityHint}
+              inputMode="numeric"
+            />
+            <Button type="submit" variant="secondary" disabled={busy} className="sm:mt-6">
+              {a.setCapacity}
+            </Button>
+          </Form>
+        )}
       </Card>
+
+      <VariantEditor options={options} rows={variants} optionErrors={errorsFor('options')} variantErrors={errorsFor('variants')} busy={busy} />
 
       <Card>
         <h2 className="mb-3 text-base font-semibold text-stone-900">{shippingAdminZhCN.productTitle}</h2>

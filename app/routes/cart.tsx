@@ -18,14 +18,17 @@ import {
   removeLine,
   sameLine,
   setLineQty,
+  lineKeyOf,
+  variantQtyInCart,
   type CartLine,
 } from '~/domain/cart-forms'
-import { cartLineForm, removeFromCartForm } from '~/domain/cart-forms.server'
+import { cartLineForm, chosenOptionValues, removeFromCartForm } from '~/domain/cart-forms.server'
+import { findVariant } from '~/domain/variants'
 import { productReturnPath, signInPath } from '~/domain/sign-in-return'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { shippingZhCN } from '~/i18n/shipping.zh-CN'
-import { addCartItem, cartLineView, priceCart, removeCartItem, setCartItemQty, unitsOwned } from '~/models/cart.server'
+import { addCartItem, cartLineView, priceCart, productUnitsOwned, removeCartItem, setCartItemQty } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale } from '~/models/product.server'
 import { cartShippingFee, getShippingRule } from '~/models/shipping.server'
@@ -104,15 +107,17 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!form.ok) return fail(formErrors(form.errors), 400, { line: lineKey(formData) })
   const line = form.data
   const product = await getProductForSale(line.productId)
+  // The product page names the variant by its options' values (option0 …), the cart's own forms by id.
+  if (line.variantId === null && product && product.variants.length > 0) {
+    line.variantId = findVariant(product.variants, chosenOptionValues(formData, product.options.length))?.id ?? null
+  }
   const tierName = product ? (await listTiers()).find((tier) => tier.rank === product.minRank)?.name : undefined
   // What the buyer already holds or bought counts towards the per-member limit.
   const owned =
-    userId !== null && product && product.perMemberLimit !== null
-      ? ((await unitsOwned({ userId, stockIds: [product.stock.id] })).get(product.stock.id) ?? 0)
-      : 0
+    userId !== null && product && product.perMemberLimit !== null ? await productUnitsOwned({ userId, product }) : 0
   const title = product?.title ?? null
   const inCart = cart.lines.find((existing) => sameLine(existing, line))
-  const key = `${line.productId}:${line.personalisation}`
+  const key = lineKeyOf(line)
 
   if (intent === 'update') {
     if (!inCart) return fail({ form: c.errors.notInCart }, 400, { line: key })
@@ -121,7 +126,9 @@ export async function action({ request }: ActionFunctionArgs) {
       viewer,
       now,
       personalisation: line.personalisation,
+      variantId: line.variantId,
       productQty: productQtyInCart(cart.lines, line.productId) - inCart.qty + line.qty,
+      variantQty: variantQtyInCart(cart.lines, line.productId, line.variantId) - inCart.qty + line.qty,
       owned,
       tierName,
     })
@@ -140,7 +147,9 @@ export async function action({ request }: ActionFunctionArgs) {
     viewer,
     now,
     personalisation: line.personalisation,
+    variantId: line.variantId,
     productQty: (intent === 'buy' ? 0 : productQtyInCart(cart.lines, line.productId)) + line.qty,
+    variantQty: (intent === 'buy' ? 0 : variantQtyInCart(cart.lines, line.productId, line.variantId)) + line.qty,
     owned,
     tierName,
   })
@@ -167,7 +176,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 function lineKey(formData: FormData) {
   const productId = formData.get('productId')
-  return typeof productId === 'string' ? `${productId}:${String(formData.get('personalisation') ?? '').trim()}` : null
+  if (typeof productId !== 'string') return null
+  const variantId = String(formData.get('variantId') ?? '').trim()
+  return `${productId}${variantId === '' ? '' : `/${variantId}`}:${String(formData.get('personalisation') ?? '').trim()}`
 }
 
 export default function Cart() {
@@ -206,6 +217,7 @@ export default function Cart() {
                     <div className="mt-3 flex items-center gap-2">
                       <Form method="post" className="flex items-center gap-2">
                         <input type="hidden" name="productId" value={line.productId} />
+                        <input type="hidden" name="variantId" value={line.variantId ?? ''} />
                         <input type="hidden" name="personalisation" value={line.personalisation} />
                         <label className="flex items-center gap-2 text-sm text-stone-600">
                           {c.quantity}
@@ -226,6 +238,7 @@ export default function Cart() {
                       </Form>
                       <Form method="post" className="ml-auto">
                         <input type="hidden" name="productId" value={line.productId} />
+                        <input type="hidden" name="variantId" value={line.variantId ?? ''} />
                         <input type="hidden" name="personalisation" value={line.personalisation} />
                         <button
                           type="submit"

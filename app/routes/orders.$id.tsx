@@ -60,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lines: lines.map(({ line, capacity, product }) => ({
       id: line.id,
       title: line.title,
+      variantLabel: line.variantLabel,
       qty: line.qty,
       unitPriceFen: line.unitPriceFen,
       personalisation: line.personalisation ?? '',

@@ -1,7 +1,10 @@
 import { data as dataWithStatus, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useState, type FormEvent } from 'react'
 import { BuyForm, CardBadges, DisabledBuy, PriceTag, ProductGallery, PurchaseBlocked, SaleCountdown, StockNoteLine } from '~/components/shop'
 import { StickyBar } from '~/components/sticky-bar'
+import { VariantPicker } from '~/components/variant-picker'
+import { findVariant, valueAvailable } from '~/domain/variants'
 import { Badge, buttonClass } from '~/components/ui'
 import { checkAccess, isStaff } from '~/domain/access'
 import {
@@ -19,7 +22,7 @@ import {
 import { errorsZhCN, pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
-import { unitsOwned } from '~/models/cart.server'
+import { productUnitsOwned } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale, listProductImages } from '~/models/product.server'
 import { getShippingRule, productShippingText } from '~/models/shipping.server'
@@ -40,6 +43,9 @@ import { redirectWithFlash } from '~/utils/flash.server'
 const t = { errors: errorsZhCN, notifications: notificationsZhCN, pages: pagesZhCN, shop: shopZhCN, site: siteZhCN }
 
 const s = t.shop
+
+/** Where a submission without a choice scrolls to (the bar's buttons are far from the pickers on a phone). */
+const PICKER_ID = 'variant-picker'
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   data
@@ -66,8 +72,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [images, tiers, owned, shippingRule] = await Promise.all([
     listProductImages(product.id),
     listTiers(),
-    // What the per-member limit has already counted for this buyer (held or bought).
-    user && product.perMemberLimit !== null ? unitsOwned({ userId: user.id, stockIds: [product.stock.id], now }).then((m) => m.get(product.stock.id) ?? 0) : 0,
+    // What the per-member limit has already counted for this buyer (held or bought), across variants.
+    user && product.perMemberLimit !== null ? productUnitsOwned({ userId: user.id, product, now }) : 0,
     getShippingRule(),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
@@ -130,6 +136,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     stock,
     stockNote: note,
+    // A product with options sells through its variants: the pickers and what follows a choice (decision 047).
+    options: product.options,
+    variants: product.variants.map((variant) => ({
+      id: variant.id,
+      optionValues: variant.optionValues,
+      priceOffsetFen: variant.priceOffsetFen,
+      stock: { capacity: variant.stock.capacity, sold: variant.stock.sold, held: variant.stock.held },
+      maxQty: maxOrderQuantity(product, variant.stock, owned),
+    })),
     sale: {
       state: window,
       startsAt: product.saleStartsAt,
@@ -164,11 +179,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ProductPage() {
   const data = useLoaderData<typeof loader>()
+  const [searchParams] = useSearchParams()
   const actionData = useActionData<typeof action>()
-  const { product, price, stock, sale } = data
+  const { product, price, sale } = data
+  // A product with options (decision 047): price, stock and quantity follow the chosen variant.
+  const [chosen, setChosen] = useState<(string | null)[]>(() => {
+    const back = data.variants.find((variant) => String(variant.id) === searchParams.get('v'))
+    return data.options.map((_, index) => back?.optionValues[index] ?? null)
+  })
+  const [pickError, setPickError] = useState<string | null>(null)
+  const hasVariants = data.variants.length > 0
+  const variant = hasVariants ? findVariant(data.variants, chosen) : undefined
+  const offsets = data.variants.map((v) => v.priceOffsetFen)
+  const offset = variant ? variant.priceOffsetFen : offsets.length > 0 ? Math.min(...offsets) : 0
+  const priceFrom = hasVariants && !variant && new Set(offsets).size > 1
+  const stock = variant ? stockState(variant.stock) : data.stock
+  const choose = (index: number, value: string) => {
+    setPickError(null)
+    setChosen((previous) => {
+      const next = previous.map((v, i) => (i === index ? value : v))
+      // A choice elsewhere that this one leaves without units is undone, not kept half-valid.
+      return next.map((v, i) => (i !== index && v !== null && !valueAvailable(data.variants, i, v, next) ? null : v))
+    })
+  }
+  const requireChoice = (event: FormEvent<HTMLFormElement>) => {
+    if (!hasVariants || variant) return
+    event.preventDefault()
+    const missing = data.options.filter((_, i) => chosen[i] === null)
+    setPickError(s.variants.choose((missing.length > 0 ? missing : data.options).map((option) => option.name).join('、')))
+    document.getElementById(PICKER_ID)?.scrollIntoView({ block: 'center' })
+  }
   const loginHref = signInPath({ redirectTo: `/shop/p/${product.slug}`, purchase: true })
   // Back from signing in to buy (decision 040): the buy form as the visitor filled it.
-  const [searchParams] = useSearchParams()
   const initial = { qty: Number.parseInt(searchParams.get('qty') ?? '1', 10) || 1, personalisation: searchParams.get('p') ?? '' }
 
   // On a phone the price and the action stay on screen in a bar at the bottom (issue 18,
@@ -176,7 +218,8 @@ export default function ProductPage() {
   // otherwise the same disabled label or way in as the page, whose copy is then hidden there.
   const barSummary = (
     <div className="leading-tight">
-      <PriceTag priceFen={price.priceFen} basePriceFen={null} />
+      <PriceTag priceFen={price.priceFen + offset} basePriceFen={null} />
+      {priceFrom ? <span className="ml-0.5 text-xs text-stone-500">{s.variants.from}</span> : null}
       {data.stockNote?.kind === 'edition' ? <StockNoteLine note={data.stockNote} /> : null}
       {stock.kind === 'low' && data.stockNote?.kind !== 'edition' ? <p className="text-xs font-semibold text-red-700">{s.product.stockLow(stock.left)}</p> : null}
     </div>
@@ -229,7 +272,22 @@ export default function ProductPage() {
   else if (data.canBuy && data.maxQty === 0) buyArea = disabled(s.buy.limitReached)
   else if (data.canBuy)
     buyArea = (
-      <BuyForm id={BUY_FORM_ID} productId={product.id} maxQty={data.maxQty} personalisation={product.personalisation} initial={initial} barSummary={barSummary} />
+      <BuyForm
+        id={BUY_FORM_ID}
+        productId={product.id}
+        maxQty={variant ? variant.maxQty : data.maxQty}
+        personalisation={product.personalisation}
+        initial={initial}
+        barSummary={barSummary}
+        onSubmit={requireChoice}
+        picker={
+          hasVariants ? (
+            <div id={PICKER_ID} className="scroll-mt-40">
+              <VariantPicker options={data.options} variants={data.variants} chosen={chosen} onChoose={choose} error={pickError} />
+            </div>
+          ) : null
+        }
+      />
     )
 
   return (
@@ -260,7 +318,8 @@ export default function ProductPage() {
           </header>
 
           <section aria-label={s.price.yourPrice} className="space-y-1.5">
-            <PriceTag priceFen={price.priceFen} basePriceFen={price.basePriceFen} size="lg" />
+            <PriceTag priceFen={price.priceFen + offset} basePriceFen={price.basePriceFen === null ? null : price.basePriceFen + offset} size="lg" />
+            {priceFrom ? <span className="ml-1 text-sm text-stone-500">{s.variants.from}</span> : null}
             {price.memberPrices.length > 0 ? (
               <ul className="flex flex-wrap gap-1.5" aria-label={s.price.memberPricesTitle}>
                 {price.memberPrices.map((mp) => (
@@ -279,6 +338,7 @@ export default function ProductPage() {
               </li>
             ) : null}
             {stock.kind === 'low' && data.stockNote?.kind !== 'edition' ? <li className="font-semibold text-red-700">{s.product.stockLow(stock.left)}</li> : null}
+            {variant && stock.kind === 'plenty' ? <li>{s.variants.left(stock.left)}</li> : null}
             {product.editionSize !== null ? <li>{data.stockNote?.kind === 'edition' ? s.product.numbered : s.product.edition(product.editionSize)}</li> : null}
             <li>{data.shippingNote}</li>
             {product.perMemberLimit !== null ? (

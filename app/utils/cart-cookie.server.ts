@@ -19,6 +19,8 @@ const storedLines = z
   .array(
     z.object({
       productId: z.number().int().positive(),
+      // Absent in carts saved before variants (decision 047).
+      variantId: z.number().int().positive().nullable().default(null),
       qty: z.number().int().min(1).max(MAX_QTY_PER_LINE),
       personalisation: z.string().max(PERSONALISATION_INPUT_MAX),
     }),
@@ -35,7 +37,7 @@ export async function readVisitorCart(request: Request): Promise<CartLine[]> {
 /** Set-Cookie for the visitor's new cart (an empty cart deletes the cookie); null when it would not fit. */
 export async function visitorCartCookie(lines: readonly CartLine[]): Promise<string | null> {
   if (lines.length === 0) return cartCookie().serialize('', { maxAge: 0 })
-  const header = await cartCookie().serialize(lines.map(({ productId, qty, personalisation }) => ({ productId, qty, personalisation })))
+  const header = await cartCookie().serialize(lines.map(({ productId, variantId, qty, personalisation }) => (variantId === null ? { productId, qty, personalisation } : { productId, variantId, qty, personalisation })))
   return header.length > MAX_COOKIE_BYTES ? null : header
 }
 

@@ -141,3 +141,79 @@ test('payments confirmed in random order while some holds lapse: the lapsed find
   expect(stock.sold).toBe(payers.length)
   expect(stock.sold + stock.held).toBeLessThanOrEqual(stock.capacity)
 })
+
+/** A published numbered product with options: one variant per size, each with its own stock (decision 047). */
+async function createProductWithSizes(sizes: Record<string, number>) {
+  const slug = `race-sizes-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
+  const now = Date.now()
+  const counter = Number((await client.execute('INSERT INTO counters (value) VALUES (0) RETURNING id')).rows[0]!.id)
+  // The product's own stock sells nothing once it has variants.
+  const own = await client.execute({ sql: 'INSERT INTO stock (capacity, counter_id) VALUES (0, ?) RETURNING id', args: [counter] })
+  const category = await client.execute("SELECT id FROM product_categories WHERE slug = 'stationery'")
+  const names = Object.keys(sizes)
+  const product = await client.execute({
+    sql: `INSERT INTO products (slug, title, category_id, summary, price_fen, stock_id, limited_edition, options, published, published_at, updated_at)
+          VALUES (?, ?, ?, '', 9900, ?, 1, ?, 1, ?, ?) RETURNING id`,
+    args: [slug, `竞速尺码款 ${slug}`, Number(category.rows[0]!.id), Number(own.rows[0]!.id), JSON.stringify([{ name: '尺码', values: names }]), now, now],
+  })
+  const productId = Number(product.rows[0]!.id)
+  const variants: Record<string, { variantId: number; stockId: number }> = {}
+  for (const [position, name] of names.entries()) {
+    const stock = await client.execute({ sql: 'INSERT INTO stock (capacity, counter_id) VALUES (?, ?) RETURNING id', args: [sizes[name]!, counter] })
+    const stockId = Number(stock.rows[0]!.id)
+    const variant = await client.execute({
+      sql: 'INSERT INTO product_variants (product_id, option_values, stock_id, position) VALUES (?, ?, ?, ?) RETURNING id',
+      args: [productId, JSON.stringify([name]), stockId, position],
+    })
+    variants[name] = { variantId: Number(variant.rows[0]!.id), stockId }
+  }
+  return { productId, variants }
+}
+
+async function putVariantInCart(buyers: RaceBuyer[], productId: number, variantId: number) {
+  await client.batch(
+    buyers.map((b) => ({ sql: 'INSERT INTO cart_items (user_id, product_id, variant_id, qty) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING', args: [b.userId, productId, variantId] })),
+    'write',
+  )
+}
+
+test('120 buyers racing for the last 5 of size S while 20 buy M: exactly 5 S are held, M is untouched by S, and paying numbers across sizes 1..N', async () => {
+  const { productId, variants } = await createProductWithSizes({ S: 5, M: 30 })
+  const forS = await createBuyers(client, 120, 'race-size-s')
+  const forM = await createBuyers(client, 20, 'race-size-m')
+  await putVariantInCart(forS, productId, variants.S!.variantId)
+  await putVariantInCart(forM, productId, variants.M!.variantId)
+
+  const [sAnswers, mAnswers] = await Promise.all([
+    Promise.all(forS.map((b) => postForm('/checkout', b.cookie, ADDRESS))),
+    Promise.all(forM.map((b) => postForm('/checkout', b.cookie, ADDRESS))),
+  ])
+  const s = await countStatuses(sAnswers, [303, 409])
+  expect(s.counts, s.surprises).toEqual({ 303: 5, 409: 115 })
+  const refusal = await sAnswers.find((r) => r.status === 409)!.text()
+  expect(refusal).toContain('尺码：S')
+  expect(refusal).toContain('已售罄')
+  const m = await countStatuses(mAnswers, [303])
+  expect(m.counts, m.surprises).toEqual({ 303: 20 })
+  expect(await stockOf(variants.S!.stockId)).toEqual({ capacity: 5, sold: 0, held: 5 })
+  expect(await stockOf(variants.M!.stockId)).toEqual({ capacity: 30, sold: 0, held: 20 })
+
+  // Each line names its size; paying in a random order numbers the edition once, across sizes.
+  const placed = [...sAnswers, ...mAnswers].flatMap((r, i) => {
+    const orderId = payRedirectOrderId(r)
+    return orderId === null ? [] : [{ orderId, buyer: [...forS, ...forM][i]! }]
+  })
+  expect(placed).toHaveLength(25)
+  const paying = shuffled(placed, seededRandom(testSeed()))
+  for (const o of paying) expect((await postForm(`/pay/${o.orderId}`, o.buyer.cookie, { intent: 'succeed' })).status).toBe(302)
+  const { rows } = await client.execute({
+    sql: `SELECT l.variant_label, l.numbers FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.product_id = ? AND o.state = 'paid'`,
+    args: [productId],
+  })
+  expect(rows.filter((row) => row.variant_label === '尺码：S')).toHaveLength(5)
+  expect(rows.filter((row) => row.variant_label === '尺码：M')).toHaveLength(20)
+  const numbers = rows.flatMap((row) => JSON.parse(String(row.numbers)) as number[]).sort((a, b) => a - b)
+  expect(numbers).toEqual(oneTo(25))
+  expect(await stockOf(variants.S!.stockId)).toEqual({ capacity: 5, sold: 5, held: 0 })
+  expect(await stockOf(variants.M!.stockId)).toEqual({ capacity: 30, sold: 20, held: 0 })
+})

@@ -10,7 +10,7 @@ const PEN = { slug: 'zhiyin-10th-pen', title: '知音十周年纪念钢笔', pri
 const ENGRAVING = '知音'
 const ADDRESS = { name: '张三', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 90 号 3 幢 501' }
 const SHIPMENT = { carrier: '顺丰速运', trackingNumber: 'SF1234567890' }
-const CSV_HEADER = '订单号,下单时间,状态,买家,邮箱,商品,数量,单价,编号,刻字,金额,收货人,手机,地址,快递,单号,付款时间'
+const CSV_HEADER = '订单号,下单时间,状态,买家,邮箱,商品,规格,数量,单价,编号,刻字,金额,收货人,手机,地址,快递,单号,付款时间'
 
 /** The order page's status timeline; its current step (aria-current="step") is the order's state. */
 function currentStep(page: Page) {
@@ -194,15 +194,70 @@ test('a member buys the limited-edition pen from 本周上新 with the test prov
     expect(cells[2]).toBe('已发货')
     expect(cells[4]).toBe(buyer.email)
     expect(cells[5]).toBe(PEN.title)
-    expect(cells[8]).toBe(String(edition))
-    expect(cells[9]).toBe(ENGRAVING)
-    expect(cells[10]).toBe('368.00')
-    expect(cells[12]).toBe(ADDRESS.phone)
-    expect(cells[14]).toBe(SHIPMENT.carrier)
-    expect(cells[15]).toBe(SHIPMENT.trackingNumber)
+    // 规格: the pen has no options.
+    expect(cells[6]).toBe('')
+    expect(cells[9]).toBe(String(edition))
+    expect(cells[10]).toBe(ENGRAVING)
+    expect(cells[11]).toBe('368.00')
+    expect(cells[13]).toBe(ADDRESS.phone)
+    expect(cells[15]).toBe(SHIPMENT.carrier)
+    expect(cells[16]).toBe(SHIPMENT.trackingNumber)
     // Only what the filter shows: every row is a shipped pen.
     for (const line of lines.slice(1).filter(Boolean)) expect(line).toContain(`,已发货,`)
   })
 
   await admin.close()
+})
+
+/** The seeded hoodie (db/seed-shop.ts): sizes S/M/L/XL with their own stock; XL costs ¥10 more (decision 047). */
+const HOODIE = { slug: 'zhiyin-hoodie', title: '知音卫衣', price: '¥239', xlPrice: '¥249' }
+
+test('a member must pick a size of the hoodie; the price follows it and the cart and checkout show 「尺码：L」', async ({ page }) => {
+  await signUp(page, newAccount('尺码'))
+  await page.goto(`/shop/p/${HOODIE.slug}`)
+  await page.waitForLoadState('networkidle')
+  const sizes = page.getByRole('group', { name: '尺码' })
+  await expect(sizes.getByRole('radio')).toHaveCount(4)
+  // Prices differ by size: the lowest shows with 起 until a size is picked.
+  await expect(page.getByRole('region', { name: '你的价格' })).toContainText(`${HOODIE.price}起`)
+
+  await test.step('加入购物车 without a size says so and stays on the page', async () => {
+    await page.getByRole('button', { name: '加入购物车' }).first().click()
+    await expect(page.getByRole('alert').filter({ hasText: '请选择尺码' })).toBeVisible()
+    await expect(page).toHaveURL(`${SITE_URL}/shop/p/${HOODIE.slug}`)
+  })
+
+  await test.step('XL shows its own price; L is added to the cart', async () => {
+    await sizes.getByText('XL', { exact: true }).click()
+    await expect(page.getByRole('region', { name: '你的价格' })).toContainText(HOODIE.xlPrice)
+    await sizes.getByText('L', { exact: true }).click()
+    await expect(page.getByRole('region', { name: '你的价格' })).toContainText(HOODIE.price)
+    await expect(page.getByText(/^库存 \d+ 件$/)).toBeVisible()
+    await page.getByRole('button', { name: '加入购物车' }).first().click()
+    await expect(page).toHaveURL(`${SITE_URL}/cart`)
+    await expect(page.getByRole('main')).toContainText('尺码：L')
+    await expect(page.getByRole('main')).toContainText(`${HOODIE.price} × 1`)
+  })
+
+  await test.step('checkout lists the line with its size', async () => {
+    await page.getByRole('link', { name: '去结算' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: '结算' })).toBeVisible()
+    await expect(page.getByRole('main')).toContainText('尺码：L')
+  })
+})
+
+test('without JavaScript, a size is still required (a zh-CN message) and the chosen one reaches the cart', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false })
+  const page = await context.newPage()
+  await signUp(page, newAccount('无脚本'))
+  await page.goto(`/shop/p/${HOODIE.slug}`)
+  await page.getByRole('button', { name: '加入购物车' }).first().click()
+  await expect(page).toHaveURL(`${SITE_URL}/cart`)
+  await expect(page.getByRole('alert').first()).toContainText('请选择尺码')
+  await page.goto(`/shop/p/${HOODIE.slug}`)
+  await page.getByRole('group', { name: '尺码' }).getByText('M', { exact: true }).click()
+  await page.getByRole('button', { name: '加入购物车' }).first().click()
+  await expect(page).toHaveURL(`${SITE_URL}/cart`)
+  await expect(page.getByRole('main')).toContainText('尺码：M')
+  await context.close()
 })

@@ -495,7 +495,7 @@ describe('the CSV export', () => {
     expect(response.headers.get('Content-Disposition')).toMatch(/^attachment; filename="[^"]+\.csv"; filename\*=UTF-8''%E7%9F%A5%E9%9F%B3%E8%AE%A2%E5%8D%95-\d{4}-\d{2}-\d{2}\.csv$/)
     const { bytes, rows } = await csvOf(response)
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
-    expect(rows[0]).toEqual(['订单号', '下单时间', '状态', '买家', '邮箱', '商品', '数量', '单价', '编号', '刻字', '金额', '收货人', '手机', '地址', '快递', '单号', '付款时间'])
+    expect(rows[0]).toEqual(['订单号', '下单时间', '状态', '买家', '邮箱', '商品', '规格', '数量', '单价', '编号', '刻字', '金额', '收货人', '手机', '地址', '快递', '单号', '付款时间'])
     expect(rows).toHaveLength(2)
     const row = rows[1]!
     expect(row).toEqual([
@@ -505,6 +505,7 @@ describe('the CSV export', () => {
       `'=HYPERLINK("http://evil.example","点我")`,
       sneaky.email,
       '知音 "限量" 帆布袋, 黑色',
+      '',
       '2',
       '68.00',
       '1、2',
@@ -545,7 +546,7 @@ describe('the CSV export', () => {
       [String(two.id), '已支付'],
       [String(paid.id), '已支付'],
     ])
-    expect(new Set(onlyPaid.map((r) => r[9]))).toEqual(new Set(['', '甲']))
+    expect(new Set(onlyPaid.map((r) => r[10]))).toEqual(new Set(['', '甲']))
   })
 
   it('streams 100,000 orders in bounded memory, reading the database a page at a time', async () => {

@@ -49,7 +49,7 @@ describe('a lapsed hold on a product', () => {
     const [{ slug: categorySlug }] = (await db.select().from(productCategories).where(eq(productCategories.id, product.categoryId))) as unknown as [{ slug: string }]
     const category = await categoryLoader(routeArgs(requestFor(`/shop/c/${categorySlug}`), { category: categorySlug }))
     expect(category.products.find((card) => card.slug === product.slug)?.badges.soldOut).toBe(false)
-    const priced = await priceCart({ lines: [{ productId: product.id, qty: 1, personalisation: '' }], viewer: null, userId: second!.id, now: new Date() })
+    const priced = await priceCart({ lines: [{ productId: product.id, variantId: null, qty: 1, personalisation: '' }], viewer: null, userId: second!.id, now: new Date() })
     expect(priced.lines[0]!.problem).toBeNull()
     const { user: admin } = await createTestUser({ role: 'admin' })
     const { cookie } = await signedInCookie(admin.id)

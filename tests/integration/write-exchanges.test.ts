@@ -132,4 +132,16 @@ describe('the hot writes, counted in exchanges with the database', () => {
     expect(placed.count).toBe(1)
     await expectConsistent(item.id, { held: 1 })
   })
+
+  it('a goods order of a variant, its per-member limit counted across the product’s variants (decision 047)', async () => {
+    const size = await createStock({ capacity: 5, numbered: true })
+    const otherSize = await createStock({ capacity: 5, numbered: true })
+    const [buyer] = await createBuyers(1)
+    const variantLine = line(size.id, { perUserLimit: 2, limitStockIds: [size.id, otherSize.id], variantId: 1, variantLabel: '尺码：L' })
+    const placed = await countExchanges(() => placeOrder({ userId: buyer!.id, kind: 'goods', lines: [variantLine], now: new Date() }))
+    expect(placed.result.ok).toBe(true)
+    expect(placed.count).toBe(1)
+    await expectConsistent(size.id, { held: 1 })
+    await expectConsistent(otherSize.id, { held: 0 })
+  })
 })

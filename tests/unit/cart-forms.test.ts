@@ -27,14 +27,16 @@ describe('cart quantity', () => {
   })
 
   it('reads the product id as a positive integer and trims the personalisation', () => {
-    expect(cartLineForm.parse({ productId: '12', qty: '2', personalisation: '  知音  ' })).toEqual({ productId: 12, qty: 2, personalisation: '知音' })
+    expect(cartLineForm.parse({ productId: '12', qty: '2', personalisation: '  知音  ' })).toEqual({ productId: 12, variantId: null, qty: 2, personalisation: '知音' })
+    expect(cartLineForm.parse({ productId: '12', variantId: '7', qty: '1' })).toMatchObject({ variantId: 7 })
+    expect(cartLineForm.safeParse({ productId: '12', variantId: '-1', qty: '1' }).success).toBe(false)
     expect(cartLineForm.safeParse({ productId: '0', qty: '1' }).success).toBe(false)
     expect(cartLineForm.safeParse({ productId: 'x', qty: '1' }).success).toBe(false)
   })
 })
 
 describe('cart lines', () => {
-  const pen = { productId: 1, qty: 1, personalisation: '' }
+  const pen = { productId: 1, variantId: null, qty: 1, personalisation: '' }
 
   it('adds the same product and personalisation up, never past 99', () => {
     expect(addLine([pen], { ...pen, qty: 2 })).toEqual([{ ...pen, qty: 3 }])
@@ -49,8 +51,8 @@ describe('cart lines', () => {
 
   it('sets and removes one line by product and personalisation', () => {
     const lines = [pen, { ...pen, personalisation: '知音' }]
-    expect(setLineQty(lines, { productId: 1, personalisation: '知音' }, 4)).toEqual([pen, { ...pen, personalisation: '知音', qty: 4 }])
-    expect(removeLine(lines, { productId: 1, personalisation: '' })).toEqual([{ ...pen, personalisation: '知音' }])
+    expect(setLineQty(lines, { productId: 1, variantId: null, personalisation: '知音' }, 4)).toEqual([pen, { ...pen, personalisation: '知音', qty: 4 }])
+    expect(removeLine(lines, { productId: 1, variantId: null, personalisation: '' })).toEqual([{ ...pen, personalisation: '知音' }])
   })
 })
 
@@ -72,6 +74,8 @@ describe('why a cart line cannot be bought', () => {
     personalisationMaxLength: 12,
     perMemberLimit: 2,
     stock: { capacity: 10, sold: 5, held: 2 },
+    options: [],
+    variants: [],
     ...overrides,
   })
   const problem = (p: SellableProduct | undefined, { viewer = memberOf(1), qty = 1, personalisation = '' } = {}) =>

@@ -48,7 +48,7 @@ describe('readShipments', () => {
 
   it('reads the order export filled in: one shipment per order whatever its lines, unfilled rows skipped', () => {
     const row = (id: number, carrier: string, tracking: string, title: string) =>
-      csvLine([id, '2026-11-23 10:00', '已支付', '张三', 'a@b.cn', title, 1, '368.00', '37', '知音', '368.00', '张三', '13800138000', '北京市朝阳区建国路 88 号，2 号楼', carrier, tracking, '2026-11-23 10:01'])
+      csvLine([id, '2026-11-23 10:00', '已支付', '张三', 'a@b.cn', title, '', 1, '368.00', '37', '知音', '368.00', '张三', '13800138000', '北京市朝阳区建国路 88 号，2 号楼', carrier, tracking, '2026-11-23 10:01'])
     const file =
       '\uFEFF' +
       csvLine(t.adminOrders.csvHeader) +

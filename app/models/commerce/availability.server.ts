@@ -21,3 +21,14 @@ export function heldAt(now: Date) {
 export function stockLevelsAt(now: Date) {
   return { capacity: stock.capacity, sold: stock.sold, held: heldAt(now) }
 }
+
+/**
+ * The size of the sequence a stock's units are numbered in (「No. 37 / 500」): the capacities of
+ * every stock sharing its counter — a product's variants are numbered across them (decision
+ * 047) — or its own capacity when it is not numbered.
+ */
+export function numberedCapacity() {
+  return sql<number | null>`(CASE WHEN ${stock.counterId} IS NULL THEN ${stock.capacity} ELSE (SELECT sum(s.capacity) FROM stock s WHERE s.counter_id = ${stock.counterId}) END)`.mapWith(
+    (value) => (value === null ? null : Number(value)),
+  )
+}

@@ -19,8 +19,16 @@ export interface LineRequest {
   productId?: number | null
   dropTierId?: number | null
   personalisation?: string | null
+  /** The variant bought and how it reads (「尺码：L」), kept on the line (decision 047). */
+  variantId?: number | null
+  variantLabel?: string | null
   /** Most units one buyer may hold or have bought from this stock; null = no limit. */
   perUserLimit?: number | null
+  /**
+   * The stocks whose units one buyer's limit counts (default: this line's): a product's variants
+   * share one per-member limit (decision 047).
+   */
+  limitStockIds?: readonly number[]
   /** Whether paying takes numbers from the stock's counter (default true). */
   takesNumbers?: boolean
 }
@@ -114,7 +122,8 @@ export async function holdOrder(
   const expiresAt = holdExpiry(now)
   // What the buyer pays, delivery included: a payment is checked against it, a refund returns it.
   const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0) + shippingFeeFen
-  const release = releaseLapsedStatements(now, [...new Set(lines.map((line) => line.stockId))])
+  // The stocks a limit counts too: a lapsed hold there must not count against the buyer.
+  const release = releaseLapsedStatements(now, [...new Set(lines.flatMap((line) => [line.stockId, ...(line.limitStockIds ?? [])]))])
   const orderInsert = tx
     .insert(orders)
     .values({ userId, kind, totalFen, shippingFeeFen, expiresAt, exclusiveKey, dropId, shipping, updatedAt: now })
@@ -166,10 +175,20 @@ function lineStatements(tx: Executor, line: LineRequest, { userId, expiresAt, no
       qty: line.qty,
       unitPriceFen: line.unitPriceFen,
       personalisation: line.personalisation ?? null,
+      variantId: line.variantId ?? null,
+      variantLabel: line.variantLabel ?? null,
       takesNumbers: line.takesNumbers ?? true,
     })
     .toSQL()
-  const args = { qty: line.qty, stock_id: line.stockId, limit: line.perUserLimit ?? null, user_id: userId, expires_at: expiresAt.getTime(), now: now.getTime() }
+  const args = {
+    qty: line.qty,
+    stock_id: line.stockId,
+    limit: line.perUserLimit ?? null,
+    limit_stocks: JSON.stringify(line.limitStockIds ?? [line.stockId]),
+    user_id: userId,
+    expires_at: expiresAt.getTime(),
+    now: now.getTime(),
+  }
   return [
     { sql: lineInsert.sql, args: lineInsert.params as InArgs },
     statement(
@@ -177,7 +196,7 @@ function lineStatements(tx: Executor, line: LineRequest, { userId, expiresAt, no
        WHERE id = :stock_id
          AND (capacity IS NULL OR capacity - sold - held >= :qty)
          AND (:limit IS NULL OR :qty + coalesce((
-           SELECT sum(qty) FROM holds WHERE stock_id = :stock_id AND user_id = :user_id AND state IN ('held', 'sold')
+           SELECT sum(qty) FROM holds WHERE stock_id IN (SELECT value FROM json_each(:limit_stocks)) AND user_id = :user_id AND state IN ('held', 'sold')
          ), 0) <= :limit)
        RETURNING id`,
       args,

@@ -2,7 +2,7 @@
 // application of payments and refunds, and the two ways features plug in — an order kind's rules
 // (defineOrderKind) and listeners for units that come back (onUnitsReturned). The shop, the drop
 // and the coming lectures import this; the core imports none of them.
-export { heldAt, stockLevelsAt } from './availability.server'
+export { heldAt, numberedCapacity, stockLevelsAt } from './availability.server'
 export { onUnitsReturned, type UnitsReturnedListener } from './events.server'
 export {
   DecisionStale,
