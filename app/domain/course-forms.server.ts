@@ -24,9 +24,9 @@ export const COURSE_LIMITS = {
 
 /**
  * Lesson slugs that a route under /courses/:slug/ already answers: a lesson so named could
- * never be opened (decision 039).
+ * never be opened (decisions 039, 046).
  */
-export const RESERVED_LESSON_SLUGS = ['cover'] as const
+export const RESERVED_LESSON_SLUGS = ['cover', 'certificate'] as const
 
 const slug = z
   .string({ error: e.slugRequired })

@@ -2,6 +2,7 @@
 // transaction with its audit entry, so an edit and its record land together or not at all.
 import { and, asc, count, desc, eq, lte, max, sql } from 'drizzle-orm'
 import { courseChapters, courseFields, courseLessons, courses, lessonProgress, tiers, users, type Media } from '../../db/schema'
+import { isCourseFinished } from '~/domain/course'
 import type { CourseFormData, LessonFormData } from '~/domain/course-forms.server'
 import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 import { recordAudit } from '~/models/audit.server'
@@ -63,9 +64,8 @@ export async function listCoursesForStaff(now: Date) {
   })
 }
 
-/** Finished = every released lesson learned; a course with nothing released has no finishers. */
 function isFinished(done: number, released: number) {
-  return released > 0 && done >= released
+  return isCourseFinished({ learned: done, released })
 }
 
 /** Per course and reader: how many released lessons they learned (readers with any progress). */
