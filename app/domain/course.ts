@@ -128,3 +128,13 @@ export type CourseSort = (typeof COURSE_SORTS)[number]
 export function parseCourseSort(raw: string | null): CourseSort {
   return raw === 'popular' ? 'popular' : 'newest'
 }
+
+/**
+ * The lessons still to come, soonest first, with their chapter: the editor's release schedule
+ * (a course may release one lesson a week).
+ */
+export function releaseSchedule<L extends { publishAt: Date }>(syllabus: { title: string; lessons: L[] }[], now: Date) {
+  return syllabus
+    .flatMap((chapter) => chapter.lessons.filter((lesson) => !isLessonReleased(lesson, now)).map((lesson) => ({ chapterTitle: chapter.title, lesson })))
+    .sort((a, b) => a.lesson.publishAt.getTime() - b.lesson.publishAt.getTime())
+}
