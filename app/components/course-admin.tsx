@@ -123,14 +123,15 @@ export function EditLesson({ lesson, errors }: { lesson: EditableLesson; errors:
   return (
     <details className="mt-1" open={hasErrors}>
       <summary className="cursor-pointer text-xs font-medium text-brand-700">{l.edit}</summary>
-      <Form method="post" encType="multipart/form-data" className="mt-2 space-y-3 rounded-lg bg-stone-50 p-3" noValidate aria-label={l.editTitle(lesson.title)}>
+      <Form method="post" encType="multipart/form-data" className="mt-2 space-y-3 rounded-lg bg-stone-50 p-2 sm:p-3" noValidate aria-label={l.editTitle(lesson.title)}>
         <input type="hidden" name="intent" value="lesson.edit" />
         <input type="hidden" name="lessonId" value={lesson.id} />
         <FormError error={errors.form} />
         <Field label={l.title} name="title" defaultValue={lesson.title} error={errors.title} required maxLength={80} />
         <TextAreaField label={l.transcript} name="transcript" defaultValue={lesson.transcript} error={errors.transcript} rows={6} controlClassName="font-mono text-sm" />
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label={l.publishAt} name="publishAt" type="datetime-local" defaultValue={lesson.publishAt} error={errors.publishAt} hint={l.publishAtHint} />
+          {/* A datetime input has a wide intrinsic size: let it shrink to a phone's column. */}
+          <Field label={l.publishAt} name="publishAt" type="datetime-local" defaultValue={lesson.publishAt} error={errors.publishAt} hint={l.publishAtHint} className="min-w-0 [&_input]:w-full [&_input]:min-w-0" />
           <div className="sm:pt-7">
             <Checkbox name="preview" value="on" label={l.preview} defaultChecked={lesson.preview} error={errors.preview} />
           </div>

@@ -267,7 +267,7 @@ export default function EditCourse() {
         </PageTitle>
       </div>
 
-      <div className="grid gap-5 md:grid-cols-2">
+      <div className="grid gap-5 md:grid-cols-2 md:items-start">
         <Card>
           <h2 className="mb-3 text-base font-semibold text-stone-900">{a.stats.title}</h2>
           <dl className="grid grid-cols-3 gap-2 text-center">
@@ -440,7 +440,7 @@ function AddLesson({ chapter, errors, defaultPublishAt }: { chapter: { id: numbe
         </div>
         <TextAreaField label={l.transcript} name="transcript" error={errors.transcript} rows={5} controlClassName="font-mono text-sm" />
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label={l.publishAt} name="publishAt" type="datetime-local" defaultValue={defaultPublishAt} error={errors.publishAt} hint={l.publishAtHint} />
+          <Field label={l.publishAt} name="publishAt" type="datetime-local" defaultValue={defaultPublishAt} error={errors.publishAt} hint={l.publishAtHint} className="min-w-0 [&_input]:w-full [&_input]:min-w-0" />
           <div className="sm:pt-7">
             <Checkbox name="preview" value="on" label={l.preview} error={errors.preview} />
           </div>

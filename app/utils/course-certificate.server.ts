@@ -97,8 +97,8 @@ ${text(96, 276, 28, c.certifies, `fill-opacity="0.75"`)}
 <line x1="96" y1="372" x2="${QR_LEFT - 48}" y2="372" stroke="${gold}" stroke-opacity="0.45" stroke-width="1.5"/>
 ${text(96, 424, 28, c.completed, `fill-opacity="0.75"`)}
 <text x="96" y="480" font-family="${SERIF}" font-weight="700" font-size="40" fill="${ink}">${escapeXml(title)}</text>
-${text(96, 534, 24, `${c.lecturer(truncateToWidth(face.lecturerName, 12))} · ${c.lessons(face.lessonCount)}`, `fill-opacity="0.8"`)}
-${text(96, 572, 22, `${c.finishedOn} ${face.finishedOn}    ${c.number} ${face.number}`, `fill-opacity="0.7"`)}
+${text(96, 526, 24, `${c.lecturer(truncateToWidth(face.lecturerName, 12))} · ${c.lessons(face.lessonCount)}`, `fill-opacity="0.8"`)}
+${text(96, 562, 22, `${c.finishedOn} ${face.finishedOn}    ${c.number} ${face.number}`, `fill-opacity="0.7"`)}
 <text x="${QR_LEFT + QR_SIZE / 2}" y="${QR_TOP + QR_SIZE + 30}" text-anchor="middle" font-family="${SANS}" font-size="18" fill="${ink}" fill-opacity="0.7">${escapeXml(c.scan)}</text>
 </svg>`
 }
