@@ -13,9 +13,6 @@ export const courseCertificateZhCN = {
   brand: '知音 · 又一课',
   brandLatin: 'ZHIYIN',
   scan: '扫码学习这门课',
-  congratulations: '恭喜完成本课',
-  congratulationsBody: (course: string) => `你已学完《${course}》的全部课时，结业证书已经为你生成。`,
-  view: '查看结业证书',
   flash: (course: string) => `恭喜完成本课！《${course}》的结业证书已经生成。`,
   backToCourse: '返回课程',
   share: {
@@ -39,13 +36,6 @@ export const courseCertificateZhCN = {
     continue: '继续学习',
   },
   notFound: '找不到这张证书：链接有误，或这门课已有新的课时尚未学完。',
-  account: {
-    title: '已完成的课程',
-    empty: '还没有学完的课程。学完一门课的全部课时，就能在这里找到它的结业证书。',
-    browse: '去逛逛课程',
-    finishedOn: (date: string) => `${date} 学完`,
-    certificate: '证书',
-  },
   meta: {
     description: (course: string, lecturer: string) => `在知音「又一课」学完了《${course}》（主讲人 ${lecturer}）。`,
   },

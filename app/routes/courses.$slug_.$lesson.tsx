@@ -10,7 +10,7 @@ import { coursesZhCN } from '~/i18n/courses.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { getCourseProgress } from '~/models/course.server'
 import { coursePaths, getCourseReader, presentRefusal, readLesson, transcriptHtml } from '~/utils/course-view.server'
-import { CourseFinished } from '~/components/course-certificate'
+import { CourseFinished } from '~/components/course-finished'
 import { finishedCertificatePath } from '~/utils/certificate-view.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).

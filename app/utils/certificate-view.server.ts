@@ -102,7 +102,6 @@ export async function presentFinishedCourses({ userId, now }: { userId: number; 
   const finished = await listFinishedCourses({ userId, now })
   return finished.map((course) => ({
     title: course.title,
-    lecturerName: course.lecturerName,
     coursePath: coursePaths.course(course.slug),
     certificatePath: certificatePaths.page(course.slug),
     finishedOn: formatDate(course.finishedAt, timeZone),

@@ -52,7 +52,7 @@ test('a reader finishing the free 科学 course is congratulated and gets the ce
     await page.goto('/account')
     const card = page.locator('section, div').filter({ has: page.getByRole('heading', { name: '已完成的课程' }) }).last()
     await expect(card.getByRole('link', { name: '《好奇心的科学》' })).toBeVisible()
-    await expect(card.getByRole('link', { name: /证书/ })).toHaveAttribute('href', `${COURSE}/certificate`)
+    await expect(card.getByRole('link', { name: /结业证书/ })).toHaveAttribute('href', `${COURSE}/certificate`)
   })
 
   await test.step('a visitor opens the share link and sees the certificate', async () => {
