@@ -47,6 +47,11 @@ export interface ClusterServer {
 export interface LoopDelay {
   p99Ms: number
   maxMs: number
+  /** Share of the window the loop's thread was runnable but waited for a CPU (bench/loop-monitor.ts; Linux only). */
+  waitingForCpuShare?: number | null
+  /** The loop's own delay: each tick's lateness less its thread's wait for a CPU (bench/loop-monitor.ts). */
+  ownP99Ms?: number | null
+  ownMaxMs?: number | null
 }
 
 export interface Cluster {
@@ -288,13 +293,26 @@ function processTree(pid: number) {
 
 function worstOf(readings: (LoopDelay | null)[]): LoopDelay | null {
   const known = readings.filter((r): r is LoopDelay => r !== null)
-  return known.length === 0 ? null : { p99Ms: Math.max(...known.map((r) => r.p99Ms)), maxMs: Math.max(...known.map((r) => r.maxMs)) }
+  if (known.length === 0) return null
+  const shares = known.flatMap((r) => (typeof r.waitingForCpuShare === 'number' ? [r.waitingForCpuShare] : []))
+  return {
+    p99Ms: Math.max(...known.map((r) => r.p99Ms)),
+    maxMs: Math.max(...known.map((r) => r.maxMs)),
+    waitingForCpuShare: shares.length > 0 ? Math.max(...shares) : null,
+    ownP99Ms: worstKnown(known.map((r) => r.ownP99Ms)),
+    ownMaxMs: worstKnown(known.map((r) => r.ownMaxMs)),
+  }
+}
+
+function worstKnown(values: (number | null | undefined)[]) {
+  const known = values.filter((v): v is number => typeof v === 'number')
+  return known.length > 0 ? Math.max(...known) : null
 }
 
 function readMonitor(file: string): LoopDelay | null {
   if (!existsSync(file)) return null
-  const reading = JSON.parse(readFileSync(file, 'utf8')) as { p99Ms: number; maxMs: number }
-  return { p99Ms: reading.p99Ms, maxMs: reading.maxMs }
+  const reading = JSON.parse(readFileSync(file, 'utf8')) as LoopDelay
+  return { p99Ms: reading.p99Ms, maxMs: reading.maxMs, waitingForCpuShare: reading.waitingForCpuShare ?? null, ownP99Ms: reading.ownP99Ms ?? null, ownMaxMs: reading.ownMaxMs ?? null }
 }
 
 // What a server's log says went wrong: requests answered 5xx (morgan's text line or pino-http's

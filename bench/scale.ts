@@ -63,16 +63,22 @@ function printTable(exits: Record<string, number>, loads: Record<string, string>
     const max = get(label, `loop max ${source}`)
     return max === undefined || max < 0 ? 'n/a' : `${num(get(label, `loop p99 ${source}`))} / ${num(max)}`
   }
+  const waited = (label: string) => {
+    const share = get(label, 'loop waited for cpu')
+    const own = get(label, 'loop own p99')
+    const ownMax = get(label, 'loop own max')
+    return share === undefined || share < 0 ? 'n/a' : `${Math.round(share * 100)} % · own delay p99 ${num(own)} / max ${num(ownMax)}`
+  }
   console.log('\nIssue 16: the drop storm scaled out, one run (holds/s and pages against the first row, measured in the same run)\n')
-  console.log('| mode | holds/s | vs 1 process | hold p99 ms | 5xx (of them 503) | resets | timeouts | invariants | event loop p99 / max ms (/metrics) | (monitor) | anonymous GET / req/s | vs 1 process | load at start |')
-  console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|')
+  console.log('| mode | holds/s | vs 1 process | hold p99 ms | 5xx (of them 503) | resets | timeouts | invariants | event loop p99 / max ms (/metrics) | (monitor) | loop thread waiting for a CPU · its own delay, p99 / max ms | anonymous GET / req/s | vs 1 process | load at start |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|')
   for (const mode of MODES) {
     const { label } = mode
     const holds = get(label, 'holds/s')
     const pages = get(label, 'pages rps')
     const invariants = get(label, 'invariants')
     console.log(
-      `| ${mode.what} | ${num(holds)} | ${holds !== undefined && baseline ? (holds / baseline).toFixed(2) : '–'} | ${num(get(label, 'hold p99'))} | ${num(get(label, '5xx'))}${get(label, '503') ? ` (${num(get(label, '503'))})` : ''} | ${num(get(label, 'resets'))} | ${num(get(label, 'timeouts'))} | ${invariants === undefined ? `no figures (exit ${exits[label]})` : invariants === 1 ? 'held' : 'FAILED'} | ${loop(label, 'metrics')} | ${loop(label, 'monitor')} | ${num(pages)} | ${pages !== undefined && basePages ? (pages / basePages).toFixed(2) : '–'} | ${loads[label]} |`,
+      `| ${mode.what} | ${num(holds)} | ${holds !== undefined && baseline ? (holds / baseline).toFixed(2) : '–'} | ${num(get(label, 'hold p99'))} | ${num(get(label, '5xx'))}${get(label, '503') ? ` (${num(get(label, '503'))})` : ''} | ${num(get(label, 'resets'))} | ${num(get(label, 'timeouts'))} | ${invariants === undefined ? `no figures (exit ${exits[label]})` : invariants === 1 ? 'held' : 'FAILED'} | ${loop(label, 'metrics')} | ${loop(label, 'monitor')} | ${waited(label)} | ${num(pages)} | ${pages !== undefined && basePages ? (pages / basePages).toFixed(2) : '–'} | ${loads[label]} |`,
     )
   }
 }

@@ -398,7 +398,11 @@ let stormLoopDelays: Awaited<ReturnType<Cluster['loopDelays']>> | null = null
 let dropDataHeld = false
 
 const describeLoop = (delays: (LoopDelay | null)[]) =>
-  delays.every((d) => d === null) ? 'n/a' : delays.map((d) => (d ? `${ms(d.p99Ms)} / ${ms(d.maxMs)}` : 'n/a')).join(', ')
+  delays.every((d) => d === null) ? 'n/a' : delays.map((d) => (d ? `${ms(d.p99Ms)} / ${ms(d.maxMs)}${waitedForCpu(d)}` : 'n/a')).join(', ')
+const waitedForCpu = (d: LoopDelay) =>
+  typeof d.waitingForCpuShare === 'number' && typeof d.ownP99Ms === 'number'
+    ? ` (waited for a CPU ${Math.round(d.waitingForCpuShare * 100)} % of the storm; its own delay, that wait taken out: p99 ${ms(d.ownP99Ms)} / max ${ms(d.ownMaxMs ?? 0)})`
+    : ''
 
 async function main() {
   buildIfNeeded(ROOT, join(ROOT, 'build/index.js'))
@@ -478,6 +482,9 @@ function printScaleOut(mode: string, reports: Report[], pages: PageFigures | nul
       [key('loop max metrics')]: worst((d) => d.maxMs, loop?.metrics),
       [key('loop p99 monitor')]: worst((d) => d.p99Ms, loop?.monitor),
       [key('loop max monitor')]: worst((d) => d.maxMs, loop?.monitor),
+      [key('loop waited for cpu')]: worst((d) => d.waitingForCpuShare ?? -1, loop?.monitor),
+      [key('loop own p99')]: worst((d) => d.ownP99Ms ?? -1, loop?.monitor),
+      [key('loop own max')]: worst((d) => d.ownMaxMs ?? -1, loop?.monitor),
     })
   }
   if (pages) Object.assign(figures, { [key('pages rps')]: pages.rps, [key('pages errors')]: pages.errors + pages.non2xx })

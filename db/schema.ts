@@ -1340,6 +1340,9 @@ export const courses = sqliteTable(
     // Included for members of this tier and of every higher rank (the tier rule of checkAccess);
     // null = included in no tier.
     includedTierId: integer().references(() => tiers.id),
+    // The unlimited stock its purchases are orders of (kind `course`, decision 044); made by the
+    // first purchase, so a course never sold has none.
+    stockId: integer().references(() => stock.id),
     published: integer({ mode: 'boolean' }).notNull().default(false),
     publishedAt: integer({ mode: 'timestamp_ms' }),
     createdAt: createdAt(),
@@ -1435,8 +1438,42 @@ export const lessonProgress = sqliteTable(
   ],
 )
 
+// A reader's highlight in a lesson's 文稿, with an optional note (decision 045). The range is in
+// UTF-16 code units of the 文稿's rendered plain text (what a browser's textContent gives), and
+// the quote is kept beside it: checked against the stored 文稿 when written, and used to find the
+// passage again if an editor changes the text later. courseId groups /account/notes by course.
+export const lessonNotes = sqliteTable(
+  'lesson_notes',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lessonId: integer()
+      .notNull()
+      .references(() => courseLessons.id, { onDelete: 'cascade' }),
+    courseId: integer()
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    startOffset: integer().notNull(),
+    endOffset: integer().notNull(),
+    quote: text().notNull(),
+    // '' for a bare highlight (划线); at most 2,000 characters.
+    note: text().notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('lesson_notes_user_course_idx').on(t.userId, t.courseId, t.lessonId, t.startOffset),
+    index('lesson_notes_lesson_user_idx').on(t.lessonId, t.userId),
+    check('lesson_notes_range_valid', sql`${t.startOffset} >= 0 and ${t.endOffset} > ${t.startOffset}`),
+    check('lesson_notes_note_length', sql`length(${t.note}) <= 2000`),
+  ],
+)
+
 export type CourseField = typeof courseFields.$inferSelect
 export type Course = typeof courses.$inferSelect
 export type CourseChapter = typeof courseChapters.$inferSelect
 export type CourseLesson = typeof courseLessons.$inferSelect
 export type LessonProgress = typeof lessonProgress.$inferSelect
+export type LessonNote = typeof lessonNotes.$inferSelect

@@ -1,10 +1,10 @@
 // 又一课's pieces: the course card of /courses, the syllabus of a course page, the panel that
 // tells a refused reader why and how to get in, and the lesson's video player.
-import { Link, useRevalidator } from '@remix-run/react'
+import { Form, Link, useRevalidator } from '@remix-run/react'
 import { useCallback, useEffect, useRef } from 'react'
 import { formatClock } from '~/domain/player'
 import { coursesZhCN } from '~/i18n/courses.zh-CN'
-import { buttonClass } from './ui'
+import { Button, buttonClass } from './ui'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { courses: coursesZhCN }
@@ -19,12 +19,13 @@ export interface CourseCardData {
   totalSeconds: number
   learners: number
   priceLabel: string
-  priceKind: 'free' | 'included' | 'price' | 'none'
+  priceKind: 'bought' | 'free' | 'included' | 'price' | 'none'
   /** Lessons the signed-in reader finished; null for a visitor. */
   finishedLessons: number | null
 }
 
 const PRICE_TONES: Record<CourseCardData['priceKind'], string> = {
+  bought: 'bg-green-100 text-green-800',
   free: 'bg-green-100 text-green-800',
   included: 'bg-amber-100 text-amber-900',
   price: 'bg-brand-100 text-brand-800',
@@ -136,11 +137,14 @@ export function SyllabusList({ courseSlug, chapters }: { courseSlug: string; cha
 export interface RefusalView {
   reason: string
   notes: string[]
-  ways: { way: string; label: string; href: string | null }[]
+  ways: { way: string; label: string; href: string; post?: true }[]
 }
 
-/** Why the reader cannot open this (yet) and the ways in: 登录, 开通会员 (购买 comes with purchases). */
-export function WayInPanel({ refusal, id }: { refusal: RefusalView; id?: string }) {
+/**
+ * Why the reader cannot open this (yet) and the ways in: 登录, 开通会员, 购买 — the last a form
+ * posted to the course page for a signed-in reader; `error` is its refusal, shown where they pressed.
+ */
+export function WayInPanel({ refusal, id, error }: { refusal: RefusalView; id?: string; error?: string }) {
   return (
     <section id={id} role="status" className="rounded-2xl border border-amber-200 bg-amber-50 p-4 sm:p-5">
       <p className="font-semibold text-amber-950">{refusal.reason}</p>
@@ -150,14 +154,25 @@ export function WayInPanel({ refusal, id }: { refusal: RefusalView; id?: string 
         </p>
       ))}
       {refusal.ways.length > 0 ? (
-        <p className="mt-3 flex flex-wrap gap-2">
+        <div className="mt-3 flex flex-wrap gap-2">
           {refusal.ways.map((way, index) =>
-            way.href ? (
+            way.post ? (
+              <Form key={way.way} method="post" action={way.href}>
+                <Button name="intent" value="buy" variant={index === 0 ? 'primary' : 'secondary'}>
+                  {way.label}
+                </Button>
+              </Form>
+            ) : (
               <Link key={way.way} to={way.href} className={buttonClass(index === 0 ? 'primary' : 'secondary')}>
                 {way.label}
               </Link>
-            ) : null,
+            ),
           )}
+        </div>
+      ) : null}
+      {error ? (
+        <p role="alert" className="mt-3 text-sm font-medium text-red-700">
+          {error}
         </p>
       ) : null}
     </section>

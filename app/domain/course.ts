@@ -1,6 +1,7 @@
 // Pure rules of 又一课 (issue 17, docs/decisions/039-courses.md): who may open a lesson, what is
 // live, and when a lesson counts as learned. No I/O: callers pass `now` and what they read.
 import { checkAccess, isStaff, type Viewer } from './access'
+import { highestActiveMembership, type MembershipPeriod } from './membership'
 
 /** What the access rule needs of a course. */
 export interface CourseGate {
@@ -112,10 +113,11 @@ export function resumeAt(positionSeconds: number | null, durationSeconds: number
   return positionSeconds >= durationSeconds - 1 ? 0 : positionSeconds
 }
 
-/** The price to show: 「免费」, 「铁杆会员免费」, ¥99 — the inclusion first, then the price. */
-export type PriceTag = { kind: 'free' } | { kind: 'included'; tierName: string } | { kind: 'price'; priceFen: number } | { kind: 'none' }
+/** The price to show: 「已购买」, 「免费」, 「铁杆会员免费」, ¥99 — the reader's purchase, the inclusion, then the price. */
+export type PriceTag = { kind: 'bought' } | { kind: 'free' } | { kind: 'included'; tierName: string } | { kind: 'price'; priceFen: number } | { kind: 'none' }
 
-export function priceTag(course: { priceFen: number | null; includedTierName: string | null }): PriceTag {
+export function priceTag(course: { priceFen: number | null; includedTierName: string | null }, { purchased = false }: { purchased?: boolean } = {}): PriceTag {
+  if (purchased) return { kind: 'bought' }
   if (course.priceFen === 0) return { kind: 'free' }
   if (course.includedTierName) return { kind: 'included', tierName: course.includedTierName }
   if (course.priceFen !== null) return { kind: 'price', priceFen: course.priceFen }
@@ -137,4 +139,66 @@ export function releaseSchedule<L extends { publishAt: Date }>(syllabus: { title
   return syllabus
     .flatMap((chapter) => chapter.lessons.filter((lesson) => !isLessonReleased(lesson, now)).map((lesson) => ({ chapterTitle: chapter.title, lesson })))
     .sort((a, b) => a.lesson.publishAt.getTime() - b.lesson.publishAt.getTime())
+}
+
+// ---- buying a course once (decision 044) ----------------------------------------------------------
+
+/** What buying needs of a course, read in the buying transaction. */
+export interface CourseForSale extends CourseGate {
+  published: boolean
+}
+
+/** Why a reader may not buy a course; the zh-CN words are the catalogue's (courses.purchase.refused). */
+export type PurchaseProblem =
+  | { reason: 'unpublished' | 'free' | 'not_on_sale' | 'already_bought' }
+  | { reason: 'included'; tierName: string }
+
+/**
+ * Whether this reader may buy this course now: it is published and has a price; they have not
+ * bought it; and their membership does not already include it (by the tier rule — staff see
+ * every course by their role, which is no reason to refuse them). Null when they may.
+ */
+export function purchaseProblem(
+  course: CourseForSale,
+  memberships: readonly (MembershipPeriod & { tierName: string })[],
+  { purchased, now }: { purchased: boolean; now: Date },
+): PurchaseProblem | null {
+  if (!course.published) return { reason: 'unpublished' }
+  if (course.priceFen === 0) return { reason: 'free' }
+  if (course.priceFen === null) return { reason: 'not_on_sale' }
+  if (purchased) return { reason: 'already_bought' }
+  const membership = highestActiveMembership(memberships, now)
+  if (course.includedRank !== null && membership && membership.tierRank >= course.includedRank) return { reason: 'included', tierName: membership.tierName }
+  return null
+}
+
+/** The one exclusive key of a reader's purchase of a course: the live-order index allows one. */
+export function courseExclusiveKey(courseId: number, userId: number) {
+  return `course:${courseId}:${userId}`
+}
+
+// ---- the private podcast feed (decision 044) -----------------------------------------------------
+
+/**
+ * Whether a course is the subscriber's, for their private feed: bought, or included in their tier
+ * (checkAccess, so staff too). Free courses and 试听 lessons are not: the feed carries what the
+ * reader has, not every lesson they may open.
+ */
+export function isCourseTheirs(course: Pick<CourseGate, 'includedRank'>, viewer: Viewer, { purchased, now }: { purchased: boolean; now: Date }) {
+  if (purchased) return true
+  return course.includedRank !== null && checkAccess({ minRank: course.includedRank }, viewer, now).granted
+}
+
+/**
+ * The dates a feed gives a course's lessons, in syllabus order: each its release, moved a second
+ * past the one before when it is not later. A podcast app sorts by date, so lessons released
+ * together still play in the syllabus's order.
+ */
+export function syllabusDates(releases: readonly Date[]) {
+  const dates: Date[] = []
+  for (const release of releases) {
+    const previous = dates.at(-1)
+    dates.push(previous && release.getTime() <= previous.getTime() ? new Date(previous.getTime() + 1000) : release)
+  }
+  return dates
 }

@@ -8,7 +8,8 @@ export const JOB_KINDS = ['hiring', 'seeking'] as const
 
 export const REPORT_TARGETS = ['thread', 'reply'] as const
 
-export const ORDER_KINDS = ['goods', 'membership'] as const
+// course: a course bought once (decision 044); access lasts while its order is paid.
+export const ORDER_KINDS = ['goods', 'membership', 'course'] as const
 
 // pending → paid → shipped → completed, or cancelled / expired (unpaid) / refunding → refunded.
 export const ORDER_STATES = ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'expired', 'refunding', 'refunded'] as const

@@ -63,7 +63,11 @@ export type RefundReason = (typeof REFUND_REASONS)[number]
 export const REFUND_STATES = ['pending', 'processing', 'succeeded', 'failed'] as const
 export type RefundState = (typeof REFUND_STATES)[number]
 
-/** Where a buyer lands once an order is paid: the order page, or the member card for a seat. */
+/**
+ * Where a buyer lands once an order is paid: the order page, the member card for a seat, or the
+ * course bought (through /orders/:id/course, which knows which course that is: decision 044).
+ */
 export function paidOrderPath(order: { id: number; kind: OrderKind }) {
-  return order.kind === 'membership' ? '/membership/card' : `/orders/${order.id}`
+  if (order.kind === 'membership') return '/membership/card'
+  return order.kind === 'course' ? `/orders/${order.id}/course` : `/orders/${order.id}`
 }

@@ -11,6 +11,8 @@ export const accountZhCN = {
   savePrefs: '保存邮件偏好',
   prefsSaved: '邮件偏好已保存',
   membership: '我的会员',
+  notes: '我的笔记',
+  notesHint: '课程文稿里的划线与笔记，按课程整理，可导出为 Markdown。',
   noMembership: '你还不是会员。',
   seeMembership: '查看会员招募',
   password: '修改密码',

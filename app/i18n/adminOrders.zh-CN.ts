@@ -3,7 +3,7 @@ export const adminOrdersZhCN = {
   nav: '订单',
   title: '订单管理',
   subtitle: '筛选订单、发货、退款，导出 CSV。',
-  kinds: { goods: '商品', membership: '会员' },
+  kinds: { goods: '商品', membership: '会员', course: '课程' },
   flags: {
     amount_mismatch: '金额不符',
     paid_after_expiry: '超时后付款',

@@ -19,6 +19,7 @@ export const coursesZhCN = {
     free: '免费',
     included: (tier: string) => `${tier}免费`,
     notOnSale: '暂未开放',
+    bought: '已购买',
   },
   coverAlt: (title: string) => `《${title}》封面`,
   draft: '未发布（仅工作人员可见）',
@@ -34,6 +35,7 @@ export const coursesZhCN = {
     audio: '音频',
     wayInTitle: '如何收听',
     yours: '本课程已为你开放，从任意一讲开始学习。',
+    bought: '你已购买这门课，全部课程已为你开放。',
     start: '开始学习',
     tryPreview: '免费试听',
     continue: '继续学习',
@@ -72,6 +74,20 @@ export const coursesZhCN = {
     priceIs: (price: string) => `单独购买：${price}`,
   },
   ways: { sign_in: '登录', join: '开通会员', buy: '购买' },
+  // Buying a course once (decision 044): why not, in the words the reader reads next to 购买.
+  purchase: {
+    refused: {
+      not_found: '这门课不存在或尚未发布。',
+      unpublished: '这门课尚未发布，暂不能购买。',
+      free: '这门课免费，无需购买，直接开始学习吧。',
+      not_on_sale: '这门课暂不单独出售。',
+      already_bought: '你已购买这门课',
+      included: (tier: string) => `你的${tier}已包含这门课`,
+    },
+    intent: '未知的操作。',
+    pending: '你已有这门课的待支付订单，请在这里完成支付。',
+    placed: '订单已提交，请在保留时间内完成支付',
+  },
   progressErrors: {
     signInRequired: '登录后才能记录学习进度。',
     position: '播放位置无效，应为这一讲时长以内的秒数。',

@@ -130,6 +130,8 @@ export const ordersZhCN = {
     refundingExplain: '退款处理中，款项将按原支付方式退回。',
     refundedExplain: '款项已按原支付方式退回。',
     paidExplain: '已付款，我们会尽快发货。',
+    coursePaidExplain: '已付款，这门课已为你开放。',
+    goToCourse: '去学习',
     mysteryTitle: '盲盒揭晓',
     mysteryFor: (title: string) => `「${title}」里装的是：`,
     confirmReceipt: '确认收货',

@@ -18,6 +18,9 @@ import { dropLineZhCN } from './dropLine.zh-CN'
 import { dropsZhCN } from './drops.zh-CN'
 import { feedsZhCN } from './feeds.zh-CN'
 import { homeZhCN } from './home.zh-CN'
+import { lessonNoteActionsZhCN } from './lessonNoteActions.zh-CN'
+import { lessonNotesZhCN } from './lessonNotes.zh-CN'
+import { myNotesZhCN } from './myNotes.zh-CN'
 import { mediaZhCN } from './media.zh-CN'
 import { moderationZhCN } from './moderation.zh-CN'
 import { notificationsZhCN } from './notifications.zh-CN'
@@ -35,6 +38,9 @@ export { siteZhCN as site, navZhCN as nav, rolesZhCN as roles, tierBadgeZhCN as 
 export const zhCN = {
   courses: coursesZhCN,
   courseAdmin: courseAdminZhCN,
+  lessonNotes: lessonNotesZhCN,
+  lessonNoteActions: lessonNoteActionsZhCN,
+  myNotes: myNotesZhCN,
   site: siteZhCN,
   legal: legalZhCN,
   nav: navZhCN,

@@ -8,7 +8,8 @@ import type { Executor } from '~/utils/db.server'
 import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { releaseLapsedHolds } from './commerce/index.server'
-import { getDropMembership, getDropTier } from './drop-seats.server'
+import { getDropMembership, getDropTier, seatTermsOf } from './drop-seats.server'
+import { readPlan } from './membership-plan.server'
 import { notifyWaitlists } from './drop-waitlist.server'
 import { raiseFlag } from './order-flags.server'
 
@@ -16,6 +17,8 @@ interface PaidMembershipOrder {
   order: Order
   lines: OrderLine[]
 }
+
+type DropTierRow = Awaited<ReturnType<typeof dropTierOf>>
 
 async function dropTierOf(tx: Executor, dropTierId: number) {
   const row = await getDropTier(dropTierId, { executor: tx })
@@ -62,6 +65,35 @@ async function buyerOf(tx: Executor, userId: number) {
 }
 
 /**
+ * A paid seat becomes a membership of the drop tier's tier, for the period its terms give at
+ * payment (decision 049): a new member from now until the tier's validUntil, with the number
+ * payment took; a renewal from the plan's end for a year, or an upgrade from now, keeping the
+ * member's number (a member without one takes the number payment took). A period that keeps a
+ * number names no drop: member numbers are unique within the drop that issued them, and the order
+ * (orderId) says which drop sold the period. Returns the member number, and the buyer read with
+ * the plan (for the welcome email).
+ */
+async function fulfilSeat(tx: Executor, { order, line, target }: { order: Order; line: OrderLine; target: DropTierRow }, now: Date) {
+  const plan = await readPlan({ userId: order.userId, dropId: target.drop.id, now }, tx)
+  const { terms } = seatTermsOf({ tier: target, plan }, now)
+  // The plan changed since the order (a gift of a higher tier, say): the buyer gets what they paid for, a seat from now.
+  const period = terms.kind === 'downgrade' ? { from: now, until: target.dropTier.validUntil } : terms
+  const memberNumber = line.takesNumbers ? line.numbers[0] : terms.kind === 'new' || terms.kind === 'downgrade' ? undefined : terms.memberNumber
+  if (line.takesNumbers && memberNumber === undefined) throw new Error(`membership order ${order.id} was paid without a member number`)
+  await tx.insert(memberships).values({
+    userId: order.userId,
+    tierId: target.tier.id,
+    memberNumber: memberNumber ?? null,
+    validFrom: period.from,
+    validUntil: period.until,
+    source: 'drop',
+    dropId: line.takesNumbers ? target.drop.id : null,
+    orderId: order.id,
+  })
+  return { memberNumber: memberNumber ?? null, buyer: plan.buyer, validUntil: period.until }
+}
+
+/**
  * A paid seat becomes a membership of the drop tier's tier, numbered with the number payment
  * took (line.numbers[0]), valid from now until the tier's validUntil; a paid upgrade moves the
  * buyer's membership of this drop to the higher tier, keeping its number, and gives the old
@@ -69,31 +101,20 @@ async function buyerOf(tx: Executor, userId: number) {
  */
 export async function fulfilMembershipOrder(tx: Executor, { order, lines }: PaidMembershipOrder, now: Date) {
   const env = getEnv()
-  const buyer = await buyerOf(tx, order.userId)
   const cardUrl = `${env.SITE_URL}/membership/card`
   for (const line of lines) {
     if (line.dropTierId === null) throw new Error(`membership order ${order.id} has a line without a drop tier`)
     const target = await dropTierOf(tx, line.dropTierId)
-    if (line.takesNumbers) {
-      const memberNumber = line.numbers[0]
-      if (memberNumber === undefined) throw new Error(`membership order ${order.id} was paid without a member number`)
-      await tx.insert(memberships).values({
-        userId: order.userId,
-        tierId: target.tier.id,
-        memberNumber,
-        validFrom: now,
-        validUntil: target.dropTier.validUntil,
-        source: 'drop',
-        dropId: target.drop.id,
-        orderId: order.id,
-      })
-      if (buyer) {
+    // Seat orders: new memberships, renewals and upgrades from an earlier plan. The upgrade key is the drop's own upgrade.
+    if (order.exclusiveKey !== upgradeKey(target.drop.id, order.userId)) {
+      const { memberNumber, buyer, validUntil } = await fulfilSeat(tx, { order, line, target }, now)
+      if (buyer && memberNumber !== null) {
         const message = membershipWelcomeEmail({
           name: buyer.name,
           dropName: target.drop.name,
           tierName: target.tier.name,
           memberNumber,
-          validUntil: target.dropTier.validUntil,
+          validUntil,
           amountFen: order.totalFen,
           orderId: order.id,
           cardUrl,
@@ -104,6 +125,7 @@ export async function fulfilMembershipOrder(tx: Executor, { order, lines }: Paid
       continue
     }
 
+    const buyer = await buyerOf(tx, order.userId)
     const current = await getDropMembership({ dropId: target.drop.id, userId: order.userId }, tx)
     if (!current || current.dropTier.id === target.dropTier.id) {
       await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_without_membership', now })
@@ -146,8 +168,10 @@ export async function returnMembershipOrder(tx: Executor, order: Order, now: Dat
   if (order.dropId === null) return
   const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id))
   const freed: number[] = lines.map((line) => line.stockId)
+  const isSeat = order.exclusiveKey !== upgradeKey(order.dropId, order.userId)
   for (const line of lines) {
-    if (line.takesNumbers) {
+    // A seat's period (new, renewal or upgrade from an earlier plan) is its own row: it ends; the plan under it stays.
+    if (isSeat) {
       const [revoked] = await tx
         .update(memberships)
         .set({ revokedAt: now })

@@ -2,12 +2,16 @@
 // seats /membership polls, what a viewer holds, and the buyer's seat and upgrade orders. Seats
 // are `stock` rows held and sold through the commerce core; all tiers of a drop share the
 // drop's counter, so member numbers run 1..N across tiers in payment order.
-import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import { dropTiers, dropWaitlist, drops, memberships, orderLines, orders, stock, tiers, type Drop, type Order, type OrderLine } from '../../db/schema'
 import { decideUpgrade, dropWindow, seatKey, seatsAvailable, upgradeKey } from '~/domain/drop'
+import { seatTerms, type MemberPlan, type SeatTerms } from '~/domain/membership-plan'
+import { PAID_ORDER_STATES } from '~/domain/order'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor, type InStatement } from '~/utils/db.server'
+import { getEnv } from '~/utils/env.server'
 import { DecisionStale, heldAt, holdOrder, orderRefusal, type LineRequest } from './commerce/index.server'
+import { planFingerprintIs, planOf, readPlan, type PlanRead } from './membership-plan.server'
 
 // ---- reading ----------------------------------------------------------------------------------
 
@@ -126,6 +130,8 @@ export function forgetLiveSeats() {
 
 export interface ViewerDropStatus {
   membership: { memberNumber: number | null; tierName: string; rank: number; dropTierId: number } | null
+  /** A paid seat order of this drop that continues an earlier plan (a renewal or an upgrade): what it bought. */
+  paidSeat: { title: string } | null
   /** A seat or upgrade order waiting for payment. */
   pendingOrder: { id: number; expiresAt: Date; upgrade: boolean; title: string } | null
   waitlistedTierIds: number[]
@@ -133,8 +139,14 @@ export interface ViewerDropStatus {
 
 /** What the signed-in viewer has in this drop: their membership, an unpaid order, their waitlist places. */
 export async function getViewerDropStatus({ dropId, userId, now }: { dropId: number; userId: number; now: Date }): Promise<ViewerDropStatus> {
-  const [member, [pending], waiting] = await Promise.all([
+  const [member, [paid], [pending], waiting] = await Promise.all([
     getDropMembership({ dropId, userId }),
+    db
+      .select({ title: orderLines.title })
+      .from(orders)
+      .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+      .where(and(eq(orders.exclusiveKey, seatKey(dropId, userId)), inArray(orders.state, [...PAID_ORDER_STATES])))
+      .limit(1),
     db
       .select({ id: orders.id, expiresAt: orders.expiresAt, exclusiveKey: orders.exclusiveKey, title: orderLines.title })
       .from(orders)
@@ -152,11 +164,29 @@ export async function getViewerDropStatus({ dropId, userId, now }: { dropId: num
     membership: member
       ? { memberNumber: member.membership.memberNumber, tierName: member.tier.name, rank: member.tier.rank, dropTierId: member.dropTier.id }
       : null,
+    paidSeat: paid && !member ? { title: paid.title } : null,
     pendingOrder: pending
       ? { id: pending.id, expiresAt: pending.expiresAt, upgrade: pending.exclusiveKey === upgradeKey(dropId, userId), title: pending.title }
       : null,
     waitlistedTierIds: waiting.map((w) => w.dropTierId),
   }
+}
+
+/**
+ * The viewer's plan and what a seat of each tier of the drop would be for them at `now` (new,
+ * renewal, upgrade, downgrade): what /membership offers, by the rule the seat order applies.
+ */
+export async function getViewerSeatTerms({ dropId, userId, now }: { dropId: number | null; userId: number; now: Date }, dropTierRows: readonly DropTierView[]) {
+  const read = await readPlan({ userId, dropId, now })
+  const { plan, planPriceFen } = planOf(read, now)
+  const timeZone = getEnv().SITE_TIMEZONE
+  const terms = new Map<number, SeatTerms>(
+    dropTierRows.map((row) => [
+      row.id,
+      seatTerms({ plan, planPriceFen, tier: { tierId: row.tierId, tierName: row.tierName, rank: row.rank, priceFen: row.priceFen, validUntil: row.validUntil }, now, timeZone }),
+    ]),
+  )
+  return { plan: plan satisfies MemberPlan | null, terms }
 }
 
 // ---- buying -----------------------------------------------------------------------------------
@@ -209,42 +239,87 @@ export interface DropTierRequest {
 
 export type SeatOrderResult =
   | { ok: true; orderId: number }
-  | { ok: false; reason: 'tier_invalid' | 'not_open_yet' | 'closed' | 'sold_out' | 'second_seat' | 'not_member' | 'not_higher' | 'upgrade_pending' }
+  | {
+      ok: false
+      reason: 'tier_invalid' | 'not_open_yet' | 'closed' | 'sold_out' | 'second_seat' | 'not_member' | 'not_higher' | 'upgrade_pending' | 'downgrade'
+    }
 
 type SeatRefusal = Exclude<SeatOrderResult, { ok: true }>['reason']
 
+/** What a seat is decided from: the drop tier and the buyer's plan (decision 049). */
+export interface SeatRead {
+  tier: DropTierRow
+  plan: PlanRead
+}
+
+/** The seat decision's reads, made before the write (the hot path) or inside it. */
+async function readSeat({ dropId, dropTierId, userId, now }: DropTierRequest, executor: Executor = db): Promise<SeatRead | undefined> {
+  const [tier, plan] = await Promise.all([getDropTier(dropTierId, { dropId, executor }), readPlan({ userId, dropId, now }, executor)])
+  return tier && { tier, plan }
+}
+
 /**
- * What a seat (or, for `upgrade`, an upgrade) order of this buyer would be now: its one line and
- * exclusive key, or why it would be refused. The window is judged at the decision's instant
- * (`now`, or the drop's last change if later; to the millisecond) and the price is the drop's,
- * both read in the caller's write transaction (or `read` before it, which the caller's write then
- * checks: placeDropOrder): placing the order and accepting a late payment for it use this one rule.
+ * What a seat of this drop tier is for this buyer at `at`: a new membership, a renewal of their
+ * plan, an upgrade from it, or a downgrade (refused). The seat order and its payment both ask.
+ */
+export function seatTermsOf({ tier, plan: read }: SeatRead, at: Date): { terms: SeatTerms; planTierName: string | null } {
+  const { plan, planPriceFen } = planOf(read, at)
+  const terms = seatTerms({
+    plan,
+    planPriceFen,
+    tier: { tierId: tier.tier.id, tierName: tier.tier.name, rank: tier.tier.rank, priceFen: tier.dropTier.priceFen, validUntil: tier.dropTier.validUntil },
+    now: at,
+    timeZone: getEnv().SITE_TIMEZONE,
+  })
+  return { terms, planTierName: plan?.tierName ?? null }
+}
+
+function seatTitle({ tier }: SeatRead, terms: SeatTerms, planTierName: string | null) {
+  const p = t.drops.page
+  if (terms.kind === 'renewal') return p.renewalTitle(tier.drop.name, tier.tier.name)
+  if (terms.kind === 'upgrade') return p.upgradeTitle(tier.drop.name, planTierName ?? '', tier.tier.name)
+  return p.orderTitle(tier.drop.name, tier.tier.name)
+}
+
+/**
+ * What a seat (or, for `upgrade`, an upgrade within the drop) order of this buyer would be now: its
+ * one line and exclusive key, or why it would be refused. The window is judged at the decision's
+ * instant (`now`, or the drop's last change if later; to the millisecond); the price and what the
+ * seat is for this buyer (new, renewal, upgrade from an earlier plan, refused downgrade) are read
+ * in the caller's write transaction (or `read` before it, which the caller's write then checks:
+ * placeDropOrder): placing the order and accepting a late payment for it use this one rule.
  */
 export async function dropOrderLine(
   tx: Executor,
   kind: 'seat' | 'upgrade',
-  { dropId, dropTierId, userId, now }: DropTierRequest,
-  read: DropTierRow | undefined = undefined,
+  request: DropTierRequest,
+  read: SeatRead | undefined = undefined,
 ): Promise<{ ok: true; line: LineRequest; exclusiveKey: string; at: Date } | { ok: false; reason: SeatRefusal }> {
-  const target = read ?? (await getDropTier(dropTierId, { dropId, executor: tx }))
+  const { dropId, dropTierId, userId, now } = request
+  const target = read?.tier ?? (await getDropTier(dropTierId, { dropId, executor: tx }))
   if (!target) return { ok: false, reason: 'tier_invalid' }
   const at = decisionInstant(now, target.drop)
   const window = dropWindow(target.drop, at)
   if (kind === 'seat') {
     if (window === 'upcoming') return { ok: false, reason: 'not_open_yet' }
     if (window === 'closed') return { ok: false, reason: 'closed' }
+    const seat = { tier: target, plan: read?.plan ?? (await readPlan({ userId, dropId, now: at }, tx)) }
+    const { terms, planTierName } = seatTermsOf(seat, at)
+    // A lower tier would waste the higher plan in force: explained, not sold (decision 049).
+    if (terms.kind === 'downgrade') return { ok: false, reason: 'downgrade' }
     return {
       ok: true,
       at,
-      // One live seat order per user and drop: the orders table's unique index decides.
+      // One seat order per user and drop, whatever the seat is for: the orders table's unique index decides.
       exclusiveKey: seatKey(dropId, userId),
       line: {
         stockId: target.dropTier.stockId,
         qty: 1,
-        unitPriceFen: target.dropTier.priceFen,
-        title: t.drops.page.orderTitle(target.drop.name, target.tier.name),
+        unitPriceFen: terms.priceFen,
+        title: seatTitle(seat, terms, planTierName),
         dropTierId: target.dropTier.id,
-        takesNumbers: true,
+        // A renewal or an upgrade keeps the member's number; a member without one gets the next.
+        takesNumbers: terms.kind === 'new' || terms.memberNumber === null,
       },
     }
   }
@@ -292,8 +367,8 @@ async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest
     // and the write takes it only while the drop still is as read: then the hold is one exchange
     // inside the write lock (decision 038). A refusal, or a drop changed meanwhile, is decided
     // again from a read inside the write, as an upgrade always is.
-    const read = kind === 'seat' ? await getDropTier(request.dropTierId, { dropId: request.dropId }) : undefined
-    if (read && isOpenAsRead(read, request.now)) {
+    const read = kind === 'seat' ? await readSeat(request) : undefined
+    if (read && isOpenAsRead(read.tier, request.now)) {
       try {
         return await transaction((tx) => decideAndHold(tx, kind, request, read))
       } catch (error) {
@@ -313,7 +388,7 @@ function isOpenAsRead(read: DropTierRow, now: Date) {
   return dropWindow(read.drop, decisionInstant(now, read.drop)) === 'open'
 }
 
-async function decideAndHold(tx: Executor, kind: 'seat' | 'upgrade', request: DropTierRequest, read: DropTierRow | undefined): Promise<SeatOrderResult> {
+async function decideAndHold(tx: Executor, kind: 'seat' | 'upgrade', request: DropTierRequest, read: SeatRead | undefined): Promise<SeatOrderResult> {
   const decided = await dropOrderLine(tx, kind, request, read)
   if (!decided.ok) return decided
   const { order } = await holdOrder(tx, {
@@ -323,22 +398,24 @@ async function decideAndHold(tx: Executor, kind: 'seat' | 'upgrade', request: Dr
     exclusiveKey: decided.exclusiveKey,
     dropId: request.dropId,
     now: decided.at,
-    stillValid: read && dropAsRead(read),
+    stillValid: read && seatAsRead(read, request.userId),
   })
   return { ok: true as const, orderId: order.id }
 }
 
 /**
- * A row while the drop tier is as `read` saw it: the window, the last change (the decision's
- * instant), the price and the stock. Every change an admin makes to a drop or its tiers sets the
- * drop's updated_at in the same transaction; the other columns guard against two in one millisecond.
+ * A row while the drop tier is as `read` saw it — the window, the last change (the decision's
+ * instant), the price and the stock — and the buyer's memberships too (their plan decides what the
+ * seat is). Every change an admin makes to a drop or its tiers sets the drop's updated_at in the
+ * same transaction; the other columns guard against two in one millisecond.
  */
-function dropAsRead({ drop, dropTier }: DropTierRow): InStatement {
+function seatAsRead({ tier: { drop, dropTier }, plan }: SeatRead, userId: number): InStatement {
+  const samePlan = planFingerprintIs(userId, plan.fingerprint)
   return {
     sql: `SELECT 1 FROM drops JOIN drop_tiers ON drop_tiers.drop_id = drops.id
           WHERE drop_tiers.id = ? AND drops.opens_at = ? AND drops.closes_at = ? AND drops.updated_at = ?
-            AND drop_tiers.price_fen = ? AND drop_tiers.stock_id = ?`,
-    args: [dropTier.id, drop.opensAt.getTime(), drop.closesAt.getTime(), drop.updatedAt.getTime(), dropTier.priceFen, dropTier.stockId],
+            AND drop_tiers.price_fen = ? AND drop_tiers.stock_id = ? AND ${samePlan.sql}`,
+    args: [dropTier.id, drop.opensAt.getTime(), drop.closesAt.getTime(), drop.updatedAt.getTime(), dropTier.priceFen, dropTier.stockId, ...samePlan.args],
   }
 }
 
@@ -350,7 +427,10 @@ function dropAsRead({ drop, dropTier }: DropTierRow): InStatement {
 export async function membershipOrderProblem(tx: Executor, order: Order, lines: readonly OrderLine[], now: Date): Promise<string | null> {
   const [line] = lines
   if (!line || line.dropTierId === null || order.dropId === null) return 'tier_invalid'
-  const decided = await dropOrderLine(tx, line.takesNumbers ? 'seat' : 'upgrade', { dropId: order.dropId, dropTierId: line.dropTierId, userId: order.userId, now })
+  const kind = order.exclusiveKey === upgradeKey(order.dropId, order.userId) ? 'upgrade' : 'seat'
+  const decided = await dropOrderLine(tx, kind, { dropId: order.dropId, dropTierId: line.dropTierId, userId: order.userId, now })
   if (!decided.ok) return decided.reason
+  // A seat placed as a renewal that would now be a new membership (or the other way round) is not this order.
+  if (decided.line.takesNumbers !== line.takesNumbers) return 'plan_changed'
   return decided.line.unitPriceFen === line.unitPriceFen ? null : 'price_changed'
 }

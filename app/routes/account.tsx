@@ -290,6 +290,15 @@ export default function Account() {
 
       <FinishedCourses courses={finishedCourses} />
 
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">
+          <Link to="/account/notes" className="text-brand-700 hover:underline">
+            {t.account.notes} →
+          </Link>
+        </h2>
+        <p className="text-sm text-stone-600">{t.account.notesHint}</p>
+      </Card>
+
       <WechatAccountCard wechat={wechat} />
 
       {user.mayAddEmail ? (

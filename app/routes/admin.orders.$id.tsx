@@ -270,7 +270,7 @@ export default function AdminOrder() {
           subtitle={
             <span className="flex flex-wrap items-center gap-2">
               <OrderStateBadge state={order.state} />
-              {order.kind === 'membership' ? <Badge tone="stone">{a.kinds.membership}</Badge> : null}
+              {order.kind === 'goods' ? null : <Badge tone="stone">{a.kinds[order.kind]}</Badge>}
               {flags.map((flag) => (
                 <Badge key={flag.id} tone="red">
                   {a.flags[flag.flag] ?? a.unknownFlag(flag.flag)}

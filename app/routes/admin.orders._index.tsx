@@ -169,7 +169,7 @@ export default function AdminOrders() {
                 </span>
                 <span className="flex items-center justify-between gap-3 sm:w-64 sm:shrink-0">
                   <span className="flex flex-wrap items-center gap-1.5 sm:flex-1 sm:justify-end">
-                    {order.kind === 'membership' ? <Badge tone="stone">{a.kinds.membership}</Badge> : null}
+                    {order.kind === 'goods' ? null : <Badge tone="stone">{a.kinds[order.kind]}</Badge>}
                     <OrderStateBadge state={order.state} />
                     {order.flags.map((flag) => (
                       <Badge key={flag} tone="red">

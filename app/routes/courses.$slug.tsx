@@ -1,12 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { CourseCover, PriceBadge, SyllabusList, WayInPanel } from '~/components/course'
 import { buttonClass } from '~/components/ui'
 import { isLessonReleased, priceTag } from '~/domain/course'
 import { coursesZhCN } from '~/i18n/courses.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { getCourseProgress, getSyllabus } from '~/models/course.server'
-import { coursePaths, getCourseReader, lessonAccess, presentRefusal, priceLabel, requireVisibleCourse, visibleSyllabus } from '~/utils/course-view.server'
+import { buyCourse } from '~/utils/course-purchase.server'
+import { coursePaths, getCourseReader, lessonAccess, presentRefusal, priceLabel, readerOfCourse, requireVisibleCourse, visibleSyllabus } from '~/utils/course-view.server'
 import { renderMarkdown } from '~/utils/markdown.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
@@ -19,8 +20,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date()
   const reader = await getCourseReader(request, context)
   const course = await requireVisibleCourse(params.slug ?? '', reader.viewer)
-  const [syllabus, progress] = await Promise.all([
+  const [syllabus, gate, progress] = await Promise.all([
     getSyllabus(course.course.id),
+    readerOfCourse(reader, course.course.id),
     reader.userId === null ? Promise.resolve(new Map<number, { positionSeconds: number; completedAt: Date | null }>()) : getCourseProgress(reader.userId, course.course.id),
   ])
   const chapters = visibleSyllabus(syllabus, reader.viewer, now).map((chapter) => ({
@@ -32,14 +34,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       kind: lesson.kind,
       durationSeconds: lesson.durationSeconds,
       preview: lesson.preview,
-      open: lessonAccess(course, lesson, reader.viewer, now).granted,
+      open: lessonAccess(course, lesson, gate, now).granted,
       learned: Boolean(progress.get(lesson.id)?.completedAt),
       released: isLessonReleased(lesson, now),
     })),
   }))
   const lessons = chapters.flatMap((chapter) => chapter.lessons)
   // The way in is about the whole course: what a lesson that is not 试听 asks of this reader.
-  const access = lessonAccess(course, { preview: false }, reader.viewer, now)
+  const access = lessonAccess(course, { preview: false }, gate, now)
   const path = coursePaths.course(course.course.slug)
   // Where 开始学习 / 继续学习 leads: the first open lesson not yet learned, else the first open one.
   const open = lessons.filter((lesson) => lesson.open)
@@ -56,9 +58,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       coverUrl: course.course.coverId ? coursePaths.cover(course.course.slug, course.course.coverId) : null,
       introductionHtml: course.course.introduction.trim() ? renderMarkdown(course.course.introduction, 'staff') : '',
       published: course.course.published,
-      priceLabel: priceLabel(course),
-      priceKind: priceTag({ priceFen: course.course.priceFen, includedTierName: course.includedTierName }).kind,
+      priceLabel: priceLabel(course, gate),
+      priceKind: priceTag({ priceFen: course.course.priceFen, includedTierName: course.includedTierName }, gate).kind,
     },
+    purchased: gate.purchased,
     chapters,
     totalSeconds: lessons.reduce((sum, lesson) => sum + lesson.durationSeconds, 0),
     learnedCount: lessons.filter((lesson) => lesson.learned).length,
@@ -68,8 +71,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
+/** 购买 (decision 044): sign-in first, then one order of kind `course`, and on to /pay. */
+export function action({ request, params, context }: ActionFunctionArgs) {
+  return buyCourse({ request, context, courseSlug: params.slug ?? '' })
+}
+
 export default function CoursePage() {
-  const { course, chapters, totalSeconds, learnedCount, signedIn, refusal, nextLesson } = useLoaderData<typeof loader>()
+  const { course, chapters, totalSeconds, learnedCount, signedIn, refusal, nextLesson, purchased } = useLoaderData<typeof loader>()
+  const purchaseError = useActionData<typeof action>()?.errors.purchase
   const lessonCount = chapters.reduce((sum, chapter) => sum + chapter.lessons.length, 0)
   return (
     <article className="mx-auto max-w-3xl space-y-8">
@@ -105,7 +114,16 @@ export default function CoursePage() {
         <h2 id="way-in" className="sr-only">
           {t.courses.course.wayInTitle}
         </h2>
-        {refusal ? <WayInPanel refusal={refusal} id="purchase" /> : <p className="rounded-2xl border border-green-200 bg-green-50 p-4 text-green-900">{t.courses.course.yours}</p>}
+        {refusal ? (
+          <WayInPanel refusal={refusal} id="purchase" error={purchaseError} />
+        ) : (
+          <p className="rounded-2xl border border-green-200 bg-green-50 p-4 text-green-900">{purchased ? t.courses.course.bought : t.courses.course.yours}</p>
+        )}
+        {!refusal && purchaseError ? (
+          <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            {purchaseError}
+          </p>
+        ) : null}
         {nextLesson ? (
           <Link to={`/courses/${course.slug}/${nextLesson.slug}`} className={buttonClass(nextLesson.preview ? 'secondary' : 'primary')}>
             {nextLesson.preview ? t.courses.course.tryPreview : nextLesson.started ? t.courses.course.continue : t.courses.course.start}

@@ -1,7 +1,8 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useEffect } from 'react'
 import { LessonVideo, useProgressReport, WayInPanel } from '~/components/course'
+import { TranscriptWithNotes } from '~/components/lesson-notes'
 import { DailyPlayer, useTrackPlayback } from '~/components/player'
 import { Button, buttonClass } from '~/components/ui'
 import { isLessonReleased, resumeAt } from '~/domain/course'
@@ -9,7 +10,8 @@ import { formatClock } from '~/domain/player'
 import { coursesZhCN } from '~/i18n/courses.zh-CN'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { getCourseProgress } from '~/models/course.server'
-import { coursePaths, getCourseReader, presentRefusal, readLesson, transcriptHtml } from '~/utils/course-view.server'
+import { coursePaths, getCourseReader, presentRefusal, readLesson } from '~/utils/course-view.server'
+import { handleLessonNoteAction, presentLessonNotes } from '~/utils/lesson-notes.server'
 import { CourseFinished } from '~/components/course-finished'
 import { finishedCertificatePath } from '~/utils/certificate-view.server'
 
@@ -22,7 +24,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date()
   const reader = await getCourseReader(request, context)
-  const { course, syllabus, lesson, previous, next, access } = await readLesson({ courseSlug: params.slug ?? '', lessonSlug: params.lesson ?? '' }, reader.viewer, now)
+  const { course, syllabus, lesson, previous, next, access } = await readLesson({ courseSlug: params.slug ?? '', lessonSlug: params.lesson ?? '' }, reader, now)
   const courseSlug = course.course.slug
   const page = {
     course: { slug: courseSlug, title: course.course.title },
@@ -36,6 +38,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   const courseProgress = reader.userId === null ? null : await getCourseProgress(reader.userId, course.course.id)
   const progress = courseProgress?.get(lesson.id)
+  const { transcriptHtml, notes } = await presentLessonNotes({ request, userId: reader.userId, lesson, now })
   return data({
     ...page,
     refusal: null,
@@ -46,13 +49,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       posterUrl: lesson.posterId ? coursePaths.poster(courseSlug, lesson.slug) : null,
       coverUrl: course.course.coverId ? coursePaths.cover(courseSlug, course.course.coverId) : null,
       progressUrl: `${coursePaths.lesson(courseSlug, lesson.slug)}/progress`,
-      transcriptHtml: transcriptHtml(lesson.transcript),
+      // The reader's own highlights are drawn into it; their notes come beside it (decision 045).
+      transcriptHtml,
+      notes,
       // Progress is kept for signed-in readers only; a visitor hears the 试听 without it.
       signedIn: reader.userId !== null,
       resumeAt: resumeAt(progress?.positionSeconds ?? null, lesson.durationSeconds),
       learned: Boolean(progress?.completedAt),
     },
   })
+}
+
+// 划线, notes, deleting and sharing them: forms of this page, refused with the lesson's reason
+// for a reader who cannot open it (decision 045).
+export function action({ request, params, context }: ActionFunctionArgs) {
+  return handleLessonNoteAction({ request, context, courseSlug: params.slug ?? '', lessonSlug: params.lesson ?? '' })
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
@@ -163,7 +174,7 @@ function LessonBody({ course, lesson, next, player }: { course: LoaderData['cour
           {t.courses.lesson.transcript}
         </h2>
         {player.transcriptHtml ? (
-          <div className="prose-zhiyin" dangerouslySetInnerHTML={{ __html: player.transcriptHtml }} />
+          <TranscriptWithNotes html={player.transcriptHtml} notes={player.notes} signInHref={`/login?${new URLSearchParams({ redirectTo: `/courses/${course.slug}/${lesson.slug}` })}`} />
         ) : (
           <p className="text-stone-500">{t.courses.lesson.noTranscript}</p>
         )}

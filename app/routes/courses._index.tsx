@@ -6,6 +6,7 @@ import { parseCourseSort, priceTag, type CourseSort } from '~/domain/course'
 import { coursesZhCN } from '~/i18n/courses.zh-CN'
 import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { listCourseFields, listPublishedCourses } from '~/models/course.server'
+import { listBoughtCourseIds } from '~/models/course-orders.server'
 import { coursePaths, getCourseReader, priceLabel } from '~/utils/course-view.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
@@ -19,23 +20,31 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const fieldSlug = url.searchParams.get('field')
   const now = new Date()
   const reader = await getCourseReader(request, context)
-  const [fields, rows] = await Promise.all([listCourseFields(), listPublishedCourses({ now, userId: reader.userId })])
+  const [fields, rows, bought] = await Promise.all([
+    listCourseFields(),
+    listPublishedCourses({ now, userId: reader.userId }),
+    reader.userId === null ? Promise.resolve(new Set<number>()) : listBoughtCourseIds(reader.userId),
+  ])
   if (fieldSlug !== null && !fields.some((field) => field.slug === fieldSlug)) throw new Response(t.pages.notFound.body, { status: 404 })
 
   const sorted = sort === 'popular' ? [...rows].sort((a, b) => b.learners - a.learners) : rows
-  const card = (row: (typeof rows)[number]): CourseCardData => ({
-    slug: row.course.slug,
-    title: row.course.title,
-    subtitle: row.course.subtitle,
-    lecturerName: row.course.lecturerName,
-    coverUrl: row.course.coverId ? coursePaths.cover(row.course.slug, row.course.coverId) : null,
-    lessonCount: row.lessonCount,
-    totalSeconds: row.totalSeconds,
-    learners: row.learners,
-    priceLabel: priceLabel(row),
-    priceKind: priceTag({ priceFen: row.course.priceFen, includedTierName: row.includedTierName }).kind,
-    finishedLessons: row.finishedLessons,
-  })
+  const card = (row: (typeof rows)[number]): CourseCardData => {
+    // 「已购买」 in place of the price on a course the reader bought (decision 044).
+    const purchased = bought.has(row.course.id)
+    return {
+      slug: row.course.slug,
+      title: row.course.title,
+      subtitle: row.course.subtitle,
+      lecturerName: row.course.lecturerName,
+      coverUrl: row.course.coverId ? coursePaths.cover(row.course.slug, row.course.coverId) : null,
+      lessonCount: row.lessonCount,
+      totalSeconds: row.totalSeconds,
+      learners: row.learners,
+      priceLabel: priceLabel(row, { purchased }),
+      priceKind: priceTag({ priceFen: row.course.priceFen, includedTierName: row.includedTierName }, { purchased }).kind,
+      finishedLessons: row.finishedLessons,
+    }
+  }
   const shown = fields.filter((field) => fieldSlug === null || field.slug === fieldSlug)
   return {
     sort,

@@ -10,6 +10,7 @@ import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
 import { decideUpgrade, dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
 import type { LinePlace } from '~/domain/drop-line'
+import type { SeatTerms } from '~/domain/membership-plan'
 import { chosenDropTier, dropReturnPath, signInPath } from '~/domain/sign-in-return'
 import { buySeatForm, joinWaitlistForm } from '~/domain/drop-forms.server'
 import { memberNumberLabel } from '~/emails/drop'
@@ -24,6 +25,7 @@ import {
   countDropMembers,
   getCurrentDrop,
   getViewerDropStatus,
+  getViewerSeatTerms,
   joinWaitlist,
   listDropTiers,
   placeUpgradeOrder,
@@ -31,7 +33,7 @@ import {
   type WaitlistResult,
 } from '~/models/drop.server'
 import { requestSeat, viewerLinePlace } from '~/models/drop-line.server'
-import { getActiveMembership, listTiers } from '~/models/membership.server'
+import { listTiers } from '~/models/membership.server'
 import { hasDropReminder, requestDropReminder } from '~/models/notification.server'
 import { getUser } from '~/utils/auth.server'
 import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from '~/utils/db.server'
@@ -62,18 +64,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date()
   const timeZone = getEnv().SITE_TIMEZONE
   const [user, tierRows, drop] = await Promise.all([getUser(request, context), listTiers(), getCurrentDrop(now)])
-  const active = user ? await getActiveMembership(user.id, now) : undefined
+  const dropTierRows = drop ? await listDropTiers(drop.id, now) : []
+  // The viewer's plan, and what each tier's seat would be for them (decision 049).
+  const planned = user ? await getViewerSeatTerms({ dropId: drop?.id ?? null, userId: user.id, now }, dropTierRows) : null
+  const plan = planned?.plan
   const base = {
     serverNow: now.getTime(),
     timeZone,
     signedIn: Boolean(user),
     tiers: tierRows.map(({ id, name, rank, priceFen, description }) => ({ id, name, rank, priceFen, description })),
-    mine: active ? { tierName: active.tier.name, validUntil: active.membership.validUntil.getTime(), dropId: active.membership.dropId } : null,
+    mine: plan ? { tierName: plan.tierName, memberNumber: plan.memberNumber, validUntil: plan.validUntil.getTime() } : null,
   }
   if (!drop) return { ...base, drop: null, dropTiers: [], viewer: null }
 
-  const [dropTierRows, members, status, reminder, line] = await Promise.all([
-    listDropTiers(drop.id, now),
+  const [members, status, reminder, line] = await Promise.all([
     countDropMembers(drop.id),
     user ? getViewerDropStatus({ dropId: drop.id, userId: user.id, now }) : null,
     user ? hasDropReminder({ dropId: drop.id, userId: user.id }) : false,
@@ -116,12 +120,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           pendingOrder: status.pendingOrder ? { ...status.pendingOrder, expiresAt: status.pendingOrder.expiresAt.getTime() } : null,
           waitlistedTierIds: status.waitlistedTierIds,
           upgrade: upgrade?.decision.ok ? { dropTierId: upgrade.row.id, tierName: upgrade.row.tierName, priceFen: upgrade.decision.priceFen } : null,
+          paidSeat: status.paidSeat,
+          seatTerms: Object.fromEntries([...(planned?.terms ?? [])].map(([dropTierId, terms]) => [dropTierId, seatTermsView(terms)])),
           reminder,
           line,
         }
       : null,
   }
 }
+
+/** A seat's terms as the page reads them (instants in ms). */
+function seatTermsView(terms: SeatTerms) {
+  switch (terms.kind) {
+    case 'new':
+      return { kind: terms.kind }
+    case 'renewal':
+      return { kind: terms.kind, priceFen: terms.priceFen, from: terms.from.getTime(), until: terms.until.getTime(), memberNumber: terms.memberNumber }
+    case 'upgrade':
+      return { kind: terms.kind, priceFen: terms.priceFen, until: terms.until.getTime(), memberNumber: terms.memberNumber, creditFen: terms.creditFen, creditDays: terms.creditDays }
+    case 'downgrade':
+      return { kind: terms.kind, planTierName: terms.planTierName, planUntil: terms.planUntil.getTime() }
+  }
+}
+
+type SeatTermsView = ReturnType<typeof seatTermsView>
 
 function upgradeTier(row: { id: number; rank: number; priceFen: number }) {
   return { dropTierId: row.id, rank: row.rank, priceFen: row.priceFen }
@@ -141,6 +163,8 @@ const SEAT_REFUSALS: Record<Exclude<SeatOrderResult, { ok: true }>['reason'], [s
   not_member: [403, d.errors.upgradeNotMember],
   not_higher: [400, d.errors.upgradeNotHigher],
   upgrade_pending: [409, d.errors.upgradePending],
+  // Replaced by the sentence naming the viewer's plan (downgradeRefusal) when it can be read.
+  downgrade: [409, d.errors.secondSeat],
 }
 
 const WAITLIST_REFUSALS: Record<Exclude<WaitlistResult, { ok: true }>['reason'], [status: number, message: string]> = {
@@ -200,7 +224,10 @@ async function act({ request }: ActionFunctionArgs) {
     if (!paymentsAvailable()) return refuse([503, t.payments.notSetUp], form.data.dropTierId)
     const result = await requestSeat({ ...form.data, userId: user.id, ticket: ticket || null, now })
     if (result.kind === 'held') return redirect(`/pay/${result.orderId}`)
-    if (result.kind === 'refused') return refuse(SEAT_REFUSALS[result.reason], form.data.dropTierId)
+    if (result.kind === 'refused') {
+      const refusal = result.reason === 'downgrade' ? await downgradeRefusal({ ...form.data, userId: user.id, now }) : SEAT_REFUSALS[result.reason]
+      return refuse(refusal, form.data.dropTierId)
+    }
     if (result.kind === 'ticket_invalid') return refuse([403, t.dropLine.invalid], form.data.dropTierId)
     return lineAnswer({ ticket: result.ticket, place: result.place }, form.data.dropTierId)
   }
@@ -229,6 +256,16 @@ async function act({ request }: ActionFunctionArgs) {
   return refuse([400, t.errors.invalidChoice], null)
 }
 
+/** 「你是铁杆会员至 …，亲情会员席位不适合你：到期后可选择亲情会员续费」: the refusal of a lower tier, with the plan it would waste. */
+async function downgradeRefusal({ dropId, dropTierId, userId, now }: { dropId: number; dropTierId: number; userId: number; now: Date }): Promise<[number, string]> {
+  const rows = await listDropTiers(dropId, now)
+  const { terms } = await getViewerSeatTerms({ dropId, userId, now }, rows)
+  const chosen = terms.get(dropTierId)
+  const tierName = rows.find((row) => row.id === dropTierId)?.tierName
+  if (chosen?.kind !== 'downgrade' || !tierName) return SEAT_REFUSALS.downgrade
+  return [409, d.page.downgrade(chosen.planTierName, formatValidUntil(chosen.planUntil, getEnv().SITE_TIMEZONE), tierName)]
+}
+
 const LOGIN_URL = signInPath({ redirectTo: '/membership' })
 
 /** Where a visitor's form on this page comes back to after signing in: the tier they chose. */
@@ -248,18 +285,35 @@ function NoDrop() {
   return (
     <div className="space-y-6">
       <PageTitle subtitle={t.sections.membership.body}>{t.sections.membership.title}</PageTitle>
-      {mine ? <MyMembership tierName={mine.tierName} validUntil={mine.validUntil} timeZone={timeZone} /> : null}
+      {mine ? <MyPlan plan={mine} timeZone={timeZone} /> : null}
       <TierList tiers={tiers} />
       <EmptyState>{d.page.noDrop}</EmptyState>
     </div>
   )
 }
 
-function MyMembership({ tierName, validUntil, timeZone }: { tierName: string; validUntil: number; timeZone: string }) {
+type PlanView = { tierName: string; memberNumber: number | null; validUntil: number }
+
+/** The viewer's current plan: tier, member number, valid until (with renewals already paid). */
+function MyPlan({ plan, timeZone, children }: { plan: PlanView; timeZone: string; children?: ReactNode }) {
   return (
-    <p className="rounded-2xl border border-brand-100 bg-brand-50 px-5 py-4 font-medium text-brand-800 shadow-sm">
-      {t.sections.membership.yourMembership(tierName, formatValidUntil(validUntil, timeZone))}
-    </p>
+    <section aria-labelledby="my-plan-title" className="rounded-2xl border border-brand-100 bg-brand-50 p-5 shadow-sm sm:p-6">
+      <h2 id="my-plan-title" className="text-sm font-semibold text-brand-700">
+        {d.page.plan.title}
+      </h2>
+      <p className="mt-1 text-lg font-bold text-brand-900">
+        {plan.tierName}
+        <span className="mx-2 text-brand-300" aria-hidden>
+          ·
+        </span>
+        <span className="text-base font-semibold">{plan.memberNumber === null ? d.page.plan.noNumber : d.page.plan.number(memberNumberLabel(plan.memberNumber))}</span>
+      </p>
+      <p className="mt-1 text-sm text-brand-800">{d.page.plan.validUntil(formatValidUntil(plan.validUntil, timeZone))}</p>
+      {children}
+      <Link to="/membership/card" className="mt-2 inline-block text-sm font-medium text-brand-700 underline underline-offset-4">
+        {d.page.mine.card}
+      </Link>
+    </section>
   )
 }
 
@@ -287,7 +341,7 @@ function DropPage() {
 
   const windowText = d.page.window(formatDateTime(drop.opensAt, timeZone), formatDateTime(drop.closesAt, timeZone))
   const formError = actionData && actionData.dropTierId === null ? actionData.errors?.form : undefined
-  const hasSeat = Boolean(viewer?.membership || (viewer?.pendingOrder && !viewer.pendingOrder.upgrade))
+  const hasSeat = Boolean(viewer?.membership || viewer?.paidSeat || (viewer?.pendingOrder && !viewer.pendingOrder.upgrade))
   const paymentsMode = useRootData()?.payments.mode
   // A refused turn (say 已满 from the core) ends the place: the page shows the refusal on the tier.
   const line = window === 'open' && !hasSeat && !actionData?.errors ? viewer?.line ?? null : null
@@ -373,6 +427,8 @@ function DropPage() {
                     signedIn={signedIn}
                     hasSeat={hasSeat || inLine}
                     waitlisted={viewer?.waitlistedTierIds.includes(tier.id) ?? false}
+                    terms={viewer?.seatTerms[tier.id]}
+                    timeZone={timeZone}
                   />
                 </DropTierCard>
               )
@@ -391,6 +447,8 @@ function TierAction({
   signedIn,
   hasSeat,
   waitlisted,
+  terms,
+  timeZone,
 }: {
   dropId: number
   tier: { id: number; tierName: string }
@@ -398,9 +456,21 @@ function TierAction({
   signedIn: boolean
   hasSeat: boolean
   waitlisted: boolean
+  /** What this seat would be for the viewer: new, a renewal, an upgrade, or a downgrade explained. */
+  terms: SeatTermsView | undefined
+  timeZone: string
 }) {
   const navigation = useNavigation()
   const submitting = navigation.state !== 'idle' && navigation.formData?.get('dropTierId') === String(tier.id)
+  // A lower tier than the plan in force is explained, never offered as a plain 抢 (decision 049),
+  // already before the drop opens.
+  if (signedIn && !hasSeat && state !== 'closed' && terms?.kind === 'downgrade') {
+    return (
+      <p className="rounded-lg border border-stone-200 bg-stone-50 px-3 py-2 text-sm leading-relaxed text-stone-700">
+        {d.page.downgrade(terms.planTierName, formatValidUntil(terms.planUntil, timeZone), tier.tierName)}
+      </p>
+    )
+  }
   if (state === 'upcoming' || state === 'closed') return null
   if (!signedIn) {
     // The same 抢席位 a member sees; it leads to sign in first and back to this tier (decision 040).
@@ -412,6 +482,22 @@ function TierAction({
     )
   }
   if (hasSeat) return null
+  if (state === 'open' && (terms?.kind === 'renewal' || terms?.kind === 'upgrade')) {
+    return (
+      <Form method="post" className="space-y-2">
+        <input type="hidden" name="dropId" value={dropId} />
+        <input type="hidden" name="dropTierId" value={tier.id} />
+        <SeatTermsNote terms={terms} tierName={tier.tierName} timeZone={timeZone} />
+        <Button name="intent" value="buy" className="w-full py-3 text-base" disabled={submitting}>
+          {submitting
+            ? d.page.renew.submitting
+            : terms.kind === 'renewal'
+              ? d.page.renew.submit(tier.tierName, formatFen(terms.priceFen))
+              : d.page.planUpgrade.submit(tier.tierName, formatFen(terms.priceFen))}
+        </Button>
+      </Form>
+    )
+  }
   if (state === 'open') {
     return (
       <Form method="post">
@@ -433,6 +519,27 @@ function TierAction({
       </Button>
       <p className="text-xs leading-relaxed text-stone-500">{d.page.waitlist.help}</p>
     </Form>
+  )
+}
+
+/** What a renewal or an upgrade from the viewer's plan gives, said before they pay. */
+function SeatTermsNote({ terms, tierName, timeZone }: { terms: Extract<SeatTermsView, { kind: 'renewal' | 'upgrade' }>; tierName: string; timeZone: string }) {
+  const planTier = useLoaderData<typeof loader>().mine?.tierName ?? ''
+  const number = terms.memberNumber === null ? d.page.renew.newNumber : d.page.renew.number(memberNumberLabel(terms.memberNumber))
+  const lines =
+    terms.kind === 'renewal'
+      ? [d.page.renew.period(formatValidUntil(terms.from, timeZone), formatValidUntil(terms.until, timeZone)), number]
+      : [
+          d.page.planUpgrade.period(tierName, formatValidUntil(terms.until, timeZone)),
+          terms.creditFen > 0 ? `${d.page.planUpgrade.credit(planTier, terms.creditDays, formatFen(terms.creditFen))}${d.page.planUpgrade.rule}` : d.page.planUpgrade.noCredit(planTier),
+          number,
+        ]
+  return (
+    <ul className="space-y-1 text-sm leading-relaxed text-stone-700">
+      {lines.map((line) => (
+        <li key={line}>{line}</li>
+      ))}
+    </ul>
   )
 }
 
@@ -578,6 +685,7 @@ function ViewerPanel({ now }: { now: number }) {
         <p className="text-lg font-bold text-brand-800">
           {d.page.mine.member(member.memberNumber === null ? '—' : memberNumberLabel(member.memberNumber), member.tierName)}
         </p>
+        {mine ? <p className="mt-1 text-sm text-brand-800">{d.page.plan.validUntil(formatValidUntil(mine.validUntil, timeZone))}</p> : null}
         <Link to="/membership/card" className="mt-1 inline-block text-sm font-medium text-brand-700 underline underline-offset-4">
           {d.page.mine.card}
         </Link>
@@ -607,8 +715,24 @@ function ViewerPanel({ now }: { now: number }) {
         ) : null}
       </section>,
     )
-  } else if (mine && !pending) {
-    blocks.push(<MyMembership key="mine" tierName={mine.tierName} validUntil={mine.validUntil} timeZone={timeZone} />)
+  } else if (mine) {
+    const offered = Object.values(viewer?.seatTerms ?? {})
+    const isOpen = now >= drop.opensAt && now < drop.closesAt
+    const upgradeTo = dropTiers.find((tier) => viewer?.seatTerms[tier.id]?.kind === 'upgrade')
+    const hint = viewer?.paidSeat
+      ? d.page.plan.paidSeat(viewer.paidSeat.title)
+      : !isOpen || pending
+        ? null
+        : offered.some((terms) => terms.kind === 'renewal')
+          ? d.page.plan.renewHint
+          : upgradeTo
+            ? d.page.plan.upgradeHint(upgradeTo.tierName)
+            : null
+    blocks.push(
+      <MyPlan key="mine" plan={mine} timeZone={timeZone}>
+        {hint ? <p className="mt-2 text-sm text-stone-700">{hint}</p> : null}
+      </MyPlan>,
+    )
   }
   return blocks.length > 0 ? <div className="space-y-4">{blocks}</div> : null
 }

@@ -103,7 +103,9 @@ export default function OrderPage() {
   const busy = useNavigation().state !== 'idle'
   const revalidator = useRevalidator()
   const refresh = useCallback(() => revalidator.revalidate(), [revalidator])
-  const explain = EXPLAIN[order.state]
+  // A paid course ships nothing: it is open, and the way to it is /orders/:id/course (decision 044).
+  const courseOpen = order.kind === 'course' && order.state === 'paid'
+  const explain = courseOpen ? d.coursePaidExplain : EXPLAIN[order.state]
   const reveals = lines.filter((line) => line.reveal !== null)
   const delivered = order.state === 'shipped' || order.state === 'completed'
 
@@ -149,6 +151,11 @@ export default function OrderPage() {
             {order.state === 'expired' ? (
               <Link to="/shop" className={buttonClass('secondary', 'mt-4')}>
                 {t.orders.list.goShopping}
+              </Link>
+            ) : null}
+            {courseOpen ? (
+              <Link to={`/orders/${order.id}/course`} className={buttonClass('primary', 'mt-4')}>
+                {d.goToCourse}
               </Link>
             ) : null}
           </Card>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { feedsZhCN } from '~/i18n/feeds.zh-CN'
+import { listCourseEpisodes, type CourseEpisode } from '~/models/course-feed.server'
 import { getPodcastSubscriber, listPodcastEpisodes, type Episode } from '~/models/feed.server'
 import { getEnv } from '~/utils/env.server'
 import { rfc822Date, XML_DECLARATION, xmlElement } from '~/utils/xml.server'
@@ -23,13 +24,30 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const now = new Date()
   const subscriber = await getPodcastSubscriber(token, now)
   if (!subscriber) return notFound()
-  const episodes = await listPodcastEpisodes(subscriber.viewer, now)
-  const body = renderPodcast(episodes, { siteUrl: getEnv().SITE_URL, token })
+  const [episodes, lessons] = await Promise.all([
+    listPodcastEpisodes(subscriber.viewer, now),
+    listCourseEpisodes({ userId: subscriber.user.id, viewer: subscriber.viewer }, now),
+  ])
+  const body = renderPodcast(episodes, lessons, { siteUrl: getEnv().SITE_URL, token })
   return new Response(body, { headers: { ...PRIVATE, 'Content-Type': 'application/rss+xml; charset=utf-8' } })
 }
 
-function renderPodcast(episodes: Episode[], { siteUrl, token }: { siteUrl: string; token: string }) {
-  const times = episodes.flatMap((e) => [e.publishAt.getTime(), e.updatedAt.getTime()])
+/** A course lesson as an item: its media URL takes the token, as a daily's does (decision 044). */
+function lessonItem(lesson: CourseEpisode, { siteUrl, token }: { siteUrl: string; token: string }) {
+  const page = `${siteUrl}/courses/${encodeURIComponent(lesson.courseSlug)}/${encodeURIComponent(lesson.slug)}`
+  return xmlElement('item', [
+    xmlElement('title', t.feeds.lessonTitle(lesson.courseTitle, lesson.title)),
+    xmlElement('link', page),
+    xmlElement('guid', `zhiyin-lesson-${lesson.id}`, { isPermaLink: 'false' }),
+    xmlElement('pubDate', rfc822Date(lesson.pubDate)),
+    xmlElement('description', t.feeds.lessonDescription(lesson.courseTitle, lesson.chapterTitle)),
+    xmlElement('enclosure', null, { url: `${page}/media?token=${encodeURIComponent(token)}`, length: lesson.audio.bytes, type: lesson.audio.mimeType }),
+    xmlElement('itunes:duration', lesson.durationSeconds),
+  ])
+}
+
+function renderPodcast(episodes: Episode[], lessons: CourseEpisode[], { siteUrl, token }: { siteUrl: string; token: string }) {
+  const times = [...episodes.map((e) => [e.publishAt, e.updatedAt]), ...lessons.map((l) => [l.pubDate, l.updatedAt])].flat().map((date) => date.getTime())
   const channel = [
     xmlElement('title', t.feeds.podcastTitle),
     xmlElement('link', siteUrl),
@@ -55,6 +73,7 @@ function renderPodcast(episodes: Episode[], { siteUrl, token }: { siteUrl: strin
         episode.audio.durationMs === null ? '' : xmlElement('itunes:duration', Math.round(episode.audio.durationMs / 1000)),
       ]),
     ),
+    ...lessons.map((lesson) => lessonItem(lesson, { siteUrl, token })),
   ]
   const rss = xmlElement('rss', [xmlElement('channel', channel)], { version: '2.0', 'xmlns:itunes': ITUNES_NS })
   return `${XML_DECLARATION}\n${rss}\n`

@@ -4,7 +4,7 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { getCourseBySlug } from '~/models/course.server'
 import { getMedia } from '~/models/media.server'
-import { getCourseReader, presentRefusal, coursePaths, readLesson, requireVisibleCourse } from './course-view.server'
+import { getCourseReader, getTokenReader, presentRefusal, coursePaths, readLesson, requireVisibleCourse } from './course-view.server'
 import { plainText, serveFile } from './media-file.server'
 import { mediaZhCN } from '~/i18n/media.zh-CN'
 
@@ -28,8 +28,12 @@ async function orNotFound(work: () => Promise<Response>) {
 
 export function serveLessonFile({ request, context, courseSlug, lessonSlug, part }: FileRequest & { lessonSlug: string; part: 'media' | 'poster' }) {
   return orNotFound(async () => {
-    const reader = await getCourseReader(request, context)
-    const { course, lesson, access } = await readLesson({ courseSlug, lessonSlug }, reader.viewer, new Date())
+    const now = new Date()
+    const slugs = { courseSlug, lessonSlug }
+    let { course, lesson, access } = await readLesson(slugs, await getCourseReader(request, context), now)
+    // A podcast app brings the private feed's ?token= instead of a session (decision 044).
+    const tokenReader = access.granted ? null : await getTokenReader(request)
+    if (tokenReader) ({ course, lesson, access } = await readLesson(slugs, tokenReader, now))
     if (!access.granted) {
       const refusal = presentRefusal(access, course, coursePaths.lesson(course.course.slug, lesson.slug))
       return plainText([refusal.reason, ...refusal.notes].join('\n'), 403)

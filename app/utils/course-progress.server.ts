@@ -28,7 +28,7 @@ export async function recordLessonProgress({
 }) {
   const now = new Date()
   const reader = await getCourseReader(request, context)
-  const { course, lesson, access } = await readLesson({ courseSlug, lessonSlug }, reader.viewer, now)
+  const { course, lesson, access } = await readLesson({ courseSlug, lessonSlug }, reader, now)
   const lessonPath = coursePaths.lesson(course.course.slug, lesson.slug)
   if (!access.granted) {
     const refusal = presentRefusal(access, course, lessonPath)

@@ -20,9 +20,11 @@
 import { expect, test, type Page } from '@playwright/test'
 import {
   DEMO,
+  DEMO_TIEGAN,
   expectSignedInAs,
   flash,
   logInWithPassword,
+  logOut,
   newAccount,
   queryServerDatabase,
   siteDate,
@@ -315,6 +317,48 @@ test('an admin schedules a drop; a new reader watches the countdown reach zero, 
       await expect(page.getByRole('listitem', { name: TIEGAN.name })).toContainText(`剩余 ${TIEGAN.seats - 1} 席`)
       await expect(page.getByRole('button', { name: /^抢.+席位$/ })).toHaveCount(0)
     })
+
+    // Members of an earlier year (the demo 铁杆 and 亲情 readers, valid for most of a year) in this
+    // drop (issue 18, decision 049): their plan, 续费 of their tier, the upgrade, a downgrade explained.
+    const memberContext = await browser.newContext()
+    const member = await memberContext.newPage()
+    await test.step('a 铁杆 member sees their plan, 续费铁杆会员 from their end date, and why 亲情 is not for them', async () => {
+      await logInWithPassword(member, DEMO_TIEGAN)
+      await expectSignedInAs(member, DEMO_TIEGAN.name)
+      await member.goto('/membership')
+      const plan = member.getByRole('region', { name: '我的会员' })
+      await expect(plan).toContainText(TIEGAN.name)
+      await expect(plan).toContainText(/有效期至 \d{4}年\d{1,2}月\d{1,2}日/)
+      await expect(plan).toContainText('本期招募中可以续费')
+      const until = /有效期至 (\d{4}年\d{1,2}月\d{1,2}日)/.exec((await plan.textContent()) ?? '')![1]!
+
+      const qinqing = member.getByRole('listitem', { name: QINQING.name })
+      await expect(qinqing).toContainText(`你是${TIEGAN.name}至 ${until}，${QINQING.name}席位不适合你：到期后可选择${QINQING.name}续费。`)
+      await expect(qinqing.getByRole('button')).toHaveCount(0)
+
+      const tiegan = member.getByRole('listitem', { name: TIEGAN.name })
+      await expect(tiegan).toContainText(`当前会员 ${until} 到期后顺延一年`)
+      await tiegan.getByRole('button', { name: `续费${TIEGAN.name} · ${TIEGAN.priceLabel}` }).click()
+      await expect(member).toHaveURL(/\/pay\/\d+$/)
+      await expect(member.getByText(`${dropName} · ${TIEGAN.name}续费`)).toBeVisible()
+      await expect(member.getByText('应付金额').locator('..')).toContainText(TIEGAN.priceLabel)
+      // Not paid: the demo reader stays as other specs expect; the hold lapses when the drop closes.
+    })
+
+    await test.step('a 亲情 member is offered the upgrade to 铁杆 with its price before buying anything, and 续费亲情会员', async () => {
+      await logOut(member)
+      await logInWithPassword(member, { email: 'qinqing@zhiyin.local', password: 'zhiyin-member' })
+      await expectSignedInAs(member, '亲情读者')
+      await member.goto('/membership')
+      await expect(member.getByRole('region', { name: '我的会员' })).toContainText(QINQING.name)
+      const tiegan = member.getByRole('listitem', { name: TIEGAN.name })
+      // The demo membership was not paid for: no credit, the full price, said so.
+      await expect(tiegan.getByRole('button', { name: `升级为${TIEGAN.name} · ${TIEGAN.priceLabel}` })).toBeVisible()
+      await expect(tiegan).toContainText(`付款后即日起成为${TIEGAN.name}，有效期至 ${validUntilLabel}`)
+      await expect(member.getByRole('listitem', { name: QINQING.name }).getByRole('button', { name: `续费${QINQING.name} · ${QINQING.priceLabel}` })).toBeVisible()
+      await expect(member.getByRole('button', { name: /^抢.+席位$/ })).toHaveCount(0)
+    })
+    await memberContext.close()
 
     await test.step('the admin closes the drop early (提前结束): 已结束', async () => {
       await adminPage.getByRole('button', { name: '提前结束' }).click()

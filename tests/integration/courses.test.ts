@@ -130,10 +130,10 @@ describe('who opens a lesson: the page and its media URL answer alike', () => {
     expect(data.refusal.notes).toEqual([t.courses.refusal.includedFor('铁杆会员')])
   })
 
-  it('a ¥99 course shows its price to a refused reader, and no 购买 link before purchases exist', async () => {
+  it('a ¥99 course shows its price to a refused reader, and 购买: a form posted to the course page (decision 044)', async () => {
     const { data } = readData<{ refusal: { ways: { way: string }[]; notes: string[] } }>(await openLesson(priced.course, 'second', 'user'))
     expect(data.refusal.notes).toEqual([t.courses.refusal.priceIs('¥99')])
-    expect(data.refusal.ways).toEqual([])
+    expect(data.refusal.ways).toEqual([{ way: 'buy', label: '购买', href: `/courses/${priced.course.slug}`, post: true }])
   })
 
   it('an opened lesson sends its 文稿 through the sanitiser and its media URL', async () => {

@@ -3,13 +3,17 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { beforeEach, describe, expect, it } from 'vitest'
-import { dailies, media, memberships } from '../../db/schema'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { courseLessons, courses, dailies, media, memberships } from '../../db/schema'
+import { confirmPayment, requestRefund } from '~/models/commerce.server'
+import { placeCourseOrder } from '~/models/course-orders.server'
 import { resetPodcastToken } from '~/models/user.server'
+import { loader as lessonMediaLoader } from '~/routes/courses.$slug_.$lesson_.media'
 import { loader as publicFeedLoader } from '~/routes/feed[.]xml'
 import { loader as podcastLoader } from '~/routes/podcast.$file'
 import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
+import { insertCourse } from '../factories/courses'
 import { insertDaily } from '../factories/dailies'
 import { requestFor, routeArgs } from '../factories/requests'
 import { createTestUser, DAY_MS, type TierSlug } from '../factories/users'
@@ -311,5 +315,94 @@ describe('/podcast/:token.xml', () => {
     const xml = await fresh.text()
     expect(xml).toContain(`?token=${newToken}`)
     expect(xml).not.toContain(oldToken)
+  })
+})
+
+// ---- course lessons in the private feed (decision 044) -------------------------------------------
+
+describe('/podcast/:token.xml: course lessons, only of the courses that are the subscriber’s', () => {
+  const HOUR_MS = 60 * 60 * 1000
+
+  beforeEach(async () => {
+    await db.delete(courses)
+  })
+  afterAll(async () => {
+    await db.delete(courses)
+  })
+
+  /** A ¥99 course, a 铁杆 course (its lessons out of id order, a video, one not yet released) and a free one. */
+  async function courseCatalogue() {
+    const released = new Date(Date.now() - HOUR_MS)
+    const priced = await insertCourse({ priceFen: 9900, title: '付费课' })
+    const included = await insertCourse({
+      included: 'tiegan',
+      title: '铁杆课',
+      lessons: [
+        { slug: 'one', publishAt: released },
+        { slug: 'two', publishAt: released },
+        { slug: 'film', kind: 'video' },
+        { slug: 'later', publishAt: new Date(Date.now() + DAY_MS) },
+      ],
+    })
+    // The syllabus, not the ids, decides the order: `two` is moved before `one`.
+    const [one, two] = included.lessons
+    await db.update(courseLessons).set({ position: 0 }).where(eq(courseLessons.id, two!.id))
+    const free = await insertCourse({ priceFen: 0, title: '免费课' })
+    return { priced, included, free, one: one!, two: two! }
+  }
+
+  async function feedItems(token: string) {
+    const response = await fetchPodcast(`${token}.xml`)
+    expect(response.status).toBe(200)
+    return parseFeed(await response.text()).items.filter((item) => item.guid['#text'].startsWith('zhiyin-lesson-'))
+  }
+
+  function fetchLessonMedia(url: string, cookie?: string) {
+    const { pathname, search } = new URL(url)
+    const [, , slug, lesson] = pathname.split('/')
+    return lessonMediaLoader(routeArgs(requestFor(`${pathname}${search}`, { cookie }), { slug: slug!, lesson: lesson! }))
+  }
+
+  it('a 铁杆会员 gets the released audio lessons of the course their tier includes, in syllabus order; no other course', async () => {
+    const { included, one, two } = await courseCatalogue()
+    const { token } = await subscriber('tiegan')
+    const items = await feedItems(token)
+    expect(items.map((item) => item.guid['#text'])).toEqual([`zhiyin-lesson-${two.id}`, `zhiyin-lesson-${one.id}`])
+    expect(items.map((item) => item.title)).toEqual(['《铁杆课》第 2 讲', '《铁杆课》第 1 讲'])
+    const [first, second] = items
+    expect(first!.link).toBe(`${SITE}/courses/${included.course.slug}/two`)
+    expect(first!.enclosure).toMatchObject({ '@_url': `${SITE}/courses/${included.course.slug}/two/media?token=${token}`, '@_length': '1000', '@_type': 'audio/mpeg' })
+    expect(first!['itunes:duration']).toBe('100')
+    // Released together: the feed's dates keep the syllabus order for apps that sort by date.
+    expect(new Date(second!.pubDate).getTime()).toBeGreaterThan(new Date(first!.pubDate).getTime())
+  })
+
+  it('a 亲情会员 gets no lesson of a 铁杆 course, nor of a course they have not bought (试听 included), nor of a free one', async () => {
+    await courseCatalogue()
+    const { token } = await subscriber('qinqing')
+    expect(await feedItems(token)).toEqual([])
+  })
+
+  it('a bought course’s lessons arrive with the payment, play with the token, and leave with the refund', async () => {
+    const { priced } = await courseCatalogue()
+    const { user, token } = await subscriber('qinqing')
+    const placed = await placeCourseOrder({ userId: user.id, courseId: priced.course.id, now: new Date() })
+    if (!placed.ok) throw new Error(placed.reason)
+    // Placed, not paid: nothing yet.
+    expect(await feedItems(token)).toEqual([])
+
+    await confirmPayment({ provider: 'test', eventId: `evt_course_${placed.order.id}`, orderId: placed.order.id, type: 'test.payment_succeeded', amountFen: 9900, currency: 'CNY', providerPaymentId: `pay_course_${placed.order.id}` })
+    const items = await feedItems(token)
+    expect(items.map((item) => item.title)).toEqual(['《付费课》第 1 讲', '《付费课》第 2 讲'])
+    // A podcast app has no session: the token opens the bought lesson's media, and only its subscriber's.
+    const paidLesson = items[1]!.enclosure!['@_url']
+    expect((await fetchLessonMedia(paidLesson)).status).toBe(200)
+    const other = await subscriber('tiegan')
+    expect((await fetchLessonMedia(paidLesson.replace(token, other.token))).status).toBe(403)
+    expect((await fetchLessonMedia(paidLesson.replace(`?token=${token}`, ''))).status).toBe(403)
+
+    await requestRefund({ orderId: placed.order.id, actorId: null })
+    expect(await feedItems(token)).toEqual([])
+    expect((await fetchLessonMedia(paidLesson)).status).toBe(403)
   })
 })

@@ -1,0 +1,1 @@
+ALTER TABLE `courses` ADD `stock_id` integer REFERENCES stock(id);
