@@ -73,7 +73,8 @@ export const courseAdminZhCN = {
     item: (when: string) => `${when} 上线`,
   },
   stats: {
-    title: '学员',
+    title: '销售与学员',
+    sales: '已售',
     learners: '学员',
     finished: '学完',
     completion: '完成率',

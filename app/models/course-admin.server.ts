@@ -1,9 +1,10 @@
 // The course editor's writes and reads (/admin/courses, issue 17). Every change is one
 // transaction with its audit entry, so an edit and its record land together or not at all.
-import { and, asc, count, desc, eq, lte, max, sql } from 'drizzle-orm'
-import { courseChapters, courseFields, courseLessons, courses, lessonProgress, tiers, users, type Media } from '../../db/schema'
+import { and, asc, count, countDistinct, desc, eq, inArray, lte, max, sql } from 'drizzle-orm'
+import { courseChapters, courseFields, courseLessons, courses, lessonProgress, orderLines, orders, tiers, users, type Media } from '../../db/schema'
 import { isCourseFinished } from '~/domain/course'
 import type { CourseFormData, LessonEditData, LessonFormData } from '~/domain/course-forms.server'
+import { PAID_ORDER_STATES } from '~/domain/order'
 import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 import { recordAudit } from '~/models/audit.server'
 import { deleteMedia } from '~/models/media.server'
@@ -114,16 +115,33 @@ export async function listCourseLearners(courseId: number, now: Date) {
     .sort((a, b) => (b.lastLearnedAt?.getTime() ?? 0) - (a.lastLearnedAt?.getTime() ?? 0))
 }
 
-/** A course as the editor shows it, with the counts of its learners. */
+/**
+ * Sales of a course: its orders of kind `course` (decision 044) that are paid and not refunded —
+ * the same orders that make a reader's purchase, counted for the editor.
+ */
+async function countCourseSales(courseId: number) {
+  const [row] = await db
+    .select({ sales: countDistinct(orders.id) })
+    .from(orders)
+    .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+    .innerJoin(courses, eq(courses.stockId, orderLines.stockId))
+    .where(and(eq(courses.id, courseId), eq(orders.kind, 'course'), inArray(orders.state, [...PAID_ORDER_STATES])))
+  return row?.sales ?? 0
+}
+
+/** A course as the editor shows it, with its sales and the counts of its learners. */
 export async function getCourseForEditor(id: number, now: Date) {
   const course = await db.query.courses.findFirst({ where: eq(courses.id, id) })
   if (!course) return undefined
-  const learners = await learnerCompletion(now, id)
-  const [released] = await db
-    .select({ lessons: count() })
-    .from(courseLessons)
-    .where(and(eq(courseLessons.courseId, id), lte(courseLessons.publishAt, now)))
-  return { course, learners: learners.length, completed: learners.filter((l) => isFinished(l.done, released?.lessons ?? 0)).length }
+  const [learners, [released], sales] = await Promise.all([
+    learnerCompletion(now, id),
+    db
+      .select({ lessons: count() })
+      .from(courseLessons)
+      .where(and(eq(courseLessons.courseId, id), lte(courseLessons.publishAt, now))),
+    countCourseSales(id),
+  ])
+  return { course, sales, learners: learners.length, completed: learners.filter((l) => isFinished(l.done, released?.lessons ?? 0)).length }
 }
 
 async function checkReferences(input: CourseFormData, tx: Executor) {

@@ -71,6 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       published: course.published,
       coverUrl: course.coverId ? coursePaths.cover(course.slug, course.coverId) : null,
     },
+    sales: found.sales,
     learners: found.learners,
     completed: found.completed,
     // The share of learners who finished every released lesson (decision 042); none without learners.
@@ -242,7 +243,7 @@ async function saveUpload(request: Request, courseId: number, actorId: number, b
 }
 
 export default function EditCourse() {
-  const { course, learners, completed, completionPercent, schedule, canExport, fields, tiers, values, chapters, defaultPublishAt } = useLoaderData<typeof loader>()
+  const { course, sales, learners, completed, completionPercent, schedule, canExport, fields, tiers, values, chapters, defaultPublishAt } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (scope: string) => (actionData?.scope === scope ? actionData.errors : {})
   return (
@@ -270,8 +271,9 @@ export default function EditCourse() {
       <div className="grid gap-5 md:grid-cols-2 md:items-start">
         <Card>
           <h2 className="mb-3 text-base font-semibold text-stone-900">{a.stats.title}</h2>
-          <dl className="grid grid-cols-3 gap-2 text-center">
+          <dl className="grid grid-cols-2 gap-2 text-center sm:grid-cols-4">
             {[
+              [a.stats.sales, String(sales)],
               [a.stats.learners, String(learners)],
               [a.stats.finished, String(completed)],
               [a.stats.completion, completionPercent === null ? '—' : `${completionPercent}%`],

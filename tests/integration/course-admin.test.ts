@@ -508,3 +508,27 @@ describe('the editor’s figures and release schedule', () => {
     expect(page.schedule[0]!.publishAt).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/)
   })
 })
+
+describe('sales per course', () => {
+  it('counts the paid purchases of the course (orders of kind course), not an unpaid one nor another course’s', async () => {
+    const { placeCourseOrder } = await import('~/models/course-orders.server')
+    const { confirmPayment } = await import('~/models/commerce.server')
+    const { paidNotice } = await import('../factories/orders')
+    const { course } = await insertCourse({ priceFen: 9900 })
+    const other = await insertCourse({ priceFen: 1900 })
+    const now = new Date()
+    for (const [target, pay] of [
+      [course, true],
+      [course, true],
+      [course, false],
+      [other.course, true],
+    ] as const) {
+      const { user } = await signedIn()
+      const placed = await placeCourseOrder({ userId: user.id, courseId: target.id, now })
+      if (!placed.ok) throw new Error('the order was refused')
+      if (pay) await confirmPayment(paidNotice(placed.order), now)
+    }
+    const page = await editLoader(routeArgs(requestFor(`/admin/courses/${course.id}`, { cookie: editor.cookie }), { id: String(course.id) }))
+    expect(page.sales).toBe(2)
+  })
+})
