@@ -1,5 +1,6 @@
-// The course editor's form (/admin/courses/new and /admin/courses/:id): the course's own fields,
-// with the introduction previewed as the daily editor previews its body.
+// The course editor's forms (/admin/courses/new and /admin/courses/:id): the course's own fields,
+// with the introduction previewed as the daily editor previews its body; its cover; an added
+// lesson's edit; and the release schedule of lessons still to come.
 import { Form } from '@remix-run/react'
 import { Checkbox } from './shop'
 import { Field, FormError, SelectField, TextAreaField } from './field'
@@ -8,6 +9,11 @@ import { Button, Card } from './ui'
 import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 
 const f = courseAdminZhCN.fields
+const a = courseAdminZhCN
+
+// A file input that looks like the site's buttons.
+const FILE_INPUT =
+  '[&_input]:py-2 [&_input]:text-sm [&_input]:file:mr-3 [&_input]:file:rounded-md [&_input]:file:border-0 [&_input]:file:bg-brand-50 [&_input]:file:px-3 [&_input]:file:py-1.5 [&_input]:file:font-medium [&_input]:file:text-brand-800'
 
 /** What the form shows: the stored course, or what was just sent back with errors. */
 export interface CourseFormValues {
@@ -75,6 +81,95 @@ export function CourseForm({
         <Checkbox name="published" value="on" label={f.published} defaultChecked={values.published} error={errors.published} />
         <Button type="submit">{submitLabel}</Button>
       </Form>
+    </Card>
+  )
+}
+
+/** The course's cover: the current one, and an upload that replaces it (checked and re-encoded). */
+export function CoverCard({ title, coverUrl, error }: { title: string; coverUrl: string | null; error: string | undefined }) {
+  const c = a.cover
+  return (
+    <Card>
+      <h2 className="mb-3 text-base font-semibold text-stone-900">{c.title}</h2>
+      {coverUrl ? (
+        <img src={coverUrl} alt={c.alt(title)} className="aspect-video w-full rounded-lg border border-stone-200 object-cover" />
+      ) : (
+        <p className="text-sm text-stone-500">{c.none}</p>
+      )}
+      <Form method="post" encType="multipart/form-data" className="mt-3 space-y-2" noValidate>
+        <input type="hidden" name="intent" value="course.cover" />
+        <Field label={c.file} name="cover" type="file" accept="image/jpeg,image/png,image/webp" error={error} hint={c.hint} className={FILE_INPUT} />
+        <Button type="submit" variant="secondary">
+          {c.submit}
+        </Button>
+      </Form>
+    </Card>
+  )
+}
+
+export interface EditableLesson {
+  id: number
+  title: string
+  transcript: string
+  preview: boolean
+  /** datetime-local value in the site time zone. */
+  publishAt: string
+}
+
+/** An added lesson's edit, folded under its row: its fields, and a new file or none. */
+export function EditLesson({ lesson, errors }: { lesson: EditableLesson; errors: Partial<Record<string, string>> }) {
+  const l = a.lessons
+  const hasErrors = Object.keys(errors).length > 0
+  return (
+    <details className="mt-1" open={hasErrors}>
+      <summary className="cursor-pointer text-xs font-medium text-brand-700">{l.edit}</summary>
+      <Form method="post" encType="multipart/form-data" className="mt-2 space-y-3 rounded-lg bg-stone-50 p-2 sm:p-3" noValidate aria-label={l.editTitle(lesson.title)}>
+        <input type="hidden" name="intent" value="lesson.edit" />
+        <input type="hidden" name="lessonId" value={lesson.id} />
+        <FormError error={errors.form} />
+        <Field label={l.title} name="title" defaultValue={lesson.title} error={errors.title} required maxLength={80} />
+        <TextAreaField label={l.transcript} name="transcript" defaultValue={lesson.transcript} error={errors.transcript} rows={6} controlClassName="font-mono text-sm" />
+        <div className="grid gap-3 sm:grid-cols-2">
+          {/* A datetime input has a wide intrinsic size: let it shrink to a phone's column. */}
+          <Field label={l.publishAt} name="publishAt" type="datetime-local" defaultValue={lesson.publishAt} error={errors.publishAt} hint={l.publishAtHint} className="min-w-0 [&_input]:w-full [&_input]:min-w-0" />
+          <div className="sm:pt-7">
+            <Checkbox name="preview" value="on" label={l.preview} defaultChecked={lesson.preview} error={errors.preview} />
+          </div>
+        </div>
+        <Field label={l.replaceFile} name="file" type="file" accept="audio/*,video/mp4" error={errors.file} hint={l.replaceFileHint} className={FILE_INPUT} />
+        <Button type="submit" variant="secondary">
+          {l.saveEdit}
+        </Button>
+      </Form>
+    </details>
+  )
+}
+
+/** Lessons still to come, soonest first: what the course releases and when (one a week, say). */
+export function ReleaseScheduleCard({ schedule }: { schedule: { id: number; title: string; chapterTitle: string; publishAt: string }[] }) {
+  const s = a.schedule
+  return (
+    <Card>
+      <h2 className="mb-1 text-base font-semibold text-stone-900">{s.title}</h2>
+      {schedule.length === 0 ? (
+        <p className="text-sm text-stone-500">{s.none}</p>
+      ) : (
+        <>
+          <p className="mb-3 text-xs text-stone-500">{s.intro}</p>
+          <ol className="relative space-y-3 border-l-2 border-amber-200 pl-4">
+            {schedule.map((item) => (
+              <li key={item.id} className="relative">
+                <span aria-hidden className="absolute -left-[1.4rem] top-1.5 h-2.5 w-2.5 rounded-full bg-amber-400 ring-2 ring-white" />
+                <p className="text-sm font-medium tabular-nums text-amber-900">{s.item(item.publishAt)}</p>
+                <p className="text-sm text-stone-800">
+                  <span className="text-stone-500">{item.chapterTitle} · </span>
+                  {item.title}
+                </p>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </Card>
   )
 }

@@ -24,9 +24,9 @@ export const COURSE_LIMITS = {
 
 /**
  * Lesson slugs that a route under /courses/:slug/ already answers: a lesson so named could
- * never be opened (decision 039).
+ * never be opened (decisions 039, 046).
  */
-export const RESERVED_LESSON_SLUGS = ['cover'] as const
+export const RESERVED_LESSON_SLUGS = ['cover', 'certificate'] as const
 
 const slug = z
   .string({ error: e.slugRequired })
@@ -107,6 +107,14 @@ const chapterTitle = z
 
 const direction = z.enum(['up', 'down'], { error: e.directionInvalid })
 
+/** A new order as drag-and-drop sends it: ids, comma-separated, each once (the model checks the set). */
+const order = z
+  .string({ error: e.orderInvalid })
+  .trim()
+  .regex(/^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){0,499}$/, e.orderInvalid)
+  .transform((value) => value.split(',').map(Number))
+  .refine((ids) => new Set(ids).size === ids.length, { error: e.orderInvalid })
+
 /** The syllabus forms of the editor page, told apart by their `intent`. */
 export const syllabusForm = z.discriminatedUnion(
   'intent',
@@ -117,22 +125,22 @@ export const syllabusForm = z.discriminatedUnion(
     z.object({ intent: z.literal('chapter.delete'), chapterId: id(e.chapterNotFound) }),
     z.object({ intent: z.literal('lesson.move'), lessonId: id(e.lessonNotFound), direction }),
     z.object({ intent: z.literal('lesson.delete'), lessonId: id(e.lessonNotFound) }),
+    z.object({ intent: z.literal('chapter.reorder'), order }),
+    z.object({ intent: z.literal('lesson.reorder'), chapterId: id(e.chapterNotFound), order }),
   ],
   { error: errorsZhCN.invalidChoice },
 )
 
 export type SyllabusFormData = z.output<typeof syllabusForm>
 
-/** A new lesson's fields (its file arrives beside them and is checked by the ingest functions). */
-export function lessonForm(timeZone: string) {
-  return z.object({
-    chapterId: id(e.chapterNotFound),
+/** What a lesson's editor may change after adding it: all but its slug and chapter (its file beside them). */
+function lessonFields(timeZone: string) {
+  return {
     title: z
       .string({ error: e.lessonTitleRequired })
       .trim()
       .min(1, e.lessonTitleRequired)
       .max(COURSE_LIMITS.lessonTitleMax, e.tooLong(courseAdminZhCN.lessons.title, COURSE_LIMITS.lessonTitleMax)),
-    slug: slug.refine((value) => !(RESERVED_LESSON_SLUGS as readonly string[]).includes(value), { error: (issue) => e.lessonSlugReserved(String(issue.input)) }),
     transcript: optionalText(COURSE_LIMITS.transcriptMax, courseAdminZhCN.lessons.transcript),
     preview: checkbox,
     publishAt: z.string({ error: e.publishAtInvalid }).transform((value, ctx) => {
@@ -143,7 +151,26 @@ export function lessonForm(timeZone: string) {
       }
       return instant
     }),
+  }
+}
+
+/** A new lesson's fields (its file arrives beside them and is checked by the ingest functions). */
+export function lessonForm(timeZone: string) {
+  return z.object({
+    chapterId: id(e.chapterNotFound),
+    slug: slug.refine((value) => !(RESERVED_LESSON_SLUGS as readonly string[]).includes(value), { error: (issue) => e.lessonSlugReserved(String(issue.input)) }),
+    ...lessonFields(timeZone),
   })
 }
 
 export type LessonFormData = z.output<ReturnType<typeof lessonForm>>
+
+/**
+ * An added lesson's edit: title, 文稿, 试听, publish time, and optionally a new file. The slug
+ * stays: it is the lesson's address, shared and bookmarked.
+ */
+export function lessonEditForm(timeZone: string) {
+  return z.object({ lessonId: id(e.lessonNotFound), ...lessonFields(timeZone) })
+}
+
+export type LessonEditData = z.output<ReturnType<typeof lessonEditForm>>

@@ -76,6 +76,18 @@ export function isLessonVisible(lesson: { publishAt: Date }, viewer: Viewer, now
   return isLessonReleased(lesson, now) || (viewer !== null && isStaff(viewer.role))
 }
 
+/**
+ * A reader has finished a course once they learned every lesson released by now — the rule of
+ * the certificate (decision 046) and of the editor's completion rate (042). A course with nothing
+ * released has no finishers; a lesson released later makes a finisher unfinished until learned.
+ */
+export function isCourseFinished({ learned, released }: { learned: number; released: number }) {
+  return released > 0 && learned >= released
+}
+
+/** The certificate's picture: the size link previews use (the page and its og:image agree). */
+export const CERTIFICATE_IMAGE_SIZE = { width: 1200, height: 630 } as const
+
 /** The share of a lesson heard that counts as learned. */
 export const LEARNED_SHARE = 0.9
 
@@ -117,6 +129,16 @@ export type CourseSort = (typeof COURSE_SORTS)[number]
 
 export function parseCourseSort(raw: string | null): CourseSort {
   return raw === 'popular' ? 'popular' : 'newest'
+}
+
+/**
+ * The lessons still to come, soonest first, with their chapter: the editor's release schedule
+ * (a course may release one lesson a week).
+ */
+export function releaseSchedule<L extends { publishAt: Date }>(syllabus: { title: string; lessons: L[] }[], now: Date) {
+  return syllabus
+    .flatMap((chapter) => chapter.lessons.filter((lesson) => !isLessonReleased(lesson, now)).map((lesson) => ({ chapterTitle: chapter.title, lesson })))
+    .sort((a, b) => a.lesson.publishAt.getTime() - b.lesson.publishAt.getTime())
 }
 
 // ---- buying a course once (decision 044) ----------------------------------------------------------

@@ -1,8 +1,10 @@
 // The course editor's writes and reads (/admin/courses, issue 17). Every change is one
 // transaction with its audit entry, so an edit and its record land together or not at all.
-import { and, asc, count, desc, eq, lte, max, sql } from 'drizzle-orm'
-import { courseChapters, courseFields, courseLessons, courses, lessonProgress, tiers, users, type Media } from '../../db/schema'
-import type { CourseFormData, LessonFormData } from '~/domain/course-forms.server'
+import { and, asc, count, countDistinct, desc, eq, inArray, lte, max, sql } from 'drizzle-orm'
+import { courseChapters, courseFields, courseLessons, courses, lessonProgress, orderLines, orders, tiers, users, type Media } from '../../db/schema'
+import { isCourseFinished } from '~/domain/course'
+import type { CourseFormData, LessonEditData, LessonFormData } from '~/domain/course-forms.server'
+import { PAID_ORDER_STATES } from '~/domain/order'
 import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 import { recordAudit } from '~/models/audit.server'
 import { deleteMedia } from '~/models/media.server'
@@ -63,9 +65,8 @@ export async function listCoursesForStaff(now: Date) {
   })
 }
 
-/** Finished = every released lesson learned; a course with nothing released has no finishers. */
 function isFinished(done: number, released: number) {
-  return released > 0 && done >= released
+  return isCourseFinished({ learned: done, released })
 }
 
 /** Per course and reader: how many released lessons they learned (readers with any progress). */
@@ -114,16 +115,33 @@ export async function listCourseLearners(courseId: number, now: Date) {
     .sort((a, b) => (b.lastLearnedAt?.getTime() ?? 0) - (a.lastLearnedAt?.getTime() ?? 0))
 }
 
-/** A course as the editor shows it, with the counts of its learners. */
+/**
+ * Sales of a course: its orders of kind `course` (decision 044) that are paid and not refunded —
+ * the same orders that make a reader's purchase, counted for the editor.
+ */
+async function countCourseSales(courseId: number) {
+  const [row] = await db
+    .select({ sales: countDistinct(orders.id) })
+    .from(orders)
+    .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+    .innerJoin(courses, eq(courses.stockId, orderLines.stockId))
+    .where(and(eq(courses.id, courseId), eq(orders.kind, 'course'), inArray(orders.state, [...PAID_ORDER_STATES])))
+  return row?.sales ?? 0
+}
+
+/** A course as the editor shows it, with its sales and the counts of its learners. */
 export async function getCourseForEditor(id: number, now: Date) {
   const course = await db.query.courses.findFirst({ where: eq(courses.id, id) })
   if (!course) return undefined
-  const learners = await learnerCompletion(now, id)
-  const [released] = await db
-    .select({ lessons: count() })
-    .from(courseLessons)
-    .where(and(eq(courseLessons.courseId, id), lte(courseLessons.publishAt, now)))
-  return { course, learners: learners.length, completed: learners.filter((l) => isFinished(l.done, released?.lessons ?? 0)).length }
+  const [learners, [released], sales] = await Promise.all([
+    learnerCompletion(now, id),
+    db
+      .select({ lessons: count() })
+      .from(courseLessons)
+      .where(and(eq(courseLessons.courseId, id), lte(courseLessons.publishAt, now))),
+    countCourseSales(id),
+  ])
+  return { course, sales, learners: learners.length, completed: learners.filter((l) => isFinished(l.done, released?.lessons ?? 0)).length }
 }
 
 async function checkReferences(input: CourseFormData, tx: Executor) {
@@ -330,6 +348,109 @@ export async function moveLesson({ courseId, lessonId, direction, actorId, now }
       return { ok: true as const }
     }),
   )
+}
+
+/**
+ * Rewrites the positions of a list to `order` (drag-and-drop's result) inside the transaction.
+ * `order` must name exactly the list's current items: an editor who dragged a stale page (a
+ * chapter added or a lesson deleted meanwhile) is told to reload rather than losing an item.
+ */
+function checkedOrder(current: { id: number }[], order: number[]) {
+  const ids = new Set(current.map((item) => item.id))
+  if (order.length !== ids.size || order.some((id) => !ids.has(id))) throw new Refused({ form: e.orderStale }, 409)
+}
+
+export async function reorderChapters({ courseId, order, actorId, now }: CourseEdit & { order: number[] }): Promise<EditResult> {
+  return refusedOr(() =>
+    transaction(async (tx) => {
+      const chapters = await tx.select({ id: courseChapters.id }).from(courseChapters).where(eq(courseChapters.courseId, courseId))
+      checkedOrder(chapters, order)
+      for (const [index, chapterId] of order.entries()) {
+        await tx.update(courseChapters).set({ position: index + 1 }).where(eq(courseChapters.id, chapterId))
+      }
+      await touch(courseId, now, tx)
+      await recordAudit({ actorId, action: 'course.chapter.reorder', targetType: 'course', targetId: courseId, detail: { order } }, tx)
+      return { ok: true as const }
+    }),
+  )
+}
+
+/** A chapter's lessons in a new order (within the chapter: a lesson changes chapter by no drag). */
+export async function reorderLessons({ courseId, chapterId, order, actorId, now }: CourseEdit & { chapterId: number; order: number[] }): Promise<EditResult> {
+  return refusedOr(() =>
+    transaction(async (tx) => {
+      const chapter = await chapterOf(courseId, chapterId, tx)
+      if (!chapter) throw new Refused({ form: e.chapterNotFound }, 404)
+      const lessons = await tx.select({ id: courseLessons.id }).from(courseLessons).where(eq(courseLessons.chapterId, chapterId))
+      checkedOrder(lessons, order)
+      for (const [index, lessonId] of order.entries()) {
+        await tx.update(courseLessons).set({ position: index + 1 }).where(eq(courseLessons.id, lessonId))
+      }
+      await touch(courseId, now, tx)
+      await recordAudit({ actorId, action: 'course.lesson.reorder', targetType: 'course', targetId: courseId, detail: { chapterId, order } }, tx)
+      return { ok: true as const }
+    }),
+  )
+}
+
+/**
+ * Saves an added lesson's title, 文稿, 试听 flag and publish time, and — when a new (checked)
+ * file comes with them — plays that file from now on: its kind and length replace the old ones,
+ * and the old file and its poster (a frame of the old video) are removed after the commit.
+ */
+export async function updateLesson({
+  courseId,
+  input,
+  file,
+  actorId,
+  now,
+}: CourseEdit & { input: LessonEditData; file: Media | null }): Promise<EditResult | { ok: true; title: string }> {
+  const result = await refusedOr(() =>
+    transaction(async (tx) => {
+      const lesson = await tx.query.courseLessons.findFirst({ where: and(eq(courseLessons.id, input.lessonId), eq(courseLessons.courseId, courseId)) })
+      if (!lesson) throw new Refused({ form: e.lessonNotFound }, 404)
+      const { lessonId, ...fields } = input
+      const media = file
+        ? { kind: file.kind === 'video' ? ('video' as const) : ('audio' as const), mediaId: file.id, posterId: null, durationSeconds: Math.max(1, Math.round((file.durationMs ?? 0) / 1000)) }
+        : {}
+      await tx
+        .update(courseLessons)
+        .set({ ...fields, ...media, updatedAt: now })
+        .where(eq(courseLessons.id, lessonId))
+      await touch(courseId, now, tx)
+      const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((key) => String(fields[key]) !== String(lesson[key]))
+      await recordAudit(
+        { actorId, action: 'course.lesson.edit', targetType: 'course', targetId: courseId, detail: { title: input.title, lessonId, changed, replacedFile: file !== null } },
+        tx,
+      )
+      return { ok: true as const, previous: lesson }
+    }),
+  )
+  if (!result.ok) return result
+  if (file) {
+    await discardLessonMedia(result.previous.mediaId)
+    if (result.previous.posterId) await discardLessonMedia(result.previous.posterId)
+  }
+  return { ok: true, title: input.title }
+}
+
+/** A new cover (already checked and re-encoded by ingestImage); the old one's file goes after the commit. */
+export async function setCourseCover({ courseId, cover, actorId, now }: CourseEdit & { cover: Media }): Promise<EditResult> {
+  const result = await refusedOr(() =>
+    transaction(async (tx) => {
+      const [previous] = await tx.select({ coverId: courses.coverId }).from(courses).where(eq(courses.id, courseId))
+      if (!previous) throw new Refused({ cover: e.notFound }, 404)
+      await tx.update(courses).set({ coverId: cover.id, updatedAt: now }).where(eq(courses.id, courseId))
+      await recordAudit({ actorId, action: 'course.cover', targetType: 'course', targetId: courseId, detail: { coverId: cover.id } }, tx)
+      return { ok: true as const, previousCoverId: previous.coverId }
+    }),
+  )
+  if (!result.ok) return result
+  if (result.previousCoverId) {
+    const [used] = await db.select({ n: count() }).from(courses).where(eq(courses.coverId, result.previousCoverId))
+    if ((used?.n ?? 0) === 0) await deleteMedia(result.previousCoverId)
+  }
+  return { ok: true }
 }
 
 /** Deletes a lesson (its readers' progress goes with it), then its media files. */

@@ -47,6 +47,8 @@ import { parseForm, type FieldErrors } from '~/utils/forms'
 import { retryAfterHeaders } from '~/utils/retry-after'
 import { hashPassword } from '~/utils/password.server'
 import { ReferralCard } from '~/components/referral-card'
+import { FinishedCourses } from '~/components/finished-courses'
+import { presentFinishedCourses } from '~/utils/certificate-view.server'
 import { referralSummary } from '~/models/referral.server'
 import { unlinkWechatFromAccount, wechatAccountView } from '~/utils/wechat-signin.server'
 
@@ -100,6 +102,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     timeZone: getEnv().SITE_TIMEZONE,
     referral: await referralSummary({ userId: user.id, siteUrl: env.SITE_URL }),
+    finishedCourses: await presentFinishedCourses({ userId: user.id, now: new Date() }),
     wechat,
   }
 }
@@ -232,7 +235,7 @@ function describeDevice(userAgent: string) {
 }
 
 export default function Account() {
-  const { user, membership, sessions, timeZone, checkins, podcast, referral, notificationPrefs, wechat } = useLoaderData<typeof loader>()
+  const { user, membership, sessions, timeZone, checkins, podcast, referral, notificationPrefs, wechat, finishedCourses } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (intent: Intent) => (actionData?.intent === intent ? actionData.errors : {})
   const busy = useNavigation().state !== 'idle'
@@ -284,6 +287,8 @@ export default function Account() {
           </p>
         ) : null}
       </Card>
+
+      <FinishedCourses courses={finishedCourses} />
 
       <Card>
         <h2 className="mb-1 text-lg font-semibold">

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { MaxPartSizeExceededError, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, type UploadHandler } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { CourseForm } from '~/components/course-admin'
+import { DragGrip, SortableList } from '~/components/sortable'
+import { CourseForm, CoverCard, EditLesson, ReleaseScheduleCard } from '~/components/course-admin'
 import { Checkbox } from '~/components/shop'
 import { Field, FormError, TextAreaField } from '~/components/field'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
-import { lessonForm, syllabusForm } from '~/domain/course-forms.server'
+import { releaseSchedule } from '~/domain/course'
+import { lessonEditForm, lessonForm, syllabusForm } from '~/domain/course-forms.server'
 import { toLocalDateTimeValue } from '~/domain/drop'
 import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 import { errorsZhCN, siteZhCN } from '~/i18n/core.zh-CN'
@@ -19,14 +21,19 @@ import {
   moveChapter,
   moveLesson,
   renameChapter,
+  reorderChapters,
+  reorderLessons,
+  setCourseCover,
+  updateLesson,
   type EditResult,
 } from '~/models/course-admin.server'
-import { deleteMedia, ingestLessonAudio, ingestVideo, type IngestResult } from '~/models/media.server'
+import { deleteMedia, ingestImage, ingestLessonAudio, ingestVideo, type IngestResult } from '~/models/media.server'
+import { coursePaths } from '~/utils/course-view.server'
 import { courseFormChoices, courseFormValues, failWith, saveCourseForm } from '~/utils/course-editor.server'
 import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime } from '~/utils/format'
-import { parseForm } from '~/utils/forms'
+import { parseForm, type FieldErrors } from '~/utils/forms'
 import { parseMultipartForm } from '~/utils/multipart.server'
 import { hasRole, requireRole } from '~/utils/permissions.server'
 import { skipReadOnlyActions } from '~/utils/revalidation'
@@ -57,9 +64,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [syllabus, choices] = await Promise.all([getSyllabus(course.id), courseFormChoices()])
   const timeZone = getEnv().SITE_TIMEZONE
   return {
-    course: { id: course.id, slug: course.slug, title: course.title, published: course.published },
+    course: {
+      id: course.id,
+      slug: course.slug,
+      title: course.title,
+      published: course.published,
+      coverUrl: course.coverId ? coursePaths.cover(course.slug, course.coverId) : null,
+    },
+    sales: found.sales,
     learners: found.learners,
     completed: found.completed,
+    // The share of learners who finished every released lesson (decision 042); none without learners.
+    completionPercent: found.learners > 0 ? Math.round((found.completed / found.learners) * 100) : null,
+    schedule: releaseSchedule(syllabus, now).map(({ chapterTitle, lesson }) => ({
+      id: lesson.id,
+      title: lesson.title,
+      chapterTitle,
+      publishAt: formatDateTime(lesson.publishAt, timeZone),
+    })),
     canExport: hasRole(editor.role, 'admin'),
     ...choices,
     values: courseFormValues(course, null),
@@ -75,6 +97,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         durationSeconds: lesson.durationSeconds,
         // Only a lesson still to come says when it comes.
         scheduledFor: lesson.publishAt > now ? formatDateTime(lesson.publishAt, timeZone) : null,
+        // What its edit form starts from.
+        transcript: lesson.transcript,
+        publishAt: toLocalDateTimeValue(lesson.publishAt, timeZone),
       })),
     })),
     defaultPublishAt: toLocalDateTimeValue(now, timeZone),
@@ -85,7 +110,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const editor = await requireRole(request, 'editor')
   const id = courseId(params.id)
   const back = `/admin/courses/${id}`
-  if (request.headers.get('Content-Type')?.startsWith('multipart/form-data')) return addLessonFromUpload(request, id, editor.id, back)
+  if (request.headers.get('Content-Type')?.startsWith('multipart/form-data')) return saveUpload(request, id, editor.id, back)
 
   const formData = await request.formData()
   if (formData.get('intent') === 'course.save') {
@@ -128,65 +153,97 @@ export async function action({ request, params }: ActionFunctionArgs) {
       message = result.ok && 'title' in result ? a.lessons.deleted(result.title) : ''
       break
     }
+    case 'chapter.reorder':
+      result = await reorderChapters({ ...edit, order: input.order })
+      message = a.chapters.reordered
+      break
+    case 'lesson.reorder':
+      result = await reorderLessons({ ...edit, chapterId: input.chapterId, order: input.order })
+      message = a.lessons.reordered
+      break
   }
   if (!result.ok) return failWith(scope, result.errors, result.status)
   return redirectWithFlash(back, { kind: 'success', message })
 }
 
 /**
- * A new lesson arrives as one multipart form: its fields and one audio or video file, checked
- * by content as it streams to disk (ingestLessonAudio / ingestVideo). The file is kept only if
- * the lesson is added; any refusal removes it again.
+ * The editor's upload forms, each one multipart form with at most one file, checked by content
+ * as it streams to disk: a new lesson (its fields and its audio or video), an added lesson's
+ * edit (its fields, and a new file or none) and the course's cover (an image, re-encoded). The
+ * part's name picks the check — `file` → ingestLessonAudio / ingestVideo (the browser's type only
+ * picks which), `cover` → ingestImage — and a stored file is kept only if the change is saved.
  */
-async function addLessonFromUpload(request: Request, courseId: number, actorId: number, back: string) {
-  const upload: { result: IngestResult | null } = { result: null }
-  const file: UploadHandler = async ({ name, filename, contentType, data }) => {
-    if (name !== 'file' || !filename) return undefined
+async function saveUpload(request: Request, courseId: number, actorId: number, back: string) {
+  const upload: { part: 'file' | 'cover' | null; result: IngestResult | null } = { part: null, result: null }
+  const handler: UploadHandler = async ({ name, filename, contentType, data }) => {
+    if ((name !== 'file' && name !== 'cover') || !filename) return undefined
     if (upload.result) {
-      // One file per lesson: a second part is drained, not kept.
+      // One file per form: a second part is drained, not kept.
       for await (const _ of data) void _
       return undefined
     }
     const source = { data, originalName: filename, uploadedBy: actorId }
-    // The browser's type only picks which check runs; each check reads the content itself.
-    upload.result = contentType.startsWith('video/') ? await ingestVideo(source) : await ingestLessonAudio(source)
+    upload.part = name
+    upload.result = name === 'cover' ? await ingestImage(source) : contentType.startsWith('video/') ? await ingestVideo(source) : await ingestLessonAudio(source)
     return filename
   }
   const discard = async () => {
     if (upload.result?.ok) await deleteMedia(upload.result.media.id)
   }
+  const refuse = async (scope: string, errors: FieldErrors, status: number) => {
+    await discard()
+    return failWith(scope, errors, status)
+  }
   let parsed
   try {
     // Text parts: a 文稿 of 200,000 characters is at most 800 KB of UTF-8.
-    parsed = await parseMultipartForm(request, unstable_composeUploadHandlers(file, unstable_createMemoryUploadHandler({ maxPartSize: 1024 * 1024 })))
+    parsed = await parseMultipartForm(request, unstable_composeUploadHandlers(handler, unstable_createMemoryUploadHandler({ maxPartSize: 1024 * 1024 })))
   } catch (error) {
-    await discard()
-    if (error instanceof MaxPartSizeExceededError) return failWith('lesson', { file: t.errors.malformedUpload }, 400)
+    if (error instanceof MaxPartSizeExceededError) return refuse('upload', { file: t.errors.malformedUpload }, 400)
     throw error
   }
-  if (!parsed.ok) {
-    await discard()
-    return failWith('lesson', { file: t.errors.malformedUpload }, 400)
-  }
-  const scope = `lesson:${String(parsed.formData.get('chapterId') ?? '')}`
-  const form = parseForm(lessonForm(getEnv().SITE_TIMEZONE), parsed.formData)
-  if (!form.ok) {
-    await discard()
-    return failWith(scope, form.errors, 400)
-  }
+  if (!parsed.ok) return refuse('upload', { file: t.errors.malformedUpload }, 400)
+  const formData = parsed.formData
+  const intent = formData.get('intent')
   const stored = upload.result
-  if (!stored) return failWith(scope, { file: a.errors.fileRequired }, 400)
-  if (!stored.ok) return failWith(scope, { file: stored.error }, stored.status)
-  const added = await addLesson({ courseId, input: form.data, file: stored.media, actorId, now: new Date() })
-  if (!added.ok) {
-    await discard()
-    return failWith(scope, added.errors, added.status)
+  const now = new Date()
+
+  if (intent === 'course.cover') {
+    if (!stored || upload.part !== 'cover') return refuse('cover', { cover: a.errors.coverRequired }, 400)
+    if (!stored.ok) return failWith('cover', { cover: stored.error }, stored.status)
+    const saved = await setCourseCover({ courseId, cover: stored.media, actorId, now })
+    if (!saved.ok) return refuse('cover', saved.errors, saved.status)
+    return redirectWithFlash(back, { kind: 'success', message: a.cover.saved })
   }
+
+  if (upload.part === 'cover') return refuse('upload', { file: a.errors.fileRequired }, 400)
+  if (stored && !stored.ok) {
+    const scope = intent === 'lesson.edit' ? `lesson.edit:${String(formData.get('lessonId') ?? '')}` : `lesson:${String(formData.get('chapterId') ?? '')}`
+    return failWith(scope, { file: stored.error }, stored.status)
+  }
+  const file = stored?.ok ? stored.media : null
+  const timeZone = getEnv().SITE_TIMEZONE
+
+  if (intent === 'lesson.edit') {
+    const scope = `lesson.edit:${String(formData.get('lessonId') ?? '')}`
+    const form = parseForm(lessonEditForm(timeZone), formData)
+    if (!form.ok) return refuse(scope, form.errors, 400)
+    const saved = await updateLesson({ courseId, input: form.data, file, actorId, now })
+    if (!saved.ok) return refuse(scope, saved.errors, saved.status)
+    return redirectWithFlash(back, { kind: 'success', message: a.lessons.edited(form.data.title) })
+  }
+
+  const scope = `lesson:${String(formData.get('chapterId') ?? '')}`
+  const form = parseForm(lessonForm(timeZone), formData)
+  if (!form.ok) return refuse(scope, form.errors, 400)
+  if (!file) return failWith(scope, { file: a.errors.fileRequired }, 400)
+  const added = await addLesson({ courseId, input: form.data, file, actorId, now })
+  if (!added.ok) return refuse(scope, added.errors, added.status)
   return redirectWithFlash(back, { kind: 'success', message: a.lessons.added(form.data.title) })
 }
 
 export default function EditCourse() {
-  const { course, learners, completed, canExport, fields, tiers, values, chapters, defaultPublishAt } = useLoaderData<typeof loader>()
+  const { course, sales, learners, completed, completionPercent, schedule, canExport, fields, tiers, values, chapters, defaultPublishAt } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorsFor = (scope: string) => (actionData?.scope === scope ? actionData.errors : {})
   return (
@@ -211,28 +268,55 @@ export default function EditCourse() {
         </PageTitle>
       </div>
 
-      <Card>
-        <h2 className="mb-2 text-base font-semibold text-stone-900">{a.learners.title}</h2>
-        <p className="text-sm text-stone-700">{a.learners.summary(learners, completed)}</p>
-        {canExport ? (
-          <Form method="post" action={`/admin/courses/${course.id}/learners`} reloadDocument className="mt-3">
-            <Button type="submit" variant="secondary">
-              {a.learners.export}
-            </Button>
-          </Form>
-        ) : null}
-      </Card>
+      <div className="grid gap-5 md:grid-cols-2 md:items-start">
+        <Card>
+          <h2 className="mb-3 text-base font-semibold text-stone-900">{a.stats.title}</h2>
+          <dl className="grid grid-cols-2 gap-2 text-center sm:grid-cols-4">
+            {[
+              [a.stats.sales, String(sales)],
+              [a.stats.learners, String(learners)],
+              [a.stats.finished, String(completed)],
+              [a.stats.completion, completionPercent === null ? '—' : `${completionPercent}%`],
+            ].map(([label, value]) => (
+              <div key={label} className="rounded-lg bg-stone-50 px-2 py-3">
+                <dt className="text-xs text-stone-500">{label}</dt>
+                <dd className="mt-1 text-xl font-bold tabular-nums text-stone-900">{value}</dd>
+              </div>
+            ))}
+          </dl>
+          {canExport ? (
+            <Form method="post" action={`/admin/courses/${course.id}/learners`} reloadDocument className="mt-3">
+              <Button type="submit" variant="secondary">
+                {a.learners.export}
+              </Button>
+            </Form>
+          ) : null}
+        </Card>
+        <CoverCard title={course.title} coverUrl={course.coverUrl} error={errorsFor('cover').cover} />
+      </div>
+
+      <ReleaseScheduleCard schedule={schedule} />
 
       <CourseForm values={actionData?.scope === 'course' && actionData.values ? actionData.values : values} errors={errorsFor('course')} fields={fields} tiers={tiers} submitLabel={a.save} />
 
       <Card>
-        <h2 className="mb-3 text-base font-semibold text-stone-900">{a.chapters.title}</h2>
-        <FormError error={errorsFor('syllabus').form ?? Object.values(errorsFor('syllabus'))[0]} />
+        <h2 className="mb-1 text-base font-semibold text-stone-900">{a.chapters.title}</h2>
+        <p className="mb-3 hidden text-xs text-stone-500 sm:block">{a.lessons.dragHint}</p>
+        <FormError error={errorsFor('syllabus').form ?? errorsFor('upload').file ?? Object.values(errorsFor('syllabus'))[0]} />
         {chapters.length === 0 ? <p className="text-sm text-stone-500">{a.chapters.none}</p> : null}
-        <ol className="space-y-4">
-          {chapters.map((chapter, index) => (
-            <li key={chapter.id} className="rounded-xl border border-stone-200 p-3 sm:p-4">
+        <SortableList
+          items={chapters}
+          fields={{ intent: 'chapter.reorder' }}
+          handleLabel={(chapter) => a.chapters.dragHandle(chapter.title)}
+          className="space-y-4"
+          itemClassName="rounded-xl border border-stone-200 bg-white p-3 sm:p-4"
+        >
+          {(chapter, index, chapterHandle) => (
+            <>
               <div className="flex flex-wrap items-end gap-2">
+                <span className="self-center">
+                  <DragGrip handle={chapterHandle} />
+                </span>
                 <Form method="post" className="flex w-full min-w-0 items-end gap-2 sm:w-auto sm:flex-1" noValidate>
                   <input type="hidden" name="chapterId" value={chapter.id} />
                   <Field
@@ -276,42 +360,60 @@ export default function EditCourse() {
                 </Form>
               </div>
 
-              <ol className="mt-3 divide-y divide-stone-100 rounded-lg border border-stone-100">
-                {chapter.lessons.map((lesson, position) => (
-                  <li key={lesson.id} className="flex flex-wrap items-center gap-2 px-3 py-2">
-                    <span className="min-w-48 flex-1">
-                      <span className="block text-sm font-medium text-stone-900">{lesson.title}</span>
-                      <span className="flex flex-wrap items-center gap-x-2 text-xs text-stone-500">
-                        <span>{a.lessons.kinds[lesson.kind]}</span>
-                        <span>{a.lessons.duration(lesson.durationSeconds)}</span>
-                        <span className="break-all">/{lesson.slug}</span>
-                        {lesson.preview ? <Badge tone="brand">{a.lessons.previewBadge}</Badge> : null}
-                        {lesson.scheduledFor ? <Badge tone="amber">{a.lessons.scheduled(lesson.scheduledFor)}</Badge> : null}
+              <SortableList
+                items={chapter.lessons}
+                fields={{ intent: 'lesson.reorder', chapterId: String(chapter.id) }}
+                handleLabel={(lesson) => a.lessons.dragHandle(lesson.title)}
+                className="mt-3 divide-y divide-stone-100 rounded-lg border border-stone-100"
+                itemClassName="bg-white px-3 py-2"
+              >
+                {(lesson, position, lessonHandle) => (
+                  <>
+                    <div className="flex flex-wrap items-center gap-2">
+                      <DragGrip handle={lessonHandle} />
+                      <span className="min-w-48 flex-1">
+                        <span className="block text-sm font-medium text-stone-900">{lesson.title}</span>
+                        <span className="flex flex-wrap items-center gap-x-2 text-xs text-stone-500">
+                          <span>{a.lessons.kinds[lesson.kind]}</span>
+                          <span>{a.lessons.duration(lesson.durationSeconds)}</span>
+                          <span className="break-all">/{lesson.slug}</span>
+                          {lesson.preview ? <Badge tone="brand">{a.lessons.previewBadge}</Badge> : null}
+                          {lesson.scheduledFor ? <Badge tone="amber">{a.lessons.scheduled(lesson.scheduledFor)}</Badge> : null}
+                        </span>
                       </span>
-                    </span>
-                    <Form method="post" className="flex gap-1">
-                      <input type="hidden" name="intent" value="lesson.move" />
-                      <input type="hidden" name="lessonId" value={lesson.id} />
-                      <Button type="submit" name="direction" value="up" variant="ghost" className="px-3" disabled={position === 0} aria-label={`${a.lessons.moveUp}：${lesson.title}`}>
-                        ↑
-                      </Button>
-                      <Button type="submit" name="direction" value="down" variant="ghost" className="px-3" disabled={position === chapter.lessons.length - 1} aria-label={`${a.lessons.moveDown}：${lesson.title}`}>
-                        ↓
-                      </Button>
-                    </Form>
-                    <Form method="post">
-                      <input type="hidden" name="lessonId" value={lesson.id} />
-                      <Button type="submit" name="intent" value="lesson.delete" variant="danger" className="px-3" aria-label={`${a.lessons.delete}：${lesson.title}`}>
-                        {a.lessons.delete}
-                      </Button>
-                    </Form>
-                  </li>
-                ))}
-              </ol>
+                      <Form method="post" className="flex gap-1">
+                        <input type="hidden" name="intent" value="lesson.move" />
+                        <input type="hidden" name="lessonId" value={lesson.id} />
+                        <Button type="submit" name="direction" value="up" variant="ghost" className="px-3" disabled={position === 0} aria-label={`${a.lessons.moveUp}：${lesson.title}`}>
+                          ↑
+                        </Button>
+                        <Button
+                          type="submit"
+                          name="direction"
+                          value="down"
+                          variant="ghost"
+                          className="px-3"
+                          disabled={position === chapter.lessons.length - 1}
+                          aria-label={`${a.lessons.moveDown}：${lesson.title}`}
+                        >
+                          ↓
+                        </Button>
+                      </Form>
+                      <Form method="post">
+                        <input type="hidden" name="lessonId" value={lesson.id} />
+                        <Button type="submit" name="intent" value="lesson.delete" variant="danger" className="px-3" aria-label={`${a.lessons.delete}：${lesson.title}`}>
+                          {a.lessons.delete}
+                        </Button>
+                      </Form>
+                    </div>
+                    <EditLesson lesson={lesson} errors={errorsFor(`lesson.edit:${lesson.id}`)} />
+                  </>
+                )}
+              </SortableList>
               <AddLesson chapter={chapter} errors={errorsFor(`lesson:${chapter.id}`)} defaultPublishAt={defaultPublishAt} />
-            </li>
-          ))}
-        </ol>
+            </>
+          )}
+        </SortableList>
 
         <Form method="post" className="mt-4 flex items-end gap-2" noValidate>
           <Field label={a.chapters.newTitle} name="title" error={errorsFor('chapter.add').title} className="min-w-0 flex-1" maxLength={80} />
@@ -340,7 +442,7 @@ function AddLesson({ chapter, errors, defaultPublishAt }: { chapter: { id: numbe
         </div>
         <TextAreaField label={l.transcript} name="transcript" error={errors.transcript} rows={5} controlClassName="font-mono text-sm" />
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label={l.publishAt} name="publishAt" type="datetime-local" defaultValue={defaultPublishAt} error={errors.publishAt} hint={l.publishAtHint} />
+          <Field label={l.publishAt} name="publishAt" type="datetime-local" defaultValue={defaultPublishAt} error={errors.publishAt} hint={l.publishAtHint} className="min-w-0 [&_input]:w-full [&_input]:min-w-0" />
           <div className="sm:pt-7">
             <Checkbox name="preview" value="on" label={l.preview} error={errors.preview} />
           </div>

@@ -12,6 +12,8 @@ import { siteZhCN } from '~/i18n/core.zh-CN'
 import { getCourseProgress } from '~/models/course.server'
 import { coursePaths, getCourseReader, presentRefusal, readLesson } from '~/utils/course-view.server'
 import { handleLessonNoteAction, presentLessonNotes } from '~/utils/lesson-notes.server'
+import { CourseFinished } from '~/components/course-finished'
+import { finishedCertificatePath } from '~/utils/certificate-view.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { courses: coursesZhCN, site: siteZhCN }
@@ -22,7 +24,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const now = new Date()
   const reader = await getCourseReader(request, context)
-  const { course, lesson, previous, next, access } = await readLesson({ courseSlug: params.slug ?? '', lessonSlug: params.lesson ?? '' }, reader, now)
+  const { course, syllabus, lesson, previous, next, access } = await readLesson({ courseSlug: params.slug ?? '', lessonSlug: params.lesson ?? '' }, reader, now)
   const courseSlug = course.course.slug
   const page = {
     course: { slug: courseSlug, title: course.course.title },
@@ -32,13 +34,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   // A refused reader gets the lesson's title, why, and the way in: 403, as its media URL answers.
   if (!access.granted) {
-    return data({ ...page, refusal: presentRefusal(access, course, coursePaths.lesson(courseSlug, lesson.slug)), player: null }, { status: 403 })
+    return data({ ...page, refusal: presentRefusal(access, course, coursePaths.lesson(courseSlug, lesson.slug)), certificatePath: null, player: null }, { status: 403 })
   }
-  const progress = reader.userId === null ? undefined : (await getCourseProgress(reader.userId, course.course.id)).get(lesson.id)
+  const courseProgress = reader.userId === null ? null : await getCourseProgress(reader.userId, course.course.id)
+  const progress = courseProgress?.get(lesson.id)
   const { transcriptHtml, notes } = await presentLessonNotes({ request, userId: reader.userId, lesson, now })
   return data({
     ...page,
     refusal: null,
+    // 「恭喜完成本课」 once every released lesson is learned (decision 046).
+    certificatePath: courseProgress ? finishedCertificatePath(courseSlug, syllabus, courseProgress, now) : null,
     player: {
       mediaUrl: coursePaths.media(courseSlug, lesson.slug),
       posterUrl: lesson.posterId ? coursePaths.poster(courseSlug, lesson.slug) : null,
@@ -65,7 +70,8 @@ type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
 type Player = NonNullable<LoaderData['player']>
 
 export default function LessonPage() {
-  const { course, lesson, previous, next, refusal, player } = useLoaderData<typeof loader>()
+  const loaded = useLoaderData<typeof loader>()
+  const { course, lesson, previous, next, refusal, player } = loaded
   return (
     <article className="mx-auto max-w-2xl space-y-6">
       <nav aria-label={t.courses.lesson.backToCourse} className="text-sm">
@@ -88,6 +94,7 @@ export default function LessonPage() {
       </header>
 
       {refusal ? <WayInPanel refusal={refusal} /> : null}
+      {loaded.certificatePath ? <CourseFinished course={course} certificatePath={loaded.certificatePath} /> : null}
       {player ? <LessonBody course={course} lesson={lesson} next={next} player={player} /> : null}
 
       <nav aria-label={t.courses.course.syllabus} className="grid grid-cols-2 gap-3 border-t border-stone-200 pt-6 text-sm">

@@ -8,7 +8,8 @@
 export const SHARED_CACHE_SECONDS = 15
 
 /** Route ids of the pages a shared cache may keep for visitors. */
-export const PUBLIC_PAGES: ReadonlySet<string> = new Set(['routes/_index', 'routes/daily.$date', 'routes/membership._index', 'routes/shop._index'])
+// /courses reads the same for every visitor (a signed-in reader's progress needs their cookie).
+export const PUBLIC_PAGES: ReadonlySet<string> = new Set(['routes/_index', 'routes/daily.$date', 'routes/membership._index', 'routes/shop._index', 'routes/courses._index'])
 
 export interface PageAnswer {
   method: string

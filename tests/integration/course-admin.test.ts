@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import sharp from 'sharp'
 import { join } from 'node:path'
 import { and, asc, eq } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -340,5 +341,194 @@ describe('learners', () => {
       [starter.displayName, starter.email, '0', '2', a.learners.no],
     ])
     expect((await auditOf(course.id)).map((entry) => [entry.action, entry.actorId, entry.detail])).toEqual([['course.export', admin.id, { count: 2 }]])
+  })
+})
+
+describe('editing a lesson after adding it', () => {
+  function editLesson(courseId: number, fields: Record<string, string>, file?: { bytes: Buffer; type: string; name: string }) {
+    return uploadLesson(courseId, editor.cookie, { intent: 'lesson.edit', ...fields }, file)
+  }
+  const editFields = (lessonId: number, overrides: Record<string, string> = {}) => ({
+    lessonId: String(lessonId),
+    title: '改过的标题',
+    transcript: '第一行\r\n第二行',
+    publishAt: '2027-02-01T08:00',
+    ...overrides,
+  })
+
+  it('saves title, 文稿 (as LF), 试听 and publish time; the slug stays; audited with what changed', async () => {
+    const { course, lessons } = await insertCourse({ lessons: [{ slug: 'one', preview: true }] })
+    const { cookies } = readRedirect(await editLesson(course.id, editFields(lessons[0]!.id)))
+    expect((await flashOf(cookies))?.message).toBe(a.lessons.edited('改过的标题'))
+    const [lesson] = await lessonsOf(lessons[0]!.chapterId)
+    // 08:00 in Shanghai is 00:00 UTC; the 试听 box left unticked turns it off.
+    expect(lesson).toMatchObject({ slug: 'one', title: '改过的标题', transcript: '第一行\n第二行', preview: false, publishAt: new Date('2027-02-01T00:00:00Z'), mediaId: lessons[0]!.mediaId })
+    const [entry] = await auditOf(course.id)
+    expect([entry!.action, entry!.detail]).toEqual(['course.lesson.edit', { title: '改过的标题', lessonId: lessons[0]!.id, changed: ['title', 'transcript', 'preview', 'publishAt'], replacedFile: false }])
+  })
+
+  it('replaces the file: the new one is checked by content, its kind and length kept, the old file and poster removed', async () => {
+    const { course, lessons } = await insertCourse({ lessons: [{ slug: 'clip', kind: 'video' }] })
+    const old = lessons[0]!
+    readRedirect(await editLesson(course.id, editFields(old.id, { preview: 'on' }), { bytes: await demoFile('business-01-value.mp3'), type: 'audio/mpeg', name: 'value.mp3' }))
+    const [lesson] = await lessonsOf(old.chapterId)
+    expect(lesson).toMatchObject({ kind: 'audio', posterId: null, preview: true })
+    expect(lesson!.mediaId).not.toBe(old.mediaId)
+    expect(lesson!.durationSeconds).not.toBe(old.durationSeconds)
+    expect(await db.query.media.findFirst({ where: eq(media.id, old.mediaId) })).toBeUndefined()
+    expect(await db.query.media.findFirst({ where: eq(media.id, old.posterId!) })).toBeUndefined()
+  })
+
+  it('refuses an empty title, a bad time, a file that is not audio or video, and another course’s lesson — nothing changes, no file kept', async () => {
+    const { course, lessons } = await insertCourse({ lessons: [{ slug: 'one' }] })
+    const other = await insertCourse()
+    const target = lessons[0]!
+    const [before, mediaBefore, auditBefore] = [await lessonsOf(target.chapterId), await countRows(media), await countRows(auditLog)]
+    const cases: [Record<string, string>, { bytes: Buffer; type: string; name: string } | undefined, number, Record<string, string>][] = [
+      [editFields(target.id, { title: '  ' }), undefined, 400, { title: e.lessonTitleRequired }],
+      [editFields(target.id, { publishAt: '下周一' }), undefined, 400, { publishAt: e.publishAtInvalid }],
+      [editFields(target.id), { bytes: Buffer.from('不是音频'), type: 'audio/mpeg', name: 'a.mp3' }, 415, { file: t.media.audioType }],
+      [editFields(other.lessons[0]!.id), undefined, 404, { form: e.lessonNotFound }],
+      // A valid file with a refused field is not kept either.
+      [editFields(target.id, { title: '' }), { bytes: await demoFile('business-01-value.mp3'), type: 'audio/mpeg', name: 'value.mp3' }, 400, { title: e.lessonTitleRequired }],
+    ]
+    for (const [fields, file, status, errors] of cases) {
+      const refused = readData(await editLesson(course.id, fields, file))
+      expect([refused.status, refused.data.errors]).toEqual([status, errors])
+    }
+    expect([await lessonsOf(target.chapterId), await countRows(media), await countRows(auditLog)]).toEqual([before, mediaBefore, auditBefore])
+    expect((await lessonsOf(other.lessons[0]!.chapterId))[0]!.title).toBe('第 1 讲')
+  })
+
+  it('a lesson may not be called 「certificate」: the certificate page answers that address', async () => {
+    const id = await newCourse()
+    const chapter = await addChapter(id, '第一章')
+    const refused = readData(await uploadLesson(id, editor.cookie, lessonFields(chapter.id, { slug: 'certificate' }), { bytes: await demoFile('business-01-value.mp3'), type: 'audio/mpeg', name: 'v.mp3' }))
+    expect([refused.status, refused.data.errors]).toEqual([400, { slug: e.lessonSlugReserved('certificate') }])
+  })
+})
+
+describe('the course cover', () => {
+  function uploadCover(courseId: number, file?: { bytes: Buffer; type: string; name: string }) {
+    const form = new FormData()
+    form.append('intent', 'course.cover')
+    if (file) form.append('cover', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name)
+    const request = new Request(`${SITE_ORIGIN}/admin/courses/${courseId}`, { method: 'POST', body: form, headers: { Cookie: editor.cookie, Origin: SITE_ORIGIN } })
+    return editAction(routeArgs(request, { id: String(courseId) }))
+  }
+
+  it('replaces the cover with a fresh encode of the image and removes the old file', async () => {
+    const { course, cover } = await insertCourse()
+    const png = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#336699' } }).png().toBuffer()
+    const { cookies } = readRedirect(await uploadCover(course.id, { bytes: png, type: 'image/png', name: 'cover.png' }))
+    expect((await flashOf(cookies))?.message).toBe(a.cover.saved)
+    const saved = await db.query.courses.findFirst({ where: eq(courses.id, course.id) })
+    expect(saved!.coverId).not.toBe(cover.id)
+    expect((await db.query.media.findFirst({ where: eq(media.id, saved!.coverId!) }))!.mimeType).toBe('image/png')
+    expect(await db.query.media.findFirst({ where: eq(media.id, cover.id) })).toBeUndefined()
+    const page = await editLoader(routeArgs(requestFor(`/admin/courses/${course.id}`, { cookie: editor.cookie }), { id: String(course.id) }))
+    expect(page.course.coverUrl).toBe(`/courses/${course.slug}/cover?v=${saved!.coverId}`)
+  })
+
+  it('refuses a file that is not an image by its content, or none at all; the cover and the media stay', async () => {
+    const { course } = await insertCourse()
+    const [mediaBefore, auditBefore] = [await countRows(media), await countRows(auditLog)]
+    const fake = readData(await uploadCover(course.id, { bytes: Buffer.from('<html>not a picture</html>'), type: 'image/png', name: 'cover.png' }))
+    expect([fake.status, fake.data.errors]).toEqual([415, { cover: t.media.imageType }])
+    const none = readData(await uploadCover(course.id))
+    expect([none.status, none.data.errors]).toEqual([400, { cover: e.coverRequired }])
+    // An audio file sent as the lesson's `file` part of a cover form is not a cover.
+    const wrongPart = readData(await uploadLesson(course.id, editor.cookie, { intent: 'course.cover' }, { bytes: await demoFile('business-01-value.mp3'), type: 'audio/mpeg', name: 'v.mp3' }))
+    expect([wrongPart.status, wrongPart.data.errors]).toEqual([400, { cover: e.coverRequired }])
+    expect([await countRows(media), await countRows(auditLog)]).toEqual([mediaBefore, auditBefore])
+    expect((await db.query.courses.findFirst({ where: eq(courses.id, course.id) }))!.coverId).toBe(course.coverId)
+  })
+})
+
+describe('drag-and-drop reordering', () => {
+  it('writes the dragged order of chapters and of a chapter’s lessons, audited', async () => {
+    const id = await newCourse()
+    const [one, two, three] = [await addChapter(id, '一'), await addChapter(id, '二'), await addChapter(id, '三')]
+    readRedirect(await postEdit(id, editor.cookie, { intent: 'chapter.reorder', order: [three!.id, one!.id, two!.id].join(',') }))
+    const chapters = await db.select().from(courseChapters).where(eq(courseChapters.courseId, id)).orderBy(asc(courseChapters.position))
+    expect(chapters.map((chapter) => chapter.title)).toEqual(['三', '一', '二'])
+
+    const { course, lessons } = await insertCourse({ lessons: [{ slug: 'a' }, { slug: 'b' }, { slug: 'c' }] })
+    const order = [lessons[2]!.id, lessons[0]!.id, lessons[1]!.id].join(',')
+    const { cookies } = readRedirect(await postEdit(course.id, editor.cookie, { intent: 'lesson.reorder', chapterId: String(lessons[0]!.chapterId), order }))
+    expect((await flashOf(cookies))?.message).toBe(a.lessons.reordered)
+    expect((await lessonsOf(lessons[0]!.chapterId)).map((lesson) => lesson.slug)).toEqual(['c', 'a', 'b'])
+    expect((await auditOf(course.id)).map((entry) => entry.action)).toEqual(['course.lesson.reorder'])
+  })
+
+  it('refuses a malformed order (400) and one that is not exactly the list now — stale, foreign or partial (409); nothing moves', async () => {
+    const { course, lessons } = await insertCourse({ lessons: [{ slug: 'a' }, { slug: 'b' }] })
+    const other = await insertCourse()
+    const chapterId = String(lessons[0]!.chapterId)
+    const [a1, b1] = [lessons[0]!.id, lessons[1]!.id]
+    const auditBefore = await countRows(auditLog)
+    for (const [order, status, error] of [
+      ['a,b', 400, e.orderInvalid],
+      [`${a1},${a1}`, 400, e.orderInvalid],
+      ['', 400, e.orderInvalid],
+      [`${b1}`, 409, e.orderStale],
+      [`${b1},${a1},${other.lessons[0]!.id}`, 409, e.orderStale],
+      [`${b1},${other.lessons[0]!.id}`, 409, e.orderStale],
+    ] as const) {
+      const refused = readData(await postEdit(course.id, editor.cookie, { intent: 'lesson.reorder', chapterId, order }))
+      expect([refused.status, Object.values(refused.data.errors)[0]]).toEqual([status, error])
+    }
+    const foreignChapter = readData(await postEdit(course.id, editor.cookie, { intent: 'lesson.reorder', chapterId: String(other.lessons[0]!.chapterId), order: String(other.lessons[0]!.id) }))
+    expect(foreignChapter.status).toBe(404)
+    const chapters = readData(await postEdit(course.id, editor.cookie, { intent: 'chapter.reorder', order: String(other.lessons[0]!.chapterId) }))
+    expect([chapters.status, chapters.data.errors]).toEqual([409, { form: e.orderStale }])
+    expect((await lessonsOf(lessons[0]!.chapterId)).map((lesson) => lesson.slug)).toEqual(['a', 'b'])
+    expect(await countRows(auditLog)).toBe(auditBefore)
+  })
+})
+
+describe('the editor’s figures and release schedule', () => {
+  it('shows learners, finishers and the completion rate, and the lessons still to come soonest first', async () => {
+    const day = 86_400_000
+    const { course, lessons } = await insertCourse({
+      lessons: [{ slug: 'out' }, { slug: 'in-two-weeks', publishAt: new Date(Date.now() + 14 * day) }, { slug: 'next-week', publishAt: new Date(Date.now() + 7 * day) }],
+    })
+    const now = new Date()
+    await db.insert(lessonProgress).values([
+      { userId: member.id, lessonId: lessons[0]!.id, courseId: course.id, completedAt: now, updatedAt: now },
+      { userId: admin.id, lessonId: lessons[0]!.id, courseId: course.id, positionSeconds: 5, updatedAt: now },
+      { userId: editor.id, lessonId: lessons[0]!.id, courseId: course.id, positionSeconds: 5, updatedAt: now },
+    ])
+    const page = await editLoader(routeArgs(requestFor(`/admin/courses/${course.id}`, { cookie: editor.cookie }), { id: String(course.id) }))
+    expect([page.learners, page.completed, page.completionPercent]).toEqual([3, 1, 33])
+    expect(page.schedule.map((item) => [item.title, item.chapterTitle])).toEqual([
+      ['第 3 讲', '第一章'],
+      ['第 2 讲', '第一章'],
+    ])
+    expect(page.schedule[0]!.publishAt).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/)
+  })
+})
+
+describe('sales per course', () => {
+  it('counts the paid purchases of the course (orders of kind course), not an unpaid one nor another course’s', async () => {
+    const { placeCourseOrder } = await import('~/models/course-orders.server')
+    const { confirmPayment } = await import('~/models/commerce.server')
+    const { paidNotice } = await import('../factories/orders')
+    const { course } = await insertCourse({ priceFen: 9900 })
+    const other = await insertCourse({ priceFen: 1900 })
+    const now = new Date()
+    for (const [target, pay] of [
+      [course, true],
+      [course, true],
+      [course, false],
+      [other.course, true],
+    ] as const) {
+      const { user } = await signedIn()
+      const placed = await placeCourseOrder({ userId: user.id, courseId: target.id, now })
+      if (!placed.ok) throw new Error('the order was refused')
+      if (pay) await confirmPayment(paidNotice(placed.order), now)
+    }
+    const page = await editLoader(routeArgs(requestFor(`/admin/courses/${course.id}`, { cookie: editor.cookie }), { id: String(course.id) }))
+    expect(page.sales).toBe(2)
   })
 })

@@ -210,7 +210,7 @@ describe('lesson progress', () => {
   it('keeps the position a 铁杆 member reached, and the page resumes there', async () => {
     const response = await postProgress(tiegan.course, 'second', 'tiegan', { intent: 'position', position: '42.6' })
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ positionSeconds: 42, learned: false })
+    expect(await response.json()).toEqual({ positionSeconds: 42, learned: false, courseFinished: false })
     const page = readData<{ player: { resumeAt: number; learned: boolean } }>(await openLesson(tiegan.course, 'second', 'tiegan'))
     expect(page.data.player).toMatchObject({ resumeAt: 42, learned: false })
   })
@@ -220,7 +220,7 @@ describe('lesson progress', () => {
     const [before] = await progressRows(userIds.qinqing)
     expect(before!.completedAt).toBeNull()
     const heard = await postProgress(free.course, 'intro', 'qinqing', { intent: 'position', position: '90' })
-    expect(await heard.json()).toEqual({ positionSeconds: 90, learned: true })
+    expect(await heard.json()).toEqual({ positionSeconds: 90, learned: true, courseFinished: false })
     await postProgress(free.course, 'intro', 'qinqing', { intent: 'position', position: '3' })
     const [after] = await progressRows(userIds.qinqing)
     expect(after).toMatchObject({ positionSeconds: 3, courseId: free.course.id })

@@ -7,7 +7,7 @@ const visitorHome: PageAnswer = { method: 'GET', hasCookie: false, status: 200, 
 const SHARED = `public, max-age=0, s-maxage=${SHARED_CACHE_SECONDS}, stale-while-revalidate=${SHARED_CACHE_SECONDS * 4}`
 
 describe('pageCacheControl', () => {
-  it.each(['routes/_index', 'routes/daily.$date', 'routes/membership._index', 'routes/shop._index'])('lets a shared cache keep a visitor’s %s', (routeId) => {
+  it.each(['routes/_index', 'routes/daily.$date', 'routes/membership._index', 'routes/shop._index', 'routes/courses._index'])('lets a shared cache keep a visitor’s %s', (routeId) => {
     expect(pageCacheControl({ ...visitorHome, routeId })).toBe(SHARED)
     expect(pageCacheControl({ ...visitorHome, routeId, method: 'HEAD' })).toBe(SHARED)
   })
