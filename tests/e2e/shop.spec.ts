@@ -39,7 +39,9 @@ test('a member buys the limited-edition pen from 本周上新 with the test prov
 
     await expect(page).toHaveURL(`${SITE_URL}/shop/p/${PEN.slug}`)
     await expect(page.getByRole('heading', { level: 1, name: PEN.title })).toBeVisible()
-    await expect(page.getByText(`限量 ${PEN.editionSize} 份 · 每份独立编号`)).toBeVisible()
+    // 「限量 500 · 剩 N」 and 每份独立编号 (decision 050).
+    await expect(page.getByText(new RegExp(`^限量 ${PEN.editionSize}\\s· 剩 \\d+$`)).first()).toBeVisible()
+    await expect(page.getByText('每份独立编号', { exact: true })).toBeVisible()
     await expect(page.getByText('每人限购 2 件')).toBeVisible()
     await expect(page.getByRole('region', { name: '你的价格' })).toContainText(PEN.price)
   })
