@@ -89,6 +89,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       siteUrl: getEnv().SITE_URL,
       payments: paymentsView(),
       wechatTestMode: wechatTestModeView(),
+      // The footer's 联系客服 and ICP 备案号, as the operator set them (README, "Settings").
+      support: { contact: getEnv().SUPPORT_CONTACT ?? null, icp: getEnv().ICP_NUMBER ?? null },
     },
     { headers },
   )
@@ -293,10 +295,15 @@ function WechatTestModeBanner() {
   )
 }
 
+/** The MIIT register an ICP number links to, as sites served in mainland China must. */
+const ICP_REGISTER = 'https://beian.miit.gov.cn/'
+
 function Footer() {
+  const support = useRootData()?.support
+  const contact = support?.contact
   return (
     <footer className="mt-16 border-t border-stone-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-stone-500 sm:flex-row sm:justify-between">
+      <div className="mx-auto flex max-w-5xl flex-col gap-2 px-4 py-6 text-sm text-stone-500 sm:flex-row sm:flex-wrap sm:justify-between">
         <p>{t.site.footer}</p>
         <nav aria-label="页脚导航" className="flex flex-wrap gap-x-4 gap-y-2">
           {NAV.map((item) => (
@@ -310,7 +317,21 @@ function Footer() {
           <Link to={legalPath('privacy')} className="hover:text-brand-700">
             {t.legal.privacy}
           </Link>
+          {contact ? (
+            contact.includes('@') ? (
+              <a href={`mailto:${contact}`} className="hover:text-brand-700">
+                {t.site.support}：{contact}
+              </a>
+            ) : (
+              <span>{t.site.supportWechat(contact)}</span>
+            )
+          ) : null}
         </nav>
+        {support?.icp ? (
+          <a href={ICP_REGISTER} target="_blank" rel="noreferrer" className="hover:text-brand-700 sm:order-last sm:basis-full">
+            {support.icp}
+          </a>
+        ) : null}
       </div>
     </footer>
   )

@@ -6,6 +6,8 @@ export const siteZhCN = {
   tagline: '每天 60 秒，听见知音',
   description: '知音：每日 60 秒语音、会员社群、限量好物，一年一次的会员招募。',
   footer: '知音 Zhiyin · 开源的知识社群会员站',
+  support: '联系客服',
+  supportWechat: (id: string) => `联系客服：微信 ${id}`,
   skipToContent: '跳到正文',
   loading: '正在加载…',
 } as const

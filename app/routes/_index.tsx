@@ -57,6 +57,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ? { name: drop.name, open: dropState === 'open', opensAt: formatDateTime(drop.opensAt, getEnv().SITE_TIMEZONE) }
         : null,
     today,
+    // 「每天早上 6:30」: the site's publish time, as readers say it (no leading zero).
+    publishTime: getEnv().DAILY_PUBLISH_TIME.replace(/^0(?=\d:)/, ''),
     newThisWeek: fresh
       .filter((product) => isProductVisible(product, viewer, now))
       .slice(0, NEW_ON_HOME)
@@ -85,7 +87,7 @@ const SECTIONS = [
 ] as const
 
 export default function Home() {
-  const { today, daily, tiers, drop, newThisWeek } = useLoaderData<typeof loader>()
+  const { today, daily, tiers, drop, newThisWeek, publishTime } = useLoaderData<typeof loader>()
   const failed = useActionData<typeof action>()
   const user = useRootData()?.user
   return (
@@ -145,7 +147,7 @@ export default function Home() {
               </span>
               <span>
                 <span className="block text-lg font-semibold text-stone-900">{s.title}</span>
-                <span className="mt-1 block text-sm leading-relaxed text-stone-600">{s.body}</span>
+                <span className="mt-1 block text-sm leading-relaxed text-stone-600">{s.body.replace('{time}', publishTime)}</span>
               </span>
             </Link>
           </li>

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { DailyEditor } from '~/components/daily-editor'
 import { Badge, PageTitle } from '~/components/ui'
-import { DEFAULT_PUBLISH_TIME } from '~/domain/daily'
 import { localDate } from '~/domain/time'
 import { commentsZhCN } from '~/i18n/comments.zh-CN'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
@@ -43,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     daily: {
       id: daily.id,
       date: daily.date,
-      time: localDate(daily.publishAt, timeZone) === daily.date ? time : DEFAULT_PUBLISH_TIME,
+      time: localDate(daily.publishAt, timeZone) === daily.date ? time : getEnv().DAILY_PUBLISH_TIME,
       title: daily.title,
       keyword: daily.keyword,
       teaser: daily.teaser,

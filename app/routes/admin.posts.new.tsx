@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { DailyEditor } from '~/components/daily-editor'
 import { PageTitle } from '~/components/ui'
 import { DailyCalendar } from '~/components/daily-calendar'
-import { DEFAULT_PUBLISH_TIME, EDITOR_CALENDAR_DAYS, editorCalendar, todayIn } from '~/domain/daily'
+import { EDITOR_CALENDAR_DAYS, editorCalendar, todayIn } from '~/domain/daily'
 import { addDays } from '~/domain/time'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { listDailiesBetween } from '~/models/daily.server'
@@ -26,7 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const tomorrow = addDays(todayIn(getEnv().SITE_TIMEZONE, new Date()), 1)!
   const [tiers, written] = await Promise.all([listTiers(), listDailiesBetween(tomorrow, addDays(tomorrow, EDITOR_CALENDAR_DAYS - 1)!)])
   const { calendar, firstFree } = editorCalendar(tomorrow, written)
-  return { tiers: tiers.map(({ rank, name }) => ({ rank, name })), date: firstFree ?? tomorrow, calendar, proposed: firstFree }
+  // The site's publish time (DAILY_PUBLISH_TIME) is the one proposed.
+  return { tiers: tiers.map(({ rank, name }) => ({ rank, name })), date: firstFree ?? tomorrow, time: getEnv().DAILY_PUBLISH_TIME, calendar, proposed: firstFree }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -35,14 +36,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewDaily() {
-  const { tiers, date, calendar, proposed } = useLoaderData<typeof loader>()
+  const { tiers, date, time, calendar, proposed } = useLoaderData<typeof loader>()
   const errors = useActionData<typeof action>()?.errors ?? {}
   return (
     <div className="space-y-6">
       <PageTitle>{t.daily.editor.newTitle}</PageTitle>
       <DailyCalendar days={calendar} proposed={proposed} />
       <DailyEditor
-        daily={{ id: null, date, time: DEFAULT_PUBLISH_TIME, title: '', keyword: '', teaser: '', body: '', transcript: '', voicePublic: true, minRank: 0, state: 'draft', audio: null, cover: null }}
+        daily={{ id: null, date, time, title: '', keyword: '', teaser: '', body: '', transcript: '', voicePublic: true, minRank: 0, state: 'draft', audio: null, cover: null }}
         tiers={tiers}
         errors={errors}
       />

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_DEADLINE_MS } from '../../db/busy'
+import { DEFAULT_PUBLISH_TIME } from '../domain/daily'
 
 /** Requests a process works on at once by default (docs/decisions/041-admission.md). */
 export const DEFAULT_REQUEST_CONCURRENCY = 8
@@ -65,6 +66,15 @@ const schema = z.object({
   SITE_TIMEZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).transform(
     (v) => v ?? 'Asia/Shanghai',
   ),
+  // When a daily goes out by default (the editor proposes it; the home page announces it).
+  DAILY_PUBLISH_TIME: optional(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, such as 06:30')).transform(
+    (v) => v ?? DEFAULT_PUBLISH_TIME,
+  ),
+  // The footer's 联系客服: an email address or a WeChat ID readers may write to (optional).
+  SUPPORT_CONTACT: optional(z.string().trim().min(3).max(60)),
+  // The site's ICP 备案号 (e.g. 京ICP备12345678号-1), shown in the footer and linked to the MIIT
+  // register as the rules for sites served in mainland China require (optional elsewhere).
+  ICP_NUMBER: optional(z.string().trim().regex(/^\p{Script=Han}{1,3}ICP备\d{6,10}号(-\d{1,3})?$/u, 'must be an ICP number such as 京ICP备12345678号-1')),
   RESEND_API_KEY: optional(z.string().startsWith('re_', 'must be a Resend API key (re_…)')),
   // Express `trust proxy`: a hop count, true/false, or addresses ("loopback", "10.0.0.0/8").
   TRUST_PROXY: optional(z.string()).transform((v): boolean | number | string => {

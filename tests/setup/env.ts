@@ -26,6 +26,7 @@ delete process.env.PORT
 delete process.env.SITE_TIMEZONE
 delete process.env.MAIL_FROM
 delete process.env.HOLD_MINUTES
+for (const name of ['DAILY_PUBLISH_TIME', 'SUPPORT_CONTACT', 'ICP_NUMBER']) delete process.env[name]
 // Servers a test starts run one process unless the test asks for more (decision 037).
 process.env.WEB_CONCURRENCY = '1'
 delete process.env.DATABASE_REPLICA_PATH

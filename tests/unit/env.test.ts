@@ -117,3 +117,24 @@ describe('a damaged session-secret file', () => {
     expect(() => parseEnv({ NODE_ENV: 'development', DATA_DIR: dataDir })).toThrow(`${file} holds fewer than 32 characters; delete it to generate a new one`)
   })
 })
+
+describe('the site settings of issue 18', () => {
+  it('default the publish time to 06:30 and leave the footer without contact or ICP number', () => {
+    const env = parseEnv({ DATA_DIR: dataDir, SESSION_SECRET: SECRET })
+    expect(env.DAILY_PUBLISH_TIME).toBe('06:30')
+    expect(env.SUPPORT_CONTACT).toBeUndefined()
+    expect(env.ICP_NUMBER).toBeUndefined()
+  })
+
+  it('take a publish time, a contact and an ICP number', () => {
+    const env = parseEnv({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, DAILY_PUBLISH_TIME: '07:05', SUPPORT_CONTACT: 'help@zhiyin.example', ICP_NUMBER: '京ICP备12345678号-1' })
+    expect(env).toMatchObject({ DAILY_PUBLISH_TIME: '07:05', SUPPORT_CONTACT: 'help@zhiyin.example', ICP_NUMBER: '京ICP备12345678号-1' })
+  })
+
+  it('refuse a time that is not HH:MM and a number that is not an ICP number', () => {
+    expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, DAILY_PUBLISH_TIME: '6:30' }, 'DAILY_PUBLISH_TIME')
+    expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, DAILY_PUBLISH_TIME: '24:00' }, 'DAILY_PUBLISH_TIME')
+    expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, ICP_NUMBER: '12345678' }, 'ICP_NUMBER')
+  })
+})
+
