@@ -31,6 +31,7 @@ const TARGETS: Record<string, { noun: string; href?: (id: string) => string }> =
   daily_comment: { noun: '每日留言' },
   legal: { noun: '协议文本', href: (slug) => `/admin/legal/${slug}` },
   course: { noun: '课程', href: (id) => `/admin/courses/${id}` },
+  shipping: { noun: '运费规则', href: () => '/admin/shipping' },
 }
 
 /** The words for the keys entries keep; a key not named here is not shown. */
@@ -64,6 +65,9 @@ const KEY_LABELS: Record<string, string> = {
   state: '状态',
   role: '角色',
   length: '字数',
+  shippingFeeFen: '运费',
+  flatFeeFen: '每单运费',
+  freeOverFen: '满额包邮',
 }
 
 const VALUE_WORDS: Record<string, string> = {

@@ -106,6 +106,8 @@ export const shopZhCN = {
   /** How the admin dashboard names the catalogue's audit entries. */
   auditActions: {
     'product.create': '新建商品',
+    'product.shipping': '修改商品运费',
+    'shipping.rule': '修改运费规则',
     'product.update': '修改商品',
     'product.publish': '上架商品',
     'product.unpublish': '下架商品',

@@ -23,6 +23,11 @@ describe('describeAudit', () => {
     expect(sentence.details.join('')).not.toMatch(/Z|T02|[{}"]/)
   })
 
+  it('writes a change of the shipping rule in yuan, with a link to the rule', () => {
+    const sentence = describeAudit({ action: 'shipping.rule', targetType: 'shipping', targetId: '1', detail: { flatFeeFen: 1000, freeOverFen: 19900 } }, { ...options, actionLabels: t.shop.auditActions })
+    expect(sentence).toEqual({ verb: '修改运费规则', target: { label: '运费规则 #1', href: '/admin/shipping' }, details: ['每单运费 ¥10', '满额包邮 ¥199'] })
+  })
+
   it('names roles and states in Chinese', () => {
     const sentence = describeAudit({ action: 'role.set', targetType: 'user', targetId: '7', detail: { from: 'user', to: 'editor' } }, options)
     expect(sentence.details).toEqual(['从 用户 改为 编辑'])
