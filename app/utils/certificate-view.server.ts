@@ -10,7 +10,7 @@ import { requireAuth } from './auth.server'
 import { certificateNumber, certificatePaths, certificateShareToken, readCertificateShareToken, type CertificateFace } from './course-certificate.server'
 import { coursePaths, requireVisibleCourse } from './course-view.server'
 import { getEnv } from './env.server'
-import { formatDate } from './format'
+import { formatDate, formatFullDate } from './format'
 
 const c = courseCertificateZhCN
 
@@ -28,7 +28,7 @@ function certificateOf(course: CourseWithGate, holder: { id: number; name: strin
     courseTitle: course.course.title,
     lecturerName: course.course.lecturerName,
     lessonCount: completion.released,
-    finishedOn: formatDate(completion.finishedAt, SITE_TIMEZONE),
+    finishedOn: formatFullDate(completion.finishedAt, SITE_TIMEZONE),
     number: certificateNumber(ids),
   }
   return {

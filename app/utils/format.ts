@@ -43,6 +43,11 @@ export function formatDate(date: Instant, timeZone: string, now: Date = new Date
   return calendarDay(localDate(new Date(date), timeZone), localDate(now, timeZone).slice(0, 4))
 }
 
+/** A day on a document kept beyond this year (a certificate): always with its year, 「2026年12月6日」. */
+export function formatFullDate(date: Instant, timeZone: string) {
+  return calendarDay(localDate(new Date(date), timeZone), '')
+}
+
 /** A moment: 「12月6日 08:09」, 「2025年12月6日 08:09」 when not this year. */
 export function formatDateTime(date: Instant, timeZone: string, now: Date = new Date()) {
   const instant = new Date(date)

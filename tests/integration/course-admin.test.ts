@@ -505,7 +505,7 @@ describe('the editor’s figures and release schedule', () => {
       ['第 3 讲', '第一章'],
       ['第 2 讲', '第一章'],
     ])
-    expect(page.schedule[0]!.publishAt).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/)
+    expect(page.schedule[0]!.publishAt).toMatch(/^(\d{4}年)?\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/)
   })
 })
 

@@ -10,6 +10,7 @@ import { action as progressAction } from '~/routes/courses.$slug_.$lesson_.progr
 import { loader as certificateLoader } from '~/routes/courses.$slug_.certificate'
 import { loader as imageLoader } from '~/routes/courses.$slug_.certificate_.$file'
 import { db } from '~/utils/db.server'
+import { formatDate } from '~/utils/format'
 import { eq } from 'drizzle-orm'
 import { insertCourse } from '../factories/courses'
 import { countRows } from '../factories/db'
@@ -231,8 +232,10 @@ describe('/account: 已完成的课程', () => {
   it('lists the courses the reader finished with their day and certificate, and none they are still learning', async () => {
     const account = await accountLoader(routeArgs(requestFor('/account', { cookie: finisher.cookie })))
     expect(account.finishedCourses).toEqual([
-      { title: '好奇心的科学', coursePath: `/courses/${free.course.slug}`, certificatePath: certificatePath(free), finishedOn: '2026年12月6日' },
+      { title: '好奇心的科学', coursePath: `/courses/${free.course.slug}`, certificatePath: certificatePath(free), finishedOn: formatDate('2026-12-05T17:30:00Z', 'Asia/Shanghai') },
     ])
+    // On the page, the day is the site's other dates' (no year within this year); the certificate itself always has its year.
+    expect(account.finishedCourses.map((c) => c.finishedOn)).toEqual([expect.stringMatching(/^(2026年)?12月6日$/)])
     const other = await accountLoader(routeArgs(requestFor('/account', { cookie: halfway.cookie })))
     expect(other.finishedCourses).toEqual([])
   })

@@ -1,6 +1,6 @@
 // The one shape per kind of date and the one money format (issue 18), in the site time zone.
 import { describe, expect, it } from 'vitest'
-import { formatArticleDate, formatClock, formatDate, formatDateTime, formatFen, formatValidUntil } from '~/utils/format'
+import { formatArticleDate, formatClock, formatDate, formatDateTime, formatFen, formatFullDate, formatValidUntil } from '~/utils/format'
 
 const SH = 'Asia/Shanghai'
 /** An instant given as Shanghai wall-clock time. */
@@ -61,5 +61,12 @@ describe('dates, in Asia/Shanghai', () => {
   it('a membership valid until the start of a day ends on the day before', () => {
     expect(formatValidUntil(shanghai('2028-01-01T00:00:00'), SH, NOW)).toBe('2027年12月31日')
     expect(formatValidUntil(shanghai('2026-12-31T00:00:00'), SH, NOW)).toBe('12月30日')
+  })
+})
+
+describe('a date on a document kept beyond the year (a certificate)', () => {
+  it('always carries its year, and is the site’s day, not UTC’s', () => {
+    expect(formatFullDate('2026-12-05T17:30:00Z', 'Asia/Shanghai')).toBe('2026年12月6日')
+    expect(formatFullDate(new Date(), 'Asia/Shanghai')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日$/)
   })
 })
