@@ -5,6 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { GoodsAndShipping } from '~/components/goods-and-shipping'
 import { CartLineView } from '~/components/order'
 import { FormError } from '~/components/field'
 import { Button, Card, EmptyState, PageTitle, buttonClass } from '~/components/ui'
@@ -27,7 +28,6 @@ import { findVariant } from '~/domain/variants'
 import { productReturnPath, signInPath } from '~/domain/sign-in-return'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
-import { shippingZhCN } from '~/i18n/shipping.zh-CN'
 import { addCartItem, cartLineView, priceCart, productUnitsOwned, removeCartItem, setCartItemQty } from '~/models/cart.server'
 import { listTiers } from '~/models/membership.server'
 import { getProductForSale } from '~/models/product.server'
@@ -39,7 +39,7 @@ import { formatFen } from '~/utils/format'
 import { parseForm, type FieldErrors } from '~/utils/forms'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { orders: ordersZhCN, shipping: shippingZhCN, site: siteZhCN }
+const t = { orders: ordersZhCN, site: siteZhCN }
 
 const c = t.orders.cart
 
@@ -264,16 +264,7 @@ export default function Cart() {
           </Card>
 
           <Card className="lg:sticky lg:top-24">
-            <dl className="mb-3 grid gap-1 border-b border-stone-200 pb-3 text-sm text-stone-600">
-              <div className="flex justify-between">
-                <dt>{t.shipping.goods}</dt>
-                <dd className="tabular-nums">{formatFen(goodsFen)}</dd>
-              </div>
-              <div className="flex justify-between">
-                <dt>{t.shipping.fee}</dt>
-                <dd className="tabular-nums">{t.shipping.amount(shippingFeeFen > 0 ? formatFen(shippingFeeFen) : null)}</dd>
-              </div>
-            </dl>
+            <GoodsAndShipping goodsFen={goodsFen} shippingFeeFen={shippingFeeFen} className="mb-3 border-b border-stone-200 pb-3" />
             <p className="flex items-baseline justify-between">
               <span className="text-stone-600">
                 {c.total} <span className="text-sm text-stone-500">（{c.itemCount(units)}）</span>

@@ -5,6 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { GoodsAndShipping } from '~/components/goods-and-shipping'
 import { useEffect, useRef } from 'react'
 import { AddressFields } from '~/components/address-form'
 import { CartLineView } from '~/components/order'
@@ -19,7 +20,6 @@ import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { paymentsZhCN } from '~/i18n/payments.zh-CN'
 import { addressesZhCN } from '~/i18n/addresses.zh-CN'
-import { shippingZhCN } from '~/i18n/shipping.zh-CN'
 import { getAddress, listAddresses } from '~/models/address.server'
 import { cartLineView, priceCart, type PricedLine } from '~/models/cart.server'
 import { placeCheckout, type CheckoutShipping } from '~/models/checkout.server'
@@ -33,7 +33,7 @@ import { parseForm, type FieldErrors } from '~/utils/forms'
 import { paymentsAvailable } from '~/utils/payments.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
-const t = { addresses: addressesZhCN, orders: ordersZhCN, payments: paymentsZhCN, shipping: shippingZhCN, site: siteZhCN }
+const t = { addresses: addressesZhCN, orders: ordersZhCN, payments: paymentsZhCN, site: siteZhCN }
 
 const c = t.orders.checkout
 const sc = t.addresses.checkout
@@ -253,16 +253,7 @@ export default function Checkout() {
               </li>
             ))}
           </ul>
-          <dl className="mt-2 grid gap-1 border-t border-stone-200 pt-3 text-sm text-stone-600">
-            <div className="flex justify-between">
-              <dt>{t.shipping.goods}</dt>
-              <dd className="tabular-nums">{formatFen(goodsFen)}</dd>
-            </div>
-            <div className="flex justify-between">
-              <dt>{t.shipping.fee}</dt>
-              <dd className="tabular-nums">{t.shipping.amount(shippingFeeFen > 0 ? formatFen(shippingFeeFen) : null)}</dd>
-            </div>
-          </dl>
+          <GoodsAndShipping goodsFen={goodsFen} shippingFeeFen={shippingFeeFen} className="mt-2 border-t border-stone-200 pt-3" />
           <p className="mt-2 flex items-baseline justify-between border-t border-stone-200 pt-4">
             <span className="text-stone-600">
               {c.total} <span className="text-sm text-stone-500">（{t.orders.cart.itemCount(units)}）</span>
