@@ -31,28 +31,33 @@ export const BUDGETS: { url: string; route: string; kb: number; target?: number 
   // / 124 → 126 and +1 KB on /membership, /daily/:date, /shop, /cart, /account (decision 050): the shared
   // date formatters (one per kind, the year only outside this year), the stock notes and the
   // state badges' tones reach every page's shared chunks: measured 124.0 → 125.1 on /.
+  // After merging 044–050 together (each was within its budget alone): +1 KB on /cart, /checkout,
+  // /account, /pay/:orderId and the lesson page, +2 KB on /shop/p/:slug (121.4 KB: the variant
+  // pickers beside the stock notes), for the footer's 联系客服 / ICP in root.tsx (every page,
+  // ≈ 0.2 KB), the shared 商品金额 / 运费 summary and the certificate's banner. Issue 15's targets
+  // still say where these pages should go.
   { url: '/', route: 'routes/_index', kb: 126, target: 90 },
   // /membership 122 → 123 (decision 049): the member's plan, 续费 / 升级 terms and the downgrade
   // sentence on the tier cards took it from 121.7 to 122.7 KB.
   { url: '/membership', route: 'routes/membership._index', kb: 124, target: 90 },
   { url: '/daily/:date', route: 'routes/daily.$date', kb: 118 },
   { url: '/shop', route: 'routes/shop._index', kb: 117 },
-  { url: '/shop/p/:slug', route: 'routes/shop.p.$slug', kb: 120 },
+  { url: '/shop/p/:slug', route: 'routes/shop.p.$slug', kb: 122 },
   { url: '/community', route: 'routes/community._index', kb: 112 },
-  { url: '/cart', route: 'routes/cart', kb: 117 },
+  { url: '/cart', route: 'routes/cart', kb: 118 },
   // 114 → 119 (decision 048): the 省/市/区 picker, 粘贴地址's recognition and the saved-address
   // choice (≈ 3.9 KB); the region data itself (≈ 40 KB) is a chunk of its own, loaded on first use.
-  { url: '/checkout', route: 'routes/checkout', kb: 119 },
+  { url: '/checkout', route: 'routes/checkout', kb: 120 },
   // 111 → 113 (decision 040): the show-password toggle, the agreement line under the WeChat button
   // and 「登录后继续购买」 took /login from 109.8 to 111.7 KB.
   { url: '/login', route: 'routes/login', kb: 113 },
-  { url: '/account', route: 'routes/account', kb: 116 },
-  { url: '/pay/:orderId', route: 'routes/pay.$orderId', kb: 111 },
+  { url: '/account', route: 'routes/account', kb: 117 },
+  { url: '/pay/:orderId', route: 'routes/pay.$orderId', kb: 112 },
   { url: '/courses', route: 'routes/courses._index', kb: 110 },
   { url: '/courses/:slug', route: 'routes/courses.$slug', kb: 110 },
   // 110 → 113 (decision 045): selecting text to 划线 / 写笔记 and the list of the reader's notes
   // under the 文稿 took the lesson page from 108.9 to 112.0 KB.
-  { url: '/courses/:slug/:lesson', route: 'routes/courses.$slug_.$lesson', kb: 113 },
+  { url: '/courses/:slug/:lesson', route: 'routes/courses.$slug_.$lesson', kb: 114 },
 ]
 
 /** Modules that must never reach the browser: nothing validates or queries there. */
