@@ -4,7 +4,7 @@
 // account, 已满 told in line, a reload that keeps the place, and the line's length for the admin.
 import { and, asc, eq, gt, like, lt, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { dropLineEntries, drops, holds, orders, tiers, users, type Drop } from '../../db/schema'
+import { dropLineEntries, drops, holds, orders, users, type Drop } from '../../db/schema'
 import { LINE_SEEN_LAPSE_MS, type LinePlace } from '~/domain/drop-line'
 import { checkPlace, lineLength, lineTicket, lineWindow, requestSeat, type SeatRequestResult } from '~/models/drop-line.server'
 import { createDrop, forgetLiveSeats, listDropTiers, type DropTierView } from '~/models/drop.server'
@@ -12,6 +12,7 @@ import { loader as statsLoader } from '~/routes/admin.drops.$id.stats'
 import { action as lineAction } from '~/routes/membership.line'
 import { action as membershipAction, loader as membershipLoader } from '~/routes/membership._index'
 import { db } from '~/utils/db.server'
+import { adminId, tierIds } from '../factories/drops'
 import { countRows } from '../factories/db'
 import { expectConsistent } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
@@ -20,17 +21,6 @@ import { createTestUser, signedInCookie } from '../factories/users'
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const OPENS = new Date('2091-03-01T02:00:00.000Z')
-
-let admin: { id: number } | undefined
-async function adminId() {
-  admin ??= (await createTestUser({ role: 'admin' })).user
-  return admin.id
-}
-
-async function tierIds() {
-  const rows = await db.select().from(tiers).orderBy(asc(tiers.rank))
-  return { qinqing: rows.find((t) => t.slug === 'qinqing')!.id, tiegan: rows.find((t) => t.slug === 'tiegan')!.id }
-}
 
 type TestDrop = { drop: Drop; qinqing: DropTierView; tiegan: DropTierView }
 

@@ -4,7 +4,7 @@
 // and the audit log.
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { auditLog, dropTiers, drops, memberships, stock, tiers, type Drop } from '../../db/schema'
+import { auditLog, dropTiers, drops, memberships, stock, type Drop } from '../../db/schema'
 import { toLocalDateTimeValue } from '~/domain/drop'
 import { createDrop, listDropTiers, placeSeatOrder, placeUpgradeOrder } from '~/models/drop.server'
 import { confirmPayment, requestRefund } from '~/models/commerce.server'
@@ -14,6 +14,7 @@ import { loader as statsLoader } from '~/routes/admin.drops.$id.stats'
 import { loader as listLoader } from '~/routes/admin.drops._index'
 import { action as newAction } from '~/routes/admin.drops.new'
 import { db } from '~/utils/db.server'
+import { tierIds } from '../factories/drops'
 import { countRows } from '../factories/db'
 import { expectConsistent, paidNotice } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
@@ -28,11 +29,6 @@ async function staff(role: 'admin' | 'editor' | 'user' = 'admin') {
   const { user } = await createTestUser({ role })
   const { cookie } = await signedInCookie(user.id)
   return { user, cookie }
-}
-
-async function tierIds() {
-  const rows = await db.select().from(tiers).orderBy(asc(tiers.rank))
-  return { qinqing: rows.find((t) => t.slug === 'qinqing')!.id, tiegan: rows.find((t) => t.slug === 'tiegan')!.id }
 }
 
 let futureSlot = 0

@@ -3,7 +3,7 @@
 // member numbers 1..N across tiers while holds lapse between payments, refunds, and /membership.
 import { and, asc, eq, gt, isNull, like, lt, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { dropWaitlist, drops, emailOutbox, holds, memberships, orderFlags, orders, tiers, type Drop } from '../../db/schema'
+import { dropWaitlist, drops, emailOutbox, holds, memberships, orderFlags, orders, type Drop } from '../../db/schema'
 import { activeRank } from '~/domain/membership'
 import { confirmPayment, releaseExpiredHolds, requestRefund } from '~/models/commerce.server'
 import {
@@ -22,6 +22,7 @@ import { getMembershipPeriods } from '~/models/membership.server'
 import { action as membershipAction, loader as membershipLoader } from '~/routes/membership._index'
 import { loader as seatsLoader } from '~/routes/membership.seats'
 import { db } from '~/utils/db.server'
+import { adminId, tierIds } from '../factories/drops'
 import { countRows } from '../factories/db'
 import { expectConsistent, paidNotice, stockRow } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
@@ -33,17 +34,6 @@ const HOLD_MS = 10 * MINUTE
 // Model tests run on injected instants far from the real clock, so they never meet the
 // real-time drops the route tests create.
 const OPENS = new Date('2090-08-09T02:00:00.000Z')
-
-let admin: { id: number } | undefined
-async function adminId() {
-  admin ??= (await createTestUser({ role: 'admin' })).user
-  return admin.id
-}
-
-async function tierIds() {
-  const rows = await db.select().from(tiers).orderBy(asc(tiers.rank))
-  return { qinqing: rows.find((t) => t.slug === 'qinqing')!.id, tiegan: rows.find((t) => t.slug === 'tiegan')!.id }
-}
 
 /** A drop with a 亲情 and a 铁杆 tier; each call gets its own day, so drops never overlap. */
 let slot = 0

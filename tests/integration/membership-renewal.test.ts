@@ -4,13 +4,14 @@
 // named and nothing stored; renewals and new buyers race for the last seats of a tier.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { drops, memberships, orders, tiers, type Drop } from '../../db/schema'
+import { drops, memberships, orders, type Drop } from '../../db/schema'
 import { renewalEnd, upgradeCredit } from '~/domain/membership-plan'
 import { confirmPayment, requestRefund } from '~/models/commerce.server'
 import { createDrop, listDropTiers, placeSeatOrder, type DropTierView } from '~/models/drop.server'
 import { getMemberPlan } from '~/models/membership-plan.server'
 import { action as membershipAction, loader as membershipLoader } from '~/routes/membership._index'
 import { db } from '~/utils/db.server'
+import { adminId, tierIds } from '../factories/drops'
 import { countRows } from '../factories/db'
 import { expectConsistent, paidNotice } from '../factories/orders'
 import { readData, requestFor, routeArgs } from '../factories/requests'
@@ -22,17 +23,6 @@ const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 // Model tests run on injected instants far from the real clock and from each other.
 const FIRST = new Date('2091-01-05T02:00:00.000Z')
-
-let admin: { id: number } | undefined
-async function adminId() {
-  admin ??= (await createTestUser({ role: 'admin' })).user
-  return admin.id
-}
-
-async function tierIds() {
-  const rows = await db.select().from(tiers).orderBy(asc(tiers.rank))
-  return { qinqing: rows.find((t) => t.slug === 'qinqing')!.id, tiegan: rows.find((t) => t.slug === 'tiegan')!.id }
-}
 
 type TestDrop = { drop: Drop; qinqing: DropTierView; tiegan: DropTierView }
 
