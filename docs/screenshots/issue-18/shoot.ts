@@ -170,6 +170,13 @@ async function main() {
     await shoot(user.page, 'community-new-user', '/community/new', { full: [375] })
     await shoot(user.page, 'community-new-user-board', '/community/new?board=sharing')
     await shoot(user.page, 'community-user', '/community')
+    // A thread without replies, read by someone who may not reply.
+    await step('plain user opens a thread without replies', async () => {
+      await user.page.goto(`${base}/community/jobs`)
+      await user.page.getByRole('link', { name: /五年用户运营/ }).first().click()
+      await user.page.waitForURL(/\/community\/t\/\d+$/)
+    })
+    await shoot(user.page, 'thread-empty-user', user.page.url().replace(base, ''), { full: [375] })
     await user.context.close()
 
     // 亲情 member: the drop page and the renewal of her job post.
