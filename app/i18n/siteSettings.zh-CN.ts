@@ -5,7 +5,7 @@ export const siteSettingsZhCN = {
   title: '网站设置',
   subtitle: '保存后一秒内全站生效；未登录访客看到的缓存页面最迟一两分钟后更新。',
   publishTime: '每日发布时间',
-  publishTimeHint: (fallback: string) => `新建每日时建议的发布时间，也是首页「每天早上……发布」所写的时间。留空即用默认值 ${fallback}`,
+  publishTimeHint: (fallback: string) => `24 小时制，如 07:00。新建每日时建议此时间，首页「每天早上几点发布」也据此显示。留空即用默认值 ${fallback}`,
   supportContact: '联系客服',
   supportContactHint: (fallback: string | null) =>
     `页脚显示的邮箱或微信号，邮箱会带上链接。${fallback ? `留空即用默认值 ${fallback}` : '留空则不显示'}`,

@@ -1,5 +1,6 @@
 // /admin/settings: the site's settings (decision 052) — when the daily goes out, and the footer's
-// 联系客服 and ICP 备案号. An empty field clears a setting; the site then uses its default.
+// 联系客服 and ICP 备案号. An empty field clears a setting; the site then uses its default, which the
+// field shows as its placeholder.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
@@ -58,8 +59,9 @@ export default function AdminSettings() {
           <Field
             label={s.publishTime}
             name="publishTime"
-            type="time"
             defaultValue={values.publishTime}
+            placeholder={defaults.publishTime}
+            autoComplete="off"
             error={errors.publishTime}
             hint={s.publishTimeHint(defaults.publishTime)}
           />
@@ -67,11 +69,20 @@ export default function AdminSettings() {
             label={s.supportContact}
             name="supportContact"
             defaultValue={values.supportContact}
+            placeholder={defaults.supportContact ?? undefined}
             error={errors.supportContact}
             hint={s.supportContactHint(defaults.supportContact)}
             autoComplete="off"
           />
-          <Field label={s.icpNumber} name="icpNumber" defaultValue={values.icpNumber} error={errors.icpNumber} hint={s.icpNumberHint(defaults.icpNumber)} autoComplete="off" />
+          <Field
+            label={s.icpNumber}
+            name="icpNumber"
+            defaultValue={values.icpNumber}
+            placeholder={defaults.icpNumber ?? undefined}
+            error={errors.icpNumber}
+            hint={s.icpNumberHint(defaults.icpNumber)}
+            autoComplete="off"
+          />
           <div>
             <Button>{s.save}</Button>
           </div>
