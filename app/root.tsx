@@ -26,6 +26,7 @@ import { legalPath } from '~/domain/legal'
 import { bannersZhCN, flashZhCN, legalZhCN, navZhCN, pagesZhCN, siteZhCN, tierBadgeZhCN } from '~/i18n/core.zh-CN'
 import { countCartLines } from '~/models/cart.server'
 import { countUnread } from '~/models/notification.server'
+import { getSiteSettings } from '~/models/site-settings.server'
 import { clearSessionCookie, getAuth, readSessionToken } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { readFlash, type Flash } from '~/utils/flash.server'
@@ -58,7 +59,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // ?ref=<code>: remembered, and the reader sent on to the page without it (decision 022).
   const referral = await captureReferral(request)
   if (referral) throw referral
-  const [auth, { flash, clearHeader }] = await Promise.all([getAuth(request, context), readFlash(request)])
+  const [auth, { flash, clearHeader }, settings] = await Promise.all([getAuth(request, context), readFlash(request), getSiteSettings()])
   const headers = new Headers()
   if (clearHeader) headers.append('Set-Cookie', clearHeader)
   if (auth?.renewedCookie) headers.append('Set-Cookie', auth.renewedCookie)
@@ -89,8 +90,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       siteUrl: getEnv().SITE_URL,
       payments: paymentsView(),
       wechatTestMode: wechatTestModeView(),
-      // The footer's 联系客服 and ICP 备案号, as the operator set them (README, "Settings").
-      support: { contact: getEnv().SUPPORT_CONTACT ?? null, icp: getEnv().ICP_NUMBER ?? null },
+      // The footer's 联系客服 and ICP 备案号, as the admin set them (/admin/settings, decision 052).
+      support: { contact: settings.supportContact, icp: settings.icpNumber },
     },
     { headers },
   )

@@ -206,6 +206,23 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_created_idx').on(t.createdAt)],
 )
 
+// The settings an admin edits at /admin/settings (one row, id 1; decision 052). A null column is
+// a cleared field: the site then uses the environment's value, else the built-in default.
+export const siteSettings = sqliteTable(
+  'site_settings',
+  {
+    id: integer().primaryKey(),
+    publishTime: text(),
+    supportContact: text(),
+    icpNumber: text(),
+    updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    check('site_settings_one_row', sql`${t.id} = 1`),
+    check('site_settings_publish_time', sql`${t.publishTime} IS NULL OR ${t.publishTime} GLOB '[0-2][0-9]:[0-5][0-9]'`),
+  ],
+)
+
 // 《用户协议》 and 《隐私政策》 (decision 040): one row each, seeded with a default text in every
 // environment and edited by an admin (markdown, rendered through renderMarkdown).
 export const legalDocuments = sqliteTable('legal_documents', {

@@ -32,6 +32,7 @@ const TARGETS: Record<string, { noun: string; href?: (id: string) => string }> =
   legal: { noun: '协议文本', href: (slug) => `/admin/legal/${slug}` },
   course: { noun: '课程', href: (id) => `/admin/courses/${id}` },
   shipping: { noun: '运费规则', href: () => '/admin/shipping' },
+  site: { noun: '网站设置', href: () => '/admin/settings' },
 }
 
 /** The words for the keys entries keep; a key not named here is not shown. */
@@ -68,6 +69,9 @@ const KEY_LABELS: Record<string, string> = {
   shippingFeeFen: '运费',
   flatFeeFen: '每单运费',
   freeOverFen: '满额包邮',
+  publishTime: '每日发布时间',
+  supportContact: '联系客服',
+  icpNumber: 'ICP 备案号',
 }
 
 const VALUE_WORDS: Record<string, string> = {

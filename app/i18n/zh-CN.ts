@@ -34,6 +34,7 @@ import { addressesZhCN } from './addresses.zh-CN'
 import { shippingZhCN } from './shipping.zh-CN'
 import { shippingAdminZhCN } from './shippingAdmin.zh-CN'
 import { shopZhCN } from './shop.zh-CN'
+import { siteSettingsZhCN } from './siteSettings.zh-CN'
 import { wechatZhCN } from './wechat.zh-CN'
 import { wechatAuthZhCN } from './wechatAuth.zh-CN'
 
@@ -85,6 +86,7 @@ export const zhCN = {
   markdown: markdownZhCN,
   common: commonZhCN,
   banners: bannersZhCN,
+  siteSettings: siteSettingsZhCN,
 } as const
 
 export const t = zhCN

@@ -7,6 +7,7 @@ import { buttonClass, Card } from '~/components/ui'
 import { isDailyLive, todayIn } from '~/domain/daily'
 import { dropWindow } from '~/domain/drop'
 import { isProductVisible, productCard } from '~/domain/product'
+import { spokenTime } from '~/domain/site-settings'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
@@ -16,6 +17,7 @@ import { getTodayOrLatestDaily } from '~/models/daily.server'
 import { getCurrentDrop } from '~/models/drop.server'
 import { listTiers } from '~/models/membership.server'
 import { listNewThisWeek } from '~/models/product.server'
+import { getSiteSettings } from '~/models/site-settings.server'
 import { useRootData } from '~/root'
 import { readDaily } from '~/utils/daily-view.server'
 import { getKeywordReader, keywordBoxAction } from '~/utils/keyword-reply.server'
@@ -40,12 +42,13 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = new Date()
   const today = todayIn(getEnv().SITE_TIMEZONE, now)
-  const [tiers, daily, reader, drop, fresh] = await Promise.all([
+  const [tiers, daily, reader, drop, fresh, settings] = await Promise.all([
     listTiers(),
     getTodayOrLatestDaily(today, now),
     getKeywordReader(request, context),
     getCurrentDrop(now),
     listNewThisWeek({ now, timeZone: getEnv().SITE_TIMEZONE }),
+    getSiteSettings(now.getTime()),
   ])
   const viewer = reader.viewer
   const dropState = drop ? dropWindow(drop, now) : null
@@ -58,7 +61,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         : null,
     today,
     // 「每天早上 6:30」: the site's publish time, as readers say it (no leading zero).
-    publishTime: getEnv().DAILY_PUBLISH_TIME.replace(/^0(?=\d:)/, ''),
+    publishTime: spokenTime(settings.publishTime),
     newThisWeek: fresh
       .filter((product) => isProductVisible(product, viewer, now))
       .slice(0, NEW_ON_HOME)

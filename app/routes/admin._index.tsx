@@ -9,6 +9,7 @@ import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { moderationZhCN } from '~/i18n/moderation.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
+import { siteSettingsZhCN } from '~/i18n/siteSettings.zh-CN'
 import { countOrdersNeedingAttention } from '~/models/admin-orders.server'
 import { getDashboardStats, listRecentAudit } from '~/models/dashboard.server'
 import { getEnv } from '~/utils/env.server'
@@ -26,6 +27,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   ...t.adminOrders.auditActions,
   ...t.drops.admin.auditActions,
   ...t.courseAdmin.auditActions,
+  ...siteSettingsZhCN.auditActions,
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

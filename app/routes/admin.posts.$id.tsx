@@ -8,6 +8,7 @@ import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { getDailyById } from '~/models/daily.server'
 import { getMedia } from '~/models/media.server'
 import { listTiers } from '~/models/membership.server'
+import { getSiteSettings } from '~/models/site-settings.server'
 import { saveDailyFromForm } from '~/utils/daily-editor.server'
 import { getEnv } from '~/utils/env.server'
 import { formatClock } from '~/utils/format'
@@ -30,10 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, 'editor')
   const daily = await getDailyById(dailyId(params.id))
   if (!daily) throw new Response(t.daily.errors.notFound, { status: 404 })
-  const [tiers, audio, cover] = await Promise.all([
+  const [tiers, audio, cover, settings] = await Promise.all([
     listTiers(),
     daily.audioId ? getMedia(daily.audioId) : undefined,
     daily.coverId ? getMedia(daily.coverId) : undefined,
+    getSiteSettings(),
   ])
   const timeZone = getEnv().SITE_TIMEZONE
   const time = formatClock(daily.publishAt, timeZone)
@@ -42,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     daily: {
       id: daily.id,
       date: daily.date,
-      time: localDate(daily.publishAt, timeZone) === daily.date ? time : getEnv().DAILY_PUBLISH_TIME,
+      time: localDate(daily.publishAt, timeZone) === daily.date ? time : settings.publishTime,
       title: daily.title,
       keyword: daily.keyword,
       teaser: daily.teaser,

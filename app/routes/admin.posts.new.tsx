@@ -8,6 +8,7 @@ import { addDays } from '~/domain/time'
 import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { listDailiesBetween } from '~/models/daily.server'
 import { listTiers } from '~/models/membership.server'
+import { getSiteSettings } from '~/models/site-settings.server'
 import { saveDailyFromForm } from '~/utils/daily-editor.server'
 import { getEnv } from '~/utils/env.server'
 import { requireRole } from '~/utils/permissions.server'
@@ -24,10 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // A new daily is usually for the first free morning from tomorrow on; the calendar shows the
   // coming weeks with what is written and what is missing.
   const tomorrow = addDays(todayIn(getEnv().SITE_TIMEZONE, new Date()), 1)!
-  const [tiers, written] = await Promise.all([listTiers(), listDailiesBetween(tomorrow, addDays(tomorrow, EDITOR_CALENDAR_DAYS - 1)!)])
+  const [tiers, written, settings] = await Promise.all([listTiers(), listDailiesBetween(tomorrow, addDays(tomorrow, EDITOR_CALENDAR_DAYS - 1)!), getSiteSettings()])
   const { calendar, firstFree } = editorCalendar(tomorrow, written)
-  // The site's publish time (DAILY_PUBLISH_TIME) is the one proposed.
-  return { tiers: tiers.map(({ rank, name }) => ({ rank, name })), date: firstFree ?? tomorrow, time: getEnv().DAILY_PUBLISH_TIME, calendar, proposed: firstFree }
+  // The site's publish time (/admin/settings) is the one proposed.
+  return { tiers: tiers.map(({ rank, name }) => ({ rank, name })), date: firstFree ?? tomorrow, time: settings.publishTime, calendar, proposed: firstFree }
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -8,6 +8,7 @@ import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { moderationZhCN } from '~/i18n/moderation.zh-CN'
 import { shopZhCN } from '~/i18n/shop.zh-CN'
 import { shippingAdminZhCN } from '~/i18n/shippingAdmin.zh-CN'
+import { siteSettingsZhCN } from '~/i18n/siteSettings.zh-CN'
 import { hasRole, requireRole } from '~/utils/permissions.server'
 import { skipReadOnlyActions } from '~/utils/revalidation'
 
@@ -42,6 +43,7 @@ export default function AdminLayout() {
           { to: '/admin/users', label: t.admin.users, end: false },
           { to: '/admin/legal', label: t.admin.legal.nav, end: false },
           { to: '/admin/outbox', label: t.admin.outbox, end: false },
+          { to: '/admin/settings', label: siteSettingsZhCN.nav, end: false },
         ]
       : []),
   ]

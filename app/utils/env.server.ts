@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_DEADLINE_MS } from '../../db/busy'
-import { DEFAULT_PUBLISH_TIME } from '../domain/daily'
+import { ICP_NUMBER_PATTERN, PUBLISH_TIME_PATTERN, SUPPORT_CONTACT_LENGTH, supportContactProblem } from '../domain/site-settings'
 
 /** Requests a process works on at once by default (docs/decisions/041-admission.md). */
 export const DEFAULT_REQUEST_CONCURRENCY = 8
@@ -66,15 +66,20 @@ const schema = z.object({
   SITE_TIMEZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')).transform(
     (v) => v ?? 'Asia/Shanghai',
   ),
+  // The initial values of the site settings an admin edits at /admin/settings: the site uses
+  // them until the admin saves its own, and again when a field there is cleared (decision 052).
   // When a daily goes out by default (the editor proposes it; the home page announces it).
-  DAILY_PUBLISH_TIME: optional(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, such as 06:30')).transform(
-    (v) => v ?? DEFAULT_PUBLISH_TIME,
+  DAILY_PUBLISH_TIME: optional(z.string().regex(PUBLISH_TIME_PATTERN, 'must be a time of day as HH:MM, such as 06:30')),
+  // The footer's 联系客服: an email address or a WeChat ID readers may write to.
+  SUPPORT_CONTACT: optional(
+    z
+      .string()
+      .trim()
+      .refine((v) => supportContactProblem(v) === null, `must be an email address or a WeChat ID of ${SUPPORT_CONTACT_LENGTH.min}-${SUPPORT_CONTACT_LENGTH.max} characters`),
   ),
-  // The footer's 联系客服: an email address or a WeChat ID readers may write to (optional).
-  SUPPORT_CONTACT: optional(z.string().trim().min(3).max(60)),
   // The site's ICP 备案号 (e.g. 京ICP备12345678号-1), shown in the footer and linked to the MIIT
-  // register as the rules for sites served in mainland China require (optional elsewhere).
-  ICP_NUMBER: optional(z.string().trim().regex(/^\p{Script=Han}{1,3}ICP备\d{6,10}号(-\d{1,3})?$/u, 'must be an ICP number such as 京ICP备12345678号-1')),
+  // register as the rules for sites served in mainland China require.
+  ICP_NUMBER: optional(z.string().trim().regex(ICP_NUMBER_PATTERN, 'must be an ICP number such as 京ICP备12345678号-1')),
   RESEND_API_KEY: optional(z.string().startsWith('re_', 'must be a Resend API key (re_…)')),
   // Express `trust proxy`: a hop count, true/false, or addresses ("loopback", "10.0.0.0/8").
   TRUST_PROXY: optional(z.string()).transform((v): boolean | number | string => {

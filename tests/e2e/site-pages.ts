@@ -23,6 +23,7 @@ export const ADMIN_PAGES = [
   '/admin/legal/terms',
   '/admin/courses',
   '/admin/courses/new',
+  '/admin/settings',
 ]
 
 /** The first page each list links to whose path matches its pattern (a thread, an order, a drop's live page…). */

@@ -28,6 +28,14 @@ describe('describeAudit', () => {
     expect(sentence).toEqual({ verb: '修改运费规则', target: { label: '运费规则 #1', href: '/admin/shipping' }, details: ['每单运费 ¥10', '满额包邮 ¥199'] })
   })
 
+  it('writes a change of the site settings as each setting before and after, with a link to the settings', () => {
+    const sentence = describeAudit(
+      { action: 'site.settings', targetType: 'site', targetId: '1', detail: { before: { publishTime: null, icpNumber: '京ICP备12345678号-1' }, after: { publishTime: '07:05', icpNumber: null } } },
+      { ...options, actionLabels: t.siteSettings.auditActions },
+    )
+    expect(sentence).toEqual({ verb: '修改网站设置', target: { label: '网站设置 #1', href: '/admin/settings' }, details: ['每日发布时间 — → 07:05', 'ICP 备案号 京ICP备12345678号-1 → —'] })
+  })
+
   it('names roles and states in Chinese', () => {
     const sentence = describeAudit({ action: 'role.set', targetType: 'user', targetId: '7', detail: { from: 'user', to: 'editor' } }, options)
     expect(sentence.details).toEqual(['从 用户 改为 编辑'])

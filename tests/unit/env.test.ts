@@ -118,10 +118,10 @@ describe('a damaged session-secret file', () => {
   })
 })
 
-describe('the site settings of issue 18', () => {
-  it('default the publish time to 06:30 and leave the footer without contact or ICP number', () => {
+describe('the site settings’ initial values (issue 18, decision 052)', () => {
+  it('leave each unset, so the built-in default applies where the admin saved nothing', () => {
     const env = parseEnv({ DATA_DIR: dataDir, SESSION_SECRET: SECRET })
-    expect(env.DAILY_PUBLISH_TIME).toBe('06:30')
+    expect(env.DAILY_PUBLISH_TIME).toBeUndefined()
     expect(env.SUPPORT_CONTACT).toBeUndefined()
     expect(env.ICP_NUMBER).toBeUndefined()
   })
@@ -135,6 +135,11 @@ describe('the site settings of issue 18', () => {
     expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, DAILY_PUBLISH_TIME: '6:30' }, 'DAILY_PUBLISH_TIME')
     expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, DAILY_PUBLISH_TIME: '24:00' }, 'DAILY_PUBLISH_TIME')
     expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, ICP_NUMBER: '12345678' }, 'ICP_NUMBER')
+  })
+
+  it('refuse a contact the admin form would refuse: too short, or half an email address', () => {
+    expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, SUPPORT_CONTACT: 'ab' }, 'SUPPORT_CONTACT')
+    expectEnvError({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, SUPPORT_CONTACT: 'help@zhiyin' }, 'SUPPORT_CONTACT')
   })
 })
 
