@@ -13,8 +13,6 @@ const BUSINESS = { slug: 'business-models', title: '商业模式的底层逻辑'
 // The 铁杆 member's lesson: no other spec plays it, so the position they left is theirs alone
 // (courses.spec.ts plays 飞轮效应 as the same member). Another spec renames it 「…（修订）」.
 const RESUMED = { slug: 'value', title: '生意的本质是创造价值' }
-/** Where the lesson screenshots go when E2E_SCREENSHOTS names a directory (docs/screenshots/courses/README.md). */
-const SHOTS = process.env.E2E_SCREENSHOTS
 
 function audioTime(page: Page) {
   return page.locator('audio').evaluate((audio: HTMLAudioElement) => audio.currentTime)
@@ -166,13 +164,6 @@ test('又一课 from a fresh database: 试听, a member resuming, buying the ¥9
     await expect(page.getByRole('status').filter({ hasText: '笔记已保存' })).toBeVisible()
     await expect(transcript(page).locator('mark[data-note]')).toHaveText(phrase)
     await expect(page.getByRole('region', { name: /我的划线与笔记/ }).getByRole('paragraph').filter({ hasText: note })).toBeVisible()
-    if (SHOTS) {
-      for (const [width, height] of [[375, 812], [1280, 900]] as const) {
-        await page.setViewportSize({ width, height })
-        await page.screenshot({ path: `${SHOTS}/lesson-notes-${width}.png`, fullPage: true })
-      }
-      await page.setViewportSize({ width: 1280, height: 720 })
-    }
   })
 
   await test.step('(d) /account/notes lists the note under the course and the lesson', async () => {
