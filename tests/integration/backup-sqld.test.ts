@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { backupDatabase } from '../../scripts/backup'
 import { checkDatabaseFile } from '../../scripts/database-file'
 import { ensureSqld, startSqld, type RunningSqld } from '../../scripts/sqld'
+import { testPort } from '../support/ports'
 import { runMigrations } from '../../db/migrate'
 import { createDatabase } from '../../db/client'
 import { seedTiers } from '../../db/seed'
@@ -23,7 +24,7 @@ afterAll(async () => {
 describe.skipIf(!binary.ok)('a backup of the database on a libsql server', () => {
   it('is a checked local copy holding what the server held', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhiyin-backup-sqld-'))
-    sqld = await startSqld({ port: 3992, dir: join(dir, 'sqld') })
+    sqld = await startSqld({ port: await testPort([3992, 3992]), dir: join(dir, 'sqld') })
     const handle = createDatabase(sqld.url)
     try {
       await runMigrations(handle)

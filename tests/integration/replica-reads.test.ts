@@ -11,10 +11,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ensureSqld, startSqld, type RunningSqld } from '../../scripts/sqld'
+import { testPort } from '../support/ports'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const SQLD_PORT = 3993
-const PORT = 3994
+const taken: number[] = []
+const SQLD_PORT = await testPort([3993, 3993], taken)
+const PORT = await testPort([3994, 3994], taken)
 const base = `http://127.0.0.1:${PORT}`
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -13,10 +13,11 @@ import { startCluster, type Cluster, type DatabaseKind } from '../../bench/clust
 import { createLoad, heldOrderId, statusCounts } from '../../bench/http-load'
 import { buyFollowingTheLine, createBuyers, createOpenDrop, dropChecks, lineFigures, payAll, zeroFailures, type LineTrace } from '../../bench/storm-drop'
 import { ensureSqld } from '../../scripts/sqld'
+import { testPortRange } from '../support/ports'
 
 /** Ports of the harness on shared machines (servers and their metrics; sqld). */
-const SERVER_PORTS: [number, number] = [3870, 3899]
-const SQLD_PORTS: [number, number] = [3900, 3919]
+const SERVER_PORTS = testPortRange([3870, 3899])
+const SQLD_PORTS = testPortRange([3900, 3919])
 const BUYERS = 300
 const SEATS = { qinqing: 80, tiegan: 20 }
 /** In flight at once: issue 16's target load (200 buyers in flight). */

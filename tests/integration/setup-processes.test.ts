@@ -15,11 +15,13 @@ import { DEMO_THREADS } from '../../db/seed-community'
 import { readDemoDailies } from '../../db/seed-content'
 import { DEMO_PRODUCTS } from '../../db/seed-shop'
 import { buildIfNeeded } from '../../server/build-if-needed'
+import { testPort } from '../support/ports'
 import { startLineEnv } from '../support/start-together'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const SERVER = join(ROOT, 'tests/support/server-at-start-line.ts')
-const PORTS = [3810, 3811, 3812]
+const taken: number[] = []
+const PORTS = [await testPort([3810, 3819], taken), await testPort([3810, 3819], taken), await testPort([3810, 3819], taken)]
 
 const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-three-servers-'))
 const servers: { child: ChildProcess; output: string[] }[] = []

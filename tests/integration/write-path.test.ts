@@ -13,6 +13,7 @@ import { createClient } from '@libsql/client'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { backoffMs, isDatabaseBusy, isTransientBusy } from '../../db/busy'
 import { createDatabase, type DatabaseHandle } from '../../db/client'
+import { testPort } from '../support/ports'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -130,7 +131,7 @@ describe('a server whose database stays busy', () => {
 
   it('runs WEB_CONCURRENCY workers on React’s production build, and answers a write it cannot make in time 503 with Retry-After', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'zhiyin-busy-server-'))
-    const port = 3960 + Math.floor(Math.random() * 30)
+    const port = await testPort([3960, 3989])
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, WEB_CONCURRENCY: '2', WRITE_DEADLINE_MS: '300' }
     // No NODE_ENV at all, as `npm start` on a fresh machine.
     Reflect.deleteProperty(env, 'NODE_ENV')

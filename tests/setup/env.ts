@@ -1,9 +1,10 @@
 // Runs before every test file: gives that file its own environment and its own fresh SQLite
-// file, migrated and seeded with the member tiers, before any app module reads the env.
-import { mkdtempSync, rmSync } from 'node:fs'
+// file, migrated and seeded with the member tiers (a copy of tests/setup/template-db.ts's),
+// before any app module reads the env.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, vi } from 'vitest'
+import { afterAll, inject, vi } from 'vitest'
 import { runMigrations } from '../../db/migrate'
 import { seedTiers } from '../../db/seed'
 
@@ -37,9 +38,15 @@ delete process.env.STRIPE_WEBHOOK_SECRET
 for (const name of ['WECHAT_APPID', 'WECHAT_APPSECRET', 'WECHAT_OPEN_APPID', 'WECHAT_OPEN_APPSECRET', 'WECHAT_TEST_MODE']) delete process.env[name]
 for (const name of ['ALIPAY_APPID', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'ALIPAY_GATEWAY']) delete process.env[name]
 
+// A copy of the database tests/setup/template-db.ts migrated and seeded once for the whole run
+// (decision 053); migrated here only when vitest runs without that global setup.
+const template = inject('templateDatabase')
+if (template) copyFileSync(template, join(dataDir, 'test.db'))
 const { databaseHandle } = await import('~/utils/db.server')
-await runMigrations(databaseHandle)
-await seedTiers(databaseHandle)
+if (!template) {
+  await runMigrations(databaseHandle)
+  await seedTiers(databaseHandle)
+}
 
 afterAll(() => {
   if (globalThis.__zhiyinDatabase === databaseHandle) {
