@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
@@ -16,10 +15,6 @@ export default defineConfig({
     // The production build, made once before every file (files start servers on it), the
     // migrated database each file starts from a copy of, and sqld installed (decision 053).
     globalSetup: ['tests/setup/build.ts', 'tests/setup/template-db.ts', 'tests/setup/sqld.ts'],
-    // Two files at once even on a 2-core machine, where vitest's default (cores - 1) is one: much
-    // of a file's time is spent waiting (fsync, child servers starting, timers) and the other file
-    // fills it (decision 053).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     // argon2id hashing takes ~30-50 ms per hash; a test that signs up and logs in does several.
     testTimeout: 15_000,
     hookTimeout: 15_000,
