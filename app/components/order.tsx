@@ -1,10 +1,11 @@
 // Orders as buyers (and staff) see them: the state badge, the status timeline, edition numbers,
-// and a cart / order line with its photo. Presentational: data in, markup out.
+// and a cart / order line with its picture. Presentational: data in, markup out.
 import { Link } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import type { OrderState, ShippingAddress } from '../../db/schema'
+import type { OrderKind, OrderState, ShippingAddress } from '../../db/schema'
 import { Badge, type BadgeTone } from '~/components/ui'
 import { formatAddressLine } from '~/domain/address'
+import { shipsGoods } from '~/domain/order'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { formatDateTime, formatFen } from '~/utils/format'
 
@@ -33,8 +34,9 @@ export function OrderStateBadge({ state }: { state: OrderState }) {
 
 type When = Date | string | number | null
 
-/** The moments an order went through (what the orders table records). */
+/** The moments an order went through (what the orders table records), and its kind. */
 export interface OrderMoments {
+  kind: OrderKind
   state: OrderState
   createdAt: When
   paidAt: When
@@ -48,66 +50,97 @@ export interface OrderMoments {
 
 /** The moments of an order row, as a loader sends them to OrderTimeline. */
 export function orderMoments<T extends OrderMoments>(order: T): Pick<T, keyof OrderMoments> {
-  const { state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt } = order
-  return { state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt }
+  const { kind, state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt } = order
+  return { kind, state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt }
 }
 
+/** A step of the timeline: a state the order was in, or, for what ships nothing, 已开通 (access given). */
+export type TimelineStepName = OrderState | 'opened'
+
 export interface TimelineStep {
-  state: OrderState
+  step: TimelineStepName
   at: Date | null
   status: 'done' | 'current' | 'upcoming'
 }
 
-const HAPPY_PATH: readonly OrderState[] = ['pending', 'paid', 'shipped', 'completed']
+/** The road of an order that goes well: goods are shipped and received, a course or a seat opens at payment. */
+const HAPPY_PATHS: Record<'goods' | 'virtual', readonly TimelineStepName[]> = {
+  goods: ['pending', 'paid', 'shipped', 'completed'],
+  virtual: ['pending', 'paid', 'opened'],
+}
 
 /**
- * The steps to draw: every state the order has been in, in the order it happened, then — while
- * it is still on its way — the states still to come on 待支付 → 已支付 → 已发货 → 已完成. The
+ * The steps to draw: every step the order has been through, in the order it happened, then —
+ * while it is still on its way — the steps still to come: 待支付 → 已支付 → 已发货 → 已完成 for
+ * goods, 下单 → 已支付 → 已开通 for a course or a seat, which open at payment (decision 051). The
  * last step reached is the current one.
  */
 export function timelineSteps(order: OrderMoments): TimelineStep[] {
-  const moments: [OrderState, When][] = [
+  const goods = shipsGoods(order.kind)
+  // Goods are shipped and received; a course or a seat opens when it is paid.
+  const arrival: [TimelineStepName, When][] = goods
+    ? [
+        ['shipped', order.shippedAt],
+        ['completed', order.completedAt],
+      ]
+    : [['opened', order.paidAt]]
+  const moments: [TimelineStepName, When][] = [
     ['pending', order.createdAt],
     ['paid', order.paidAt],
     ['expired', order.expiredAt],
     ['cancelled', order.cancelledAt],
-    ['shipped', order.shippedAt],
-    ['completed', order.completedAt],
+    ...arrival,
     ['refunding', order.refundRequestedAt],
     ['refunded', order.refundedAt],
   ]
   const reached = moments
-    .filter((moment): moment is [OrderState, Exclude<When, null>] => moment[1] !== null)
-    .map(([state, at]) => ({ state, at: new Date(at) }))
+    .filter((moment): moment is [TimelineStepName, Exclude<When, null>] => moment[1] !== null)
+    .map(([step, at]) => ({ step, at: new Date(at) }))
     // Stable: moments at the same instant keep the order above.
     .sort((a, b) => a.at.getTime() - b.at.getTime())
   const steps: TimelineStep[] = reached.map((step, index) => ({ ...step, status: index === reached.length - 1 ? 'current' : 'done' }))
-  const onTheWay = HAPPY_PATH.indexOf(order.state)
+  const path = HAPPY_PATHS[goods ? 'goods' : 'virtual']
+  // A paid course or seat has already opened: its road ends there.
+  const onTheWay = path.indexOf(!goods && order.state === 'paid' ? 'opened' : order.state)
   if (onTheWay !== -1) {
-    for (const state of HAPPY_PATH.slice(onTheWay + 1)) steps.push({ state, at: null, status: 'upcoming' })
+    for (const step of path.slice(onTheWay + 1)) steps.push({ step, at: null, status: 'upcoming' })
   }
   return steps
 }
 
-const ENDED: readonly OrderState[] = ['cancelled', 'expired', 'refunded']
+const ENDED: readonly TimelineStepName[] = ['cancelled', 'expired', 'refunded']
+
+/** A step's name: the state's, except where an order of a course or a seat says it in its own words. */
+function stepLabel(step: TimelineStepName, kind: OrderKind) {
+  if (step === 'opened') return o.timeline.opened
+  if (step === 'pending' && !shipsGoods(kind)) return o.timeline.placed
+  return o.states[step]
+}
+
+/** What a refund takes back from a course or a seat: said under its first refund step. */
+function revokedNote(step: TimelineStepName, kind: OrderKind) {
+  if (step !== 'refunding' || kind === 'goods') return null
+  return o.timeline.revoked[kind]
+}
 
 export function OrderTimeline({ order, timeZone }: { order: OrderMoments; timeZone: string }) {
   const steps = timelineSteps(order)
   return (
     <ol aria-label={o.timeline.label} className="flex flex-col gap-0 sm:flex-row sm:gap-2">
       {steps.map((step, index) => {
-        const ended = ENDED.includes(step.state)
+        const ended = ENDED.includes(step.step)
+        const note = revokedNote(step.step, order.kind)
         const dot =
           step.status === 'upcoming'
             ? 'border-2 border-stone-300 bg-white'
             : ended
               ? 'bg-stone-400'
-              : step.state === 'refunding'
+              : step.step === 'refunding'
                 ? 'bg-amber-500'
                 : 'bg-brand-700'
         return (
           <li
-            key={`${step.state}-${index}`}
+            key={`${step.step}-${index}`}
             aria-current={step.status === 'current' ? 'step' : undefined}
             className="relative flex min-h-12 gap-3 pb-3 last:min-h-0 last:pb-0 sm:flex-1 sm:flex-col sm:gap-2 sm:pb-0"
           >
@@ -122,9 +155,10 @@ export function OrderTimeline({ order, timeZone }: { order: OrderMoments; timeZo
             <span aria-hidden className={`relative mt-0.5 h-4 w-4 shrink-0 rounded-full ${dot} ${step.status === 'current' ? 'ring-4 ring-brand-100' : ''}`} />
             <span className="flex flex-col">
               <span className={`text-sm font-medium ${step.status === 'upcoming' ? 'text-stone-500' : step.status === 'current' ? 'text-stone-900' : 'text-stone-700'}`}>
-                {o.states[step.state]}
+                {stepLabel(step.step, order.kind)}
               </span>
               {step.at ? <span className="text-xs text-stone-500">{formatDateTime(step.at, timeZone)}</span> : null}
+              {note ? <span className="text-xs text-amber-800">{note}</span> : null}
             </span>
           </li>
         )
@@ -176,12 +210,37 @@ export interface CartLineData extends LineBasics {
   problem: string | null
 }
 
+const THUMB_BOXES = { sm: 'h-12 w-12', md: 'h-16 w-16 sm:h-20 sm:w-20' } as const
+
 export function ProductThumb({ mediaId, size = 'md' }: { mediaId: string | null; size?: 'sm' | 'md' }) {
-  const box = size === 'sm' ? 'h-12 w-12' : 'h-16 w-16 sm:h-20 sm:w-20'
-  return mediaId ? (
-    <img src={`/media/${mediaId}`} alt="" loading="lazy" className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100 object-cover`} />
-  ) : (
-    <span aria-hidden className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100`} />
+  return <OrderThumb picture={{ src: mediaId ? `/media/${mediaId}` : null, kind: 'goods' }} size={size} />
+}
+
+/** The picture of an order or of its line: a product's photo or a course's cover, and the kind that says what to draw without one. */
+export interface OrderPicture {
+  src: string | null
+  kind: OrderKind
+}
+
+/**
+ * An order's picture. Without one, goods keep the empty tile of a product without photos; a
+ * course or a seat gets the course cover's gradient with its kind's name (「课程」, 「会员」), so a
+ * virtual order never looks like a missing photo.
+ */
+export function OrderThumb({ picture, size = 'md' }: { picture: OrderPicture; size?: 'sm' | 'md' }) {
+  const box = THUMB_BOXES[size]
+  if (picture.src) {
+    return <img src={picture.src} alt="" loading="lazy" className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100 object-cover`} />
+  }
+  if (picture.kind === 'goods') return <span aria-hidden className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100`} />
+  return (
+    <span
+      aria-hidden
+      data-fallback={picture.kind}
+      className={`${box} flex shrink-0 items-center justify-center rounded-lg bg-gradient-to-br from-brand-700 to-stone-800 text-xs font-semibold tracking-wider text-white`}
+    >
+      {o.thumb[picture.kind]}
+    </span>
   )
 }
 
@@ -252,15 +311,15 @@ export interface OrderLineData extends LineBasics {
   numbers: number[]
   /** The edition size after each number, or null for numbers that stand alone. */
   editionSize: number | null
-  /** Omitted where the page shows no photos. */
-  coverThumbId?: string | null
+  /** Omitted where the page shows no pictures. */
+  picture?: OrderPicture
 }
 
-/** An ordered line: photo (when given), title, personalisation, price, subtotal and its numbers. */
+/** An ordered line: picture (when given), title, personalisation, price, subtotal and its numbers. */
 export function OrderLineItem({ line }: { line: OrderLineData }) {
   return (
     <li className="flex gap-3 py-3">
-      {line.coverThumbId !== undefined ? <ProductThumb mediaId={line.coverThumbId} /> : null}
+      {line.picture ? <OrderThumb picture={line.picture} /> : null}
       <div className="min-w-0 flex-1">
         <LineSummary line={line} />
         <EditionNumbers numbers={line.numbers} of={line.editionSize} />

@@ -10,6 +10,7 @@ import {
   CARRIERS,
   allowedOrderActions,
 } from '~/domain/admin-order-forms'
+import { shipsGoods } from '~/domain/order'
 import { clearFlagForm, intentForm, refundForm, refundPaymentForm, retryRefundForm, shipmentForm } from '~/domain/admin-order-forms.server'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { adminOrdersZhCN } from '~/i18n/adminOrders.zh-CN'
@@ -56,7 +57,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeZone: getEnv().SITE_TIMEZONE,
     order: {
       id: order.id,
-      kind: order.kind,
       totalFen: order.totalFen,
       shippingFeeFen: order.shippingFeeFen,
       currency: order.currency,
@@ -401,15 +401,18 @@ export default function AdminOrder() {
             </dl>
           </Section>
 
-          <Section title={d.shipping}>
-            {address ? (
-              <div className="text-sm">
-                <ShippingAddressView address={address} />
-              </div>
-            ) : (
-              <p className="text-sm text-stone-500">{d.noShipping}</p>
-            )}
-          </Section>
+          {/* A course or a seat ships nothing: no address to show (decision 051). */}
+          {shipsGoods(order.kind) ? (
+            <Section title={d.shipping}>
+              {address ? (
+                <div className="text-sm">
+                  <ShippingAddressView address={address} />
+                </div>
+              ) : (
+                <p className="text-sm text-stone-500">{d.noShipping}</p>
+              )}
+            </Section>
+          ) : null}
 
         </div>
 
