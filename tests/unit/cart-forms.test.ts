@@ -1,7 +1,7 @@
 // The cart's pure rules: what quantities and addresses are accepted, how lines add up, why a
 // line cannot be bought, and the order timeline's steps.
 import { describe, expect, it } from 'vitest'
-import { timelineSteps, type OrderMoments } from '~/components/order'
+import { timelineSteps, type OrderMoments } from '~/components/order-timeline'
 import type { Viewer } from '~/domain/access'
 import { normalizePhone } from '~/domain/address'
 import { addressForm } from '~/domain/address.server'
