@@ -1,12 +1,13 @@
-// Orders as buyers (and staff) see them: the state badge, the status timeline, edition numbers,
-// and a cart / order line with its photo. Presentational: data in, markup out.
+// Orders as buyers (and staff) see them: the state badge, edition numbers, and a cart / order line
+// with its picture (the status timeline is order-timeline.tsx: the cart and checkout, which load
+// this file, never draw it). Presentational: data in, markup out.
 import { Link } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import type { OrderState, ShippingAddress } from '../../db/schema'
+import type { OrderKind, OrderState, ShippingAddress } from '../../db/schema'
 import { Badge, type BadgeTone } from '~/components/ui'
 import { formatAddressLine } from '~/domain/address'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
-import { formatDateTime, formatFen } from '~/utils/format'
+import { formatFen } from '~/utils/format'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { orders: ordersZhCN }
@@ -29,108 +30,6 @@ const STATE_TONES: Record<OrderState, BadgeTone> = {
 
 export function OrderStateBadge({ state }: { state: OrderState }) {
   return <Badge tone={STATE_TONES[state]}>{o.states[state]}</Badge>
-}
-
-type When = Date | string | number | null
-
-/** The moments an order went through (what the orders table records). */
-export interface OrderMoments {
-  state: OrderState
-  createdAt: When
-  paidAt: When
-  shippedAt: When
-  completedAt: When
-  cancelledAt: When
-  expiredAt: When
-  refundRequestedAt: When
-  refundedAt: When
-}
-
-/** The moments of an order row, as a loader sends them to OrderTimeline. */
-export function orderMoments<T extends OrderMoments>(order: T): Pick<T, keyof OrderMoments> {
-  const { state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt } = order
-  return { state, createdAt, paidAt, shippedAt, completedAt, cancelledAt, expiredAt, refundRequestedAt, refundedAt }
-}
-
-export interface TimelineStep {
-  state: OrderState
-  at: Date | null
-  status: 'done' | 'current' | 'upcoming'
-}
-
-const HAPPY_PATH: readonly OrderState[] = ['pending', 'paid', 'shipped', 'completed']
-
-/**
- * The steps to draw: every state the order has been in, in the order it happened, then — while
- * it is still on its way — the states still to come on 待支付 → 已支付 → 已发货 → 已完成. The
- * last step reached is the current one.
- */
-export function timelineSteps(order: OrderMoments): TimelineStep[] {
-  const moments: [OrderState, When][] = [
-    ['pending', order.createdAt],
-    ['paid', order.paidAt],
-    ['expired', order.expiredAt],
-    ['cancelled', order.cancelledAt],
-    ['shipped', order.shippedAt],
-    ['completed', order.completedAt],
-    ['refunding', order.refundRequestedAt],
-    ['refunded', order.refundedAt],
-  ]
-  const reached = moments
-    .filter((moment): moment is [OrderState, Exclude<When, null>] => moment[1] !== null)
-    .map(([state, at]) => ({ state, at: new Date(at) }))
-    // Stable: moments at the same instant keep the order above.
-    .sort((a, b) => a.at.getTime() - b.at.getTime())
-  const steps: TimelineStep[] = reached.map((step, index) => ({ ...step, status: index === reached.length - 1 ? 'current' : 'done' }))
-  const onTheWay = HAPPY_PATH.indexOf(order.state)
-  if (onTheWay !== -1) {
-    for (const state of HAPPY_PATH.slice(onTheWay + 1)) steps.push({ state, at: null, status: 'upcoming' })
-  }
-  return steps
-}
-
-const ENDED: readonly OrderState[] = ['cancelled', 'expired', 'refunded']
-
-export function OrderTimeline({ order, timeZone }: { order: OrderMoments; timeZone: string }) {
-  const steps = timelineSteps(order)
-  return (
-    <ol aria-label={o.timeline.label} className="flex flex-col gap-0 sm:flex-row sm:gap-2">
-      {steps.map((step, index) => {
-        const ended = ENDED.includes(step.state)
-        const dot =
-          step.status === 'upcoming'
-            ? 'border-2 border-stone-300 bg-white'
-            : ended
-              ? 'bg-stone-400'
-              : step.state === 'refunding'
-                ? 'bg-amber-500'
-                : 'bg-brand-700'
-        return (
-          <li
-            key={`${step.state}-${index}`}
-            aria-current={step.status === 'current' ? 'step' : undefined}
-            className="relative flex min-h-12 gap-3 pb-3 last:min-h-0 last:pb-0 sm:flex-1 sm:flex-col sm:gap-2 sm:pb-0"
-          >
-            {index < steps.length - 1 ? (
-              <span
-                aria-hidden
-                className={`absolute left-[7px] top-5 h-[calc(100%-1.25rem)] w-0.5 sm:left-5 sm:top-[7px] sm:h-0.5 sm:w-[calc(100%-1rem)] ${
-                  steps[index + 1]!.status === 'upcoming' ? 'bg-stone-200' : 'bg-brand-600/40'
-                }`}
-              />
-            ) : null}
-            <span aria-hidden className={`relative mt-0.5 h-4 w-4 shrink-0 rounded-full ${dot} ${step.status === 'current' ? 'ring-4 ring-brand-100' : ''}`} />
-            <span className="flex flex-col">
-              <span className={`text-sm font-medium ${step.status === 'upcoming' ? 'text-stone-500' : step.status === 'current' ? 'text-stone-900' : 'text-stone-700'}`}>
-                {o.states[step.state]}
-              </span>
-              {step.at ? <span className="text-xs text-stone-500">{formatDateTime(step.at, timeZone)}</span> : null}
-            </span>
-          </li>
-        )
-      })}
-    </ol>
-  )
 }
 
 /** 「No. 37 / 500」 for each number of a line (`of` = the edition size; null = unnumbered size). */
@@ -176,12 +75,37 @@ export interface CartLineData extends LineBasics {
   problem: string | null
 }
 
+const THUMB_BOXES = { sm: 'h-12 w-12', md: 'h-16 w-16 sm:h-20 sm:w-20' } as const
+
 export function ProductThumb({ mediaId, size = 'md' }: { mediaId: string | null; size?: 'sm' | 'md' }) {
-  const box = size === 'sm' ? 'h-12 w-12' : 'h-16 w-16 sm:h-20 sm:w-20'
-  return mediaId ? (
-    <img src={`/media/${mediaId}`} alt="" loading="lazy" className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100 object-cover`} />
-  ) : (
-    <span aria-hidden className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100`} />
+  return <OrderThumb picture={{ src: mediaId ? `/media/${mediaId}` : null, kind: 'goods' }} size={size} />
+}
+
+/** The picture of an order or of its line: a product's photo or a course's cover, and the kind that says what to draw without one. */
+export interface OrderPicture {
+  src: string | null
+  kind: OrderKind
+}
+
+/**
+ * An order's picture. Without one, goods keep the empty tile of a product without photos; a
+ * course or a seat gets the course cover's gradient with its kind's name (「课程」, 「会员」), so a
+ * virtual order never looks like a missing photo.
+ */
+export function OrderThumb({ picture, size = 'md' }: { picture: OrderPicture; size?: 'sm' | 'md' }) {
+  const box = THUMB_BOXES[size]
+  if (picture.src) {
+    return <img src={picture.src} alt="" loading="lazy" className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100 object-cover`} />
+  }
+  if (picture.kind === 'goods') return <span aria-hidden className={`${box} shrink-0 rounded-lg border border-stone-200 bg-stone-100`} />
+  return (
+    <span
+      aria-hidden
+      data-fallback={picture.kind}
+      className={`${box} flex shrink-0 items-center justify-center rounded-lg bg-gradient-to-br from-brand-700 to-stone-800 text-xs font-semibold tracking-wider text-white`}
+    >
+      {o.thumb[picture.kind]}
+    </span>
   )
 }
 
@@ -252,15 +176,15 @@ export interface OrderLineData extends LineBasics {
   numbers: number[]
   /** The edition size after each number, or null for numbers that stand alone. */
   editionSize: number | null
-  /** Omitted where the page shows no photos. */
-  coverThumbId?: string | null
+  /** Omitted where the page shows no pictures. */
+  picture?: OrderPicture
 }
 
-/** An ordered line: photo (when given), title, personalisation, price, subtotal and its numbers. */
+/** An ordered line: picture (when given), title, personalisation, price, subtotal and its numbers. */
 export function OrderLineItem({ line }: { line: OrderLineData }) {
   return (
     <li className="flex gap-3 py-3">
-      {line.coverThumbId !== undefined ? <ProductThumb mediaId={line.coverThumbId} /> : null}
+      {line.picture ? <OrderThumb picture={line.picture} /> : null}
       <div className="min-w-0 flex-1">
         <LineSummary line={line} />
         <EditionNumbers numbers={line.numbers} of={line.editionSize} />

@@ -19,6 +19,14 @@ export const LIVE_ORDER_STATES = ['pending', 'paid', 'shipped', 'completed'] as 
  */
 export const PAYMENT_RECEIVED_STATES = ['paid', 'shipped', 'completed', 'refunding', 'refunded'] as const satisfies readonly OrderState[]
 
+/**
+ * Whether an order of this kind ships something: goods do; a course or a membership seat opens at
+ * payment, so it has no address, no 运费 and no 发货 / 收货 steps (decision 051).
+ */
+export function shipsGoods(kind: OrderKind) {
+  return kind === 'goods'
+}
+
 export function isPaidState(state: OrderState) {
   return (PAID_ORDER_STATES as readonly OrderState[]).includes(state)
 }

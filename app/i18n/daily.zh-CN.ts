@@ -67,7 +67,9 @@ export const dailyZhCN = {
   streakNotToday: '今天还没有打卡',
   podcastTitle: '私人播客订阅',
   podcastHelp: '把这个地址添加到播客应用（如 Apple 播客、小宇宙的 RSS 订阅），就能收听你有权收听的全部每日语音。请勿分享：会员结束或重置后链接失效。',
-  podcastMembersOnly: '私人播客订阅仅对会员开放。',
+  // A buyer without a membership has a feed of their courses alone (decision 051).
+  podcastHelpCourses: '把这个地址添加到播客应用（如 Apple 播客、小宇宙的 RSS 订阅），就能按课程目录收听你已购买课程的音频讲次。请勿分享：重置后旧链接失效，退款的课程会从订阅中移除。',
+  podcastMembersOnly: '私人播客订阅仅对会员和已购买课程的读者开放。',
   podcastReset: '重置订阅地址',
   podcastResetDone: '订阅地址已重置，旧地址已失效',
   podcastCreate: '生成订阅地址',

@@ -95,7 +95,15 @@ export const ordersZhCN = {
     refunding: '退款中',
     refunded: '已退款',
   },
-  timeline: { label: '订单进度' },
+  timeline: {
+    label: '订单进度',
+    // A course or a seat (decision 051): 下单 → 已支付 → 已开通; a refund takes it back.
+    placed: '已下单',
+    opened: '已开通',
+    revoked: { course: '课程已停止开放', membership: '会员资格已收回' },
+  },
+  /** What an order's picture says without a photo or cover. */
+  thumb: { course: '课程', membership: '会员' },
   list: {
     title: '我的订单',
     empty: '还没有订单。',
@@ -137,6 +145,12 @@ export const ordersZhCN = {
     paidExplain: '已付款，我们会尽快发货。',
     coursePaidExplain: '已付款，这门课已为你开放。',
     goToCourse: '去学习',
+    courseExpiredExplain: '这笔订单没有在保留时间内完成支付，已自动关闭。如仍想购买，请回到课程页重新购买。',
+    backToCourse: '回到课程',
+    courseRefundingExplain: '退款处理中，款项将按原支付方式退回。这门课已不再为你开放。',
+    courseRefundedExplain: '款项已按原支付方式退回，这门课已不再为你开放。',
+    membershipPaidExplain: '已付款，你的会员资格已开通。',
+    goToCard: '查看会员卡',
     mysteryTitle: '盲盒揭晓',
     mysteryFor: (title: string) => `「${title}」里装的是：`,
     confirmReceipt: '确认收货',

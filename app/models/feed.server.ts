@@ -1,11 +1,13 @@
-// What the feeds and /media/:id read: the public RSS, a member's private podcast feed, and who
-// may fetch an uploaded file. Gating is checkAccess, as everywhere (DESIGN.md §4.6).
+// What the feeds and /media/:id read: the public RSS, a subscriber's private podcast feed (a
+// member's, or a course buyer's: decision 051), and who may fetch an uploaded file. Gating is
+// checkAccess, as everywhere (DESIGN.md §4.6).
 import { desc, eq, or } from 'drizzle-orm'
 import { dailies, media, type User } from '../../db/schema'
-import { checkAccess, isStaff, type Viewer } from '~/domain/access'
+import { checkAccess, type Viewer } from '~/domain/access'
 import { voiceMinRank } from '~/domain/daily'
-import { activeRank } from '~/domain/membership'
+import { podcastContents } from '~/domain/podcast'
 import { db } from '~/utils/db.server'
+import { listBoughtCourseIds } from './course-orders.server'
 import { live } from './daily.server'
 import { getMembershipPeriods } from './membership.server'
 import { getUserByPodcastToken } from './user.server'
@@ -83,14 +85,25 @@ export async function getPodcastViewer(token: string): Promise<{ user: User; vie
 }
 
 /**
- * The subscriber of a private feed: the token's user while they hold an active membership (or
- * are staff). The feed dies with the membership and with a token reset: null then.
+ * This user's private feed — what it carries and the viewer its dailies are gated for — or null
+ * when they have none: no membership (nor staff role) and no course bought (podcastContents).
+ */
+export async function getPodcastFeedOf(user: Pick<User, 'id' | 'role'>, now = new Date()) {
+  const [memberships, bought] = await Promise.all([getMembershipPeriods(user.id), listBoughtCourseIds(user.id)])
+  const viewer: NonNullable<Viewer> = { role: user.role, memberships }
+  const contents = podcastContents(viewer, { boughtCourses: bought.size, now })
+  return contents ? { viewer, ...contents } : null
+}
+
+/**
+ * The subscriber of a private feed: the token's user while they have a feed. It dies with the
+ * membership (a buyer's, with their last purchase refunded) and with a token reset: null then.
  */
 export async function getPodcastSubscriber(token: string, now = new Date()) {
-  const found = await getPodcastViewer(token)
-  if (!found) return null
-  const { viewer } = found
-  return isStaff(viewer.role) || activeRank(viewer.memberships, now) >= 1 ? found : null
+  const user = await getUserByPodcastToken(token)
+  if (!user) return null
+  const feed = await getPodcastFeedOf(user, now)
+  return feed ? { user, ...feed } : null
 }
 
 // ---- who may fetch /media/:id -------------------------------------------------------------------

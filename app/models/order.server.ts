@@ -2,7 +2,7 @@
 // Orders are read as they stand at `now`: a pending order whose hold ran out reads as expired
 // before the job has written it so, because a page that shows it never writes (issue 15).
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
-import { orderLines, orders, products, stock, type Order } from '../../db/schema'
+import { courses, orderLines, orders, products, stock, type Order } from '../../db/schema'
 import { db } from '~/utils/db.server'
 import { numberedCapacity } from './commerce/index.server'
 
@@ -30,7 +30,14 @@ export async function getOrderForUser({ orderId, userId, now }: { orderId: numbe
 
 export const ORDERS_PER_PAGE = 20
 
-/** One page of the user's orders, newest first, each with its first line's title, its number of lines and units. */
+/** The course an order line bought, joined on its stock: slug, cover and whether readers may see it (decision 044). */
+const LINE_COURSE = { slug: courses.slug, coverId: courses.coverId, published: courses.published }
+
+/**
+ * One page of the user's orders, newest first, each with its first line (title, product, the
+ * course it bought), its number of lines and units. The first line is joined in the same query,
+ * so a page of orders is one query, whatever their kinds.
+ */
 export async function listOrdersForUser({ userId, page, now }: { userId: number; page: number; now: Date }) {
   const rows = await db
     .select({
@@ -40,13 +47,16 @@ export async function listOrdersForUser({ userId, page, now }: { userId: number;
       totalFen: orders.totalFen,
       createdAt: orders.createdAt,
       expiresAt: orders.expiresAt,
+      firstTitle: orderLines.title,
+      firstProductId: orderLines.productId,
+      firstCourse: LINE_COURSE,
       // Correlated subqueries name the outer table in full: a bare "id" would be the line's own.
-      firstTitle: sql<string | null>`(SELECT ol.title FROM order_lines ol WHERE ol.order_id = orders.id ORDER BY ol.id LIMIT 1)`,
-      firstProductId: sql<number | null>`(SELECT ol.product_id FROM order_lines ol WHERE ol.order_id = orders.id ORDER BY ol.id LIMIT 1)`,
       lineCount: sql<number>`(SELECT count(*) FROM order_lines ol WHERE ol.order_id = orders.id)`.mapWith(Number),
       units: sql<number>`(SELECT coalesce(sum(ol.qty), 0) FROM order_lines ol WHERE ol.order_id = orders.id)`.mapWith(Number),
     })
     .from(orders)
+    .leftJoin(orderLines, eq(orderLines.id, sql`(SELECT min(ol.id) FROM order_lines ol WHERE ol.order_id = orders.id)`))
+    .leftJoin(courses, eq(courses.stockId, orderLines.stockId))
     .where(eq(orders.userId, userId))
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(ORDERS_PER_PAGE + 1)
@@ -56,8 +66,8 @@ export async function listOrdersForUser({ userId, page, now }: { userId: number;
 
 /**
  * One of the user's orders for its page: the order, and each line with its stock's capacity
- * (the edition size) and its product's slug, personalisation label, mystery flag and
- * description. The caller decides what of the description may be shown.
+ * (the edition size), its product's slug, personalisation label, mystery flag and
+ * description, and the course it bought. The caller decides what of the description may be shown.
  */
 export async function getOrderDetailForUser({ orderId, userId, now }: { orderId: number; userId: number; now: Date }) {
   const [order] = await db
@@ -75,10 +85,12 @@ export async function getOrderDetailForUser({ orderId, userId, now }: { orderId:
         mystery: products.mystery,
         description: products.description,
       },
+      course: LINE_COURSE,
     })
     .from(orderLines)
     .innerJoin(stock, eq(stock.id, orderLines.stockId))
     .leftJoin(products, eq(products.id, orderLines.productId))
+    .leftJoin(courses, eq(courses.stockId, orderLines.stockId))
     .where(eq(orderLines.orderId, order.id))
     .orderBy(asc(orderLines.id))
   return { order: orderAt(order, now), lines }

@@ -18,6 +18,7 @@ import { dailyZhCN } from '~/i18n/daily.zh-CN'
 import { notificationsZhCN } from '~/i18n/notifications.zh-CN'
 import { wechatAuthZhCN } from '~/i18n/wechatAuth.zh-CN'
 import { deleteUserAuthTokens } from '~/models/auth-token.server'
+import { getPodcastFeedOf } from '~/models/feed.server'
 import { getActiveMembership } from '~/models/membership.server'
 import { getNotificationPreferences, saveNotificationPreferences } from '~/models/notification.server'
 import {
@@ -71,11 +72,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     hasPassword(user.id),
   ])
   const env = getEnv()
-  const canHavePodcast = Boolean(membership) || user.role !== 'user'
+  // A member's feed, or a buyer's of their courses alone (decision 051): the feed's own rule.
+  const feed = await getPodcastFeedOf(user)
   return {
     checkins: checkinStats(days, todayIn(env.SITE_TIMEZONE, new Date())),
-    podcast: canHavePodcast
-      ? { url: user.podcastToken ? `${env.SITE_URL}/podcast/${user.podcastToken}.xml` : null }
+    podcast: feed
+      ? { url: user.podcastToken ? `${env.SITE_URL}/podcast/${user.podcastToken}.xml` : null, coursesOnly: !feed.dailies }
       : null,
     user: {
       // An account made by WeChat sign-in has only a placeholder address (decision 021).
@@ -182,8 +184,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return redirectWithFlash('/account', { kind: 'success', message: t.account.revoked })
     }
     case 'podcast-reset': {
-      const active = await getActiveMembership(user.id)
-      if (!active && user.role === 'user') return fail(intent, { form: t.daily.podcastMembersOnly }, 403)
+      if (!(await getPodcastFeedOf(user))) return fail(intent, { form: t.daily.podcastMembersOnly }, 403)
       const hadToken = Boolean(user.podcastToken)
       await resetPodcastToken(user.id)
       return redirectWithFlash('/account', {
@@ -353,7 +354,7 @@ export default function Account() {
       {podcast ? (
         <Card>
           <h2 className="mb-1 text-lg font-semibold">{t.daily.podcastTitle}</h2>
-          <p className="mb-3 text-sm text-stone-600">{t.daily.podcastHelp}</p>
+          <p className="mb-3 text-sm text-stone-600">{podcast.coursesOnly ? t.daily.podcastHelpCourses : t.daily.podcastHelp}</p>
           <FormError error={errorsFor('podcast-reset').form} />
           {podcast.url ? (
             <p className="mb-3 break-all rounded-lg bg-stone-50 p-3 font-mono text-sm" data-testid="podcast-url">

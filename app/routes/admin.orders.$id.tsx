@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { OrderLineItem, OrderStateBadge, OrderTimeline, ShippingAddressView, orderMoments } from '~/components/order'
+import { OrderLineItem, OrderStateBadge, ShippingAddressView } from '~/components/order'
+import { OrderTimeline, orderMoments } from '~/components/order-timeline'
 import { Field, FormError, SelectField } from '~/components/field'
 import { Badge, Button, Card, PageTitle } from '~/components/ui'
 import { OrderShippingFee } from '~/components/shipping-fee'
@@ -10,6 +11,7 @@ import {
   CARRIERS,
   allowedOrderActions,
 } from '~/domain/admin-order-forms'
+import { shipsGoods } from '~/domain/order'
 import { clearFlagForm, intentForm, refundForm, refundPaymentForm, retryRefundForm, shipmentForm } from '~/domain/admin-order-forms.server'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { adminOrdersZhCN } from '~/i18n/adminOrders.zh-CN'
@@ -56,7 +58,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeZone: getEnv().SITE_TIMEZONE,
     order: {
       id: order.id,
-      kind: order.kind,
       totalFen: order.totalFen,
       shippingFeeFen: order.shippingFeeFen,
       currency: order.currency,
@@ -401,15 +402,18 @@ export default function AdminOrder() {
             </dl>
           </Section>
 
-          <Section title={d.shipping}>
-            {address ? (
-              <div className="text-sm">
-                <ShippingAddressView address={address} />
-              </div>
-            ) : (
-              <p className="text-sm text-stone-500">{d.noShipping}</p>
-            )}
-          </Section>
+          {/* A course or a seat ships nothing: no address to show (decision 051). */}
+          {shipsGoods(order.kind) ? (
+            <Section title={d.shipping}>
+              {address ? (
+                <div className="text-sm">
+                  <ShippingAddressView address={address} />
+                </div>
+              ) : (
+                <p className="text-sm text-stone-500">{d.noShipping}</p>
+              )}
+            </Section>
+          ) : null}
 
         </div>
 

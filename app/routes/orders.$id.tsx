@@ -1,15 +1,18 @@
 // /orders/:id: one of the user's orders (someone else's is a 404: the owner is in the query).
-// The timeline, lines with personalisation and edition numbers, the address and delivery; the
-// hold countdown with 去支付 / 取消订单 while unpaid; 确认收货 once shipped. A mystery item's
-// description is sent only once the order is paid.
+// The timeline, lines with their pictures, personalisation and edition numbers, the address and
+// delivery; the hold countdown with 去支付 / 取消订单 while unpaid; 确认收货 once shipped. A mystery
+// item's description is sent only once the order is paid. A course or a seat ships nothing: its
+// timeline ends at 已开通 and its page leads to the course or the member card (decision 051).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useCallback } from 'react'
 import { Countdown } from '~/components/countdown'
-import { OrderLineItem, OrderStateBadge, OrderTimeline, ShippingAddressView, orderMoments } from '~/components/order'
+import { OrderLineItem, OrderStateBadge, ShippingAddressView } from '~/components/order'
+import { OrderTimeline, orderMoments } from '~/components/order-timeline'
 import { Button, Card, buttonClass } from '~/components/ui'
 import { OrderShippingFee } from '~/components/shipping-fee'
+import type { OrderKind, OrderState } from '../../db/schema'
 import { isPaidState } from '~/domain/order'
 import { pagesZhCN, siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
@@ -21,6 +24,7 @@ import { getEnv } from '~/utils/env.server'
 import { redirectWithFlash } from '~/utils/flash.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { renderMarkdown } from '~/utils/markdown.server'
+import { linePictureUrl } from '~/utils/order-view.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { orders: ordersZhCN, pages: pagesZhCN, site: siteZhCN }
@@ -48,7 +52,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     order: {
       id: order.id,
-      kind: order.kind,
       totalFen: order.totalFen,
       shippingFeeFen: order.shippingFeeFen,
       expiresAt: order.expiresAt,
@@ -57,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       carrier: order.carrier,
       trackingNumber: order.trackingNumber,
     },
-    lines: lines.map(({ line, capacity, product }) => ({
+    lines: lines.map(({ line, capacity, product, course }) => ({
       id: line.id,
       title: line.title,
       variantLabel: line.variantLabel,
@@ -69,7 +72,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // Edition numbers read "No. 37 / 500"; a drop's member numbers stand alone.
       editionSize: order.kind === 'goods' ? capacity : null,
       slug: product?.slug ?? null,
-      coverThumbId: line.productId === null ? null : (covers.get(line.productId) ?? null),
+      picture: {
+        src: linePictureUrl({ productThumbId: line.productId === null ? null : (covers.get(line.productId) ?? null), course }),
+        kind: order.kind,
+      },
       // The contents of a mystery item leave the server only after payment.
       reveal: paid && product?.mystery ? renderMarkdown(product.description, 'staff') : null,
     })),
@@ -93,7 +99,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirectWithFlash(here, received ? { kind: 'success', message: d.received } : { kind: 'error', message: d.notReceivable })
 }
 
-const EXPLAIN: Partial<Record<string, string>> = {
+const EXPLAIN: Partial<Record<OrderState, string>> = {
   paid: d.paidExplain,
   expired: d.expiredExplain,
   cancelled: d.cancelledExplain,
@@ -101,14 +107,28 @@ const EXPLAIN: Partial<Record<string, string>> = {
   refunded: d.refundedExplain,
 }
 
+/** Where a course or a seat says it in its own words: nothing ships, access opens or ends. */
+const KIND_EXPLAIN: Partial<Record<OrderKind, Partial<Record<OrderState, string>>>> = {
+  course: { paid: d.coursePaidExplain, expired: d.courseExpiredExplain, refunding: d.courseRefundingExplain, refunded: d.courseRefundedExplain },
+  membership: { paid: d.membershipPaidExplain },
+}
+
+/** The way on from the order's state: to the shop, the course it bought (/orders/:id/course, decision 044) or the member card. */
+function wayOn({ id, kind, state }: { id: number; kind: OrderKind; state: OrderState }) {
+  if (kind === 'course' && state === 'paid') return { to: `/orders/${id}/course`, label: d.goToCourse, primary: true }
+  if (kind === 'course' && state === 'expired') return { to: `/orders/${id}/course`, label: d.backToCourse, primary: false }
+  if (kind === 'membership' && state === 'paid') return { to: '/membership/card', label: d.goToCard, primary: true }
+  if (kind === 'goods' && state === 'expired') return { to: '/shop', label: t.orders.list.goShopping, primary: false }
+  return null
+}
+
 export default function OrderPage() {
   const { order, lines, serverNow, timeZone } = useLoaderData<typeof loader>()
   const busy = useNavigation().state !== 'idle'
   const revalidator = useRevalidator()
   const refresh = useCallback(() => revalidator.revalidate(), [revalidator])
-  // A paid course ships nothing: it is open, and the way to it is /orders/:id/course (decision 044).
-  const courseOpen = order.kind === 'course' && order.state === 'paid'
-  const explain = courseOpen ? d.coursePaidExplain : EXPLAIN[order.state]
+  const explain = KIND_EXPLAIN[order.kind]?.[order.state] ?? EXPLAIN[order.state]
+  const way = wayOn(order)
   const reveals = lines.filter((line) => line.reveal !== null)
   const delivered = order.state === 'shipped' || order.state === 'completed'
 
@@ -151,14 +171,9 @@ export default function OrderPage() {
         ) : explain ? (
           <Card>
             <p className={order.state === 'expired' || order.state === 'cancelled' ? 'text-stone-700' : 'text-stone-800'}>{explain}</p>
-            {order.state === 'expired' ? (
-              <Link to="/shop" className={buttonClass('secondary', 'mt-4')}>
-                {t.orders.list.goShopping}
-              </Link>
-            ) : null}
-            {courseOpen ? (
-              <Link to={`/orders/${order.id}/course`} className={buttonClass('primary', 'mt-4')}>
-                {d.goToCourse}
+            {way ? (
+              <Link to={way.to} className={buttonClass(way.primary ? 'primary' : 'secondary', 'mt-4')}>
+                {way.label}
               </Link>
             ) : null}
           </Card>

@@ -1,10 +1,12 @@
-// /orders: the signed-in user's orders, newest first, 20 to a page.
+// /orders: the signed-in user's orders, newest first, 20 to a page, each with its first line's
+// picture: a product's photo or a course's cover (decision 051).
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import { useCallback } from 'react'
-import { OrderStateBadge, ProductThumb } from '~/components/order'
+import { OrderStateBadge, OrderThumb } from '~/components/order'
 import { PayBy } from '~/components/pay-by'
 import { EmptyState, PageTitle, buttonClass } from '~/components/ui'
+import { shipsGoods } from '~/domain/order'
 import { siteZhCN } from '~/i18n/core.zh-CN'
 import { ordersZhCN } from '~/i18n/orders.zh-CN'
 import { listOrdersForUser } from '~/models/order.server'
@@ -13,6 +15,7 @@ import { requireUser } from '~/utils/auth.server'
 import { getEnv } from '~/utils/env.server'
 import { formatDateTime, formatFen } from '~/utils/format'
 import { keepSeparatorsWithPrevious } from '~/utils/line-break'
+import { linePictureUrl } from '~/utils/order-view.server'
 
 // The catalogue areas this module reads, imported one by one (decision 028).
 const t = { orders: ordersZhCN, site: siteZhCN }
@@ -34,9 +37,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const covers = await productCoverThumbs(orders.flatMap((order) => (order.firstProductId === null ? [] : [order.firstProductId])))
   const timeZone = getEnv().SITE_TIMEZONE
   return {
-    orders: orders.map(({ firstProductId, ...order }) => ({
+    orders: orders.map(({ firstProductId, firstCourse, ...order }) => ({
       ...order,
-      coverThumbId: firstProductId === null ? null : (covers.get(firstProductId) ?? null),
+      picture: {
+        src: linePictureUrl({ productThumbId: firstProductId === null ? null : (covers.get(firstProductId) ?? null), course: firstCourse }),
+        kind: order.kind,
+      },
       // An unpaid order's hold: until when it may be paid (the countdown ticks from serverNow).
       payBy: order.state === 'pending' ? { at: order.expiresAt, label: formatDateTime(order.expiresAt, timeZone) } : null,
     })),
@@ -78,7 +84,7 @@ export default function Orders() {
                 <OrderStateBadge state={order.state} />
               </div>
               <div className="mt-3 flex gap-3">
-                <ProductThumb mediaId={order.coverThumbId} size="sm" />
+                <OrderThumb picture={order.picture} size="sm" />
                 <div className="min-w-0 flex-1">
                   <p className="line-clamp-2 font-medium text-stone-900">
                     {/* The whole card opens the order; 去支付 sits above this link's area. */}
@@ -90,7 +96,8 @@ export default function Orders() {
                   <div className="mt-1 flex flex-wrap items-baseline justify-between gap-x-3">
                     <span className="whitespace-nowrap text-xs text-stone-500">{l.placedAt(formatDateTime(order.createdAt, timeZone))}</span>
                     <span className="shrink-0 text-stone-900">
-                      <span className="mr-2 text-xs text-stone-500">{t.orders.cart.itemCount(order.units)}</span>
+                      {/* 「共 1 件」 counts goods; a course or a seat is not a piece. */}
+                      {shipsGoods(order.kind) ? <span className="mr-2 text-xs text-stone-500">{t.orders.cart.itemCount(order.units)}</span> : null}
                       <span className="text-lg font-semibold">{formatFen(order.totalFen)}</span>
                     </span>
                   </div>

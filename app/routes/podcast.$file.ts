@@ -16,7 +16,9 @@ function notFound() {
 }
 
 // /podcast/:token.xml — a route file cannot put a literal after a param, so the param is the
-// whole file name. The feed answers 404 once the membership ends or the token is reset.
+// whole file name. A member's feed holds the dailies they may hear and their courses' lessons; a
+// buyer without a membership gets their courses' lessons only (decision 051). The feed answers
+// 404 once its subscriber has none (membership ended, purchases refunded) or the token is reset.
 export async function loader({ params }: LoaderFunctionArgs) {
   const file = params.file ?? ''
   if (!file.endsWith('.xml')) return notFound()
@@ -25,10 +27,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const subscriber = await getPodcastSubscriber(token, now)
   if (!subscriber) return notFound()
   const [episodes, lessons] = await Promise.all([
-    listPodcastEpisodes(subscriber.viewer, now),
+    subscriber.dailies ? listPodcastEpisodes(subscriber.viewer, now) : [],
     listCourseEpisodes({ userId: subscriber.user.id, viewer: subscriber.viewer }, now),
   ])
-  const body = renderPodcast(episodes, lessons, { siteUrl: getEnv().SITE_URL, token })
+  const body = renderPodcast(episodes, lessons, { siteUrl: getEnv().SITE_URL, token, dailies: subscriber.dailies })
   return new Response(body, { headers: { ...PRIVATE, 'Content-Type': 'application/rss+xml; charset=utf-8' } })
 }
 
@@ -46,12 +48,13 @@ function lessonItem(lesson: CourseEpisode, { siteUrl, token }: { siteUrl: string
   ])
 }
 
-function renderPodcast(episodes: Episode[], lessons: CourseEpisode[], { siteUrl, token }: { siteUrl: string; token: string }) {
+function renderPodcast(episodes: Episode[], lessons: CourseEpisode[], { siteUrl, token, dailies }: { siteUrl: string; token: string; dailies: boolean }) {
   const times = [...episodes.map((e) => [e.publishAt, e.updatedAt]), ...lessons.map((l) => [l.pubDate, l.updatedAt])].flat().map((date) => date.getTime())
   const channel = [
-    xmlElement('title', t.feeds.podcastTitle),
+    // A buyer's feed of courses alone is not called a members' podcast.
+    xmlElement('title', dailies ? t.feeds.podcastTitle : t.feeds.coursesPodcastTitle),
     xmlElement('link', siteUrl),
-    xmlElement('description', t.feeds.podcastDescription),
+    xmlElement('description', dailies ? t.feeds.podcastDescription : t.feeds.coursesPodcastDescription),
     xmlElement('language', 'zh-cn'),
     times.length > 0 ? xmlElement('lastBuildDate', rfc822Date(new Date(Math.max(...times)))) : '',
     xmlElement('itunes:author', t.feeds.author),

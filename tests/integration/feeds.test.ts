@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { courseLessons, courses, dailies, media, memberships } from '../../db/schema'
+import { courseLessons, courses, dailies, media, memberships, users } from '../../db/schema'
 import { confirmPayment, requestRefund } from '~/models/commerce.server'
 import { placeCourseOrder } from '~/models/course-orders.server'
 import { resetPodcastToken } from '~/models/user.server'
+import { action as accountAction, loader as accountLoader } from '~/routes/account'
 import { loader as lessonMediaLoader } from '~/routes/courses.$slug_.$lesson_.media'
 import { loader as publicFeedLoader } from '~/routes/feed[.]xml'
 import { loader as podcastLoader } from '~/routes/podcast.$file'
@@ -15,8 +16,9 @@ import { db } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
 import { insertCourse } from '../factories/courses'
 import { insertDaily } from '../factories/dailies'
-import { requestFor, routeArgs } from '../factories/requests'
-import { createTestUser, DAY_MS, type TierSlug } from '../factories/users'
+import { paidNotice } from '../factories/orders'
+import { readData, readRedirect, requestFor, routeArgs } from '../factories/requests'
+import { createTestUser, DAY_MS, signedInCookie, type TierSlug } from '../factories/users'
 
 const SITE = 'http://localhost:3000'
 const parser = new XMLParser({
@@ -404,5 +406,99 @@ describe('/podcast/:token.xml: course lessons, only of the courses that are the 
     await requestRefund({ orderId: placed.order.id, actorId: null })
     expect(await feedItems(token)).toEqual([])
     expect((await fetchLessonMedia(paidLesson)).status).toBe(403)
+  })
+  // ---- a buyer without a membership (decision 051) ----
+
+  /** A ¥99 course of three lessons whose syllabus puts the third first. */
+  async function boughtByNonMember() {
+    const course = await insertCourse({ priceFen: 9900, title: '单买课', lessons: [{ slug: 'a' }, { slug: 'b' }, { slug: 'c' }] })
+    await db.update(courseLessons).set({ position: 0 }).where(eq(courseLessons.id, course.lessons[2]!.id))
+    const { user, token } = await subscriber()
+    const placed = await placeCourseOrder({ userId: user.id, courseId: course.course.id, now: new Date() })
+    if (!placed.ok) throw new Error(placed.reason)
+    return { course, user, token, order: placed.order }
+  }
+
+  async function payFor(order: { id: number; totalFen: number }) {
+    expect((await confirmPayment(paidNotice(order))).outcome).toBe('paid')
+  }
+
+  async function accountPodcast(userId: number) {
+    const { cookie } = await signedInCookie(userId)
+    const page = (await accountLoader(routeArgs(requestFor('/account', { cookie })))) as { podcast: { url: string | null; coursesOnly: boolean } | null }
+    return { cookie, podcast: page.podcast }
+  }
+
+  it('a reader who bought a course without a membership gets a feed of its lessons in syllabus order, and no daily', async () => {
+    await catalogue()
+    const { course, token, order } = await boughtByNonMember()
+    // Placed, not paid: no feed yet, as for anyone who has bought nothing.
+    expect((await fetchPodcast(`${token}.xml`)).status).toBe(404)
+    await payFor(order)
+
+    const response = await fetchPodcast(`${token}.xml`)
+    expect(response.status).toBe(200)
+    const { channel, items } = parseFeed(await response.text())
+    expect(channel.title).toBe('知音 · 我的课程')
+    expect(items.map((item) => item.title)).toEqual(['《单买课》第 3 讲', '《单买课》第 1 讲', '《单买课》第 2 讲'])
+    expect(items.every((item) => item.guid['#text'].startsWith('zhiyin-lesson-'))).toBe(true)
+    // Not even the dailies whose voice is public: the dailies are a member's feed.
+    for (const daily of ['公开一期', '亲情一期', '铁杆一期']) expect(items.map((item) => item.title)).not.toContain(daily)
+    const lesson = course.lessons[2]!
+    const media = await fetchLessonMedia(items[0]!.enclosure!['@_url'])
+    expect(media.status).toBe(200)
+    expect(Buffer.from(await media.arrayBuffer())).toEqual(lesson.content)
+  })
+
+  it('refunding the only course bought ends the buyer’s feed (404, as for a reader who bought nothing) and its media URLs refuse the token', async () => {
+    const { token, order } = await boughtByNonMember()
+    await payFor(order)
+    const items = await feedItems(token)
+    expect(items).toHaveLength(3)
+    await requestRefund({ orderId: order.id, actorId: null })
+    const ended = await fetchPodcast(`${token}.xml`)
+    expect(ended.status).toBe(404)
+    expect(await ended.text()).not.toContain('<rss')
+    for (const item of items) expect((await fetchLessonMedia(item.enclosure!['@_url'])).status).toBe(403)
+  })
+
+  it('a member whose membership ended keeps the feed of the course they bought, without the dailies', async () => {
+    await catalogue()
+    const course = await insertCourse({ priceFen: 9900, title: '会员单买课' })
+    const { user, token } = await subscriber('qinqing')
+    const placed = await placeCourseOrder({ userId: user.id, courseId: course.course.id, now: new Date() })
+    if (!placed.ok) throw new Error(placed.reason)
+    await payFor(placed.order)
+    await db.update(memberships).set({ validUntil: new Date(Date.now() - 60_000) }).where(eq(memberships.userId, user.id))
+    const { items } = parseFeed(await (await fetchPodcast(`${token}.xml`)).text())
+    expect(items.map((item) => item.title)).toEqual(['《会员单买课》第 1 讲', '《会员单买课》第 2 讲'])
+  })
+
+  it('/account gives a buyer without a membership the feed block, in the courses’ words, and 生成订阅地址 makes the address', async () => {
+    const { user, order } = await boughtByNonMember()
+    await db.update(users).set({ podcastToken: null }).where(eq(users.id, user.id))
+    // Before the payment: no block, and the button's action is refused.
+    const before = await accountPodcast(user.id)
+    expect(before.podcast).toBeNull()
+    const refused = readData(await accountAction(routeArgs(requestFor('/account', { cookie: before.cookie, form: { intent: 'podcast-reset' } }))))
+    expect(refused.status).toBe(403)
+    expect(refused.data.errors).toEqual({ form: '私人播客订阅仅对会员和已购买课程的读者开放。' })
+    expect((await db.query.users.findFirst({ where: eq(users.id, user.id) }))!.podcastToken).toBeNull()
+
+    await payFor(order)
+    const bought = await accountPodcast(user.id)
+    expect(bought.podcast).toEqual({ url: null, coursesOnly: true })
+    readRedirect(await accountAction(routeArgs(requestFor('/account', { cookie: bought.cookie, form: { intent: 'podcast-reset' } }))))
+    const token = (await db.query.users.findFirst({ where: eq(users.id, user.id) }))!.podcastToken
+    expect(token).toBeTruthy()
+    expect((await accountPodcast(user.id)).podcast).toEqual({ url: `${SITE}/podcast/${token}.xml`, coursesOnly: true })
+    expect(await feedItems(token!)).toHaveLength(3)
+  })
+
+  it('a reader who bought nothing has no feed block on /account, and a member’s block keeps the dailies’ words', async () => {
+    const { user } = await createTestUser()
+    expect((await accountPodcast(user.id)).podcast).toBeNull()
+    const member = await createTestUser({ tier: 'qinqing' })
+    expect((await accountPodcast(member.user.id)).podcast).toMatchObject({ coursesOnly: false })
   })
 })

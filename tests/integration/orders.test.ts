@@ -2,14 +2,20 @@
 // newest first in pages of 20; the timeline data, edition numbers and delivery; cancelling
 // gives the stock back; 确认收货 once shipped; a mystery item's contents only after payment.
 import { eq } from 'drizzle-orm'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
-import { holds, media, orders, productImages } from '../../db/schema'
-import { confirmPayment, placeOrder } from '~/models/commerce.server'
+import { courses, holds, media, orders, productImages } from '../../db/schema'
+import { OrderTimeline } from '~/components/order-timeline'
+import { confirmPayment, placeOrder, requestRefund } from '~/models/commerce.server'
+import { placeCourseOrder } from '~/models/course-orders.server'
+import { loader as coverLoader } from '~/routes/courses.$slug_.cover'
 import { loader as listLoader } from '~/routes/orders._index'
 import { action, loader } from '~/routes/orders.$id'
 import { db } from '~/utils/db.server'
 import { formatDateTime } from '~/utils/format'
 import { GOOD_ADDRESS, createTestProduct } from '../factories/cart'
+import { insertCourse } from '../factories/courses'
 import { expectConsistent, paidNotice } from '../factories/orders'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
 import { createTestUser, signedInCookie } from '../factories/users'
@@ -112,10 +118,10 @@ describe('/orders', () => {
 
     const data = await listLoader(routeArgs(requestFor('/orders', { cookie })))
     const [first, second] = data.orders
-    expect(first).toMatchObject({ id: unpaid.id, state: 'pending', coverThumbId: `thumb-${product.id}` })
+    expect(first).toMatchObject({ id: unpaid.id, state: 'pending', picture: { src: `/media/thumb-${product.id}`, kind: 'goods' } })
     expect(new Date(first!.payBy!.at).getTime()).toBe(unpaid.expiresAt.getTime())
     expect(first!.payBy!.label).toBe(formatDateTime(unpaid.expiresAt, 'Asia/Shanghai'))
-    expect(second).toMatchObject({ id: paid.id, state: 'paid', coverThumbId: null, payBy: null })
+    expect(second).toMatchObject({ id: paid.id, state: 'paid', picture: { src: null, kind: 'goods' }, payBy: null })
     expect(Math.abs(new Date(data.serverNow).getTime() - Date.now())).toBeLessThan(5000)
   })
 
@@ -236,5 +242,83 @@ describe('/orders/:id', () => {
     expect(page.order.expiredAt).toEqual(o.expiresAt)
     expect(await stateOf(o.id)).toBe('pending')
     await expectConsistent(product.stock.id, { held: 1 })
+  })
+})
+
+// ---- orders of a course: its cover, and steps of its own (decision 051) -------------------------
+
+describe('a course order on /orders and /orders/:id', () => {
+  async function boughtCourse(userId: number, { cover = true, paid = true } = {}) {
+    const { course } = await insertCourse({ priceFen: 9900, title: cover ? '有封面的课' : '没有封面的课' })
+    if (!cover) await db.update(courses).set({ coverId: null }).where(eq(courses.id, course.id))
+    const placed = await placeCourseOrder({ userId, courseId: course.id, now: new Date() })
+    if (!placed.ok) throw new Error(placed.reason)
+    if (paid) await pay(placed.order)
+    return { course, order: placed.order }
+  }
+
+  /** The timeline as the buyer reads it: the steps' words, in order. */
+  function timelineText(order: Parameters<typeof OrderTimeline>[0]['order']) {
+    return renderToStaticMarkup(createElement(OrderTimeline, { order, timeZone: 'Asia/Shanghai' }))
+  }
+
+  it('the list shows the course’s cover beside the order, a URL that answers with the cover; a course without one gets the course fallback', async () => {
+    const { user, cookie } = await buyer()
+    const withCover = await boughtCourse(user.id)
+    const withoutCover = await boughtCourse(user.id, { cover: false })
+    const goods = await order(user.id, await createTestProduct({ title: '无图商品' }))
+
+    const { orders: listed } = await listLoader(routeArgs(requestFor('/orders', { cookie })))
+    const byId = new Map(listed.map((o) => [o.id, o]))
+    const coverUrl = `/courses/${withCover.course.slug}/cover?v=${withCover.course.coverId}`
+    expect(byId.get(withCover.order.id)).toMatchObject({ kind: 'course', firstTitle: '有封面的课', picture: { src: coverUrl, kind: 'course' } })
+    expect(byId.get(withoutCover.order.id)).toMatchObject({ kind: 'course', picture: { src: null, kind: 'course' } })
+    expect(byId.get(goods.id)).toMatchObject({ kind: 'goods', picture: { src: null, kind: 'goods' } })
+
+    const cover = await coverLoader(routeArgs(requestFor(coverUrl), { slug: withCover.course.slug }))
+    expect(cover.status).toBe(200)
+    expect(cover.headers.get('Content-Type')).toBe('image/jpeg')
+  })
+
+  it('a course taken off the shelf falls back: its cover is no longer answered to readers', async () => {
+    const { user, cookie } = await buyer()
+    const { course, order: bought } = await boughtCourse(user.id)
+    await db.update(courses).set({ published: false }).where(eq(courses.id, course.id))
+    const { orders: listed } = await listLoader(routeArgs(requestFor('/orders', { cookie })))
+    expect(listed.find((o) => o.id === bought.id)).toMatchObject({ picture: { src: null, kind: 'course' } })
+  })
+
+  it('the order page shows the cover on the line, no address, and 下单 → 已支付 → 已开通 instead of 发货 / 收货', async () => {
+    const { user, cookie } = await buyer()
+    const { course, order: bought } = await boughtCourse(user.id)
+    const page = await detail(bought.id, cookie)
+    expect(page.lines).toMatchObject([{ title: '有封面的课', picture: { src: `/courses/${course.slug}/cover?v=${course.coverId}`, kind: 'course' } }])
+    expect(page.order).toMatchObject({ kind: 'course', state: 'paid', shipping: null })
+
+    const html = timelineText(page.order)
+    expect(html).toContain('已下单')
+    expect(html).toContain('已开通')
+    for (const shipping of ['已发货', '已完成', '待支付']) expect(html).not.toContain(shipping)
+  })
+
+  it('a refunded course order says the course is no longer open, on the timeline and the page', async () => {
+    const { user, cookie } = await buyer()
+    const { order: bought } = await boughtCourse(user.id)
+    await requestRefund({ orderId: bought.id, actorId: null })
+    const page = await detail(bought.id, cookie)
+    expect(page.order.state).toBe('refunding')
+    const html = timelineText(page.order)
+    expect(html).toContain('已开通')
+    expect(html).toContain('退款中')
+    expect(html).toContain('课程已停止开放')
+    expect(html).not.toContain('已发货')
+  })
+
+  it('goods keep their road: 待支付 → 已支付 → 已发货 → 已完成', async () => {
+    const { user, cookie } = await buyer()
+    const o = await order(user.id, await createTestProduct())
+    const html = timelineText((await detail(o.id, cookie)).order)
+    for (const step of ['待支付', '已支付', '已发货', '已完成']) expect(html).toContain(step)
+    expect(html).not.toContain('已开通')
   })
 })

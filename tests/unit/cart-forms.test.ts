@@ -1,7 +1,7 @@
 // The cart's pure rules: what quantities and addresses are accepted, how lines add up, why a
 // line cannot be bought, and the order timeline's steps.
 import { describe, expect, it } from 'vitest'
-import { timelineSteps, type OrderMoments } from '~/components/order'
+import { timelineSteps, type OrderMoments } from '~/components/order-timeline'
 import type { Viewer } from '~/domain/access'
 import { normalizePhone } from '~/domain/address'
 import { addressForm } from '~/domain/address.server'
@@ -150,6 +150,7 @@ describe('shipping address', () => {
 describe('order timeline', () => {
   const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 8, minute))
   const base: OrderMoments = {
+    kind: 'goods',
     state: 'pending',
     createdAt: at(0),
     paidAt: null,
@@ -160,7 +161,7 @@ describe('order timeline', () => {
     refundRequestedAt: null,
     refundedAt: null,
   }
-  const summary = (order: OrderMoments) => timelineSteps(order).map((s) => `${s.state}:${s.status}`)
+  const summary = (order: OrderMoments) => timelineSteps(order).map((s) => `${s.step}:${s.status}`)
 
   it('shows the road ahead while an order is pending', () => {
     expect(summary(base)).toEqual(['pending:current', 'paid:upcoming', 'shipped:upcoming', 'completed:upcoming'])
@@ -188,4 +189,33 @@ describe('order timeline', () => {
       'refunded:current',
     ])
   })
+
+  // A course or a seat ships nothing (decision 051): it opens at payment and a refund takes it back.
+  for (const kind of ['course', 'membership'] as const) {
+    const virtual: OrderMoments = { ...base, kind }
+
+    it(`a ${kind} order waiting for payment has 已支付 → 已开通 ahead, and no 发货 or 收货`, () => {
+      expect(summary(virtual)).toEqual(['pending:current', 'paid:upcoming', 'opened:upcoming'])
+    })
+
+    it(`a paid ${kind} order has opened, at its payment, with nothing ahead`, () => {
+      const steps = timelineSteps({ ...virtual, state: 'paid', paidAt: at(2) })
+      expect(steps.map((s) => `${s.step}:${s.status}`)).toEqual(['pending:done', 'paid:done', 'opened:current'])
+      expect(steps[2]!.at).toEqual(at(2))
+    })
+
+    it(`a refunded ${kind} order shows 已开通 then the refund, never a shipping step`, () => {
+      expect(summary({ ...virtual, state: 'refunded', paidAt: at(2), refundRequestedAt: at(20), refundedAt: at(25) })).toEqual([
+        'pending:done',
+        'paid:done',
+        'opened:done',
+        'refunding:done',
+        'refunded:current',
+      ])
+    })
+
+    it(`a ${kind} order that lapsed ends at 已过期`, () => {
+      expect(summary({ ...virtual, state: 'expired', expiredAt: at(10) })).toEqual(['pending:done', 'expired:current'])
+    })
+  }
 })
