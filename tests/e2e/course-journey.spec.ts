@@ -29,7 +29,9 @@ function progressReports(page: Page, path: string) {
   let sent = 0
   let settled = 0
   page.on('request', (request) => (isReport(request) ? (sent += 1) : undefined))
-  for (const event of ['requestfinished', 'requestfailed'] as const) page.on(event, (request) => (isReport(request) ? (settled += 1) : undefined))
+  const settle = (request: Request) => (isReport(request) ? (settled += 1) : undefined)
+  page.on('requestfinished', settle)
+  page.on('requestfailed', settle)
   return { answered: () => settled, pending: () => sent - settled }
 }
 
