@@ -50,7 +50,9 @@ export function NavigationFeedback() {
       <div
         aria-hidden
         data-navigation-progress={showBar ? 'running' : 'idle'}
-        className={`pointer-events-none fixed inset-x-0 top-0 z-50 h-0.5 origin-left bg-brand-600 transition-opacity ${showBar ? 'animate-[navigation-progress_8s_cubic-bezier(0.1,0.7,0.2,1)_forwards] opacity-100' : 'opacity-0'}`}
+        // Fixed at the very top and above everything (banners, the sticky header, the skip link's
+        // z-50), 3 px so a phone shows it. With reduced motion it is a still, full-width line.
+        className={`pointer-events-none fixed inset-x-0 top-0 z-[60] h-[3px] origin-left bg-brand-600 transition-opacity motion-reduce:transition-none ${showBar ? 'opacity-100 motion-safe:animate-[navigation-progress_8s_cubic-bezier(0.1,0.7,0.2,1)_forwards]' : 'opacity-0'}`}
       />
       <p aria-live="polite" aria-atomic className="sr-only">
         {showBar ? t.site.loading : announcement}

@@ -17,6 +17,7 @@ export const adminZhCN = {
   joined: '注册于',
   activeMembership: '当前会员',
   none: '无',
+  noneSince: (tier: string, lastDay: string) => `无（${tier}已于 ${lastDay}到期）`,
   setRole: '修改角色',
   manageUser: '角色与会员…',
   saveRole: '保存角色',

@@ -7,7 +7,7 @@ export const communityZhCN = {
   searchLabel: '搜索帖子',
   searchPlaceholder: '标题或正文里的词',
   searchSubmit: '搜索',
-  searchResults: (q: string, n: number) => `“${q}”的搜索结果：${n} 条`,
+  searchResults: (q: string, n: number) => `「${q}」的搜索结果：${n} 条`,
   noResults: '没有找到相关帖子，换个词试试。',
   clearSearch: '清除搜索',
   threadCount: (n: number) => `${n} 个主题`,

@@ -132,9 +132,15 @@ export async function revokeMembership({
   })
 }
 
-/** Active memberships of many users at once (for admin lists): userId → highest-rank tier. */
-export async function activeMembershipsByUser(userIds: number[], now = new Date()) {
-  if (userIds.length === 0) return new Map<number, { membershipId: number; tierName: string; rank: number; validUntil: Date }>()
+/**
+ * Memberships of many users at once (for admin lists): userId → the highest-rank active one and,
+ * so that a lapsed member is not just 「无」, the one that ended last (issue 18).
+ */
+export async function membershipsForUserList(userIds: number[], now = new Date()) {
+  type Held = { membershipId: number; tierName: string; rank: number; validUntil: Date }
+  const byUser = new Map<number, { current: Held | null; lapsed: Held | null }>()
+  if (userIds.length === 0) return byUser
+  // One query for the page: what each user holds now, and what they held last (ended, not revoked).
   const rows = await db
     .select({
       userId: memberships.userId,
@@ -142,14 +148,19 @@ export async function activeMembershipsByUser(userIds: number[], now = new Date(
       tierName: tiers.name,
       rank: tiers.rank,
       validUntil: memberships.validUntil,
+      active: sql<number>`(${membershipActiveAt(now)})`,
     })
     .from(memberships)
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
-    .where(and(inArray(memberships.userId, userIds), membershipActiveAt(now)))
-  const byUser = new Map<number, { membershipId: number; tierName: string; rank: number; validUntil: Date }>()
-  for (const { userId, ...m } of rows) {
-    const current = byUser.get(userId)
-    if (!current || m.rank > current.rank) byUser.set(userId, m)
+    .where(and(inArray(memberships.userId, userIds), isNull(memberships.revokedAt), lte(memberships.validFrom, now)))
+  for (const { userId, active, ...m } of rows) {
+    const seen = byUser.get(userId) ?? { current: null, lapsed: null }
+    if (active) {
+      if (!seen.current || m.rank > seen.current.rank) seen.current = m
+    } else if (!seen.lapsed || m.validUntil > seen.lapsed.validUntil) {
+      seen.lapsed = m
+    }
+    byUser.set(userId, seen)
   }
   return byUser
 }

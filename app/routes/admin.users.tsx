@@ -8,10 +8,10 @@ import { endOfValidityDate, localDate } from '~/domain/time'
 import { adminZhCN } from '~/i18n/admin.zh-CN'
 import { errorsZhCN, fieldsZhCN, rolesZhCN } from '~/i18n/core.zh-CN'
 import {
-  activeMembershipsByUser,
   getTierById,
   grantComplimentaryMembership,
   listTiers,
+  membershipsForUserList,
   revokeMembership,
 } from '~/models/membership.server'
 import { changeRole, getUserById, searchUsers, USERS_PAGE_SIZE } from '~/models/user.server'
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = url.searchParams.get('q')?.slice(0, 100) ?? ''
   const page = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1)
   const [{ users, total }, tiers] = await Promise.all([searchUsers({ query: q, page }), listTiers()])
-  const active = await activeMembershipsByUser(users.map((u) => u.id))
+  const held = await membershipsForUserList(users.map((u) => u.id))
   const timeZone = getEnv().SITE_TIMEZONE
   const nextYear = new Date()
   nextYear.setFullYear(nextYear.getFullYear() + 1)
@@ -45,7 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       displayName: u.displayName,
       role: u.role,
       createdAt: u.createdAt,
-      membership: active.get(u.id) ?? null,
+      membership: held.get(u.id)?.current ?? null,
+      lapsed: held.get(u.id)?.lapsed ?? null,
     })),
     tiers: tiers.filter((tier) => tier.rank > 0).map((tier) => ({ id: tier.id, name: tier.name, rank: tier.rank })),
     defaultUntil: localDate(nextYear, timeZone),
@@ -133,7 +134,9 @@ export default function AdminUsers() {
                     </span>
                   </>
                 ) : (
-                  <span className="text-stone-500">{t.admin.none}</span>
+                  <span className="text-stone-500">
+                    {u.lapsed ? t.admin.noneSince(u.lapsed.tierName, formatValidUntil(u.lapsed.validUntil, timeZone)) : t.admin.none}
+                  </span>
                 )}
               </p>
               <FormError error={errors.form} />

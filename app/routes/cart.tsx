@@ -100,7 +100,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!form.ok) return fail(formErrors(form.errors), 400)
     if (userId !== null) await removeCartItem({ userId, ...form.data })
     else await saveVisitorCart(removeLine(cart.lines, form.data))
-    return redirectWithFlash('/cart', { kind: 'info', message: c.removed }, { headers })
+    return redirectWithFlash('/cart', { kind: 'info', message: c.removed }, { headers, onlyThere: true })
   }
 
   const form = parseForm(cartLineForm, formData)
@@ -138,7 +138,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     if (userId !== null) await setCartItemQty({ userId, ...line })
     else await saveVisitorCart(setLineQty(cart.lines, line, line.qty))
-    return redirectWithFlash('/cart', { kind: 'success', message: c.updated }, { headers })
+    return redirectWithFlash('/cart', { kind: 'success', message: c.updated }, { headers, onlyThere: true })
   }
 
   // add or buy: 立即购买 checks this line out alone, so the cart's units of it do not count.
@@ -171,7 +171,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } else if (!(await saveVisitorCart(addLine(cart.lines, line)))) {
     return fail({ form: c.errors.full(MAX_CART_LINES) }, 400, { title })
   }
-  return redirectWithFlash('/cart', { kind: 'success', message: c.added }, { headers })
+  return redirectWithFlash('/cart', { kind: 'success', message: c.added }, { headers, onlyThere: true })
 }
 
 function lineKey(formData: FormData) {

@@ -9,9 +9,10 @@ import * as adminDashboard from '~/routes/admin._index'
 import * as adminLayout from '~/routes/admin'
 import * as adminUsers from '~/routes/admin.users'
 import { db } from '~/utils/db.server'
+import { formatValidUntil } from '~/utils/format'
 import { countRows } from '../factories/db'
 import { readData, readRedirect, requestFor, routeArgs, thrownResponse } from '../factories/requests'
-import { createTestUser, DAY_MS, signedInCookie, tierIdOf } from '../factories/users'
+import { addMembership, createTestUser, DAY_MS, signedInCookie, tierIdOf } from '../factories/users'
 
 let admin: User
 let adminCookie: string
@@ -128,6 +129,23 @@ describe('/admin/users as an admin', () => {
     const row = result.users.find((u) => u.id === member.id)
     expect(row?.membership?.rank).toBe(2)
     expect(result.tiers.map((tier) => tier.name)).toEqual(['亲情会员', '铁杆会员'])
+  })
+
+  it('a lapsed member reads 「无（亲情会员已于 <last day>到期）」: the membership that ended last, revoked ones left out', async () => {
+    const ended = new Date(Date.now() - 35 * DAY_MS)
+    const { user: lapsed } = await createTestUser({ displayName: '过期读者', tier: { tier: 'qinqing', validFrom: new Date(Date.now() - 400 * DAY_MS), validUntil: ended } })
+    await addMembership(lapsed.id, { tier: 'qinqing', validFrom: new Date(Date.now() - 800 * DAY_MS), validUntil: new Date(Date.now() - 400 * DAY_MS) })
+    await addMembership(lapsed.id, { tier: 'tiegan', validFrom: new Date(Date.now() - 30 * DAY_MS), validUntil: new Date(Date.now() - 10 * DAY_MS), revokedAt: new Date(Date.now() - 20 * DAY_MS) })
+    const result = await adminUsers.loader(routeArgs(requestFor('/admin/users', { cookie: adminCookie })))
+    const row = result.users.find((u) => u.id === lapsed.id)!
+    expect(row.membership).toBeNull()
+    expect(row.lapsed).toMatchObject({ tierName: '亲情会员', validUntil: ended })
+    expect(t.admin.noneSince(row.lapsed!.tierName, formatValidUntil(row.lapsed!.validUntil, 'Asia/Shanghai'))).toBe(
+      `无（亲情会员已于 ${formatValidUntil(ended, 'Asia/Shanghai')}到期）`,
+    )
+    // An active member is not reported as lapsed, and a user who never was a member has neither.
+    expect(result.users.find((u) => u.id === member.id)?.lapsed).toBeNull()
+    expect(result.users.find((u) => u.id === admin.id)).toMatchObject({ membership: null, lapsed: null })
   })
 })
 

@@ -4,11 +4,12 @@
 import { describe, expect, it } from 'vitest'
 import { cartItems } from '../../db/schema'
 import { placeOrder } from '~/models/commerce.server'
+import { loader as rootLoader } from '~/root'
 import { action, loader } from '~/routes/cart'
 import { action as loginAction } from '~/routes/login'
 import { cartCookieOf, cartOf, createTestProduct, putInCart } from '../factories/cart'
 import { countRows } from '../factories/db'
-import { readData, readRedirect, requestFor, routeArgs, sessionCookieOf } from '../factories/requests'
+import { cookiePairOf, readData, readRedirect, requestFor, routeArgs, sessionCookieOf } from '../factories/requests'
 import { createTestUser, signedInCookie, type TierSlug } from '../factories/users'
 
 type CartActionData = { errors: Record<string, string>; line: string | null; title: string | null }
@@ -250,5 +251,29 @@ describe("a visitor's cart", () => {
     expect(cleared).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/)
     // With the cookie gone, the cart is the account's: nothing is merged a second time.
     expect((await view(session)).data.lines).toMatchObject([{ qty: 3 }, { qty: 1 }])
+  })
+})
+
+// Issue 18: a reader who tapped 加入购物车 and opened /shop before /cart arrived met
+// 「已加入购物车」 on /shop. The confirmation belongs to /cart and is dropped anywhere else.
+describe('「已加入购物车」 shows on /cart only', () => {
+  /** What the root loader gives a page at `path`: the flash it shows and whether it cleared it. */
+  async function flashOn(path: string, cookie: string) {
+    const page = readData<{ flash: { message: string } | null }>(await rootLoader(routeArgs(requestFor(path, { cookie }))))
+    return { message: page.data.flash?.message ?? null, cleared: page.headers.getSetCookie().some((c) => /^zhiyin_flash=;/.test(c)) }
+  }
+
+  it.each([['a visitor', false], ['a signed-in reader', true]])('%s who opens another page before /cart arrives sees no 「已加入购物车」 there; /cart shows it', async (_who, signedIn) => {
+    const product = await createTestProduct()
+    const reader = signedIn ? (await member()).cookie : undefined
+    const added = readRedirect(await post({ intent: 'add', productId: String(product.id), qty: '1' }, reader))
+    expect(added.location).toBe('/cart')
+    const flash = cookiePairOf(added.cookies, 'zhiyin_flash')!
+    const cookie = [reader, flash].filter(Boolean).join('; ')
+
+    for (const elsewhere of ['/shop', '/shop?category=books', `/shop/p/${product.slug}`]) {
+      expect(await flashOn(elsewhere, cookie)).toEqual({ message: null, cleared: true })
+    }
+    expect(await flashOn('/cart', cookie)).toEqual({ message: '已加入购物车', cleared: true })
   })
 })
