@@ -133,6 +133,9 @@ export const tiers = sqliteTable(
 
 export const MEMBERSHIP_SOURCES = ['drop', 'complimentary', 'demo'] as const
 export type MembershipSource = (typeof MEMBERSHIP_SOURCES)[number]
+/** What a drop sold a period as: a new membership, a renewal of the plan, an upgrade from it (decision 049). */
+export const DROP_SALES = ['new', 'renewal', 'upgrade'] as const
+export type DropSale = (typeof DROP_SALES)[number]
 
 export const memberships = sqliteTable(
   'memberships',
@@ -148,9 +151,14 @@ export const memberships = sqliteTable(
     validFrom: integer({ mode: 'timestamp_ms' }).notNull(),
     validUntil: integer({ mode: 'timestamp_ms' }).notNull(),
     source: text({ enum: MEMBERSHIP_SOURCES }).notNull(),
-    // Memberships bought in a drop: the drop and the order that paid for the seat.
+    // Periods bought in a drop: the drop that sold the seat, what it sold it as (decision 049) and
+    // the order that paid for it.
     dropId: integer(),
+    dropSale: text({ enum: DROP_SALES }),
     orderId: integer(),
+    // The drop whose counter issued memberNumber: null when the period keeps a number issued before
+    // (a renewal, an upgrade) or has none. Numbers are unique per issuing drop.
+    numberDropId: integer(),
     grantedBy: integer().references(() => users.id),
     note: text().notNull().default(''),
     revokedAt: integer({ mode: 'timestamp_ms' }),
@@ -160,8 +168,9 @@ export const memberships = sqliteTable(
   },
   (t) => [
     index('memberships_user_idx').on(t.userId, t.validUntil),
-    // Member numbers are unique within a drop (an upgrade keeps its number on the same row).
-    uniqueIndex('memberships_drop_number_unique').on(t.dropId, t.memberNumber).where(sql`${t.dropId} IS NOT NULL`),
+    // Member numbers are unique within the drop that issued them (an upgrade within it keeps its number on the same row).
+    uniqueIndex('memberships_number_unique').on(t.numberDropId, t.memberNumber).where(sql`${t.numberDropId} IS NOT NULL`),
+    index('memberships_drop_idx').on(t.dropId),
   ],
 )
 

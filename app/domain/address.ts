@@ -34,7 +34,25 @@ export function normalizePhone(value: string) {
   return digits.replace(/^(?:\+86|0086)(?=1\d{10}$)/, '')
 }
 
-/** "浙江省 杭州市 西湖区 文三路 1 号" on one line, for lists and receipts. */
+// City names in the region data that only group counties, never written on an envelope: 重庆's 「县」,
+// 河南/湖北/海南's 「省直辖县」 (济源市 is 「河南省济源市」), 新疆's 自治区直辖县级行政区划.
+const GROUPING_CITIES: ReadonlySet<string> = new Set(['县', '省直辖县', '自治区直辖县级行政区划'])
+
+/**
+ * The 省/市/区 names as an address is written: the city is left out where it repeats the province
+ * (北京、上海、天津、重庆: 「北京市朝阳区」, not 「北京市北京市朝阳区」; also 「北京」 typed before the picker) or
+ * only groups counties.
+ */
+export function addressRegionNames(address: Pick<ShippingAddress, 'province' | 'city' | 'district'>) {
+  const repeats = address.city.replace(/市$/, '') === address.province.replace(/市$/, '')
+  const city = repeats || GROUPING_CITIES.has(address.city) ? '' : address.city
+  return [address.province, city, address.district].filter(Boolean)
+}
+
+/**
+ * 「浙江省杭州市西湖区文三路 1 号」, 「北京市朝阳区建国路 88 号」: the address on one line, written as on a
+ * parcel (and as 有赞 and Taobao print it), for lists, orders, receipts and the shipping export.
+ */
 export function formatAddressLine(address: Pick<ShippingAddress, 'province' | 'city' | 'district' | 'street'>) {
-  return [address.province, address.city, address.district, address.street].filter(Boolean).join(' ')
+  return [...addressRegionNames(address), address.street].join('')
 }

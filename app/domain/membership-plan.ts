@@ -157,3 +157,27 @@ export function seatTerms({
     memberNumber: plan.memberNumber,
   }
 }
+
+/**
+ * What moving a seat bought in this drop up to a higher tier of it costs (decisions 008 and 049):
+ * the difference of the two tiers' prices in this drop (`decideUpgrade`). A renewal's seat moves up
+ * from today, not from when the renewal begins, so the member pays the difference for every day
+ * from today to the renewal's last day (both counted): a 365th of it per day, rounded to whole 元.
+ */
+export function seatUpgradePriceFen({
+  differenceFen,
+  renewalUntil,
+  now,
+  timeZone,
+}: {
+  differenceFen: number
+  /** The end of the renewal the seat bought; null for a new membership or an upgrade from a plan. */
+  renewalUntil: Date | null
+  now: Date
+  timeZone: string
+}): number {
+  if (!renewalUntil) return differenceFen
+  const today = Date.parse(localDate(now, timeZone))
+  const days = Math.max(0, Math.round((Date.parse(lastDayOf(renewalUntil, timeZone)) - today) / 86_400_000) + 1)
+  return Math.round((differenceFen * days) / CREDIT_YEAR_DAYS / 100) * 100
+}

@@ -53,6 +53,7 @@ export const dropsZhCN = {
       title: (tier: string) => `升级为${tier}`,
       body: (price: string, n: string) => `补差价 ${price}，保留你的第 ${n} 号。席位有限，升级后原席位会让给其他人。`,
       submit: (price: string) => `补差价 ${price} 升级`,
+      renewal: (tier: string, until: string) => `即日起为${tier}，直到续费期满（${until}）；差价按今天到期满的天数计算。`,
       soldOut: '更高等级的席位已满，暂时不能升级。',
     },
     plan: {
@@ -185,7 +186,8 @@ export const dropsZhCN = {
     tiers: '等级',
     view: '管理',
     back: '全部招募',
-    csvHeader: ['会员编号', '姓名', '邮箱', '会员等级', '付款时间', '金额（元）'],
+    csvHeader: ['会员编号', '姓名', '邮箱', '会员等级', '开通方式', '付款时间', '金额（元）'],
+    csvSales: { new: '新开', renewal: '续费', upgrade: '升级' },
     csvFilename: (dropName: string) => `${dropName} 会员名单.csv`,
     auditActions: {
       'drop.create': '创建会员招募',

@@ -5,6 +5,7 @@
 // flags through order-flags.server.ts.
 import { and, asc, desc, eq, exists, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { auditLog, orderLines, orders, products, stock, users, type Order, type OrderKind, type OrderState } from '../../db/schema'
+import { formatAddressLine } from '~/domain/address'
 import type { OrderFilters } from '~/domain/admin-order-forms'
 import type { ShipmentInput } from '~/domain/admin-order-forms.server'
 import type { Shipment } from '~/domain/shipment-import.server'
@@ -356,7 +357,7 @@ export async function* exportOrderRows({
         fenToYuanString(row.qty * row.unitPriceFen),
         address?.name ?? '',
         address?.phone ?? '',
-        address ? `${address.province}${address.city}${address.district}${address.street}` : '',
+        address ? formatAddressLine(address) : '',
         row.carrier ?? '',
         row.trackingNumber ?? '',
         when(row.paidAt),

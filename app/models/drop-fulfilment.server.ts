@@ -68,10 +68,10 @@ async function buyerOf(tx: Executor, userId: number) {
  * A paid seat becomes a membership of the drop tier's tier, for the period its terms give at
  * payment (decision 049): a new member from now until the tier's validUntil, with the number
  * payment took; a renewal from the plan's end for a year, or an upgrade from now, keeping the
- * member's number (a member without one takes the number payment took). A period that keeps a
- * number names no drop: member numbers are unique within the drop that issued them, and the order
- * (orderId) says which drop sold the period. Returns the member number, and the buyer read with
- * the plan (for the welcome email).
+ * member's number (a member without one takes the number payment took). Every period names the
+ * drop that sold it and what it sold it as; only a number this drop's counter issued names the drop
+ * as its issuer (numberDropId): member numbers are unique within the drop that issued them. Returns
+ * the member number, and the buyer read with the plan (for the welcome email).
  */
 async function fulfilSeat(tx: Executor, { order, line, target }: { order: Order; line: OrderLine; target: DropTierRow }, now: Date) {
   const plan = await readPlan({ userId: order.userId, dropId: target.drop.id, now }, tx)
@@ -87,10 +87,46 @@ async function fulfilSeat(tx: Executor, { order, line, target }: { order: Order;
     validFrom: period.from,
     validUntil: period.until,
     source: 'drop',
-    dropId: line.takesNumbers ? target.drop.id : null,
+    dropId: target.drop.id,
+    dropSale: terms.kind === 'downgrade' ? 'new' : terms.kind,
     orderId: order.id,
+    numberDropId: line.takesNumbers ? target.drop.id : null,
   })
   return { memberNumber: memberNumber ?? null, buyer: plan.buyer, validUntil: period.until }
+}
+
+type DropMembership = NonNullable<Awaited<ReturnType<typeof getDropMembership>>>
+
+/**
+ * A paid upgrade within the drop moves the member's seat of it to the higher tier, keeping the
+ * number (decision 008). A new membership's row moves, to the higher tier's end. A renewal starts
+ * later than today, so the upgrade is a period of its own (decision 049): the higher tier from now to
+ * the renewal's end, the renewal underneath, so a refund of either ends exactly what it paid for.
+ */
+async function upgradeSeat(tx: Executor, { order, current, target }: { order: Order; current: DropMembership; target: DropTierRow }, now: Date) {
+  if (current.membership.dropSale === 'renewal') {
+    const [period] = await tx
+      .insert(memberships)
+      .values({
+        userId: order.userId,
+        tierId: target.tier.id,
+        memberNumber: current.membership.memberNumber,
+        validFrom: now,
+        validUntil: current.membership.validUntil,
+        source: 'drop',
+        dropId: target.drop.id,
+        dropSale: 'upgrade',
+        orderId: order.id,
+      })
+      .returning()
+    return period
+  }
+  const [moved] = await tx
+    .update(memberships)
+    .set({ tierId: target.tier.id, validUntil: target.dropTier.validUntil })
+    .where(and(eq(memberships.id, current.membership.id), eq(memberships.tierId, current.dropTier.tierId), isNull(memberships.revokedAt)))
+    .returning()
+  return moved
 }
 
 /**
@@ -131,11 +167,7 @@ export async function fulfilMembershipOrder(tx: Executor, { order, lines }: Paid
       await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_without_membership', now })
       continue
     }
-    const [moved] = await tx
-      .update(memberships)
-      .set({ tierId: target.tier.id, validUntil: target.dropTier.validUntil })
-      .where(and(eq(memberships.id, current.membership.id), eq(memberships.tierId, current.dropTier.tierId), isNull(memberships.revokedAt)))
-      .returning()
+    const moved = await upgradeSeat(tx, { order, current, target }, now)
     if (!moved) {
       await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_without_membership', now })
       continue
@@ -179,13 +211,18 @@ export async function returnMembershipOrder(tx: Executor, order: Order, now: Dat
         .returning()
       if (!revoked || line.dropTierId === null) continue
       const seat = await dropTierOf(tx, line.dropTierId)
-      if (revoked.tierId === seat.tier.id) continue
+      if (revoked.tierId === seat.tier.id && revoked.dropSale !== 'renewal') continue
       // The member had upgraded: the upgrade's seat is freed too, and its payment needs an admin.
       const [upgrade] = await tx
         .select({ id: orders.id })
         .from(orders)
         .where(and(eq(orders.exclusiveKey, upgradeKey(order.dropId, order.userId)), eq(orders.state, 'paid')))
       if (!upgrade) continue
+      // An upgrade of a renewal is a period of its own: it ends with the renewal it stood on.
+      await tx
+        .update(memberships)
+        .set({ revokedAt: now })
+        .where(and(eq(memberships.orderId, upgrade.id), isNull(memberships.revokedAt)))
       const [upgradeLine] = await tx.select().from(orderLines).where(eq(orderLines.orderId, upgrade.id))
       if (upgradeLine && (await giveSeatBack(tx, { orderId: upgrade.id, stockId: upgradeLine.stockId }, now))) freed.push(upgradeLine.stockId)
       await raiseFlag(tx, { orderId: upgrade.id, flag: 'seat_refunded_after_upgrade', now })
@@ -193,6 +230,19 @@ export async function returnMembershipOrder(tx: Executor, order: Order, now: Dat
     }
 
     if (line.dropTierId === null) continue
+    // An upgrade of a renewal was a period of its own: it ends, and the renewal retakes its seat.
+    const [ended] = await tx
+      .update(memberships)
+      .set({ revokedAt: now })
+      .where(and(eq(memberships.orderId, order.id), isNull(memberships.revokedAt)))
+      .returning({ id: memberships.id })
+    if (ended) {
+      const renewal = await getDropMembership({ dropId: order.dropId, userId: order.userId }, tx)
+      if (renewal?.membership.orderId && !(await retakeSeat(tx, { orderId: renewal.membership.orderId, stockId: renewal.dropTier.stockId }, now))) {
+        await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_refund_over_capacity', now })
+      }
+      continue
+    }
     const upgraded = await getDropMembership({ dropId: order.dropId, userId: order.userId }, tx)
     if (!upgraded || upgraded.dropTier.id !== line.dropTierId || upgraded.membership.orderId === null) continue
     const [seatLine] = await tx.select().from(orderLines).where(eq(orderLines.orderId, upgraded.membership.orderId))

@@ -3,9 +3,9 @@
 // are `stock` rows held and sold through the commerce core; all tiers of a drop share the
 // drop's counter, so member numbers run 1..N across tiers in payment order.
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
-import { dropTiers, dropWaitlist, drops, memberships, orderLines, orders, stock, tiers, type Drop, type Order, type OrderLine } from '../../db/schema'
-import { decideUpgrade, dropWindow, seatKey, seatsAvailable, upgradeKey } from '~/domain/drop'
-import { seatTerms, type MemberPlan, type SeatTerms } from '~/domain/membership-plan'
+import { dropTiers, dropWaitlist, drops, memberships, orderLines, orders, stock, tiers, type Drop, type DropSale, type Order, type OrderLine } from '../../db/schema'
+import { decideUpgrade, dropWindow, seatKey, seatsAvailable, upgradeKey, type DropTimes, type UpgradeDecision, type UpgradeTier } from '~/domain/drop'
+import { seatTerms, seatUpgradePriceFen, type MemberPlan, type SeatTerms } from '~/domain/membership-plan'
 import { PAID_ORDER_STATES } from '~/domain/order'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor, type InStatement } from '~/utils/db.server'
@@ -129,8 +129,9 @@ export function forgetLiveSeats() {
 }
 
 export interface ViewerDropStatus {
-  membership: { memberNumber: number | null; tierName: string; rank: number; dropTierId: number } | null
-  /** A paid seat order of this drop that continues an earlier plan (a renewal or an upgrade): what it bought. */
+  /** The viewer's period of the highest rank bought in this drop, whatever it was sold as. */
+  membership: { memberNumber: number | null; tierName: string; rank: number; dropTierId: number; sale: DropSale | null; validUntil: Date } | null
+  /** A paid seat order of this drop whose period has ended or was revoked: what it bought. */
   paidSeat: { title: string } | null
   /** A seat or upgrade order waiting for payment. */
   pendingOrder: { id: number; expiresAt: Date; upgrade: boolean; title: string } | null
@@ -162,7 +163,14 @@ export async function getViewerDropStatus({ dropId, userId, now }: { dropId: num
   ])
   return {
     membership: member
-      ? { memberNumber: member.membership.memberNumber, tierName: member.tier.name, rank: member.tier.rank, dropTierId: member.dropTier.id }
+      ? {
+          memberNumber: member.membership.memberNumber,
+          tierName: member.tier.name,
+          rank: member.tier.rank,
+          dropTierId: member.dropTier.id,
+          sale: member.membership.dropSale,
+          validUntil: member.membership.validUntil,
+        }
       : null,
     paidSeat: paid && !member ? { title: paid.title } : null,
     pendingOrder: pending
@@ -204,7 +212,10 @@ export async function getDropTier(dropTierId: number, { dropId, executor = db }:
   return row
 }
 
-/** The user's membership of the drop (not revoked, highest rank), with the drop tier it sits on. */
+/**
+ * The user's period bought in this drop (not revoked, highest rank) — a new membership, a renewal or
+ * an upgrade (decision 049) — with the drop tier it sits on.
+ */
 export async function getDropMembership({ dropId, userId }: { dropId: number; userId: number }, executor: Executor = db) {
   const [row] = await executor
     .select({ membership: memberships, dropTier: dropTiers, tier: tiers })
@@ -212,9 +223,27 @@ export async function getDropMembership({ dropId, userId }: { dropId: number; us
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
     .innerJoin(dropTiers, and(eq(dropTiers.dropId, memberships.dropId), eq(dropTiers.tierId, memberships.tierId)))
     .where(and(eq(memberships.dropId, dropId), eq(memberships.userId, userId), isNull(memberships.revokedAt)))
-    .orderBy(desc(tiers.rank))
+    .orderBy(desc(tiers.rank), desc(memberships.id))
     .limit(1)
   return row
+}
+
+/** A seat the member bought in this drop, as moving it up a tier is decided and priced. */
+export interface SeatToUpgrade extends UpgradeTier {
+  sale: DropSale | null
+  validUntil: Date
+}
+
+/**
+ * The one rule for moving a seat of this drop up a tier: decideUpgrade (open window, a higher tier,
+ * the difference of this drop's prices), and for a renewal's seat the difference for each day from
+ * today to the renewal's end (seatUpgradePriceFen). The page's offer and the order both ask.
+ */
+export function decideSeatUpgrade(drop: DropTimes, from: SeatToUpgrade, to: UpgradeTier, at: Date): UpgradeDecision {
+  const decision = decideUpgrade(drop, from, to, at)
+  if (!decision.ok) return decision
+  const renewalUntil = from.sale === 'renewal' ? from.validUntil : null
+  return { ok: true, priceFen: seatUpgradePriceFen({ differenceFen: decision.priceFen, renewalUntil, now: at, timeZone: getEnv().SITE_TIMEZONE }) }
 }
 
 /**
@@ -325,9 +354,9 @@ export async function dropOrderLine(
   }
   const current = await getDropMembership({ dropId, userId }, tx)
   if (!current) return { ok: false, reason: 'not_member' }
-  const decision = decideUpgrade(
+  const decision = decideSeatUpgrade(
     target.drop,
-    { dropTierId: current.dropTier.id, rank: current.tier.rank, priceFen: current.dropTier.priceFen },
+    { dropTierId: current.dropTier.id, rank: current.tier.rank, priceFen: current.dropTier.priceFen, sale: current.membership.dropSale, validUntil: current.membership.validUntil },
     { dropTierId: target.dropTier.id, rank: target.tier.rank, priceFen: target.dropTier.priceFen },
     at,
   )

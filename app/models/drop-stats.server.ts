@@ -1,15 +1,16 @@
 // A drop's numbers for its admin (issue 7): seats per tier, revenue, members, waiting users, sales
 // per minute, the audit trail and the member list export. Read-only.
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
-import { auditLog, dropTiers, dropWaitlist, drops, memberships, orderLines, orders, tiers, users, type Drop } from '../../db/schema'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { auditLog, dropTiers, dropWaitlist, drops, memberships, orderLines, orders, tiers, users, type Drop, type DropSale } from '../../db/schema'
 import { dropWindow, salesChartRange } from '~/domain/drop'
 import { PAID_ORDER_STATES } from '~/domain/order'
 import { db, type Executor } from '~/utils/db.server'
 import { listDropTiers, type DropTierView } from './drop-seats.server'
 
+/** The members of a drop: everyone holding a period it sold (new, renewal or upgrade, decision 049). */
 export async function countDropMembers(dropId: number, executor: Executor = db) {
   const [row] = await executor
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(distinct ${memberships.userId})` })
     .from(memberships)
     .where(and(eq(memberships.dropId, dropId), isNull(memberships.revokedAt)))
   return Number(row?.n ?? 0)
@@ -131,34 +132,69 @@ export async function listDropAudit(dropId: number, limit = 50) {
 }
 
 export interface DropMemberRow {
+  userId: number
   memberNumber: number
   name: string
   email: string
   tierName: string
+  /** What the drop sold the member: 新开, 续费 or 升级 (a renewal moved up a tier counts as 升级). */
+  sale: DropSale
   paidAt: Date | null
   amountFen: number
 }
 
+/** Where a page of a drop's members ends: the next page starts after this member. */
+export interface DropMemberCursor {
+  memberNumber: number
+  userId: number
+}
+
 /**
- * The drop's members in number order, a page at a time (keyset on the member number) so an
- * export never loads them all. Revoked (refunded) memberships are left out.
+ * The drop's members in number order (then by user: a renewal keeps a number another drop issued, so
+ * two members of one drop may share one), a page at a time (keyset) so an export never loads them
+ * all. A member is listed once, with their period of the highest rank this drop sold; revoked
+ * (refunded) periods are left out. The amount is everything they paid in this drop.
  */
-export async function listDropMembersAfter(dropId: number, afterNumber: number, limit: number): Promise<DropMemberRow[]> {
-  const rows = await db
+export async function listDropMembersAfter(dropId: number, after: DropMemberCursor | null, limit: number): Promise<DropMemberRow[]> {
+  const ranked = db
     .select({
-      memberNumber: memberships.memberNumber,
-      name: users.displayName,
-      email: users.email,
-      tierName: tiers.name,
-      paidAt: orders.paidAt,
-      amountFen: sql<number>`coalesce((select sum(o.total_fen) from orders o where o.drop_id = ${memberships.dropId} and o.user_id = ${memberships.userId} and o.state in ${[...PAID_ORDER_STATES]}), 0)`,
+      userId: memberships.userId,
+      memberNumber: sql<number>`coalesce(${memberships.memberNumber}, 0)`.as('member_number'),
+      tierName: sql<string>`${tiers.name}`.as('tier_name'),
+      sale: sql<DropSale>`coalesce(${memberships.dropSale}, 'new')`.as('sale'),
+      paidAt: sql<number | null>`${orders.paidAt}`.as('paid_at'),
+      place: sql<number>`row_number() over (partition by ${memberships.userId} order by ${tiers.rank} desc, ${memberships.id} desc)`.as('place'),
     })
     .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(tiers, eq(tiers.id, memberships.tierId))
     .leftJoin(orders, eq(orders.id, memberships.orderId))
-    .where(and(eq(memberships.dropId, dropId), isNull(memberships.revokedAt), gt(memberships.memberNumber, afterNumber)))
-    .orderBy(asc(memberships.memberNumber))
+    .where(and(eq(memberships.dropId, dropId), isNull(memberships.revokedAt)))
+    .as('ranked')
+  const rows = await db
+    .select({
+      userId: ranked.userId,
+      memberNumber: ranked.memberNumber,
+      name: users.displayName,
+      email: users.email,
+      tierName: ranked.tierName,
+      sale: ranked.sale,
+      paidAt: ranked.paidAt,
+      amountFen: sql<number>`coalesce((select sum(o.total_fen) from orders o where o.drop_id = ${dropId} and o.user_id = ${ranked.userId} and o.state in ${[...PAID_ORDER_STATES]}), 0)`,
+    })
+    .from(ranked)
+    .innerJoin(users, eq(users.id, ranked.userId))
+    .where(
+      and(
+        eq(ranked.place, 1),
+        after ? sql`(${ranked.memberNumber}, ${ranked.userId}) > (${after.memberNumber}, ${after.userId})` : undefined,
+      ),
+    )
+    .orderBy(asc(ranked.memberNumber), asc(ranked.userId))
     .limit(limit)
-  return rows.map((row) => ({ ...row, memberNumber: row.memberNumber ?? 0, amountFen: Number(row.amountFen) }))
+  return rows.map((row) => ({
+    ...row,
+    memberNumber: Number(row.memberNumber),
+    paidAt: row.paidAt === null ? null : new Date(Number(row.paidAt)),
+    amountFen: Number(row.amountFen),
+  }))
 }

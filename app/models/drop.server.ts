@@ -19,6 +19,7 @@ onUnitsReturned('drop-waitlist', notifyWaitlists)
 export { applyWindowAction, createDrop, updateOpenDrop, updateUpcomingDrop, type DropWriteResult } from './drop-admin.server'
 export {
   LIVE_SEATS_SNAPSHOT_MS,
+  decideSeatUpgrade,
   dropOrderLine,
   forgetLiveSeats,
   getCurrentDrop,
@@ -49,6 +50,7 @@ export {
   presentDropStats,
   salesPerMinute,
   waitlistCounts,
+  type DropMemberCursor,
   type DropMemberRow,
   type DropStats,
   type DropStatsView,

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from '@remix-run/node'
 import { memberNumberLabel } from '~/emails/drop'
 import { dropsZhCN } from '~/i18n/drops.zh-CN'
 import { recordAudit } from '~/models/audit.server'
-import { getDrop, listDropMembersAfter } from '~/models/drop.server'
+import { getDrop, listDropMembersAfter, type DropMemberCursor } from '~/models/drop.server'
 import { csvResponse, exportOnlyByPost } from '~/utils/csv.server'
 import { getEnv } from '~/utils/env.server'
 import { fenToYuanString, formatCsvDateTime } from '~/utils/format'
@@ -14,16 +14,16 @@ const t = { drops: dropsZhCN }
 const a = t.drops.admin
 const PAGE = 500
 
-/** The drop's members in number order, read a page at a time as the download is consumed. */
+/** The drop's members in number order, each once (新开, 续费 or 升级), read a page at a time as the download is consumed. */
 async function* memberRows(dropId: number, timeZone: string) {
-  let after = 0
+  let after: DropMemberCursor | null = null
   for (;;) {
     const page = await listDropMembersAfter(dropId, after, PAGE)
     for (const m of page) {
-      yield [memberNumberLabel(m.memberNumber), m.name, m.email, m.tierName, formatCsvDateTime(m.paidAt, timeZone), fenToYuanString(m.amountFen)]
+      yield [memberNumberLabel(m.memberNumber), m.name, m.email, m.tierName, a.csvSales[m.sale], formatCsvDateTime(m.paidAt, timeZone), fenToYuanString(m.amountFen)]
     }
     if (page.length < PAGE) return
-    after = page.at(-1)!.memberNumber
+    after = page.at(-1)!
   }
 }
 

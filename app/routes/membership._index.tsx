@@ -8,7 +8,7 @@ import { DropReminder } from '~/components/drop-reminder'
 import { FormError } from '~/components/field'
 import { TierList } from '~/components/tier-list'
 import { Button, buttonClass, Card, EmptyState, PageTitle } from '~/components/ui'
-import { decideUpgrade, dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
+import { dropTierState, dropWindow, type DropTierState } from '~/domain/drop'
 import type { LinePlace } from '~/domain/drop-line'
 import type { SeatTerms } from '~/domain/membership-plan'
 import { chosenDropTier, dropReturnPath, signInPath } from '~/domain/sign-in-return'
@@ -23,6 +23,7 @@ import { sectionsZhCN } from '~/i18n/sections.zh-CN'
 import { shareZhCN } from '~/i18n/share.zh-CN'
 import {
   countDropMembers,
+  decideSeatUpgrade,
   getCurrentDrop,
   getViewerDropStatus,
   getViewerSeatTerms,
@@ -85,14 +86,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     user && dropWindow(drop, now) === 'open' ? viewerLinePlace({ dropId: drop.id, userId: user.id, now }) : null,
   ])
   const description = new Map(tierRows.map((tier) => [tier.id, tier.description]))
-  // An upgrade offer: the member's tier in this drop → the next tier up, for the difference.
-  const from = status?.membership ? dropTierRows.find((row) => row.id === status.membership?.dropTierId) : undefined
-  // The one upgrade rule (decideUpgrade), the one placing the order applies: the first tier up it allows.
-  const upgrade = from
-    ? dropTierRows
-        .map((row) => ({ row, decision: decideUpgrade(drop, upgradeTier(from), upgradeTier(row), now) }))
-        .find(({ decision }) => decision.ok)
-    : undefined
+  // An upgrade offer: the member's seat in this drop (new, or a renewal) → the next tier up.
+  const seat = status?.membership
+  const from = seat ? dropTierRows.find((row) => row.id === seat.dropTierId) : undefined
+  // The one upgrade rule (decideSeatUpgrade), the one placing the order applies: the first tier up it allows.
+  const upgrade =
+    seat && from
+      ? dropTierRows
+          .map((row) => ({ row, decision: decideSeatUpgrade(drop, { ...upgradeTier(from), sale: seat.sale, validUntil: seat.validUntil }, upgradeTier(row), now) }))
+          .find(({ decision }) => decision.ok)
+      : undefined
   return {
     ...base,
     drop: {
@@ -119,7 +122,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             : null,
           pendingOrder: status.pendingOrder ? { ...status.pendingOrder, expiresAt: status.pendingOrder.expiresAt.getTime() } : null,
           waitlistedTierIds: status.waitlistedTierIds,
-          upgrade: upgrade?.decision.ok ? { dropTierId: upgrade.row.id, tierName: upgrade.row.tierName, priceFen: upgrade.decision.priceFen } : null,
+          upgrade: upgrade?.decision.ok
+            ? {
+                dropTierId: upgrade.row.id,
+                tierName: upgrade.row.tierName,
+                priceFen: upgrade.decision.priceFen,
+                // A renewal moves up from today to its own end, not to the tier's (decision 049).
+                renewalUntil: seat?.sale === 'renewal' ? seat.validUntil.getTime() : null,
+              }
+            : null,
           paidSeat: status.paidSeat,
           seatTerms: Object.fromEntries([...(planned?.terms ?? [])].map(([dropTierId, terms]) => [dropTierId, seatTermsView(terms)])),
           reminder,
@@ -696,6 +707,9 @@ function ViewerPanel({ now }: { now: number }) {
             <p className="mt-1 text-sm text-stone-700">
               {d.page.upgrade.body(formatFen(upgrade.priceFen), member.memberNumber === null ? '—' : memberNumberLabel(member.memberNumber))}
             </p>
+            {upgrade.renewalUntil === null ? null : (
+              <p className="mt-1 text-sm text-stone-700">{d.page.upgrade.renewal(upgrade.tierName, formatValidUntil(upgrade.renewalUntil, timeZone))}</p>
+            )}
             {actionData?.dropTierId === upgrade.dropTierId ? (
               <div className="mt-2">
                 <FormError error={actionData.errors?.form} />

@@ -370,7 +370,7 @@ describe('the live page, the stats feed and the members CSV', () => {
     expect(list.drops.find((d) => d.id === drop.id)).toMatchObject({ window: 'open', members: 3, revenueFen: stats.revenueFen })
   })
 
-  it('exports members in number order as UTF-8 CSV with a BOM: number, name, email, tier, paid at, amount (upgrades included, refunds left out)', async () => {
+  it('exports members in number order as UTF-8 CSV with a BOM: number, name, email, tier, how they joined, paid at, amount (upgrades included, refunds left out)', async () => {
     const admin = await staff()
     const { drop, qinqing, tiegan } = await openDrop({ qinqing: 10, tiegan: 5 })
     const first = await seat(drop, qinqing.id)
@@ -389,12 +389,12 @@ describe('the live page, the stats feed and the members CSV', () => {
     const bytes = new Uint8Array(await response.arrayBuffer())
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trimEnd().split('\r\n')
-    expect(lines[0]).toBe('会员编号,姓名,邮箱,会员等级,付款时间,金额（元）')
-    expect(lines.slice(1).map((l) => l.split(',').filter((_, i) => i !== 4))).toEqual([
-      ['0001', first.user.displayName, first.user.email, '铁杆会员', '1200.00'],
-      ['0003', third.user.displayName, third.user.email, '铁杆会员', '1200.00'],
+    expect(lines[0]).toBe('会员编号,姓名,邮箱,会员等级,开通方式,付款时间,金额（元）')
+    expect(lines.slice(1).map((l) => l.split(',').filter((_, i) => i !== 5))).toEqual([
+      ['0001', first.user.displayName, first.user.email, '铁杆会员', '新开', '1200.00'],
+      ['0003', third.user.displayName, third.user.email, '铁杆会员', '新开', '1200.00'],
     ])
-    expect(lines[1]!.split(',')[4]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+    expect(lines[1]!.split(',')[5]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
     const members = await db.select().from(memberships).where(eq(memberships.dropId, drop.id))
     expect(members).toHaveLength(3)
     expect((await auditOf(drop.id)).at(-1)).toMatchObject({ action: 'drop.export', actorId: admin.user.id })

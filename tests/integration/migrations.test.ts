@@ -73,3 +73,51 @@ describe('migrating a database from before issue 11', () => {
     }
   })
 })
+
+describe('migrating memberships sold in drops (0033, 0034: decision 049)', () => {
+  it('names the drop of every period from its order, what it was sold as, and which drop issued each number', async () => {
+    const handle = createDatabase(`file:${join(dir, 'memberships.db')}`)
+    try {
+      await runMigrations(handle, migrationsUpTo('0031_product_variants'))
+      const t = 1_790_000_000_000
+      const day = 86_400_000
+      await handle.client.executeMultiple(`
+        INSERT INTO tiers (id, slug, name, rank) VALUES (901, 'm-qinqing', '亲情', 1), (902, 'm-tiegan', '铁杆', 2);
+        INSERT INTO users (id, email, display_name) VALUES (1, 'a@example.com', '甲'), (2, 'b@example.com', '乙'), (3, 'c@example.com', '丙'), (4, 'd@example.com', '丁');
+        INSERT INTO counters (id) VALUES (1), (2);
+        INSERT INTO drops (id, name, opens_at, closes_at, counter_id, updated_at) VALUES (1, '去年', ${t}, ${t + day}, 1, ${t}), (2, '今年', ${t + 200 * day}, ${t + 201 * day}, 2, ${t});
+        INSERT INTO orders (id, user_id, kind, state, total_fen, expires_at, drop_id, paid_at, updated_at) VALUES
+          (1, 1, 'membership', 'paid', 20000, ${t}, 1, ${t + 1}, ${t}),
+          (2, 2, 'membership', 'paid', 20000, ${t}, 1, ${t + 2}, ${t}),
+          (3, 1, 'membership', 'paid', 20000, ${t}, 2, ${t + 200 * day}, ${t}),
+          (4, 2, 'membership', 'paid', 110000, ${t}, 2, ${t + 200 * day}, ${t}),
+          (5, 3, 'membership', 'paid', 20000, ${t}, 2, ${t + 200 * day}, ${t});
+        INSERT INTO memberships (id, user_id, tier_id, member_number, valid_from, valid_until, source, drop_id, order_id) VALUES
+          (1, 1, 901, 1, ${t + 1}, ${t + 365 * day}, 'drop', 1, 1),
+          (2, 2, 901, 2, ${t + 2}, ${t + 365 * day}, 'drop', 1, 2),
+          (3, 1, 901, 1, ${t + 365 * day}, ${t + 730 * day}, 'drop', NULL, 3),
+          (4, 2, 902, 2, ${t + 200 * day}, ${t + 565 * day}, 'drop', NULL, 4),
+          (5, 3, 901, 1, ${t + 200 * day}, ${t + 565 * day}, 'drop', 2, 5),
+          (6, 4, 902, NULL, ${t}, ${t + 365 * day}, 'complimentary', NULL, NULL);
+      `)
+
+      await runMigrations(handle)
+
+      const rows = (await handle.client.execute('SELECT id, drop_id, drop_sale, number_drop_id, member_number FROM memberships ORDER BY id')).rows.map((row) => ({ ...row }))
+      expect(rows).toEqual([
+        { id: 1, drop_id: 1, drop_sale: 'new', number_drop_id: 1, member_number: 1 },
+        { id: 2, drop_id: 1, drop_sale: 'new', number_drop_id: 1, member_number: 2 },
+        // Last year's No. 1 renewed this year: the period starts after its payment.
+        { id: 3, drop_id: 2, drop_sale: 'renewal', number_drop_id: null, member_number: 1 },
+        // Last year's No. 2 moved up from 亲情 while it was in force.
+        { id: 4, drop_id: 2, drop_sale: 'upgrade', number_drop_id: null, member_number: 2 },
+        // This year's own No. 1, beside last year's No. 1 (renewed in this drop): both stay.
+        { id: 5, drop_id: 2, drop_sale: 'new', number_drop_id: 2, member_number: 1 },
+        // A gift names no drop.
+        { id: 6, drop_id: null, drop_sale: null, number_drop_id: null, member_number: null },
+      ])
+    } finally {
+      handle.close()
+    }
+  })
+})

@@ -1,6 +1,6 @@
 // The plan rules of decision 049, as a table: what a seat of each tier is for each plan.
 import { describe, expect, it } from 'vitest'
-import { memberPlan, renewalEnd, seatTerms, upgradeCredit, type PlanPeriod, type SeatTier } from '~/domain/membership-plan'
+import { memberPlan, renewalEnd, seatTerms, seatUpgradePriceFen, upgradeCredit, type PlanPeriod, type SeatTier } from '~/domain/membership-plan'
 import { endOfValidityDate } from '~/domain/time'
 
 const TZ = 'Asia/Shanghai'
@@ -88,5 +88,19 @@ describe('seatTerms: every plan × tier', () => {
 
   it('a lower tier while the higher plan runs: a downgrade, naming the plan and its end', () => {
     expect(terms(tieganPlan, QINQING)).toEqual({ kind: 'downgrade', planTierName: '铁杆会员', planUntil: day('2027-12-31') })
+  })
+})
+
+describe('seatUpgradePriceFen: moving a seat of this drop up a tier', () => {
+  const TZ = 'Asia/Shanghai'
+  const now = new Date('2027-01-06T02:00:00.000Z') // 6 January, 10:00 in Shanghai
+  it.each([
+    ['a new membership: the difference of the prices', null, 1000_00],
+    // 6 January 2027 to 5 January 2028, both counted: 365 days, the difference exactly.
+    ['a renewal ending a year from today', endOfValidityDate('2028-01-05', TZ)!, 1000_00],
+    // Ten more days of the old period before the renewal's year: ¥1,000 × 375 / 365 ≈ ¥1,027.
+    ['a renewal of a period with ten more days', endOfValidityDate('2028-01-15', TZ)!, 1027_00],
+  ])('%s', (_, renewalUntil, priceFen) => {
+    expect(seatUpgradePriceFen({ differenceFen: 1000_00, renewalUntil, now, timeZone: TZ })).toBe(priceFen)
   })
 })
