@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient, type Client } from '@libsql/client'
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { startSqld } from '../../scripts/sqld'
+import { testPort } from '../support/ports'
 
 // The very module @libsql/client opens its connections with (a dependency of it, not of ours).
 const requireFromClient = createRequire(createRequire(import.meta.url).resolve('@libsql/client'))
@@ -111,5 +113,38 @@ describe('prepared statements kept per connection', () => {
     const { rows } = await client.execute('SELECT 0 AS n')
     expect(rows[0]?.n).toBe(0)
     expect(prepares).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('an embedded replica of a libsql server (sqld)', () => {
+  it('reads what the primary wrote once synced, though it ran the same statement before', { timeout: 60_000 }, async () => {
+    // sqld is installed by the vitest global setup (tests/setup/sqld.ts); a machine where it
+    // cannot run fails here rather than passing without the check.
+    const sqld = await startSqld({ port: await testPort([3995, 3999]), dir: join(dir, 'sqld') })
+    const primary = createClient({ url: sqld.url })
+    const replica = createClient({ url: `file:${join(dir, 'replica.db')}`, syncUrl: sqld.url, syncInterval: 1 })
+    try {
+      await primary.execute('CREATE TABLE seat (id INTEGER PRIMARY KEY, code TEXT NOT NULL)')
+      await replica.sync()
+      const count = 'SELECT count(*) AS seats FROM seat'
+      expect((await replica.execute(count)).rows[0]?.seats).toBe(0)
+      await primary.execute({ sql: 'INSERT INTO seat (code) VALUES (?)', args: ['R1'] })
+      await replica.sync()
+      expect((await replica.execute(count)).rows[0]?.seats).toBe(1)
+      // As the app's replicas do: synced by libsql itself every second, not only when asked.
+      await primary.execute({ sql: 'INSERT INTO seat (code) VALUES (?)', args: ['R2'] })
+      await expect.poll(async () => (await replica.execute(count)).rows[0]?.seats, { timeout: 10_000 }).toBe(2)
+      // A replica's connection keeps no statement: libsql syncs under it, and in the drop storm
+      // with replicas kept statements read a state from before the sync (1,198 of 1,200 buyers
+      // refused), which this short exchange does not show; the rule is checked instead.
+      const prepares = countPrepares()
+      await replica.execute(count)
+      await replica.execute(count)
+      expect(prepares).toHaveBeenCalledTimes(2)
+    } finally {
+      replica.close()
+      primary.close()
+      await sqld.stop()
+    }
   })
 })
