@@ -607,7 +607,6 @@ function LinePanel({ dropId, line, place }: { dropId: number; line: LineView; pl
   return (
     <section aria-label={t.dropLine.title} className="rounded-2xl border border-brand-100 bg-white p-5 shadow-sm sm:p-6">
       <p className="flex items-center gap-2 text-sm font-semibold text-brand-700">
-        {/* brand-600: the theme defines no brand-500, and a dot without a colour only indented the label. */}
         <span className={`inline-block h-2 w-2 shrink-0 rounded-full ${ended ? 'bg-stone-400' : 'bg-brand-600 motion-safe:animate-pulse'}`} aria-hidden />
         {t.dropLine.title}
       </p>
