@@ -239,6 +239,35 @@ export function executeOn(executor: Executor, statement: InStatement): Promise<R
   return sessionTarget(executor).execute(statement)
 }
 
+/**
+ * Holds statements back to send them in front of the next statement a transaction's connection is
+ * given (execute, batch or executeMultiple), in the same exchange: `take` returns them, once. The
+ * write queue's savepoint statements between members go this way (decision 055). Only for the
+ * connection of a transaction that runs one member at a time.
+ */
+export function prefixStatementsOn(executor: Executor, take: () => string[]) {
+  const connection = sessionTarget(executor)
+  if (!('commit' in connection)) throw new Error('statements are held back only on a transaction’s connection')
+  const { execute, batch, executeMultiple } = connection
+  const toStatement = (sql: string): InStatement => ({ sql, args: [] })
+  Object.assign(connection, {
+    async execute(statement: InStatement) {
+      const before = take()
+      if (before.length === 0) return execute.call(connection, statement)
+      return (await batch.call(connection, [...before.map(toStatement), statement])).at(-1)!
+    },
+    async batch(statements: InStatement[]) {
+      const before = take()
+      if (before.length === 0) return batch.call(connection, statements)
+      return (await batch.call(connection, [...before.map(toStatement), ...statements])).slice(before.length)
+    },
+    executeMultiple(sql: string) {
+      const before = take()
+      return executeMultiple.call(connection, before.length === 0 ? sql : `${before.join('; ')}; ${sql}`)
+    },
+  })
+}
+
 /** The libsql transaction (inside one) or client an executor's queries go to. */
 function sessionTarget(executor: Executor): LibsqlTransaction | Client {
   // drizzle-orm/libsql keeps both on the session (`tx` only inside a transaction).
@@ -246,14 +275,6 @@ function sessionTarget(executor: Executor): LibsqlTransaction | Client {
   const target = session?.tx ?? session?.client
   if (!target) throw new Error('this drizzle version keeps its libsql client elsewhere')
   return target
-}
-
-/**
- * Runs several statements, separated by semicolons and without arguments, in one exchange on the
- * connection an executor's queries go to (the write queue's savepoint statements).
- */
-export function executeManyOn(executor: Executor, statements: string): Promise<void> {
-  return sessionTarget(executor).executeMultiple(statements)
 }
 
 /**

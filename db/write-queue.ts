@@ -9,7 +9,7 @@
 // past its deadline, or arrives to a full queue, is refused with DatabaseBusy (answered 503).
 import { AsyncResource, type AsyncLocalStorage } from 'node:async_hooks'
 import { backoffMs, DatabaseBusy, DEFAULT_DEADLINE_MS, isTransientBusy, sleep, type BusyStats } from './busy'
-import { executeManyOn, type Database, type Transaction } from './client'
+import { batchOn, prefixStatementsOn, type Database, type Transaction } from './client'
 
 export interface GroupBounds {
   /** Most transactions committed together. */
@@ -134,22 +134,30 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
     let aborted: GroupAborted | null = null
     // A savepoint statement that fails means SQLite ended the group's transaction (a member's
     // failure can roll all of it back): every member's writes are gone.
-    async function control(tx: Transaction, statements: string) {
+    async function control(tx: Transaction, statements: string[]) {
       try {
-        await executeManyOn(tx, statements)
+        await batchOn(tx, statements.map((sql) => ({ sql, args: [] })))
       } catch (cause) {
         aborted = new GroupAborted('the write transaction of this group ended before its COMMIT', { cause })
         throw aborted
       }
     }
     let begun = false
+    let membersRan = false
     try {
       await database().transaction(async (tx) => {
         begun = true
         const deadline = performance.now() + bounds.maxMs
         let more = true
         let yielded = performance.now()
-        await control(tx, SAVEPOINT)
+        // The savepoint statements between members go in front of the next member's first
+        // statement, in its exchange: on a libsql server each exchange is a round trip while the
+        // server's write lock is held (decisions 037, 055). The first goes with the BEGIN, alone,
+        // so that a busy database is met before any member runs.
+        let heldBack: string[] = []
+        const takeHeldBack = () => heldBack.splice(0)
+        prefixStatementsOn(tx, takeHeldBack)
+        await control(tx, [SAVEPOINT])
         while (more) {
           const queued = waiting.shift()!
           taken.push(queued)
@@ -157,12 +165,14 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
             outcomes.set(queued, { failed: false, value: await queued.fn(tx) })
           } catch (error) {
             outcomes.set(queued, { failed: true, error })
-            await control(tx, ROLLBACK_TO)
+            await control(tx, [...takeHeldBack(), ROLLBACK_TO])
           }
           more = waiting.length > 0 && taken.length < bounds.maxSize && performance.now() < deadline
-          // One exchange, not two, between members: on a libsql server each is a round trip
-          // while the server's write lock is held (decision 037).
-          await control(tx, more ? `${RELEASE}; ${SAVEPOINT}` : RELEASE)
+          // A member that sent nothing leaves a fresh savepoint for the next. After the last,
+          // COMMIT ends the savepoint with the transaction.
+          if (more && heldBack.length === 0) heldBack = [RELEASE, SAVEPOINT]
+          if (!more) heldBack = []
+          membersRan = !more
           // A local file's statements run synchronously and resolve at once, so a group would run
           // to its end without the event loop serving anything else: under a storm its p99 delay
           // was 340–550 ms, 61 ms with this pause (decision 037).
@@ -184,7 +194,10 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       if (!begun) waiting.shift()?.reject(error)
       // Nothing of the group was committed: a member that failed hears its own error, the
       // others why the group failed (busy, if the database refused it for load: 503, not 500).
-      const groupError = aborted ?? error
+      // A COMMIT that failed after every member ran (a deferred constraint, or a transaction a
+      // member's failure had ended) is the group's failure too, unless the database was busy.
+      const groupError =
+        aborted ?? (membersRan && !isTransientBusy(error) ? new GroupAborted('the write transaction of this group did not commit: nothing of it was kept', { cause: error }) : error)
       const told = isTransientBusy(groupError) ? new DatabaseBusy(0, { cause: groupError }) : groupError
       for (const queued of taken) {
         const outcome = outcomes.get(queued)

@@ -1,7 +1,7 @@
 // What paying for (and refunding) a drop seat or an upgrade does, inside the transaction of
 // confirmPayment / requestRefund: the membership order kind's rules (drop.server.ts defines them).
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import { holds, memberships, orderLines, orders, users, type Order, type OrderLine } from '../../db/schema'
+import { holds, memberships, orderLines, orders, type Order, type OrderLine } from '../../db/schema'
 import { upgradeKey } from '~/domain/drop'
 import { membershipUpgradeEmail, membershipWelcomeEmail } from '~/emails/drop'
 import type { Executor } from '~/utils/db.server'
@@ -9,7 +9,7 @@ import { sendEmail } from '~/utils/email.server'
 import { getEnv } from '~/utils/env.server'
 import { releaseLapsedHolds } from './commerce/index.server'
 import { getDropMembership, getDropTier, seatTermsOf } from './drop-seats.server'
-import { readPlan } from './membership-plan.server'
+import { readPlan, type PlanRead } from './membership-plan.server'
 import { notifyWaitlists } from './drop-waitlist.server'
 import { raiseFlag } from './order-flags.server'
 
@@ -59,11 +59,6 @@ async function retakeSeat(tx: Executor, { orderId, stockId }: { orderId: number;
   return true
 }
 
-async function buyerOf(tx: Executor, userId: number) {
-  const [buyer] = await tx.select({ email: users.email, name: users.displayName }).from(users).where(eq(users.id, userId))
-  return buyer
-}
-
 /**
  * A paid seat becomes a membership of the drop tier's tier, for the period its terms give at
  * payment (decision 049): a new member from now until the tier's validUntil, with the number
@@ -73,14 +68,17 @@ async function buyerOf(tx: Executor, userId: number) {
  * as its issuer (numberDropId): member numbers are unique within the drop that issued them. Returns
  * the member number, and the buyer read with the plan (for the welcome email).
  */
-async function fulfilSeat(tx: Executor, { order, line, target }: { order: Order; line: OrderLine; target: DropTierRow }, now: Date) {
-  const plan = await readPlan({ userId: order.userId, dropId: target.drop.id, now }, tx)
+function fulfilSeat(
+  tx: Executor,
+  { order, line, target, plan }: { order: Order; line: OrderLine; target: DropTierRow; plan: PlanRead },
+  now: Date,
+) {
   const { terms } = seatTermsOf({ tier: target, plan }, now)
   // The plan changed since the order (a gift of a higher tier, say): the buyer gets what they paid for, a seat from now.
   const period = terms.kind === 'downgrade' ? { from: now, until: target.dropTier.validUntil } : terms
   const memberNumber = line.takesNumbers ? line.numbers[0] : terms.kind === 'new' || terms.kind === 'downgrade' ? undefined : terms.memberNumber
   if (line.takesNumbers && memberNumber === undefined) throw new Error(`membership order ${order.id} was paid without a member number`)
-  await tx.insert(memberships).values({
+  const inserted = tx.insert(memberships).values({
     userId: order.userId,
     tierId: target.tier.id,
     memberNumber: memberNumber ?? null,
@@ -92,7 +90,22 @@ async function fulfilSeat(tx: Executor, { order, line, target }: { order: Order;
     orderId: order.id,
     numberDropId: line.takesNumbers ? target.drop.id : null,
   })
-  return { memberNumber: memberNumber ?? null, buyer: plan.buyer, validUntil: period.until }
+  return { inserted, memberNumber: memberNumber ?? null, buyer: plan.buyer, validUntil: period.until }
+}
+
+/**
+ * A seat line's drop tier and the buyer's plan, read together: on a libsql server the two reads
+ * go in one exchange of the payment's write (decision 055). The order names its drop, so the plan
+ * need not wait for the tier; an order without one (never written since decision 008) reads in turn.
+ */
+async function readSeatLine(tx: Executor, order: Order, dropTierId: number, now: Date) {
+  if (order.dropId === null) {
+    const target = await dropTierOf(tx, dropTierId)
+    return { target, plan: await readPlan({ userId: order.userId, dropId: target.drop.id, now }, tx) }
+  }
+  const [target, plan] = await Promise.all([dropTierOf(tx, dropTierId), readPlan({ userId: order.userId, dropId: order.dropId, now }, tx)])
+  if (target.drop.id !== order.dropId) throw new Error(`membership order ${order.id} names drop ${order.dropId}, its line drop ${target.drop.id}`)
+  return { target, plan }
 }
 
 type DropMembership = NonNullable<Awaited<ReturnType<typeof getDropMembership>>>
@@ -140,10 +153,12 @@ export async function fulfilMembershipOrder(tx: Executor, { order, lines }: Paid
   const cardUrl = `${env.SITE_URL}/membership/card`
   for (const line of lines) {
     if (line.dropTierId === null) throw new Error(`membership order ${order.id} has a line without a drop tier`)
-    const target = await dropTierOf(tx, line.dropTierId)
+    const { target, plan } = await readSeatLine(tx, order, line.dropTierId, now)
     // Seat orders: new memberships, renewals and upgrades from an earlier plan. The upgrade key is the drop's own upgrade.
     if (order.exclusiveKey !== upgradeKey(target.drop.id, order.userId)) {
-      const { memberNumber, buyer, validUntil } = await fulfilSeat(tx, { order, line, target }, now)
+      // The membership and its welcome email are written together: one exchange on a libsql server.
+      const { inserted, memberNumber, buyer, validUntil } = fulfilSeat(tx, { order, line, target, plan }, now)
+      const writes: PromiseLike<unknown>[] = [inserted]
       if (buyer && memberNumber !== null) {
         const message = membershipWelcomeEmail({
           name: buyer.name,
@@ -156,12 +171,13 @@ export async function fulfilMembershipOrder(tx: Executor, { order, lines }: Paid
           cardUrl,
           timeZone: env.SITE_TIMEZONE,
         })
-        await sendEmail({ ...message, to: buyer.email, template: 'drop-welcome' }, tx, now)
+        writes.push(sendEmail({ ...message, to: buyer.email, template: 'drop-welcome' }, tx, now))
       }
+      await Promise.all(writes)
       continue
     }
 
-    const buyer = await buyerOf(tx, order.userId)
+    const buyer = plan.buyer
     const current = await getDropMembership({ dropId: target.drop.id, userId: order.userId }, tx)
     if (!current || current.dropTier.id === target.dropTier.id) {
       await raiseFlag(tx, { orderId: order.id, flag: 'upgrade_without_membership', now })
