@@ -12,7 +12,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
  * Sends the due notices for memberships in force that end within about 31 days, unless revoked or
- * renewed — another membership of the same or a higher rank, not revoked, that covers the end.
+ * renewed — another membership of the same or a higher rank, not revoked, that covers the end — or
+ * ending together with a higher one (that one's notice says it).
  * Returns how many notifications this pass created.
  */
 export async function sendMembershipExpiryNotices(now = new Date(), limit = 500) {
@@ -31,9 +32,15 @@ export async function sendMembershipExpiryNotices(now = new Date(), limit = 500)
         gt(memberships.validUntil, now),
         // 31 days covers "30 calendar days" in any time zone; dueExpiryNotice decides exactly.
         lte(memberships.validUntil, new Date(now.getTime() + 31 * DAY_MS)),
+        // Nor one that ends with another of a higher rank (an upgrade over a renewal ends with the
+        // renewal, decision 049), or of the same rank made later: the reader hears once, of the
+        // highest plan that ends then.
         sql`not exists (select 1 from memberships later join tiers later_tier on later_tier.id = later.tier_id
           where later.user_id = ${memberships.userId} and later.id <> ${memberships.id} and later.revoked_at is null
-            and later_tier.rank >= ${tiers.rank} and later.valid_from <= ${memberships.validUntil} and later.valid_until > ${memberships.validUntil})`,
+            and later.valid_from <= ${memberships.validUntil}
+            and ((later_tier.rank >= ${tiers.rank} and later.valid_until > ${memberships.validUntil})
+              or (later.valid_until = ${memberships.validUntil}
+                and (later_tier.rank > ${tiers.rank} or (later_tier.rank = ${tiers.rank} and later.id > ${memberships.id})))))`,
         // Readers who had the last notice are done.
         sql`not ${noticeSent(7)}`,
       ),

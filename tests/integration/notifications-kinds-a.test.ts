@@ -182,6 +182,20 @@ describe('会员即将到期', () => {
   })
 })
 
+describe('a renewal with an upgrade over it (decision 049)', () => {
+  it('ends with the upgrade, and the reader hears once, of the higher plan', async () => {
+    const member = await reader()
+    await membershipUntil(member.id, '2037-03-31')
+    // Renewed for a year from the plan's end, then upgraded to 铁杆 until the renewal's end.
+    await membershipUntil(member.id, '2038-03-31', { from: '2037-04-01' })
+    const upgrade = await membershipUntil(member.id, '2038-03-31', { tier: 'tiegan', from: '2037-06-01' })
+    expect(await sendMembershipExpiryNotices(new Date('2038-03-01T09:00:00+08:00'))).toBe(1)
+    expect(await notificationsOf(member.id)).toMatchObject([{ key: `membership:${upgrade.id}:30`, data: { tierName: '铁杆会员', endsOn: '2038-03-31' } }])
+    expect(await sendMembershipExpiryNotices(new Date('2038-03-24T09:00:00+08:00'))).toBe(1)
+    expect((await notificationsOf(member.id)).map((row) => row.key).sort()).toEqual([`membership:${upgrade.id}:30`, `membership:${upgrade.id}:7`])
+  })
+})
+
 describe('the reader’s pages show the new kinds', () => {
   it('/notifications says who mentioned me and when my membership ends, linking to the thread and to /membership', async () => {
     const { sharing } = await seededBoards()
