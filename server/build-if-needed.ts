@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { logger } from '~/utils/log.server'
 
-const SOURCES = ['app', 'db/schema.ts', 'remix.config.js', 'postcss.config.js', 'package-lock.json']
+// What the server build is made of: the app, and db/ (the app imports its client, write queue and
+// schema; a change there made after a build was served stale until something in app/ changed).
+const SOURCES = ['app', 'db', 'remix.config.js', 'postcss.config.js', 'package-lock.json']
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0

@@ -39,6 +39,13 @@ describe('deciding whether npm start must build', () => {
     expect(buildNeeded(root, serverBuild)).toBe('stale')
   })
 
+  it('rebuilds when the database code the app imports changed after the build', () => {
+    const serverBuild = project({ build: 'import { jsx } from "react/jsx-runtime"', buildAge: 5, sourceAge: 10 })
+    mkdirSync(join(root, 'db'))
+    writeFileSync(join(root, 'db/write-queue.ts'), 'export {}')
+    expect(buildNeeded(root, serverBuild)).toBe('stale')
+  })
+
   it('replaces a development build even when it is newer than the sources', () => {
     const serverBuild = project({ build: 'import { jsxDEV } from "react/jsx-dev-runtime"', buildAge: 1, sourceAge: 10 })
     expect(buildNeeded(root, serverBuild)).toBe('development')
