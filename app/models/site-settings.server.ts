@@ -75,7 +75,13 @@ export async function saveSiteSettings({ values, actorId, now }: { values: SiteS
       .insert(siteSettings)
       .values({ id: SETTINGS_ID, ...values, updatedAt: now })
       .onConflictDoUpdate({ target: siteSettings.id, set: { ...values, updatedAt: now } })
-    const pick = (source: SiteSettingValues) => Object.fromEntries(keys.map((key) => [key, source[key]]))
+    // The entry says what readers saw before and see now: a setting never saved (or cleared) as the
+    // default it falls back to, not as a blank.
+    const environment = environmentSiteSettings()
+    const pick = (source: SiteSettingValues) => {
+      const effective = effectiveSiteSettings(source, environment)
+      return Object.fromEntries(keys.map((key) => [key, effective[key]]))
+    }
     await recordAudit({ actorId, action: 'site.settings', targetType: 'site', targetId: SETTINGS_ID, detail: { before: pick(before), after: pick(values) } }, tx)
     return true
   })

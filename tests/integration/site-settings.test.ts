@@ -93,7 +93,8 @@ describe('saving the settings', () => {
     expect(dashboard.audit[0]).toMatchObject({
       verb: '修改网站设置',
       target: { label: '网站设置 #1', href: '/admin/settings' },
-      details: ['每日发布时间 — → 08:15', 'ICP 备案号 — → 沪ICP备87654321号'],
+      // Never saved before: what readers saw was the environment's value.
+      details: ['每日发布时间 07:05 → 08:15', 'ICP 备案号 京ICP备12345678号-1 → 沪ICP备87654321号'],
     })
   })
 
