@@ -24,6 +24,12 @@ export interface DatabaseHandle {
    * DatabaseBusy when it could not begin before its deadline.
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>
+  /**
+   * Runs statements one after another as one write, all or nothing, in the same queue: on a libsql
+   * server, with the statements of the others waiting, in one request (decision 057). For writes
+   * whose later statements depend on earlier ones through SQL alone; results in order.
+   */
+  batch(statements: InStatement[]): Promise<ResultSet[]>
   /** How transactions were grouped so far. */
   groupStats: GroupStats
   /** The group bounds, read at the start of each group. */
@@ -113,6 +119,8 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     deadlineMs,
     renewAfterBusy: groups?.renew,
     afterCommit: replica ? () => replica.sync() : undefined,
+    // BEGIN, the statements and COMMIT in one request (the queue retries a busy server).
+    runBatch: isLocalFile ? undefined : (statements) => primary.batch(statements, 'write'),
   })
 
   return {
@@ -121,6 +129,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     client,
     isLocalFile,
     transaction: (fn) => queue.transaction(fn),
+    batch: (statements) => queue.batch(statements),
     groupStats: queue.stats,
     groupBounds: queue.bounds,
     writeStats: () => ({ ...queue.queueStats(), ...busy, groups: queue.stats.groups, transactions: queue.stats.transactions }),

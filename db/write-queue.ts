@@ -7,7 +7,13 @@
 // Across processes (decision 037) the group's BEGIN IMMEDIATE may find another process holding
 // the write lock: the group waits asynchronously and tries again, and a transaction that waited
 // past its deadline, or arrives to a full queue, is refused with DatabaseBusy (answered 503).
+//
+// A write that is only statements, whose later steps depend on earlier ones through SQL alone (a
+// seat's hold, decision 057), is queued as statements (batch): on a libsql server, the statements
+// of such writes waiting together go as ONE batch — BEGIN, every statement, COMMIT — in one
+// request, so the server's write lock is held for one exchange instead of one per member.
 import { AsyncResource, type AsyncLocalStorage } from 'node:async_hooks'
+import type { InStatement, ResultSet } from '@libsql/client'
 import { backoffMs, DatabaseBusy, DEFAULT_DEADLINE_MS, isTransientBusy, sleep, type BusyStats } from './busy'
 import { batchOn, prefixStatementsOn, type Database, type Transaction } from './client'
 
@@ -38,6 +44,12 @@ export interface QueueOptions {
   afterCommit?: () => Promise<void>
   /** Runs after a group's BEGIN met a busy database, before it is tried again. */
   renewAfterBusy?: () => void
+  /**
+   * Runs statements as one write batch (BEGIN … COMMIT) in one exchange: given on a libsql server,
+   * where the statements of queued batches waiting together are sent this way. Without it (a local
+   * file) each queued batch is a member of a group like any transaction.
+   */
+  runBatch?: (statements: InStatement[]) => Promise<ResultSet[]>
 }
 
 /** Enough for a drop's admitted buyers many times over; beyond it waiting only turns into timeouts. */
@@ -53,6 +65,8 @@ export interface QueueStats {
 interface Queued {
   since: number
   fn: (tx: Transaction) => Promise<unknown>
+  /** A queued batch's statements (fn runs them in a group's transaction). */
+  statements?: InStatement[]
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
 }
@@ -72,13 +86,27 @@ const YIELD_AFTER_MS = 10
 export class GroupAborted extends Error {}
 
 export function createWriteQueue(database: () => Database, insideTransaction: AsyncLocalStorage<Transaction>, options: QueueOptions) {
-  const { bounds = { ...DEFAULT_GROUP_BOUNDS }, busy, deadlineMs = DEFAULT_DEADLINE_MS, maxQueued = DEFAULT_MAX_QUEUED, afterCommit, renewAfterBusy } = options
+  const { bounds = { ...DEFAULT_GROUP_BOUNDS }, busy, deadlineMs = DEFAULT_DEADLINE_MS, maxQueued = DEFAULT_MAX_QUEUED, afterCommit, renewAfterBusy, runBatch } = options
   const waiting: Queued[] = []
   let running: Queued[] = []
   let draining = false
   const stats: GroupStats = { groups: 0, transactions: 0, largest: 0 }
 
   function transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return enqueue(fn)
+  }
+
+  /**
+   * Statements run one after another as one write, all or nothing, their results in order. Inside
+   * a queued transaction they are part of it.
+   */
+  function batch(statements: InStatement[]): Promise<ResultSet[]> {
+    const inside = insideTransaction.getStore()
+    if (inside) return batchOn(inside, statements)
+    return enqueue((tx) => batchOn(tx, statements), statements)
+  }
+
+  function enqueue<T>(fn: (tx: Transaction) => Promise<T>, statements?: InStatement[]): Promise<T> {
     // A member runs in its caller's async context (as it did when each ran alone), which holds
     // its transaction, so that plain writes it makes join it instead of queueing behind it.
     const member = AsyncResource.bind((tx: Transaction) => insideTransaction.run(tx, () => fn(tx)))
@@ -87,7 +115,7 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       return Promise.reject(new DatabaseBusy(0))
     }
     const queued = new Promise<T>((resolve, reject) => {
-      waiting.push({ since: performance.now(), fn: member, resolve: resolve as (value: unknown) => void, reject })
+      waiting.push({ since: performance.now(), fn: member, statements, resolve: resolve as (value: unknown) => void, reject })
     })
     if (!draining) {
       draining = true
@@ -102,7 +130,8 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       for (let refusals = 0; waiting.length > 0; ) {
         refuseLate()
         if (waiting.length === 0) break
-        if ((await runGroup()) === 'busy') {
+        const run = runBatch && waiting[0]!.statements ? runBatches(runBatch) : runGroup()
+        if ((await run) === 'busy') {
           busy.retries += 1
           await sleep(backoffMs(refusals++))
           continue
@@ -224,6 +253,50 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
     return 'done'
   }
 
+  /**
+   * Runs the queued batches at the head of the line (at most a group's size) as one batch; 'busy'
+   * when the database refused it for another writer (nothing was taken: try again). When a
+   * statement of one fails, the server rolled all of them back: each then runs alone and hears
+   * its own outcome.
+   */
+  async function runBatches(run: (statements: InStatement[]) => Promise<ResultSet[]>): Promise<'done' | 'busy'> {
+    const taken: Queued[] = []
+    while (taken.length < bounds.maxSize && waiting[0]?.statements) taken.push(waiting.shift()!)
+    running = taken
+    const committed = async (queued: Queued[], results: ResultSet[]) => {
+      if (afterCommit) await afterCommit().catch((error: unknown) => console.error('after commit:', error))
+      let at = 0
+      for (const one of queued) {
+        one.resolve(results.slice(at, at + one.statements!.length))
+        at += one.statements!.length
+      }
+    }
+    try {
+      const results = await run(taken.flatMap((queued) => queued.statements!))
+      stats.groups += 1
+      stats.transactions += taken.length
+      stats.largest = Math.max(stats.largest, taken.length)
+      await committed(taken, results)
+    } catch (error) {
+      if (isTransientBusy(error)) {
+        waiting.unshift(...taken)
+        return 'busy'
+      }
+      for (const queued of taken) {
+        try {
+          await committed([queued], await run(queued.statements!))
+          stats.groups += 1
+          stats.transactions += 1
+        } catch (own) {
+          queued.reject(isTransientBusy(own) ? new DatabaseBusy(0, { cause: own }) : own)
+        }
+      }
+    } finally {
+      running = []
+    }
+    return 'done'
+  }
+
   function queueStats(): QueueStats {
     const oldest = running[0] ?? waiting[0]
     return { queued: waiting.length + running.length, oldestWaitingMs: oldest ? performance.now() - oldest.since : 0 }
@@ -231,7 +304,7 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
 
   return {
     transaction,
-    /** Settles once every transaction queued so far has; null when none is queued or running. */
+    batch,
     stats,
     queueStats,
     bounds,

@@ -10,7 +10,7 @@ import { PAID_ORDER_STATES } from '~/domain/order'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor, type InStatement } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
-import { DecisionStale, heldAt, holdOrder, orderRefusal, type LineRequest } from './commerce/index.server'
+import { DECIDE_IN_TRANSACTION, heldAt, holdOrder, orderRefusal, placeOrderInOneWrite, type LineRequest } from './commerce/index.server'
 import { planFingerprintIs, planOf, readPlan, type PlanRead } from './membership-plan.server'
 
 // ---- reading ----------------------------------------------------------------------------------
@@ -393,18 +393,20 @@ export function placeUpgradeOrder(request: DropTierRequest): Promise<SeatOrderRe
 async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest): Promise<SeatOrderResult> {
   try {
     // A seat (the drop storm's hot path) is decided from the drop tier read just before the write,
-    // and the write takes it only while the drop still is as read: then the hold is one exchange
-    // inside the write lock (decision 038). A refusal, or a drop changed meanwhile, is decided
-    // again from a read inside the write, as an upgrade always is.
+    // and the write — statements alone, sent with the other writes waiting (decision 057) — takes
+    // it only while the drop still is as read. A drop changed meanwhile, or a lapsed hold in the
+    // way, is decided again from reads inside a write transaction, as an upgrade always is.
     const read = kind === 'seat' ? await readSeat(request) : undefined
     if (read && isOpenAsRead(read.tier, request.now)) {
-      try {
-        return await transaction((tx) => decideAndHold(tx, kind, request, read))
-      } catch (error) {
-        if (!(error instanceof DecisionStale)) throw error
+      const decided = await dropOrderLine(db, kind, request, read)
+      if (!decided.ok) return decided
+      const placed = await placeOrderInOneWrite(seatOrder(request, decided, read))
+      if (placed !== DECIDE_IN_TRANSACTION) {
+        if (placed.ok) return { ok: true, orderId: placed.order.id }
+        return { ok: false, reason: placed.reason === 'exclusive_taken' ? 'second_seat' : 'sold_out' }
       }
     }
-    return await transaction((tx) => decideAndHold(tx, kind, request, undefined))
+    return await transaction((tx) => decideAndHold(tx, kind, request))
   } catch (error) {
     const refused = orderRefusal(error)
     if (!refused) throw error
@@ -417,19 +419,25 @@ function isOpenAsRead(read: DropTierRow, now: Date) {
   return dropWindow(read.drop, decisionInstant(now, read.drop)) === 'open'
 }
 
-async function decideAndHold(tx: Executor, kind: 'seat' | 'upgrade', request: DropTierRequest, read: SeatRead | undefined): Promise<SeatOrderResult> {
-  const decided = await dropOrderLine(tx, kind, request, read)
+/** The rule and the hold in the caller's write transaction, from reads inside it. */
+async function decideAndHold(tx: Executor, kind: 'seat' | 'upgrade', request: DropTierRequest): Promise<SeatOrderResult> {
+  const decided = await dropOrderLine(tx, kind, request)
   if (!decided.ok) return decided
-  const { order } = await holdOrder(tx, {
+  const { order } = await holdOrder(tx, seatOrder(request, decided, undefined))
+  return { ok: true as const, orderId: order.id }
+}
+
+/** The order of a decided seat (or upgrade); decided from `read`, it holds only while the drop still is as read. */
+function seatOrder(request: DropTierRequest, decided: { line: LineRequest; exclusiveKey: string; at: Date }, read: SeatRead | undefined) {
+  return {
     userId: request.userId,
-    kind: 'membership',
+    kind: 'membership' as const,
     lines: [decided.line],
     exclusiveKey: decided.exclusiveKey,
     dropId: request.dropId,
     now: decided.at,
     stillValid: read && seatAsRead(read, request.userId),
-  })
-  return { ok: true as const, orderId: order.id }
+  }
 }
 
 /**

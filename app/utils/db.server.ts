@@ -25,6 +25,7 @@ const handle = (globalThis.__zhiyinDatabase ??= connect())
 
 export const db = handle.db
 export const transaction = handle.transaction.bind(handle)
+export const writeBatch = handle.batch.bind(handle)
 
 /** The whole handle, for start-up work (migrations, seeding) and shutdown. */
 export const databaseHandle = handle

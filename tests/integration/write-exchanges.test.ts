@@ -113,7 +113,8 @@ describe('the hot writes, counted in exchanges with the database', () => {
     expect(cancelled.result).toBe(true)
     await expectConsistent(tier.stockId, { sold: 1, held: 0 })
 
-    // One batch (the drop tier is read before the write and checked in it); before decision 038: 4.
+    // One batch of statements alone (the drop tier is read before the write and checked in it;
+    // decision 057: on a libsql server, with the others waiting, in one request); before 038: 4.
     expect(held.count).toBeLessThanOrEqual(1)
     // One batch, and the waitlist's reads for the seat that came back (3 while nobody waits).
     expect(cancelled.count).toBeLessThanOrEqual(4)
@@ -158,8 +159,10 @@ describe('the hot writes, counted in exchanges with the database', () => {
     const left = await db.select().from(holds).where(and(eq(holds.stockId, tier.stockId), eq(holds.state, 'held')))
     expect(left).toEqual([])
     await expectConsistent(tier.stockId, { sold: 0, held: 0 })
-        // A hold that gives a lapsed one back tells the waitlist in further exchanges (rare).
-    expect(afterLapse.count).toBeLessThanOrEqual(4)
+    // Rare (a hold lapsed and the release job has not run yet): the seat's write of statements
+    // finds the lapsed hold and writes nothing (1); in a transaction, the rule's two reads (2), the
+    // hold giving the lapsed one back (1) and the waitlist told (3). Before decision 057: 4.
+    expect(afterLapse.count).toBeLessThanOrEqual(7)
     expect(released.count).toBeLessThanOrEqual(4)
   })
 

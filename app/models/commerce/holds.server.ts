@@ -6,7 +6,8 @@
 import { and, eq, lte, sql } from 'drizzle-orm'
 import { holds, orderLines, orders, type Order, type OrderKind, type ShippingAddress } from '../../../db/schema'
 import { getEnv } from '~/utils/env.server'
-import { batchOn, db, transaction, uniqueViolation, type Executor, type InArgs, type InStatement, type InValue, type ResultSet, type Row } from '~/utils/db.server'
+import { LIVE_ORDER_STATES } from '~/domain/order'
+import { batchOn, db, transaction, uniqueViolation, writeBatch, type Executor, type InArgs, type InStatement, type InValue, type ResultSet, type Row } from '~/utils/db.server'
 import { countHoldPlaced, countHoldRefused } from '~/utils/metrics.server'
 import { unitsReturned } from './events.server'
 import { statement, tableRow } from './statements.server'
@@ -51,13 +52,6 @@ export class OrderRefused extends Error {
   }
 }
 
-/** What the caller decided an order from changed before the write (OrderRequest.stillValid). */
-export class DecisionStale extends Error {
-  constructor() {
-    super('what the order was decided from changed before the write')
-  }
-}
-
 /** The refusal an error thrown out of a transaction around holdOrder stands for, or null for any other error. */
 export function orderRefusal(error: unknown): OrderRefusal | null {
   const refusal = error instanceof OrderRefused ? error.result : uniqueViolation(error) === 'orders.exclusive_key' ? ({ ok: false, reason: 'exclusive_taken' } as const) : null
@@ -80,11 +74,26 @@ export interface OrderRequest {
   dropId?: number | null
   now: Date
   /**
-   * A SELECT that returns a row while what the caller decided the lines from, read before the
-   * write, still holds; run first in the hold's batch. When it returns none nothing is placed:
-   * holdOrder throws DecisionStale (let it roll the transaction back, and decide again).
+   * For placeOrderInOneWrite: a SELECT that returns a row while what the caller decided the lines
+   * from, read before the write, still holds. When it returns none nothing is placed
+   * (DECIDE_IN_TRANSACTION). holdOrder, inside the transaction that read them, needs none.
    */
   stillValid?: InStatement
+}
+
+/** An order's lines and fee checked (a caller's mistake throws), its hold's expiry and its total. */
+function checkedOrder({ kind, lines, shippingFeeFen = 0, now }: Pick<OrderRequest, 'kind' | 'lines' | 'shippingFeeFen' | 'now'>) {
+  if (lines.length === 0) throw new Error('an order needs at least one line')
+  if (!Number.isSafeInteger(shippingFeeFen) || shippingFeeFen < 0) throw new Error('invalid shipping fee')
+  // Courses, memberships — anything but goods — are not delivered, so they never pay for it.
+  if (kind !== 'goods' && shippingFeeFen !== 0) throw new Error(`a ${kind} order has no shipping fee`)
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.qty) || line.qty < 1) throw new Error(`invalid quantity ${line.qty}`)
+    if (!Number.isSafeInteger(line.unitPriceFen) || line.unitPriceFen < 0) throw new Error('invalid price')
+  }
+  // What the buyer pays, delivery included: a payment is checked against it, a refund returns it.
+  const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0) + shippingFeeFen
+  return { expiresAt: holdExpiry(now), totalFen }
 }
 
 /**
@@ -109,19 +118,9 @@ export async function placeOrder(request: OrderRequest): Promise<PlaceOrderResul
  */
 export async function holdOrder(
   tx: Executor,
-  { userId, kind, lines, shipping = null, shippingFeeFen = 0, exclusiveKey = null, dropId = null, now, stillValid }: OrderRequest,
+  { userId, kind, lines, shipping = null, shippingFeeFen = 0, exclusiveKey = null, dropId = null, now }: OrderRequest,
 ): Promise<{ ok: true; order: Order }> {
-  if (lines.length === 0) throw new Error('an order needs at least one line')
-  if (!Number.isSafeInteger(shippingFeeFen) || shippingFeeFen < 0) throw new Error('invalid shipping fee')
-  // Courses, memberships — anything but goods — are not delivered, so they never pay for it.
-  if (kind !== 'goods' && shippingFeeFen !== 0) throw new Error(`a ${kind} order has no shipping fee`)
-  for (const line of lines) {
-    if (!Number.isSafeInteger(line.qty) || line.qty < 1) throw new Error(`invalid quantity ${line.qty}`)
-    if (!Number.isSafeInteger(line.unitPriceFen) || line.unitPriceFen < 0) throw new Error('invalid price')
-  }
-  const expiresAt = holdExpiry(now)
-  // What the buyer pays, delivery included: a payment is checked against it, a refund returns it.
-  const totalFen = lines.reduce((sum, line) => sum + line.qty * line.unitPriceFen, 0) + shippingFeeFen
+  const { expiresAt, totalFen } = checkedOrder({ kind, lines, shippingFeeFen, now })
   // The stocks a limit counts too: a lapsed hold there must not count against the buyer.
   const release = releaseLapsedStatements(now, [...new Set(lines.flatMap((line) => [line.stockId, ...(line.limitStockIds ?? [])]))])
   const orderInsert = tx
@@ -131,15 +130,11 @@ export async function holdOrder(
     .toSQL()
   // One exchange (decision 038): the lapsed holds of these stocks given back, the order, and each
   // line with its units and its hold. Every condition is in the SQL: nothing of the stock was read.
-  const checked = stillValid ? [stillValid] : []
-  const all = await batchOn(tx, [
-    ...checked,
+  const results = await batchOn(tx, [
     ...release,
     { sql: orderInsert.sql, args: orderInsert.params as InArgs },
     ...lines.flatMap((line) => lineStatements(tx, line, { userId, expiresAt, now })),
   ])
-  if (stillValid && all[0]!.rows.length === 0) throw new DecisionStale()
-  const results = all.slice(checked.length)
   const released = releasedHolds(results[release.length - 1]!)
   const order = tableRow(orders, results[release.length]!.rows[0]!)
   lines.forEach((line, index) => {
@@ -150,6 +145,102 @@ export async function holdOrder(
   await unitsReturned(tx, released.map((hold) => hold.stockId), now)
   countHoldPlaced(kind)
   return { ok: true, order }
+}
+
+/** What placeOrderInOneWrite leaves to a transaction: decide again with holdOrder, from reads inside the write. */
+export const DECIDE_IN_TRANSACTION = 'decide in a transaction'
+
+/**
+ * A one-line order placed by one write of statements alone (writeBatch; decision 057): on a libsql
+ * server it travels with the other writes waiting, BEGIN to COMMIT in one request. The units are
+ * taken first, by an UPDATE whose condition decides everything — units free, the buyer's limit, no
+ * live order under the exclusive key, and `stillValid` — and only if it took them are the order,
+ * its line and its hold written (`changes() = 1`): a refusal writes nothing. Lapsed holds of these
+ * stocks are given back in a transaction, with what their listeners write: when there is one, or
+ * the decision is stale, nothing is written here and the result is DECIDE_IN_TRANSACTION, for the
+ * caller to place the order with holdOrder in a transaction.
+ */
+export async function placeOrderInOneWrite(request: OrderRequest): Promise<PlaceOrderResult | typeof DECIDE_IN_TRANSACTION> {
+  const [line, ...more] = request.lines
+  if (!line || more.length > 0) throw new Error('one write places an order of one line')
+  const { statements, outcome } = oneWriteStatements(request, line)
+  const result = outcome(await writeBatch(statements))
+  if (result === DECIDE_IN_TRANSACTION) return result
+  if (result.ok) countHoldPlaced(request.kind)
+  else countHoldRefused(result.reason)
+  return result
+}
+
+function oneWriteStatements(request: OrderRequest, line: LineRequest) {
+  const { userId, kind, exclusiveKey = null, dropId = null, now, stillValid } = request
+  const { expiresAt, totalFen } = checkedOrder(request)
+  const limitStocks = JSON.stringify(line.limitStockIds ?? [line.stockId])
+  const lapsed = {
+    sql: `SELECT 1 FROM holds WHERE state = 'held' AND expires_at <= ? AND stock_id IN (SELECT value FROM json_each(?))`,
+    args: [now.getTime(), JSON.stringify([line.stockId, ...(line.limitStockIds ?? [])])],
+  }
+  const liveStates = LIVE_ORDER_STATES.map((state) => `'${state}'`).join(', ')
+  // Positional arguments, in the order their `?` appear: stillValid brings its own.
+  const valid = stillValid ? typeof stillValid === 'string' ? { sql: stillValid, args: [] } : { sql: stillValid.sql, args: (stillValid.args ?? []) as InValue[] } : { sql: 'SELECT 1', args: [] }
+  const exclusive = `SELECT 1 FROM orders WHERE exclusive_key = ? AND state IN (${liveStates})`
+  const take: InStatement = {
+    sql: `UPDATE stock SET held = held + ?
+          WHERE id = ?
+            AND (capacity IS NULL OR capacity - sold - held >= ?)
+            AND (? IS NULL OR ? + coalesce((
+              SELECT sum(qty) FROM holds WHERE stock_id IN (SELECT value FROM json_each(?)) AND user_id = ? AND state IN ('held', 'sold')
+            ), 0) <= ?)
+            AND NOT EXISTS (${exclusive})
+            AND EXISTS (${valid.sql})
+            AND NOT EXISTS (${lapsed.sql})
+          RETURNING id`,
+    args: [line.qty, line.stockId, line.qty, line.perUserLimit ?? null, line.qty, limitStocks, userId, line.perUserLimit ?? null, exclusiveKey, ...valid.args, ...lapsed.args],
+  }
+  // Why not, when it took nothing: the stock as the refusal found it, and whether the decision was
+  // stale, the key taken, or a lapsed hold (of these stocks) in the way.
+  const why: InStatement = {
+    sql: `SELECT capacity, sold, held,
+            EXISTS (${valid.sql}) AS still_valid,
+            EXISTS (${exclusive}) AS exclusive_taken,
+            EXISTS (${lapsed.sql}) AS lapsed
+          FROM stock WHERE id = ? AND changes() = 0`,
+    args: [...valid.args, exclusiveKey, ...lapsed.args, line.stockId],
+  }
+  const orderInsert = db
+    .insert(orders)
+    .values({ userId, kind, totalFen, shippingFeeFen: request.shippingFeeFen ?? 0, expiresAt, exclusiveKey, dropId, shipping: request.shipping ?? null, updatedAt: now })
+    .returning()
+    .toSQL()
+  const [lineInsert, , , holdInsert] = lineStatements(db, line, { userId, expiresAt, now })
+  const statements = [
+    take,
+    why,
+    onlyAfterAChange({ sql: orderInsert.sql, args: orderInsert.params as InArgs }),
+    onlyAfterAChange(lineInsert!),
+    holdInsert!,
+  ]
+  const outcome = ([taken, refused, inserted]: ResultSet[]): PlaceOrderResult | typeof DECIDE_IN_TRANSACTION => {
+    if (taken!.rows.length === 1) return { ok: true, order: tableRow(orders, inserted!.rows[0]!) }
+    const found = refused!.rows[0]
+    if (!found) throw new Error(`no stock ${line.stockId}`)
+    if (!Number(found.still_valid) || Number(found.lapsed)) return DECIDE_IN_TRANSACTION
+    if (Number(found.exclusive_taken)) return { ok: false, reason: 'exclusive_taken' }
+    return whyRefused(line, found)
+  }
+  return { statements, outcome }
+}
+
+/**
+ * An INSERT of one row as drizzle builds it (`… values (…)`, maybe `returning …`) made to insert
+ * only when the statement before it changed a row: `… select … where changes() = 1`.
+ */
+function onlyAfterAChange(insert: InStatement): InStatement {
+  const { sql, args } = typeof insert === 'string' ? { sql: insert, args: [] } : insert
+  const values = sql.indexOf(' values (')
+  const returning = sql.indexOf(') returning ')
+  const end = returning === -1 ? sql.lastIndexOf(')') : returning
+  if (values === -1 || end < values || !sql.startsWith('insert into ')) throw new Error(`not a one-row insert: ${sql}`)
+  return { sql: `${sql.slice(0, values)} select ${sql.slice(values + ' values ('.length, end)} where changes() = 1${sql.slice(end + 1)}`, args }
 }
 
 /** The order a hold's batch inserted: ids only grow (AUTOINCREMENT) and the batch holds the write lock. */

@@ -5,12 +5,13 @@
 export { heldAt, numberedCapacity, stockLevelsAt } from './availability.server'
 export { onUnitsReturned, type UnitsReturnedListener } from './events.server'
 export {
-  DecisionStale,
+  DECIDE_IN_TRANSACTION,
   OrderRefused,
   cancelOrder,
   holdOrder,
   orderRefusal,
   placeOrder,
+  placeOrderInOneWrite,
   releaseExpiredHolds,
   releaseLapsedHolds,
   type LineRequest,
