@@ -423,12 +423,12 @@ function isOpenAsRead(read: DropTierRow, now: Date) {
 async function decideAndHold(tx: Executor, kind: 'seat' | 'upgrade', request: DropTierRequest): Promise<SeatOrderResult> {
   const decided = await dropOrderLine(tx, kind, request)
   if (!decided.ok) return decided
-  const { order } = await holdOrder(tx, seatOrder(request, decided, undefined))
+  const { order } = await holdOrder(tx, seatOrder(request, decided))
   return { ok: true as const, orderId: order.id }
 }
 
 /** The order of a decided seat (or upgrade); decided from `read`, it holds only while the drop still is as read. */
-function seatOrder(request: DropTierRequest, decided: { line: LineRequest; exclusiveKey: string; at: Date }, read: SeatRead | undefined) {
+function seatOrder(request: DropTierRequest, decided: { line: LineRequest; exclusiveKey: string; at: Date }, read?: SeatRead) {
   return {
     userId: request.userId,
     kind: 'membership' as const,

@@ -172,53 +172,25 @@ export async function placeOrderInOneWrite(request: OrderRequest): Promise<Place
 }
 
 function oneWriteStatements(request: OrderRequest, line: LineRequest) {
-  const { userId, kind, exclusiveKey = null, dropId = null, now, stillValid } = request
+  const { userId, kind, exclusiveKey = null, dropId = null, now } = request
   const { expiresAt, totalFen } = checkedOrder(request)
-  const limitStocks = JSON.stringify(line.limitStockIds ?? [line.stockId])
-  const lapsed = {
-    sql: `SELECT 1 FROM holds WHERE state = 'held' AND expires_at <= ? AND stock_id IN (SELECT value FROM json_each(?))`,
-    args: [now.getTime(), JSON.stringify([line.stockId, ...(line.limitStockIds ?? [])])],
-  }
+  const valid = namedArguments(request.stillValid)
   const liveStates = LIVE_ORDER_STATES.map((state) => `'${state}'`).join(', ')
-  // Positional arguments, in the order their `?` appear: stillValid brings its own.
-  const valid = stillValid ? typeof stillValid === 'string' ? { sql: stillValid, args: [] } : { sql: stillValid.sql, args: (stillValid.args ?? []) as InValue[] } : { sql: 'SELECT 1', args: [] }
-  const exclusive = `SELECT 1 FROM orders WHERE exclusive_key = ? AND state IN (${liveStates})`
-  const take: InStatement = {
-    sql: `UPDATE stock SET held = held + ?
-          WHERE id = ?
-            AND (capacity IS NULL OR capacity - sold - held >= ?)
-            AND (? IS NULL OR ? + coalesce((
-              SELECT sum(qty) FROM holds WHERE stock_id IN (SELECT value FROM json_each(?)) AND user_id = ? AND state IN ('held', 'sold')
-            ), 0) <= ?)
-            AND NOT EXISTS (${exclusive})
-            AND EXISTS (${valid.sql})
-            AND NOT EXISTS (${lapsed.sql})
-          RETURNING id`,
-    args: [line.qty, line.stockId, line.qty, line.perUserLimit ?? null, line.qty, limitStocks, userId, line.perUserLimit ?? null, exclusiveKey, ...valid.args, ...lapsed.args],
-  }
-  // Why not, when it took nothing: the stock as the refusal found it, and whether the decision was
-  // stale, the key taken, or a lapsed hold (of these stocks) in the way.
-  const why: InStatement = {
-    sql: `SELECT capacity, sold, held,
-            EXISTS (${valid.sql}) AS still_valid,
-            EXISTS (${exclusive}) AS exclusive_taken,
-            EXISTS (${lapsed.sql}) AS lapsed
-          FROM stock WHERE id = ? AND changes() = 0`,
-    args: [...valid.args, exclusiveKey, ...lapsed.args, line.stockId],
-  }
+  const exclusive = `SELECT 1 FROM orders WHERE exclusive_key = :exclusive_key AND state IN (${liveStates})`
+  const lapsed = `SELECT 1 FROM holds WHERE state = 'held' AND expires_at <= :now AND stock_id IN (SELECT value FROM json_each(:lapsed_stocks))`
+  // The line's units taken first, and only while the key is free, the decision still holds and no
+  // lapsed hold is in the way; the refusal's SELECT says which of them failed.
+  const [lineInsert, take, why, holdInsert] = lineStatements(db, line, { userId, expiresAt, now }, {
+    conditions: [`NOT EXISTS (${exclusive})`, `EXISTS (${valid.sql})`, `NOT EXISTS (${lapsed})`],
+    columns: [`EXISTS (${valid.sql}) AS still_valid`, `EXISTS (${exclusive}) AS exclusive_taken`, `EXISTS (${lapsed}) AS lapsed`],
+    args: { ...valid.args, exclusive_key: exclusiveKey, lapsed_stocks: JSON.stringify([line.stockId, ...(line.limitStockIds ?? [])]) },
+  })
   const orderInsert = db
     .insert(orders)
     .values({ userId, kind, totalFen, shippingFeeFen: request.shippingFeeFen ?? 0, expiresAt, exclusiveKey, dropId, shipping: request.shipping ?? null, updatedAt: now })
     .returning()
     .toSQL()
-  const [lineInsert, , , holdInsert] = lineStatements(db, line, { userId, expiresAt, now })
-  const statements = [
-    take,
-    why,
-    onlyAfterAChange({ sql: orderInsert.sql, args: orderInsert.params as InArgs }),
-    onlyAfterAChange(lineInsert!),
-    holdInsert!,
-  ]
+  const statements = [take!, why!, onlyAfterAChange({ sql: orderInsert.sql, args: orderInsert.params as InArgs }), onlyAfterAChange(lineInsert!), holdInsert!]
   const outcome = ([taken, refused, inserted]: ResultSet[]): PlaceOrderResult | typeof DECIDE_IN_TRANSACTION => {
     if (taken!.rows.length === 1) return { ok: true, order: tableRow(orders, inserted!.rows[0]!) }
     const found = refused!.rows[0]
@@ -228,6 +200,20 @@ function oneWriteStatements(request: OrderRequest, line: LineRequest) {
     return whyRefused(line, found)
   }
   return { statements, outcome }
+}
+
+/**
+ * A statement's SQL and arguments, its `?` arguments named (:valid_0, …) so that it can sit inside
+ * statements whose arguments are named; a row always when there is none. For SQL the server
+ * builds, without a `?` inside a string.
+ */
+function namedArguments(statement: InStatement | undefined): { sql: string; args: Record<string, InValue> } {
+  if (statement === undefined) return { sql: 'SELECT 1', args: {} }
+  if (typeof statement === 'string') return { sql: statement, args: {} }
+  const { sql, args = [] } = statement
+  if (!Array.isArray(args)) return { sql, args: args as Record<string, InValue> }
+  let next = 0
+  return { sql: sql.replace(/\?/g, () => `:valid_${next++}`), args: Object.fromEntries(args.map((value, index) => [`valid_${index}`, value])) }
 }
 
 /**
@@ -248,13 +234,28 @@ const THIS_ORDER = sql`(SELECT max(id) FROM orders)`
 
 const LINE_STATEMENTS = 4
 
+/** Further conditions the UPDATE takes a line's units under, and what the refusal's SELECT adds to say which failed. */
+interface TakeGuard {
+  /** SQL conditions over named arguments. */
+  conditions: string[]
+  /** SQL columns (`… AS name`) of the refusal's SELECT. */
+  columns: string[]
+  args: Record<string, InValue>
+}
+
 /**
  * One line of an order, as four statements of its batch: the line; its units, taken by an UPDATE
  * whose condition decides (units available, and the buyer's held + bought units within the
- * limit); why not, when it did not take them (the stock as the refusal found it); and its hold,
- * written only when the UPDATE took the units (changes() counts the UPDATE's row; a SELECT leaves it).
+ * limit, and `guard`'s conditions); why not, when it did not take them (the stock as the refusal
+ * found it, and `guard`'s columns); and its hold, written only when the UPDATE took the units
+ * (changes() counts the UPDATE's row; a SELECT leaves it).
  */
-function lineStatements(tx: Executor, line: LineRequest, { userId, expiresAt, now }: { userId: number; expiresAt: Date; now: Date }): InStatement[] {
+function lineStatements(
+  tx: Executor,
+  line: LineRequest,
+  { userId, expiresAt, now }: { userId: number; expiresAt: Date; now: Date },
+  guard: TakeGuard = { conditions: [], columns: [], args: {} },
+): InStatement[] {
   const lineInsert = tx
     .insert(orderLines)
     .values({
@@ -279,6 +280,7 @@ function lineStatements(tx: Executor, line: LineRequest, { userId, expiresAt, no
     user_id: userId,
     expires_at: expiresAt.getTime(),
     now: now.getTime(),
+    ...guard.args,
   }
   return [
     { sql: lineInsert.sql, args: lineInsert.params as InArgs },
@@ -289,10 +291,11 @@ function lineStatements(tx: Executor, line: LineRequest, { userId, expiresAt, no
          AND (:limit IS NULL OR :qty + coalesce((
            SELECT sum(qty) FROM holds WHERE stock_id IN (SELECT value FROM json_each(:limit_stocks)) AND user_id = :user_id AND state IN ('held', 'sold')
          ), 0) <= :limit)
+         ${guard.conditions.map((condition) => `AND ${condition}`).join(' ')}
        RETURNING id`,
       args,
     ),
-    statement('SELECT capacity, sold, held FROM stock WHERE id = :stock_id AND changes() = 0', args),
+    statement(`SELECT ${['capacity', 'sold', 'held', ...guard.columns].join(', ')} FROM stock WHERE id = :stock_id AND changes() = 0`, args),
     statement(
       `INSERT INTO holds (stock_id, order_id, line_id, user_id, qty, expires_at, updated_at)
        SELECT stock_id, order_id, id, :user_id, qty, :expires_at, :now FROM order_lines
