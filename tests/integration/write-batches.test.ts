@@ -77,3 +77,13 @@ describe('writes of statements alone on a libsql server', () => {
     expect(await codes()).toEqual([])
   })
 })
+
+describe('sqld as the project runs it', () => {
+  // With SQLite's auto-checkpoint (sqld's default, 1000 pages), a checkpoint queues for sqld's
+  // write lock among the writers, and sqld 0.24 can leave the lock promised to a connection that
+  // has gone: no write is served again (decision 058; bench/sqld-checkpoints.ts shows it).
+  it('checkpoints on its timer, never inside a writer’s commit', async () => {
+    const { rows } = await handle.client.execute('PRAGMA wal_autocheckpoint')
+    expect(Number(Object.values(rows[0]!)[0])).toBe(0)
+  })
+})
