@@ -135,12 +135,16 @@ async function createRow(orderId: number, provider: PaymentProvider['name'], cho
   return row ? db.query.checkouts.findFirst({ where: eq(checkouts.id, row.id) }) : undefined
 }
 
-/** Takes over a row whose last request gave up or died (its claim passed). */
+/**
+ * Takes over a row still being created whose last request gave up or died (its claim passed). A
+ * row opened meanwhile is not taken: its claim is cleared when it opens, and driving it again
+ * would ask the provider a second time and then find it no longer 'creating'.
+ */
 async function claim(id: number, now: Date) {
   const [row] = await db
     .update(checkouts)
     .set({ claimedUntil: new Date(now.getTime() + CLAIM_MS), updatedAt: now })
-    .where(and(eq(checkouts.id, id), sql`(${checkouts.claimedUntil} IS NULL OR ${checkouts.claimedUntil} <= ${now.getTime()})`))
+    .where(and(eq(checkouts.id, id), eq(checkouts.state, 'creating'), sql`(${checkouts.claimedUntil} IS NULL OR ${checkouts.claimedUntil} <= ${now.getTime()})`))
     .returning()
   return row
 }
