@@ -121,6 +121,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     afterCommit: replica ? () => replica.sync() : undefined,
     // BEGIN, the statements and COMMIT in one request (the queue retries a busy server).
     runBatch: isLocalFile ? undefined : (statements) => primary.batch(statements, 'write'),
+    callersInTurns: isLocalFile,
   })
 
   return {

@@ -16,6 +16,7 @@ import { AsyncResource, type AsyncLocalStorage } from 'node:async_hooks'
 import type { InStatement, ResultSet } from '@libsql/client'
 import { backoffMs, DatabaseBusy, DEFAULT_DEADLINE_MS, isTransientBusy, sleep, type BusyStats } from './busy'
 import { batchOn, prefixStatementsOn, type Database, type Transaction } from './client'
+import { afterWaitingPieces, onALaterTurn } from './loop-turns'
 
 export interface GroupBounds {
   /** Most transactions committed together. */
@@ -50,6 +51,14 @@ export interface QueueOptions {
    * file) each queued batch is a member of a group like any transaction.
    */
   runBatch?: (statements: InStatement[]) => Promise<ResultSet[]>
+  /**
+   * A local file's statements run on the event loop (decision 059): after a COMMIT the callers go
+   * on spread over turns of the loop (a few milliseconds of them per turn), and a group begins only
+   * once the pieces of work waiting for a turn have run, so that the requests among them join it.
+   * On a libsql server the loop is not the bottleneck, the write path's round trips are: callers
+   * go on at once, groups begin on the next turn (spreading them there cost holds per second).
+   */
+  callersInTurns?: boolean
 }
 
 /** Enough for a drop's admitted buyers many times over; beyond it waiting only turns into timeouts. */
@@ -86,7 +95,7 @@ const YIELD_AFTER_MS = 10
 export class GroupAborted extends Error {}
 
 export function createWriteQueue(database: () => Database, insideTransaction: AsyncLocalStorage<Transaction>, options: QueueOptions) {
-  const { bounds = { ...DEFAULT_GROUP_BOUNDS }, busy, deadlineMs = DEFAULT_DEADLINE_MS, maxQueued = DEFAULT_MAX_QUEUED, afterCommit, renewAfterBusy, runBatch } = options
+  const { bounds = { ...DEFAULT_GROUP_BOUNDS }, busy, deadlineMs = DEFAULT_DEADLINE_MS, maxQueued = DEFAULT_MAX_QUEUED, afterCommit, renewAfterBusy, runBatch, callersInTurns = false } = options
   const waiting: Queued[] = []
   let running: Queued[] = []
   let draining = false
@@ -95,6 +104,11 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
   function transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return enqueue(fn)
   }
+
+  /** A later turn: with callersInTurns, once the pieces of work waiting for a turn have run. */
+  const nextTurn = callersInTurns ? afterWaitingPieces : () => new Promise<void>((resolve) => setImmediate(resolve))
+  /** A committed caller goes on: with callersInTurns, on a later turn, after those before it. */
+  const goOn = callersInTurns ? onALaterTurn : (resume: () => void) => resume()
 
   /**
    * Statements run one after another as one write, all or nothing, their results in order. Inside
@@ -119,8 +133,8 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
     })
     if (!draining) {
       draining = true
-      // Started on the next turn, so that callers arriving in the same turn join the first group.
-      setImmediate(() => void drain())
+      // Started on a later turn, so that callers arriving meanwhile join the first group.
+      void nextTurn().then(drain)
     }
     return queued
   }
@@ -138,7 +152,7 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
         }
         refusals = 0
         // Let the callers of this group go on (they may queue more) before the next one begins.
-        await new Promise((resolve) => setImmediate(resolve))
+        await nextTurn()
       }
     } finally {
       draining = false
@@ -248,7 +262,7 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
     for (const queued of taken) {
       const outcome = outcomes.get(queued)!
       if (outcome.failed) queued.reject(outcome.error)
-      else queued.resolve(outcome.value)
+      else goOn(() => queued.resolve(outcome.value))
     }
     return 'done'
   }
@@ -267,7 +281,8 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       if (afterCommit) await afterCommit().catch((error: unknown) => console.error('after commit:', error))
       let at = 0
       for (const one of queued) {
-        one.resolve(results.slice(at, at + one.statements!.length))
+        const own = results.slice(at, at + one.statements!.length)
+        goOn(() => one.resolve(own))
         at += one.statements!.length
       }
     }

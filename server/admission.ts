@@ -5,6 +5,7 @@
 // request waits here in arrival order, costing nothing, and starts on a later turn of the loop.
 import type { ServerResponse } from 'node:http'
 import onHeaders from 'on-headers'
+import { onALaterTurn } from '../db/loop-turns'
 import { runInTurn, type Turn } from '~/utils/request-turn.server'
 
 export interface AdmissionOptions {
@@ -76,14 +77,20 @@ export function createAdmission({ limit, maxWaitMs, maxWaiting, refuse }: Admiss
       const next = waiting.shift()!
       clearTimeout(next.timer)
       if (next.res.destroyed) continue
-      // Reserved now, started on the loop's next turn: `done` runs inside another response's
+      // Started on a later turn: `done` runs inside another response's
       // writeHead, and a request started there would run before that response is even sent.
-      working += 1
-      setImmediate(() => {
-        working -= 1
-        work(next.res, next.start)
-      })
+      startOnALaterTurn(next.res, next.start)
     }
+  }
+
+  // Reserved now, started on a later turn (decision 059): requests admitted together do not
+  // run in one turn of the loop.
+  function startOnALaterTurn(res: ServerResponse, start: () => void) {
+    working += 1
+    onALaterTurn(() => {
+      working -= 1
+      work(res, start)
+    })
   }
 
   function leave(waiter: Waiter) {
@@ -94,7 +101,8 @@ export function createAdmission({ limit, maxWaitMs, maxWaiting, refuse }: Admiss
 
   return {
     admit(res, start) {
-      if (limit === 0 || (working < limit && waiting.length === 0)) return work(res, start)
+      if (limit === 0) return work(res, start)
+      if (working < limit && waiting.length === 0) return startOnALaterTurn(res, start)
       if (waiting.length >= maxWaiting) {
         refused += 1
         return refuse(res)

@@ -50,6 +50,14 @@ function tags(prefix: string, n: number) {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Keeps the thread busy for `ms`, as a local file's synchronous statements do. */
+function busyFor(ms: number) {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
 describe('transactions queued together on the local file', () => {
   it('commit as one group, and every caller hears only after that COMMIT, with its own result', () =>
     withoutTimeBound(async () => {
@@ -210,13 +218,6 @@ describe('transactions queued together on the local file', () => {
   })
 
   it('let the event loop serve other work while a long group runs its members', async () => {
-    /** A member that keeps the thread busy for `ms`, as a local file's synchronous statements do. */
-    const busyFor = (ms: number) => {
-      const until = performance.now() + ms
-      while (performance.now() < until) {
-        // spin
-      }
-    }
     const events: string[] = []
     const members = Array.from({ length: 8 }, (_, i) =>
       transaction(async (tx) => {
@@ -231,6 +232,25 @@ describe('transactions queued together on the local file', () => {
     expect(events).toEqual(['timer', ...Array<string>(8).fill('member told')])
     expect(databaseHandle.groupStats.largest).toBeGreaterThan(1)
   })
+
+  it('let each caller go on in a turn of the event loop of its own after the COMMIT (decision 059)', () =>
+    withoutTimeBound(async () => {
+      databaseHandle.groupStats!.largest = 0
+      const events: string[] = []
+      const callers = Array.from({ length: 4 }, (_, i) =>
+        transaction((tx) => note(tx, `turns-${i}`)).then(() => {
+          // Due at once, set as the first caller goes on: were the callers told together, each
+          // going on for 8 ms (its reads and render on a local file), it would fire after all four.
+          if (i === 0) setTimeout(() => events.push('timer'), 0)
+          events.push(`caller ${i}`)
+          busyFor(8)
+        }),
+      )
+      await Promise.all(callers)
+      await pause(5)
+      expect(databaseHandle.groupStats.largest).toBe(4)
+      expect(events).toEqual(['caller 0', 'timer', 'caller 1', 'caller 2', 'caller 3'])
+    }))
 
   it('commit at most 64 together', () =>
     withoutTimeBound(async () => {

@@ -51,7 +51,8 @@ describe('admission', () => {
   it('works on `limit` requests at once and starts the others in arrival order as each answers', async () => {
     const { admission, started, get } = await serve({ limit: 2 })
     const answers = ['/a', '/b', '/c', '/d'].map((path, i) => new Promise((resolve) => setTimeout(resolve, i * 20)).then(() => get(path)))
-    await until(() => admission.stats().waiting === 2)
+    // Each admitted request starts on a turn of the event loop of its own (decision 059).
+    await until(() => admission.stats().waiting === 2 && started.length === 2)
     expect(started.map((s) => s.path)).toEqual(['/a', '/b'])
 
     started[1]!.res.end('b')
@@ -98,6 +99,30 @@ describe('admission', () => {
     await until(() => started.length === 2)
     started[1]!.res.end('second')
     expect([(await first).status, (await second).status]).toEqual([200, 200])
+  })
+
+  it('starts requests admitted together on turns of the event loop of their own (decision 059)', async () => {
+    const events: string[] = []
+    const { admission, started, get } = await serve({ limit: 3 }, ({ path }) => {
+      if (path === '/a' || path === '/b' || path === '/c') return
+      events.push(path)
+      // What a request does before its first real wait: on a local file, its reads and render.
+      const until = performance.now() + 8
+      while (performance.now() < until) {
+        // spin
+      }
+    })
+    const answers = ['/a', '/b', '/c', '/d', '/e', '/f'].map((path, i) => new Promise((resolve) => setTimeout(resolve, i * 20)).then(() => get(path)))
+    await until(() => admission.stats().waiting === 3 && started.length === 3)
+    // Three places freed at once: were the three waiting started in one turn, the timer (due at
+    // once) would fire only after all three had run.
+    setTimeout(() => events.push('timer'), 0)
+    for (const one of started.slice(0, 3)) one.res.end('done')
+    await until(() => started.length === 6)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(events).toEqual(['/d', 'timer', '/e', '/f'])
+    for (const one of started.slice(3)) one.res.end('done')
+    expect(await Promise.all(answers.map(async (a) => (await a).status))).toEqual([200, 200, 200, 200, 200, 200])
   })
 
   it('answers 503 to a request whose wait runs out, and never starts it', async () => {
