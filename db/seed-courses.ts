@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { count } from 'drizzle-orm'
+import { lessonSeconds } from '~/domain/course'
 import type { IngestResult } from '~/models/media.server'
 import { courseChapters, courseFields, courseLessons, courses, tiers, type LessonKind, type Media } from './schema'
 import type { DatabaseHandle } from './client'
@@ -189,7 +190,7 @@ export async function seedDemoCourses(handle: DatabaseHandle, { now = new Date()
               ? keep(await ingestImage({ data: createReadStream(join(dir, `${lesson.file}.jpg`)), originalName: `${lesson.file}.jpg`, uploadedBy: null }), `poster of ${lesson.file}`)
               : null
           const transcript = (await readFile(join(dir, `${lesson.file}.txt`), 'utf8')).trim()
-          lessons.push({ ...lesson, mediaId: file.id, posterId: poster?.id ?? null, durationSeconds: Math.max(1, Math.round((file.durationMs ?? 0) / 1000)), transcript })
+          lessons.push({ ...lesson, mediaId: file.id, posterId: poster?.id ?? null, durationSeconds: lessonSeconds(file.durationMs), transcript })
         }
         chapters.push({ title: chapter.title, lessons })
       }

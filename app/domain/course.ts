@@ -97,8 +97,17 @@ export function isHeardEnough(positionSeconds: number, durationSeconds: number) 
 }
 
 /**
+ * A lesson's stored length in whole seconds, from its media's measured length: cut to the second,
+ * as the player cuts the media's own length (`formatClock`), so that the course page's list and the
+ * player read the same (28.6 s is 0:28 in both). At least 1.
+ */
+export function lessonSeconds(durationMs: number | null) {
+  return Math.max(1, Math.floor((durationMs ?? 0) / 1000))
+}
+
+/**
  * A position as the player reports it, checked: a finite number of seconds within the lesson
- * (a second of slack past the stored length, which is rounded). Returns whole seconds or null.
+ * (a second of slack past the stored length, which is cut to the second). Returns whole seconds or null.
  */
 export function parseLessonPosition(raw: unknown, durationSeconds: number) {
   if (typeof raw !== 'string' || !/^\d{1,6}(\.\d{1,3})?$/.test(raw.trim())) return null

@@ -2,7 +2,7 @@
 // transaction with its audit entry, so an edit and its record land together or not at all.
 import { and, asc, count, countDistinct, desc, eq, inArray, lte, max, sql } from 'drizzle-orm'
 import { courseChapters, courseFields, courseLessons, courses, lessonProgress, orderLines, orders, tiers, users, type Media } from '../../db/schema'
-import { isCourseFinished } from '~/domain/course'
+import { isCourseFinished, lessonSeconds } from '~/domain/course'
 import type { CourseFormData, LessonEditData, LessonFormData } from '~/domain/course-forms.server'
 import { PAID_ORDER_STATES } from '~/domain/order'
 import { courseAdminZhCN } from '~/i18n/courseAdmin.zh-CN'
@@ -310,7 +310,7 @@ export async function addLesson({ courseId, input, file, actorId, now }: CourseE
           title: input.title,
           kind: file.kind === 'video' ? 'video' : 'audio',
           mediaId: file.id,
-          durationSeconds: Math.max(1, Math.round((file.durationMs ?? 0) / 1000)),
+          durationSeconds: lessonSeconds(file.durationMs),
           transcript: input.transcript,
           preview: input.preview,
           position: (last?.position ?? 0) + 1,
@@ -411,7 +411,7 @@ export async function updateLesson({
       if (!lesson) throw new Refused({ form: e.lessonNotFound }, 404)
       const { lessonId, ...fields } = input
       const media = file
-        ? { kind: file.kind === 'video' ? ('video' as const) : ('audio' as const), mediaId: file.id, posterId: null, durationSeconds: Math.max(1, Math.round((file.durationMs ?? 0) / 1000)) }
+        ? { kind: file.kind === 'video' ? ('video' as const) : ('audio' as const), mediaId: file.id, posterId: null, durationSeconds: lessonSeconds(file.durationMs) }
         : {}
       await tx
         .update(courseLessons)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Viewer } from '~/domain/access'
-import { checkLessonAccess, isHeardEnough, parseLessonPosition, priceTag, resumeAt, type CourseGate, type LessonAccess } from '~/domain/course'
+import { checkLessonAccess, isHeardEnough, lessonSeconds, parseLessonPosition, priceTag, resumeAt, type CourseGate, type LessonAccess } from '~/domain/course'
+import { formatClock } from '~/domain/player'
 import type { MembershipPeriod } from '~/domain/membership'
 
 const now = new Date('2027-06-01T00:00:00Z')
@@ -111,5 +112,16 @@ describe('progress rules', () => {
     expect(priceTag({ priceFen: 9900, includedTierName: '铁杆会员' })).toEqual({ kind: 'included', tierName: '铁杆会员' })
     expect(priceTag({ priceFen: 9900, includedTierName: null })).toEqual({ kind: 'price', priceFen: 9900 })
     expect(priceTag({ priceFen: null, includedTierName: null })).toEqual({ kind: 'none' })
+  })
+})
+
+describe('a lesson’s stored length', () => {
+  it('reads in the course list as the player reads the media’s own length', () => {
+    for (const ms of [28_600, 29_000, 59_999, 61_400, 3_599_500]) expect(formatClock(lessonSeconds(ms))).toBe(formatClock(ms / 1000))
+    expect(lessonSeconds(28_600)).toBe(28)
+  })
+
+  it('is at least a second, also when the media’s length is unknown', () => {
+    expect([null, 0, 400].map(lessonSeconds)).toEqual([1, 1, 1])
   })
 })
