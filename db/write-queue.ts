@@ -248,17 +248,10 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       }
       return 'done'
     } finally {
-      if (begun) {
-        stats.groups += 1
-        stats.transactions += taken.length
-        stats.largest = Math.max(stats.largest, taken.length)
-      }
+      if (begun) countGroup(taken.length)
     }
     running = []
-    if (afterCommit) {
-      // Committed whatever happens here: the callers hear success, a failed sync is only logged.
-      await afterCommit().catch((error: unknown) => console.error('after commit:', error))
-    }
+    await syncAfterCommit()
     for (const queued of taken) {
       const outcome = outcomes.get(queued)!
       if (outcome.failed) queued.reject(outcome.error)
@@ -278,7 +271,8 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
     while (taken.length < bounds.maxSize && waiting[0]?.statements) taken.push(waiting.shift()!)
     running = taken
     const committed = async (queued: Queued[], results: ResultSet[]) => {
-      if (afterCommit) await afterCommit().catch((error: unknown) => console.error('after commit:', error))
+      countGroup(queued.length)
+      await syncAfterCommit()
       let at = 0
       for (const one of queued) {
         const own = results.slice(at, at + one.statements!.length)
@@ -287,11 +281,7 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       }
     }
     try {
-      const results = await run(taken.flatMap((queued) => queued.statements!))
-      stats.groups += 1
-      stats.transactions += taken.length
-      stats.largest = Math.max(stats.largest, taken.length)
-      await committed(taken, results)
+      await committed(taken, await run(taken.flatMap((queued) => queued.statements!)))
     } catch (error) {
       if (isTransientBusy(error)) {
         waiting.unshift(...taken)
@@ -300,8 +290,6 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       for (const queued of taken) {
         try {
           await committed([queued], await run(queued.statements!))
-          stats.groups += 1
-          stats.transactions += 1
         } catch (own) {
           queued.reject(isTransientBusy(own) ? new DatabaseBusy(0, { cause: own }) : own)
         }
@@ -310,6 +298,17 @@ export function createWriteQueue(database: () => Database, insideTransaction: As
       running = []
     }
     return 'done'
+  }
+
+  function countGroup(size: number) {
+    stats.groups += 1
+    stats.transactions += size
+    stats.largest = Math.max(stats.largest, size)
+  }
+
+  /** Committed whatever happens here: the callers hear success, a failed sync is only logged. */
+  async function syncAfterCommit() {
+    if (afterCommit) await afterCommit().catch((error: unknown) => console.error('after commit:', error))
   }
 
   function queueStats(): QueueStats {

@@ -10,7 +10,7 @@ import { PAID_ORDER_STATES } from '~/domain/order'
 import { t } from '~/i18n/zh-CN'
 import { db, transaction, type Executor, type InStatement } from '~/utils/db.server'
 import { getEnv } from '~/utils/env.server'
-import { DECIDE_IN_TRANSACTION, heldAt, holdOrder, orderRefusal, placeOrderInOneWrite, type LineRequest } from './commerce/index.server'
+import { DECIDE_IN_TRANSACTION, heldAt, holdOrder, orderRefusal, placeOrderInOneWrite, type LineRequest, type OrderRefusal } from './commerce/index.server'
 import { planFingerprintIs, planOf, readPlan, type PlanRead } from './membership-plan.server'
 
 // ---- reading ----------------------------------------------------------------------------------
@@ -402,16 +402,20 @@ async function placeDropOrder(kind: 'seat' | 'upgrade', request: DropTierRequest
       if (!decided.ok) return decided
       const placed = await placeOrderInOneWrite(seatOrder(request, decided, read))
       if (placed !== DECIDE_IN_TRANSACTION) {
-        if (placed.ok) return { ok: true, orderId: placed.order.id }
-        return { ok: false, reason: placed.reason === 'exclusive_taken' ? 'second_seat' : 'sold_out' }
+        return placed.ok ? { ok: true, orderId: placed.order.id } : dropRefusal(kind, placed)
       }
     }
     return await transaction((tx) => decideAndHold(tx, kind, request))
   } catch (error) {
     const refused = orderRefusal(error)
     if (!refused) throw error
-    return { ok: false, reason: refused.reason === 'exclusive_taken' ? (kind === 'seat' ? 'second_seat' : 'upgrade_pending') : 'sold_out' }
+    return dropRefusal(kind, refused)
   }
+}
+
+/** A refused hold as the drop says it: a live order under the buyer's key is a second seat, or an upgrade already pending. */
+function dropRefusal(kind: 'seat' | 'upgrade', refused: OrderRefusal): SeatOrderResult {
+  return { ok: false, reason: refused.reason === 'exclusive_taken' ? (kind === 'seat' ? 'second_seat' : 'upgrade_pending') : 'sold_out' }
 }
 
 /** Whether the drop, as read before the write, is open at the seat decision's instant. */

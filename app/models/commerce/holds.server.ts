@@ -177,7 +177,7 @@ function oneWriteStatements(request: OrderRequest, line: LineRequest) {
   const valid = namedArguments(request.stillValid)
   const liveStates = LIVE_ORDER_STATES.map((state) => `'${state}'`).join(', ')
   const exclusive = `SELECT 1 FROM orders WHERE exclusive_key = :exclusive_key AND state IN (${liveStates})`
-  const lapsed = `SELECT 1 FROM holds WHERE state = 'held' AND expires_at <= :now AND stock_id IN (SELECT value FROM json_each(:lapsed_stocks))`
+  const lapsed = lapsedHoldsOf('SELECT value FROM json_each(:lapsed_stocks)')
   // The line's units taken first, and only while the key is free, the decision still holds and no
   // lapsed hold is in the way; the refusal's SELECT says which of them failed.
   const [lineInsert, take, why, holdInsert] = lineStatements(db, line, { userId, expiresAt, now }, {
@@ -359,7 +359,7 @@ export function releasedHolds(result: ResultSet): ReleasedHold[] {
 export function releaseLapsedStatements(now: Date, stocks?: readonly number[] | { linesOf: number }): InStatement[] {
   const lapsed = 'expires_at <= :now'
   const stockIds = stocks === undefined ? null : 'linesOf' in stocks ? 'SELECT stock_id FROM order_lines WHERE order_id = :order_id' : 'SELECT value FROM json_each(:stock_ids)'
-  const which = stockIds ? `${lapsed} AND order_id IN (SELECT order_id FROM holds WHERE state = 'held' AND ${lapsed} AND stock_id IN (${stockIds}))` : lapsed
+  const which = stockIds ? `${lapsed} AND order_id IN (${lapsedHoldsOf(stockIds)})` : lapsed
   const args = {
     now: now.getTime(),
     stock_ids: Array.isArray(stocks) ? JSON.stringify(stocks) : null,
@@ -377,6 +377,11 @@ export async function releaseLapsedHolds(tx: Executor, now: Date, stockIds?: rea
   const released = releasedHolds(results.at(-1)!)
   await unitsReturned(tx, released.map((hold) => hold.stockId), now)
   return released
+}
+
+/** The orders of held holds of these stocks (a SELECT of their ids) whose time is up at `:now`. */
+function lapsedHoldsOf(stockIds: string) {
+  return `SELECT order_id FROM holds WHERE state = 'held' AND expires_at <= :now AND stock_id IN (${stockIds})`
 }
 
 /**
