@@ -48,18 +48,16 @@ async function run(autoCheckpoint: boolean): Promise<Outcome> {
     const outcome: Outcome = { writes: 0, busy: 0, failed: 0, wedgedAt: null, answersAfter: false }
     const started = Date.now()
     let lastWrite = Date.now()
-    let stop = false
     let stalled = () => {}
     // A wedged sqld never answers the writes in flight: stop waiting for them at the stall.
     const wedged = new Promise<void>((resolve) => (stalled = resolve))
     const watch = setInterval(() => {
       if (Date.now() - lastWrite < STALL_MS) return
       outcome.wedgedAt = Math.round((lastWrite - started) / 1000)
-      stop = true
       stalled()
     }, 500)
     const writer = async () => {
-      while (!stop && Date.now() - started < seconds * 1000) {
+      while (outcome.wedgedAt === null && Date.now() - started < seconds * 1000) {
         try {
           await client.batch([{ sql: 'INSERT INTO note (body) VALUES (randomblob(3000))', args: [] }], 'write')
           outcome.writes++

@@ -77,8 +77,8 @@ export function createAdmission({ limit, maxWaitMs, maxWaiting, refuse }: Admiss
       const next = waiting.shift()!
       clearTimeout(next.timer)
       if (next.res.destroyed) continue
-      // Started on a later turn: `done` runs inside another response's
-      // writeHead, and a request started there would run before that response is even sent.
+      // Started on a later turn: `done` runs inside another response's writeHead, and a request
+      // started there would run before that response is even sent.
       startOnALaterTurn(next.res, next.start)
     }
   }
